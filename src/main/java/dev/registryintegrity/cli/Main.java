@@ -1,0 +1,82 @@
+package dev.registryintegrity.cli;
+
+import dev.registryintegrity.ExitCode;
+import dev.registryintegrity.InputException;
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * Entry point: {@code registry-integrity <verify> [options] [args]}. Only {@link #main} exits
+ * the JVM; {@link #run} returns the exit code so tests drive the whole program in-process.
+ */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+    PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+    Environment environment =
+        new Environment(System.getenv(), System.in, Clock.systemUTC(), System.console() != null);
+    System.exit(run(args, environment, out, err));
+  }
+
+  /** What the program may see of the world; tests pass their own. */
+  public record Environment(Map<String, String> variables, InputStream stdin, Clock clock, boolean terminal) {
+    public Environment {
+      variables = Map.copyOf(variables);
+    }
+  }
+
+  public static int run(String[] args, Environment environment, PrintWriter out, PrintWriter err) {
+    try {
+      if (args.length == 0) {
+        err.println(usage());
+        return ExitCode.USAGE.code();
+      }
+      String command = args[0];
+      String[] rest = Arrays.copyOfRange(args, 1, args.length);
+      return switch (command) {
+        case "verify" -> new VerifyCommand(environment, out, err).run(rest).code();
+        case "help", "-h", "--help" -> {
+          out.println(usage());
+          yield ExitCode.INTACT.code();
+        }
+        case "version", "--version" -> {
+          out.println("registry-integrity " + version());
+          yield ExitCode.INTACT.code();
+        }
+        default -> throw new InputException(
+            "unknown command '" + command + "': use one of verify, help, version");
+      };
+    } catch (InputException e) {
+      err.println("registry-integrity: error: " + e.getMessage());
+      return ExitCode.USAGE.code();
+    } finally {
+      out.flush();
+      err.flush();
+    }
+  }
+
+  static String usage() {
+    return String.join("\n",
+        "usage: registry-integrity <command> [options] [args]",
+        "",
+        "commands:",
+        "  verify IMAGE...   check that every digest the images reference can be pulled",
+        "  help              this text; 'registry-integrity verify --help' for the options",
+        "  version           print the version",
+        "",
+        "IMAGE is [registry[:port]/]repo[:tag][@digest] or oci:DIR[:TAG].",
+        "exit codes: 0 intact, 1 integrity failure, 2 usage error, 3 could not check");
+  }
+
+  static String version() {
+    String v = Main.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+}

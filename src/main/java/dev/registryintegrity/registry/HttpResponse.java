@@ -1,0 +1,48 @@
+package dev.registryintegrity.registry;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * A registry's answer, read whole (up to the request's limit) so no connection stays leased.
+ *
+ * @param headers names in lower case
+ * @param truncated the body was longer than the request's limit and was cut there
+ * @param notes what the transport did on the way worth a line in the report (a fallback)
+ */
+public record HttpResponse(
+    int status,
+    Map<String, List<String>> headers,
+    byte[] body,
+    boolean truncated,
+    URI uri,
+    List<String> notes) {
+
+  public HttpResponse {
+    headers = Map.copyOf(headers);
+    notes = List.copyOf(notes);
+  }
+
+  public Optional<String> header(String name) {
+    List<String> values = headers.get(name.toLowerCase(java.util.Locale.ROOT));
+    return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
+  }
+
+  public OptionalLong contentLength() {
+    try {
+      return header("content-length").map(v -> OptionalLong.of(Long.parseLong(v.trim())))
+          .orElse(OptionalLong.empty());
+    } catch (NumberFormatException e) {
+      return OptionalLong.empty();
+    }
+  }
+
+  public HttpResponse withNote(String note) {
+    List<String> more = new java.util.ArrayList<>(notes);
+    more.add(note);
+    return new HttpResponse(status, headers, body, truncated, uri, more);
+  }
+}

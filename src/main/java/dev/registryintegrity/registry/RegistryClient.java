@@ -1,0 +1,196 @@
+package dev.registryintegrity.registry;
+
+import dev.registryintegrity.CannotCheckException;
+import dev.registryintegrity.model.Digest;
+import dev.registryintegrity.model.MediaTypes;
+import dev.registryintegrity.source.ContentSource;
+import dev.registryintegrity.source.Lookup;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * A registry over the distribution HTTP API (v2), seen as a {@link ContentSource}. One method
+ * per endpoint; the HTTP itself, auth and retries live in {@link RegistryTransport}.
+ *
+ * <p>Blob existence is per repository (distribution links blobs into each repository), so
+ * every check is made in the repository of the manifest that references the blob.
+ */
+public final class RegistryClient implements ContentSource {
+  private static final String ACCEPT = String.join(", ", MediaTypes.MANIFEST_ACCEPT);
+  private static final int ERROR_BODY_LIMIT = 64 * 1024;
+
+  private final String registry;
+  private final URI base;
+  private final RegistryTransport transport;
+
+  /**
+   * @param registry the registry as users name it ("docker.io", "127.0.0.1:5000"), for messages
+   *     and credential look-ups
+   * @param base where its API answers ("https://registry-1.docker.io")
+   */
+  public RegistryClient(String registry, URI base, RegistryTransport transport) {
+    this.registry = registry;
+    this.base = base;
+    this.transport = transport;
+  }
+
+  @Override
+  public String describe() {
+    return "registry " + registry + " (" + base + ")";
+  }
+
+  @Override
+  public long requestCount() {
+    return transport.requestCount();
+  }
+
+  @Override
+  public Lookup fetchManifest(String repository, String reference, int maxBytes) {
+    return ask(() -> {
+      HttpResponse r = send("GET", repository, "manifests/" + reference, Map.of("Accept", ACCEPT), maxBytes);
+      if (r.status() == 200) {
+        if (r.truncated()) {
+          return new Lookup.TooLarge("200", maxBytes);
+        }
+        return new Lookup.Found(
+            "200",
+            r.header("content-type").orElse(""),
+            OptionalLong.of(r.body().length),
+            reportedDigest(r),
+            Optional.of(r.body()),
+            r.notes());
+      }
+      return notFound(r, r);
+    });
+  }
+
+  @Override
+  public Lookup checkManifest(String repository, Digest digest) {
+    return ask(() -> {
+      HttpResponse r = send("HEAD", repository, "manifests/" + digest, Map.of("Accept", ACCEPT), 0);
+      if (r.status() == 200) {
+        return found(r);
+      }
+      return notFound(r, errorBody("manifests/" + digest, repository, Map.of("Accept", ACCEPT)));
+    });
+  }
+
+  @Override
+  public Lookup checkBlob(String repository, Digest digest) {
+    return ask(() -> {
+      String path = "blobs/" + digest;
+      HttpResponse r = send("HEAD", repository, path, Map.of(), 0);
+      if (r.status() == 200) {
+        return found(r);
+      }
+      if (headRefused(r)) {
+        // Some storage back ends behind a redirect (S3 presigned GET URLs) and some registries
+        // refuse HEAD; a one-byte ranged GET proves the blob is served without downloading it.
+        HttpResponse ranged = send("GET", repository, path, Map.of("Range", "bytes=0-0"), 1);
+        if (ranged.status() == 200 || ranged.status() == 206) {
+          Lookup.Found f = found(ranged);
+          return new Lookup.Found(
+              f.status(),
+              f.mediaType(),
+              totalSize(ranged),
+              f.reportedDigest(),
+              Optional.empty(),
+              List.of("HEAD answered " + r.status() + "; checked with a ranged GET"));
+        }
+        return notFound(ranged, ranged);
+      }
+      return notFound(r, errorBody(path, repository, Map.of("Range", "bytes=0-0")));
+    });
+  }
+
+  private static boolean headRefused(HttpResponse r) {
+    return r.status() == 405 || r.status() == 501 || ((r.status() == 403 || r.status() == 400) && r.body().length == 0);
+  }
+
+  /** 206 answers carry the full size in Content-Range ("bytes 0-0/12345"). */
+  private static OptionalLong totalSize(HttpResponse r) {
+    Optional<String> range = r.header("content-range");
+    if (r.status() == 206 && range.isPresent()) {
+      String value = range.get();
+      int slash = value.lastIndexOf('/');
+      try {
+        return slash < 0 || value.endsWith("*")
+            ? OptionalLong.empty()
+            : OptionalLong.of(Long.parseLong(value.substring(slash + 1).trim()));
+      } catch (NumberFormatException e) {
+        return OptionalLong.empty();
+      }
+    }
+    return r.contentLength();
+  }
+
+  private Lookup.Found found(HttpResponse r) {
+    return new Lookup.Found(
+        String.valueOf(r.status()),
+        r.header("content-type").orElse(""),
+        r.contentLength(),
+        reportedDigest(r),
+        Optional.empty(),
+        r.notes());
+  }
+
+  /**
+   * Turns a non-200 answer into a finding. {@code withBody} is the same answer with its JSON
+   * error body: a HEAD has none, so one GET learns the registry's error code.
+   */
+  private Lookup notFound(HttpResponse r, HttpResponse withBody) {
+    Optional<RegistryError> error = RegistryError.parse(withBody.body());
+    String code = error.map(RegistryError::code).orElse("");
+    String message = error.map(RegistryError::message).orElse("");
+    String status = code.isEmpty() ? String.valueOf(r.status()) : r.status() + " " + code;
+    if (r.status() == 404) {
+      return new Lookup.Absent(status, code.isEmpty() ? "NOT_FOUND" : code, message);
+    }
+    String reason = RetryPolicy.retryable(r.status())
+        ? "registry " + registry + " kept answering " + status + " after retries"
+        : "registry " + registry + " answered " + status + (message.isEmpty() ? "" : ": " + message);
+    return new Lookup.Unavailable(status, reason);
+  }
+
+  private HttpResponse errorBody(String path, String repository, Map<String, String> headers) {
+    try {
+      return send("GET", repository, path, headers, ERROR_BODY_LIMIT);
+    } catch (CannotCheckException e) {
+      return new HttpResponse(0, Map.of(), new byte[0], false, base, List.of());
+    }
+  }
+
+  private HttpResponse send(String method, String repository, String path, Map<String, String> headers, int maxBody) {
+    URI uri = base.resolve("/v2/" + repository + "/" + path);
+    return transport.send(registry, new HttpRequest(method, uri, headers, repository, maxBody));
+  }
+
+  private static Optional<Digest> reportedDigest(HttpResponse r) {
+    try {
+      return r.header("docker-content-digest").map(String::trim).map(Digest::parse);
+    } catch (RuntimeException e) {
+      // A garbled header proves nothing either way; the body's own digest is checked instead.
+      return Optional.empty();
+    }
+  }
+
+  private interface Request {
+    Lookup run();
+  }
+
+  private static Lookup ask(Request request) {
+    try {
+      return request.run();
+    } catch (CannotCheckException e) {
+      return new Lookup.Unavailable("-", e.getMessage());
+    }
+  }
+
+  @Override
+  public void close() {
+    transport.close();
+  }
+}

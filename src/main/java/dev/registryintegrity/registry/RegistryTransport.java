@@ -1,0 +1,318 @@
+package dev.registryintegrity.registry;
+
+import dev.registryintegrity.CannotCheckException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.routing.RoutingSupport;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.HttpException;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.util.Timeout;
+
+/**
+ * The one HTTP layer: connection reuse, timeouts, authentication challenges, retries and
+ * redirects. Code above it asks for a path in a repository and never sees a token.
+ *
+ * <p>Redirects are followed here rather than by HttpClient, because HttpClient copies the
+ * original request's headers onto the redirected one, and an Authorization header sent on to
+ * S3 or a CDN is refused there (and leaks the credential to another host).
+ */
+public final class RegistryTransport implements AutoCloseable {
+  private static final int MAX_REDIRECTS = 5;
+
+  private final CloseableHttpClient client;
+  private final PoolingHttpClientConnectionManager pool;
+  private final Authenticator auth;
+  private final RetryPolicy retry;
+  private final Sleeper sleeper;
+  private final AtomicLong requests = new AtomicLong();
+
+  public RegistryTransport(TransportSettings settings, Clock clock, Sleeper sleeper) {
+    this.pool =
+        PoolingHttpClientConnectionManagerBuilder.create()
+            .setMaxConnTotal(settings.maxConnections())
+            .setMaxConnPerRoute(settings.maxConnections())
+            .setDefaultConnectionConfig(
+                ConnectionConfig.custom()
+                    .setConnectTimeout(Timeout.of(settings.connectTimeout()))
+                    .setSocketTimeout(Timeout.of(settings.readTimeout()))
+                    .build())
+            .build();
+    this.client =
+        HttpClients.custom()
+            .setConnectionManager(pool)
+            .disableRedirectHandling()
+            .disableAutomaticRetries()
+            .disableCookieManagement()
+            .disableAuthCaching()
+            .disableContentCompression()
+            .setUserAgent("registry-integrity")
+            .setDefaultRequestConfig(
+                RequestConfig.custom().setResponseTimeout(Timeout.of(settings.readTimeout())).build())
+            .build();
+    this.auth = new Authenticator(settings.credentials(), clock);
+    this.retry = settings.retry();
+    this.sleeper = sleeper;
+  }
+
+  /** HTTP exchanges made so far, retries, redirects and token requests included. */
+  public long requestCount() {
+    return requests.get();
+  }
+
+  /**
+   * Sends {@code request} to {@code registry}, answering its authentication challenge and
+   * retrying transient failures. Returns every definitive answer (404 included); throws {@link
+   * CannotCheckException} when no answer could be had or the credential was refused.
+   */
+  public HttpResponse send(String registry, HttpRequest request) {
+    Optional<String> authorization = auth.known(registry, request.repository());
+    boolean challenged = false;
+    int attempt = 0;
+    while (true) {
+      HttpResponse response;
+      try {
+        response = exchange(request, authorization);
+      } catch (IOException e) {
+        if (attempt < retry.retries() && transient_(e)) {
+          attempt++;
+          pause(retry.backoff(attempt), registry);
+          continue;
+        }
+        throw new CannotCheckException(describe(registry, request.uri(), e, attempt), e);
+      }
+      boolean fromRegistry = sameOrigin(response.uri(), request.uri());
+      if (response.status() == 401 && fromRegistry && !challenged) {
+        Challenge challenge =
+            Challenge.parse(response.header("www-authenticate").orElse(null))
+                .orElseThrow(() -> new CannotCheckException(
+                    "registry " + registry + " answered 401 without a WWW-Authenticate challenge"));
+        if (authorization.isPresent()) {
+          auth.forget(registry);
+        }
+        authorization = Optional.of(auth.answer(registry, request.repository(), challenge,
+            tokenRequest -> sendAnonymously(registry, tokenRequest)));
+        challenged = true;
+        continue;
+      }
+      if (response.status() == 401 && fromRegistry) {
+        throw new CannotCheckException(
+            "registry " + registry + " refused " + auth.describeCredential(registry)
+                + " (401" + errorCode(response) + "): check the username and password");
+      }
+      if (response.status() == 403 && fromRegistry) {
+        throw new CannotCheckException(
+            "registry " + registry + " denied " + auth.describeCredential(registry)
+                + " access to " + request.repository() + " (403" + errorCode(response)
+                + "): the credential needs pull rights on that repository");
+      }
+      if (RetryPolicy.retryable(response.status()) && attempt < retry.retries()) {
+        attempt++;
+        pause(retryAfter(response).orElse(retry.backoff(attempt)), registry);
+        continue;
+      }
+      return response;
+    }
+  }
+
+  /** For token requests: retried, redirected, but never given the registry's Authorization. */
+  private HttpResponse sendAnonymously(String registry, HttpRequest request) {
+    int attempt = 0;
+    while (true) {
+      try {
+        HttpResponse response = exchange(request, Optional.empty());
+        if (RetryPolicy.retryable(response.status()) && attempt < retry.retries()) {
+          attempt++;
+          pause(retryAfter(response).orElse(retry.backoff(attempt)), registry);
+          continue;
+        }
+        return response;
+      } catch (IOException e) {
+        if (attempt < retry.retries() && transient_(e)) {
+          attempt++;
+          pause(retry.backoff(attempt), registry);
+          continue;
+        }
+        throw new CannotCheckException(describe(registry, request.uri(), e, attempt), e);
+      }
+    }
+  }
+
+  private HttpResponse exchange(HttpRequest request, Optional<String> authorization) throws IOException {
+    URI uri = request.uri();
+    String method = request.method();
+    for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
+      HttpUriRequestBase message = new HttpUriRequestBase(method, uri);
+      request.headers().forEach(message::setHeader);
+      if (authorization.isPresent() && sameOrigin(uri, request.uri())) {
+        message.setHeader("Authorization", authorization.get());
+      } else if (!sameOrigin(uri, request.uri())) {
+        message.removeHeaders("Authorization");
+      }
+      requests.incrementAndGet();
+      HttpResponse response = execute(message, uri, request.maxBody());
+      Optional<String> location = response.header("location");
+      if (isRedirect(response.status()) && location.isPresent()) {
+        uri = uri.resolve(location.get().trim());
+        if (response.status() == 303 && !method.equals("HEAD")) {
+          method = "GET";
+        }
+        continue;
+      }
+      return response;
+    }
+    throw new IOException("more than " + MAX_REDIRECTS + " redirects from " + request.uri());
+  }
+
+  private HttpResponse execute(HttpUriRequestBase message, URI uri, int maxBody) throws IOException {
+    try (ClassicHttpResponse response =
+        client.executeOpen(RoutingSupport.determineHost(message), message, null)) {
+      Map<String, List<String>> headers = new LinkedHashMap<>();
+      for (Header h : response.getHeaders()) {
+        headers.computeIfAbsent(h.getName().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(h.getValue());
+      }
+      byte[] body = new byte[0];
+      boolean truncated = false;
+      HttpEntity entity = response.getEntity();
+      if (entity != null) {
+        try (InputStream in = entity.getContent()) {
+          body = in.readNBytes(maxBody + 1);
+          truncated = body.length > maxBody;
+          if (truncated) {
+            body = java.util.Arrays.copyOf(body, maxBody);
+            // Closing without reading on drops the connection instead of downloading the rest.
+            message.cancel();
+          } else {
+            EntityUtils.consume(entity);
+          }
+        }
+      }
+      return new HttpResponse(response.getCode(), headers, body, truncated, uri, List.of());
+    } catch (HttpException e) {
+      throw new IOException("protocol error: " + e.getMessage(), e);
+    }
+  }
+
+  private void pause(Duration delay, String registry) {
+    // Full jitter: many clients retrying together must not hit the registry in lockstep.
+    long millis = delay.toMillis();
+    long jittered = millis / 2 + ThreadLocalRandom.current().nextLong(millis / 2 + 1);
+    try {
+      sleeper.sleep(Duration.ofMillis(jittered));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CannotCheckException("interrupted while waiting to retry " + registry, e);
+    }
+  }
+
+  private Optional<Duration> retryAfter(HttpResponse response) {
+    Optional<String> value = response.header("retry-after");
+    if (value.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      long seconds = Long.parseLong(value.get().trim());
+      return Optional.of(Duration.ofSeconds(Math.max(0, Math.min(seconds, retry.maxDelay().toSeconds()))));
+    } catch (NumberFormatException e) {
+      try {
+        Duration until = Duration.between(java.time.Instant.now(),
+            java.time.ZonedDateTime.parse(value.get().trim(),
+                java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+        return Optional.of(until.isNegative() ? Duration.ZERO
+            : until.compareTo(retry.maxDelay()) > 0 ? retry.maxDelay() : until);
+      } catch (DateTimeParseException ignored) {
+        return Optional.empty();
+      }
+    }
+  }
+
+  private static String errorCode(HttpResponse response) {
+    return RegistryError.parse(response.body()).map(e -> " " + e.code()).orElse("");
+  }
+
+  private static boolean isRedirect(int status) {
+    return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+  }
+
+  static boolean sameOrigin(URI a, URI b) {
+    return Objects.equals(a.getScheme(), b.getScheme())
+        && Objects.equals(lower(a.getHost()), lower(b.getHost()))
+        && port(a) == port(b);
+  }
+
+  private static String lower(String s) {
+    return s == null ? null : s.toLowerCase(Locale.ROOT);
+  }
+
+  private static int port(URI uri) {
+    return uri.getPort() != -1 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
+  }
+
+  /** Worth another try: the network or the server may recover. A bad name or TLS will not. */
+  private static boolean transient_(IOException e) {
+    return !(e instanceof UnknownHostException) && !(e instanceof SSLException);
+  }
+
+  private static String describe(String registry, URI uri, IOException e, int retries) {
+    String after = retries > 0 ? " after " + (retries + 1) + " attempts" : "";
+    if (e instanceof UnknownHostException) {
+      return "cannot resolve registry host " + uri.getHost() + ": check the name and DNS";
+    }
+    if (e instanceof SSLHandshakeException) {
+      return "TLS handshake with " + registry + " failed: " + e.getMessage()
+          + " (use --ca-cert for a private CA, or --plain-http for a plain-HTTP registry)";
+    }
+    if (e instanceof SSLException) {
+      return "TLS error talking to " + registry + ": " + e.getMessage()
+          + " (a plain-HTTP registry needs --plain-http)";
+    }
+    if (e instanceof ConnectException || e instanceof NoRouteToHostException) {
+      return "cannot connect to " + uri.getScheme() + "://" + uri.getAuthority() + after
+          + ": " + (e instanceof ConnectException ? "connection refused" : e.getMessage())
+          + " (is the registry running, and is the host and port right?)";
+    }
+    if (e instanceof SocketTimeoutException
+        || e instanceof org.apache.hc.client5.http.ConnectTimeoutException) {
+      return "registry " + registry + " did not answer in time" + after + " (" + e.getMessage() + ")";
+    }
+    return "request to " + registry + " failed" + after + ": " + e;
+  }
+
+  @Override
+  public void close() {
+    try {
+      client.close();
+    } catch (IOException e) {
+      // Closing idle connections of a finished run: nothing to report.
+    }
+    pool.close();
+  }
+}

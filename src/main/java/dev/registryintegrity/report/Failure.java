@@ -1,0 +1,72 @@
+package dev.registryintegrity.report;
+
+import dev.registryintegrity.walk.Finding;
+import dev.registryintegrity.walk.ImageResult;
+import dev.registryintegrity.walk.Kind;
+import dev.registryintegrity.walk.Graphs;
+import dev.registryintegrity.walk.Node;
+import dev.registryintegrity.walk.Verdict;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One thing that is not intact, with the path that reaches it from the tag and what to do.
+ *
+ * @param node the digest's node, or empty for an image-level finding (moved tag, missing platform)
+ */
+public record Failure(String image, Optional<Node> node, Finding finding, List<Node> path) {
+
+  public Failure {
+    path = List.copyOf(path);
+  }
+
+  /** Every non-intact digest of every image, in report order. */
+  public static List<Failure> of(List<ImageResult> images) {
+    List<Failure> failures = new ArrayList<>();
+    for (ImageResult image : images) {
+      for (Finding finding : image.imageFindings()) {
+        if (finding.verdict() != Verdict.OK) {
+          failures.add(new Failure(image.reference(), Optional.empty(), finding, List.of()));
+        }
+      }
+      Graphs.forEachUnique(image.root(), (node, path) -> {
+        if (node.finding().verdict() != Verdict.OK) {
+          failures.add(new Failure(image.reference(), Optional.of(node), node.finding(), path));
+        }
+      });
+    }
+    return failures;
+  }
+
+  /** What the user should do next; specific to the kind of thing and the kind of finding. */
+  public String hint() {
+    Kind kind = node.map(Node::kind).orElse(Kind.TAG);
+    return switch (finding) {
+      case Finding.Missing m when kind == Kind.TAG ->
+          "the tag does not exist: check the name, or push it";
+      case Finding.Missing m when kind == Kind.MANIFEST || kind == Kind.INDEX || kind == Kind.ATTESTATION ->
+          "the tag's index lists a manifest the registry no longer serves: rebuild and re-push the tag,"
+              + " or restore the manifest (registry-integrity fsck --repair on the registry storage)";
+      case Finding.Missing m when kind == Kind.SUBJECT ->
+          "this referrer points at a manifest that is gone: re-push the subject image or delete the referrer";
+      case Finding.Missing m ->
+          "a " + kind.label() + " blob is gone from this repository: rebuild and re-push the image"
+              + " (a blob that survives in another repository can be mounted back)";
+      case Finding.SizeDiffers s ->
+          "stored content is truncated or another object: re-push the image and check the registry's storage";
+      case Finding.DigestDiffers d ->
+          "the registry serves bytes that do not match their digest: re-push the image and check the storage for corruption";
+      case Finding.TagMoved t ->
+          "another push overwrote the tag after this one: check for concurrent pipelines pushing the same tag";
+      case Finding.PlatformMissing p ->
+          "the push did not include this platform: check the build's platforms setting";
+      case Finding.Malformed m -> "the manifest is corrupt: re-push the image";
+      case Finding.Unsupported u -> "re-push the image with a current client (docker buildx, podman, crane)";
+      case Finding.LimitExceeded l -> "the graph breaks a safety limit: inspect the manifest by hand";
+      case Finding.Unreachable u ->
+          "this says nothing about the image: fix access to the registry (network, credentials, TLS) and re-run";
+      case Finding.Intact i -> "";
+    };
+  }
+}

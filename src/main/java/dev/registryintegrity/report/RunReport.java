@@ -1,0 +1,58 @@
+package dev.registryintegrity.report;
+
+import dev.registryintegrity.ExitCode;
+import dev.registryintegrity.walk.Graphs;
+import dev.registryintegrity.walk.ImageResult;
+import dev.registryintegrity.walk.Node;
+import dev.registryintegrity.walk.Verdict;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Everything one run found, in the order the user named the images; what renderers render. */
+public record RunReport(
+    String command,
+    Instant startedAt,
+    Duration duration,
+    List<ImageResult> images,
+    long requests,
+    List<String> warnings) {
+
+  public RunReport {
+    images = List.copyOf(images);
+    warnings = List.copyOf(warnings);
+  }
+
+  public ExitCode exitCode() {
+    List<Verdict> all = new ArrayList<>();
+    images.forEach(i -> all.addAll(i.verdicts()));
+    return Verdict.exitCode(all);
+  }
+
+  /** Counts of unique digests per verdict, over all images (a digest shared by tags counts once per image). */
+  public Counts counts() {
+    int ok = 0;
+    int failed = 0;
+    int unknown = 0;
+    for (ImageResult image : images) {
+      List<Node> nodes = new ArrayList<>();
+      Graphs.forEachUnique(image.root(), (node, path) -> nodes.add(node));
+      for (Node node : nodes) {
+        switch (node.finding().verdict()) {
+          case OK -> ok++;
+          case FAIL -> failed++;
+          case UNKNOWN -> unknown++;
+        }
+      }
+      for (var finding : image.imageFindings()) {
+        if (finding.verdict() == Verdict.FAIL) {
+          failed++;
+        }
+      }
+    }
+    return new Counts(ok + failed + unknown, ok, failed, unknown);
+  }
+
+  public record Counts(int digests, int intact, int failed, int unchecked) {}
+}

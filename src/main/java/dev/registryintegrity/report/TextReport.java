@@ -1,0 +1,169 @@
+package dev.registryintegrity.report;
+
+import dev.registryintegrity.model.Digest;
+import dev.registryintegrity.walk.Finding;
+import dev.registryintegrity.walk.Graphs;
+import dev.registryintegrity.walk.ImageResult;
+import dev.registryintegrity.walk.Node;
+import dev.registryintegrity.walk.Verdict;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The human report: per image, one line per digest in a tree that shows parentage; then every
+ * failure again with its path and what to do; then one summary line.
+ *
+ * <p>In {@link Detail#BRIEF} (the CI plugin's default) an intact image is one line, so a green
+ * step log stays short and a red one puts every failing digest near the top.
+ */
+public final class TextReport {
+  public enum Detail {
+    FULL,
+    BRIEF
+  }
+
+  private static final String RESET = "\u001b[0m";
+  private static final String RED = "\u001b[31m";
+  private static final String GREEN = "\u001b[32m";
+  private static final String YELLOW = "\u001b[33m";
+  private static final String DIM = "\u001b[2m";
+  private static final String BOLD = "\u001b[1m";
+
+  private final boolean color;
+  private final Detail detail;
+
+  public TextReport(boolean color, Detail detail) {
+    this.color = color;
+    this.detail = detail;
+  }
+
+  public void render(RunReport report, PrintWriter out) {
+    for (String warning : report.warnings()) {
+      out.println(paint(YELLOW, "warning: " + warning));
+    }
+    for (ImageResult image : report.images()) {
+      renderImage(image, out);
+    }
+    List<Failure> failures = Failure.of(report.images());
+    if (!failures.isEmpty()) {
+      out.println();
+      out.println(paint(BOLD, "FAILURES (" + failures.size() + ")"));
+      int n = 1;
+      for (Failure f : failures) {
+        renderFailure(n++, f, out);
+      }
+    }
+    out.println();
+    out.println(summary(report));
+    out.flush();
+  }
+
+  private void renderImage(ImageResult image, PrintWriter out) {
+    Node root = image.root();
+    Verdict verdict = image.verdict();
+    String resolved = root.digest().map(d -> " -> " + d).orElse("");
+    if (detail == Detail.BRIEF && verdict == Verdict.OK) {
+      int[] count = {0};
+      Graphs.forEachUnique(root, (node, path) -> count[0]++);
+      out.println(paint(GREEN, "ok") + "  " + image.reference() + resolved + "  (" + count[0] + " digests intact)");
+      return;
+    }
+    out.println();
+    out.println(paint(BOLD, image.reference()) + resolved + paint(DIM, "  [" + image.source() + "]"));
+    for (Finding f : image.imageFindings()) {
+      out.println("  " + verdictWord(f) + "  " + f.detail());
+    }
+    List<Row> rows = new ArrayList<>();
+    Graphs.forEachPosition(root, (node, depth, repeat) -> rows.add(new Row(node, depth, repeat)));
+    int kindWidth = "KIND".length();
+    int platformWidth = "PLATFORM".length();
+    int statusWidth = "STATUS".length();
+    int sizeWidth = "SIZE".length();
+    for (Row r : rows) {
+      kindWidth = Math.max(kindWidth, 2 * r.depth + r.node.kind().label().length());
+      platformWidth = Math.max(platformWidth, platform(r.node).length());
+      statusWidth = Math.max(statusWidth, r.node.status().length());
+      sizeWidth = Math.max(sizeWidth, size(r.node).length());
+    }
+    String format = "  %-" + kindWidth + "s  %-" + platformWidth + "s  %-71s  %" + sizeWidth + "s  %-" + statusWidth + "s  %s";
+    out.println(paint(DIM, String.format(Locale.ROOT, format, "KIND", "PLATFORM", "DIGEST", "SIZE", "STATUS", "VERDICT")));
+    for (Row r : rows) {
+      String kind = "  ".repeat(r.depth) + r.node.kind().label();
+      String digest = r.node.digest().map(Digest::toString).orElse("-");
+      String verdictText = r.repeat ? paint(DIM, "(shared, listed above)") : verdictWord(r.node.finding());
+      String detailText = r.repeat ? "" : lineDetail(r.node.finding());
+      out.println(String.format(Locale.ROOT, format, kind, platform(r.node), digest, size(r.node), r.node.status(), verdictText)
+          + detailText);
+    }
+  }
+
+  private String lineDetail(Finding finding) {
+    return switch (finding) {
+      case Finding.Intact intact -> intact.notes().isEmpty() ? "" : paint(DIM, "  (" + intact.detail() + ")");
+      case Finding.Missing missing -> "";
+      default -> "  " + finding.detail();
+    };
+  }
+
+  private void renderFailure(int n, Failure f, PrintWriter out) {
+    String what =
+        f.node()
+            .map(node -> node.kind().label() + platformSuffix(node) + " " + node.digest().map(Digest::toString).orElse(""))
+            .orElse("image");
+    out.println("  " + n + ". " + verdictWord(f.finding()) + " " + what.trim() + ": " + f.finding().detail());
+    StringBuilder path = new StringBuilder(f.image());
+    for (Node step : f.path()) {
+      path.append(" -> ").append(step.kind().label()).append(' ').append(step.digest().map(Digest::toString).orElse("?"));
+    }
+    if (f.node().isPresent() && !f.path().isEmpty()) {
+      Node node = f.node().get();
+      path.append(" -> ").append(node.kind().label()).append(' ').append(node.digest().map(Digest::toString).orElse("?"));
+    }
+    out.println("     path: " + path);
+    out.println("     next: " + f.hint());
+  }
+
+  private String summary(RunReport report) {
+    RunReport.Counts c = report.counts();
+    String result =
+        switch (report.exitCode()) {
+          case INTACT -> paint(GREEN, "INTACT");
+          case INTEGRITY_FAILURE -> paint(RED, "FAIL");
+          case CANNOT_CHECK -> paint(YELLOW, "COULD NOT CHECK");
+          case USAGE -> "USAGE";
+        };
+    return String.format(Locale.ROOT,
+        "%s: %d image%s, %d digest%s: %d intact, %d failed, %d unchecked; %d requests in %.2f s (exit %d)",
+        result, report.images().size(), report.images().size() == 1 ? "" : "s", c.digests(), c.digests() == 1 ? "" : "s", c.intact(), c.failed(),
+        c.unchecked(), report.requests(), report.duration().toMillis() / 1000.0, report.exitCode().code());
+  }
+
+  private String verdictWord(Finding finding) {
+    return switch (finding.verdict()) {
+      case OK -> paint(GREEN, "ok");
+      case FAIL -> paint(RED, finding.code().toUpperCase(Locale.ROOT));
+      case UNKNOWN -> paint(YELLOW, finding.code().toUpperCase(Locale.ROOT));
+    };
+  }
+
+  private static String platform(Node node) {
+    return node.platform().orElse("-");
+  }
+
+  private static String platformSuffix(Node node) {
+    return node.platform().map(p -> " " + p).orElse("");
+  }
+
+  private static String size(Node node) {
+    return node.size() < 0 ? "-" : Long.toString(node.size());
+  }
+
+  private String paint(String code, String text) {
+    return color ? code + text + RESET : text;
+  }
+
+  private record Row(Node node, int depth, boolean repeat) {}
+
+}

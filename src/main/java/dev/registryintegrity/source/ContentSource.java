@@ -1,0 +1,34 @@
+package dev.registryintegrity.source;
+
+import dev.registryintegrity.model.Digest;
+
+/**
+ * Where content comes from: a registry over HTTP, an OCI layout on disk, a registry's storage
+ * directory. The walker's only view of the world, so one walker and one report serve all three.
+ *
+ * <p>Implementations are safe for concurrent use. An answer is data: a definitive "not there" is
+ * {@link Lookup.Absent}, "could not find out" is {@link Lookup.Unavailable}; neither throws.
+ */
+public interface ContentSource extends AutoCloseable {
+
+  /** For report headers: "registry 127.0.0.1:5000", "OCI layout examples/layouts/healthy". */
+  String describe();
+
+  /**
+   * Reads a manifest by tag or digest, with its body (at most {@code maxBytes}; more is {@link
+   * Lookup.TooLarge}).
+   */
+  Lookup fetchManifest(String repository, String reference, int maxBytes);
+
+  /** Asks whether a manifest exists, without its body (cheaper; Docker Hub does not count it). */
+  Lookup checkManifest(String repository, Digest digest);
+
+  /** Asks whether a blob (config or layer) exists in this repository, without its body. */
+  Lookup checkBlob(String repository, Digest digest);
+
+  /** Requests made so far, for the report and the benchmark. */
+  long requestCount();
+
+  @Override
+  default void close() {}
+}

@@ -1,0 +1,136 @@
+package dev.registryintegrity.verify;
+
+import dev.registryintegrity.CannotCheckException;
+import dev.registryintegrity.layout.OciLayoutSource;
+import dev.registryintegrity.reference.ImageReference;
+import dev.registryintegrity.reference.LayoutReference;
+import dev.registryintegrity.reference.TargetReference;
+import dev.registryintegrity.registry.RegistryClient;
+import dev.registryintegrity.registry.RegistryTransport;
+import dev.registryintegrity.registry.Sleeper;
+import dev.registryintegrity.registry.TransportSettings;
+import dev.registryintegrity.report.RunReport;
+import dev.registryintegrity.source.ContentSource;
+import dev.registryintegrity.walk.Expectations;
+import dev.registryintegrity.walk.Finding;
+import dev.registryintegrity.walk.ImageResult;
+import dev.registryintegrity.walk.Kind;
+import dev.registryintegrity.walk.Node;
+import dev.registryintegrity.walk.WalkLimits;
+import dev.registryintegrity.walk.Walker;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Verifies a list of images: one source and one walker per registry or layout (so tags of one
+ * repository share their work), all images walked at once, results in the order given.
+ */
+public final class Verifier {
+
+  /**
+   * @param plainHttp talk HTTP instead of HTTPS to every registry (loopback registries always
+   *     get plain HTTP, as docker treats them as insecure registries)
+   * @param deadline the whole run's time limit; what is unfinished then is "could not check"
+   */
+  public record Settings(
+      TransportSettings transport, WalkLimits limits, boolean plainHttp, Duration deadline, Expectations expectations) {}
+
+  private final Settings settings;
+  private final Clock clock;
+  private final Sleeper sleeper;
+
+  public Verifier(Settings settings, Clock clock, Sleeper sleeper) {
+    this.settings = settings;
+    this.clock = clock;
+    this.sleeper = sleeper;
+  }
+
+  public RunReport verify(String command, List<TargetReference> targets, List<String> warnings) {
+    Instant started = clock.instant();
+    Map<String, Walker> walkers = new LinkedHashMap<>();
+    List<ImageResult> results = new ArrayList<>();
+    try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<ImageResult>> pending = new ArrayList<>();
+      for (TargetReference target : targets) {
+        Walker walker = walkers.computeIfAbsent(sourceKey(target), k -> new Walker(open(target), settings.limits()));
+        pending.add(executor.submit(() -> walk(walker, target)));
+      }
+      long deadline = System.nanoTime() + settings.deadline().toNanos();
+      for (int i = 0; i < pending.size(); i++) {
+        results.add(await(pending.get(i), deadline, targets.get(i), walkers.get(sourceKey(targets.get(i)))));
+      }
+      executor.shutdownNow();
+    } finally {
+      walkers.values().forEach(Walker::close);
+    }
+    long requests = walkers.values().stream().mapToLong(w -> w.source().requestCount()).sum();
+    walkers.values().forEach(w -> w.source().close());
+    return new RunReport(command, started, Duration.between(started, clock.instant()), results, requests, warnings);
+  }
+
+  private ImageResult walk(Walker walker, TargetReference target) {
+    return switch (target) {
+      case ImageReference ref ->
+          walker.walk(ref.toString(), ref.repository(), ref.identifier(), settings.expectations());
+      case LayoutReference layout ->
+          walker.walk(layout.toString(), "", layout.tag().orElse(""), settings.expectations());
+    };
+  }
+
+  private ImageResult await(Future<ImageResult> future, long deadline, TargetReference target, Walker walker) {
+    try {
+      return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      future.cancel(true);
+      return unchecked(target, walker,
+          "the run's deadline of " + settings.deadline().toSeconds() + " s passed before this image was checked"
+              + " (raise --timeout)");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof CannotCheckException c) {
+        return unchecked(target, walker, c.getMessage());
+      }
+      throw new IllegalStateException("checking " + target + " failed: " + cause, cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return unchecked(target, walker, "interrupted");
+    }
+  }
+
+  private static ImageResult unchecked(TargetReference target, Walker walker, String reason) {
+    Node node = new Node(Kind.TAG, Optional.empty(), -1, "", Optional.empty(), "-",
+        new Finding.Unreachable(reason), List.of());
+    return new ImageResult(target.toString(), walker.source().describe(), node, List.of());
+  }
+
+  private ContentSource open(TargetReference target) {
+    return switch (target) {
+      case ImageReference ref -> {
+        boolean plain = settings.plainHttp() || ref.isLoopback();
+        URI base = URI.create((plain ? "http://" : "https://") + ref.apiHost());
+        yield new RegistryClient(ref.registry(), base, new RegistryTransport(settings.transport(), clock, sleeper));
+      }
+      case LayoutReference layout -> new OciLayoutSource(layout.directory());
+    };
+  }
+
+  private static String sourceKey(TargetReference target) {
+    return switch (target) {
+      case ImageReference ref -> "registry:" + ref.registry();
+      case LayoutReference layout -> "layout:" + layout.directory().toAbsolutePath().normalize();
+    };
+  }
+}

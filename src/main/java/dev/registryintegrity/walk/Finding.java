@@ -1,0 +1,201 @@
+package dev.registryintegrity.walk;
+
+import dev.registryintegrity.model.Digest;
+import dev.registryintegrity.model.Platform;
+import java.util.List;
+
+/** What was found for one checked digest. Rendered by the report, switched over exhaustively. */
+public sealed interface Finding {
+
+  Verdict verdict();
+
+  /** A stable machine name for the JSON report and metrics: "intact", "missing", ... */
+  String code();
+
+  /** One human sentence with the specifics. */
+  String detail();
+
+  /** The content is there, the right size, and hashes to its digest where it was read. */
+  record Intact(List<String> notes) implements Finding {
+    public Intact {
+      notes = List.copyOf(notes);
+    }
+
+    @Override
+    public Verdict verdict() {
+      return Verdict.OK;
+    }
+
+    @Override
+    public String code() {
+      return "intact";
+    }
+
+    @Override
+    public String detail() {
+      return String.join("; ", notes);
+    }
+  }
+
+  /** The source says it is not there: a pull fails here. */
+  record Missing(String errorCode, String message) implements Finding {
+    @Override
+    public Verdict verdict() {
+      return Verdict.FAIL;
+    }
+
+    @Override
+    public String code() {
+      return "missing";
+    }
+
+    @Override
+    public String detail() {
+      return message.isEmpty() ? errorCode : errorCode.isEmpty() ? message : errorCode + ": " + message;
+    }
+  }
+
+  /** The stored content has another size than its descriptor declares (truncated or wrong). */
+  record SizeDiffers(long declared, long actual) implements Finding {
+    @Override
+    public Verdict verdict() {
+      return Verdict.FAIL;
+    }
+
+    @Override
+    public String code() {
+      return "size-differs";
+    }
+
+    @Override
+    public String detail() {
+      return "size differs: descriptor says " + declared + " bytes, source has " + actual;
+    }
+  }
+
+  /** The bytes served do not hash to the digest they were requested by. */
+  record DigestDiffers(Digest expected, Digest actual, String source) implements Finding {
+    @Override
+    public Verdict verdict() {
+      return Verdict.FAIL;
+    }
+
+    @Override
+    public String code() {
+      return "digest-differs";
+    }
+
+    @Override
+    public String detail() {
+      return "content does not match its digest: " + source + " is " + actual;
+    }
+  }
+
+  /** The tag resolves, but not to the digest that was pushed (overwritten by someone else). */
+  record TagMoved(Digest expected, Digest actual) implements Finding {
+    @Override
+    public Verdict verdict() {
+      return Verdict.FAIL;
+    }
+
+    @Override
+    public String code() {
+      return "tag-moved";
+    }
+
+    @Override
+    public String detail() {
+      return "tag points to " + actual + ", expected " + expected;
+    }
+  }
+
+  /** A platform that must be in the index is not. */
+  record PlatformMissing(Platform platform) implements Finding {
+    @Override
+    public Verdict verdict() {
+      return Verdict.FAIL;
+    }
+
+    @Override
+    public String code() {
+      return "platform-missing";
+    }
+
+    @Override
+    public String detail() {
+      return "platform " + platform + " is not in the index";
+    }
+  }
+
+  /** The body is not a manifest any client can use. */
+  record Malformed(String reason) implements Finding {
+    @Override
+    public Verdict verdict() {
+      return Verdict.FAIL;
+    }
+
+    @Override
+    public String code() {
+      return "malformed";
+    }
+
+    @Override
+    public String detail() {
+      return "manifest does not parse: " + reason;
+    }
+  }
+
+  /** Content current clients refuse (Docker schema1). */
+  record Unsupported(String reason) implements Finding {
+    @Override
+    public Verdict verdict() {
+      return Verdict.FAIL;
+    }
+
+    @Override
+    public String code() {
+      return "unsupported";
+    }
+
+    @Override
+    public String detail() {
+      return reason;
+    }
+  }
+
+  /** The graph breaks a safety limit (cycle, depth, size, width): not walked further. */
+  record LimitExceeded(String reason) implements Finding {
+    @Override
+    public Verdict verdict() {
+      return Verdict.FAIL;
+    }
+
+    @Override
+    public String code() {
+      return "limit-exceeded";
+    }
+
+    @Override
+    public String detail() {
+      return reason;
+    }
+  }
+
+  /** Could not find out: the check is broken, not (necessarily) the image. */
+  record Unreachable(String reason) implements Finding {
+    @Override
+    public Verdict verdict() {
+      return Verdict.UNKNOWN;
+    }
+
+    @Override
+    public String code() {
+      return "unchecked";
+    }
+
+    @Override
+    public String detail() {
+      return reason;
+    }
+  }
+}

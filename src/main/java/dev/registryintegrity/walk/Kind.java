@@ -1,0 +1,23 @@
+package dev.registryintegrity.walk;
+
+/** The role a digest plays in an image, as printed in the report's first column. */
+public enum Kind {
+  /** The tag itself, when it could not be resolved to any digest. */
+  TAG,
+  INDEX,
+  MANIFEST,
+  /** A buildx attestation manifest (SBOM, provenance), labelled apart from platform images. */
+  ATTESTATION,
+  /** The manifest an OCI 1.1 referrer points back to. */
+  SUBJECT,
+  CONFIG,
+  LAYER;
+
+  public String label() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  public boolean isManifest() {
+    return this == INDEX || this == MANIFEST || this == ATTESTATION || this == SUBJECT;
+  }
+}

@@ -1,0 +1,385 @@
+package dev.registryintegrity.walk;
+
+import dev.registryintegrity.model.Descriptor;
+import dev.registryintegrity.model.Digest;
+import dev.registryintegrity.model.MalformedManifestException;
+import dev.registryintegrity.model.Manifest;
+import dev.registryintegrity.model.ManifestParser;
+import dev.registryintegrity.model.MediaTypes;
+import dev.registryintegrity.model.Platform;
+import dev.registryintegrity.source.ContentSource;
+import dev.registryintegrity.source.Lookup;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
+
+/**
+ * Walks every digest an image references: index -> child manifests (attestations too) ->
+ * configs and layers, nested indexes and OCI subjects, through a {@link ContentSource}.
+ *
+ * <p>Knows nothing about HTTP. Each manifest body is read once and each blob asked about once
+ * per repository, however many parents or tags share it; requests run concurrently up to {@link
+ * WalkLimits#concurrency()}, so a wide image costs about (depth x round trip), not (digests x
+ * round trip). One walker serves many images of one source and shares their work.
+ */
+public final class Walker implements AutoCloseable {
+  private final ContentSource source;
+  private final WalkLimits limits;
+  private final Semaphore permits;
+  private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+  private final ManifestParser parser = new ManifestParser();
+  private final Map<Key, CompletableFuture<ManifestRead>> manifests = new ConcurrentHashMap<>();
+  private final Map<Key, CompletableFuture<Lookup>> blobs = new ConcurrentHashMap<>();
+  private final Map<Key, CompletableFuture<Lookup>> manifestChecks = new ConcurrentHashMap<>();
+  private final Map<Key, CompletableFuture<List<Node>>> children = new ConcurrentHashMap<>();
+
+  public Walker(ContentSource source, WalkLimits limits) {
+    this.source = source;
+    this.limits = limits;
+    this.permits = new Semaphore(limits.concurrency());
+  }
+
+  public ContentSource source() {
+    return source;
+  }
+
+  /**
+   * Resolves {@code reference} (a tag or a digest) in {@code repository} and walks everything it
+   * references. Never throws for what it finds; every finding is in the result.
+   */
+  public ImageResult walk(
+      String displayName, String repository, String reference, Expectations expectations) {
+    Lookup answer = limited(() -> source.fetchManifest(repository, reference, limits.maxManifestBytes()));
+    Optional<Digest> requested = parseDigestReference(reference);
+    Node root =
+        switch (answer) {
+          case Lookup.Found found -> walkRoot(repository, requested, found);
+          case Lookup.Absent absent ->
+              tagNode(absent.status(), new Finding.Missing(absent.code(), absent.message()));
+          case Lookup.Unavailable unavailable ->
+              tagNode(unavailable.status(), new Finding.Unreachable(unavailable.reason()));
+          case Lookup.TooLarge tooLarge ->
+              tagNode(tooLarge.status(), tooLarge(tooLarge.limit()));
+        };
+    return new ImageResult(displayName, source.describe(), root, imageFindings(repository, root, expectations));
+  }
+
+  private Node walkRoot(String repository, Optional<Digest> requested, Lookup.Found found) {
+    byte[] body = found.body().orElse(new byte[0]);
+    // A tag has no digest of its own: trust the registry's Docker-Content-Digest when it sends
+    // one (it is what "docker pull" records), and prove it against the body below.
+    Digest digest =
+        requested.or(found::reportedDigest).orElseGet(() -> Digest.sha256Of(body));
+    String mediaType = mediaTypeOf(body, found.mediaType());
+    Descriptor descriptor = Descriptor.of(mediaType, digest, body.length);
+    manifests.putIfAbsent(
+        new Key(repository, digest), CompletableFuture.completedFuture(read(found)));
+    Kind kind = MediaTypes.isIndex(mediaType) ? Kind.INDEX : Kind.MANIFEST;
+    return visitManifest(repository, descriptor, kind, Optional.empty(), List.of(), 0);
+  }
+
+  private List<Finding> imageFindings(String repository, Node root, Expectations expectations) {
+    List<Finding> findings = new ArrayList<>();
+    if (root.digest().isPresent()) {
+      Digest actual = root.digest().get();
+      expectations.digest()
+          .filter(expected -> !expected.equals(actual))
+          .ifPresent(expected -> findings.add(new Finding.TagMoved(expected, actual)));
+    }
+    if (!expectations.platforms().isEmpty() && root.finding().verdict() == Verdict.OK) {
+      List<Platform> present = platformsOf(repository, root);
+      for (Platform wanted : expectations.platforms()) {
+        if (present.stream().noneMatch(p -> p.satisfies(wanted))) {
+          findings.add(new Finding.PlatformMissing(wanted));
+        }
+      }
+    }
+    return findings;
+  }
+
+  private List<Platform> platformsOf(String repository, Node root) {
+    ManifestRead read = manifests.get(new Key(repository, root.digest().orElseThrow())).join();
+    if (read.manifest().orElse(null) instanceof Manifest.Index index) {
+      return index.manifests().stream()
+          .filter(d -> !d.isAttestation())
+          .flatMap(d -> d.platform().stream())
+          .toList();
+    }
+    return List.of();
+  }
+
+  private Node visitManifest(
+      String repository,
+      Descriptor descriptor,
+      Kind kind,
+      Optional<String> platform,
+      List<Digest> ancestors,
+      int depth) {
+    Digest digest = descriptor.digest();
+    if (ancestors.contains(digest)) {
+      return node(kind, descriptor, platform, "-",
+          new Finding.LimitExceeded("cycle: " + digest + " references itself through its children"),
+          List.of());
+    }
+    if (depth > limits.maxDepth()) {
+      return node(kind, descriptor, platform, "-",
+          new Finding.LimitExceeded("nested deeper than " + limits.maxDepth() + " levels; not walked"),
+          List.of());
+    }
+    Key key = new Key(repository, digest);
+    ManifestRead read =
+        manifests
+            .computeIfAbsent(key, k -> async(() -> read(limited(
+                () -> source.fetchManifest(repository, digest.toString(), limits.maxManifestBytes())))))
+            .join();
+    Finding finding = judgeManifest(descriptor, read);
+    List<Node> below = List.of();
+    if (read.manifest().isPresent() && trusted(finding)) {
+      List<Digest> lineage = new ArrayList<>(ancestors);
+      lineage.add(digest);
+      Manifest manifest = read.manifest().get();
+      below = once(children, key, () -> walkChildren(repository, manifest, platform, lineage, depth));
+    }
+    return node(kind, descriptor, platform, read.lookup().status(), finding, below);
+  }
+
+  /** A body that hashes to its digest can be walked even when its declared size is wrong. */
+  private static boolean trusted(Finding finding) {
+    return finding instanceof Finding.Intact || finding instanceof Finding.SizeDiffers;
+  }
+
+  private List<Node> walkChildren(
+      String repository,
+      Manifest manifest,
+      Optional<String> platform,
+      List<Digest> lineage,
+      int depth) {
+    List<Future<Node>> pending = new ArrayList<>();
+    switch (manifest) {
+      case Manifest.Index index -> {
+        if (index.manifests().size() > limits.maxIndexEntries()) {
+          return List.of();
+        }
+        for (Descriptor child : index.manifests()) {
+          Kind kind =
+              child.isAttestation()
+                  ? Kind.ATTESTATION
+                  : MediaTypes.isIndex(child.mediaType()) ? Kind.INDEX : Kind.MANIFEST;
+          Optional<String> label =
+              kind == Kind.ATTESTATION
+                  ? attestedPlatform(index, child)
+                  : child.platform().map(Platform::toString).or(() -> platform);
+          pending.add(executor.submit(
+              () -> visitManifest(repository, child, kind, label, lineage, depth + 1)));
+        }
+      }
+      case Manifest.Image image -> {
+        image.config().ifPresent(config -> pending.add(executor.submit(
+            () -> visitBlob(repository, config, Kind.CONFIG, platform))));
+        for (Descriptor layer : image.layers()) {
+          pending.add(executor.submit(() -> visitBlob(repository, layer, Kind.LAYER, platform)));
+        }
+      }
+      case Manifest.Schema1 schema1 -> {}
+      case Manifest.Opaque opaque -> {}
+    }
+    manifest.subject().ifPresent(subject -> pending.add(executor.submit(
+        () -> visitSubject(repository, subject, platform))));
+    List<Node> nodes = new ArrayList<>(pending.size());
+    for (Future<Node> future : pending) {
+      nodes.add(join(future));
+    }
+    return nodes;
+  }
+
+  /** buildx names the manifest an attestation describes; show that manifest's platform. */
+  private static Optional<String> attestedPlatform(Manifest.Index index, Descriptor attestation) {
+    String attested = attestation.annotations().get("vnd.docker.reference.digest");
+    return index.manifests().stream()
+        .filter(d -> d.digest().toString().equals(attested))
+        .findFirst()
+        .flatMap(Descriptor::platform)
+        .map(Platform::toString)
+        .or(() -> attestation.platform().map(Platform::toString));
+  }
+
+  private Node visitBlob(String repository, Descriptor descriptor, Kind kind, Optional<String> platform) {
+    Lookup lookup =
+        blobs
+            .computeIfAbsent(new Key(repository, descriptor.digest()),
+                k -> async(() -> limited(() -> source.checkBlob(repository, descriptor.digest()))))
+            .join();
+    return node(kind, descriptor, platform, lookup.status(), judgeExistence(descriptor, lookup), List.of());
+  }
+
+  private Node visitSubject(String repository, Descriptor descriptor, Optional<String> platform) {
+    Lookup lookup =
+        manifestChecks
+            .computeIfAbsent(new Key(repository, descriptor.digest()),
+                k -> async(() -> limited(() -> source.checkManifest(repository, descriptor.digest()))))
+            .join();
+    return node(Kind.SUBJECT, descriptor, platform, lookup.status(), judgeExistence(descriptor, lookup), List.of());
+  }
+
+  private Finding judgeManifest(Descriptor descriptor, ManifestRead read) {
+    if (!(read.lookup() instanceof Lookup.Found found)) {
+      return judgeExistence(descriptor, read.lookup());
+    }
+    byte[] body = found.body().orElse(new byte[0]);
+    Digest actual = descriptor.digest().recompute(body);
+    if (!actual.equals(descriptor.digest())) {
+      return new Finding.DigestDiffers(descriptor.digest(), actual, "the body served");
+    }
+    Optional<Digest> header = found.reportedDigest();
+    if (header.isPresent()
+        && header.get().algorithm().equals(actual.algorithm())
+        && !header.get().equals(actual)) {
+      return new Finding.DigestDiffers(descriptor.digest(), header.get(), "Docker-Content-Digest");
+    }
+    if (body.length != descriptor.size()) {
+      return new Finding.SizeDiffers(descriptor.size(), body.length);
+    }
+    if (read.parseError().isPresent()) {
+      return new Finding.Malformed(read.parseError().get());
+    }
+    Manifest manifest = read.manifest().orElseThrow();
+    if (manifest instanceof Manifest.Schema1) {
+      return new Finding.Unsupported(
+          "Docker schema1 manifest: current clients refuse it; re-push with a current client");
+    }
+    if (manifest instanceof Manifest.Index index && index.manifests().size() > limits.maxIndexEntries()) {
+      return new Finding.LimitExceeded(
+          "index lists " + index.manifests().size() + " manifests, over the limit of "
+              + limits.maxIndexEntries() + "; not walked");
+    }
+    List<String> notes = new ArrayList<>(found.notes());
+    if (manifest instanceof Manifest.Opaque opaque) {
+      notes.add("unknown media type " + opaque.mediaType() + ": references not followed");
+    }
+    return new Finding.Intact(notes);
+  }
+
+  private static Finding judgeExistence(Descriptor descriptor, Lookup lookup) {
+    return switch (lookup) {
+      case Lookup.Found found -> {
+        if (found.size().isPresent() && found.size().getAsLong() != descriptor.size()) {
+          yield new Finding.SizeDiffers(descriptor.size(), found.size().getAsLong());
+        }
+        Optional<Digest> header = found.reportedDigest();
+        if (header.isPresent()
+            && header.get().algorithm().equals(descriptor.digest().algorithm())
+            && !header.get().equals(descriptor.digest())) {
+          yield new Finding.DigestDiffers(descriptor.digest(), header.get(), "Docker-Content-Digest");
+        }
+        List<String> notes = new ArrayList<>(found.notes());
+        if (found.size().isEmpty()) {
+          notes.add("size not reported");
+        }
+        yield new Finding.Intact(notes);
+      }
+      case Lookup.Absent absent -> new Finding.Missing(absent.code(), absent.message());
+      case Lookup.TooLarge tooLarge -> tooLarge(tooLarge.limit());
+      case Lookup.Unavailable unavailable -> new Finding.Unreachable(unavailable.reason());
+    };
+  }
+
+  private ManifestRead read(Lookup lookup) {
+    if (!(lookup instanceof Lookup.Found found) || found.body().isEmpty()) {
+      return new ManifestRead(lookup, Optional.empty(), Optional.empty());
+    }
+    byte[] body = found.body().get();
+    try {
+      return new ManifestRead(lookup, Optional.of(parser.parse(body, found.mediaType())), Optional.empty());
+    } catch (MalformedManifestException e) {
+      return new ManifestRead(lookup, Optional.empty(), Optional.of(e.getMessage()));
+    }
+  }
+
+  private String mediaTypeOf(byte[] body, String declared) {
+    try {
+      return parser.parse(body, declared).mediaType();
+    } catch (MalformedManifestException e) {
+      return declared;
+    }
+  }
+
+  private static Finding tooLarge(long limit) {
+    return new Finding.LimitExceeded("manifest body is over " + limit + " bytes; not read");
+  }
+
+  private static Node tagNode(String status, Finding finding) {
+    return new Node(Kind.TAG, Optional.empty(), -1, "", Optional.empty(), status, finding, List.of());
+  }
+
+  private static Node node(
+      Kind kind, Descriptor d, Optional<String> platform, String status, Finding finding, List<Node> children) {
+    return new Node(kind, Optional.of(d.digest()), d.size(), d.mediaType(), platform, status, finding, children);
+  }
+
+  private static Optional<Digest> parseDigestReference(String reference) {
+    return reference.contains(":") ? Optional.of(Digest.parse(reference)) : Optional.empty();
+  }
+
+  /** Holds one of the source's permits for the duration of a request. */
+  private <T> T limited(Supplier<T> request) {
+    permits.acquireUninterruptibly();
+    try {
+      return request.get();
+    } finally {
+      permits.release();
+    }
+  }
+
+  /**
+   * Computes {@code work} in the calling thread unless another thread already did or is doing
+   * it; then waits for that result instead. Waiting cannot deadlock: only manifests whose body
+   * hashes to their digest are walked, and such a graph cannot hold a cycle (the ancestor check
+   * in visitManifest is a second guard for a source that cannot be trusted on that).
+   */
+  private static <T> T once(Map<Key, CompletableFuture<T>> memo, Key key, Supplier<T> work) {
+    CompletableFuture<T> mine = new CompletableFuture<>();
+    CompletableFuture<T> theirs = memo.putIfAbsent(key, mine);
+    if (theirs != null) {
+      return theirs.join();
+    }
+    try {
+      mine.complete(work.get());
+    } catch (RuntimeException | Error e) {
+      mine.completeExceptionally(e);
+      throw e;
+    }
+    return mine.join();
+  }
+
+  private <T> CompletableFuture<T> async(Supplier<T> work) {
+    return CompletableFuture.supplyAsync(work, executor);
+  }
+
+  private static Node join(Future<Node> future) {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("walk interrupted", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("walk failed: " + e.getCause(), e.getCause());
+    }
+  }
+
+  @Override
+  public void close() {
+    executor.shutdownNow();
+  }
+
+  private record Key(String repository, Digest digest) {}
+
+  private record ManifestRead(Lookup lookup, Optional<Manifest> manifest, Optional<String> parseError) {}
+}

@@ -1,0 +1,93 @@
+package dev.registryintegrity.walk;
+
+import dev.registryintegrity.model.Digest;
+import dev.registryintegrity.source.ContentSource;
+import dev.registryintegrity.source.Lookup;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Content held in memory, for walker tests of graphs no real registry would accept (over-deep
+ * nesting, oversized manifests, lying sizes). Real registries are exercised by the *IT tests.
+ */
+final class MemorySource implements ContentSource {
+  final Map<String, byte[]> manifests = new ConcurrentHashMap<>();
+  final Map<String, String> mediaTypes = new ConcurrentHashMap<>();
+  final Map<String, Long> blobSizes = new ConcurrentHashMap<>();
+  final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+  private final AtomicInteger requests = new AtomicInteger();
+
+  Digest putManifest(String tag, String mediaType, String json) {
+    byte[] body = json.getBytes(StandardCharsets.UTF_8);
+    Digest d = Digest.sha256Of(body);
+    manifests.put(d.toString(), body);
+    mediaTypes.put(d.toString(), mediaType);
+    if (tag != null) {
+      manifests.put(tag, body);
+      mediaTypes.put(tag, mediaType);
+    }
+    return d;
+  }
+
+  Digest putBlob(String content) {
+    byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+    Digest d = Digest.sha256Of(bytes);
+    blobSizes.put(d.toString(), (long) bytes.length);
+    return d;
+  }
+
+  int callsFor(Digest digest) {
+    return calls.getOrDefault(digest.toString(), new AtomicInteger()).get();
+  }
+
+  @Override
+  public String describe() {
+    return "memory";
+  }
+
+  @Override
+  public Lookup fetchManifest(String repository, String reference, int maxBytes) {
+    count(reference);
+    byte[] body = manifests.get(reference);
+    if (body == null) {
+      return new Lookup.Absent("404 MANIFEST_UNKNOWN", "MANIFEST_UNKNOWN", "manifest unknown");
+    }
+    if (body.length > maxBytes) {
+      return new Lookup.TooLarge("200", maxBytes);
+    }
+    return new Lookup.Found("200", mediaTypes.get(reference), OptionalLong.of(body.length), Optional.empty(),
+        Optional.of(body), List.of());
+  }
+
+  @Override
+  public Lookup checkManifest(String repository, Digest digest) {
+    count(digest.toString());
+    return manifests.containsKey(digest.toString())
+        ? new Lookup.Found("200", "", OptionalLong.empty(), Optional.empty(), Optional.empty(), List.of())
+        : new Lookup.Absent("404 MANIFEST_UNKNOWN", "MANIFEST_UNKNOWN", "");
+  }
+
+  @Override
+  public Lookup checkBlob(String repository, Digest digest) {
+    count(digest.toString());
+    Long size = blobSizes.get(digest.toString());
+    return size == null
+        ? new Lookup.Absent("404 BLOB_UNKNOWN", "BLOB_UNKNOWN", "blob unknown to registry")
+        : new Lookup.Found("200", "", OptionalLong.of(size), Optional.of(digest), Optional.empty(), List.of());
+  }
+
+  @Override
+  public long requestCount() {
+    return requests.get();
+  }
+
+  private void count(String key) {
+    requests.incrementAndGet();
+    calls.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+  }
+}
