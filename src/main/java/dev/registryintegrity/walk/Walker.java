@@ -39,7 +39,7 @@ public final class Walker implements AutoCloseable {
   private final Map<Key, CompletableFuture<ManifestRead>> manifests = new ConcurrentHashMap<>();
   private final Map<Key, CompletableFuture<Lookup>> blobs = new ConcurrentHashMap<>();
   private final Map<Key, CompletableFuture<Lookup>> manifestChecks = new ConcurrentHashMap<>();
-  private final Map<Key, CompletableFuture<List<Node>>> children = new ConcurrentHashMap<>();
+  private final Map<ChildrenKey, CompletableFuture<List<Node>>> children = new ConcurrentHashMap<>();
 
   public Walker(ContentSource source, WalkLimits limits) {
     this.source = source;
@@ -146,7 +146,10 @@ public final class Walker implements AutoCloseable {
       List<Digest> lineage = new ArrayList<>(ancestors);
       lineage.add(digest);
       Manifest manifest = read.manifest().get();
-      below = once(children, key, () -> walkChildren(repository, manifest, platform, lineage, depth));
+      // Children carry the platform they serve, so a manifest shared by two platforms' parents
+      // (an identical attestation, say) is expanded once per platform, fetched once in all.
+      below = once(children, new ChildrenKey(key, platform),
+          () -> walkChildren(repository, manifest, platform, lineage, depth));
     }
     return node(kind, descriptor, platform, read.lookup().status(), finding, below);
   }
@@ -344,7 +347,7 @@ public final class Walker implements AutoCloseable {
    * hashes to their digest are walked, and such a graph cannot hold a cycle (the ancestor check
    * in visitManifest is a second guard for a source that cannot be trusted on that).
    */
-  private static <T> T once(Map<Key, CompletableFuture<T>> memo, Key key, Supplier<T> work) {
+  private static <K, T> T once(Map<K, CompletableFuture<T>> memo, K key, Supplier<T> work) {
     CompletableFuture<T> mine = new CompletableFuture<>();
     CompletableFuture<T> theirs = memo.putIfAbsent(key, mine);
     if (theirs != null) {
@@ -380,6 +383,8 @@ public final class Walker implements AutoCloseable {
   }
 
   private record Key(String repository, Digest digest) {}
+
+  private record ChildrenKey(Key manifest, Optional<String> platform) {}
 
   private record ManifestRead(Lookup lookup, Optional<Manifest> manifest, Optional<String> parseError) {}
 }
