@@ -46,8 +46,8 @@ public record Failure(String image, Optional<Node> node, Finding finding, List<N
       case Finding.Missing m when kind == Kind.TAG ->
           "the tag does not exist: check the name, or push it";
       case Finding.Missing m when kind == Kind.MANIFEST || kind == Kind.INDEX || kind == Kind.ATTESTATION ->
-          "the tag's index lists a manifest the registry no longer serves: rebuild and re-push the tag,"
-              + " or restore the manifest (registry-integrity fsck --repair on the registry storage)";
+          "the index lists a manifest that is no longer served: rebuild and re-push the tag,"
+              + " or restore the manifest's revision link in the registry storage if its bytes survive";
       case Finding.Missing m when kind == Kind.SUBJECT ->
           "this referrer points at a manifest that is gone: re-push the subject image or delete the referrer";
       case Finding.Missing m ->

@@ -105,7 +105,7 @@ class VerifyIT {
     Cli.Run text = Cli.run("verify", ref(repo, "5319f03e"));
     assertTrue(text.out().contains("404 MANIFEST_UNKNOWN"), text.out());
     assertTrue(text.out().contains("MISSING attestation linux/amd64 " + image.attestations().get(0).manifest().digest()), text.out());
-    assertTrue(text.out().contains("next: the tag's index lists a manifest the registry no longer serves"), text.out());
+    assertTrue(text.out().contains("next: the index lists a manifest that is no longer served"), text.out());
     assertSkopeoFails(ref(repo, "5319f03e"));
   }
 
