@@ -2,6 +2,8 @@ package dev.registryintegrity.cli;
 
 import dev.registryintegrity.ExitCode;
 import dev.registryintegrity.InputException;
+import dev.registryintegrity.plugin.PluginCommand;
+import dev.registryintegrity.plugin.SettingsReader;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -34,6 +36,9 @@ public final class Main {
 
   public static int run(String[] args, Environment environment, PrintWriter out, PrintWriter err) {
     try {
+      if (args.length == 0 && SettingsReader.looksLikePlugin(environment.variables())) {
+        return new PluginCommand(environment.variables(), environment.clock(), version(), out).run().code();
+      }
       if (args.length == 0) {
         err.println(usage());
         return ExitCode.USAGE.code();
@@ -65,6 +70,7 @@ public final class Main {
   static String usage() {
     return String.join("\n",
         "usage: registry-integrity <command> [options] [args]",
+        "       (no arguments, with PLUGIN_* settings in the environment: the Woodpecker plugin)",
         "",
         "commands:",
         "  verify IMAGE...   check that every digest the images reference can be pulled",

@@ -11,6 +11,7 @@ import dev.registryintegrity.registry.RetryPolicy;
 import dev.registryintegrity.registry.Sleeper;
 import dev.registryintegrity.registry.TransportSettings;
 import dev.registryintegrity.report.JsonReport;
+import dev.registryintegrity.report.ReportFile;
 import dev.registryintegrity.report.RunReport;
 import dev.registryintegrity.report.TextReport;
 import dev.registryintegrity.verify.Verifier;
@@ -20,9 +21,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -142,21 +141,7 @@ final class VerifyCommand {
     } else {
       new TextReport(options.color(), options.detail()).render(report, out);
     }
-    options.reportFile().ifPresent(file -> writeReport(json.render(report), file));
-  }
-
-  /** The report is a by-product: failing to write it is said loudly but never changes the verdict. */
-  private void writeReport(String json, Path file) {
-    try {
-      Path parent = file.toAbsolutePath().getParent();
-      Files.createDirectories(parent);
-      Path temp = Files.createTempFile(parent, ".registry-integrity-", ".json");
-      Files.writeString(temp, json + "\n", StandardCharsets.UTF_8);
-      Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      err.println("report written to " + file);
-    } catch (IOException | RuntimeException e) {
-      err.println("warning: could not write the JSON report to " + file + " (" + e + "); the verdict above stands");
-    }
+    options.reportFile().ifPresent(file -> ReportFile.write(json.render(report), file, err));
   }
 
   private Optional<Credentials> credentials(CommandLine line) {

@@ -107,7 +107,8 @@ public record ImageReference(String registry, String repository, Optional<String
     return parse(trimmed);
   }
 
-  private static boolean isRegistry(String component) {
+  /** Docker's rule for whether the first path component names a registry. */
+  public static boolean isRegistry(String component) {
     return component.contains(".") || component.contains(":") || component.equals("localhost")
         || component.startsWith("[");
   }

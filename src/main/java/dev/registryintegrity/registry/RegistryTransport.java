@@ -30,6 +30,9 @@ import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.routing.RoutingSupport;
+import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
+import org.apache.hc.client5.http.ssl.HostnameVerificationPolicy;
+import org.apache.hc.client5.http.ssl.NoopHostnameVerifier;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
@@ -60,6 +63,10 @@ public final class RegistryTransport implements AutoCloseable {
         PoolingHttpClientConnectionManagerBuilder.create()
             .setMaxConnTotal(settings.maxConnections())
             .setMaxConnPerRoute(settings.maxConnections())
+            .setTlsSocketStrategy(settings.tls().insecure()
+                ? new DefaultClientTlsStrategy(settings.tls().sslContext(), HostnameVerificationPolicy.CLIENT,
+                    NoopHostnameVerifier.INSTANCE)
+                : new DefaultClientTlsStrategy(settings.tls().sslContext()))
             .setDefaultConnectionConfig(
                 ConnectionConfig.custom()
                     .setConnectTimeout(Timeout.of(settings.connectTimeout()))

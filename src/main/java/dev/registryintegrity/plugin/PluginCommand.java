@@ -1,0 +1,103 @@
+package dev.registryintegrity.plugin;
+
+import dev.registryintegrity.ExitCode;
+import dev.registryintegrity.model.Platform;
+import dev.registryintegrity.reference.ImageReference;
+import dev.registryintegrity.reference.TargetReference;
+import dev.registryintegrity.registry.RetryPolicy;
+import dev.registryintegrity.registry.Sleeper;
+import dev.registryintegrity.registry.TransportSettings;
+import dev.registryintegrity.report.JsonReport;
+import dev.registryintegrity.report.ReportFile;
+import dev.registryintegrity.report.RunReport;
+import dev.registryintegrity.report.TextReport;
+import dev.registryintegrity.verify.Verifier;
+import dev.registryintegrity.walk.Expectations;
+import dev.registryintegrity.walk.WalkLimits;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The Woodpecker plugin: settings from {@code PLUGIN_*}, a short header of what was understood,
+ * the verify engine, a brief report (one line per intact image, every failing digest in full),
+ * and the JSON report in the workspace for later steps.
+ */
+public final class PluginCommand {
+  private final Map<String, String> env;
+  private final Clock clock;
+  private final String version;
+  private final PrintWriter out;
+
+  public PluginCommand(Map<String, String> env, Clock clock, String version, PrintWriter out) {
+    this.env = env;
+    this.clock = clock;
+    this.version = version;
+    this.out = out;
+  }
+
+  public ExitCode run() {
+    Path workspace = Path.of(env.getOrDefault("CI_WORKSPACE", "")).toAbsolutePath();
+    PluginSettings settings = new SettingsReader(env, workspace).read();
+    boolean color = "woodpecker".equals(env.get("CI")) && !env.containsKey("NO_COLOR");
+    header(settings);
+    for (String warning : settings.warnings()) {
+      out.println((color ? "\u001b[33m" : "") + "warning: " + warning + (color ? "\u001b[0m" : ""));
+    }
+    if (settings.dryRun()) {
+      out.println("dry run: settings are valid; nothing was checked");
+      return ExitCode.INTACT;
+    }
+    TransportSettings transport =
+        TransportSettings.defaults()
+            .withRetry(new RetryPolicy(settings.retries(), RetryPolicy.defaults().baseDelay(), RetryPolicy.defaults().maxDelay()))
+            .withMaxConnections(Math.max(2, settings.concurrency()))
+            .withCredentials(settings.credentials())
+            .withTls(settings.tls());
+    Verifier verifier = new Verifier(
+        new Verifier.Settings(transport, WalkLimits.withConcurrency(settings.concurrency()), settings.plainHttp(),
+            settings.timeout(), new Expectations(settings.expectedDigest(), settings.platforms())),
+        clock, Sleeper.system());
+    List<TargetReference> targets = List.copyOf(settings.images());
+    RunReport report = verifier.verify("verify", targets, settings.warnings());
+    new TextReport(color, settings.debug() ? TextReport.Detail.FULL : TextReport.Detail.BRIEF)
+        .render(withoutWarnings(report), out);
+    settings.report().ifPresent(file -> ReportFile.write(new JsonReport(version).render(report), file, out));
+    return report.exitCode();
+  }
+
+  /** Warnings were printed in the header already; the JSON report keeps them. */
+  private static RunReport withoutWarnings(RunReport r) {
+    return new RunReport(r.command(), r.startedAt(), r.duration(), r.images(), r.requests(), List.of());
+  }
+
+  private void header(PluginSettings s) {
+    out.println("registry-integrity " + version + " (Woodpecker plugin)");
+    String pipeline = Optional.ofNullable(env.get("CI_PIPELINE_NUMBER")).map(n -> "pipeline #" + n).orElse("pipeline");
+    String event = Optional.ofNullable(env.get("CI_PIPELINE_EVENT")).map(e -> " (" + e + ")").orElse("");
+    String repo = Optional.ofNullable(env.get("CI_REPO")).map(r -> " of " + r).orElse("");
+    String commit = Optional.ofNullable(env.get("CI_COMMIT_SHA"))
+        .map(c -> " at " + c.substring(0, Math.min(8, c.length()))).orElse("");
+    out.println(pipeline + event + repo + commit);
+    out.println("images:      " + s.images().stream().map(ImageReference::toString).collect(Collectors.joining(", ")));
+    if (!s.platforms().isEmpty()) {
+      out.println("platforms:   " + s.platforms().stream().map(Platform::toString).collect(Collectors.joining(", ")));
+    }
+    s.expectedDigest().ifPresent(d -> out.println("expected:    " + d + " (from " + s.expectedDigestSource() + ")"));
+    out.println("credentials: " + (s.credentialSources().isEmpty() ? "none (anonymous)" : String.join("; ", s.credentialSources())));
+    String transport = s.plainHttp() ? "plain HTTP" : "HTTPS (plain HTTP for loopback registries)";
+    if (s.tls().insecure()) {
+      transport += ", TLS NOT VERIFIED (skip_tls_verify)";
+    } else if (!s.tls().extraCas().isEmpty()) {
+      transport += ", " + s.tls().extraCas().size() + " extra CA certificate(s)";
+    }
+    out.println("transport:   " + transport + "; concurrency " + s.concurrency() + ", retries " + s.retries()
+        + ", timeout " + s.timeout().toSeconds() + " s");
+    s.report().ifPresent(r -> out.println("report:      " + r));
+    out.println();
+  }
+}

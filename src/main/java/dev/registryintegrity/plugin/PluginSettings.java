@@ -1,0 +1,42 @@
+package dev.registryintegrity.plugin;
+
+import dev.registryintegrity.model.Digest;
+import dev.registryintegrity.model.Platform;
+import dev.registryintegrity.reference.ImageReference;
+import dev.registryintegrity.registry.CredentialStore;
+import dev.registryintegrity.registry.TlsSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the plugin step was configured to do, read from its environment once.
+ *
+ * @param credentialSources which registries have a credential, and from where, for the header
+ * @param report where the JSON report goes, already resolved against the workspace
+ */
+public record PluginSettings(
+    List<ImageReference> images,
+    CredentialStore credentials,
+    List<String> credentialSources,
+    boolean plainHttp,
+    TlsSettings tls,
+    List<Platform> platforms,
+    Optional<Digest> expectedDigest,
+    String expectedDigestSource,
+    int concurrency,
+    Duration timeout,
+    int retries,
+    Optional<Path> report,
+    boolean debug,
+    boolean dryRun,
+    List<String> warnings) {
+
+  public PluginSettings {
+    images = List.copyOf(images);
+    credentialSources = List.copyOf(credentialSources);
+    platforms = List.copyOf(platforms);
+    warnings = List.copyOf(warnings);
+  }
+}

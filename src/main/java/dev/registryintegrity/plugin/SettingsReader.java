@@ -1,0 +1,380 @@
+package dev.registryintegrity.plugin;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import dev.registryintegrity.InputException;
+import dev.registryintegrity.cli.Durations;
+import dev.registryintegrity.model.Digest;
+import dev.registryintegrity.model.Platform;
+import dev.registryintegrity.reference.ImageReference;
+import dev.registryintegrity.registry.CredentialStore;
+import dev.registryintegrity.registry.Credentials;
+import dev.registryintegrity.registry.DockerConfig;
+import dev.registryintegrity.registry.RetryPolicy;
+import dev.registryintegrity.registry.TlsSettings;
+import dev.registryintegrity.walk.WalkLimits;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Reads {@link PluginSettings} from the step's environment. Every error names the setting as
+ * the user wrote it in YAML and the variable it arrived in, and says what would be right.
+ */
+public final class SettingsReader {
+  private final Map<String, String> env;
+  private final Path workspace;
+
+  /**
+   * @param workspace where relative paths (.tags, report, metadata_file, ca_cert) are resolved:
+   *     Woodpecker's CI_WORKSPACE, which is also the step's working directory
+   */
+  public SettingsReader(Map<String, String> env, Path workspace) {
+    this.env = env;
+    this.workspace = workspace;
+  }
+
+  /** Plugin mode: no arguments, and the CI system passed at least one PLUGIN_* setting. */
+  public static boolean looksLikePlugin(Map<String, String> env) {
+    return env.keySet().stream().anyMatch(k -> k.startsWith("PLUGIN_"));
+  }
+
+  public PluginSettings read() {
+    List<String> warnings = new ArrayList<>(unknownSettings());
+    List<ImageReference> images = images();
+    Credentials explicit = explicitCredentials();
+    List<String> sources = new ArrayList<>();
+    List<CredentialStore> stores = new ArrayList<>();
+    if (explicit != null) {
+      String registry = images.get(0).registry();
+      stores.add(CredentialStore.of(Map.of(registry, explicit)));
+      sources.add(registry + ": user '" + explicit.username() + "' from settings username/password");
+    }
+    logins(stores, sources);
+    String dockerAuth = env.get("DOCKER_AUTH_CONFIG");
+    if (dockerAuth != null && !dockerAuth.isBlank()) {
+      stores.add(DockerConfig.parse(dockerAuth, "DOCKER_AUTH_CONFIG"));
+      sources.add("DOCKER_AUTH_CONFIG from the environment");
+    }
+    boolean skipVerify = bool(Setting.SKIP_TLS_VERIFY);
+    List<java.security.cert.X509Certificate> cas = text(Setting.CA_CERT)
+        .map(pem -> TlsSettings.readCertificates(name(Setting.CA_CERT), pem, workspace))
+        .orElse(List.of());
+    Optional<Digest> expected = text(Setting.EXPECTED_DIGEST).map(d -> digest(Setting.EXPECTED_DIGEST, d));
+    String expectedSource = expected.isPresent() ? "setting expected_digest" : "";
+    Optional<String> metadata = text(Setting.METADATA_FILE);
+    if (metadata.isPresent()) {
+      if (expected.isPresent()) {
+        throw new InputException("settings expected_digest and metadata_file are both set: use one of them");
+      }
+      expected = Optional.of(metadataDigest(metadata.get()));
+      expectedSource = "metadata_file " + metadata.get();
+    }
+    String logLevel = text(Setting.LOG_LEVEL).orElse("info").toLowerCase(Locale.ROOT);
+    if (!Set.of("debug", "info", "warn", "warning", "error", "trace").contains(logLevel)) {
+      throw new InputException(name(Setting.LOG_LEVEL) + " is '" + logLevel + "': use debug or info");
+    }
+    return new PluginSettings(
+        images,
+        CredentialStore.firstOf(stores),
+        sources,
+        bool(Setting.INSECURE),
+        new TlsSettings(skipVerify, cas),
+        platforms(),
+        expected,
+        expectedSource,
+        integer(Setting.CONCURRENCY, WalkLimits.DEFAULT_CONCURRENCY, 1, 256),
+        text(Setting.TIMEOUT).map(t -> duration(Setting.TIMEOUT, t)).orElse(Duration.ofMinutes(10)),
+        integer(Setting.RETRIES, RetryPolicy.defaults().retries(), 0, 20),
+        text(Setting.REPORT).map(r -> workspace.resolve(r.trim())),
+        bool(Setting.DEBUG) || logLevel.equals("debug") || logLevel.equals("trace"),
+        bool(Setting.DRY_RUN),
+        warnings);
+  }
+
+  private List<ImageReference> images() {
+    Set<ImageReference> images = new LinkedHashSet<>();
+    for (String image : list(Setting.IMAGES)) {
+      images.add(wrap(Setting.IMAGES, () -> ImageReference.parse(image)));
+    }
+    List<String> repos = list(Setting.REPO);
+    if (!repos.isEmpty()) {
+      List<String> tags = tags();
+      Optional<String> registry = text(Setting.REGISTRY).map(String::trim).map(SettingsReader::stripScheme);
+      for (String repo : repos) {
+        String full = registry.isPresent() && !hasRegistry(repo) ? registry.get() + "/" + repo : repo;
+        ImageReference base = wrap(Setting.REPO, () -> ImageReference.parseRepository(full));
+        for (String tag : tags) {
+          images.add(wrap(Setting.TAGS, () -> base.withTag(tag)));
+        }
+      }
+    } else if (text(Setting.TAGS).isPresent()) {
+      throw new InputException("setting tags is set but repo is not: set repo (the repository the push step pushed to)");
+    }
+    if (images.isEmpty()) {
+      throw new InputException("no image to verify: set the repo setting (with tags), or images"
+          + " (e.g. repo: registry.example.com/team/app, tags: [latest])");
+    }
+    return List.copyOf(images);
+  }
+
+  private List<String> tags() {
+    List<String> tags = list(Setting.TAGS);
+    if (!tags.isEmpty()) {
+      return tags;
+    }
+    Optional<String> file = text(Setting.TAGS_FILE);
+    Path path = workspace.resolve(file.orElse(".tags").trim());
+    if (file.isPresent() || Files.isRegularFile(path)) {
+      try {
+        List<String> fromFile = split(Files.readString(path));
+        if (fromFile.isEmpty()) {
+          throw new InputException("tags file " + path + " lists no tags: write tags separated by commas or newlines");
+        }
+        return fromFile;
+      } catch (IOException e) {
+        throw new InputException(name(Setting.TAGS_FILE) + ": cannot read " + path
+            + " (" + e.getClass().getSimpleName() + "): check the path, relative to the workspace");
+      }
+    }
+    return List.of("latest");
+  }
+
+  private Credentials explicitCredentials() {
+    Optional<String> user = text(Setting.USERNAME);
+    Optional<String> password = raw(Setting.PASSWORD).filter(p -> !p.isEmpty());
+    if (user.isEmpty() && password.isEmpty()) {
+      return null;
+    }
+    if (user.isEmpty()) {
+      throw new InputException("setting password is set but username is not: set both (from_secret)");
+    }
+    if (password.isEmpty()) {
+      throw new InputException("setting username is set but password is not: set both (from_secret)");
+    }
+    return new Credentials(user.get(), password.get(), "settings username/password");
+  }
+
+  private void logins(List<CredentialStore> stores, List<String> sources) {
+    Optional<String> json = raw(Setting.LOGINS).filter(s -> !s.isBlank());
+    if (json.isEmpty()) {
+      return;
+    }
+    String what = name(Setting.LOGINS);
+    JsonElement parsed;
+    try {
+      parsed = JsonParser.parseString(json.get());
+    } catch (JsonParseException e) {
+      throw new InputException(what + " is not JSON: give a list of {registry, username, password}");
+    }
+    if (!parsed.isJsonArray()) {
+      throw new InputException(what + " is not a list: give a list of {registry, username, password}");
+    }
+    Map<String, Credentials> byRegistry = new LinkedHashMap<>();
+    int i = 0;
+    for (JsonElement element : parsed.getAsJsonArray()) {
+      if (!element.isJsonObject()) {
+        throw new InputException(what + "[" + i + "] is not a {registry, username, password} map");
+      }
+      JsonObject login = element.getAsJsonObject();
+      String registry = string(login, "registry").map(SettingsReader::stripScheme).orElse(ImageReference.DOCKER_HUB);
+      String user = string(login, "username").orElseThrow(
+          () -> new InputException(what + "[" + registry + "] has no username"));
+      String password = string(login, "password").orElseThrow(
+          () -> new InputException(what + "[" + registry + "] has no password"));
+      byRegistry.putIfAbsent(registry, new Credentials(user, password, "settings logins"));
+      sources.add(registry + ": user '" + user + "' from settings logins");
+      i++;
+    }
+    stores.add(CredentialStore.of(byRegistry));
+  }
+
+  private static Optional<String> string(JsonObject o, String key) {
+    JsonElement e = o.get(key);
+    return e == null || e.isJsonNull() || !e.isJsonPrimitive() || e.getAsString().isBlank()
+        ? Optional.empty()
+        : Optional.of(e.getAsString());
+  }
+
+  private List<Platform> platforms() {
+    return list(Setting.PLATFORMS).stream()
+        .map(p -> wrap(Setting.PLATFORMS, () -> Platform.parse(p)))
+        .toList();
+  }
+
+  /** buildx writes {"containerimage.digest": ...}; bake writes one such object per target. */
+  private Digest metadataDigest(String file) {
+    Path path = workspace.resolve(file.trim());
+    String what = name(Setting.METADATA_FILE);
+    JsonObject json;
+    try {
+      json = JsonParser.parseString(Files.readString(path)).getAsJsonObject();
+    } catch (IOException e) {
+      throw new InputException(what + ": cannot read " + path + ": write it with buildx --metadata-file in the push step");
+    } catch (JsonParseException | IllegalStateException e) {
+      throw new InputException(what + ": " + path + " is not a JSON object as buildx --metadata-file writes it");
+    }
+    List<String> found = new ArrayList<>();
+    if (json.has("containerimage.digest")) {
+      found.add(json.get("containerimage.digest").getAsString());
+    } else {
+      for (var entry : json.entrySet()) {
+        if (entry.getValue().isJsonObject() && entry.getValue().getAsJsonObject().has("containerimage.digest")) {
+          found.add(entry.getValue().getAsJsonObject().get("containerimage.digest").getAsString());
+        }
+      }
+    }
+    if (found.size() != 1) {
+      throw new InputException(what + ": " + path + (found.isEmpty()
+          ? " has no containerimage.digest" : " has several containerimage.digest values: set expected_digest instead"));
+    }
+    return digest(Setting.METADATA_FILE, found.get(0));
+  }
+
+  private List<String> unknownSettings() {
+    Set<String> known = new TreeSet<>();
+    for (Setting s : Setting.values()) {
+      known.addAll(s.variables());
+    }
+    List<String> warnings = new ArrayList<>();
+    for (String name : new TreeSet<>(env.keySet())) {
+      if (name.startsWith("PLUGIN_") && !known.contains(name)) {
+        String key = name.substring("PLUGIN_".length()).toLowerCase(Locale.ROOT);
+        String suggestion = closest(key).map(s -> " (did you mean '" + s + "'?)").orElse("");
+        warnings.add("unknown setting '" + key + "' (" + name + ") is ignored" + suggestion + "; known settings: "
+            + String.join(", ", Arrays.stream(Setting.values()).map(Setting::key).toList()));
+      }
+    }
+    return warnings;
+  }
+
+  private static Optional<String> closest(String key) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (Setting s : Setting.values()) {
+      int d = distance(key, s.key());
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = s.key();
+      }
+    }
+    return bestDistance <= Math.max(2, key.length() / 3) ? Optional.of(best) : Optional.empty();
+  }
+
+  private static int distance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
+  }
+
+  /** The raw value under the first of the setting's names that is present, even if empty. */
+  private Optional<String> raw(Setting setting) {
+    for (String variable : setting.variables()) {
+      if (env.containsKey(variable)) {
+        return Optional.of(env.get(variable));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** A present, non-blank value. An empty variable is what an empty YAML string sets: unset. */
+  private Optional<String> text(Setting setting) {
+    return raw(setting).filter(v -> !v.isBlank());
+  }
+
+  private List<String> list(Setting setting) {
+    return text(setting).map(SettingsReader::split).orElse(List.of());
+  }
+
+  /** Woodpecker joins YAML lists with ','; files use newlines; both are accepted. */
+  private static List<String> split(String value) {
+    return Arrays.stream(value.split("[,\\n\\r]+")).map(String::trim).filter(s -> !s.isEmpty()).distinct().toList();
+  }
+
+  private boolean bool(Setting setting) {
+    Optional<String> value = text(setting);
+    if (value.isEmpty()) {
+      return false;
+    }
+    return switch (value.get().trim().toLowerCase(Locale.ROOT)) {
+      case "true", "yes", "on", "1" -> true;
+      case "false", "no", "off", "0" -> false;
+      default -> throw new InputException(name(setting) + " is '" + value.get() + "': use true or false");
+    };
+  }
+
+  private int integer(Setting setting, int fallback, int min, int max) {
+    Optional<String> value = text(setting);
+    if (value.isEmpty()) {
+      return fallback;
+    }
+    try {
+      int n = Integer.parseInt(value.get().trim());
+      if (n < min || n > max) {
+        throw new InputException(name(setting) + " is " + n + ": use a number from " + min + " to " + max);
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new InputException(name(setting) + " is '" + value.get() + "': use a whole number");
+    }
+  }
+
+  private Duration duration(Setting setting, String value) {
+    return wrap(setting, () -> Durations.parse("value", value));
+  }
+
+  private Digest digest(Setting setting, String value) {
+    return wrap(setting, () -> Digest.parse(value.trim()));
+  }
+
+  private String name(Setting setting) {
+    String present = setting.variables().stream().filter(env::containsKey).findFirst().orElse(setting.variables().get(0));
+    return "setting " + setting.key() + " (" + present + ")";
+  }
+
+  private <T> T wrap(Setting setting, java.util.function.Supplier<T> parse) {
+    try {
+      return parse.get();
+    } catch (InputException e) {
+      throw new InputException(name(setting) + ": " + e.getMessage());
+    }
+  }
+
+  private static boolean hasRegistry(String repo) {
+    int slash = repo.indexOf('/');
+    return slash > 0 && ImageReference.isRegistry(repo.substring(0, slash));
+  }
+
+  private static String stripScheme(String registry) {
+    String r = registry.trim();
+    int scheme = r.indexOf("://");
+    r = scheme >= 0 ? r.substring(scheme + 3) : r;
+    return r.endsWith("/") ? r.substring(0, r.length() - 1) : r;
+  }
+}

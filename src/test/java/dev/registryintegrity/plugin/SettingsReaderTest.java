@@ -1,0 +1,154 @@
+package dev.registryintegrity.plugin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.registryintegrity.InputException;
+import dev.registryintegrity.reference.ImageReference;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class SettingsReaderTest {
+  @TempDir Path workspace;
+
+  private PluginSettings read(String... keysAndValues) {
+    Map<String, String> env = new HashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      env.put(keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return new SettingsReader(env, workspace).read();
+  }
+
+  private static List<String> names(PluginSettings s) {
+    return s.images().stream().map(ImageReference::toString).toList();
+  }
+
+  @Test
+  void repoAndCommaJoinedTagsListBecomeOneImagePerTag() {
+    PluginSettings s = read("PLUGIN_REPO", "registry.example.com:5050/infra-ci", "PLUGIN_TAGS", "latest,5319f03e");
+    assertEquals(List.of("registry.example.com:5050/infra-ci:latest", "registry.example.com:5050/infra-ci:5319f03e"), names(s));
+  }
+
+  @Test
+  void tagsDefaultToTheDotTagsFileThenToLatest() throws Exception {
+    assertEquals(List.of("docker.io/org/app:latest"), names(read("PLUGIN_REPO", "org/app")));
+    Files.writeString(workspace.resolve(".tags"), "1.2.3,1.2\nlatest\n");
+    assertEquals(List.of("docker.io/org/app:1.2.3", "docker.io/org/app:1.2", "docker.io/org/app:latest"),
+        names(read("PLUGIN_REPO", "org/app")));
+  }
+
+  @Test
+  void explicitTagsFileMustExist() {
+    InputException e = assertThrows(InputException.class,
+        () -> read("PLUGIN_REPO", "org/app", "PLUGIN_TAGS_FILE", "missing.txt"));
+    assertTrue(e.getMessage().startsWith("setting tags_file (PLUGIN_TAGS_FILE): cannot read"), e.getMessage());
+  }
+
+  @Test
+  void registrySettingPrefixesRepositoriesWithoutAHost() {
+    PluginSettings s = read("PLUGIN_REPO", "team/app,other.example/x", "PLUGIN_REGISTRY", "https://reg.example.com");
+    assertEquals(List.of("reg.example.com/team/app:latest", "other.example/x:latest"), names(s));
+  }
+
+  @Test
+  void imagesAreAnAlternativeToRepoAndTags() {
+    assertEquals(List.of("ghcr.io/o/a:1", "docker.io/library/alpine:3"), names(read("PLUGIN_IMAGES", "ghcr.io/o/a:1,alpine:3")));
+  }
+
+  @Test
+  void noImageAtAllIsAUsageErrorThatSaysWhatToSet() {
+    InputException e = assertThrows(InputException.class, () -> read("PLUGIN_DEBUG", "true"));
+    assertTrue(e.getMessage().contains("set the repo setting"), e.getMessage());
+  }
+
+  @ParameterizedTest(name = "[{index}] {0}={1}")
+  @CsvSource(delimiter = '|', value = {
+      "PLUGIN_CONCURRENCY     | lots        | setting concurrency (PLUGIN_CONCURRENCY) is 'lots'",
+      "PLUGIN_CONCURRENCY     | 0           | setting concurrency (PLUGIN_CONCURRENCY) is 0: use a number from 1 to 256",
+      "PLUGIN_INSECURE        | maybe       | setting insecure (PLUGIN_INSECURE) is 'maybe': use true or false",
+      "PLUGIN_SKIP_VERIFY     | perhaps     | setting skip_tls_verify (PLUGIN_SKIP_VERIFY) is 'perhaps'",
+      "PLUGIN_TIMEOUT         | forever     | setting timeout (PLUGIN_TIMEOUT)",
+      "PLUGIN_PLATFORMS       | linux       | setting platforms (PLUGIN_PLATFORMS): platform 'linux' is malformed",
+      "PLUGIN_EXPECTED_DIGEST | sha256:abc  | setting expected_digest (PLUGIN_EXPECTED_DIGEST): digest 'sha256:abc'",
+      "PLUGIN_LOGINS          | not-json    | setting logins (PLUGIN_LOGINS) is not JSON",
+      "PLUGIN_LOGINS          | 42          | setting logins (PLUGIN_LOGINS) is not a list",
+      "PLUGIN_PASSWORD        | hunter22    | setting password is set but username is not",
+      "PLUGIN_LOG_LEVEL       | loud        | setting log_level (PLUGIN_LOG_LEVEL) is 'loud'",
+      "PLUGIN_METADATA_FILE   | nope.json   | setting metadata_file (PLUGIN_METADATA_FILE): cannot read",
+      "PLUGIN_CA_CERT         | nope.pem    | setting ca_cert (PLUGIN_CA_CERT): cannot read CA certificate file",
+  })
+  void malformedSettingsNameTheSettingAndItsVariable(String variable, String value, String message) {
+    InputException e = assertThrows(InputException.class, () -> read("PLUGIN_REPO", "org/app", variable, value));
+    assertTrue(e.getMessage().contains(message), e.getMessage());
+    assertFalse(e.getMessage().contains("hunter22"), e.getMessage());
+  }
+
+  @Test
+  void badTagNamesTheTagsSetting() {
+    InputException e = assertThrows(InputException.class, () -> read("PLUGIN_REPO", "org/app", "PLUGIN_TAGS", "ok,-bad"));
+    assertTrue(e.getMessage().startsWith("setting tags (PLUGIN_TAGS):"), e.getMessage());
+  }
+
+  @Test
+  void unknownSettingsWarnWithASuggestionAndTheKnownNames() {
+    PluginSettings s = read("PLUGIN_REPO", "org/app", "PLUGIN_PLATFROMS", "linux/amd64");
+    assertEquals(1, s.warnings().size());
+    assertTrue(s.warnings().get(0).contains("unknown setting 'platfroms' (PLUGIN_PLATFROMS) is ignored (did you mean 'platforms'?)"),
+        s.warnings().get(0));
+    assertTrue(s.warnings().get(0).contains("known settings: repo, registry, tags"));
+  }
+
+  @Test
+  void tlsSkipAliasesAllWork() {
+    for (String alias : List.of("PLUGIN_SKIP_TLS_VERIFY", "PLUGIN_SKIP_VERIFY", "PLUGIN_INSECURE_SKIP_VERIFY", "PLUGIN_TLS_SKIP_VERIFY")) {
+      PluginSettings s = read("PLUGIN_REPO", "org/app", alias, "true");
+      assertTrue(s.tls().insecure(), alias);
+      assertTrue(s.warnings().isEmpty(), alias);
+    }
+  }
+
+  @Test
+  void credentialsComeFromUsernamePasswordThenLoginsThenDockerAuthConfig() {
+    String dockerAuth = "{\"auths\":{\"https://index.docker.io/v1/\":{\"auth\":\"aHViOmh1YnBhc3M=\"},"
+        + "\"reg.example.com\":{\"username\":\"cfg\",\"password\":\"cfgpass\"}}}";
+    PluginSettings s = read(
+        "PLUGIN_REPO", "reg.example.com/team/app",
+        "PLUGIN_USERNAME", "ci", "PLUGIN_PASSWORD", "cipass",
+        "PLUGIN_LOGINS", "[{\"registry\":\"ghcr.io\",\"username\":\"gh\",\"password\":\"ghpass\"},"
+            + "{\"registry\":\"reg.example.com\",\"username\":\"other\",\"password\":\"x\"}]",
+        "DOCKER_AUTH_CONFIG", dockerAuth);
+    assertEquals("ci", s.credentials().find("reg.example.com").orElseThrow().username());
+    assertEquals("gh", s.credentials().find("ghcr.io").orElseThrow().username());
+    assertEquals("hub", s.credentials().find("docker.io").orElseThrow().username());
+    assertEquals("hubpass", s.credentials().find("registry-1.docker.io").orElseThrow().password());
+    assertTrue(s.credentials().find("quay.io").isEmpty());
+    assertFalse(String.join(" ", s.credentialSources()).contains("cipass"));
+  }
+
+  @Test
+  void metadataFileGivesTheExpectedDigest() throws Exception {
+    String digest = "sha256:" + "ab".repeat(32);
+    Files.writeString(workspace.resolve("meta.json"), "{\"containerimage.digest\":\"" + digest + "\",\"image.name\":\"x\"}");
+    PluginSettings s = read("PLUGIN_REPO", "org/app", "PLUGIN_METADATA_FILE", "meta.json");
+    assertEquals(digest, s.expectedDigest().orElseThrow().toString());
+    Files.writeString(workspace.resolve("bake.json"), "{\"app\":{\"containerimage.digest\":\"" + digest + "\"}}");
+    assertEquals(digest, read("PLUGIN_REPO", "org/app", "PLUGIN_METADATA_FILE", "bake.json").expectedDigest().orElseThrow().toString());
+  }
+
+  @Test
+  void emptyValuesCountAsUnset() {
+    PluginSettings s = read("PLUGIN_REPO", "org/app", "PLUGIN_TAGS", "", "PLUGIN_INSECURE", "", "PLUGIN_REPORT", "");
+    assertEquals(List.of("docker.io/org/app:latest"), names(s));
+    assertFalse(s.plainHttp());
+    assertTrue(s.report().isEmpty());
+  }
+}
