@@ -79,7 +79,7 @@ class SettingsReaderTest {
       "PLUGIN_TIMEOUT         | forever     | setting timeout (PLUGIN_TIMEOUT)",
       "PLUGIN_PLATFORMS       | linux       | setting platforms (PLUGIN_PLATFORMS): platform 'linux' is malformed",
       "PLUGIN_EXPECTED_DIGEST | sha256:abc  | setting expected_digest (PLUGIN_EXPECTED_DIGEST): digest 'sha256:abc'",
-      "PLUGIN_LOGINS          | not-json    | setting logins (PLUGIN_LOGINS) is not JSON",
+      "PLUGIN_LOGINS          | [{         | setting logins (PLUGIN_LOGINS) is not JSON",
       "PLUGIN_LOGINS          | 42          | setting logins (PLUGIN_LOGINS) is not a list",
       "PLUGIN_PASSWORD        | hunter22    | setting password is set but username is not",
       "PLUGIN_LOG_LEVEL       | loud        | setting log_level (PLUGIN_LOG_LEVEL) is 'loud'",
