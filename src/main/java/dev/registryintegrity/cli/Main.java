@@ -39,6 +39,10 @@ public final class Main {
       if (args.length == 0 && SettingsReader.looksLikePlugin(environment.variables())) {
         return new PluginCommand(environment.variables(), environment.clock(), version(), out).run().code();
       }
+      if (args.length == 0 && environment.variables().containsKey("CI_PIPELINE_EVENT")) {
+        throw new InputException("the plugin step has no settings: set repo (with tags) or images under"
+            + " settings: in the step, e.g. repo: registry.example.com/team/app, tags: [latest]");
+      }
       if (args.length == 0) {
         err.println(usage());
         return ExitCode.USAGE.code();
@@ -81,8 +85,16 @@ public final class Main {
         "exit codes: 0 intact, 1 integrity failure, 2 usage error, 3 could not check");
   }
 
-  static String version() {
-    String v = Main.class.getPackage().getImplementationVersion();
-    return v == null ? "dev" : v;
+  /** From a resource Maven filters, so the jar, the image and the tests all know it. */
+  public static String version() {
+    try (var in = Main.class.getResourceAsStream("/dev/registryintegrity/version.properties")) {
+      java.util.Properties p = new java.util.Properties();
+      if (in != null) {
+        p.load(in);
+      }
+      return p.getProperty("version", "dev");
+    } catch (java.io.IOException e) {
+      return "dev";
+    }
   }
 }
