@@ -9,7 +9,7 @@ import dev.registryintegrity.registry.CredentialStore;
 import dev.registryintegrity.registry.Credentials;
 import dev.registryintegrity.registry.RetryPolicy;
 import dev.registryintegrity.registry.Sleeper;
-import dev.registryintegrity.registry.TransportSettings;
+import dev.registryintegrity.registry.TlsSettings;
 import dev.registryintegrity.report.JsonReport;
 import dev.registryintegrity.report.ReportFile;
 import dev.registryintegrity.report.RunReport;
@@ -120,14 +120,11 @@ final class VerifyCommand {
   }
 
   static Verifier.Settings settings(VerifyOptions options) {
-    TransportSettings transport =
-        TransportSettings.defaults()
-            .withRetry(new RetryPolicy(options.retries(), RetryPolicy.defaults().baseDelay(), RetryPolicy.defaults().maxDelay()))
-            .withMaxConnections(Math.max(options.concurrency(), 2))
-            .withCredentials(options.credentials().map(CredentialStore::everywhere).orElse(CredentialStore.none()));
-    return new Verifier.Settings(
-        transport,
-        WalkLimits.withConcurrency(options.concurrency()),
+    return Verifier.Settings.of(
+        options.concurrency(),
+        options.retries(),
+        options.credentials().map(CredentialStore::everywhere).orElse(CredentialStore.none()),
+        TlsSettings.defaults(),
         options.plainHttp(),
         options.timeout(),
         new Expectations(options.expectedDigest(), options.platforms()));

@@ -4,16 +4,13 @@ import dev.registryintegrity.ExitCode;
 import dev.registryintegrity.model.Platform;
 import dev.registryintegrity.reference.ImageReference;
 import dev.registryintegrity.reference.TargetReference;
-import dev.registryintegrity.registry.RetryPolicy;
 import dev.registryintegrity.registry.Sleeper;
-import dev.registryintegrity.registry.TransportSettings;
 import dev.registryintegrity.report.JsonReport;
 import dev.registryintegrity.report.ReportFile;
 import dev.registryintegrity.report.RunReport;
 import dev.registryintegrity.report.TextReport;
 import dev.registryintegrity.verify.Verifier;
 import dev.registryintegrity.walk.Expectations;
-import dev.registryintegrity.walk.WalkLimits;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -52,15 +49,9 @@ public final class PluginCommand {
       out.println("dry run: settings are valid; nothing was checked");
       return ExitCode.INTACT;
     }
-    TransportSettings transport =
-        TransportSettings.defaults()
-            .withRetry(new RetryPolicy(settings.retries(), RetryPolicy.defaults().baseDelay(), RetryPolicy.defaults().maxDelay()))
-            .withMaxConnections(Math.max(2, settings.concurrency()))
-            .withCredentials(settings.credentials())
-            .withTls(settings.tls());
     Verifier verifier = new Verifier(
-        new Verifier.Settings(transport, WalkLimits.withConcurrency(settings.concurrency()), settings.plainHttp(),
-            settings.timeout(), new Expectations(settings.expectedDigest(), settings.platforms())),
+        Verifier.Settings.of(settings.concurrency(), settings.retries(), settings.credentials(), settings.tls(),
+            settings.plainHttp(), settings.timeout(), new Expectations(settings.expectedDigest(), settings.platforms())),
         clock, Sleeper.system());
     List<TargetReference> targets = List.copyOf(settings.images());
     RunReport report = verifier.verify("verify", targets, settings.warnings());

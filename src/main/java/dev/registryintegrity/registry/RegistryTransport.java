@@ -101,8 +101,16 @@ public final class RegistryTransport implements AutoCloseable {
    * CannotCheckException} when no answer could be had or the credential was refused.
    */
   public HttpResponse send(String registry, HttpRequest request) {
-    Optional<String> authorization = auth.known(registry, request.repository());
-    boolean challenged = false;
+    return send(registry, request, true);
+  }
+
+  /**
+   * @param authenticate false for token requests: retried and redirected like any request, but
+   *     never given the registry's Authorization nor answered with a challenge round
+   */
+  private HttpResponse send(String registry, HttpRequest request, boolean authenticate) {
+    Optional<String> authorization = authenticate ? auth.known(registry, request.repository()) : Optional.empty();
+    boolean challenged = !authenticate;
     int attempt = 0;
     while (true) {
       HttpResponse response;
@@ -116,7 +124,7 @@ public final class RegistryTransport implements AutoCloseable {
         }
         throw new CannotCheckException(describe(registry, request.uri(), e, attempt), e);
       }
-      boolean fromRegistry = sameOrigin(response.uri(), request.uri());
+      boolean fromRegistry = authenticate && sameOrigin(response.uri(), request.uri());
       if (response.status() == 401 && fromRegistry && !challenged) {
         Challenge challenge =
             Challenge.parse(response.header("www-authenticate").orElse(null))
@@ -126,7 +134,7 @@ public final class RegistryTransport implements AutoCloseable {
           auth.forget(registry);
         }
         authorization = Optional.of(auth.answer(registry, request.repository(), challenge,
-            tokenRequest -> sendAnonymously(registry, tokenRequest)));
+            tokenRequest -> send(registry, tokenRequest, false)));
         challenged = true;
         continue;
       }
@@ -147,29 +155,6 @@ public final class RegistryTransport implements AutoCloseable {
         continue;
       }
       return response;
-    }
-  }
-
-  /** For token requests: retried, redirected, but never given the registry's Authorization. */
-  private HttpResponse sendAnonymously(String registry, HttpRequest request) {
-    int attempt = 0;
-    while (true) {
-      try {
-        HttpResponse response = exchange(request, Optional.empty());
-        if (RetryPolicy.retryable(response.status()) && attempt < retry.retries()) {
-          attempt++;
-          pause(retryAfter(response).orElse(retry.backoff(attempt)), registry);
-          continue;
-        }
-        return response;
-      } catch (IOException e) {
-        if (attempt < retry.retries() && transient_(e)) {
-          attempt++;
-          pause(retry.backoff(attempt), registry);
-          continue;
-        }
-        throw new CannotCheckException(describe(registry, request.uri(), e, attempt), e);
-      }
     }
   }
 

@@ -19,6 +19,10 @@ public record RetryPolicy(int retries, Duration baseDelay, Duration maxDelay) {
     return new RetryPolicy(3, Duration.ofMillis(200), Duration.ofSeconds(30));
   }
 
+  public RetryPolicy withRetries(int n) {
+    return new RetryPolicy(n, baseDelay, maxDelay);
+  }
+
   public static boolean retryable(int status) {
     return status == 408 || status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
   }

@@ -5,7 +5,10 @@ import dev.registryintegrity.layout.OciLayoutSource;
 import dev.registryintegrity.reference.ImageReference;
 import dev.registryintegrity.reference.LayoutReference;
 import dev.registryintegrity.reference.TargetReference;
+import dev.registryintegrity.registry.CredentialStore;
 import dev.registryintegrity.registry.RegistryClient;
+import dev.registryintegrity.registry.RetryPolicy;
+import dev.registryintegrity.registry.TlsSettings;
 import dev.registryintegrity.registry.RegistryTransport;
 import dev.registryintegrity.registry.Sleeper;
 import dev.registryintegrity.registry.TransportSettings;
@@ -46,7 +49,21 @@ public final class Verifier {
    * @param deadline the whole run's time limit; what is unfinished then is "could not check"
    */
   public record Settings(
-      TransportSettings transport, WalkLimits limits, boolean plainHttp, Duration deadline, Expectations expectations) {}
+      TransportSettings transport, WalkLimits limits, boolean plainHttp, Duration deadline, Expectations expectations) {
+
+    /** The settings the command line and the plugin both build from their own inputs. */
+    public static Settings of(
+        int concurrency, int retries, CredentialStore credentials, TlsSettings tls, boolean plainHttp,
+        Duration deadline, Expectations expectations) {
+      TransportSettings transport =
+          TransportSettings.defaults()
+              .withRetry(RetryPolicy.defaults().withRetries(retries))
+              .withMaxConnections(Math.max(2, concurrency))
+              .withCredentials(credentials)
+              .withTls(tls);
+      return new Settings(transport, WalkLimits.withConcurrency(concurrency), plainHttp, deadline, expectations);
+    }
+  }
 
   private final Settings settings;
   private final Clock clock;
