@@ -5,7 +5,8 @@ import dev.registryintegrity.InputException;
 import dev.registryintegrity.model.Digest;
 import dev.registryintegrity.model.Platform;
 import dev.registryintegrity.reference.TargetReference;
-import dev.registryintegrity.registry.CredentialStore;
+import dev.registryintegrity.registry.CredentialSources;
+import dev.registryintegrity.registry.ProxySelection;
 import dev.registryintegrity.registry.Credentials;
 import dev.registryintegrity.registry.RetryPolicy;
 import dev.registryintegrity.registry.Sleeper;
@@ -55,6 +56,10 @@ final class VerifyCommand {
     o.addOption(Option.builder("p").longOpt("password").hasArg().argName("PASSWORD")
         .desc("registry password or token (prefer --password-stdin)").build());
     o.addOption(Option.builder().longOpt("password-stdin").desc("read the password from standard input").build());
+    o.addOption(Option.builder().longOpt("ca-cert").hasArg().argName("FILE")
+        .desc("PEM CA certificate(s) to trust besides the system's (repeatable)").build());
+    o.addOption(Option.builder().longOpt("insecure")
+        .desc("do not verify TLS certificates (said in the report header)").build());
     o.addOption(Option.builder().longOpt("concurrency").hasArg().argName("N")
         .desc("requests in flight per registry (default " + WalkLimits.DEFAULT_CONCURRENCY + ")").build());
     o.addOption(Option.builder().longOpt("retries").hasArg().argName("N")
@@ -108,6 +113,7 @@ final class VerifyCommand {
         targets,
         line.hasOption("plain-http"),
         credentials(line),
+        tls(line),
         intOption(line, "concurrency", WalkLimits.DEFAULT_CONCURRENCY),
         intOption(line, "retries", RetryPolicy.defaults().retries()),
         Durations.parse("--timeout", line.getOptionValue("timeout", "10m")),
@@ -119,12 +125,13 @@ final class VerifyCommand {
         Optional.ofNullable(line.getOptionValue("expected-digest")).map(d -> digest("--expected-digest", d)));
   }
 
-  static Verifier.Settings settings(VerifyOptions options) {
+  Verifier.Settings settings(VerifyOptions options) {
     return Verifier.Settings.of(
         options.concurrency(),
         options.retries(),
-        options.credentials().map(CredentialStore::everywhere).orElse(CredentialStore.none()),
-        TlsSettings.defaults(),
+        CredentialSources.standard(options.credentials(), environment.variables()),
+        options.tls(),
+        ProxySelection.fromEnvironment(environment.variables()),
         options.plainHttp(),
         options.timeout(),
         new Expectations(options.expectedDigest(), options.platforms()));
@@ -164,6 +171,17 @@ final class VerifyCommand {
       throw new InputException("--username given without a password: add --password or --password-stdin");
     }
     return Optional.of(new Credentials(username, password, line.hasOption("password-stdin") ? "--password-stdin" : "--password"));
+  }
+
+  private static TlsSettings tls(CommandLine line) {
+    List<java.security.cert.X509Certificate> cas = new ArrayList<>();
+    String[] files = line.getOptionValues("ca-cert");
+    if (files != null) {
+      for (String file : files) {
+        cas.addAll(TlsSettings.readCertificates("--ca-cert", file, Path.of("")));
+      }
+    }
+    return new TlsSettings(line.hasOption("insecure"), cas);
   }
 
   private static int intOption(CommandLine line, String name, int fallback) {

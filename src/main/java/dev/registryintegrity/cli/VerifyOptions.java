@@ -4,6 +4,7 @@ import dev.registryintegrity.model.Digest;
 import dev.registryintegrity.model.Platform;
 import dev.registryintegrity.reference.TargetReference;
 import dev.registryintegrity.registry.Credentials;
+import dev.registryintegrity.registry.TlsSettings;
 import dev.registryintegrity.report.TextReport;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +16,7 @@ public record VerifyOptions(
     List<TargetReference> targets,
     boolean plainHttp,
     Optional<Credentials> credentials,
+    TlsSettings tls,
     int concurrency,
     int retries,
     Duration timeout,

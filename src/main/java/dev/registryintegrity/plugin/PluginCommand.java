@@ -4,6 +4,7 @@ import dev.registryintegrity.ExitCode;
 import dev.registryintegrity.model.Platform;
 import dev.registryintegrity.reference.ImageReference;
 import dev.registryintegrity.reference.TargetReference;
+import dev.registryintegrity.registry.ProxySelection;
 import dev.registryintegrity.registry.Sleeper;
 import dev.registryintegrity.report.JsonReport;
 import dev.registryintegrity.report.ReportFile;
@@ -51,7 +52,7 @@ public final class PluginCommand {
     }
     Verifier verifier = new Verifier(
         Verifier.Settings.of(settings.concurrency(), settings.retries(), settings.credentials(), settings.tls(),
-            settings.plainHttp(), settings.timeout(), new Expectations(settings.expectedDigest(), settings.platforms())),
+            ProxySelection.fromEnvironment(env), settings.plainHttp(), settings.timeout(), new Expectations(settings.expectedDigest(), settings.platforms())),
         clock, Sleeper.system());
     List<TargetReference> targets = List.copyOf(settings.images());
     RunReport report = verifier.verify("verify", targets, settings.warnings());
@@ -63,7 +64,7 @@ public final class PluginCommand {
 
   /** Warnings were printed in the header already; the JSON report keeps them. */
   private static RunReport withoutWarnings(RunReport r) {
-    return new RunReport(r.command(), r.startedAt(), r.duration(), r.images(), r.requests(), List.of());
+    return new RunReport(r.command(), r.startedAt(), r.duration(), r.images(), r.requests(), List.of(), r.notes());
   }
 
   private void header(PluginSettings s) {

@@ -25,6 +25,7 @@ public final class RegistryClient implements ContentSource {
   private final String registry;
   private final URI base;
   private final RegistryTransport transport;
+  private final java.util.concurrent.atomic.AtomicReference<String> rateLimit = new java.util.concurrent.atomic.AtomicReference<>();
 
   /**
    * @param registry the registry as users name it ("docker.io", "127.0.0.1:5000"), for messages
@@ -165,7 +166,16 @@ public final class RegistryClient implements ContentSource {
 
   private HttpResponse send(String method, String repository, String path, Map<String, String> headers, int maxBody) {
     URI uri = base.resolve("/v2/" + repository + "/" + path);
-    return transport.send(registry, new HttpRequest(method, uri, headers, repository, maxBody));
+    HttpResponse response = transport.send(registry, new HttpRequest(method, uri, headers, repository, maxBody));
+    // Docker Hub counts manifest GETs against a pull quota and says what is left.
+    response.header("ratelimit-remaining").ifPresent(rateLimit::set);
+    return response;
+  }
+
+  @Override
+  public List<String> notes() {
+    String left = rateLimit.get();
+    return left == null ? List.of() : List.of("registry " + registry + " rate limit remaining: " + left);
   }
 
   private static Optional<Digest> reportedDigest(HttpResponse r) {

@@ -76,6 +76,7 @@ public final class RegistryTransport implements AutoCloseable {
     this.client =
         HttpClients.custom()
             .setConnectionManager(pool)
+            .setRoutePlanner(settings.proxies().routePlanner())
             .disableRedirectHandling()
             .disableAutomaticRetries()
             .disableCookieManagement()

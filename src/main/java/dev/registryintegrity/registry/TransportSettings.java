@@ -13,31 +13,36 @@ public record TransportSettings(
     int maxConnections,
     RetryPolicy retry,
     CredentialStore credentials,
-    TlsSettings tls) {
+    TlsSettings tls,
+    ProxySelection proxies) {
 
   public static TransportSettings defaults() {
     return new TransportSettings(
         Duration.ofSeconds(10), Duration.ofSeconds(30), 16, RetryPolicy.defaults(), CredentialStore.none(),
-        TlsSettings.defaults());
+        TlsSettings.defaults(), ProxySelection.none());
+  }
+
+  public TransportSettings withProxies(ProxySelection selection) {
+    return new TransportSettings(connectTimeout, readTimeout, maxConnections, retry, credentials, tls, selection);
   }
 
   public TransportSettings withTls(TlsSettings settings) {
-    return new TransportSettings(connectTimeout, readTimeout, maxConnections, retry, credentials, settings);
+    return new TransportSettings(connectTimeout, readTimeout, maxConnections, retry, credentials, settings, proxies);
   }
 
   public TransportSettings withCredentials(CredentialStore store) {
-    return new TransportSettings(connectTimeout, readTimeout, maxConnections, retry, store, tls);
+    return new TransportSettings(connectTimeout, readTimeout, maxConnections, retry, store, tls, proxies);
   }
 
   public TransportSettings withRetry(RetryPolicy policy) {
-    return new TransportSettings(connectTimeout, readTimeout, maxConnections, policy, credentials, tls);
+    return new TransportSettings(connectTimeout, readTimeout, maxConnections, policy, credentials, tls, proxies);
   }
 
   public TransportSettings withTimeouts(Duration connect, Duration read) {
-    return new TransportSettings(connect, read, maxConnections, retry, credentials, tls);
+    return new TransportSettings(connect, read, maxConnections, retry, credentials, tls, proxies);
   }
 
   public TransportSettings withMaxConnections(int connections) {
-    return new TransportSettings(connectTimeout, readTimeout, connections, retry, credentials, tls);
+    return new TransportSettings(connectTimeout, readTimeout, connections, retry, credentials, tls, proxies);
   }
 }

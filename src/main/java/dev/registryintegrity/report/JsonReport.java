@@ -57,6 +57,9 @@ public final class JsonReport {
     JsonArray warnings = new JsonArray();
     report.warnings().forEach(warnings::add);
     root.add("warnings", warnings);
+    JsonArray notes = new JsonArray();
+    report.notes().forEach(notes::add);
+    root.add("notes", notes);
     JsonArray images = new JsonArray();
     for (ImageResult image : report.images()) {
       images.add(image(image));

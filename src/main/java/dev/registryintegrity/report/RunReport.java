@@ -17,11 +17,13 @@ public record RunReport(
     Duration duration,
     List<ImageResult> images,
     long requests,
-    List<String> warnings) {
+    List<String> warnings,
+    List<String> notes) {
 
   public RunReport {
     images = List.copyOf(images);
     warnings = List.copyOf(warnings);
+    notes = List.copyOf(notes);
   }
 
   public ExitCode exitCode() {

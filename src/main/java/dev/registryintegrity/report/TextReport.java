@@ -56,6 +56,9 @@ public final class TextReport {
       }
     }
     out.println();
+    for (String note : report.notes()) {
+      out.println(paint(DIM, note));
+    }
     out.println(summary(report));
     out.flush();
   }

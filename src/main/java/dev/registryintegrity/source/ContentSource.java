@@ -29,6 +29,11 @@ public interface ContentSource extends AutoCloseable {
   /** Requests made so far, for the report and the benchmark. */
   long requestCount();
 
+  /** Facts about the source worth a line in the report, e.g. the registry's rate limit left. */
+  default java.util.List<String> notes() {
+    return java.util.List.of();
+  }
+
   @Override
   default void close() {}
 }

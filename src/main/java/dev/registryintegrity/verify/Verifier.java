@@ -1,11 +1,13 @@
 package dev.registryintegrity.verify;
 
 import dev.registryintegrity.CannotCheckException;
+import dev.registryintegrity.InputException;
 import dev.registryintegrity.layout.OciLayoutSource;
 import dev.registryintegrity.reference.ImageReference;
 import dev.registryintegrity.reference.LayoutReference;
 import dev.registryintegrity.reference.TargetReference;
 import dev.registryintegrity.registry.CredentialStore;
+import dev.registryintegrity.registry.ProxySelection;
 import dev.registryintegrity.registry.RegistryClient;
 import dev.registryintegrity.registry.RetryPolicy;
 import dev.registryintegrity.registry.TlsSettings;
@@ -14,6 +16,7 @@ import dev.registryintegrity.registry.Sleeper;
 import dev.registryintegrity.registry.TransportSettings;
 import dev.registryintegrity.report.RunReport;
 import dev.registryintegrity.source.ContentSource;
+import dev.registryintegrity.walk.Deadline;
 import dev.registryintegrity.walk.Expectations;
 import dev.registryintegrity.walk.Finding;
 import dev.registryintegrity.walk.ImageResult;
@@ -53,14 +56,15 @@ public final class Verifier {
 
     /** The settings the command line and the plugin both build from their own inputs. */
     public static Settings of(
-        int concurrency, int retries, CredentialStore credentials, TlsSettings tls, boolean plainHttp,
-        Duration deadline, Expectations expectations) {
+        int concurrency, int retries, CredentialStore credentials, TlsSettings tls, ProxySelection proxies,
+        boolean plainHttp, Duration deadline, Expectations expectations) {
       TransportSettings transport =
           TransportSettings.defaults()
               .withRetry(RetryPolicy.defaults().withRetries(retries))
               .withMaxConnections(Math.max(2, concurrency))
               .withCredentials(credentials)
-              .withTls(tls);
+              .withTls(tls)
+              .withProxies(proxies);
       return new Settings(transport, WalkLimits.withConcurrency(concurrency), plainHttp, deadline, expectations);
     }
   }
@@ -79,13 +83,18 @@ public final class Verifier {
     Instant started = clock.instant();
     Map<String, Walker> walkers = new LinkedHashMap<>();
     List<ImageResult> results = new ArrayList<>();
+    Deadline runDeadline = Deadline.after(clock, settings.deadline());
     try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
       List<Future<ImageResult>> pending = new ArrayList<>();
       for (TargetReference target : targets) {
-        Walker walker = walkers.computeIfAbsent(sourceKey(target), k -> new Walker(open(target), settings.limits()));
+        Walker walker = walkers.computeIfAbsent(sourceKey(target),
+            k -> new Walker(open(target), settings.limits(), runDeadline));
         pending.add(executor.submit(() -> walk(walker, target)));
       }
-      long deadline = System.nanoTime() + settings.deadline().toNanos();
+      // The walkers stop asking at the deadline; this backstop also covers a request already in
+      // flight then, which its read timeout ends.
+      long deadline = System.nanoTime() + settings.deadline().plus(settings.transport().readTimeout())
+          .plusSeconds(5).toNanos();
       for (int i = 0; i < pending.size(); i++) {
         results.add(await(pending.get(i), deadline, targets.get(i), walkers.get(sourceKey(targets.get(i)))));
       }
@@ -94,8 +103,14 @@ public final class Verifier {
       walkers.values().forEach(Walker::close);
     }
     long requests = walkers.values().stream().mapToLong(w -> w.source().requestCount()).sum();
+    List<String> notes = new ArrayList<>();
+    walkers.values().forEach(w -> notes.addAll(w.source().notes()));
     walkers.values().forEach(w -> w.source().close());
-    return new RunReport(command, started, Duration.between(started, clock.instant()), results, requests, warnings);
+    List<String> allWarnings = new ArrayList<>(warnings);
+    if (settings.transport().tls().insecure()) {
+      allWarnings.add("TLS certificates are not verified (--insecure / skip_tls_verify): anyone in the path can answer for the registry");
+    }
+    return new RunReport(command, started, Duration.between(started, clock.instant()), results, requests, allWarnings, notes);
   }
 
   private ImageResult walk(Walker walker, TargetReference target) {
@@ -116,11 +131,17 @@ public final class Verifier {
           "the run's deadline of " + settings.deadline().toSeconds() + " s passed before this image was checked"
               + " (raise --timeout)");
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof CannotCheckException c) {
-        return unchecked(target, walker, c.getMessage());
+      // Bad configuration found mid-walk (a credential helper that is not installed) is still a
+      // usage error; anything else that escaped the walker is a bug and says so.
+      for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+        if (cause instanceof InputException input) {
+          throw input;
+        }
+        if (cause instanceof CannotCheckException c) {
+          return unchecked(target, walker, c.getMessage());
+        }
       }
-      throw new IllegalStateException("checking " + target + " failed: " + cause, cause);
+      throw new IllegalStateException("checking " + target + " failed: " + e.getCause(), e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return unchecked(target, walker, "interrupted");

@@ -41,10 +41,21 @@ public final class Walker implements AutoCloseable {
   private final Map<Key, CompletableFuture<Lookup>> manifestChecks = new ConcurrentHashMap<>();
   private final Map<ChildrenKey, CompletableFuture<List<Node>>> children = new ConcurrentHashMap<>();
 
+  private final Deadline deadline;
+
   public Walker(ContentSource source, WalkLimits limits) {
+    this(source, limits, Deadline.none());
+  }
+
+  /**
+   * @param deadline after it passes, nothing more is asked: each digest not yet checked is
+   *     reported as could-not-check, so the report says where the run stopped
+   */
+  public Walker(ContentSource source, WalkLimits limits, Deadline deadline) {
     this.source = source;
     this.limits = limits;
     this.permits = new Semaphore(limits.concurrency());
+    this.deadline = deadline;
   }
 
   public ContentSource source() {
@@ -331,10 +342,13 @@ public final class Walker implements AutoCloseable {
     return reference.contains(":") ? Optional.of(Digest.parse(reference)) : Optional.empty();
   }
 
-  /** Holds one of the source's permits for the duration of a request. */
-  private <T> T limited(Supplier<T> request) {
+  /** Holds one of the source's permits for the duration of a request, if time is left. */
+  private Lookup limited(Supplier<Lookup> request) {
     permits.acquireUninterruptibly();
     try {
+      if (deadline.passed()) {
+        return new Lookup.Unavailable("-", "not checked: " + deadline.describe() + " passed first (raise --timeout)");
+      }
       return request.get();
     } finally {
       permits.release();
@@ -373,6 +387,9 @@ public final class Walker implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("walk interrupted", e);
     } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
       throw new IllegalStateException("walk failed: " + e.getCause(), e.getCause());
     }
   }

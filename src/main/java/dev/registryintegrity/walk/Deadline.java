@@ -1,0 +1,25 @@
+package dev.registryintegrity.walk;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+/** When a run must stop asking; the clock comes in so tests can control it. */
+public record Deadline(Clock clock, Instant at, Duration budget) {
+
+  public static Deadline none() {
+    return new Deadline(Clock.systemUTC(), Instant.MAX, Duration.ZERO);
+  }
+
+  public static Deadline after(Clock clock, Duration budget) {
+    return new Deadline(clock, clock.instant().plus(budget), budget);
+  }
+
+  public boolean passed() {
+    return clock.instant().isAfter(at);
+  }
+
+  public String describe() {
+    return "the run's deadline of " + budget.toSeconds() + " s";
+  }
+}
