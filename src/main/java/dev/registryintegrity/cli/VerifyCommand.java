@@ -66,6 +66,12 @@ final class VerifyCommand {
         .desc("retries of 408/429/5xx and broken connections (default 3)").build());
     o.addOption(Option.builder().longOpt("timeout").hasArg().argName("DURATION")
         .desc("deadline for the whole run, e.g. 90s, 5m (default 10m)").build());
+    o.addOption(Option.builder().longOpt("connect-timeout").hasArg().argName("DURATION")
+        .desc("time to establish a connection (default 10s)").build());
+    o.addOption(Option.builder().longOpt("read-timeout").hasArg().argName("DURATION")
+        .desc("longest wait for an answer on an open connection (default 30s)").build());
+    o.addOption(Option.builder().longOpt("debug")
+        .desc("log every HTTP exchange (method, URL, status, time; never headers) to stderr").build());
     o.addOption(Option.builder().longOpt("format").hasArg().argName("text|json").desc("report on stdout (default text)").build());
     o.addOption(Option.builder().longOpt("report").hasArg().argName("FILE").desc("also write the JSON report to FILE").build());
     o.addOption(Option.builder().longOpt("color").hasArg().argName("auto|always|never").desc("colour the text report (default auto)").build());
@@ -94,7 +100,12 @@ final class VerifyCommand {
       return ExitCode.INTACT;
     }
     VerifyOptions options = parse(line);
-    Verifier verifier = new Verifier(settings(options), environment.clock(), Sleeper.system());
+    Duration connect = Durations.parse("--connect-timeout", line.getOptionValue("connect-timeout", "10s"));
+    Duration read = Durations.parse("--read-timeout", line.getOptionValue("read-timeout", "30s"));
+    boolean debug = line.hasOption("debug");
+    Verifier.Settings settings = settings(options).withTransport(t -> t.withTimeouts(connect, read)
+        .withRequestLog(debug ? this::debug : request -> {}));
+    Verifier verifier = new Verifier(settings, environment.clock(), Sleeper.system());
     RunReport report = verifier.verify("verify", options.targets(), List.of());
     emit(report, options);
     return report.exitCode();
@@ -123,6 +134,10 @@ final class VerifyCommand {
         line.hasOption("brief") ? TextReport.Detail.BRIEF : TextReport.Detail.FULL,
         platforms(line.getOptionValues("platform")),
         Optional.ofNullable(line.getOptionValue("expected-digest")).map(d -> digest("--expected-digest", d)));
+  }
+
+  private synchronized void debug(String line) {
+    err.println("debug: " + line);
   }
 
   Verifier.Settings settings(VerifyOptions options) {

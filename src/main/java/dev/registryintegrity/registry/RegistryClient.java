@@ -23,7 +23,8 @@ public final class RegistryClient implements ContentSource {
   private static final int ERROR_BODY_LIMIT = 64 * 1024;
 
   private final String registry;
-  private final URI base;
+  private volatile URI base;
+  private volatile URI plainFallback;
   private final RegistryTransport transport;
   private final java.util.concurrent.atomic.AtomicReference<String> rateLimit = new java.util.concurrent.atomic.AtomicReference<>();
 
@@ -33,8 +34,17 @@ public final class RegistryClient implements ContentSource {
    * @param base where its API answers ("https://registry-1.docker.io")
    */
   public RegistryClient(String registry, URI base, RegistryTransport transport) {
+    this(registry, base, null, transport);
+  }
+
+  /**
+   * @param plainFallback where to go when {@code base} is HTTPS and the server does not speak
+   *     TLS at all, as docker does for loopback registries; certificate errors never fall back
+   */
+  public RegistryClient(String registry, URI base, URI plainFallback, RegistryTransport transport) {
     this.registry = registry;
     this.base = base;
+    this.plainFallback = plainFallback;
     this.transport = transport;
   }
 
@@ -166,7 +176,18 @@ public final class RegistryClient implements ContentSource {
 
   private HttpResponse send(String method, String repository, String path, Map<String, String> headers, int maxBody) {
     URI uri = base.resolve("/v2/" + repository + "/" + path);
-    HttpResponse response = transport.send(registry, new HttpRequest(method, uri, headers, repository, maxBody));
+    HttpResponse response;
+    try {
+      response = transport.send(registry, new HttpRequest(method, uri, headers, repository, maxBody));
+    } catch (CannotCheckException e) {
+      URI fallback = plainFallback;
+      if (fallback == null || !speaksNoTls(e)) {
+        throw e;
+      }
+      base = fallback;
+      plainFallback = null;
+      return send(method, repository, path, headers, maxBody);
+    }
     // Docker Hub counts manifest GETs against a pull quota and says what is left.
     response.header("ratelimit-remaining").ifPresent(rateLimit::set);
     return response;
@@ -176,6 +197,17 @@ public final class RegistryClient implements ContentSource {
   public List<String> notes() {
     String left = rateLimit.get();
     return left == null ? List.of() : List.of("registry " + registry + " rate limit remaining: " + left);
+  }
+
+  /** The JDK's words for "the peer answered the TLS hello with something that is not TLS". */
+  private static boolean speaksNoTls(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof javax.net.ssl.SSLException && t.getMessage() != null
+          && (t.getMessage().contains("Unsupported or unrecognized SSL message") || t.getMessage().contains("plaintext"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Optional<Digest> reportedDigest(HttpResponse r) {

@@ -57,6 +57,7 @@ public final class RegistryTransport implements AutoCloseable {
   private final RetryPolicy retry;
   private final Sleeper sleeper;
   private final AtomicLong requests = new AtomicLong();
+  private final java.util.function.Consumer<String> log;
 
   public RegistryTransport(TransportSettings settings, Clock clock, Sleeper sleeper) {
     this.pool =
@@ -89,9 +90,10 @@ public final class RegistryTransport implements AutoCloseable {
     this.auth = new Authenticator(settings.credentials(), clock);
     this.retry = settings.retry();
     this.sleeper = sleeper;
+    this.log = settings.requestLog();
   }
 
-  /** HTTP exchanges made so far, retries, redirects and token requests included. */
+  /** HTTP answers received so far, retries, redirects and token requests included. */
   public long requestCount() {
     return requests.get();
   }
@@ -152,7 +154,13 @@ public final class RegistryTransport implements AutoCloseable {
       }
       if (RetryPolicy.retryable(response.status()) && attempt < retry.retries()) {
         attempt++;
-        pause(retryAfter(response).orElse(retry.backoff(attempt)), registry);
+        Optional<Duration> asked = retryAfter(response);
+        if (asked.isPresent()) {
+          // The server said when: wait that long, no less, and no jitter below it.
+          sleep(asked.get(), registry);
+        } else {
+          pause(retry.backoff(attempt), registry);
+        }
         continue;
       }
       return response;
@@ -170,8 +178,12 @@ public final class RegistryTransport implements AutoCloseable {
       } else if (!sameOrigin(uri, request.uri())) {
         message.removeHeaders("Authorization");
       }
-      requests.incrementAndGet();
+      long started = System.nanoTime();
       HttpResponse response = execute(message, uri, request.maxBody());
+      requests.incrementAndGet();
+      // Method, URL and status only: headers (Authorization among them) are never logged.
+      log.accept(method + " " + uri + " -> " + response.status() + " ("
+          + (System.nanoTime() - started) / 1_000_000 + " ms)");
       Optional<String> location = response.header("location");
       if (isRedirect(response.status()) && location.isPresent()) {
         uri = uri.resolve(location.get().trim());
@@ -215,11 +227,14 @@ public final class RegistryTransport implements AutoCloseable {
   }
 
   private void pause(Duration delay, String registry) {
-    // Full jitter: many clients retrying together must not hit the registry in lockstep.
+    // Jitter: many clients retrying together must not hit the registry in lockstep.
     long millis = delay.toMillis();
-    long jittered = millis / 2 + ThreadLocalRandom.current().nextLong(millis / 2 + 1);
+    sleep(Duration.ofMillis(millis / 2 + ThreadLocalRandom.current().nextLong(millis / 2 + 1)), registry);
+  }
+
+  private void sleep(Duration delay, String registry) {
     try {
-      sleeper.sleep(Duration.ofMillis(jittered));
+      sleeper.sleep(delay);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CannotCheckException("interrupted while waiting to retry " + registry, e);

@@ -14,35 +14,41 @@ public record TransportSettings(
     RetryPolicy retry,
     CredentialStore credentials,
     TlsSettings tls,
-    ProxySelection proxies) {
+    ProxySelection proxies,
+    java.util.function.Consumer<String> requestLog) {
 
   public static TransportSettings defaults() {
     return new TransportSettings(
         Duration.ofSeconds(10), Duration.ofSeconds(30), 16, RetryPolicy.defaults(), CredentialStore.none(),
-        TlsSettings.defaults(), ProxySelection.none());
+        TlsSettings.defaults(), ProxySelection.none(), line -> {});
+  }
+
+  /** Where one line per HTTP exchange goes (debug output); never given headers. */
+  public TransportSettings withRequestLog(java.util.function.Consumer<String> sink) {
+    return new TransportSettings(connectTimeout, readTimeout, maxConnections, retry, credentials, tls, proxies, sink);
   }
 
   public TransportSettings withProxies(ProxySelection selection) {
-    return new TransportSettings(connectTimeout, readTimeout, maxConnections, retry, credentials, tls, selection);
+    return new TransportSettings(connectTimeout, readTimeout, maxConnections, retry, credentials, tls, selection, requestLog);
   }
 
   public TransportSettings withTls(TlsSettings settings) {
-    return new TransportSettings(connectTimeout, readTimeout, maxConnections, retry, credentials, settings, proxies);
+    return new TransportSettings(connectTimeout, readTimeout, maxConnections, retry, credentials, settings, proxies, requestLog);
   }
 
   public TransportSettings withCredentials(CredentialStore store) {
-    return new TransportSettings(connectTimeout, readTimeout, maxConnections, retry, store, tls, proxies);
+    return new TransportSettings(connectTimeout, readTimeout, maxConnections, retry, store, tls, proxies, requestLog);
   }
 
   public TransportSettings withRetry(RetryPolicy policy) {
-    return new TransportSettings(connectTimeout, readTimeout, maxConnections, policy, credentials, tls, proxies);
+    return new TransportSettings(connectTimeout, readTimeout, maxConnections, policy, credentials, tls, proxies, requestLog);
   }
 
   public TransportSettings withTimeouts(Duration connect, Duration read) {
-    return new TransportSettings(connect, read, maxConnections, retry, credentials, tls, proxies);
+    return new TransportSettings(connect, read, maxConnections, retry, credentials, tls, proxies, requestLog);
   }
 
   public TransportSettings withMaxConnections(int connections) {
-    return new TransportSettings(connectTimeout, readTimeout, connections, retry, credentials, tls, proxies);
+    return new TransportSettings(connectTimeout, readTimeout, connections, retry, credentials, tls, proxies, requestLog);
   }
 }

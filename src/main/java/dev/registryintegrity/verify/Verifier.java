@@ -67,6 +67,11 @@ public final class Verifier {
               .withProxies(proxies);
       return new Settings(transport, WalkLimits.withConcurrency(concurrency), plainHttp, deadline, expectations);
     }
+
+    /** The same settings with the transport adjusted (timeouts, a request log). */
+    public Settings withTransport(java.util.function.UnaryOperator<TransportSettings> change) {
+      return new Settings(change.apply(transport), limits, plainHttp, deadline, expectations);
+    }
   }
 
   private final Settings settings;
@@ -157,9 +162,15 @@ public final class Verifier {
   private ContentSource open(TargetReference target) {
     return switch (target) {
       case ImageReference ref -> {
-        boolean plain = settings.plainHttp() || ref.isLoopback();
-        URI base = URI.create((plain ? "http://" : "https://") + ref.apiHost());
-        yield new RegistryClient(ref.registry(), base, new RegistryTransport(settings.transport(), clock, sleeper));
+        RegistryTransport transport = new RegistryTransport(settings.transport(), clock, sleeper);
+        URI http = URI.create("http://" + ref.apiHost());
+        URI https = URI.create("https://" + ref.apiHost());
+        if (settings.plainHttp()) {
+          yield new RegistryClient(ref.registry(), http, transport);
+        }
+        // Loopback registries may speak plain HTTP (docker treats 127.0.0.0/8 as insecure): try
+        // TLS first and fall back only when the server does not speak it at all.
+        yield new RegistryClient(ref.registry(), https, ref.isLoopback() ? http : null, transport);
       }
       case LayoutReference layout -> new OciLayoutSource(layout.directory());
     };
