@@ -24,7 +24,7 @@ public final class RegistryClient implements ContentSource {
 
   private final String registry;
   private volatile URI base;
-  private volatile URI plainFallback;
+  private volatile URI otherScheme;
   private final RegistryTransport transport;
   private final java.util.concurrent.atomic.AtomicReference<String> rateLimit = new java.util.concurrent.atomic.AtomicReference<>();
 
@@ -38,13 +38,15 @@ public final class RegistryClient implements ContentSource {
   }
 
   /**
-   * @param plainFallback where to go when {@code base} is HTTPS and the server does not speak
-   *     TLS at all, as docker does for loopback registries; certificate errors never fall back
+   * @param otherScheme where to go when the first answer shows {@code base} has the wrong scheme
+   *     (loopback registries may speak either: docker treats 127.0.0.0/8 as insecure). Asking
+   *     plain HTTP first is safe there: a TLS server refuses it at once, while a plain server may
+   *     sit silent on a TLS hello until the read timeout.
    */
-  public RegistryClient(String registry, URI base, URI plainFallback, RegistryTransport transport) {
+  public RegistryClient(String registry, URI base, URI otherScheme, RegistryTransport transport) {
     this.registry = registry;
     this.base = base;
-    this.plainFallback = plainFallback;
+    this.otherScheme = otherScheme;
     this.transport = transport;
   }
 
@@ -180,14 +182,16 @@ public final class RegistryClient implements ContentSource {
     try {
       response = transport.send(registry, new HttpRequest(method, uri, headers, repository, maxBody));
     } catch (CannotCheckException e) {
-      URI fallback = plainFallback;
-      if (fallback == null || !speaksNoTls(e)) {
+      if (otherScheme == null || !refusedPlainHttp(e)) {
         throw e;
       }
-      base = fallback;
-      plainFallback = null;
-      return send(method, repository, path, headers, maxBody);
+      return switchScheme(method, repository, path, headers, maxBody);
     }
+    if (otherScheme != null && response.status() == 400
+        && new String(response.body(), java.nio.charset.StandardCharsets.UTF_8).contains("HTTP request to an HTTPS server")) {
+      return switchScheme(method, repository, path, headers, maxBody);
+    }
+    otherScheme = null;
     // Docker Hub counts manifest GETs against a pull quota and says what is left.
     response.header("ratelimit-remaining").ifPresent(rateLimit::set);
     return response;
@@ -199,11 +203,20 @@ public final class RegistryClient implements ContentSource {
     return left == null ? List.of() : List.of("registry " + registry + " rate limit remaining: " + left);
   }
 
-  /** The JDK's words for "the peer answered the TLS hello with something that is not TLS". */
-  private static boolean speaksNoTls(Throwable e) {
+  private HttpResponse switchScheme(String method, String repository, String path, Map<String, String> headers, int maxBody) {
+    base = otherScheme;
+    otherScheme = null;
+    return send(method, repository, path, headers, maxBody);
+  }
+
+  /** A server that is there but hung up on plain HTTP: a TLS server reading an HTTP request. */
+  private static boolean refusedPlainHttp(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof javax.net.ssl.SSLException && t.getMessage() != null
-          && (t.getMessage().contains("Unsupported or unrecognized SSL message") || t.getMessage().contains("plaintext"))) {
+      if (t instanceof java.net.ConnectException || t instanceof java.net.SocketTimeoutException) {
+        return false;
+      }
+      if (t instanceof org.apache.hc.core5.http.NoHttpResponseException || t instanceof java.net.SocketException
+          || t instanceof org.apache.hc.core5.http.ConnectionClosedException) {
         return true;
       }
     }

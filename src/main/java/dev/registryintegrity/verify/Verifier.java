@@ -168,9 +168,11 @@ public final class Verifier {
         if (settings.plainHttp()) {
           yield new RegistryClient(ref.registry(), http, transport);
         }
-        // Loopback registries may speak plain HTTP (docker treats 127.0.0.0/8 as insecure): try
-        // TLS first and fall back only when the server does not speak it at all.
-        yield new RegistryClient(ref.registry(), https, ref.isLoopback() ? http : null, transport);
+        // Loopback registries may speak either (docker treats 127.0.0.0/8 as insecure); the
+        // first answer tells which, and TLS, once chosen, is verified like anywhere else.
+        yield ref.isLoopback()
+            ? new RegistryClient(ref.registry(), http, https, transport)
+            : new RegistryClient(ref.registry(), https, transport);
       }
       case LayoutReference layout -> new OciLayoutSource(layout.directory());
     };

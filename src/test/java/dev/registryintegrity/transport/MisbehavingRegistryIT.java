@@ -1,0 +1,177 @@
+package dev.registryintegrity.transport;
+
+import static dev.registryintegrity.fixture.FaultProxy.matching;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import dev.registryintegrity.fixture.BlobStore;
+import dev.registryintegrity.fixture.FaultProxy;
+import dev.registryintegrity.fixture.ImageSeeder.Blob;
+import dev.registryintegrity.fixture.ImageSeeder.Child;
+import dev.registryintegrity.fixture.ImageSeeder.ImageSpec;
+import dev.registryintegrity.fixture.ImageSeeder.SeededImage;
+import dev.registryintegrity.fixture.RegistryFixture;
+import dev.registryintegrity.verify.Cli;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A real registry with htpasswd auth behind a proxy that misbehaves the way real registries,
+ * load balancers and storage back ends do.
+ */
+class MisbehavingRegistryIT {
+  private static final String USER = "ci";
+  private static final String PASSWORD = "fault-Pr0xy-pass";
+  @RegisterExtension static final RegistryFixture REGISTRY = RegistryFixture.withHtpasswd(USER, PASSWORD);
+  private static FaultProxy proxy;
+  private static BlobStore storage;
+  private static SeededImage image;
+  private static String ref;
+
+  @BeforeAll
+  static void start() throws Exception {
+    image = REGISTRY.seeder().pushImage("team/app", ImageSpec.multiPlatform(), "v1");
+    proxy = new FaultProxy(REGISTRY.baseUri());
+    storage = new BlobStore();
+    for (Child c : allChildren()) {
+      storage.put(c.config().digest().toString(), c.config().size());
+      for (Blob layer : c.layers()) {
+        storage.put(layer.digest().toString(), layer.size());
+      }
+    }
+    ref = proxy.host() + "/team/app:v1";
+  }
+
+  private static List<Child> allChildren() {
+    List<Child> all = new ArrayList<>(image.children());
+    all.addAll(image.attestations());
+    return all;
+  }
+
+  @AfterAll
+  static void stop() {
+    proxy.close();
+    storage.close();
+  }
+
+  @BeforeEach
+  void reset() {
+    proxy.reset();
+    storage.refuseHead(false);
+  }
+
+  private static Cli.Run verify(String... extra) {
+    List<String> args = new ArrayList<>(List.of("verify", "--format", "json", "--username", USER, "--password", PASSWORD));
+    args.addAll(List.of(extra));
+    args.add(ref);
+    return Cli.run(args.toArray(String[]::new));
+  }
+
+  private static List<JsonObject> nodes(Cli.Run run) {
+    List<JsonObject> nodes = new ArrayList<>();
+    for (JsonElement n : run.json().getAsJsonArray("images").get(0).getAsJsonObject().getAsJsonArray("nodes")) {
+      nodes.add(n.getAsJsonObject());
+    }
+    return nodes;
+  }
+
+  @Test
+  void serviceUnavailableTwiceIsRetriedAndTheImageIsIntact() {
+    proxy.answer(matching("GET", "/manifests/v1$"), 503, 2, null);
+    Cli.Run run = verify();
+    assertEquals(0, run.exitCode(), run.all());
+    // two 503s, the 401 that asks for credentials, the answer with them
+    assertEquals(4, proxy.seen().stream().filter(s -> s.path().endsWith("/manifests/v1")).count());
+  }
+
+  @Test
+  void tooManyRequestsWaitsAsLongAsRetryAfterSays() {
+    proxy.answer(matching("HEAD", "/blobs/"), 429, 1, "1");
+    Cli.Run run = verify();
+    assertEquals(0, run.exitCode(), run.all());
+    assertTrue(run.json().get("durationMs").getAsLong() >= 1000, run.out());
+  }
+
+  @Test
+  void persistentServerErrorCannotBeCheckedAndIsNeverReportedMissing() {
+    String layer = image.child("linux/amd64").layers().get(1).digest().toString();
+    proxy.answer(matching("HEAD", layer), 503, 100, null);
+    Cli.Run run = verify("--retries", "1");
+    assertEquals(3, run.exitCode(), run.all());
+    JsonObject node = nodes(run).stream().filter(n -> n.get("digest").getAsString().equals(layer)).findFirst().orElseThrow();
+    assertEquals("unchecked", node.get("finding").getAsString());
+    assertTrue(node.get("detail").getAsString().contains("kept answering 503"), node.toString());
+    assertFalse(run.out().contains("\"missing\""), run.out());
+  }
+
+  @Test
+  void droppedConnectionsAreRetried() {
+    proxy.dropConnection(matching("HEAD", "/blobs/"), 2);
+    Cli.Run run = verify();
+    assertEquals(0, run.exitCode(), run.all());
+  }
+
+  @Test
+  void blobRedirectToStorageIsFollowedWithoutTheAuthorizationHeader() {
+    proxy.redirect(matching(null, "/blobs/"), storage.host());
+    Cli.Run run = verify();
+    assertEquals(0, run.exitCode(), run.all());
+    assertFalse(storage.seen().isEmpty());
+    assertTrue(storage.seen().stream().allMatch(s -> s.authorization() == null), storage.seen().toString());
+    assertTrue(proxy.seen().stream().filter(s -> s.path().contains("/blobs/")).allMatch(s -> s.authorization()));
+  }
+
+  @Test
+  void headRefusedByStorageFallsBackToARangedGetAndSaysSo() {
+    proxy.redirect(matching(null, "/blobs/"), storage.host());
+    storage.refuseHead(true);
+    Cli.Run run = verify();
+    assertEquals(0, run.exitCode(), run.all());
+    assertTrue(storage.seen().stream().anyMatch(s -> s.method().equals("GET") && "bytes=0-0".equals(s.range())));
+    assertTrue(nodes(run).stream().anyMatch(n -> n.get("detail").getAsString().contains("HEAD answered 403; checked with a ranged GET")),
+        run.out());
+  }
+
+  @Test
+  void missingDockerContentDigestIsNotAFailureTheBodyIsVerifiedInstead() {
+    proxy.dropHeader("Docker-Content-Digest");
+    Cli.Run run = verify();
+    assertEquals(0, run.exitCode(), run.all());
+  }
+
+  @Test
+  void blobSizeNotReportedIsANoteNotAFailure() {
+    proxy.dropHeader("Content-Length");
+    Cli.Run run = verify();
+    assertEquals(0, run.exitCode(), run.all());
+    assertTrue(nodes(run).stream().anyMatch(n -> n.get("detail").getAsString().contains("size not reported")), run.out());
+  }
+
+  @Test
+  void anAnswerStalledPastTheReadTimeoutCannotBeCheckedAndNamesTheDigest() {
+    String config = image.child("linux/arm64").config().digest().toString();
+    proxy.stall(matching("HEAD", config), Duration.ofSeconds(3));
+    Cli.Run run = verify("--read-timeout", "1s", "--retries", "0");
+    assertEquals(3, run.exitCode(), run.all());
+    JsonObject node = nodes(run).stream().filter(n -> n.get("digest").getAsString().equals(config)).findFirst().orElseThrow();
+    assertTrue(node.get("detail").getAsString().contains("did not answer in time"), node.toString());
+  }
+
+  @Test
+  void theRunDeadlineStopsTheWalkAndReportsWhatWasNotChecked() {
+    proxy.stall(matching("GET", "/manifests/sha256:"), Duration.ofMillis(1500));
+    Cli.Run run = verify("--timeout", "1s");
+    assertEquals(3, run.exitCode(), run.all());
+    assertTrue(nodes(run).stream().anyMatch(n -> n.get("detail").getAsString().contains("the run's deadline of 1 s passed first")),
+        run.out());
+  }
+}
