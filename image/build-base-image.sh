@@ -26,7 +26,7 @@ chmod 1777 "$root/tmp"
 
 # Modules from `jdeps --print-module-deps` on the shaded jar, plus what TLS and JMX-less
 # start-up need; --generate-cds-archive gives the runtime a default CDS archive (faster start).
-jlink --add-modules java.base,java.compiler,java.logging,java.naming,java.net.http,java.security.jgss,java.sql,java.management,jdk.crypto.ec,jdk.unsupported,jdk.charsets \
+jlink --add-modules java.base,java.compiler,java.logging,java.naming,java.net.http,java.security.jgss,java.sql,java.management,jdk.crypto.ec,jdk.unsupported,jdk.charsets,jdk.httpserver \
   --strip-debug --no-header-files --no-man-pages --generate-cds-archive \
   --output "$root/opt/java"
 

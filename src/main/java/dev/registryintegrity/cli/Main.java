@@ -51,6 +51,7 @@ public final class Main {
       String[] rest = Arrays.copyOfRange(args, 1, args.length);
       return switch (command) {
         case "verify" -> new VerifyCommand(environment, out, err).run(rest).code();
+        case "probe" -> new ProbeCommand(environment, out, err).run(rest).code();
         case "help", "-h", "--help" -> {
           out.println(usage());
           yield ExitCode.INTACT.code();
@@ -60,11 +61,17 @@ public final class Main {
           yield ExitCode.INTACT.code();
         }
         default -> throw new InputException(
-            "unknown command '" + command + "': use one of verify, help, version");
+            "unknown command '" + command + "': use one of verify, probe, help, version");
       };
     } catch (InputException e) {
       err.println("registry-integrity: error: " + e.getMessage());
       return ExitCode.USAGE.code();
+    } catch (java.io.IOException e) {
+      err.println("registry-integrity: error: " + e.getMessage());
+      return ExitCode.CANNOT_CHECK.code();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return ExitCode.CANNOT_CHECK.code();
     } finally {
       out.flush();
       err.flush();
@@ -78,6 +85,7 @@ public final class Main {
         "",
         "commands:",
         "  verify IMAGE...   check that every digest the images reference can be pulled",
+        "  probe             walk a whole registry and export Prometheus metrics",
         "  help              this text; 'registry-integrity verify --help' for the options",
         "  version           print the version",
         "",

@@ -26,6 +26,7 @@ public final class RegistryClient implements ContentSource {
   private volatile URI base;
   private volatile URI otherScheme;
   private final RegistryTransport transport;
+  private volatile ManifestCache cache;
   private final java.util.concurrent.atomic.AtomicReference<String> rateLimit = new java.util.concurrent.atomic.AtomicReference<>();
 
   /**
@@ -60,8 +61,54 @@ public final class RegistryClient implements ContentSource {
     return transport.requestCount();
   }
 
+  /** Keep manifest bodies in {@code shared} and use them instead of GETs (probe server mode). */
+  public RegistryClient withManifestCache(ManifestCache shared) {
+    this.cache = shared;
+    return this;
+  }
+
   @Override
   public Lookup fetchManifest(String repository, String reference, int maxBytes) {
+    ManifestCache c = cache;
+    if (c != null) {
+      Lookup cached = cachedOrNull(c, repository, reference);
+      if (cached != null) {
+        return cached;
+      }
+    }
+    Lookup fetched = fetchManifestBody(repository, reference, maxBytes);
+    if (c != null && fetched instanceof Lookup.Found f && f.body().isPresent()) {
+      Digest digest = f.reportedDigest().orElseGet(() -> Digest.sha256Of(f.body().get()));
+      c.put(digest, f.body().get(), f.mediaType());
+    }
+    return fetched;
+  }
+
+  /**
+   * A HEAD answers whether the repository serves the manifest (and, for a tag, which digest);
+   * the body then comes from the cache. Null when the cache cannot answer.
+   */
+  private Lookup cachedOrNull(ManifestCache c, String repository, String reference) {
+    boolean byDigest = reference.contains(":");
+    if (byDigest ? c.get(Digest.parse(reference)).isEmpty() : c.size() == 0) {
+      return null;
+    }
+    try {
+      HttpResponse r = send("HEAD", repository, "manifests/" + reference, Map.of("Accept", ACCEPT), 0);
+      if (r.status() != 200) {
+        return null;
+      }
+      Optional<Digest> digest = byDigest ? Optional.of(Digest.parse(reference)) : reportedDigest(r);
+      return digest.flatMap(c::get)
+          .map(e -> (Lookup) new Lookup.Found("200", e.mediaType(), OptionalLong.of(e.body().length), digest,
+              Optional.of(e.body()), List.of()))
+          .orElse(null);
+    } catch (CannotCheckException e) {
+      return null;
+    }
+  }
+
+  private Lookup fetchManifestBody(String repository, String reference, int maxBytes) {
     return ask(() -> {
       HttpResponse r = send("GET", repository, "manifests/" + reference, Map.of("Accept", ACCEPT), maxBytes);
       if (r.status() == 200) {
@@ -117,6 +164,59 @@ public final class RegistryClient implements ContentSource {
       }
       return notFound(r, errorBody(path, repository, Map.of("Range", "bytes=0-0")));
     });
+  }
+
+  /** Every repository in the catalog, following {@code Link: <...>; rel="next"} pages. */
+  public List<String> listRepositories(int pageSize) {
+    return list("/v2/_catalog?n=" + pageSize, "", "repositories");
+  }
+
+  /** Every tag of a repository, following pagination like the catalog. */
+  public List<String> listTags(String repository, int pageSize) {
+    return list("/v2/" + repository + "/tags/list?n=" + pageSize, repository, "tags");
+  }
+
+  /** A blob's bytes (a config, to learn when an image was built), at most {@code maxBytes}. */
+  public Optional<byte[]> fetchBlob(String repository, Digest digest, int maxBytes) {
+    HttpResponse r = send("GET", repository, "blobs/" + digest, Map.of(), maxBytes);
+    return r.status() == 200 && !r.truncated() ? Optional.of(r.body()) : Optional.empty();
+  }
+
+  private List<String> list(String first, String repository, String field) {
+    List<String> all = new java.util.ArrayList<>();
+    java.util.Set<String> pagesSeen = new java.util.HashSet<>();
+    String next = first;
+    while (next != null && pagesSeen.add(next)) {
+      URI uri = base.resolve(next);
+      HttpResponse r = transport.send(registry, new HttpRequest("GET", uri, Map.of(), repository, 16 * 1024 * 1024));
+      if (r.status() != 200) {
+        String code = RegistryError.parse(r.body()).map(e -> " " + e.code()).orElse("");
+        throw new CannotCheckException("registry " + registry + " answered " + r.status() + code + " to " + uri.getPath());
+      }
+      try {
+        com.google.gson.JsonObject json =
+            com.google.gson.JsonParser.parseString(new String(r.body(), java.nio.charset.StandardCharsets.UTF_8)).getAsJsonObject();
+        if (json.has(field) && json.get(field).isJsonArray()) {
+          json.getAsJsonArray(field).forEach(e -> all.add(e.getAsString()));
+        }
+      } catch (RuntimeException e) {
+        throw new CannotCheckException("registry " + registry + " answered " + uri.getPath() + " with something that is not its JSON");
+      }
+      next = r.header("link").map(RegistryClient::nextLink).orElse(null);
+    }
+    return all;
+  }
+
+  /** RFC 8288: {@code </v2/_catalog?last=b&n=2>; rel="next"}. */
+  static String nextLink(String header) {
+    for (String part : header.split(",")) {
+      int open = part.indexOf('<');
+      int close = part.indexOf('>');
+      if (open >= 0 && close > open && part.substring(close).replace(" ", "").contains("rel=\"next\"")) {
+        return part.substring(open + 1, close).trim();
+      }
+    }
+    return null;
   }
 
   private static boolean headRefused(HttpResponse r) {

@@ -58,6 +58,7 @@ public final class RegistryTransport implements AutoCloseable {
   private final Sleeper sleeper;
   private final AtomicLong requests = new AtomicLong();
   private final java.util.function.Consumer<String> log;
+  private final RateLimiter rateLimiter;
 
   public RegistryTransport(TransportSettings settings, Clock clock, Sleeper sleeper) {
     this.pool =
@@ -91,6 +92,7 @@ public final class RegistryTransport implements AutoCloseable {
     this.retry = settings.retry();
     this.sleeper = sleeper;
     this.log = settings.requestLog();
+    this.rateLimiter = settings.rateLimiter();
   }
 
   /** HTTP answers received so far, retries, redirects and token requests included. */
@@ -177,6 +179,12 @@ public final class RegistryTransport implements AutoCloseable {
         message.setHeader("Authorization", authorization.get());
       } else if (!sameOrigin(uri, request.uri())) {
         message.removeHeaders("Authorization");
+      }
+      try {
+        rateLimiter.acquire();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while waiting for the request rate limit", e);
       }
       long started = System.nanoTime();
       HttpResponse response = execute(message, uri, request.maxBody());

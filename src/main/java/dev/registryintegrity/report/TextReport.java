@@ -21,7 +21,10 @@ import java.util.Locale;
 public final class TextReport {
   public enum Detail {
     FULL,
-    BRIEF
+    /** One line per intact image, everything about the others. */
+    BRIEF,
+    /** Nothing about intact images (the probe: thousands of tags, a few broken). */
+    FAILURES
   }
 
   private static final String RESET = "\u001b[0m";
@@ -67,6 +70,9 @@ public final class TextReport {
     Node root = image.root();
     Verdict verdict = image.verdict();
     String resolved = root.digest().map(d -> " -> " + d).orElse("");
+    if (detail == Detail.FAILURES && verdict == Verdict.OK) {
+      return;
+    }
     if (detail == Detail.BRIEF && verdict == Verdict.OK) {
       int[] count = {0};
       Graphs.forEachUnique(root, (node, path) -> count[0]++);

@@ -1,0 +1,155 @@
+package dev.registryintegrity.cli;
+
+import dev.registryintegrity.InputException;
+import dev.registryintegrity.registry.CredentialSources;
+import dev.registryintegrity.registry.Credentials;
+import dev.registryintegrity.registry.ProxySelection;
+import dev.registryintegrity.registry.RetryPolicy;
+import dev.registryintegrity.registry.TlsSettings;
+import dev.registryintegrity.registry.TransportSettings;
+import dev.registryintegrity.walk.WalkLimits;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.MissingArgumentException;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.apache.commons.cli.ParseException;
+import org.apache.commons.cli.UnrecognizedOptionException;
+
+/** The options every command that talks to registries shares: credentials, TLS, limits. */
+final class ConnectionOptions {
+
+  /** What they say, parsed once. */
+  record Connection(
+      boolean plainHttp,
+      Optional<Credentials> credentials,
+      TlsSettings tls,
+      int concurrency,
+      int retries,
+      Duration timeout,
+      Duration connectTimeout,
+      Duration readTimeout,
+      boolean debug) {
+
+    /** The transport these options describe, with credentials from every documented source. */
+    TransportSettings transport(Main.Environment environment, Consumer<String> debugLog) {
+      return TransportSettings.defaults()
+          .withRetry(RetryPolicy.defaults().withRetries(retries))
+          .withMaxConnections(Math.max(2, concurrency))
+          .withCredentials(CredentialSources.standard(credentials, environment.variables()))
+          .withTls(tls)
+          .withProxies(ProxySelection.fromEnvironment(environment.variables()))
+          .withTimeouts(connectTimeout, readTimeout)
+          .withRequestLog(debug ? debugLog : line -> {});
+    }
+  }
+
+  private ConnectionOptions() {}
+
+  static void addTo(Options o) {
+    o.addOption(Option.builder().longOpt("plain-http").desc("talk HTTP, not HTTPS (loopback registries: whichever they speak)").build());
+    o.addOption(Option.builder("u").longOpt("username").hasArg().argName("USER").desc("registry username").build());
+    o.addOption(Option.builder("p").longOpt("password").hasArg().argName("PASSWORD")
+        .desc("registry password or token (prefer --password-stdin)").build());
+    o.addOption(Option.builder().longOpt("password-stdin").desc("read the password from standard input").build());
+    o.addOption(Option.builder().longOpt("ca-cert").hasArg().argName("FILE")
+        .desc("PEM CA certificate(s) to trust besides the system's (repeatable)").build());
+    o.addOption(Option.builder().longOpt("insecure")
+        .desc("do not verify TLS certificates (said in the report header)").build());
+    o.addOption(Option.builder().longOpt("concurrency").hasArg().argName("N")
+        .desc("requests in flight per registry (default " + WalkLimits.DEFAULT_CONCURRENCY + ")").build());
+    o.addOption(Option.builder().longOpt("retries").hasArg().argName("N")
+        .desc("retries of 408/429/5xx and broken connections (default 3)").build());
+    o.addOption(Option.builder().longOpt("timeout").hasArg().argName("DURATION")
+        .desc("deadline for the whole run, e.g. 90s, 5m (default 10m)").build());
+    o.addOption(Option.builder().longOpt("connect-timeout").hasArg().argName("DURATION")
+        .desc("time to establish a connection (default 10s)").build());
+    o.addOption(Option.builder().longOpt("read-timeout").hasArg().argName("DURATION")
+        .desc("longest wait for an answer on an open connection (default 30s)").build());
+    o.addOption(Option.builder().longOpt("debug")
+        .desc("log every HTTP exchange (method, URL, status, time; never headers) to stderr").build());
+    o.addOption(Option.builder("h").longOpt("help").desc("this help").build());
+  }
+
+  /** Commons CLI's errors, as one line that names the option and the fix. */
+  static CommandLine parse(Options options, String[] args, String command) {
+    try {
+      return DefaultParser.builder().setAllowPartialMatching(false).build().parse(options, args);
+    } catch (UnrecognizedOptionException e) {
+      throw new InputException("unknown option '" + e.getOption() + "': run 'registry-integrity " + command + " --help' for the options");
+    } catch (MissingArgumentException e) {
+      throw new InputException("option --" + e.getOption().getLongOpt() + " needs a value (" + e.getOption().getArgName() + ")");
+    } catch (ParseException e) {
+      throw new InputException(e.getMessage() + ": run 'registry-integrity " + command + " --help'");
+    }
+  }
+
+  static Connection connection(CommandLine line, Main.Environment environment) {
+    return new Connection(
+        line.hasOption("plain-http"),
+        credentials(line, environment),
+        tls(line),
+        intOption(line, "concurrency", WalkLimits.DEFAULT_CONCURRENCY),
+        intOption(line, "retries", RetryPolicy.defaults().retries()),
+        Durations.parse("--timeout", line.getOptionValue("timeout", "10m")),
+        Durations.parse("--connect-timeout", line.getOptionValue("connect-timeout", "10s")),
+        Durations.parse("--read-timeout", line.getOptionValue("read-timeout", "30s")),
+        line.hasOption("debug"));
+  }
+
+  private static Optional<Credentials> credentials(CommandLine line, Main.Environment environment) {
+    String username = line.getOptionValue("username");
+    String password = line.getOptionValue("password");
+    if (line.hasOption("password-stdin")) {
+      if (password != null) {
+        throw new InputException("--password and --password-stdin both given: use one");
+      }
+      try {
+        password = new String(environment.stdin().readAllBytes(), StandardCharsets.UTF_8).strip();
+      } catch (IOException e) {
+        throw new InputException("--password-stdin: cannot read standard input (" + e.getMessage() + ")");
+      }
+    }
+    if (username == null && password == null) {
+      return Optional.empty();
+    }
+    if (username == null || username.isEmpty()) {
+      throw new InputException("a password was given without --username: give both");
+    }
+    if (password == null) {
+      throw new InputException("--username given without a password: add --password or --password-stdin");
+    }
+    return Optional.of(new Credentials(username, password, line.hasOption("password-stdin") ? "--password-stdin" : "--password"));
+  }
+
+  private static TlsSettings tls(CommandLine line) {
+    List<java.security.cert.X509Certificate> cas = new ArrayList<>();
+    String[] files = line.getOptionValues("ca-cert");
+    if (files != null) {
+      for (String file : files) {
+        cas.addAll(TlsSettings.readCertificates("--ca-cert", file, Path.of("")));
+      }
+    }
+    return new TlsSettings(line.hasOption("insecure"), cas);
+  }
+
+  static int intOption(CommandLine line, String name, int fallback) {
+    String value = line.getOptionValue(name);
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      return Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new InputException("--" + name + " '" + value + "' is not a whole number");
+    }
+  }
+}

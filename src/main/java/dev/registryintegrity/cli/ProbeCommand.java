@@ -1,0 +1,223 @@
+package dev.registryintegrity.cli;
+
+import dev.registryintegrity.CannotCheckException;
+import dev.registryintegrity.ExitCode;
+import dev.registryintegrity.InputException;
+import dev.registryintegrity.probe.Metrics;
+import dev.registryintegrity.probe.MetricsSinks;
+import dev.registryintegrity.probe.ProbeCommandSupport;
+import dev.registryintegrity.probe.ProbeOptions;
+import dev.registryintegrity.probe.ProbeResult;
+import dev.registryintegrity.probe.ProbeServer;
+import dev.registryintegrity.probe.Prober;
+import dev.registryintegrity.probe.Shard;
+import dev.registryintegrity.registry.ManifestCache;
+import dev.registryintegrity.registry.RateLimiter;
+import dev.registryintegrity.registry.Sleeper;
+import dev.registryintegrity.registry.TransportSettings;
+import dev.registryintegrity.report.JsonReport;
+import dev.registryintegrity.report.TextReport;
+import dev.registryintegrity.walk.WalkLimits;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.HelpFormatter;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+/**
+ * {@code registry-integrity probe --registry HOST[:PORT]}: walks every repository and tag and
+ * exports the result as Prometheus metrics, once (for a CronJob) or on an interval (a server).
+ */
+final class ProbeCommand {
+  private final Main.Environment environment;
+  private final PrintWriter out;
+  private final PrintWriter err;
+
+  ProbeCommand(Main.Environment environment, PrintWriter out, PrintWriter err) {
+    this.environment = environment;
+    this.out = out;
+    this.err = err;
+  }
+
+  static Options options() {
+    Options o = new Options();
+    ConnectionOptions.addTo(o);
+    o.addOption(Option.builder().longOpt("registry").hasArg().argName("HOST[:PORT]").desc("the registry to probe (required)").build());
+    o.addOption(Option.builder().longOpt("include").hasArg().argName("GLOB").desc("repositories to probe (repeatable; default all)").build());
+    o.addOption(Option.builder().longOpt("exclude").hasArg().argName("GLOB").desc("repositories to skip (repeatable)").build());
+    o.addOption(Option.builder().longOpt("tags-per-repo").hasArg().argName("N")
+        .desc("only the newest N tags of each repository, by their image's created time (default all)").build());
+    o.addOption(Option.builder().longOpt("repos-file").hasArg().argName("FILE")
+        .desc("repositories to probe, one per line, for registries that hide the catalog").build());
+    o.addOption(Option.builder().longOpt("page-size").hasArg().argName("N").desc("entries per catalog and tag-list page (default 100)").build());
+    o.addOption(Option.builder().longOpt("shard").hasArg().argName("I/N").desc("probe only the repositories of shard I of N").build());
+    o.addOption(Option.builder().longOpt("rps").hasArg().argName("N").desc("at most N requests per second (default no cap)").build());
+    o.addOption(Option.builder().longOpt("pushgateway").hasArg().argName("URL").desc("push metrics there (PUT)").build());
+    o.addOption(Option.builder().longOpt("job").hasArg().argName("NAME").desc("Pushgateway job (default registry_manifest_integrity)").build());
+    o.addOption(Option.builder().longOpt("instance").hasArg().argName("NAME").desc("instance label (default the registry)").build());
+    o.addOption(Option.builder().longOpt("textfile").hasArg().argName("PATH").desc("write metrics for node_exporter's textfile collector").build());
+    o.addOption(Option.builder().longOpt("listen").hasArg().argName("ADDR").desc("server mode: serve /metrics and /healthz, e.g. :9100").build());
+    o.addOption(Option.builder().longOpt("interval").hasArg().argName("DURATION").desc("server mode: time between runs (default 15m)").build());
+    o.addOption(Option.builder().longOpt("format").hasArg().argName("text|json").desc("report on stdout (default text)").build());
+    return o;
+  }
+
+  ExitCode run(String[] args) throws IOException, InterruptedException {
+    CommandLine line = ConnectionOptions.parse(options(), args, "probe");
+    if (line.hasOption("help")) {
+      StringWriter text = new StringWriter();
+      new HelpFormatter().printHelp(new PrintWriter(text), 100, "registry-integrity probe --registry HOST[:PORT] [options]",
+          "\nWalks every repository and tag of a registry and exports Prometheus metrics.\n\n", options(), 2, 4,
+          "\nExit codes (one-shot): 0 intact, 1 broken references, 2 usage error, 3 could not check (catalog included).");
+      out.println(text.toString().stripTrailing());
+      return ExitCode.INTACT;
+    }
+    if (!line.getArgList().isEmpty()) {
+      throw new InputException("probe takes no arguments (got '" + line.getArgList().get(0) + "'): give --registry HOST[:PORT]");
+    }
+    String registry = Optional.ofNullable(line.getOptionValue("registry")).map(String::trim).filter(r -> !r.isEmpty())
+        .orElseThrow(() -> new InputException("probe needs --registry HOST[:PORT] (e.g. --registry registry.example.com:5050)"));
+    ConnectionOptions.Connection c = ConnectionOptions.connection(line, environment);
+    double rps = doubleOption(line, "rps");
+    ProbeOptions options = new ProbeOptions(
+        registry, c.plainHttp(), values(line, "include"), values(line, "exclude"),
+        line.hasOption("tags-per-repo")
+            ? Optional.of(positive("--tags-per-repo", ConnectionOptions.intOption(line, "tags-per-repo", 0)))
+            : Optional.empty(),
+        Optional.ofNullable(line.getOptionValue("repos-file")).map(Path::of),
+        positive("--page-size", ConnectionOptions.intOption(line, "page-size", 100)),
+        line.hasOption("shard") ? Shard.parse(line.getOptionValue("shard")) : Shard.all(),
+        rps, c.timeout());
+    TransportSettings transport = c.transport(environment, this::debug).withRateLimiter(new RateLimiter(rps));
+    String instance = line.getOptionValue("instance", registry);
+    String job = line.getOptionValue("job", "registry_manifest_integrity");
+    Map<String, String> extraLabels = options.shard().isSharded() ? Map.of("shard", String.valueOf(options.shard().index())) : Map.of();
+    Optional<URI> gateway = Optional.ofNullable(line.getOptionValue("pushgateway")).map(ProbeCommand::uri);
+    Optional<Path> textfile = Optional.ofNullable(line.getOptionValue("textfile")).map(Path::of);
+    boolean json = "json".equals(line.getOptionValue("format", "text"));
+    if (!List.of("text", "json").contains(line.getOptionValue("format", "text"))) {
+      throw new InputException("--format '" + line.getOptionValue("format") + "' is not known: use text or json");
+    }
+
+    if (line.hasOption("listen")) {
+      Duration interval = Durations.parse("--interval", line.getOptionValue("interval", "15m"));
+      // Manifests never change: later runs cost mostly HEADs.
+      ManifestCache cache = new ManifestCache(256L * 1024 * 1024);
+      Prober prober = new Prober(options, transport, WalkLimits.withConcurrency(c.concurrency()), environment.clock(),
+          Sleeper.system(), cache);
+      try (ProbeServer server = new ProbeServer(address(line.getOptionValue("listen")), interval,
+          () -> withInstance(prober.run(), instance), extraLabels, out)) {
+        out.println("probe serving /metrics and /healthz on port " + server.port() + ", a run every " + interval.toSeconds() + " s");
+        out.flush();
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+        server.awaitStop();
+      }
+      return ExitCode.INTACT;
+    }
+
+    ProbeResult result = withInstance(new Prober(options, transport, WalkLimits.withConcurrency(c.concurrency()),
+        environment.clock(), Sleeper.system(), null).run(), instance);
+    String metrics = Metrics.render(result,
+        result.succeeded() ? OptionalLong.of(result.finishedAt().getEpochSecond()) : OptionalLong.empty(), extraLabels);
+    ExitCode sinkFailure = null;
+    try {
+      textfile.ifPresent(file -> MetricsSinks.writeTextfile(file, metrics));
+      gateway.ifPresent(url -> MetricsSinks.push(url, MetricsSinks.grouping(job, instance, options.shard()), metrics));
+    } catch (CannotCheckException e) {
+      err.println("registry-integrity: " + e.getMessage());
+      sinkFailure = ExitCode.CANNOT_CHECK;
+    }
+    if (json) {
+      new JsonReport(Main.version()).render(result.report(), out);
+      out.println();
+    } else {
+      if (result.failures() > 0 || result.unchecked() > 0) {
+        new TextReport(false, TextReport.Detail.FAILURES).render(result.report(), out);
+      }
+      result.report().warnings().forEach(w -> out.println("warning: " + w));
+      out.println(ProbeCommandSupport.summary(result));
+    }
+    if (!result.catalogAccessible()) {
+      return ExitCode.CANNOT_CHECK;
+    }
+    if (result.failures() > 0) {
+      return ExitCode.INTEGRITY_FAILURE;
+    }
+    if (result.unchecked() > 0 || sinkFailure != null) {
+      return ExitCode.CANNOT_CHECK;
+    }
+    return ExitCode.INTACT;
+  }
+
+  private static ProbeResult withInstance(ProbeResult r, String instance) {
+    return new ProbeResult(instance, r.catalogAccessible(), r.reposChecked(), r.tagsChecked(), r.indexesChecked(),
+        r.digestsChecked(), r.failures(), r.unchecked(), r.failuresByRepoAndKind(), r.finishedAt(), r.duration(), r.report());
+  }
+
+  private synchronized void debug(String line) {
+    err.println("debug: " + line);
+  }
+
+  private static List<String> values(CommandLine line, String name) {
+    String[] v = line.getOptionValues(name);
+    return v == null ? List.of() : Arrays.asList(v);
+  }
+
+  private static int positive(String name, int value) {
+    if (value < 1) {
+      throw new InputException(name + " " + value + " must be at least 1");
+    }
+    return value;
+  }
+
+  private static double doubleOption(CommandLine line, String name) {
+    String v = line.getOptionValue(name);
+    if (v == null) {
+      return 0;
+    }
+    try {
+      double d = Double.parseDouble(v.trim());
+      if (d < 0) {
+        throw new NumberFormatException();
+      }
+      return d;
+    } catch (NumberFormatException e) {
+      throw new InputException("--" + name + " '" + v + "' is not a non-negative number");
+    }
+  }
+
+  private static URI uri(String text) {
+    try {
+      URI uri = URI.create(text.trim());
+      if (uri.getScheme() == null || uri.getHost() == null) {
+        throw new IllegalArgumentException();
+      }
+      return uri;
+    } catch (IllegalArgumentException e) {
+      throw new InputException("--pushgateway '" + text + "' is not a URL: write e.g. http://pushgateway:9091");
+    }
+  }
+
+  private static InetSocketAddress address(String text) {
+    String t = text.trim();
+    int colon = t.lastIndexOf(':');
+    try {
+      int port = Integer.parseInt(t.substring(colon + 1));
+      String host = colon <= 0 ? "0.0.0.0" : t.substring(0, colon);
+      return new InetSocketAddress(host, port);
+    } catch (RuntimeException e) {
+      throw new InputException("--listen '" + text + "' is not [HOST]:PORT: write e.g. :9100 or 127.0.0.1:9100");
+    }
+  }
+}

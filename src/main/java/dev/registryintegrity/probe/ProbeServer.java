@@ -1,0 +1,86 @@
+package dev.registryintegrity.probe;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+/**
+ * Server mode: one probe run per interval (the next starts an interval after the previous one
+ * ended, so two never overlap), {@code /metrics} serving the last finished run, {@code /healthz}
+ * answering while the server is up.
+ */
+public final class ProbeServer implements AutoCloseable {
+  private final HttpServer server;
+  private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+  private final AtomicReference<String> metrics = new AtomicReference<>();
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile long lastSuccess = -1;
+
+  public ProbeServer(InetSocketAddress address, Duration interval, Supplier<ProbeResult> run,
+      Map<String, String> extraLabels, PrintWriter log) throws IOException {
+    server = HttpServer.create(address, 0);
+    server.createContext("/metrics", this::metrics);
+    server.createContext("/healthz", e -> send(e, 200, "text/plain", "ok\n"));
+    server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+    server.start();
+    scheduler.scheduleWithFixedDelay(() -> {
+      try {
+        ProbeResult result = run.get();
+        if (result.succeeded()) {
+          lastSuccess = result.finishedAt().getEpochSecond();
+        }
+        metrics.set(Metrics.render(result, lastSuccess < 0 ? OptionalLong.empty() : OptionalLong.of(lastSuccess), extraLabels));
+        log.println(ProbeCommandSupport.summary(result));
+        log.flush();
+      } catch (RuntimeException e) {
+        log.println("probe run failed: " + e.getMessage());
+        log.flush();
+      }
+    }, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  private void metrics(HttpExchange e) throws IOException {
+    String body = metrics.get();
+    if (body == null) {
+      send(e, 503, "text/plain", "the first probe run has not finished yet\n");
+    } else {
+      send(e, 200, "text/plain; version=0.0.4; charset=utf-8", body);
+    }
+  }
+
+  private static void send(HttpExchange e, int status, String type, String body) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    e.getResponseHeaders().set("Content-Type", type);
+    e.sendResponseHeaders(status, bytes.length);
+    e.getResponseBody().write(bytes);
+    e.close();
+  }
+
+  /** Blocks until {@link #close()} (or the JVM is told to stop). */
+  public void awaitStop() throws InterruptedException {
+    stopped.await();
+  }
+
+  @Override
+  public void close() {
+    scheduler.shutdownNow();
+    server.stop(0);
+    stopped.countDown();
+  }
+}

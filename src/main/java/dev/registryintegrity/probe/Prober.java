@@ -1,0 +1,273 @@
+package dev.registryintegrity.probe;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.registryintegrity.CannotCheckException;
+import dev.registryintegrity.InputException;
+import dev.registryintegrity.model.Descriptor;
+import dev.registryintegrity.model.Digest;
+import dev.registryintegrity.model.MalformedManifestException;
+import dev.registryintegrity.model.Manifest;
+import dev.registryintegrity.model.ManifestParser;
+import dev.registryintegrity.reference.ImageReference;
+import dev.registryintegrity.registry.ManifestCache;
+import dev.registryintegrity.registry.RegistryClient;
+import dev.registryintegrity.registry.RegistryTransport;
+import dev.registryintegrity.registry.Sleeper;
+import dev.registryintegrity.registry.TransportSettings;
+import dev.registryintegrity.report.RunReport;
+import dev.registryintegrity.source.Lookup;
+import dev.registryintegrity.walk.Deadline;
+import dev.registryintegrity.walk.Expectations;
+import dev.registryintegrity.walk.Graphs;
+import dev.registryintegrity.walk.ImageResult;
+import dev.registryintegrity.walk.Kind;
+import dev.registryintegrity.walk.Verdict;
+import dev.registryintegrity.walk.WalkLimits;
+import dev.registryintegrity.walk.Walker;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * One walk of a whole registry: the catalog (or a list of repositories), every tag of each,
+ * and everything the tags reference, with work shared across tags and repositories the way
+ * verify shares it across the tags of one image.
+ */
+public final class Prober {
+  private final ProbeOptions options;
+  private final TransportSettings transport;
+  private final WalkLimits limits;
+  private final Clock clock;
+  private final Sleeper sleeper;
+  private final ManifestCache cache;
+
+  /** @param cache manifest bodies kept between runs (server mode); null for a one-shot run */
+  public Prober(ProbeOptions options, TransportSettings transport, WalkLimits limits, Clock clock, Sleeper sleeper,
+      ManifestCache cache) {
+    this.options = options;
+    this.transport = transport;
+    this.limits = limits;
+    this.clock = clock;
+    this.sleeper = sleeper;
+    this.cache = cache;
+  }
+
+  public ProbeResult run() {
+    Instant started = clock.instant();
+    ImageReference registryRef = ImageReference.parseRepository(options.registry() + "/probe");
+    URI http = URI.create("http://" + registryRef.apiHost());
+    URI https = URI.create("https://" + registryRef.apiHost());
+    RegistryTransport httpTransport = new RegistryTransport(transport, clock, sleeper);
+    RegistryClient client = options.plainHttp()
+        ? new RegistryClient(registryRef.registry(), http, httpTransport)
+        : registryRef.isLoopback()
+            ? new RegistryClient(registryRef.registry(), http, https, httpTransport)
+            : new RegistryClient(registryRef.registry(), https, httpTransport);
+    if (cache != null) {
+      client.withManifestCache(cache);
+    }
+    List<String> warnings = new ArrayList<>();
+    int listingErrors = 0;
+    boolean catalogAccessible = true;
+    List<String> repositories;
+    try {
+      repositories = options.reposFile().isPresent() ? readReposFile(options.reposFile().get())
+          : client.listRepositories(options.pageSize());
+    } catch (CannotCheckException e) {
+      catalogAccessible = false;
+      repositories = List.of();
+      listingErrors++;
+      warnings.add("catalog not readable: " + e.getMessage()
+          + " (/v2/_catalog often needs admin rights: give --repos-file)");
+    }
+    List<String> selected = repositories.stream().filter(this::wanted).sorted().toList();
+
+    List<ImageResult> images = new ArrayList<>();
+    int tagsChecked = 0;
+    try (Walker walker = new Walker(client, limits, Deadline.after(clock, options.timeout()));
+        ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<List<String>>> tagLists = new ArrayList<>();
+      for (String repo : selected) {
+        tagLists.add(executor.submit(() -> selectTags(client, repo)));
+      }
+      List<Future<ImageResult>> walks = new ArrayList<>();
+      for (int i = 0; i < selected.size(); i++) {
+        String repo = selected.get(i);
+        List<String> tags;
+        try {
+          tags = tagLists.get(i).get();
+        } catch (ExecutionException e) {
+          listingErrors++;
+          warnings.add("tags of " + repo + " not readable: " + rootMessage(e));
+          continue;
+        }
+        for (String tag : tags) {
+          tagsChecked++;
+          walks.add(executor.submit(() -> walker.walk(
+              registryRef.registry() + "/" + repo + ":" + tag, repo, tag, Expectations.none())));
+        }
+      }
+      for (Future<ImageResult> walk : walks) {
+        images.add(walk.get());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CannotCheckException("probe interrupted", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof InputException input) {
+        throw input;
+      }
+      throw new IllegalStateException("probe failed: " + e.getCause(), e.getCause());
+    } finally {
+      client.close();
+    }
+    Instant finished = clock.instant();
+    RunReport report = new RunReport("probe", started, Duration.between(started, finished), images,
+        client.requestCount(), warnings, client.notes());
+    return summarise(registryRef.registry(), catalogAccessible, selected.size(), tagsChecked, listingErrors,
+        images, finished, report);
+  }
+
+  private ProbeResult summarise(String instance, boolean catalogAccessible, int repos, int tags, int listingErrors,
+      List<ImageResult> images, Instant finished, RunReport report) {
+    Set<String> seen = new HashSet<>();
+    Set<String> indexes = new HashSet<>();
+    int failures = 0;
+    int unchecked = listingErrors;
+    Map<String, Map<String, Integer>> byRepo = new TreeMap<>();
+    for (ImageResult image : images) {
+      String repo = repositoryOf(image.reference());
+      List<dev.registryintegrity.walk.Node> nodes = new ArrayList<>();
+      Graphs.forEachUnique(image.root(), (node, path) -> nodes.add(node));
+      for (var node : nodes) {
+        String key = repo + "@" + node.digest().map(Digest::toString).orElse(image.reference());
+        if (!seen.add(key)) {
+          continue;
+        }
+        if (node.kind() == Kind.INDEX) {
+          indexes.add(key);
+        }
+        Verdict verdict = node.finding().verdict();
+        if (verdict == Verdict.FAIL) {
+          failures++;
+          byRepo.computeIfAbsent(repo, r -> new TreeMap<>()).merge(node.kind().label(), 1, Integer::sum);
+        } else if (verdict == Verdict.UNKNOWN) {
+          unchecked++;
+        }
+      }
+    }
+    return new ProbeResult(instance, catalogAccessible, repos, tags, indexes.size(), seen.size(), failures, unchecked,
+        byRepo, finished, report.duration(), report);
+  }
+
+  private static String repositoryOf(String reference) {
+    String withoutRegistry = reference.substring(reference.indexOf('/') + 1);
+    return withoutRegistry.substring(0, withoutRegistry.lastIndexOf(':'));
+  }
+
+  private boolean wanted(String repository) {
+    if (!options.shard().owns(repository)) {
+      return false;
+    }
+    boolean included = options.include().isEmpty() || options.include().stream().anyMatch(g -> glob(g).matches(Path.of(repository)));
+    return included && options.exclude().stream().noneMatch(g -> glob(g).matches(Path.of(repository)));
+  }
+
+  private static PathMatcher glob(String pattern) {
+    return FileSystems.getDefault().getPathMatcher("glob:" + pattern);
+  }
+
+  private List<String> selectTags(RegistryClient client, String repo) {
+    List<String> tags = client.listTags(repo, options.pageSize());
+    if (options.tagsPerRepo().isEmpty() || tags.size() <= options.tagsPerRepo().get()) {
+      return tags;
+    }
+    record Dated(String tag, Instant created) {}
+    List<Dated> dated = new ArrayList<>();
+    for (String tag : tags) {
+      dated.add(new Dated(tag, created(client, repo, tag).orElse(Instant.MIN)));
+    }
+    // Newest first; ties (and unknown times) in tag order, so the choice is stable.
+    return dated.stream()
+        .sorted(Comparator.comparing(Dated::created).reversed().thenComparing(Dated::tag))
+        .limit(options.tagsPerRepo().get())
+        .map(Dated::tag)
+        .toList();
+  }
+
+  /** The image's config "created" time; an index counts as its first platform image. */
+  private Optional<Instant> created(RegistryClient client, String repo, String reference) {
+    ManifestParser parser = new ManifestParser();
+    String ref = reference;
+    for (int depth = 0; depth < 3; depth++) {
+      if (!(client.fetchManifest(repo, ref, limits.maxManifestBytes()) instanceof Lookup.Found found)
+          || found.body().isEmpty()) {
+        return Optional.empty();
+      }
+      Manifest manifest;
+      try {
+        manifest = parser.parse(found.body().get(), found.mediaType());
+      } catch (MalformedManifestException e) {
+        return Optional.empty();
+      }
+      if (manifest instanceof Manifest.Index index) {
+        Optional<Descriptor> first = index.manifests().stream().filter(d -> !d.isAttestation()).findFirst();
+        if (first.isEmpty()) {
+          return Optional.empty();
+        }
+        ref = first.get().digest().toString();
+        continue;
+      }
+      if (manifest instanceof Manifest.Image image && image.config().isPresent()) {
+        return client.fetchBlob(repo, image.config().get().digest(), 1024 * 1024).flatMap(Prober::createdOf);
+      }
+      return Optional.empty();
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<Instant> createdOf(byte[] config) {
+    try {
+      JsonObject json = JsonParser.parseString(new String(config, StandardCharsets.UTF_8)).getAsJsonObject();
+      return json.has("created") ? Optional.of(Instant.parse(json.get("created").getAsString())) : Optional.empty();
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static List<String> readReposFile(Path file) {
+    try {
+      return Files.readAllLines(file).stream().map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+    } catch (IOException e) {
+      throw new InputException("--repos-file: cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t.getMessage();
+  }
+}

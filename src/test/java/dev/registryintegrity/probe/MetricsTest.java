@@ -1,0 +1,39 @@
+package dev.registryintegrity.probe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class MetricsTest {
+  @Test
+  void labelValuesEscapeBackslashQuoteAndNewline() {
+    assertEquals("a\\\\b\\\"c\\nd", Metrics.escape("a\\b\"c\nd"));
+  }
+
+  @Test
+  void shardsTakeEveryRepositoryExactlyOnce() {
+    int[] counts = new int[4];
+    for (int i = 0; i < 1000; i++) {
+      int owners = 0;
+      for (int s = 0; s < 4; s++) {
+        if (new Shard(s, 4).owns("repo/" + i)) {
+          owners++;
+          counts[s]++;
+        }
+      }
+      assertEquals(1, owners);
+    }
+    for (int c : counts) {
+      assertTrue(c > 150, "shards are roughly even: " + java.util.Arrays.toString(counts));
+    }
+  }
+
+  @Test
+  void malformedShardIsAUsageError() {
+    assertFalse(Shard.all().isSharded());
+    org.junit.jupiter.api.Assertions.assertThrows(dev.registryintegrity.InputException.class, () -> Shard.parse("4/4"));
+    org.junit.jupiter.api.Assertions.assertThrows(dev.registryintegrity.InputException.class, () -> Shard.parse("x"));
+  }
+}
