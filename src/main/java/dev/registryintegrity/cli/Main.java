@@ -52,6 +52,8 @@ public final class Main {
       return switch (command) {
         case "verify" -> new VerifyCommand(environment, out, err).run(rest).code();
         case "probe" -> new ProbeCommand(environment, out, err).run(rest).code();
+        case "fsck" -> new FsckCommand(environment, out).run(rest).code();
+        case "refs" -> new RefsCommand(environment, out, err).run(rest).code();
         case "help", "-h", "--help" -> {
           out.println(usage());
           yield ExitCode.INTACT.code();
@@ -61,7 +63,7 @@ public final class Main {
           yield ExitCode.INTACT.code();
         }
         default -> throw new InputException(
-            "unknown command '" + command + "': use one of verify, probe, help, version");
+            "unknown command '" + command + "': use one of verify, probe, fsck, refs, help, version");
       };
     } catch (InputException e) {
       err.println("registry-integrity: error: " + e.getMessage());
@@ -86,6 +88,8 @@ public final class Main {
         "commands:",
         "  verify IMAGE...   check that every digest the images reference can be pulled",
         "  probe             walk a whole registry and export Prometheus metrics",
+        "  fsck ROOT...      check a registry's storage directory offline; --repair restores links",
+        "  refs IMAGE...     every digest the images need (the keep-set for retention scripts)",
         "  help              this text; 'registry-integrity verify --help' for the options",
         "  version           print the version",
         "",

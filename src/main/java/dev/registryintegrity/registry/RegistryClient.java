@@ -2,6 +2,7 @@ package dev.registryintegrity.registry;
 
 import dev.registryintegrity.CannotCheckException;
 import dev.registryintegrity.model.Digest;
+import dev.registryintegrity.model.Manifest;
 import dev.registryintegrity.model.MediaTypes;
 import dev.registryintegrity.source.ContentSource;
 import dev.registryintegrity.source.Lookup;
@@ -174,6 +175,23 @@ public final class RegistryClient implements ContentSource {
   /** Every tag of a repository, following pagination like the catalog. */
   public List<String> listTags(String repository, int pageSize) {
     return list("/v2/" + repository + "/tags/list?n=" + pageSize, repository, "tags");
+  }
+
+  /**
+   * The OCI 1.1 referrers of a manifest ({@code GET /v2/<name>/referrers/<digest>}); empty when
+   * the registry has no referrers API (distribution 2.8 answers 404).
+   */
+  public List<Digest> referrers(String repository, Digest digest) {
+    HttpResponse r = send("GET", repository, "referrers/" + digest, Map.of("Accept", MediaTypes.OCI_INDEX), 4 * 1024 * 1024);
+    if (r.status() != 200) {
+      return List.of();
+    }
+    try {
+      Manifest manifest = new dev.registryintegrity.model.ManifestParser().parse(r.body(), MediaTypes.OCI_INDEX);
+      return manifest instanceof Manifest.Index index ? index.manifests().stream().map(d -> d.digest()).toList() : List.of();
+    } catch (dev.registryintegrity.model.MalformedManifestException e) {
+      return List.of();
+    }
   }
 
   /** A blob's bytes (a config, to learn when an image was built), at most {@code maxBytes}. */

@@ -47,7 +47,7 @@ public record Failure(String image, Optional<Node> node, Finding finding, List<N
           "the tag does not exist: check the name, or push it";
       case Finding.Missing m when kind == Kind.MANIFEST || kind == Kind.INDEX || kind == Kind.ATTESTATION ->
           "the index lists a manifest that is no longer served: rebuild and re-push the tag,"
-              + " or restore the manifest's revision link in the registry storage if its bytes survive";
+              + " or, if its bytes survive, restore its link with registry-integrity fsck --repair on the registry storage";
       case Finding.Missing m when kind == Kind.SUBJECT ->
           "this referrer points at a manifest that is gone: re-push the subject image or delete the referrer";
       case Finding.Missing m ->

@@ -291,7 +291,9 @@ public final class Walker implements AutoCloseable {
         if (header.isPresent()
             && header.get().algorithm().equals(descriptor.digest().algorithm())
             && !header.get().equals(descriptor.digest())) {
-          yield new Finding.DigestDiffers(descriptor.digest(), header.get(), "Docker-Content-Digest");
+          // A registry reports a digest in a header; a storage source hashes the stored bytes.
+          String what = found.body().isEmpty() && !found.status().matches("\\d+") ? "the stored bytes' sha256" : "Docker-Content-Digest";
+          yield new Finding.DigestDiffers(descriptor.digest(), header.get(), what);
         }
         List<String> notes = new ArrayList<>(found.notes());
         if (found.size().isEmpty()) {

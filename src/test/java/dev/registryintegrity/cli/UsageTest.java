@@ -23,7 +23,7 @@ class UsageTest {
       "verify --expected-digest sha256:1 alpine | --expected-digest: digest 'sha256:1' is malformed",
       "verify --password secret alpine         | a password was given without --username",
       "verify --color sometimes alpine         | --color 'sometimes' is not known",
-      "fsck                                    | unknown command 'fsck'",
+      "gc                                      | unknown command 'gc'",
       "verify oci:/nonexistent/dir:latest      | OCI layout '/nonexistent/dir' is not a directory",
   })
   void badInputExitsTwoWithOneLineNamingTheInput(String args, String message) {

@@ -1,0 +1,190 @@
+package dev.registryintegrity.cli;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import dev.registryintegrity.ExitCode;
+import dev.registryintegrity.InputException;
+import dev.registryintegrity.model.Digest;
+import dev.registryintegrity.reference.ImageReference;
+import dev.registryintegrity.reference.TargetReference;
+import dev.registryintegrity.registry.RegistryClient;
+import dev.registryintegrity.registry.RegistryTransport;
+import dev.registryintegrity.registry.Sleeper;
+import dev.registryintegrity.report.RunReport;
+import dev.registryintegrity.storage.Referrers;
+import dev.registryintegrity.storage.StorageLayout;
+import dev.registryintegrity.storage.StorageSource;
+import dev.registryintegrity.verify.Verifier;
+import dev.registryintegrity.walk.Expectations;
+import dev.registryintegrity.walk.Graphs;
+import dev.registryintegrity.walk.ImageResult;
+import dev.registryintegrity.walk.Verdict;
+import dev.registryintegrity.walk.WalkLimits;
+import dev.registryintegrity.walk.Walker;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.HelpFormatter;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+/**
+ * {@code registry-integrity refs}: every digest reachable from a set of tags (indexes, child
+ * manifests, attestations, configs, layers, and referrers when asked), the keep-set a retention
+ * script must not delete.
+ */
+final class RefsCommand {
+  private final Main.Environment environment;
+  private final PrintWriter out;
+  private final PrintWriter err;
+
+  RefsCommand(Main.Environment environment, PrintWriter out, PrintWriter err) {
+    this.environment = environment;
+    this.out = out;
+    this.err = err;
+  }
+
+  static Options options() {
+    Options o = new Options();
+    ConnectionOptions.addTo(o);
+    o.addOption(Option.builder().longOpt("storage").hasArg().argName("ROOT").desc("read a registry's storage directory instead of HTTP").build());
+    o.addOption(Option.builder().longOpt("repo").hasArg().argName("NAME").desc("with --storage: the repository").build());
+    o.addOption(Option.builder().longOpt("tags").hasArg().argName("TAG,...").desc("with --storage: the tags (repeatable, comma-separated)").build());
+    o.addOption(Option.builder().longOpt("referrers").desc("also keep manifests whose OCI subject is a kept digest").build());
+    o.addOption(Option.builder().longOpt("format").hasArg().argName("text|json").desc("one digest per line (default), or JSON").build());
+    return o;
+  }
+
+  ExitCode run(String[] args) {
+    CommandLine line = ConnectionOptions.parse(options(), args, "refs");
+    if (line.hasOption("help")) {
+      StringWriter text = new StringWriter();
+      new HelpFormatter().printHelp(new PrintWriter(text), 100,
+          "registry-integrity refs [options] IMAGE...  |  refs --storage ROOT --repo NAME --tags T1,T2",
+          "\nPrints every digest the tags need, one per line: what a retention script must keep.\n\n", options(), 2, 4,
+          "\nExit codes: 0 all present, 1 something referenced is already missing (it is still printed), 2 usage, 3 could not check.");
+      out.println(text.toString().stripTrailing());
+      return ExitCode.INTACT;
+    }
+    boolean json = switch (line.getOptionValue("format", "text")) {
+      case "text" -> false;
+      case "json" -> true;
+      default -> throw new InputException("--format '" + line.getOptionValue("format") + "' is not known: use text or json");
+    };
+    ConnectionOptions.Connection c = ConnectionOptions.connection(line, environment);
+    boolean referrers = line.hasOption("referrers");
+    List<ImageResult> images = line.hasOption("storage") ? storage(line, c, referrers) : http(line, c, referrers);
+    Map<Digest, String> kinds = new LinkedHashMap<>();
+    List<Verdict> verdicts = new ArrayList<>();
+    for (ImageResult image : images) {
+      verdicts.addAll(image.verdicts());
+      Graphs.forEachUnique(image.root(), (node, path) -> node.digest().ifPresent(d -> kinds.putIfAbsent(d, node.kind().label())));
+    }
+    if (json) {
+      JsonObject o = new JsonObject();
+      JsonArray imgs = new JsonArray();
+      for (ImageResult image : images) {
+        JsonObject i = new JsonObject();
+        i.addProperty("reference", image.reference());
+        image.root().digest().ifPresent(d -> i.addProperty("digest", d.toString()));
+        i.addProperty("verdict", image.verdict().name().toLowerCase(java.util.Locale.ROOT));
+        imgs.add(i);
+      }
+      o.add("images", imgs);
+      JsonArray digests = new JsonArray();
+      kinds.forEach((d, kind) -> {
+        JsonObject e = new JsonObject();
+        e.addProperty("digest", d.toString());
+        e.addProperty("kind", kind);
+        digests.add(e);
+      });
+      o.add("digests", digests);
+      out.println(new GsonBuilder().setPrettyPrinting().create().toJson(o));
+    } else {
+      kinds.keySet().forEach(d -> out.println(d));
+    }
+    ExitCode code = Verdict.exitCode(verdicts);
+    if (code != ExitCode.INTACT) {
+      err.println("registry-integrity: some referenced digests are missing or could not be checked (run verify on the same"
+          + " tags for the report); every digest found is printed above");
+    }
+    return code;
+  }
+
+  private List<ImageResult> storage(CommandLine line, ConnectionOptions.Connection c, boolean referrers) {
+    StorageLayout layout = StorageLayout.at(Path.of(line.getOptionValue("storage")));
+    String repo = line.getOptionValue("repo");
+    if (repo == null || repo.isBlank()) {
+      throw new InputException("refs --storage needs --repo NAME (a repository in that storage)");
+    }
+    String[] values = line.getOptionValues("tags");
+    List<String> tags = values == null ? List.of()
+        : Arrays.stream(values).flatMap(v -> Arrays.stream(v.split(","))).map(String::trim).filter(t -> !t.isEmpty()).toList();
+    if (tags.isEmpty()) {
+      throw new InputException("refs --storage needs --tags T1,T2 (the tags to keep)");
+    }
+    if (!line.getArgList().isEmpty()) {
+      throw new InputException("refs --storage takes no IMAGE arguments (got '" + line.getArgList().get(0) + "')");
+    }
+    List<ImageResult> images = new ArrayList<>();
+    try (Walker walker = new Walker(new StorageSource(layout, false), WalkLimits.withConcurrency(c.concurrency()))) {
+      for (String tag : tags) {
+        images.add(walker.walk(repo + ":" + tag, repo, tag, Expectations.none()));
+      }
+      if (referrers) {
+        for (Digest referrer : Referrers.in(layout, repo, reached(images))) {
+          images.add(walker.walk(repo + "@" + referrer, repo, referrer.toString(), Expectations.none()));
+        }
+      }
+    }
+    return images;
+  }
+
+  private List<ImageResult> http(CommandLine line, ConnectionOptions.Connection c, boolean referrers) {
+    if (line.getArgList().isEmpty()) {
+      throw new InputException("refs needs IMAGE... or --storage ROOT --repo NAME --tags T1,T2");
+    }
+    List<TargetReference> targets = new ArrayList<>();
+    for (String arg : line.getArgList()) {
+      targets.add(TargetReference.parse(arg));
+    }
+    Verifier.Settings settings = new Verifier.Settings(c.transport(environment, l -> err.println("debug: " + l)),
+        WalkLimits.withConcurrency(c.concurrency()), c.plainHttp(), c.timeout(), Expectations.none());
+    RunReport report = new Verifier(settings, environment.clock(), Sleeper.system()).verify("refs", targets, List.of());
+    List<ImageResult> images = new ArrayList<>(report.images());
+    if (referrers) {
+      List<TargetReference> more = new ArrayList<>();
+      for (TargetReference target : targets) {
+        if (target instanceof ImageReference ref) {
+          RegistryClient client = new RegistryClient(ref.registry(),
+              URI.create((c.plainHttp() || ref.isLoopback() ? "http://" : "https://") + ref.apiHost()),
+              new RegistryTransport(settings.transport(), environment.clock(), Sleeper.system()));
+          try (client) {
+            for (Digest d : reached(report.images())) {
+              client.referrers(ref.repository(), d).forEach(r -> more.add(ref.withDigest(r)));
+            }
+          }
+        }
+      }
+      if (!more.isEmpty()) {
+        images.addAll(new Verifier(settings, environment.clock(), Sleeper.system()).verify("refs", more, List.of()).images());
+      }
+    }
+    return images;
+  }
+
+  private static Set<Digest> reached(List<ImageResult> images) {
+    Set<Digest> all = new java.util.HashSet<>();
+    images.forEach(i -> Graphs.forEachUnique(i.root(), (node, path) -> node.digest().ifPresent(all::add)));
+    return all;
+  }
+}

@@ -1,0 +1,235 @@
+package dev.registryintegrity.storage;
+
+import dev.registryintegrity.model.Descriptor;
+import dev.registryintegrity.model.Digest;
+import dev.registryintegrity.model.MalformedManifestException;
+import dev.registryintegrity.model.Manifest;
+import dev.registryintegrity.model.ManifestParser;
+import dev.registryintegrity.report.RunReport;
+import dev.registryintegrity.walk.Expectations;
+import dev.registryintegrity.walk.Finding;
+import dev.registryintegrity.walk.Graphs;
+import dev.registryintegrity.walk.ImageResult;
+import dev.registryintegrity.walk.WalkLimits;
+import dev.registryintegrity.walk.Walker;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Checks a registry's storage offline the way verify checks it over HTTP: every tag of every
+ * repository, walked through a {@link StorageSource}, plus what only storage shows (untagged
+ * manifests, blobs nothing references) and, when asked, a repair that only ever adds links
+ * whose bytes exist and verify.
+ */
+public final class Fsck {
+  /** What a root holds besides its findings: information, never failures. */
+  public record RootInfo(Path root, int repositories, int tags, Map<String, List<Digest>> untagged,
+      long unreferencedBlobs, List<Digest> unreferencedSample) {}
+
+  /** One link a repair adds: the file, and the digest it names. */
+  public record LinkOperation(Path link, Digest digest) {}
+
+  public record Result(RunReport report, List<RootInfo> roots, List<LinkOperation> repairs) {}
+
+  private final WalkLimits limits;
+  private final boolean verifyContent;
+  private final Clock clock;
+
+  public Fsck(WalkLimits limits, boolean verifyContent, Clock clock) {
+    this.limits = limits;
+    this.verifyContent = verifyContent;
+    this.clock = clock;
+  }
+
+  /** Checks, and with {@code repair} adds the missing links it can; {@code dryRun} only plans them. */
+  public Result run(List<StorageLayout> roots, boolean repair, boolean dryRun) {
+    Instant started = clock.instant();
+    List<ImageResult> images = new ArrayList<>();
+    List<RootInfo> infos = new ArrayList<>();
+    List<LinkOperation> repairs = new ArrayList<>();
+    long reads = 0;
+    for (StorageLayout layout : roots) {
+      StorageSource source = new StorageSource(layout, verifyContent);
+      List<ImageResult> rootImages = walkAll(source);
+      if (repair) {
+        // Each restored link can reveal the next level (a child manifest's configs and layers).
+        for (int round = 0; round < limits.maxDepth() + 1; round++) {
+          List<LinkOperation> next = repairable(layout, rootImages, repairs);
+          if (next.isEmpty()) {
+            break;
+          }
+          for (LinkOperation op : next) {
+            if (dryRun) {
+              source.plan(op.link());
+            } else {
+              write(op);
+            }
+          }
+          repairs.addAll(next);
+          rootImages = walkAll(source);
+        }
+      }
+      images.addAll(rootImages);
+      infos.add(info(layout, rootImages));
+      reads += source.requestCount();
+    }
+    RunReport report = new RunReport("fsck", started, Duration.between(started, clock.instant()), images, reads,
+        List.of(), List.of());
+    return new Result(report, infos, repairs);
+  }
+
+  private List<ImageResult> walkAll(StorageSource source) {
+    StorageLayout layout = source.layout();
+    List<ImageResult> results = new ArrayList<>();
+    try (Walker walker = new Walker(source, limits);
+        ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<ImageResult>> pending = new ArrayList<>();
+      for (String repo : layout.repositories()) {
+        for (String tag : layout.tags(repo)) {
+          pending.add(executor.submit(() -> walker.walk(repo + ":" + tag, repo, tag, Expectations.none())));
+        }
+      }
+      for (Future<ImageResult> f : pending) {
+        results.add(f.get());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("fsck interrupted", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("fsck failed: " + e.getCause(), e.getCause());
+    }
+    return results;
+  }
+
+  /** Missing links whose target bytes exist and hash to their name; never anything else. */
+  private List<LinkOperation> repairable(StorageLayout layout, List<ImageResult> images, List<LinkOperation> done) {
+    Set<Path> already = new HashSet<>();
+    done.forEach(op -> already.add(op.link()));
+    Set<LinkOperation> ops = new LinkedHashSet<>();
+    for (ImageResult image : images) {
+      String repo = image.reference().substring(0, image.reference().lastIndexOf(':'));
+      Graphs.forEachUnique(image.root(), (node, path) -> {
+        if (!(node.finding() instanceof Finding.Missing missing) || node.digest().isEmpty()) {
+          return;
+        }
+        Digest digest = node.digest().get();
+        Path link = switch (missing.errorCode()) {
+          case "REVISION_LINK_MISSING" -> layout.revisionLink(repo, digest);
+          case "LAYER_LINK_MISSING" -> layout.layerLink(repo, digest);
+          default -> null;
+        };
+        if (link != null && !already.contains(link) && bytesVerify(layout, digest)) {
+          ops.add(new LinkOperation(link, digest));
+        }
+      });
+    }
+    return List.copyOf(ops);
+  }
+
+  private static boolean bytesVerify(StorageLayout layout, Digest digest) {
+    Path data = layout.blobData(digest);
+    if (!Files.isRegularFile(data)) {
+      return false;
+    }
+    try (InputStream in = Files.newInputStream(data)) {
+      var hasher = digest.newHasher();
+      byte[] buffer = new byte[256 * 1024];
+      int n;
+      while ((n = in.read(buffer)) > 0) {
+        hasher.update(buffer, 0, n);
+      }
+      return java.util.HexFormat.of().formatHex(hasher.digest()).equals(digest.hex());
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Exactly what distribution writes: the digest, no newline. */
+  private static void write(LinkOperation op) {
+    try {
+      Files.createDirectories(op.link().getParent());
+      Path temp = Files.createTempFile(op.link().getParent(), ".link-", ".tmp");
+      Files.writeString(temp, op.digest().toString(), StandardCharsets.UTF_8);
+      Files.move(temp, op.link(), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new dev.registryintegrity.CannotCheckException("cannot write " + op.link() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private RootInfo info(StorageLayout layout, List<ImageResult> images) {
+    Map<String, Set<Digest>> reached = new TreeMap<>();
+    int tags = 0;
+    for (ImageResult image : images) {
+      tags++;
+      String repo = image.reference().substring(0, image.reference().lastIndexOf(':'));
+      Set<Digest> set = reached.computeIfAbsent(repo, r -> new HashSet<>());
+      Graphs.forEachUnique(image.root(), (node, path) -> node.digest().ifPresent(set::add));
+    }
+    Map<String, List<Digest>> untagged = new TreeMap<>();
+    Set<Digest> referenced = new HashSet<>();
+    ManifestParser parser = new ManifestParser();
+    List<String> repositories = layout.repositories();
+    for (String repo : repositories) {
+      Set<Digest> reachedHere = reached.getOrDefault(repo, Set.of());
+      for (Digest revision : layout.revisions(repo)) {
+        referenced.add(revision);
+        if (!reachedHere.contains(revision)) {
+          untagged.computeIfAbsent(repo, r -> new ArrayList<>()).add(revision);
+        }
+        referencesOf(layout, parser, revision).forEach(referenced::add);
+      }
+    }
+    long[] unreferenced = {0};
+    List<Digest> sample = new ArrayList<>();
+    layout.forEachBlob(blob -> {
+      if (!referenced.contains(blob)) {
+        unreferenced[0]++;
+        if (sample.size() < 20) {
+          sample.add(blob);
+        }
+      }
+    });
+    return new RootInfo(layout.v2(), repositories.size(), tags, untagged, unreferenced[0], sample);
+  }
+
+  /** What a manifest names: what garbage collection keeps alive because of it. */
+  private List<Digest> referencesOf(StorageLayout layout, ManifestParser parser, Digest manifest) {
+    Path data = layout.blobData(manifest);
+    try {
+      if (!Files.isRegularFile(data) || Files.size(data) > limits.maxManifestBytes()) {
+        return List.of();
+      }
+      Manifest m = parser.parse(Files.readAllBytes(data), "");
+      List<Digest> out = new ArrayList<>();
+      switch (m) {
+        case Manifest.Index index -> index.manifests().forEach(d -> out.add(d.digest()));
+        case Manifest.Image image -> {
+          image.config().ifPresent(c -> out.add(c.digest()));
+          image.layers().forEach(l -> out.add(l.digest()));
+        }
+        default -> { }
+      }
+      m.subject().map(Descriptor::digest).ifPresent(out::add);
+      return out;
+    } catch (IOException | MalformedManifestException e) {
+      return List.of();
+    }
+  }
+}

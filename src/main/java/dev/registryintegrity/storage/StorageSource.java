@@ -1,0 +1,171 @@
+package dev.registryintegrity.storage;
+
+import dev.registryintegrity.InputException;
+import dev.registryintegrity.model.Digest;
+import dev.registryintegrity.source.ContentSource;
+import dev.registryintegrity.source.Lookup;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A registry's storage directory read offline, answering exactly what the HTTP API would: a
+ * manifest without its revision link in the repository is not served even when its bytes are
+ * on disk, and a blob needs both its {@code _layers} link and its data.
+ *
+ * <p>Each "not there" says which file is missing, so the report tells the operator what the
+ * API cannot: whether the bytes survived (and a link can be restored) or are gone.
+ */
+public final class StorageSource implements ContentSource {
+  static final String OK = "link+data";
+
+  private final StorageLayout layout;
+  private final boolean verifyContent;
+  private final AtomicLong reads = new AtomicLong();
+  /** Links a dry-run repair would create: seen as present, so the plan can look below them. */
+  private final Set<Path> plannedLinks = ConcurrentHashMap.newKeySet();
+
+  public StorageSource(StorageLayout layout, boolean verifyContent) {
+    this.layout = layout;
+    this.verifyContent = verifyContent;
+  }
+
+  public StorageLayout layout() {
+    return layout;
+  }
+
+  void plan(Path link) {
+    plannedLinks.add(link);
+  }
+
+  @Override
+  public String describe() {
+    return "registry storage " + layout.v2();
+  }
+
+  @Override
+  public long requestCount() {
+    return reads.get();
+  }
+
+  @Override
+  public Lookup fetchManifest(String repository, String reference, int maxBytes) {
+    reads.incrementAndGet();
+    Digest digest;
+    if (reference.contains(":")) {
+      digest = Digest.parse(reference);
+    } else {
+      Path link = layout.tagLink(repository, reference);
+      if (!Files.isDirectory(layout.tagDirectory(repository, reference))) {
+        return new Lookup.Absent("no tag", "TAG_UNKNOWN", "no _manifests/tags/" + reference + " in " + repository);
+      }
+      Optional<String> text;
+      try {
+        text = StorageLayout.readLink(link);
+      } catch (IOException e) {
+        return unreadable(link, e);
+      }
+      try {
+        digest = Digest.parse(text.orElseThrow(() -> new InputException("the file is missing")));
+      } catch (InputException e) {
+        return new Lookup.Absent("bad tag link", "TAG_LINK_INVALID",
+            "tag link " + layout.v2().relativize(link) + " is empty or not a digest (" + e.getMessage() + ")");
+      }
+    }
+    Lookup revision = revisionLink(repository, digest);
+    if (revision != null) {
+      return revision;
+    }
+    Path data = layout.blobData(digest);
+    try (InputStream in = Files.newInputStream(data)) {
+      byte[] body = in.readNBytes(maxBytes + 1);
+      if (body.length > maxBytes) {
+        return new Lookup.TooLarge(OK, maxBytes);
+      }
+      return new Lookup.Found(OK, "", OptionalLong.of(body.length), Optional.of(digest), Optional.of(body), List.of());
+    } catch (NoSuchFileException e) {
+      return dataMissing(digest, "revision");
+    } catch (IOException e) {
+      return unreadable(data, e);
+    }
+  }
+
+  @Override
+  public Lookup checkManifest(String repository, Digest digest) {
+    reads.incrementAndGet();
+    Lookup revision = revisionLink(repository, digest);
+    if (revision != null) {
+      return revision;
+    }
+    return checkData(digest, "revision");
+  }
+
+  @Override
+  public Lookup checkBlob(String repository, Digest digest) {
+    reads.incrementAndGet();
+    Path link = layout.layerLink(repository, digest);
+    if (!Files.exists(link) && !plannedLinks.contains(link)) {
+      boolean survives = Files.isRegularFile(layout.blobData(digest));
+      return new Lookup.Absent("no layer link", "LAYER_LINK_MISSING",
+          "no _layers link in " + repository + ", so the API answers 404 BLOB_UNKNOWN"
+              + (survives ? "; the bytes survive (fsck --repair restores the link)" : "; the bytes are gone too"));
+    }
+    return checkData(digest, "_layers");
+  }
+
+  private Lookup revisionLink(String repository, Digest digest) {
+    Path link = layout.revisionLink(repository, digest);
+    if (Files.exists(link) || plannedLinks.contains(link)) {
+      return null;
+    }
+    boolean survives = Files.isRegularFile(layout.blobData(digest));
+    return new Lookup.Absent("no revision link", "REVISION_LINK_MISSING",
+        "no _manifests/revisions link in " + repository + ", so the API answers 404 MANIFEST_UNKNOWN"
+            + (survives ? "; the bytes survive (fsck --repair restores the link)" : "; the bytes are gone too"));
+  }
+
+  private Lookup checkData(Digest digest, String linkKind) {
+    Path data = layout.blobData(digest);
+    try {
+      long size = Files.size(data);
+      Optional<Digest> actual = verifyContent ? Optional.of(hash(digest, data)) : Optional.empty();
+      return new Lookup.Found(OK, "", OptionalLong.of(size), actual, Optional.empty(), List.of());
+    } catch (NoSuchFileException e) {
+      return dataMissing(digest, linkKind);
+    } catch (IOException e) {
+      return unreadable(data, e);
+    }
+  }
+
+  private Lookup dataMissing(Digest digest, String linkKind) {
+    return new Lookup.Absent("no blob data", "BLOB_DATA_MISSING",
+        "the " + linkKind + " link is there but blobs/" + digest.algorithm() + "/" + digest.hex().substring(0, 2) + "/"
+            + digest.hex() + "/data is gone (a warm registry cache may still answer 200, then serve nothing)");
+  }
+
+  private static Digest hash(Digest digest, Path data) throws IOException {
+    MessageDigest hasher = digest.newHasher();
+    byte[] buffer = new byte[256 * 1024];
+    try (InputStream in = Files.newInputStream(data)) {
+      int n;
+      while ((n = in.read(buffer)) > 0) {
+        hasher.update(buffer, 0, n);
+      }
+    }
+    return new Digest(digest.algorithm(), HexFormat.of().formatHex(hasher.digest()));
+  }
+
+  private static Lookup unreadable(Path file, IOException e) {
+    return new Lookup.Unavailable("unreadable", "cannot read " + file + ": " + e.getMessage());
+  }
+}
