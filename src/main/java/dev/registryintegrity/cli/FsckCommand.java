@@ -83,7 +83,7 @@ final class FsckCommand {
     if (json) {
       JsonObject report = JsonParser.parseString(new JsonReport(Main.version()).render(result.report())).getAsJsonObject();
       report.add("storage", storageJson(result, repair, dryRun));
-      out.println(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(report));
+      out.println(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls().create().toJson(report));
     } else {
       if (repair) {
         out.println(dryRun ? "repair plan (dry run, nothing changed):" : "repair:");

@@ -43,6 +43,9 @@ public record Failure(String image, Optional<Node> node, Finding finding, List<N
   public String hint() {
     Kind kind = node.map(Node::kind).orElse(Kind.TAG);
     return switch (finding) {
+      case Finding.Missing m when kind == Kind.TAG && node.flatMap(Node::digest).isPresent() ->
+          "the tag points to a manifest that is no longer served: re-push the tag, or, if its bytes survive,"
+              + " restore its link with registry-integrity fsck --repair on the registry storage";
       case Finding.Missing m when kind == Kind.TAG ->
           "the tag does not exist: check the name, or push it";
       case Finding.Missing m when kind == Kind.MANIFEST || kind == Kind.INDEX || kind == Kind.ATTESTATION ->

@@ -21,7 +21,7 @@ public final class JsonReport {
   public static final int SCHEMA_VERSION = 1;
 
   private final String toolVersion;
-  private final Gson gson = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
+  private final Gson gson = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls().create();
 
   public JsonReport(String toolVersion) {
     this.toolVersion = toolVersion;

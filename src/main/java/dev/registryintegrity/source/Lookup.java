@@ -32,8 +32,16 @@ public sealed interface Lookup {
     }
   }
 
-  /** The source says, definitively, that the content is not there. */
-  record Absent(String status, String code, String message) implements Lookup {}
+  /**
+   * The source says, definitively, that the content is not there.
+   *
+   * @param digest what a tag pointed to, when the tag resolved but its manifest is not served
+   */
+  record Absent(String status, String code, String message, Optional<Digest> digest) implements Lookup {
+    public Absent(String status, String code, String message) {
+      this(status, code, message, Optional.empty());
+    }
+  }
 
   /** The content is there but bigger than the walker is willing to read. */
   record TooLarge(String status, long limit) implements Lookup {}

@@ -83,8 +83,8 @@ public final class StorageSource implements ContentSource {
       }
     }
     Lookup revision = revisionLink(repository, digest);
-    if (revision != null) {
-      return revision;
+    if (revision instanceof Lookup.Absent absent) {
+      return new Lookup.Absent(absent.status(), absent.code(), absent.message(), Optional.of(digest));
     }
     Path data = layout.blobData(digest);
     try (InputStream in = Files.newInputStream(data)) {
@@ -130,7 +130,7 @@ public final class StorageSource implements ContentSource {
     }
     boolean survives = Files.isRegularFile(layout.blobData(digest));
     return new Lookup.Absent("no revision link", "REVISION_LINK_MISSING",
-        "no _manifests/revisions link in " + repository + ", so the API answers 404 MANIFEST_UNKNOWN"
+        "no _manifests/revisions link for " + digest + " in " + repository + ", so the API answers 404 MANIFEST_UNKNOWN"
             + (survives ? "; the bytes survive (fsck --repair restores the link)" : "; the bytes are gone too"));
   }
 

@@ -73,8 +73,8 @@ public final class Walker implements AutoCloseable {
     Node root =
         switch (answer) {
           case Lookup.Found found -> walkRoot(repository, requested, found);
-          case Lookup.Absent absent ->
-              tagNode(absent.status(), new Finding.Missing(absent.code(), absent.message()));
+          case Lookup.Absent absent -> new Node(Kind.TAG, absent.digest(), -1, "", Optional.empty(), absent.status(),
+              new Finding.Missing(absent.code(), absent.message()), List.of());
           case Lookup.Unavailable unavailable ->
               tagNode(unavailable.status(), new Finding.Unreachable(unavailable.reason()));
           case Lookup.TooLarge tooLarge ->
