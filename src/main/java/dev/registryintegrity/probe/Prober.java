@@ -123,6 +123,10 @@ public final class Prober {
         }
         for (String tag : tags) {
           tagsChecked++;
+          // A bounded window of walks keeps memory flat on registries with many thousands of tags.
+          if (walks.size() == Math.max(16, limits.concurrency() * 4)) {
+            images.add(walks.remove(0).get());
+          }
           walks.add(executor.submit(() -> walker.walk(
               registryRef.registry() + "/" + repo + ":" + tag, repo, tag, Expectations.none())));
         }

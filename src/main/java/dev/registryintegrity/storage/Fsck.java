@@ -100,9 +100,15 @@ public final class Fsck {
     List<ImageResult> results = new ArrayList<>();
     try (Walker walker = new Walker(source, limits);
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+      // A store holds tens of thousands of tags: walking them all at once would park a task per
+      // digest in memory. A bounded window keeps memory flat while the permits stay busy.
+      int window = Math.max(16, limits.concurrency() * 4);
       List<Future<ImageResult>> pending = new ArrayList<>();
       for (String repo : layout.repositories()) {
         for (String tag : layout.tags(repo)) {
+          if (pending.size() == window) {
+            results.add(pending.remove(0).get());
+          }
           pending.add(executor.submit(() -> walker.walk(repo + ":" + tag, repo, tag, Expectations.none())));
         }
       }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -34,6 +35,8 @@ public final class StorageSource implements ContentSource {
   private final AtomicLong reads = new AtomicLong();
   /** Links a dry-run repair would create: seen as present, so the plan can look below them. */
   private final Set<Path> plannedLinks = ConcurrentHashMap.newKeySet();
+  /** Blob data is shared by every repository: hash each blob once per run, not once per link. */
+  private final Map<Digest, Digest> hashed = new ConcurrentHashMap<>();
 
   public StorageSource(StorageLayout layout, boolean verifyContent) {
     this.layout = layout;
@@ -138,7 +141,7 @@ public final class StorageSource implements ContentSource {
     Path data = layout.blobData(digest);
     try {
       long size = Files.size(data);
-      Optional<Digest> actual = verifyContent ? Optional.of(hash(digest, data)) : Optional.empty();
+      Optional<Digest> actual = verifyContent ? Optional.of(hashOnce(digest, data)) : Optional.empty();
       return new Lookup.Found(OK, "", OptionalLong.of(size), actual, Optional.empty(), List.of());
     } catch (NoSuchFileException e) {
       return dataMissing(digest, linkKind);
@@ -153,9 +156,18 @@ public final class StorageSource implements ContentSource {
             + digest.hex() + "/data is gone (a warm registry cache may still answer 200, then serve nothing)");
   }
 
+  private Digest hashOnce(Digest digest, Path data) throws IOException {
+    Digest known = hashed.get(digest);
+    if (known == null) {
+      known = hash(digest, data);
+      hashed.put(digest, known);
+    }
+    return known;
+  }
+
   private static Digest hash(Digest digest, Path data) throws IOException {
     MessageDigest hasher = digest.newHasher();
-    byte[] buffer = new byte[256 * 1024];
+    byte[] buffer = new byte[64 * 1024];
     try (InputStream in = Files.newInputStream(data)) {
       int n;
       while ((n = in.read(buffer)) > 0) {
