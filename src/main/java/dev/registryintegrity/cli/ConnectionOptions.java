@@ -79,6 +79,14 @@ final class ConnectionOptions {
     o.addOption(Option.builder("h").longOpt("help").desc("this help").build());
   }
 
+  /** A command's --help text: usage, what it does, its options, how it exits. */
+  static String help(Options options, String usage, String header, String footer) {
+    java.io.StringWriter text = new java.io.StringWriter();
+    new org.apache.commons.cli.HelpFormatter().printHelp(new java.io.PrintWriter(text), 100, usage,
+        "\n" + header + "\n\n", options, 2, 4, "\n" + footer);
+    return text.toString().stripTrailing();
+  }
+
   /** Commons CLI's errors, as one line that names the option and the fix. */
   static CommandLine parse(Options options, String[] args, String command) {
     try {

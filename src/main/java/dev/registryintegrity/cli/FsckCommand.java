@@ -13,13 +13,11 @@ import dev.registryintegrity.storage.Fsck;
 import dev.registryintegrity.storage.StorageLayout;
 import dev.registryintegrity.walk.WalkLimits;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.commons.cli.CommandLine;
-import org.apache.commons.cli.HelpFormatter;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
@@ -52,11 +50,9 @@ final class FsckCommand {
   ExitCode run(String[] args) {
     CommandLine line = ConnectionOptions.parse(options(), args, "fsck");
     if (line.hasOption("help")) {
-      StringWriter text = new StringWriter();
-      new HelpFormatter().printHelp(new PrintWriter(text), 100, "registry-integrity fsck [options] STORAGE_ROOT...",
-          "\nChecks a registry's filesystem storage offline: every tag of every repository, as the API would serve it.\n\n",
-          options(), 2, 4, "\nRead-only unless --repair; --repair only adds links, never deletes.");
-      out.println(text.toString().stripTrailing());
+      out.println(ConnectionOptions.help(options(), "registry-integrity fsck [options] STORAGE_ROOT...",
+          "Checks a registry's filesystem storage offline: every tag of every repository, as the API would serve it.",
+          "Read-only unless --repair; --repair only adds links, never deletes."));
       return ExitCode.INTACT;
     }
     if (line.getArgList().isEmpty()) {

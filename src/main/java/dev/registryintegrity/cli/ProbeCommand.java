@@ -20,7 +20,6 @@ import dev.registryintegrity.report.TextReport;
 import dev.registryintegrity.walk.WalkLimits;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
@@ -31,7 +30,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.apache.commons.cli.CommandLine;
-import org.apache.commons.cli.HelpFormatter;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
@@ -76,11 +74,9 @@ final class ProbeCommand {
   ExitCode run(String[] args) throws IOException, InterruptedException {
     CommandLine line = ConnectionOptions.parse(options(), args, "probe");
     if (line.hasOption("help")) {
-      StringWriter text = new StringWriter();
-      new HelpFormatter().printHelp(new PrintWriter(text), 100, "registry-integrity probe --registry HOST[:PORT] [options]",
-          "\nWalks every repository and tag of a registry and exports Prometheus metrics.\n\n", options(), 2, 4,
-          "\nExit codes (one-shot): 0 intact, 1 broken references, 2 usage error, 3 could not check (catalog included).");
-      out.println(text.toString().stripTrailing());
+      out.println(ConnectionOptions.help(options(), "registry-integrity probe --registry HOST[:PORT] [options]",
+          "Walks every repository and tag of a registry and exports Prometheus metrics.",
+          "Exit codes (one-shot): 0 intact, 1 broken references, 2 usage error, 3 could not check (catalog included)."));
       return ExitCode.INTACT;
     }
     if (!line.getArgList().isEmpty()) {

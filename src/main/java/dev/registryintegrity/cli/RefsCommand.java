@@ -23,7 +23,6 @@ import dev.registryintegrity.walk.Verdict;
 import dev.registryintegrity.walk.WalkLimits;
 import dev.registryintegrity.walk.Walker;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.commons.cli.CommandLine;
-import org.apache.commons.cli.HelpFormatter;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
@@ -67,12 +65,11 @@ final class RefsCommand {
   ExitCode run(String[] args) {
     CommandLine line = ConnectionOptions.parse(options(), args, "refs");
     if (line.hasOption("help")) {
-      StringWriter text = new StringWriter();
-      new HelpFormatter().printHelp(new PrintWriter(text), 100,
+      out.println(ConnectionOptions.help(options(),
           "registry-integrity refs [options] IMAGE...  |  refs --storage ROOT --repo NAME --tags T1,T2",
-          "\nPrints every digest the tags need, one per line: what a retention script must keep.\n\n", options(), 2, 4,
-          "\nExit codes: 0 all present, 1 something referenced is already missing (it is still printed), 2 usage, 3 could not check.");
-      out.println(text.toString().stripTrailing());
+          "Prints every digest the tags need, one per line: what a retention script must keep.",
+          "Exit codes: 0 all present, 1 something referenced is already missing (it is still printed), 2 usage,"
+              + " 3 could not check."));
       return ExitCode.INTACT;
     }
     boolean json = switch (line.getOptionValue("format", "text")) {

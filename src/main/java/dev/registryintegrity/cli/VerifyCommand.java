@@ -14,14 +14,12 @@ import dev.registryintegrity.verify.Verifier;
 import dev.registryintegrity.walk.Expectations;
 import dev.registryintegrity.walk.WalkLimits;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.apache.commons.cli.CommandLine;
-import org.apache.commons.cli.HelpFormatter;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
@@ -148,15 +146,11 @@ final class VerifyCommand {
   }
 
   private static String help() {
-    StringWriter text = new StringWriter();
-    try (PrintWriter pw = new PrintWriter(text)) {
-      new HelpFormatter().printHelp(pw, 100, "registry-integrity verify [options] IMAGE...",
-          "\nChecks every digest each IMAGE references (index, child manifests, attestations, configs,"
-              + " layers). IMAGE is [registry[:port]/]repo[:tag][@digest] or oci:DIR[:TAG].\n\n",
-          options(), 2, 4,
-          "\nExit codes: 0 intact, 1 integrity failure, 2 usage error, 3 could not check.");
-    }
-    return text.toString().stripTrailing();
+    return ConnectionOptions.help(options(), "registry-integrity verify [options] IMAGE...",
+        "Checks every digest each IMAGE references (index, child manifests, attestations, configs,"
+            + " layers). IMAGE is [registry[:port]/]repo[:tag][@digest] or oci:DIR[:TAG].",
+        "Exit codes: 0 intact, 1 integrity failure, 2 usage error, 3 could not check.");
   }
+
 
 }

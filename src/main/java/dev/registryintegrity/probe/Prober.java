@@ -25,6 +25,7 @@ import dev.registryintegrity.walk.Kind;
 import dev.registryintegrity.walk.Verdict;
 import dev.registryintegrity.walk.WalkLimits;
 import dev.registryintegrity.walk.Walker;
+import dev.registryintegrity.walk.Window;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -43,10 +44,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * One walk of a whole registry: the catalog (or a list of repositories), every tag of each,
@@ -102,46 +99,34 @@ public final class Prober {
     }
     List<String> selected = repositories.stream().filter(this::wanted).sorted().toList();
 
-    List<ImageResult> images = new ArrayList<>();
+    List<ImageResult> images;
     int tagsChecked = 0;
     try (Walker walker = new Walker(client, limits, Deadline.after(clock, options.timeout()));
-        ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
-      List<Future<List<String>>> tagLists = new ArrayList<>();
+        Window<Listing> listings = Window.forLimits(limits);
+        Window<ImageResult> walks = Window.forLimits(limits)) {
       for (String repo : selected) {
-        tagLists.add(executor.submit(() -> selectTags(client, repo)));
+        listings.submit(() -> {
+          try {
+            return new Listing(selectTags(client, repo), null);
+          } catch (CannotCheckException e) {
+            return new Listing(List.of(), e.getMessage());
+          }
+        });
       }
-      List<Future<ImageResult>> walks = new ArrayList<>();
+      List<Listing> tagLists = listings.results();
       for (int i = 0; i < selected.size(); i++) {
         String repo = selected.get(i);
-        List<String> tags;
-        try {
-          tags = tagLists.get(i).get();
-        } catch (ExecutionException e) {
+        if (tagLists.get(i).error() != null) {
           listingErrors++;
-          warnings.add("tags of " + repo + " not readable: " + rootMessage(e));
+          warnings.add("tags of " + repo + " not readable: " + tagLists.get(i).error());
           continue;
         }
-        for (String tag : tags) {
+        for (String tag : tagLists.get(i).tags()) {
           tagsChecked++;
-          // A bounded window of walks keeps memory flat on registries with many thousands of tags.
-          if (walks.size() == Math.max(16, limits.concurrency() * 4)) {
-            images.add(walks.remove(0).get());
-          }
-          walks.add(executor.submit(() -> walker.walk(
-              registryRef.registry() + "/" + repo + ":" + tag, repo, tag, Expectations.none())));
+          walks.submit(() -> walker.walk(registryRef.registry() + "/" + repo + ":" + tag, repo, tag, Expectations.none()));
         }
       }
-      for (Future<ImageResult> walk : walks) {
-        images.add(walk.get());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CannotCheckException("probe interrupted", e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof InputException input) {
-        throw input;
-      }
-      throw new IllegalStateException("probe failed: " + e.getCause(), e.getCause());
+      images = walks.results();
     } finally {
       client.close();
     }
@@ -267,11 +252,7 @@ public final class Prober {
     }
   }
 
-  private static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t.getMessage();
-  }
+  /** One repository's tags, or why they could not be listed. */
+  private record Listing(List<String> tags, String error) {}
+
 }

@@ -69,7 +69,7 @@ public record TlsSettings(boolean insecure, List<X509Certificate> extraCas) {
   }
 
   /** The SSL context these settings call for. */
-  SSLContext sslContext() {
+  public SSLContext sslContext() {
     try {
       SSLContext context = SSLContext.getInstance("TLS");
       if (insecure) {

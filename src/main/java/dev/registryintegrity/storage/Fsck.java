@@ -12,6 +12,7 @@ import dev.registryintegrity.walk.Graphs;
 import dev.registryintegrity.walk.ImageResult;
 import dev.registryintegrity.walk.WalkLimits;
 import dev.registryintegrity.walk.Walker;
+import dev.registryintegrity.walk.Window;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -27,10 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Checks a registry's storage offline the way verify checks it over HTTP: every tag of every
@@ -97,31 +94,14 @@ public final class Fsck {
 
   private List<ImageResult> walkAll(StorageSource source) {
     StorageLayout layout = source.layout();
-    List<ImageResult> results = new ArrayList<>();
-    try (Walker walker = new Walker(source, limits);
-        ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
-      // A store holds tens of thousands of tags: walking them all at once would park a task per
-      // digest in memory. A bounded window keeps memory flat while the permits stay busy.
-      int window = Math.max(16, limits.concurrency() * 4);
-      List<Future<ImageResult>> pending = new ArrayList<>();
+    try (Walker walker = new Walker(source, limits); Window<ImageResult> window = Window.forLimits(limits)) {
       for (String repo : layout.repositories()) {
         for (String tag : layout.tags(repo)) {
-          if (pending.size() == window) {
-            results.add(pending.remove(0).get());
-          }
-          pending.add(executor.submit(() -> walker.walk(repo + ":" + tag, repo, tag, Expectations.none())));
+          window.submit(() -> walker.walk(repo + ":" + tag, repo, tag, Expectations.none()));
         }
       }
-      for (Future<ImageResult> f : pending) {
-        results.add(f.get());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("fsck interrupted", e);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("fsck failed: " + e.getCause(), e.getCause());
+      return window.results();
     }
-    return results;
   }
 
   /** Missing links whose target bytes exist and hash to their name; never anything else. */

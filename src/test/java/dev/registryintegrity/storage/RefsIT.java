@@ -4,24 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
 import dev.registryintegrity.fixture.ImageSeeder;
-import dev.registryintegrity.fixture.ImageSeeder.Blob;
-import dev.registryintegrity.fixture.ImageSeeder.Child;
 import dev.registryintegrity.fixture.ImageSeeder.ImageSpec;
 import dev.registryintegrity.fixture.ImageSeeder.SeededImage;
 import dev.registryintegrity.fixture.RegistryFixture;
 import dev.registryintegrity.model.Digest;
 import dev.registryintegrity.verify.Cli;
+import dev.registryintegrity.verify.Reports;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,65 +25,23 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class RefsIT {
   @RegisterExtension static final RegistryFixture REGISTRY = RegistryFixture.create();
 
-  private static Path storage() {
-    return REGISTRY.storageRoot().getParent().getParent().getParent();
-  }
-
-  private static Set<String> failing(JsonObject report) {
-    Set<String> s = new HashSet<>();
-    for (JsonElement f : report.getAsJsonArray("failures")) {
-      if (f.getAsJsonObject().has("digest")) {
-        s.add(f.getAsJsonObject().get("digest").getAsString());
-      }
-    }
-    return s;
-  }
-
-  /** finding detail per digest, across the fsck report's images */
-  private static Map<String, String> details(JsonObject report) {
-    Map<String, String> m = new HashMap<>();
-    for (JsonElement image : report.getAsJsonArray("images")) {
-      for (JsonElement n : image.getAsJsonObject().getAsJsonArray("nodes")) {
-        JsonObject node = n.getAsJsonObject();
-        String key = node.get("digest").isJsonNull() ? image.getAsJsonObject().get("reference").getAsString()
-            : node.get("digest").getAsString();
-        m.put(key, node.get("finding").getAsString() + " " + node.get("detail").getAsString());
-      }
-    }
-    return m;
-  }
-
-  private static Cli.Run fsck(String... extra) {
-    List<String> args = new ArrayList<>(List.of("fsck", "--format", "json"));
-    args.addAll(List.of(extra));
-    args.add(storage().toString());
-    return Cli.run(args.toArray(String[]::new));
-  }
-
-  private static Set<String> strings(Set<Digest> d) {
-    Set<String> s = new HashSet<>();
-    d.forEach(x -> s.add(x.toString()));
-    return s;
-  }
-
   @Test
   void refsIsExactlyWhatTheRegistryHoldsForTheImage() throws Exception {
     SeededImage image = REGISTRY.seeder().pushImage("refs/app", ImageSpec.multiPlatform().layers(3), "v1");
-    Set<String> expected = strings(image.digestsOf("v1"));
+    Set<String> expected = Reports.strings(image.digestsOf("v1"));
     Cli.Run http = Cli.run("refs", REGISTRY.host() + "/refs/app:v1");
     assertEquals(0, http.exitCode(), http.all());
     assertEquals(expected, new HashSet<>(http.out().lines().toList()));
-    Cli.Run disk = Cli.run("refs", "--storage", storage().toString(), "--repo", "refs/app", "--tags", "v1");
+    Cli.Run disk = Cli.run("refs", "--storage", REGISTRY.storageDirectory().toString(), "--repo", "refs/app", "--tags", "v1");
     assertEquals(0, disk.exitCode(), disk.all());
     assertEquals(expected, new HashSet<>(disk.out().lines().toList()));
     // What the registry holds for the repository is exactly that: its revision and layer links.
-    StorageLayout layout = StorageLayout.at(storage());
+    StorageLayout layout = StorageLayout.at(REGISTRY.storageDirectory());
     Set<String> held = new HashSet<>();
     layout.revisions("refs/app").forEach(d -> held.add(d.toString()));
     layout.layers("refs/app").forEach(d -> held.add(d.toString()));
     assertEquals(held, expected);
   }
-
 
   @Test
   void retentionThatKeepsRefsOfTheNewestTagsLeavesThemVerifiableAfterTheRealCollector() throws Exception {
@@ -98,7 +51,7 @@ class RefsIT {
       versions.add(seeder.pushImage("retained/app", ImageSpec.multiPlatform().seed(100 + i), "release-" + i));
       Thread.sleep(20);
     }
-    ProcessBuilder script = new ProcessBuilder("bash", "examples/retention/keep-newest.sh", storage().toString(),
+    ProcessBuilder script = new ProcessBuilder("bash", "examples/retention/keep-newest.sh", REGISTRY.storageDirectory().toString(),
         REGISTRY.configFile().toString(), "retained/app", "2").redirectErrorStream(true);
     // The jar Maven just built, run by the JDK running this test.
     script.environment().put("REGISTRY_INTEGRITY", Path.of(System.getProperty("java.home"), "bin", "java") + " -jar "

@@ -4,21 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.registryintegrity.fixture.ImageSeeder;
 import dev.registryintegrity.fixture.ImageSeeder.Blob;
-import dev.registryintegrity.fixture.ImageSeeder.Child;
 import dev.registryintegrity.fixture.ImageSeeder.ImageSpec;
 import dev.registryintegrity.fixture.ImageSeeder.SeededImage;
 import dev.registryintegrity.fixture.RegistryFixture;
 import dev.registryintegrity.model.Digest;
 import dev.registryintegrity.verify.Cli;
+import dev.registryintegrity.verify.Reports;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,45 +28,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class StorageDamageIT {
   @RegisterExtension static final RegistryFixture REGISTRY = RegistryFixture.create();
 
-  private static Path storage() {
-    return REGISTRY.storageRoot().getParent().getParent().getParent();
-  }
-
-  private static Set<String> failing(JsonObject report) {
-    Set<String> s = new HashSet<>();
-    for (JsonElement f : report.getAsJsonArray("failures")) {
-      if (f.getAsJsonObject().has("digest")) {
-        s.add(f.getAsJsonObject().get("digest").getAsString());
-      }
-    }
-    return s;
-  }
-
-  /** finding detail per digest, across the fsck report's images */
-  private static Map<String, String> details(JsonObject report) {
-    Map<String, String> m = new HashMap<>();
-    for (JsonElement image : report.getAsJsonArray("images")) {
-      for (JsonElement n : image.getAsJsonObject().getAsJsonArray("nodes")) {
-        JsonObject node = n.getAsJsonObject();
-        String key = node.get("digest").isJsonNull() ? image.getAsJsonObject().get("reference").getAsString()
-            : node.get("digest").getAsString();
-        m.put(key, node.get("finding").getAsString() + " " + node.get("detail").getAsString());
-      }
-    }
-    return m;
-  }
-
   private static Cli.Run fsck(String... extra) {
     List<String> args = new ArrayList<>(List.of("fsck", "--format", "json"));
     args.addAll(List.of(extra));
-    args.add(storage().toString());
+    args.add(REGISTRY.storageDirectory().toString());
     return Cli.run(args.toArray(String[]::new));
-  }
-
-  private static Set<String> strings(Set<Digest> d) {
-    Set<String> s = new HashSet<>();
-    d.forEach(x -> s.add(x.toString()));
-    return s;
   }
 
   @Test
@@ -108,7 +72,7 @@ class StorageDamageIT {
 
     Cli.Run run = fsck("--verify-content");
     assertEquals(1, run.exitCode(), run.all());
-    Map<String, String> d = details(run.json());
+    Map<String, String> d = Reports.findings(run.json());
     assertTrue(d.get("damage/app:empty-link").contains("TAG_LINK_INVALID"), d.toString());
     assertTrue(d.get(other.top("v1").digest().toString()).contains("REVISION_LINK_MISSING: no _manifests/revisions link for"));
     assertTrue(d.get(config.toString()).startsWith("missing LAYER_LINK_MISSING"), d.get(config.toString()));
@@ -127,9 +91,8 @@ class StorageDamageIT {
     assertFalse(planned.contains(child.toString()));
     assertFalse(planned.contains(lost.toString()));
     // Without --verify-content same-size corruption is invisible, as it is to a HEAD.
-    assertEquals("intact", details(fsck().json()).get(sameSize.digest().toString()).trim());
+    assertEquals("intact", Reports.findings(fsck().json()).get(sameSize.digest().toString()).trim());
   }
-
 
   @Test
   void untaggedManifestsAndUnreferencedBlobsAreInformationNotFailures() throws Exception {
@@ -148,9 +111,8 @@ class StorageDamageIT {
     root.getAsJsonArray("untaggedManifests").forEach(e -> untaggedList.add(e.getAsString()));
     assertTrue(untaggedList.contains("info/app@" + untagged.digest()), untaggedList.toString());
     assertTrue(root.get("unreferencedBlobs").getAsLong() >= 1);
-    assertTrue(Cli.run("fsck", storage().toString()).out().contains("unreferenced blob " + orphan.digest()));
-    assertFalse(failing(run.json()).contains(orphan.digest().toString()));
+    assertTrue(Cli.run("fsck", REGISTRY.storageDirectory().toString()).out().contains("unreferenced blob " + orphan.digest()));
+    assertFalse(Reports.failingDigests(run.json()).contains(orphan.digest().toString()));
   }
-
 
 }

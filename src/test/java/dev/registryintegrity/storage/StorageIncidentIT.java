@@ -5,23 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
 import dev.registryintegrity.fixture.ImageSeeder;
-import dev.registryintegrity.fixture.ImageSeeder.Blob;
 import dev.registryintegrity.fixture.ImageSeeder.Child;
 import dev.registryintegrity.fixture.ImageSeeder.ImageSpec;
 import dev.registryintegrity.fixture.ImageSeeder.SeededImage;
 import dev.registryintegrity.fixture.RegistryFixture;
-import dev.registryintegrity.model.Digest;
 import dev.registryintegrity.verify.Cli;
-import java.nio.charset.StandardCharsets;
+import dev.registryintegrity.verify.Reports;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,45 +24,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class StorageIncidentIT {
   @RegisterExtension static final RegistryFixture REGISTRY = RegistryFixture.create();
 
-  private static Path storage() {
-    return REGISTRY.storageRoot().getParent().getParent().getParent();
-  }
-
-  private static Set<String> failing(JsonObject report) {
-    Set<String> s = new HashSet<>();
-    for (JsonElement f : report.getAsJsonArray("failures")) {
-      if (f.getAsJsonObject().has("digest")) {
-        s.add(f.getAsJsonObject().get("digest").getAsString());
-      }
-    }
-    return s;
-  }
-
-  /** finding detail per digest, across the fsck report's images */
-  private static Map<String, String> details(JsonObject report) {
-    Map<String, String> m = new HashMap<>();
-    for (JsonElement image : report.getAsJsonArray("images")) {
-      for (JsonElement n : image.getAsJsonObject().getAsJsonArray("nodes")) {
-        JsonObject node = n.getAsJsonObject();
-        String key = node.get("digest").isJsonNull() ? image.getAsJsonObject().get("reference").getAsString()
-            : node.get("digest").getAsString();
-        m.put(key, node.get("finding").getAsString() + " " + node.get("detail").getAsString());
-      }
-    }
-    return m;
-  }
-
   private static Cli.Run fsck(String... extra) {
     List<String> args = new ArrayList<>(List.of("fsck", "--format", "json"));
     args.addAll(List.of(extra));
-    args.add(storage().toString());
+    args.add(REGISTRY.storageDirectory().toString());
     return Cli.run(args.toArray(String[]::new));
-  }
-
-  private static Set<String> strings(Set<Digest> d) {
-    Set<String> s = new HashSet<>();
-    d.forEach(x -> s.add(x.toString()));
-    return s;
   }
 
   @Test
@@ -83,16 +43,16 @@ class StorageIncidentIT {
     assertEquals(1, verify.exitCode(), verify.all());
     Cli.Run fsck = fsck();
     assertEquals(1, fsck.exitCode(), fsck.all());
-    Set<String> overHttp = failing(verify.json());
+    Set<String> overHttp = Reports.failingDigests(verify.json());
     Set<String> onDisk = new HashSet<>();
     for (JsonElement f : fsck.json().getAsJsonArray("failures")) {
       if (f.getAsJsonObject().get("image").getAsString().equals("incident/ci:b")) {
         onDisk.add(f.getAsJsonObject().get("digest").getAsString());
       }
     }
-    assertEquals(strings(image.manifestDigestsBelowTop()), overHttp);
+    assertEquals(Reports.strings(image.manifestDigestsBelowTop()), overHttp);
     assertEquals(overHttp, onDisk, "fsck and verify must name the same digests");
-    assertTrue(details(fsck.json()).get(image.child("linux/amd64").manifest().digest().toString())
+    assertTrue(Reports.findings(fsck.json()).get(image.child("linux/amd64").manifest().digest().toString())
         .contains("REVISION_LINK_MISSING"));
 
     // The children's bytes survive (the index marked them); the dry run plans exactly their links.
@@ -100,10 +60,10 @@ class StorageIncidentIT {
     Set<String> planned = new HashSet<>();
     plan.json().getAsJsonObject("storage").getAsJsonArray("repairs").forEach(o -> planned.add(o.getAsJsonObject().get("content").getAsString()));
     assertEquals(overHttp, planned);
-    assertTrue(Files.notExists(storage().resolve("docker/registry/v2/repositories/incident/ci/_manifests/revisions/sha256")
+    assertTrue(Files.notExists(REGISTRY.storageDirectory().resolve("docker/registry/v2/repositories/incident/ci/_manifests/revisions/sha256")
         .resolve(image.child("linux/amd64").manifest().digest().hex())), "a dry run changes nothing");
 
-    Cli.Run repair = Cli.run("fsck", "--repair", storage().toString());
+    Cli.Run repair = Cli.run("fsck", "--repair", REGISTRY.storageDirectory().toString());
     assertTrue(repair.out().contains("created "), repair.out());
     assertTrue(repair.out().contains("restart the registry"), repair.out());
     REGISTRY.restart();
@@ -116,15 +76,12 @@ class StorageIncidentIT {
       c.layers().forEach(l -> gone.add(l.digest().toString()));
     }
     assertEquals(1, after.exitCode(), after.all());
-    assertEquals(gone, failing(after.json()));
+    assertEquals(gone, Reports.failingDigests(after.json()));
     for (String manifest : overHttp) {
-      assertFalse(failing(after.json()).contains(manifest));
+      assertFalse(Reports.failingDigests(after.json()).contains(manifest));
     }
-    assertTrue(details(fsck().json()).get(image.child("linux/arm64").config().digest().toString()).contains("BLOB_DATA_MISSING"));
+    assertTrue(Reports.findings(fsck().json()).get(image.child("linux/arm64").config().digest().toString()).contains("BLOB_DATA_MISSING"));
   }
-
-
-
 
   private static List<Child> concat(SeededImage image) {
     List<Child> all = new ArrayList<>(image.children());

@@ -15,9 +15,7 @@ import dev.registryintegrity.fixture.RegistryFixture;
 import dev.registryintegrity.model.Digest;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -34,35 +32,6 @@ class VerifyIT {
     return REGISTRY.host() + "/" + repo + ":" + tag;
   }
 
-  private static Set<String> failingDigests(JsonObject report) {
-    Set<String> digests = new HashSet<>();
-    for (JsonElement f : report.getAsJsonArray("failures")) {
-      if (f.getAsJsonObject().has("digest")) {
-        digests.add(f.getAsJsonObject().get("digest").getAsString());
-      }
-    }
-    return digests;
-  }
-
-  private static Map<String, String> findingsByDigest(JsonObject report) {
-    Map<String, String> findings = new HashMap<>();
-    for (JsonElement image : report.getAsJsonArray("images")) {
-      for (JsonElement node : image.getAsJsonObject().getAsJsonArray("nodes")) {
-        JsonObject n = node.getAsJsonObject();
-        if (!n.get("digest").isJsonNull()) {
-          findings.put(n.get("digest").getAsString(), n.get("finding").getAsString());
-        }
-      }
-    }
-    return findings;
-  }
-
-  private static Set<String> strings(Set<Digest> digests) {
-    Set<String> s = new HashSet<>();
-    digests.forEach(d -> s.add(d.toString()));
-    return s;
-  }
-
   @Test
   void healthyMultiPlatformImageWithAttestationsIsIntactWithEveryDigestChecked() throws Exception {
     String repo = REGISTRY.uniqueRepo("healthy");
@@ -70,8 +39,8 @@ class VerifyIT {
     Cli.Run run = Cli.run("verify", "--format", "json", ref(repo, "v1"));
     assertEquals(0, run.exitCode(), run.all());
     JsonObject report = run.json();
-    assertEquals(strings(image.digestsOf("v1")), findingsByDigest(report).keySet());
-    assertTrue(findingsByDigest(report).values().stream().allMatch("intact"::equals));
+    assertEquals(Reports.strings(image.digestsOf("v1")), Reports.findingCodes(report).keySet());
+    assertTrue(Reports.findingCodes(report).values().stream().allMatch("intact"::equals));
     // 3 platforms x (manifest + config + 2 own layers) + shared layer + 3 attestations x 3 + index
     assertEquals(3 * 4 + 1 + 3 * 3 + 1, report.getAsJsonObject("summary").get("digests").getAsInt());
 
@@ -93,7 +62,7 @@ class VerifyIT {
 
     Cli.Run run = Cli.run("verify", "--format", "json", ref(repo, "5319f03e"));
     assertEquals(1, run.exitCode(), run.all());
-    assertEquals(strings(image.manifestDigestsBelowTop()), failingDigests(run.json()));
+    assertEquals(Reports.strings(image.manifestDigestsBelowTop()), Reports.failingDigests(run.json()));
     for (JsonElement f : run.json().getAsJsonArray("failures")) {
       JsonObject failure = f.getAsJsonObject();
       assertEquals("missing", failure.get("finding").getAsString());
@@ -117,7 +86,7 @@ class VerifyIT {
     REGISTRY.deleteLayerLink(repo, layer);
     Cli.Run run = Cli.run("verify", "--format", "json", ref(repo, "v1"));
     assertEquals(1, run.exitCode(), run.all());
-    assertEquals(Set.of(layer.toString()), failingDigests(run.json()));
+    assertEquals(Set.of(layer.toString()), Reports.failingDigests(run.json()));
     JsonObject failure = run.json().getAsJsonArray("failures").get(0).getAsJsonObject();
     assertEquals("layer", failure.get("kind").getAsString());
     assertEquals("linux/arm64", failure.get("platform").getAsString());
@@ -146,7 +115,7 @@ class VerifyIT {
     REGISTRY.deleteRevisionLink(repo, child);
     Cli.Run run = Cli.run("verify", "--format", "json", ref(repo, "v1"));
     assertEquals(1, run.exitCode(), run.all());
-    assertEquals(Set.of(child.toString()), failingDigests(run.json()));
+    assertEquals(Set.of(child.toString()), Reports.failingDigests(run.json()));
     JsonArray path = run.json().getAsJsonArray("failures").get(0).getAsJsonObject().getAsJsonArray("path");
     assertEquals("index " + image.innerIndex().digest(), path.get(2).getAsString());
   }
@@ -169,7 +138,7 @@ class VerifyIT {
     REGISTRY.overwriteBlobData(layer, new byte[] {1, 2, 3});
     Cli.Run run = Cli.run("verify", "--format", "json", ref(repo, "v1"));
     assertEquals(1, run.exitCode(), run.all());
-    assertEquals("size-differs", findingsByDigest(run.json()).get(layer.toString()));
+    assertEquals("size-differs", Reports.findingCodes(run.json()).get(layer.toString()));
   }
 
   @Test
@@ -183,7 +152,7 @@ class VerifyIT {
     Files.writeString(data, body.replace("\"schemaVersion\":2", "\"schemaVersion\": 2"));
     Cli.Run run = Cli.run("verify", "--format", "json", ref(repo, "v1"));
     assertEquals(1, run.exitCode(), run.all());
-    assertEquals("digest-differs", findingsByDigest(run.json()).get(child.toString()));
+    assertEquals("digest-differs", Reports.findingCodes(run.json()).get(child.toString()));
   }
 
   @Test
