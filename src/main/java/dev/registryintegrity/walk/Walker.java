@@ -89,10 +89,10 @@ public final class Walker implements AutoCloseable {
     // one (it is what "docker pull" records), and prove it against the body below.
     Digest digest =
         requested.or(found::reportedDigest).orElseGet(() -> Digest.sha256Of(body));
-    String mediaType = mediaTypeOf(body, found.mediaType());
+    ManifestRead read = read(found);
+    String mediaType = read.manifest().map(Manifest::mediaType).orElse(found.mediaType());
     Descriptor descriptor = Descriptor.of(mediaType, digest, body.length);
-    manifests.putIfAbsent(
-        new Key(repository, digest), CompletableFuture.completedFuture(read(found)));
+    manifests.putIfAbsent(new Key(repository, digest), CompletableFuture.completedFuture(read));
     Kind kind = MediaTypes.isIndex(mediaType) ? Kind.INDEX : Kind.MANIFEST;
     return visitManifest(repository, descriptor, kind, Optional.empty(), List.of(), 0);
   }
@@ -316,14 +316,6 @@ public final class Walker implements AutoCloseable {
       return new ManifestRead(lookup, Optional.of(parser.parse(body, found.mediaType())), Optional.empty());
     } catch (MalformedManifestException e) {
       return new ManifestRead(lookup, Optional.empty(), Optional.of(e.getMessage()));
-    }
-  }
-
-  private String mediaTypeOf(byte[] body, String declared) {
-    try {
-      return parser.parse(body, declared).mediaType();
-    } catch (MalformedManifestException e) {
-      return declared;
     }
   }
 
