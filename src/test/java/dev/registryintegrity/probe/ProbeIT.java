@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.registryintegrity.cli.Main;
+import dev.registryintegrity.fixture.FaultProxy;
 import dev.registryintegrity.fixture.ImageSeeder;
 import dev.registryintegrity.fixture.ImageSeeder.ImageSpec;
 import dev.registryintegrity.fixture.ImageSeeder.SeededImage;
@@ -164,27 +165,36 @@ class ProbeIT {
   }
 
   @Test
-  void serverModeServesMetricsFromRunsOnAnInterval() throws Exception {
+  void serverModeServesMetricsFromRunsOnAnIntervalAndLaterRunsReuseManifestBodies() throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    StringWriter out = new StringWriter();
-    Thread server = Thread.ofVirtual().start(() -> Main.run(
-        probe("--listen", "127.0.0.1:" + port, "--interval", "1s", "--include", "apps/two"),
-        new Main.Environment(Map.of(), System.in, Clock.systemUTC(), false), new PrintWriter(out), new PrintWriter(out)));
-    try {
-      String first = waitForMetrics(port);
-      assertEquals("ok\n", get(port, "/healthz"));
-      double firstRun = parse(first).get("registry_manifest_integrity_last_run_timestamp");
-      assertEquals(3.0, parse(first).get("registry_manifest_integrity_tags_checked"));
-      assertTrue(parse(first).containsKey("registry_manifest_integrity_last_success_timestamp_seconds"));
-      Thread.sleep(2500);
-      double laterRun = parse(get(port, "/metrics")).get("registry_manifest_integrity_last_run_timestamp");
-      assertTrue(laterRun > firstRun, first);
-    } finally {
-      server.interrupt();
-      server.join(10_000);
+    try (FaultProxy proxy = new FaultProxy(REGISTRY.baseUri())) {
+      StringWriter out = new StringWriter();
+      String[] args = {"probe", "--registry", proxy.host(), "--page-size", PAGE, "--listen", "127.0.0.1:" + port,
+          "--interval", "1s", "--include", "apps/one"};
+      Thread server = Thread.ofVirtual().start(() -> Main.run(args,
+          new Main.Environment(Map.of(), System.in, Clock.systemUTC(), false), new PrintWriter(out), new PrintWriter(out)));
+      try {
+        String first = waitForMetrics(port);
+        assertEquals("ok\n", get(port, "/healthz"));
+        double firstRun = parse(first).get("registry_manifest_integrity_last_run_timestamp");
+        assertEquals(5.0, parse(first).get("registry_manifest_integrity_tags_checked"));
+        assertTrue(parse(first).containsKey("registry_manifest_integrity_last_success_timestamp_seconds"));
+        assertTrue(proxy.seen().stream().anyMatch(r -> r.method().equals("GET") && r.path().contains("/manifests/")));
+        proxy.reset();
+        Thread.sleep(2500);
+        double laterRun = parse(get(port, "/metrics")).get("registry_manifest_integrity_last_run_timestamp");
+        assertTrue(laterRun > firstRun, first);
+        // Manifests never change: a later run asks whether they are still served (HEAD), not for them.
+        assertTrue(proxy.seen().stream().anyMatch(r -> r.method().equals("HEAD") && r.path().contains("/manifests/")));
+        assertTrue(proxy.seen().stream().noneMatch(r -> r.method().equals("GET") && r.path().contains("/manifests/")),
+            proxy.seen().toString());
+      } finally {
+        server.interrupt();
+        server.join(10_000);
+      }
     }
   }
 
