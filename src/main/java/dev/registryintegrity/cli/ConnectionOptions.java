@@ -1,6 +1,9 @@
 package dev.registryintegrity.cli;
 
+import dev.registryintegrity.model.Durations;
 import dev.registryintegrity.InputException;
+import dev.registryintegrity.model.ByteSize;
+import dev.registryintegrity.source.BlobCheck;
 import dev.registryintegrity.registry.CredentialSources;
 import dev.registryintegrity.registry.Credentials;
 import dev.registryintegrity.registry.ProxySelection;
@@ -37,7 +40,15 @@ final class ConnectionOptions {
       Duration timeout,
       Duration connectTimeout,
       Duration readTimeout,
-      boolean debug) {
+      boolean debug,
+      BlobCheck blobCheck,
+      long maxContentBytes,
+      boolean progress) {
+
+    /** How hard and how wide the walk looks, as these options say. */
+    WalkLimits limits() {
+      return WalkLimits.withConcurrency(concurrency).withBlobCheck(blobCheck, maxContentBytes);
+    }
 
     /** The transport these options describe, with credentials from every documented source. */
     TransportSettings transport(Main.Environment environment, Consumer<String> debugLog) {
@@ -74,6 +85,15 @@ final class ConnectionOptions {
         .desc("time to establish a connection (default 10s)").build());
     o.addOption(Option.builder().longOpt("read-timeout").hasArg().argName("DURATION")
         .desc("longest wait for an answer on an open connection (default 30s)").build());
+    o.addOption(Option.builder().longOpt("blob-check").hasArg().argName("head|read|content")
+        .desc("what a blob must show: read (default) = its first byte served, content = every byte hashed,"
+            + " head = only listed (cannot see lost data; for registries that meter GETs)").build());
+    o.addOption(Option.builder().longOpt("verify-content")
+        .desc("download every blob once and check its size and digest (= --blob-check content)").build());
+    o.addOption(Option.builder().longOpt("max-content-bytes").hasArg().argName("SIZE")
+        .desc("with content checks, larger blobs are only read-checked (default 16GiB)").build());
+    o.addOption(Option.builder().longOpt("progress")
+        .desc("print a progress line for content checks even when stderr is not a terminal").build());
     o.addOption(Option.builder().longOpt("debug")
         .desc("log every HTTP exchange (method, URL, status, time; never headers) to stderr").build());
     o.addOption(Option.builder("h").longOpt("help").desc("this help").build());
@@ -110,7 +130,23 @@ final class ConnectionOptions {
         Durations.parse("--timeout", line.getOptionValue("timeout", "10m")),
         Durations.parse("--connect-timeout", line.getOptionValue("connect-timeout", "10s")),
         Durations.parse("--read-timeout", line.getOptionValue("read-timeout", "30s")),
-        line.hasOption("debug"));
+        line.hasOption("debug"),
+        blobCheck(line),
+        line.hasOption("max-content-bytes")
+            ? ByteSize.parse("--max-content-bytes", line.getOptionValue("max-content-bytes"))
+            : BlobCheck.DEFAULT_MAX_CONTENT_BYTES,
+        line.hasOption("progress"));
+  }
+
+  private static BlobCheck blobCheck(CommandLine line) {
+    BlobCheck asked = BlobCheck.parse("--blob-check", line.getOptionValue("blob-check", "read"));
+    if (line.hasOption("verify-content")) {
+      if (line.hasOption("blob-check") && asked != BlobCheck.CONTENT) {
+        throw new InputException("--verify-content and --blob-check " + asked.label() + " contradict each other: give one");
+      }
+      return BlobCheck.CONTENT;
+    }
+    return asked;
   }
 
   private static Optional<Credentials> credentials(CommandLine line, Main.Environment environment) {

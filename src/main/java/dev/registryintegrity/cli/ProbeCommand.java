@@ -1,5 +1,6 @@
 package dev.registryintegrity.cli;
 
+import dev.registryintegrity.model.Durations;
 import dev.registryintegrity.CannotCheckException;
 import dev.registryintegrity.ExitCode;
 import dev.registryintegrity.InputException;
@@ -110,7 +111,7 @@ final class ProbeCommand {
       Duration interval = Durations.parse("--interval", line.getOptionValue("interval", "15m"));
       // Manifests never change: later runs cost mostly HEADs.
       ManifestCache cache = new ManifestCache(256L * 1024 * 1024);
-      Prober prober = new Prober(options, transport, WalkLimits.withConcurrency(c.concurrency()), environment.clock(),
+      Prober prober = new Prober(options, transport, c.limits(), environment.clock(),
           Sleeper.system(), cache);
       try (ProbeServer server = new ProbeServer(address(line.getOptionValue("listen")), interval,
           () -> withInstance(prober.run(), instance), extraLabels, out)) {
@@ -122,7 +123,7 @@ final class ProbeCommand {
       return ExitCode.INTACT;
     }
 
-    ProbeResult result = withInstance(new Prober(options, transport, WalkLimits.withConcurrency(c.concurrency()),
+    ProbeResult result = withInstance(new Prober(options, transport, c.limits(),
         environment.clock(), Sleeper.system(), null).run(), instance);
     String metrics = Metrics.render(result,
         result.succeeded() ? OptionalLong.of(result.finishedAt().getEpochSecond()) : OptionalLong.empty(), extraLabels);

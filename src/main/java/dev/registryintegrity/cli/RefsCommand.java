@@ -133,7 +133,7 @@ final class RefsCommand {
       throw new InputException("refs --storage takes no IMAGE arguments (got '" + line.getArgList().get(0) + "')");
     }
     List<ImageResult> images = new ArrayList<>();
-    try (Walker walker = new Walker(new StorageSource(layout, false), WalkLimits.withConcurrency(c.concurrency()))) {
+    try (Walker walker = new Walker(new StorageSource(layout, false), c.limits())) {
       for (String tag : tags) {
         images.add(walker.walk(repo + ":" + tag, repo, tag, Expectations.none()));
       }
@@ -155,7 +155,7 @@ final class RefsCommand {
       targets.add(TargetReference.parse(arg));
     }
     Verifier.Settings settings = new Verifier.Settings(c.transport(environment, l -> err.println("debug: " + l)),
-        WalkLimits.withConcurrency(c.concurrency()), c.plainHttp(), c.timeout(), Expectations.none());
+        c.limits(), c.plainHttp(), c.timeout(), Expectations.none());
     RunReport report = new Verifier(settings, environment.clock(), Sleeper.system()).verify("refs", targets, List.of());
     List<ImageResult> images = new ArrayList<>(report.images());
     if (referrers) {

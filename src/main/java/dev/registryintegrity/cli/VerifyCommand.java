@@ -11,7 +11,9 @@ import dev.registryintegrity.report.ReportFile;
 import dev.registryintegrity.report.RunReport;
 import dev.registryintegrity.report.TextReport;
 import dev.registryintegrity.verify.Verifier;
+import dev.registryintegrity.source.BlobCheck;
 import dev.registryintegrity.walk.Expectations;
+import dev.registryintegrity.walk.Transfer;
 import dev.registryintegrity.walk.WalkLimits;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -56,8 +58,17 @@ final class VerifyCommand {
       return ExitCode.INTACT;
     }
     VerifyOptions options = parse(line);
-    Verifier verifier = new Verifier(settings(options), environment.clock(), Sleeper.system());
-    RunReport report = verifier.verify("verify", options.targets(), List.of());
+    ConnectionOptions.Connection c = options.connection();
+    Transfer transfer = new Transfer();
+    Verifier verifier = new Verifier(settings(options), environment.clock(), Sleeper.system(), transfer);
+    RunReport report;
+    if (c.blobCheck() == BlobCheck.CONTENT && (c.progress() || environment.terminal())) {
+      try (ProgressLine progress = new ProgressLine(transfer, err, environment.terminal())) {
+        report = verifier.verify("verify", options.targets(), List.of());
+      }
+    } else {
+      report = verifier.verify("verify", options.targets(), List.of());
+    }
     emit(report, options);
     return report.exitCode();
   }
@@ -88,7 +99,7 @@ final class VerifyCommand {
 
   Verifier.Settings settings(VerifyOptions options) {
     ConnectionOptions.Connection c = options.connection();
-    return new Verifier.Settings(c.transport(environment, this::debug), WalkLimits.withConcurrency(c.concurrency()),
+    return new Verifier.Settings(c.transport(environment, this::debug), c.limits(),
         c.plainHttp(), c.timeout(), new Expectations(options.expectedDigest(), options.platforms()));
   }
 

@@ -8,8 +8,11 @@ import dev.registryintegrity.model.MalformedManifestException;
 import dev.registryintegrity.model.Manifest;
 import dev.registryintegrity.model.ManifestParser;
 import dev.registryintegrity.model.MediaTypes;
+import dev.registryintegrity.source.BlobCheck;
 import dev.registryintegrity.source.ContentSource;
+import dev.registryintegrity.source.FileHash;
 import dev.registryintegrity.source.Lookup;
+import dev.registryintegrity.source.Proof;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -99,16 +102,26 @@ public final class OciLayoutSource implements ContentSource {
 
   @Override
   public Lookup checkManifest(String repository, Digest digest) {
-    return checkBlob(repository, digest);
+    return checkBlob(repository, digest, BlobCheck.READ);
   }
 
+  /** A file is served when it is there with its size; a content check hashes it. */
   @Override
-  public Lookup checkBlob(String repository, Digest digest) {
+  public Lookup checkBlob(String repository, Digest digest, BlobCheck check) {
     reads.incrementAndGet();
     Path path = blobPath(digest);
     try {
+      if (!Files.isRegularFile(path) && Files.exists(path)) {
+        return new Lookup.Unavailable("unreadable", path + " is not a regular file");
+      }
       long size = Files.size(path);
-      return new Lookup.Found("file", "", OptionalLong.of(size), Optional.empty(), Optional.empty(), List.of());
+      if (check != BlobCheck.CONTENT) {
+        return new Lookup.Found("file", "", OptionalLong.of(size), Optional.empty(), Optional.empty(), List.of(),
+            Proof.SERVED);
+      }
+      FileHash hash = FileHash.of(digest, path);
+      return new Lookup.Found("file", "", OptionalLong.of(hash.length()), Optional.of(hash.digest()), Optional.empty(),
+          List.of(), Proof.HASHED);
     } catch (NoSuchFileException e) {
       return absent(digest);
     } catch (IOException e) {
@@ -140,8 +153,7 @@ public final class OciLayoutSource implements ContentSource {
       if (body.length > maxBytes) {
         return new Lookup.TooLarge("file", maxBytes);
       }
-      return new Lookup.Found(
-          "file", mediaType, OptionalLong.of(body.length), Optional.empty(), Optional.of(body), List.of());
+      return Lookup.Found.withBody("file", mediaType, Optional.empty(), body, List.of());
     } catch (NoSuchFileException e) {
       return new Lookup.Absent("no file", "NOT_FOUND", path + " does not exist");
     } catch (IOException e) {

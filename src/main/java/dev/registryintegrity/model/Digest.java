@@ -70,6 +70,11 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
     return hasher(algorithm);
   }
 
+  /** What {@code hasher} (one of {@link #newHasher()}) computed, as a digest of this algorithm. */
+  public Digest finish(MessageDigest hasher) {
+    return new Digest(algorithm, HexFormat.of().formatHex(hasher.digest()));
+  }
+
   /** The first 12 hex characters, for places where the full digest is printed elsewhere. */
   public String shortHex() {
     return hex.substring(0, 12);

@@ -51,7 +51,7 @@ public final class PluginCommand {
       return ExitCode.INTACT;
     }
     Verifier verifier = new Verifier(
-        Verifier.Settings.of(settings.concurrency(), settings.retries(), settings.credentials(), settings.tls(),
+        Verifier.Settings.of(settings.limits(), settings.retries(), settings.credentials(), settings.tls(),
             ProxySelection.fromEnvironment(env), settings.plainHttp(), settings.timeout(), new Expectations(settings.expectedDigest(), settings.platforms())),
         clock, Sleeper.system());
     List<TargetReference> targets = List.copyOf(settings.images());
@@ -64,7 +64,7 @@ public final class PluginCommand {
 
   /** Warnings were printed in the header already; the JSON report keeps them. */
   private static RunReport withoutWarnings(RunReport r) {
-    return new RunReport(r.command(), r.startedAt(), r.duration(), r.images(), r.requests(), List.of(), r.notes());
+    return new RunReport(r.command(), r.startedAt(), r.duration(), r.images(), r.requests(), List.of(), r.notes(), r.check());
   }
 
   private void header(PluginSettings s) {
@@ -89,6 +89,7 @@ public final class PluginCommand {
     }
     out.println("transport:   " + transport + "; concurrency " + s.concurrency() + ", retries " + s.retries()
         + ", timeout " + s.timeout().toSeconds() + " s");
+    out.println("blob check:  " + s.blobCheck().label() + " (" + s.blobCheck().proves() + ")");
     s.report().ifPresent(r -> out.println("report:      " + r));
     out.println();
   }

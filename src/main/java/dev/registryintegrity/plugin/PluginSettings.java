@@ -5,6 +5,8 @@ import dev.registryintegrity.model.Platform;
 import dev.registryintegrity.reference.ImageReference;
 import dev.registryintegrity.registry.CredentialStore;
 import dev.registryintegrity.registry.TlsSettings;
+import dev.registryintegrity.source.BlobCheck;
+import dev.registryintegrity.walk.WalkLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -26,12 +28,18 @@ public record PluginSettings(
     Optional<Digest> expectedDigest,
     String expectedDigestSource,
     int concurrency,
+    BlobCheck blobCheck,
+    long maxContentBytes,
     Duration timeout,
     int retries,
     Optional<Path> report,
     boolean debug,
     boolean dryRun,
     List<String> warnings) {
+
+  public WalkLimits limits() {
+    return WalkLimits.withConcurrency(concurrency).withBlobCheck(blobCheck, maxContentBytes);
+  }
 
   public PluginSettings {
     images = List.copyOf(images);

@@ -5,7 +5,8 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import dev.registryintegrity.InputException;
-import dev.registryintegrity.cli.Durations;
+import dev.registryintegrity.model.ByteSize;
+import dev.registryintegrity.model.Durations;
 import dev.registryintegrity.model.Digest;
 import dev.registryintegrity.model.Platform;
 import dev.registryintegrity.reference.ImageReference;
@@ -14,6 +15,7 @@ import dev.registryintegrity.registry.Credentials;
 import dev.registryintegrity.registry.DockerConfig;
 import dev.registryintegrity.registry.RetryPolicy;
 import dev.registryintegrity.registry.TlsSettings;
+import dev.registryintegrity.source.BlobCheck;
 import dev.registryintegrity.walk.WalkLimits;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -97,12 +99,27 @@ public final class SettingsReader {
         expected,
         expectedSource,
         integer(Setting.CONCURRENCY, WalkLimits.DEFAULT_CONCURRENCY, 1, 256),
+        blobCheck(),
+        text(Setting.MAX_CONTENT_BYTES).map(v -> wrap(Setting.MAX_CONTENT_BYTES, () -> ByteSize.parse("value", v)))
+            .orElse(BlobCheck.DEFAULT_MAX_CONTENT_BYTES),
         text(Setting.TIMEOUT).map(t -> duration(Setting.TIMEOUT, t)).orElse(Duration.ofMinutes(10)),
         integer(Setting.RETRIES, RetryPolicy.defaults().retries(), 0, 20),
         text(Setting.REPORT).map(r -> workspace.resolve(r.trim())),
         bool(Setting.DEBUG) || logLevel.equals("debug") || logLevel.equals("trace"),
         bool(Setting.DRY_RUN),
         warnings);
+  }
+
+  private BlobCheck blobCheck() {
+    Optional<BlobCheck> asked = text(Setting.BLOB_CHECK).map(v -> wrap(Setting.BLOB_CHECK, () -> BlobCheck.parse("value", v)));
+    if (bool(Setting.VERIFY_CONTENT)) {
+      if (asked.isPresent() && asked.get() != BlobCheck.CONTENT) {
+        throw new InputException("settings verify_content and blob_check: " + asked.get().label()
+            + " contradict each other: set one of them");
+      }
+      return BlobCheck.CONTENT;
+    }
+    return asked.orElse(BlobCheck.READ);
   }
 
   private List<ImageReference> images() {

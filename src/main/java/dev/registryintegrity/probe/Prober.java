@@ -132,7 +132,7 @@ public final class Prober {
     }
     Instant finished = clock.instant();
     RunReport report = new RunReport("probe", started, Duration.between(started, finished), images,
-        client.requestCount(), warnings, client.notes());
+        client.requestCount(), warnings, client.notes(), limits.blobCheck());
     return summarise(registryRef.registry(), catalogAccessible, selected.size(), tagsChecked, listingErrors,
         images, finished, report);
   }

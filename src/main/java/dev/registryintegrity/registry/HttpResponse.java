@@ -1,5 +1,6 @@
 package dev.registryintegrity.registry;
 
+import dev.registryintegrity.model.Digest;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,10 @@ import java.util.OptionalLong;
  * @param headers names in lower case
  * @param truncated the body was longer than the request's limit and was cut there
  * @param notes what the transport did on the way worth a line in the report (a fallback)
+ * @param bodyLength bytes of body received, kept or streamed through a hasher
+ * @param bodyDigest the digest of a body streamed through a hasher, when it was read to its end
+ * @param bodyError why the body ended early after the headers came (a reset, a short body): the
+ *     server answered but did not deliver what it announced
  */
 public record HttpResponse(
     int status,
@@ -19,11 +24,19 @@ public record HttpResponse(
     byte[] body,
     boolean truncated,
     URI uri,
-    List<String> notes) {
+    List<String> notes,
+    long bodyLength,
+    Optional<Digest> bodyDigest,
+    Optional<String> bodyError) {
 
   public HttpResponse {
     headers = Map.copyOf(headers);
     notes = List.copyOf(notes);
+  }
+
+  public HttpResponse(
+      int status, Map<String, List<String>> headers, byte[] body, boolean truncated, URI uri, List<String> notes) {
+    this(status, headers, body, truncated, uri, notes, body.length, Optional.empty(), Optional.empty());
   }
 
   public Optional<String> header(String name) {
@@ -34,6 +47,7 @@ public record HttpResponse(
   public OptionalLong contentLength() {
     try {
       return header("content-length").map(v -> OptionalLong.of(Long.parseLong(v.trim())))
+          .filter(v -> v.getAsLong() >= 0)
           .orElse(OptionalLong.empty());
     } catch (NumberFormatException e) {
       return OptionalLong.empty();
@@ -43,6 +57,6 @@ public record HttpResponse(
   public HttpResponse withNote(String note) {
     List<String> more = new java.util.ArrayList<>(notes);
     more.add(note);
-    return new HttpResponse(status, headers, body, truncated, uri, more);
+    return new HttpResponse(status, headers, body, truncated, uri, more, bodyLength, bodyDigest, bodyError);
   }
 }

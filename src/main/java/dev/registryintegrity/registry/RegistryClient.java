@@ -4,7 +4,9 @@ import dev.registryintegrity.CannotCheckException;
 import dev.registryintegrity.model.Digest;
 import dev.registryintegrity.model.Manifest;
 import dev.registryintegrity.model.MediaTypes;
+import dev.registryintegrity.source.BlobCheck;
 import dev.registryintegrity.source.ContentSource;
+import dev.registryintegrity.source.Proof;
 import dev.registryintegrity.source.Lookup;
 import java.net.URI;
 import java.util.List;
@@ -21,13 +23,14 @@ import java.util.OptionalLong;
  */
 public final class RegistryClient implements ContentSource {
   private static final String ACCEPT = String.join(", ", MediaTypes.MANIFEST_ACCEPT);
-  private static final int ERROR_BODY_LIMIT = 64 * 1024;
 
   private final String registry;
   private volatile URI base;
   private volatile URI otherScheme;
   private final RegistryTransport transport;
   private volatile ManifestCache cache;
+  private volatile long contentLimit = BlobCheck.DEFAULT_MAX_CONTENT_BYTES;
+  private volatile java.util.function.LongConsumer bytesRead = n -> {};
   private final java.util.concurrent.atomic.AtomicReference<String> rateLimit = new java.util.concurrent.atomic.AtomicReference<>();
 
   /**
@@ -60,6 +63,16 @@ public final class RegistryClient implements ContentSource {
   @Override
   public long requestCount() {
     return transport.requestCount();
+  }
+
+  /**
+   * Content checks read at most {@code maxBytes} of a blob (a server may stream without end)
+   * and tell {@code progress} of every chunk.
+   */
+  public RegistryClient withContentReads(long maxBytes, java.util.function.LongConsumer progress) {
+    this.contentLimit = maxBytes;
+    this.bytesRead = progress;
+    return this;
   }
 
   /** Keep manifest bodies in {@code shared} and use them instead of GETs (probe server mode). */
@@ -101,8 +114,7 @@ public final class RegistryClient implements ContentSource {
       }
       Optional<Digest> digest = byDigest ? Optional.of(Digest.parse(reference)) : reportedDigest(r);
       return digest.flatMap(c::get)
-          .map(e -> (Lookup) new Lookup.Found("200", e.mediaType(), OptionalLong.of(e.body().length), digest,
-              Optional.of(e.body()), List.of()))
+          .map(e -> (Lookup) Lookup.Found.withBody("200", e.mediaType(), digest, e.body(), List.of()))
           .orElse(null);
     } catch (CannotCheckException e) {
       return null;
@@ -116,13 +128,10 @@ public final class RegistryClient implements ContentSource {
         if (r.truncated()) {
           return new Lookup.TooLarge("200", maxBytes);
         }
-        return new Lookup.Found(
-            "200",
-            r.header("content-type").orElse(""),
-            OptionalLong.of(r.body().length),
-            reportedDigest(r),
-            Optional.of(r.body()),
-            r.notes());
+        if (r.bodyError().isPresent()) {
+          return new Lookup.Unserved("200", "the registry answered 200 but " + r.bodyError().get());
+        }
+        return Lookup.Found.withBody("200", r.header("content-type").orElse(""), reportedDigest(r), r.body(), r.notes());
       }
       return notFound(r, r);
     });
@@ -133,38 +142,86 @@ public final class RegistryClient implements ContentSource {
     return ask(() -> {
       HttpResponse r = send("HEAD", repository, "manifests/" + digest, Map.of("Accept", ACCEPT), 0);
       if (r.status() == 200) {
-        return found(r);
+        return found(r, r.contentLength(), Optional.empty(), List.of(), Proof.LISTED);
       }
       return notFound(r, errorBody("manifests/" + digest, repository, Map.of("Accept", ACCEPT)));
     });
   }
 
   @Override
-  public Lookup checkBlob(String repository, Digest digest) {
-    return ask(() -> {
-      String path = "blobs/" + digest;
-      HttpResponse r = send("HEAD", repository, path, Map.of(), 0);
-      if (r.status() == 200) {
-        return found(r);
-      }
-      if (headRefused(r)) {
-        // Some storage back ends behind a redirect (S3 presigned GET URLs) and some registries
-        // refuse HEAD; a one-byte ranged GET proves the blob is served without downloading it.
-        HttpResponse ranged = send("GET", repository, path, Map.of("Range", "bytes=0-0"), 1);
-        if (ranged.status() == 200 || ranged.status() == 206) {
-          Lookup.Found f = found(ranged);
-          return new Lookup.Found(
-              f.status(),
-              f.mediaType(),
-              totalSize(ranged),
-              f.reportedDigest(),
-              Optional.empty(),
-              List.of("HEAD answered " + r.status() + "; checked with a ranged GET"));
-        }
-        return notFound(ranged, ranged);
-      }
-      return notFound(r, errorBody(path, repository, Map.of("Range", "bytes=0-0")));
+  public Lookup checkBlob(String repository, Digest digest, BlobCheck check) {
+    return ask(() -> switch (check) {
+      case HEAD -> headBlob(repository, digest);
+      case READ -> readFirstByte(repository, digest, List.of());
+      case CONTENT -> readContent(repository, digest);
     });
+  }
+
+  private Lookup headBlob(String repository, Digest digest) {
+    String path = "blobs/" + digest;
+    HttpResponse r = send("HEAD", repository, path, Map.of(), 0);
+    if (r.status() == 200) {
+      return found(r, r.contentLength(), Optional.empty(), List.of(), Proof.LISTED);
+    }
+    if (headRefused(r)) {
+      // Some storage back ends behind a redirect (S3 presigned GET URLs) and some registries
+      // refuse HEAD; a one-byte ranged GET proves the blob is served without downloading it.
+      return readFirstByte(repository, digest, List.of("HEAD answered " + r.status() + "; checked with a ranged GET"));
+    }
+    return notFound(r, errorBody(path, repository, Map.of("Range", "bytes=0-0")));
+  }
+
+  /**
+   * A ranged GET for the first byte, which the registry must deliver: a descriptor cache answers
+   * HEAD (and the headers of a GET) for a blob whose data is gone, but cannot make up its bytes.
+   * One request, one byte, wherever the blob is served from (redirects are followed).
+   */
+  private Lookup readFirstByte(String repository, Digest digest, List<String> notes) {
+    String path = "blobs/" + digest;
+    HttpResponse r = send("GET", repository, path, Map.of("Range", "bytes=0-0"), 1);
+    List<String> more = new java.util.ArrayList<>(notes);
+    if (r.status() == 416) {
+      OptionalLong total = rangeTotal(r);
+      if (total.isPresent() && total.getAsLong() == 0) {
+        // An empty blob has no byte 0 to serve; Range is unsatisfiable and that is the answer.
+        return found(r, total, Optional.empty(), more, Proof.SERVED);
+      }
+      more.add("Range refused (416); first byte read from a plain GET");
+      r = send("GET", repository, path, Map.of(), 1);
+    }
+    if (r.status() == 206 || r.status() == 200) {
+      OptionalLong size = r.status() == 206 ? rangeTotal(r) : r.contentLength();
+      if (r.status() == 200 && r.truncated()) {
+        more.add("Range ignored (200): first byte read, connection dropped");
+      }
+      boolean empty = size.isPresent() && size.getAsLong() == 0;
+      if (r.bodyError().isPresent() || (r.bodyLength() == 0 && !empty)) {
+        return new Lookup.Unserved(String.valueOf(r.status()),
+            "the registry answered " + r.status() + (size.isPresent() ? " for a " + size.getAsLong() + "-byte blob" : "")
+                + " but " + r.bodyError().orElse("sent no byte of it"));
+      }
+      return found(r, size, Optional.empty(), more, Proof.SERVED);
+    }
+    return notFound(r, r);
+  }
+
+  /** Every byte, streamed through a hasher once (never held in memory). */
+  private Lookup readContent(String repository, Digest digest) {
+    HttpResponse r = transport.send(registry, new HttpRequest("GET", uri(repository, "blobs/" + digest), Map.of(),
+        repository, 0, Optional.of(new HttpRequest.Hashing(digest, contentLimit, bytesRead))));
+    if (r.status() != 200) {
+      return notFound(r, r);
+    }
+    OptionalLong announced = r.contentLength();
+    if (r.bodyError().isPresent()) {
+      return new Lookup.Unserved("200", "the registry answered 200"
+          + (announced.isPresent() ? " for " + announced.getAsLong() + " bytes" : "") + " but " + r.bodyError().get());
+    }
+    if (r.truncated()) {
+      return found(r, OptionalLong.of(r.bodyLength()), Optional.empty(),
+          List.of("sent more than " + contentLimit + " bytes: stopped reading, not hashed"), Proof.SERVED);
+    }
+    return found(r, OptionalLong.of(r.bodyLength()), r.bodyDigest(), List.of(), Proof.HASHED);
   }
 
   /** Every repository in the catalog, following {@code Link: <...>; rel="next"} pages. */
@@ -241,31 +298,37 @@ public final class RegistryClient implements ContentSource {
     return r.status() == 405 || r.status() == 501 || ((r.status() == 403 || r.status() == 400) && r.body().length == 0);
   }
 
-  /** 206 answers carry the full size in Content-Range ("bytes 0-0/12345"). */
-  private static OptionalLong totalSize(HttpResponse r) {
+  /** 206 and 416 answers carry the full size in Content-Range ("bytes 0-0/12345", "bytes *\/0"). */
+  private static OptionalLong rangeTotal(HttpResponse r) {
     Optional<String> range = r.header("content-range");
-    if (r.status() == 206 && range.isPresent()) {
-      String value = range.get();
-      int slash = value.lastIndexOf('/');
-      try {
-        return slash < 0 || value.endsWith("*")
-            ? OptionalLong.empty()
-            : OptionalLong.of(Long.parseLong(value.substring(slash + 1).trim()));
-      } catch (NumberFormatException e) {
-        return OptionalLong.empty();
-      }
+    if (range.isEmpty()) {
+      return r.status() == 206 ? OptionalLong.empty() : r.contentLength();
     }
-    return r.contentLength();
+    String value = range.get();
+    int slash = value.lastIndexOf('/');
+    try {
+      long total = slash < 0 || value.endsWith("*") ? -1 : Long.parseLong(value.substring(slash + 1).trim());
+      return total < 0 ? OptionalLong.empty() : OptionalLong.of(total);
+    } catch (NumberFormatException e) {
+      return OptionalLong.empty();
+    }
   }
 
-  private Lookup.Found found(HttpResponse r) {
+  /**
+   * @param hashed the digest of the bytes read, for a {@link Proof#HASHED} answer; otherwise the
+   *     registry's Docker-Content-Digest claim, checked against the descriptor all the same
+   */
+  private Lookup.Found found(HttpResponse r, OptionalLong size, Optional<Digest> hashed, List<String> notes, Proof proof) {
+    List<String> all = new java.util.ArrayList<>(r.notes());
+    all.addAll(notes);
     return new Lookup.Found(
         String.valueOf(r.status()),
         r.header("content-type").orElse(""),
-        r.contentLength(),
-        reportedDigest(r),
+        size,
+        proof == Proof.HASHED ? hashed : reportedDigest(r),
         Optional.empty(),
-        r.notes());
+        all,
+        proof);
   }
 
   /**
@@ -288,14 +351,18 @@ public final class RegistryClient implements ContentSource {
 
   private HttpResponse errorBody(String path, String repository, Map<String, String> headers) {
     try {
-      return send("GET", repository, path, headers, ERROR_BODY_LIMIT);
+      return send("GET", repository, path, headers, RegistryTransport.ERROR_BODY_LIMIT);
     } catch (CannotCheckException e) {
       return new HttpResponse(0, Map.of(), new byte[0], false, base, List.of());
     }
   }
 
+  private URI uri(String repository, String path) {
+    return base.resolve("/v2/" + repository + "/" + path);
+  }
+
   private HttpResponse send(String method, String repository, String path, Map<String, String> headers, int maxBody) {
-    URI uri = base.resolve("/v2/" + repository + "/" + path);
+    URI uri = uri(repository, path);
     HttpResponse response;
     try {
       response = transport.send(registry, new HttpRequest(method, uri, headers, repository, maxBody));

@@ -50,6 +50,8 @@ import org.apache.hc.core5.util.Timeout;
  */
 public final class RegistryTransport implements AutoCloseable {
   private static final int MAX_REDIRECTS = 5;
+  /** Error answers are JSON of a few hundred bytes; more than this of one is not read. */
+  public static final int ERROR_BODY_LIMIT = 64 * 1024;
 
   private final CloseableHttpClient client;
   private final PoolingHttpClientConnectionManager pool;
@@ -116,6 +118,7 @@ public final class RegistryTransport implements AutoCloseable {
   private HttpResponse send(String registry, HttpRequest request, boolean authenticate) {
     Optional<String> authorization = authenticate ? auth.known(registry, request.repository()) : Optional.empty();
     boolean challenged = !authenticate;
+    boolean bodyRetried = false;
     int attempt = 0;
     while (true) {
       HttpResponse response;
@@ -154,6 +157,12 @@ public final class RegistryTransport implements AutoCloseable {
                 + " access to " + request.repository() + " (403" + errorCode(response)
                 + "): the credential needs pull rights on that repository");
       }
+      if (response.bodyError().isPresent() && !bodyRetried && retry.retries() > 0) {
+        // Once: a network blip recovers, a registry that lost the data breaks off again.
+        bodyRetried = true;
+        pause(retry.backoff(1), registry);
+        continue;
+      }
       if (RetryPolicy.retryable(response.status()) && attempt < retry.retries()) {
         attempt++;
         Optional<Duration> asked = retryAfter(response);
@@ -187,7 +196,7 @@ public final class RegistryTransport implements AutoCloseable {
         throw new IOException("interrupted while waiting for the request rate limit", e);
       }
       long started = System.nanoTime();
-      HttpResponse response = execute(message, uri, request.maxBody());
+      HttpResponse response = execute(message, uri, request);
       requests.incrementAndGet();
       // Method, URL and status only: headers (Authorization among them) are never logged.
       log.accept(method + " " + uri + " -> " + response.status() + " ("
@@ -205,33 +214,103 @@ public final class RegistryTransport implements AutoCloseable {
     throw new IOException("more than " + MAX_REDIRECTS + " redirects from " + request.uri());
   }
 
-  private HttpResponse execute(HttpUriRequestBase message, URI uri, int maxBody) throws IOException {
-    try (ClassicHttpResponse response =
-        client.executeOpen(RoutingSupport.determineHost(message), message, null)) {
+  private HttpResponse execute(HttpUriRequestBase message, URI uri, HttpRequest request) throws IOException {
+    ClassicHttpResponse response;
+    try {
+      response = client.executeOpen(RoutingSupport.determineHost(message), message, null);
+    } catch (HttpException e) {
+      throw new IOException("protocol error: " + e.getMessage(), e);
+    }
+    try {
       Map<String, List<String>> headers = new LinkedHashMap<>();
       for (Header h : response.getHeaders()) {
         headers.computeIfAbsent(h.getName().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(h.getValue());
       }
-      byte[] body = new byte[0];
-      boolean truncated = false;
       HttpEntity entity = response.getEntity();
-      if (entity != null) {
-        try (InputStream in = entity.getContent()) {
-          body = in.readNBytes(maxBody + 1);
-          truncated = body.length > maxBody;
-          if (truncated) {
-            body = java.util.Arrays.copyOf(body, maxBody);
-            // Closing without reading on drops the connection instead of downloading the rest.
-            message.cancel();
-          } else {
-            EntityUtils.consume(entity);
-          }
+      Body body = entity == null ? Body.EMPTY : readBody(entity, message, request, response.getCode());
+      return new HttpResponse(response.getCode(), headers, body.kept(), body.truncated(), uri, List.of(),
+          body.length(), body.digest(), body.error());
+    } finally {
+      closeQuietly(response);
+    }
+  }
+
+  /** The answer is in hand; a connection that breaks while being released changes nothing. */
+  private static void closeQuietly(ClassicHttpResponse response) {
+    try {
+      response.close();
+    } catch (IOException e) {
+      // the connection is discarded either way
+    }
+  }
+
+  /**
+   * Reads what the request wants of a body. Once the headers are in, a body that breaks off (a
+   * reset, fewer bytes than Content-Length) is part of the answer, not a failed exchange: a
+   * registry whose storage lost a blob's data sends its headers and then nothing.
+   */
+  private static Body readBody(HttpEntity entity, HttpUriRequestBase message, HttpRequest request, int status) {
+    byte[] kept = new byte[0];
+    long length = 0;
+    boolean truncated = false;
+    boolean success = status >= 200 && status < 300;
+    // An error answer is kept for its JSON error code, whatever the request wanted of a body.
+    int maxKept = success ? request.maxBody() : Math.max(request.maxBody(), ERROR_BODY_LIMIT);
+    java.security.MessageDigest hasher = success ? request.hashing().map(h -> h.expected().newHasher()).orElse(null) : null;
+    try (InputStream in = entity.getContent()) {
+      if (hasher == null) {
+        kept = in.readNBytes(maxKept + 1);
+        length = kept.length;
+        truncated = kept.length > maxKept;
+        if (truncated) {
+          kept = java.util.Arrays.copyOf(kept, maxKept);
+        }
+      } else {
+        HttpRequest.Hashing hashing = request.hashing().get();
+        byte[] buffer = new byte[64 * 1024];
+        int n;
+        while (!truncated && (n = in.read(buffer)) > 0) {
+          hasher.update(buffer, 0, n);
+          length += n;
+          hashing.progress().accept(n);
+          truncated = length > hashing.maxBytes();
         }
       }
-      return new HttpResponse(response.getCode(), headers, body, truncated, uri, List.of());
-    } catch (HttpException e) {
-      throw new IOException("protocol error: " + e.getMessage(), e);
+      if (truncated) {
+        // Closing without reading on drops the connection instead of downloading the rest.
+        message.cancel();
+      } else {
+        EntityUtils.consume(entity);
+      }
+    } catch (IOException e) {
+      message.cancel();
+      return new Body(kept, length, truncated, Optional.empty(),
+          Optional.of("the body broke off after " + length + " byte" + (length == 1 ? "" : "s") + " (" + brief(e) + ")"));
     }
+    Optional<dev.registryintegrity.model.Digest> digest = hasher == null || truncated ? Optional.empty()
+        : Optional.of(request.hashing().get().expected().finish(hasher));
+    return new Body(kept, length, truncated, digest, Optional.empty());
+  }
+
+  /** Our words for why a body broke off; a library's message is not for the report. */
+  private static String brief(IOException e) {
+    if (e instanceof org.apache.hc.core5.http.ConnectionClosedException
+        || e instanceof org.apache.hc.core5.http.MalformedChunkCodingException) {
+      return "the server closed the connection early";
+    }
+    if (e instanceof SocketTimeoutException) {
+      return "no data within the read timeout";
+    }
+    if (e instanceof java.net.SocketException) {
+      return "the connection was reset";
+    }
+    return "read failed";
+  }
+
+  private record Body(
+      byte[] kept, long length, boolean truncated, Optional<dev.registryintegrity.model.Digest> digest,
+      Optional<String> error) {
+    static final Body EMPTY = new Body(new byte[0], 0, false, Optional.empty(), Optional.empty());
   }
 
   private void pause(Duration delay, String registry) {

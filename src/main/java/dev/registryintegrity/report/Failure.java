@@ -56,6 +56,10 @@ public record Failure(String image, Optional<Node> node, Finding finding, List<N
       case Finding.Missing m ->
           "a " + kind.label() + " blob is gone from this repository: rebuild and re-push the image"
               + " (a blob that survives in another repository can be mounted back)";
+      case Finding.DataMissing d ->
+          "the registry lists this blob but cannot serve its bytes: its storage lost the data."
+              + " Restarting the registry clears a stale descriptor cache; then re-push the image"
+              + " (or restore the data from a backup)";
       case Finding.SizeDiffers s ->
           "stored content is truncated or another object: re-push the image and check the registry's storage";
       case Finding.DigestDiffers d ->

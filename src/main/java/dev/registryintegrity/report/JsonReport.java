@@ -45,6 +45,7 @@ public final class JsonReport {
     root.addProperty("durationMs", report.duration().toMillis());
     root.addProperty("exitCode", report.exitCode().code());
     root.addProperty("result", report.exitCode().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+    root.addProperty("check", report.check().label());
     RunReport.Counts c = report.counts();
     JsonObject summary = new JsonObject();
     summary.addProperty("images", report.images().size());
@@ -136,5 +137,8 @@ public final class JsonReport {
     o.addProperty("verdict", finding.verdict().name().toLowerCase(java.util.Locale.ROOT));
     o.addProperty("finding", finding.code());
     o.addProperty("detail", finding.detail());
+    if (finding instanceof Finding.Intact intact) {
+      o.addProperty("proof", intact.proof().label());
+    }
   }
 }

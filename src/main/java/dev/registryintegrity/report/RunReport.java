@@ -1,6 +1,7 @@
 package dev.registryintegrity.report;
 
 import dev.registryintegrity.ExitCode;
+import dev.registryintegrity.source.BlobCheck;
 import dev.registryintegrity.walk.Graphs;
 import dev.registryintegrity.walk.ImageResult;
 import dev.registryintegrity.walk.Node;
@@ -10,7 +11,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Everything one run found, in the order the user named the images; what renderers render. */
+/**
+ * Everything one run found, in the order the user named the images; what renderers render.
+ *
+ * @param check how hard blobs were looked at, so no reader mistakes "listed" for "served"
+ */
 public record RunReport(
     String command,
     Instant startedAt,
@@ -18,7 +23,8 @@ public record RunReport(
     List<ImageResult> images,
     long requests,
     List<String> warnings,
-    List<String> notes) {
+    List<String> notes,
+    BlobCheck check) {
 
   public RunReport {
     images = List.copyOf(images);

@@ -46,6 +46,9 @@ public final class TextReport {
     for (String warning : report.warnings()) {
       out.println(paint(YELLOW, "warning: " + warning));
     }
+    if (detail == Detail.FULL) {
+      out.println(paint(DIM, "check: " + report.check().label() + " (" + report.check().proves() + ")"));
+    }
     for (ImageResult image : report.images()) {
       renderImage(image, out);
     }
@@ -144,14 +147,15 @@ public final class TextReport {
           case USAGE -> "USAGE";
         };
     return String.format(Locale.ROOT,
-        "%s: %d image%s, %d digest%s: %d intact, %d failed, %d unchecked; %d requests in %.2f s (exit %d)",
+        "%s: %d image%s, %d digest%s: %d intact, %d failed, %d unchecked; blob check %s; %d requests in %.2f s (exit %d)",
         result, report.images().size(), report.images().size() == 1 ? "" : "s", c.digests(), c.digests() == 1 ? "" : "s", c.intact(), c.failed(),
-        c.unchecked(), report.requests(), report.duration().toMillis() / 1000.0, report.exitCode().code());
+        c.unchecked(), report.check().label(), report.requests(), report.duration().toMillis() / 1000.0,
+        report.exitCode().code());
   }
 
   private String verdictWord(Finding finding) {
     return switch (finding.verdict()) {
-      case OK -> paint(GREEN, "ok");
+      case OK -> paint(GREEN, "ok") + (finding instanceof Finding.Intact i ? paint(DIM, " " + i.proof().label()) : "");
       case FAIL -> paint(RED, finding.code().toUpperCase(Locale.ROOT));
       case UNKNOWN -> paint(YELLOW, finding.code().toUpperCase(Locale.ROOT));
     };

@@ -23,8 +23,12 @@ public interface ContentSource extends AutoCloseable {
   /** Asks whether a manifest exists, without its body (cheaper; Docker Hub does not count it). */
   Lookup checkManifest(String repository, Digest digest);
 
-  /** Asks whether a blob (config or layer) exists in this repository, without its body. */
-  Lookup checkBlob(String repository, Digest digest);
+  /**
+   * Checks a blob (config or layer) of this repository as hard as {@code check} says: listed,
+   * first byte served, or every byte read and hashed ({@link Lookup.Found#proof()} says which
+   * was done; a source may prove more than asked, never less without saying so in a note).
+   */
+  Lookup checkBlob(String repository, Digest digest, BlobCheck check);
 
   /** Requests made so far, for the report and the benchmark. */
   long requestCount();

@@ -18,6 +18,8 @@ public sealed interface Lookup {
    * @param reportedDigest the digest the source claims (Docker-Content-Digest), when it sends one
    * @param body the bytes, for manifest fetches; empty for existence checks
    * @param notes facts worth a mention that are not failures ("size not reported", fallbacks)
+   * @param proof what this answer proves; a body (manifests) is hashed by the walker itself, and a
+   *     {@link Proof#HASHED} answer's {@code reportedDigest} is the digest of the bytes read
    */
   record Found(
       String status,
@@ -25,12 +27,27 @@ public sealed interface Lookup {
       OptionalLong size,
       Optional<Digest> reportedDigest,
       Optional<byte[]> body,
-      List<String> notes)
+      List<String> notes,
+      Proof proof)
       implements Lookup {
     public Found {
       notes = List.copyOf(notes);
     }
+
+    /** An answer with a body (a manifest): the walker hashes the body, so it proves as much. */
+    public static Found withBody(
+        String status, String mediaType, Optional<Digest> reportedDigest, byte[] body, List<String> notes) {
+      return new Found(status, mediaType, OptionalLong.of(body.length), reportedDigest, Optional.of(body), notes,
+          Proof.HASHED);
+    }
   }
+
+  /**
+   * The source lists the content but cannot produce its bytes: headers and then nothing, a short
+   * body, a reset after the headers. A warm descriptor cache in front of lost storage does this;
+   * a pull fails here, so it is an integrity failure, not "could not check".
+   */
+  record Unserved(String status, String reason) implements Lookup {}
 
   /**
    * The source says, definitively, that the content is not there.

@@ -1,5 +1,6 @@
 package dev.registryintegrity.storage;
 
+import dev.registryintegrity.source.BlobCheck;
 import dev.registryintegrity.model.Descriptor;
 import dev.registryintegrity.model.Digest;
 import dev.registryintegrity.model.MalformedManifestException;
@@ -88,7 +89,7 @@ public final class Fsck {
       reads += source.requestCount();
     }
     RunReport report = new RunReport("fsck", started, Duration.between(started, clock.instant()), images, reads,
-        List.of(), List.of());
+        List.of(), List.of(), verifyContent ? BlobCheck.CONTENT : BlobCheck.READ);
     return new Result(report, infos, repairs);
   }
 

@@ -2,15 +2,16 @@ package dev.registryintegrity.storage;
 
 import dev.registryintegrity.InputException;
 import dev.registryintegrity.model.Digest;
+import dev.registryintegrity.source.BlobCheck;
 import dev.registryintegrity.source.ContentSource;
+import dev.registryintegrity.source.FileHash;
 import dev.registryintegrity.source.Lookup;
+import dev.registryintegrity.source.Proof;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -95,7 +96,7 @@ public final class StorageSource implements ContentSource {
       if (body.length > maxBytes) {
         return new Lookup.TooLarge(OK, maxBytes);
       }
-      return new Lookup.Found(OK, "", OptionalLong.of(body.length), Optional.of(digest), Optional.of(body), List.of());
+      return Lookup.Found.withBody(OK, "", Optional.of(digest), body, List.of());
     } catch (NoSuchFileException e) {
       return dataMissing(digest, "revision");
     } catch (IOException e) {
@@ -110,11 +111,11 @@ public final class StorageSource implements ContentSource {
     if (revision != null) {
       return revision;
     }
-    return checkData(digest, "revision");
+    return checkData(digest, "revision", verifyContent);
   }
 
   @Override
-  public Lookup checkBlob(String repository, Digest digest) {
+  public Lookup checkBlob(String repository, Digest digest, BlobCheck check) {
     reads.incrementAndGet();
     Path link = layout.layerLink(repository, digest);
     if (!Files.exists(link) && !plannedLinks.contains(link)) {
@@ -123,7 +124,7 @@ public final class StorageSource implements ContentSource {
           "no _layers link in " + repository + ", so the API answers 404 BLOB_UNKNOWN"
               + (survives ? "; the bytes survive (fsck --repair restores the link)" : "; the bytes are gone too"));
     }
-    return checkData(digest, "_layers");
+    return checkData(digest, "_layers", verifyContent || check == BlobCheck.CONTENT);
   }
 
   private Lookup revisionLink(String repository, Digest digest) {
@@ -137,12 +138,13 @@ public final class StorageSource implements ContentSource {
             + (survives ? "; the bytes survive (fsck --repair restores the link)" : "; the bytes are gone too"));
   }
 
-  private Lookup checkData(Digest digest, String linkKind) {
+  private Lookup checkData(Digest digest, String linkKind, boolean hash) {
     Path data = layout.blobData(digest);
     try {
       long size = Files.size(data);
-      Optional<Digest> actual = verifyContent ? Optional.of(hashOnce(digest, data)) : Optional.empty();
-      return new Lookup.Found(OK, "", OptionalLong.of(size), actual, Optional.empty(), List.of());
+      Optional<Digest> actual = hash ? Optional.of(hashOnce(digest, data)) : Optional.empty();
+      return new Lookup.Found(OK, "", OptionalLong.of(size), actual, Optional.empty(), List.of(),
+          hash ? Proof.HASHED : Proof.SERVED);
     } catch (NoSuchFileException e) {
       return dataMissing(digest, linkKind);
     } catch (IOException e) {
@@ -159,22 +161,10 @@ public final class StorageSource implements ContentSource {
   private Digest hashOnce(Digest digest, Path data) throws IOException {
     Digest known = hashed.get(digest);
     if (known == null) {
-      known = hash(digest, data);
+      known = FileHash.of(digest, data).digest();
       hashed.put(digest, known);
     }
     return known;
-  }
-
-  private static Digest hash(Digest digest, Path data) throws IOException {
-    MessageDigest hasher = digest.newHasher();
-    byte[] buffer = new byte[64 * 1024];
-    try (InputStream in = Files.newInputStream(data)) {
-      int n;
-      while ((n = in.read(buffer)) > 0) {
-        hasher.update(buffer, 0, n);
-      }
-    }
-    return new Digest(digest.algorithm(), HexFormat.of().formatHex(hasher.digest()));
   }
 
   private static Lookup unreadable(Path file, IOException e) {

@@ -22,6 +22,7 @@ import dev.registryintegrity.walk.Finding;
 import dev.registryintegrity.walk.ImageResult;
 import dev.registryintegrity.walk.Kind;
 import dev.registryintegrity.walk.Node;
+import dev.registryintegrity.walk.Transfer;
 import dev.registryintegrity.walk.WalkLimits;
 import dev.registryintegrity.walk.Walker;
 import java.net.URI;
@@ -56,16 +57,16 @@ public final class Verifier {
 
     /** The settings the command line and the plugin both build from their own inputs. */
     public static Settings of(
-        int concurrency, int retries, CredentialStore credentials, TlsSettings tls, ProxySelection proxies,
+        WalkLimits limits, int retries, CredentialStore credentials, TlsSettings tls, ProxySelection proxies,
         boolean plainHttp, Duration deadline, Expectations expectations) {
       TransportSettings transport =
           TransportSettings.defaults()
               .withRetry(RetryPolicy.defaults().withRetries(retries))
-              .withMaxConnections(Math.max(2, concurrency))
+              .withMaxConnections(Math.max(2, limits.concurrency()))
               .withCredentials(credentials)
               .withTls(tls)
               .withProxies(proxies);
-      return new Settings(transport, WalkLimits.withConcurrency(concurrency), plainHttp, deadline, expectations);
+      return new Settings(transport, limits, plainHttp, deadline, expectations);
     }
 
     /** The same settings with the transport adjusted (timeouts, a request log). */
@@ -78,10 +79,18 @@ public final class Verifier {
   private final Clock clock;
   private final Sleeper sleeper;
 
+  private final Transfer transfer;
+
   public Verifier(Settings settings, Clock clock, Sleeper sleeper) {
+    this(settings, clock, sleeper, new Transfer());
+  }
+
+  /** @param transfer counts the bytes content checks plan and read, for a progress line */
+  public Verifier(Settings settings, Clock clock, Sleeper sleeper, Transfer transfer) {
     this.settings = settings;
     this.clock = clock;
     this.sleeper = sleeper;
+    this.transfer = transfer;
   }
 
   public RunReport verify(String command, List<TargetReference> targets, List<String> warnings) {
@@ -93,7 +102,7 @@ public final class Verifier {
       List<Future<ImageResult>> pending = new ArrayList<>();
       for (TargetReference target : targets) {
         Walker walker = walkers.computeIfAbsent(sourceKey(target),
-            k -> new Walker(open(target), settings.limits(), runDeadline));
+            k -> new Walker(open(target), settings.limits(), runDeadline, transfer));
         pending.add(executor.submit(() -> walk(walker, target)));
       }
       // The walkers stop asking at the deadline; this backstop also covers a request already in
@@ -115,7 +124,8 @@ public final class Verifier {
     if (settings.transport().tls().insecure()) {
       allWarnings.add("TLS certificates are not verified (--insecure / skip_tls_verify): anyone in the path can answer for the registry");
     }
-    return new RunReport(command, started, Duration.between(started, clock.instant()), results, requests, allWarnings, notes);
+    return new RunReport(command, started, Duration.between(started, clock.instant()), results, requests, allWarnings, notes,
+        settings.limits().blobCheck());
   }
 
   private ImageResult walk(Walker walker, TargetReference target) {
@@ -165,14 +175,12 @@ public final class Verifier {
         RegistryTransport transport = new RegistryTransport(settings.transport(), clock, sleeper);
         URI http = URI.create("http://" + ref.apiHost());
         URI https = URI.create("https://" + ref.apiHost());
-        if (settings.plainHttp()) {
-          yield new RegistryClient(ref.registry(), http, transport);
-        }
         // Loopback registries may speak either (docker treats 127.0.0.0/8 as insecure); the
         // first answer tells which, and TLS, once chosen, is verified like anywhere else.
-        yield ref.isLoopback()
-            ? new RegistryClient(ref.registry(), http, https, transport)
+        RegistryClient client = settings.plainHttp() ? new RegistryClient(ref.registry(), http, transport)
+            : ref.isLoopback() ? new RegistryClient(ref.registry(), http, https, transport)
             : new RegistryClient(ref.registry(), https, transport);
+        yield client.withContentReads(settings.limits().maxContentBytes(), transfer::read);
       }
       case LayoutReference layout -> new OciLayoutSource(layout.directory());
     };

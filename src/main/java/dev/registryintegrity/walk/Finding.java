@@ -2,6 +2,7 @@ package dev.registryintegrity.walk;
 
 import dev.registryintegrity.model.Digest;
 import dev.registryintegrity.model.Platform;
+import dev.registryintegrity.source.Proof;
 import java.util.List;
 
 /** What was found for one checked digest. Rendered by the report, switched over exhaustively. */
@@ -15,8 +16,12 @@ public sealed interface Finding {
   /** One human sentence with the specifics. */
   String detail();
 
-  /** The content is there, the right size, and hashes to its digest where it was read. */
-  record Intact(List<String> notes) implements Finding {
+  /**
+   * The content is there, the right size, and hashes to its digest where it was read.
+   *
+   * @param proof how far that was shown: listed, bytes served, or every byte hashed
+   */
+  record Intact(List<String> notes, Proof proof) implements Finding {
     public Intact {
       notes = List.copyOf(notes);
     }
@@ -52,6 +57,27 @@ public sealed interface Finding {
     @Override
     public String detail() {
       return message.isEmpty() ? errorCode : errorCode.isEmpty() ? message : errorCode + ": " + message;
+    }
+  }
+
+  /**
+   * The source lists the content but does not serve its bytes (headers, then nothing or too
+   * little): what a registry's warm descriptor cache answers for a blob whose storage is gone.
+   */
+  record DataMissing(String reason) implements Finding {
+    @Override
+    public Verdict verdict() {
+      return Verdict.FAIL;
+    }
+
+    @Override
+    public String code() {
+      return "data-missing";
+    }
+
+    @Override
+    public String detail() {
+      return "listed but its bytes are not served: " + reason;
     }
   }
 

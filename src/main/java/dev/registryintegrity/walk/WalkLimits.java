@@ -1,22 +1,37 @@
 package dev.registryintegrity.walk;
 
 import dev.registryintegrity.InputException;
+import dev.registryintegrity.source.BlobCheck;
 
 /**
- * Bounds that keep a hostile or broken graph from hanging the walk or exhausting memory.
+ * How far and how hard a walk looks, and the bounds that keep a hostile or broken graph from
+ * hanging it or exhausting memory.
  *
  * @param concurrency requests in flight at once against one source
  * @param maxDepth nesting below the tag's manifest (index -> index -> manifest -> layer ...)
  * @param maxManifestBytes distribution refuses manifests over 4 MiB on push; so do we on read
  * @param maxIndexEntries entries of one index walked before it is reported instead
+ * @param blobCheck what a blob must show to count as intact (listed, first byte served, hashed)
+ * @param maxContentBytes under {@link BlobCheck#CONTENT}, larger blobs are read-checked only
+ *     (said in their note): a bound on what one hostile descriptor can make us download
  */
-public record WalkLimits(int concurrency, int maxDepth, int maxManifestBytes, int maxIndexEntries) {
+public record WalkLimits(
+    int concurrency, int maxDepth, int maxManifestBytes, int maxIndexEntries, BlobCheck blobCheck,
+    long maxContentBytes) {
   public static final int DEFAULT_CONCURRENCY = 8;
+  /**
+   * Configs are downloaded and hashed even by the default check: they are small, and a corrupt
+   * config breaks {@code docker run} of an image whose layers are fine.
+   */
+  public static final long CONFIG_HASH_LIMIT = 4L << 20;
 
   public WalkLimits {
     if (concurrency < 1 || concurrency > 256) {
       throw new InputException(
           "concurrency " + concurrency + " is out of range: use a number from 1 to 256");
+    }
+    if (maxContentBytes < 1) {
+      throw new InputException("max content bytes " + maxContentBytes + " is out of range: use a positive size");
     }
   }
 
@@ -25,6 +40,10 @@ public record WalkLimits(int concurrency, int maxDepth, int maxManifestBytes, in
   }
 
   public static WalkLimits withConcurrency(int concurrency) {
-    return new WalkLimits(concurrency, 8, 4 * 1024 * 1024, 10_000);
+    return new WalkLimits(concurrency, 8, 4 * 1024 * 1024, 10_000, BlobCheck.READ, BlobCheck.DEFAULT_MAX_CONTENT_BYTES);
+  }
+
+  public WalkLimits withBlobCheck(BlobCheck check, long maxContent) {
+    return new WalkLimits(concurrency, maxDepth, maxManifestBytes, maxIndexEntries, check, maxContent);
   }
 }

@@ -7,8 +7,10 @@ import dev.registryintegrity.model.Manifest;
 import dev.registryintegrity.model.ManifestParser;
 import dev.registryintegrity.model.MediaTypes;
 import dev.registryintegrity.model.Platform;
+import dev.registryintegrity.source.BlobCheck;
 import dev.registryintegrity.source.ContentSource;
 import dev.registryintegrity.source.Lookup;
+import dev.registryintegrity.source.Proof;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,25 +39,32 @@ public final class Walker implements AutoCloseable {
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
   private final ManifestParser parser = new ManifestParser();
   private final Map<Key, CompletableFuture<ManifestRead>> manifests = new ConcurrentHashMap<>();
-  private final Map<Key, CompletableFuture<Lookup>> blobs = new ConcurrentHashMap<>();
+  private final Map<BlobKey, CompletableFuture<Lookup>> blobs = new ConcurrentHashMap<>();
   private final Map<Key, CompletableFuture<Lookup>> manifestChecks = new ConcurrentHashMap<>();
   private final Map<ChildrenKey, CompletableFuture<List<Node>>> children = new ConcurrentHashMap<>();
 
   private final Deadline deadline;
+  private final Transfer transfer;
 
   public Walker(ContentSource source, WalkLimits limits) {
     this(source, limits, Deadline.none());
   }
 
+  public Walker(ContentSource source, WalkLimits limits, Deadline deadline) {
+    this(source, limits, deadline, new Transfer());
+  }
+
   /**
    * @param deadline after it passes, nothing more is asked: each digest not yet checked is
    *     reported as could-not-check, so the report says where the run stopped
+   * @param transfer told the size of every blob this walk downloads whole, for a progress line
    */
-  public Walker(ContentSource source, WalkLimits limits, Deadline deadline) {
+  public Walker(ContentSource source, WalkLimits limits, Deadline deadline, Transfer transfer) {
     this.source = source;
     this.limits = limits;
     this.permits = new Semaphore(limits.concurrency());
     this.deadline = deadline;
+    this.transfer = transfer;
   }
 
   public ContentSource source() {
@@ -77,6 +86,7 @@ public final class Walker implements AutoCloseable {
               new Finding.Missing(absent.code(), absent.message()), List.of());
           case Lookup.Unavailable unavailable ->
               tagNode(unavailable.status(), new Finding.Unreachable(unavailable.reason()));
+          case Lookup.Unserved unserved -> tagNode(unserved.status(), new Finding.DataMissing(unserved.reason()));
           case Lookup.TooLarge tooLarge ->
               tagNode(tooLarge.status(), tooLarge(tooLarge.limit()));
         };
@@ -226,12 +236,33 @@ public final class Walker implements AutoCloseable {
   }
 
   private Node visitBlob(String repository, Descriptor descriptor, Kind kind, Optional<String> platform) {
+    BlobCheck check = limits.blobCheck();
+    List<String> notes = new ArrayList<>();
+    if (check == BlobCheck.READ && kind == Kind.CONFIG && descriptor.size() <= WalkLimits.CONFIG_HASH_LIMIT) {
+      check = BlobCheck.CONTENT;
+    }
+    if (check == BlobCheck.CONTENT && descriptor.size() > limits.maxContentBytes()) {
+      check = BlobCheck.READ;
+      notes.add("not hashed: " + descriptor.size() + " bytes is over the content limit of "
+          + limits.maxContentBytes() + " (--max-content-bytes); first byte served only");
+    }
+    BlobCheck asked = check;
     Lookup lookup =
         blobs
-            .computeIfAbsent(new Key(repository, descriptor.digest()),
-                k -> async(() -> limited(() -> source.checkBlob(repository, descriptor.digest()))))
+            .computeIfAbsent(new BlobKey(new Key(repository, descriptor.digest()), asked),
+                k -> async(() -> limited(() -> {
+                  if (asked == BlobCheck.CONTENT) {
+                    transfer.planned(descriptor.size());
+                  }
+                  return source.checkBlob(repository, descriptor.digest(), asked);
+                })))
             .join();
-    return node(kind, descriptor, platform, lookup.status(), judgeExistence(descriptor, lookup), List.of());
+    Finding finding = judgeExistence(descriptor, lookup);
+    if (finding instanceof Finding.Intact intact && !notes.isEmpty()) {
+      notes.addAll(0, intact.notes());
+      finding = new Finding.Intact(notes, intact.proof());
+    }
+    return node(kind, descriptor, platform, lookup.status(), finding, List.of());
   }
 
   private Node visitSubject(String repository, Descriptor descriptor, Optional<String> platform) {
@@ -278,7 +309,7 @@ public final class Walker implements AutoCloseable {
     if (manifest instanceof Manifest.Opaque opaque) {
       notes.add("unknown media type " + opaque.mediaType() + ": references not followed");
     }
-    return new Finding.Intact(notes);
+    return new Finding.Intact(notes, Proof.HASHED);
   }
 
   private static Finding judgeExistence(Descriptor descriptor, Lookup lookup) {
@@ -291,17 +322,18 @@ public final class Walker implements AutoCloseable {
         if (header.isPresent()
             && header.get().algorithm().equals(descriptor.digest().algorithm())
             && !header.get().equals(descriptor.digest())) {
-          // A registry reports a digest in a header; a storage source hashes the stored bytes.
-          String what = found.body().isEmpty() && !found.status().matches("\\d+") ? "the stored bytes' sha256" : "Docker-Content-Digest";
+          // A registry may report a digest in a header; a content check hashes the bytes it read.
+          String what = found.proof() == Proof.HASHED ? "the hash of the bytes read" : "Docker-Content-Digest";
           yield new Finding.DigestDiffers(descriptor.digest(), header.get(), what);
         }
         List<String> notes = new ArrayList<>(found.notes());
         if (found.size().isEmpty()) {
           notes.add("size not reported");
         }
-        yield new Finding.Intact(notes);
+        yield new Finding.Intact(notes, found.proof());
       }
       case Lookup.Absent absent -> new Finding.Missing(absent.code(), absent.message());
+      case Lookup.Unserved unserved -> new Finding.DataMissing(unserved.reason());
       case Lookup.TooLarge tooLarge -> tooLarge(tooLarge.limit());
       case Lookup.Unavailable unavailable -> new Finding.Unreachable(unavailable.reason());
     };
@@ -394,6 +426,8 @@ public final class Walker implements AutoCloseable {
   }
 
   private record Key(String repository, Digest digest) {}
+
+  private record BlobKey(Key blob, BlobCheck check) {}
 
   private record ChildrenKey(Key manifest, Optional<String> platform) {}
 

@@ -62,6 +62,27 @@ public final class VerifyBenchmark {
           String mode = concurrency == 1 ? "sequential (c=1)" : "concurrent (c=" + concurrency + ")";
           System.out.printf(Locale.ROOT, "%-22s %9d %11d ms %16.1f%n", mode, requests, median, median / (double) (depth * rtt));
         }
+        System.out.printf(Locale.ROOT, "%nblob check at the default concurrency (blobs: %d bytes in all)%n", image.blobBytes("v1"));
+        System.out.printf(Locale.ROOT, "%-10s %9s %16s %14s%n", "check", "requests", "bytes received", "wall (median)");
+        for (String check : new String[] {"head", "read", "content"}) {
+          List<Long> walls = new ArrayList<>();
+          int requests = 0;
+          long bytes = 0;
+          for (int i = 0; i < RUNS + 1; i++) {
+            long before = proxy.bytesFromRegistry();
+            Cli.Run run = Cli.run("verify", "--format", "json", "--blob-check", check, ref);
+            if (run.exitCode() != 0) {
+              throw new IllegalStateException("verify failed: " + run.all());
+            }
+            bytes = proxy.bytesFromRegistry() - before;
+            requests = run.json().getAsJsonObject("summary").get("requests").getAsInt();
+            if (i > 0) {
+              walls.add(run.json().get("durationMs").getAsLong());
+            }
+          }
+          Collections.sort(walls);
+          System.out.printf(Locale.ROOT, "%-10s %9d %16d %11d ms%n", check, requests, bytes, walls.get(walls.size() / 2));
+        }
       }
     } finally {
       registry.stop();

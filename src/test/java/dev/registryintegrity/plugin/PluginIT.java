@@ -75,6 +75,17 @@ class PluginIT {
   }
 
   @Test
+  void verifyContentHashesEveryBlobAndTheHeaderSaysSo() throws Exception {
+    PluginContainer.Result r = PluginContainer.step().setting("repo", healthyRepo).setting("tags", "latest")
+        .setting("verify_content", "true").setting("log_level", "debug").run();
+    assertEquals(0, r.exitCode(), r.log());
+    assertTrue(r.log().contains("blob check:  content (every byte downloaded and hashed against its digest)"), r.log());
+    assertTrue(r.log().lines().filter(l -> l.trim().startsWith("layer") && !l.contains("shared, listed above"))
+        .allMatch(l -> l.contains("ok hashed")), r.log());
+    assertTrue(r.log().contains("blob check content"), r.log());
+  }
+
+  @Test
   void dotTagsFileInTheWorkspaceIsPickedUp() throws Exception {
     Path ws = workspace();
     Files.writeString(ws.resolve(".tags"), "latest,5319f03e\n");

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.registryintegrity.InputException;
 import dev.registryintegrity.reference.ImageReference;
+import dev.registryintegrity.source.BlobCheck;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -150,5 +151,30 @@ class SettingsReaderTest {
     assertEquals(List.of("docker.io/org/app:latest"), names(s));
     assertFalse(s.plainHttp());
     assertTrue(s.report().isEmpty());
+  }
+
+  @Test
+  void blobsAreReadCheckedUnlessContentOrHeadIsAsked() {
+    assertEquals(BlobCheck.READ, read("PLUGIN_REPO", "org/app").blobCheck());
+    assertEquals(BlobCheck.CONTENT, read("PLUGIN_REPO", "org/app", "PLUGIN_VERIFY_CONTENT", "true").blobCheck());
+    PluginSettings head = read("PLUGIN_REPO", "org/app", "PLUGIN_BLOB_CHECK", "head");
+    assertEquals(BlobCheck.HEAD, head.blobCheck());
+    assertEquals(BlobCheck.HEAD, head.limits().blobCheck());
+    assertEquals(10L << 30, read("PLUGIN_REPO", "org/app", "PLUGIN_MAX_CONTENT_BYTES", "10GiB").maxContentBytes());
+  }
+
+  @Test
+  void contradictoryOrUnknownBlobChecksAreUsageErrorsNamingTheSetting() {
+    InputException both = assertThrows(InputException.class,
+        () -> read("PLUGIN_REPO", "org/app", "PLUGIN_VERIFY_CONTENT", "true", "PLUGIN_BLOB_CHECK", "head"));
+    assertTrue(both.getMessage().contains("verify_content and blob_check: head contradict"), both.getMessage());
+    InputException unknown = assertThrows(InputException.class,
+        () -> read("PLUGIN_REPO", "org/app", "PLUGIN_BLOB_CHECK", "sha"));
+    assertTrue(unknown.getMessage().startsWith("setting blob_check (PLUGIN_BLOB_CHECK): value 'sha' is not known"),
+        unknown.getMessage());
+    InputException size = assertThrows(InputException.class,
+        () -> read("PLUGIN_REPO", "org/app", "PLUGIN_MAX_CONTENT_BYTES", "lots"));
+    assertTrue(size.getMessage().startsWith("setting max_content_bytes (PLUGIN_MAX_CONTENT_BYTES): value 'lots'"),
+        size.getMessage());
   }
 }

@@ -80,7 +80,7 @@ class StorageDamageIT {
     assertTrue(d.get(child.toString()).contains("BLOB_DATA_MISSING"));
     assertTrue(d.get(shorter.toString()).startsWith("size-differs"), d.get(shorter.toString()));
     assertTrue(d.get(sameSize.digest().toString()).startsWith("digest-differs"), d.get(sameSize.digest().toString()));
-    assertTrue(d.get(sameSize.digest().toString()).contains("stored bytes"), d.get(sameSize.digest().toString()));
+    assertTrue(d.get(sameSize.digest().toString()).contains("the hash of the bytes read is"), d.get(sameSize.digest().toString()));
     assertTrue(d.get(garbageDigest.toString()).startsWith("malformed"), d.get(garbageDigest.toString()));
     // A repair plans the link whose bytes survive (the tag's manifest), never one whose bytes are gone.
     Set<String> planned = new HashSet<>();

@@ -15,6 +15,7 @@ import dev.registryintegrity.fixture.ImageSeeder.ImageSpec;
 import dev.registryintegrity.fixture.ImageSeeder.SeededImage;
 import dev.registryintegrity.fixture.RegistryFixture;
 import dev.registryintegrity.verify.Cli;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,9 +44,10 @@ class MisbehavingRegistryIT {
     proxy = new FaultProxy(REGISTRY.baseUri());
     storage = new BlobStore();
     for (Child c : allChildren()) {
-      storage.put(c.config().digest().toString(), c.config().size());
-      for (Blob layer : c.layers()) {
-        storage.put(layer.digest().toString(), layer.size());
+      List<Blob> blobs = new ArrayList<>(c.layers());
+      blobs.add(c.config());
+      for (Blob blob : blobs) {
+        storage.put(blob.digest().toString(), Files.readAllBytes(REGISTRY.blobDataPath(blob.digest())));
       }
     }
     ref = proxy.host() + "/team/app:v1";
@@ -66,7 +68,7 @@ class MisbehavingRegistryIT {
   @BeforeEach
   void reset() {
     proxy.reset();
-    storage.refuseHead(false);
+    storage.reset();
   }
 
   private static Cli.Run verify(String... extra) {
@@ -95,7 +97,7 @@ class MisbehavingRegistryIT {
 
   @Test
   void tooManyRequestsWaitsAsLongAsRetryAfterSays() {
-    proxy.answer(matching("HEAD", "/blobs/"), 429, 1, "1");
+    proxy.answer(matching(null, "/blobs/"), 429, 1, "1");
     Cli.Run run = verify();
     assertEquals(0, run.exitCode(), run.all());
     assertTrue(run.json().get("durationMs").getAsLong() >= 1000, run.out());
@@ -104,7 +106,7 @@ class MisbehavingRegistryIT {
   @Test
   void persistentServerErrorCannotBeCheckedAndIsNeverReportedMissing() {
     String layer = image.child("linux/amd64").layers().get(1).digest().toString();
-    proxy.answer(matching("HEAD", layer), 503, 100, null);
+    proxy.answer(matching(null, layer), 503, 100, null);
     Cli.Run run = verify("--retries", "1");
     assertEquals(3, run.exitCode(), run.all());
     JsonObject node = nodes(run).stream().filter(n -> n.get("digest").getAsString().equals(layer)).findFirst().orElseThrow();
@@ -115,7 +117,7 @@ class MisbehavingRegistryIT {
 
   @Test
   void droppedConnectionsAreRetried() {
-    proxy.dropConnection(matching("HEAD", "/blobs/"), 2);
+    proxy.dropConnection(matching(null, "/blobs/"), 2);
     Cli.Run run = verify();
     assertEquals(0, run.exitCode(), run.all());
   }
@@ -134,11 +136,84 @@ class MisbehavingRegistryIT {
   void headRefusedByStorageFallsBackToARangedGetAndSaysSo() {
     proxy.redirect(matching(null, "/blobs/"), storage.host());
     storage.refuseHead(true);
-    Cli.Run run = verify();
+    Cli.Run run = verify("--blob-check", "head");
     assertEquals(0, run.exitCode(), run.all());
     assertTrue(storage.seen().stream().anyMatch(s -> s.method().equals("GET") && "bytes=0-0".equals(s.range())));
     assertTrue(nodes(run).stream().anyMatch(n -> n.get("detail").getAsString().contains("HEAD answered 403; checked with a ranged GET")),
         run.out());
+  }
+
+  @Test
+  void defaultCheckReadsTheFirstByteOfEveryBlobFromStorageWithoutCredentials() {
+    proxy.redirect(matching(null, "/blobs/"), storage.host());
+    Cli.Run run = verify();
+    assertEquals(0, run.exitCode(), run.all());
+    assertEquals("read", run.json().get("check").getAsString());
+    List<BlobStore.Seen> layers = storage.seen().stream().filter(s -> isLayer(s.path())).toList();
+    assertFalse(layers.isEmpty());
+    assertTrue(layers.stream().allMatch(s -> s.method().equals("GET") && "bytes=0-0".equals(s.range())), layers.toString());
+    assertTrue(nodes(run).stream().filter(n -> n.get("kind").getAsString().equals("layer"))
+        .allMatch(n -> n.get("proof").getAsString().equals("served")), run.out());
+    // Configs are small and a corrupt one breaks docker run: downloaded whole and hashed.
+    assertTrue(nodes(run).stream().filter(n -> n.get("kind").getAsString().equals("config"))
+        .allMatch(n -> n.get("proof").getAsString().equals("hashed")), run.out());
+  }
+
+  @Test
+  void storageThatIgnoresRangeIsReadForOneByteAndTheConnectionDropped() {
+    proxy.redirect(matching(null, "/blobs/"), storage.host());
+    storage.ignoreRange(true);
+    Cli.Run run = verify();
+    assertEquals(0, run.exitCode(), run.all());
+    assertTrue(nodes(run).stream().anyMatch(n -> n.get("detail").getAsString().contains("Range ignored (200)")), run.out());
+  }
+
+  @Test
+  void storageThatSendsHeadersButNoBytesIsDataMissingNotCouldNotCheck() {
+    proxy.redirect(matching(null, "/blobs/"), storage.host());
+    storage.withholdBodies(true);
+    Cli.Run run = verify();
+    assertEquals(1, run.exitCode(), run.out().lines().filter(l -> l.contains("detail")).distinct().toList().toString());
+    List<JsonObject> blobs = nodes(run).stream()
+        .filter(n -> List.of("layer", "config").contains(n.get("kind").getAsString())).toList();
+    assertFalse(blobs.isEmpty());
+    assertTrue(blobs.stream().allMatch(n -> n.get("finding").getAsString().equals("data-missing")), run.out());
+    assertTrue(Cli.run("verify", "--username", USER, "--password", PASSWORD, ref).out()
+        .contains("the registry lists this blob but cannot serve its bytes"));
+  }
+
+  @Test
+  void contentCheckThroughAStorageRedirectHashesEveryBlob() {
+    proxy.redirect(matching(null, "/blobs/"), storage.host());
+    Cli.Run run = verify("--verify-content");
+    assertEquals(0, run.exitCode(), run.all());
+    assertEquals("content", run.json().get("check").getAsString());
+    assertTrue(nodes(run).stream().allMatch(n -> n.get("proof").getAsString().equals("hashed")), run.out());
+    assertTrue(storage.seen().stream().filter(s -> isLayer(s.path())).allMatch(s -> s.range() == null && s.authorization() == null));
+  }
+
+  @Test
+  void contentCheckNamesALayerWhoseStoredBytesDoNotHashToItsDigest() {
+    proxy.redirect(matching(null, "/blobs/"), storage.host());
+    Blob layer = image.child("linux/arm64").layers().get(0);
+    byte[] flipped = storage.bytes(layer.digest().toString());
+    flipped[flipped.length - 1] ^= 1;
+    storage.put(layer.digest().toString(), flipped);
+    try {
+      assertEquals(0, verify().exitCode(), "the default check reads one byte and cannot see this");
+      Cli.Run run = verify("--verify-content");
+      assertEquals(1, run.exitCode(), run.all());
+      assertEquals(List.of(layer.digest().toString()), nodes(run).stream()
+          .filter(n -> !n.get("finding").getAsString().equals("intact")).map(n -> n.get("digest").getAsString()).toList());
+      assertTrue(run.out().contains("digest-differs"), run.out());
+    } finally {
+      flipped[flipped.length - 1] ^= 1;
+      storage.put(layer.digest().toString(), flipped);
+    }
+  }
+
+  private static boolean isLayer(String path) {
+    return image.children().stream().flatMap(c -> c.layers().stream()).anyMatch(l -> path.endsWith(l.digest().toString()));
   }
 
   @Test
@@ -151,7 +226,7 @@ class MisbehavingRegistryIT {
   @Test
   void blobSizeNotReportedIsANoteNotAFailure() {
     proxy.dropHeader("Content-Length");
-    Cli.Run run = verify();
+    Cli.Run run = verify("--blob-check", "head");
     assertEquals(0, run.exitCode(), run.all());
     assertTrue(nodes(run).stream().anyMatch(n -> n.get("detail").getAsString().contains("size not reported")), run.out());
   }
@@ -159,7 +234,7 @@ class MisbehavingRegistryIT {
   @Test
   void anAnswerStalledPastTheReadTimeoutCannotBeCheckedAndNamesTheDigest() {
     String config = image.child("linux/arm64").config().digest().toString();
-    proxy.stall(matching("HEAD", config), Duration.ofSeconds(3));
+    proxy.stall(matching(null, config), Duration.ofSeconds(3));
     Cli.Run run = verify("--read-timeout", "1s", "--retries", "0");
     assertEquals(3, run.exitCode(), run.all());
     JsonObject node = nodes(run).stream().filter(n -> n.get("digest").getAsString().equals(config)).findFirst().orElseThrow();

@@ -2,7 +2,9 @@ package dev.registryintegrity.walk;
 
 import dev.registryintegrity.model.Digest;
 import dev.registryintegrity.source.ContentSource;
+import dev.registryintegrity.source.BlobCheck;
 import dev.registryintegrity.source.Lookup;
+import dev.registryintegrity.source.Proof;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -60,25 +62,25 @@ final class MemorySource implements ContentSource {
     if (body.length > maxBytes) {
       return new Lookup.TooLarge("200", maxBytes);
     }
-    return new Lookup.Found("200", mediaTypes.get(reference), OptionalLong.of(body.length), Optional.empty(),
-        Optional.of(body), List.of());
+    return Lookup.Found.withBody("200", mediaTypes.get(reference), Optional.empty(), body, List.of());
   }
 
   @Override
   public Lookup checkManifest(String repository, Digest digest) {
     count(digest.toString());
     return manifests.containsKey(digest.toString())
-        ? new Lookup.Found("200", "", OptionalLong.empty(), Optional.empty(), Optional.empty(), List.of())
+        ? new Lookup.Found("200", "", OptionalLong.empty(), Optional.empty(), Optional.empty(), List.of(), Proof.LISTED)
         : new Lookup.Absent("404 MANIFEST_UNKNOWN", "MANIFEST_UNKNOWN", "");
   }
 
   @Override
-  public Lookup checkBlob(String repository, Digest digest) {
+  public Lookup checkBlob(String repository, Digest digest, BlobCheck check) {
     count(digest.toString());
     Long size = blobSizes.get(digest.toString());
     return size == null
         ? new Lookup.Absent("404 BLOB_UNKNOWN", "BLOB_UNKNOWN", "blob unknown to registry")
-        : new Lookup.Found("200", "", OptionalLong.of(size), Optional.of(digest), Optional.empty(), List.of());
+        : new Lookup.Found("200", "", OptionalLong.of(size), Optional.of(digest), Optional.empty(), List.of(),
+            check == BlobCheck.HEAD ? Proof.LISTED : Proof.SERVED);
   }
 
   @Override

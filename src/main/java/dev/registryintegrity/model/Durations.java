@@ -1,20 +1,25 @@
-package dev.registryintegrity.cli;
+package dev.registryintegrity.model;
 
 import dev.registryintegrity.InputException;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses human durations as CI settings write them: "90s", "5m", "1h", "1m30s", "250ms", "45". */
+/**
+ * Parses human durations as CI settings write them: "90s", "5m", "1h", "1m30s", "250ms", "45".
+ * A value every layer reads (options, plugin settings), so it lives with the values.
+ */
 public final class Durations {
-  private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h)");
+  private static final Pattern PART = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
+  /** Nothing we bound runs longer; a bigger number is a typo, not a wish. */
+  private static final Duration MAX = Duration.ofDays(7);
 
   private Durations() {}
 
   public static Duration parse(String name, String text) {
     String value = text.trim().toLowerCase(java.util.Locale.ROOT);
-    if (value.matches("\\d+")) {
-      return positive(name, text, Duration.ofSeconds(Long.parseLong(value)));
+    if (value.matches("\\d{1,9}")) {
+      return bounded(name, text, Duration.ofSeconds(Long.parseLong(value)));
     }
     Matcher m = PART.matcher(value);
     Duration total = Duration.ZERO;
@@ -32,12 +37,15 @@ public final class Durations {
     if (end != value.length() || value.isEmpty()) {
       throw new InputException(name + " '" + text + "' is not a duration: write e.g. 90s, 5m, 1h or 1m30s");
     }
-    return positive(name, text, total);
+    return bounded(name, text, total);
   }
 
-  private static Duration positive(String name, String text, Duration d) {
+  private static Duration bounded(String name, String text, Duration d) {
     if (d.isZero()) {
       throw new InputException(name + " '" + text + "' must be more than zero");
+    }
+    if (d.compareTo(MAX) > 0) {
+      throw new InputException(name + " '" + text + "' is longer than 7 days: give a shorter duration");
     }
     return d;
   }
