@@ -157,7 +157,11 @@ final class ConnectionOptions {
         throw new InputException("--password and --password-stdin both given: use one");
       }
       try {
-        password = new String(environment.stdin().readAllBytes(), StandardCharsets.UTF_8).strip();
+        byte[] given = environment.stdin().readNBytes(64 * 1024 + 1);
+        if (given.length > 64 * 1024) {
+          throw new InputException("--password-stdin: standard input holds more than 64 KiB, which is no password: pipe only the password");
+        }
+        password = new String(given, StandardCharsets.UTF_8).strip();
       } catch (IOException e) {
         throw new InputException("--password-stdin: cannot read standard input (" + e.getMessage() + ")");
       }

@@ -1,5 +1,6 @@
 package dev.registryintegrity.cli;
 
+import dev.registryintegrity.report.Text;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -84,7 +85,7 @@ final class FsckCommand {
       if (repair) {
         out.println(dryRun ? "repair plan (dry run, nothing changed):" : "repair:");
         for (Fsck.LinkOperation op : result.repairs()) {
-          out.println("  " + (dryRun ? "would create " : "created ") + op.link() + " containing " + op.digest());
+          out.println("  " + (dryRun ? "would create " : "created ") + Text.safe(op.link().toString()) + " containing " + op.digest());
         }
         if (result.repairs().isEmpty()) {
           out.println("  nothing to restore: no missing link has its bytes on disk");
@@ -96,11 +97,11 @@ final class FsckCommand {
       }
       new TextReport(false, line.hasOption("brief") ? TextReport.Detail.BRIEF : TextReport.Detail.FULL).render(result.report(), out);
       for (Fsck.RootInfo info : result.roots()) {
-        out.println("storage " + info.root() + ": " + info.repositories() + " repositories, " + info.tags() + " tags");
+        out.println("storage " + Text.safe(info.root().toString()) + ": " + info.repositories() + " repositories, " + info.tags() + " tags");
         int untagged = info.untagged().values().stream().mapToInt(List::size).sum();
         out.println("  information: " + untagged + " untagged manifests (garbage-collect --delete-untagged deletes them),"
             + " " + info.unreferencedBlobs() + " blobs no manifest references (garbage-collect reclaims them)");
-        info.untagged().forEach((repo, digests) -> digests.forEach(d -> out.println("    untagged " + repo + "@" + d)));
+        info.untagged().forEach((repo, digests) -> digests.forEach(d -> out.println("    untagged " + Text.safe(repo) + "@" + d)));
         for (Digest d : info.unreferencedSample()) {
           out.println("    unreferenced blob " + d);
         }

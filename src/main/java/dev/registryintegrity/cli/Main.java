@@ -1,9 +1,11 @@
 package dev.registryintegrity.cli;
 
+import dev.registryintegrity.CannotCheckException;
 import dev.registryintegrity.ExitCode;
 import dev.registryintegrity.InputException;
 import dev.registryintegrity.plugin.PluginCommand;
 import dev.registryintegrity.plugin.SettingsReader;
+import dev.registryintegrity.report.Text;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -66,18 +68,47 @@ public final class Main {
             "unknown command '" + command + "': use one of verify, probe, fsck, refs, help, version");
       };
     } catch (InputException e) {
-      err.println("registry-integrity: error: " + e.getMessage());
+      err.println("registry-integrity: error: " + Text.safe(e.getMessage()));
       return ExitCode.USAGE.code();
     } catch (java.io.IOException e) {
-      err.println("registry-integrity: error: " + e.getMessage());
+      err.println("registry-integrity: error: " + Text.safe(e.getMessage()));
+      return ExitCode.CANNOT_CHECK.code();
+    } catch (CannotCheckException e) {
+      err.println("registry-integrity: could not check: " + Text.safe(e.getMessage()));
       return ExitCode.CANNOT_CHECK.code();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      err.println("registry-integrity: interrupted: nothing was decided");
+      return ExitCode.CANNOT_CHECK.code();
+    } catch (RuntimeException | Error e) {
+      // Exit 1 means "the image is broken" and only findings may say that: whatever escaped
+      // every handler is a broken check, one line, and the stack trace only when asked for.
+      err.println("registry-integrity: internal error, nothing was decided: " + Text.safe(describe(e))
+          + (debugging(args, environment) ? "" : " (run with --debug for the stack trace)"));
+      if (debugging(args, environment)) {
+        e.printStackTrace(err);
+      }
       return ExitCode.CANNOT_CHECK.code();
     } finally {
       out.flush();
       err.flush();
     }
+  }
+
+  private static String describe(Throwable e) {
+    if (e instanceof OutOfMemoryError) {
+      return "out of memory (an input or an answer was larger than expected)";
+    }
+    if (e instanceof StackOverflowError) {
+      return "nested too deeply (an input or an answer was deeper than expected)";
+    }
+    return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+  }
+
+  private static boolean debugging(String[] args, Environment environment) {
+    Map<String, String> env = environment.variables();
+    return Arrays.asList(args).contains("--debug") || "true".equalsIgnoreCase(env.get("PLUGIN_DEBUG"))
+        || "debug".equalsIgnoreCase(env.get("PLUGIN_LOG_LEVEL")) || "trace".equalsIgnoreCase(env.get("PLUGIN_LOG_LEVEL"));
   }
 
   static String usage() {

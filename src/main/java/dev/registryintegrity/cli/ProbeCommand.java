@@ -1,5 +1,6 @@
 package dev.registryintegrity.cli;
 
+import dev.registryintegrity.report.Text;
 import dev.registryintegrity.model.Durations;
 import dev.registryintegrity.CannotCheckException;
 import dev.registryintegrity.ExitCode;
@@ -132,7 +133,7 @@ final class ProbeCommand {
       textfile.ifPresent(file -> MetricsSinks.writeTextfile(file, metrics));
       gateway.ifPresent(url -> MetricsSinks.push(url, MetricsSinks.grouping(job, instance, options.shard()), metrics));
     } catch (CannotCheckException e) {
-      err.println("registry-integrity: " + e.getMessage());
+      err.println("registry-integrity: " + Text.safe(e.getMessage()));
       sinkFailure = ExitCode.CANNOT_CHECK;
     }
     if (json) {
@@ -142,7 +143,7 @@ final class ProbeCommand {
       if (result.failures() > 0 || result.unchecked() > 0) {
         new TextReport(false, TextReport.Detail.FAILURES).render(result.report(), out);
       }
-      result.report().warnings().forEach(w -> out.println("warning: " + w));
+      result.report().warnings().forEach(w -> out.println("warning: " + Text.safe(w)));
       out.println(ProbeCommandSupport.summary(result));
     }
     if (!result.catalogAccessible()) {
@@ -163,7 +164,7 @@ final class ProbeCommand {
   }
 
   private synchronized void debug(String line) {
-    err.println("debug: " + line);
+    err.println("debug: " + Text.safe(line, 2000));
   }
 
   private static List<String> values(CommandLine line, String name) {

@@ -1,5 +1,6 @@
 package dev.registryintegrity.cli;
 
+import dev.registryintegrity.report.Text;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -154,7 +155,7 @@ final class RefsCommand {
     for (String arg : line.getArgList()) {
       targets.add(TargetReference.parse(arg));
     }
-    Verifier.Settings settings = new Verifier.Settings(c.transport(environment, l -> err.println("debug: " + l)),
+    Verifier.Settings settings = new Verifier.Settings(c.transport(environment, l -> err.println("debug: " + Text.safe(l, 2000))),
         c.limits(), c.plainHttp(), c.timeout(), Expectations.none());
     RunReport report = new Verifier(settings, environment.clock(), Sleeper.system()).verify("refs", targets, List.of());
     List<ImageResult> images = new ArrayList<>(report.images());

@@ -1,5 +1,6 @@
 package dev.registryintegrity.cli;
 
+import dev.registryintegrity.report.Text;
 import dev.registryintegrity.ExitCode;
 import dev.registryintegrity.InputException;
 import dev.registryintegrity.model.Digest;
@@ -94,7 +95,7 @@ final class VerifyCommand {
   }
 
   private synchronized void debug(String line) {
-    err.println("debug: " + line);
+    err.println("debug: " + Text.safe(line, 2000));
   }
 
   Verifier.Settings settings(VerifyOptions options) {

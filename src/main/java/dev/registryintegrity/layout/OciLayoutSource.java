@@ -48,9 +48,12 @@ public final class OciLayoutSource implements ContentSource {
     this.root = root;
   }
 
+  /** How {@link #describe()} starts, for renderers that speak about layouts differently. */
+  public static final String DESCRIPTION = "OCI layout ";
+
   @Override
   public String describe() {
-    return "OCI layout " + root;
+    return DESCRIPTION + root;
   }
 
   @Override
@@ -148,6 +151,9 @@ public final class OciLayoutSource implements ContentSource {
 
   private Lookup readFile(Path path, String mediaType, int maxBytes) {
     reads.incrementAndGet();
+    if (Files.exists(path) && !Files.isRegularFile(path)) {
+      return new Lookup.Unavailable("unreadable", path + " is not a regular file");
+    }
     try (InputStream in = Files.newInputStream(path)) {
       byte[] body = in.readNBytes(maxBytes + 1);
       if (body.length > maxBytes) {

@@ -9,6 +9,7 @@ import dev.registryintegrity.registry.Sleeper;
 import dev.registryintegrity.report.JsonReport;
 import dev.registryintegrity.report.ReportFile;
 import dev.registryintegrity.report.RunReport;
+import dev.registryintegrity.report.Text;
 import dev.registryintegrity.report.TextReport;
 import dev.registryintegrity.verify.Verifier;
 import dev.registryintegrity.walk.Expectations;
@@ -44,7 +45,7 @@ public final class PluginCommand {
     boolean color = "woodpecker".equals(env.get("CI")) && !env.containsKey("NO_COLOR");
     header(settings);
     for (String warning : settings.warnings()) {
-      out.println((color ? "\u001b[33m" : "") + "warning: " + warning + (color ? "\u001b[0m" : ""));
+      out.println((color ? "\u001b[33m" : "") + "warning: " + Text.safe(warning) + (color ? "\u001b[0m" : ""));
     }
     if (settings.dryRun()) {
       out.println("dry run: settings are valid; nothing was checked");
@@ -74,13 +75,13 @@ public final class PluginCommand {
     String repo = Optional.ofNullable(env.get("CI_REPO")).map(r -> " of " + r).orElse("");
     String commit = Optional.ofNullable(env.get("CI_COMMIT_SHA"))
         .map(c -> " at " + c.substring(0, Math.min(8, c.length()))).orElse("");
-    out.println(pipeline + event + repo + commit);
-    out.println("images:      " + s.images().stream().map(ImageReference::toString).collect(Collectors.joining(", ")));
+    out.println(Text.safe(pipeline + event + repo + commit));
+    out.println("images:      " + Text.safe(s.images().stream().map(ImageReference::toString).collect(Collectors.joining(", ")), 2000));
     if (!s.platforms().isEmpty()) {
       out.println("platforms:   " + s.platforms().stream().map(Platform::toString).collect(Collectors.joining(", ")));
     }
     s.expectedDigest().ifPresent(d -> out.println("expected:    " + d + " (from " + s.expectedDigestSource() + ")"));
-    out.println("credentials: " + (s.credentialSources().isEmpty() ? "none (anonymous)" : String.join("; ", s.credentialSources())));
+    out.println("credentials: " + (s.credentialSources().isEmpty() ? "none (anonymous)" : Text.safe(String.join("; ", s.credentialSources()), 2000)));
     String transport = s.plainHttp() ? "plain HTTP" : "HTTPS (plain HTTP for loopback registries)";
     if (s.tls().insecure()) {
       transport += ", TLS NOT VERIFIED (skip_tls_verify)";
@@ -90,7 +91,7 @@ public final class PluginCommand {
     out.println("transport:   " + transport + "; concurrency " + s.concurrency() + ", retries " + s.retries()
         + ", timeout " + s.timeout().toSeconds() + " s");
     out.println("blob check:  " + s.blobCheck().label() + " (" + s.blobCheck().proves() + ")");
-    s.report().ifPresent(r -> out.println("report:      " + r));
+    s.report().ifPresent(r -> out.println("report:      " + Text.safe(r.toString())));
     out.println();
   }
 }

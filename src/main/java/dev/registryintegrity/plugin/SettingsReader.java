@@ -5,6 +5,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import dev.registryintegrity.InputException;
+import dev.registryintegrity.InputFiles;
 import dev.registryintegrity.model.ByteSize;
 import dev.registryintegrity.model.Durations;
 import dev.registryintegrity.model.Digest;
@@ -17,7 +18,6 @@ import dev.registryintegrity.registry.RetryPolicy;
 import dev.registryintegrity.registry.TlsSettings;
 import dev.registryintegrity.source.BlobCheck;
 import dev.registryintegrity.walk.WalkLimits;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -73,7 +73,9 @@ public final class SettingsReader {
     }
     boolean skipVerify = bool(Setting.SKIP_TLS_VERIFY);
     List<java.security.cert.X509Certificate> cas = text(Setting.CA_CERT)
-        .map(pem -> TlsSettings.readCertificates(name(Setting.CA_CERT), pem, workspace))
+        .map(pem -> TlsSettings.readCertificates(name(Setting.CA_CERT),
+            pem.contains("-----BEGIN") ? pem : InputFiles.inside(name(Setting.CA_CERT), workspace, pem).toString(),
+            workspace))
         .orElse(List.of());
     Optional<Digest> expected = text(Setting.EXPECTED_DIGEST).map(d -> digest(Setting.EXPECTED_DIGEST, d));
     String expectedSource = expected.isPresent() ? "setting expected_digest" : "";
@@ -104,7 +106,7 @@ public final class SettingsReader {
             .orElse(BlobCheck.DEFAULT_MAX_CONTENT_BYTES),
         text(Setting.TIMEOUT).map(t -> duration(Setting.TIMEOUT, t)).orElse(Duration.ofMinutes(10)),
         integer(Setting.RETRIES, RetryPolicy.defaults().retries(), 0, 20),
-        text(Setting.REPORT).map(r -> workspace.resolve(r.trim())),
+        text(Setting.REPORT).map(r -> InputFiles.inside(name(Setting.REPORT), workspace, r)),
         bool(Setting.DEBUG) || logLevel.equals("debug") || logLevel.equals("trace"),
         bool(Setting.DRY_RUN),
         warnings);
@@ -154,18 +156,13 @@ public final class SettingsReader {
       return tags;
     }
     Optional<String> file = text(Setting.TAGS_FILE);
-    Path path = workspace.resolve(file.orElse(".tags").trim());
-    if (file.isPresent() || Files.isRegularFile(path)) {
-      try {
-        List<String> fromFile = split(Files.readString(path));
-        if (fromFile.isEmpty()) {
-          throw new InputException("tags file " + path + " lists no tags: write tags separated by commas or newlines");
-        }
-        return fromFile;
-      } catch (IOException e) {
-        throw new InputException(name(Setting.TAGS_FILE) + ": cannot read " + path
-            + " (" + e.getClass().getSimpleName() + "): check the path, relative to the workspace");
+    Path path = InputFiles.inside(name(Setting.TAGS_FILE), workspace, file.orElse(".tags"));
+    if (file.isPresent() || Files.exists(path)) {
+      List<String> fromFile = split(InputFiles.readText(name(Setting.TAGS_FILE), path, 1 << 20));
+      if (fromFile.isEmpty()) {
+        throw new InputException("tags file " + path + " lists no tags: write tags separated by commas or newlines");
       }
+      return fromFile;
     }
     return List.of("latest");
   }
@@ -234,13 +231,14 @@ public final class SettingsReader {
 
   /** buildx writes {"containerimage.digest": ...}; bake writes one such object per target. */
   private Digest metadataDigest(String file) {
-    Path path = workspace.resolve(file.trim());
     String what = name(Setting.METADATA_FILE);
+    Path path = InputFiles.inside(what, workspace, file);
+    if (!Files.exists(path)) {
+      throw new InputException(what + ": " + path + " does not exist: write it with buildx --metadata-file in the push step");
+    }
     JsonObject json;
     try {
-      json = JsonParser.parseString(Files.readString(path)).getAsJsonObject();
-    } catch (IOException e) {
-      throw new InputException(what + ": cannot read " + path + ": write it with buildx --metadata-file in the push step");
+      json = JsonParser.parseString(InputFiles.readText(what, path, InputFiles.SMALL)).getAsJsonObject();
     } catch (JsonParseException | IllegalStateException e) {
       throw new InputException(what + ": " + path + " is not a JSON object as buildx --metadata-file writes it");
     }

@@ -1,5 +1,6 @@
 package dev.registryintegrity.probe;
 
+import dev.registryintegrity.report.Text;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -75,6 +76,8 @@ public final class Metrics {
 
   /** Label values escape backslash, double quote and newline (exposition format). */
   static String escape(String value) {
-    return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+    // Escaped for the terminal first (a label is shown on dashboards and in alerts), then for
+    // the exposition format, whose only specials are backslash, quote and newline.
+    return Text.safe(value).replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
   }
 }

@@ -1,5 +1,6 @@
 package dev.registryintegrity.probe;
 
+import dev.registryintegrity.report.Text;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -45,7 +46,7 @@ public final class ProbeServer implements AutoCloseable {
         log.println(ProbeCommandSupport.summary(result));
         log.flush();
       } catch (RuntimeException e) {
-        log.println("probe run failed: " + e.getMessage());
+        log.println("probe run failed: " + Text.safe(e.getMessage()));
         log.flush();
       }
     }, 0, interval.toMillis(), TimeUnit.MILLISECONDS);

@@ -17,7 +17,7 @@ import dev.registryintegrity.registry.Sleeper;
 import dev.registryintegrity.registry.TransportSettings;
 import dev.registryintegrity.report.RunReport;
 import dev.registryintegrity.source.Lookup;
-import dev.registryintegrity.walk.Deadline;
+import dev.registryintegrity.model.Deadline;
 import dev.registryintegrity.walk.Expectations;
 import dev.registryintegrity.walk.Graphs;
 import dev.registryintegrity.walk.ImageResult;
@@ -26,11 +26,9 @@ import dev.registryintegrity.walk.Verdict;
 import dev.registryintegrity.walk.WalkLimits;
 import dev.registryintegrity.walk.Walker;
 import dev.registryintegrity.walk.Window;
-import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.time.Clock;
@@ -74,7 +72,8 @@ public final class Prober {
     ImageReference registryRef = ImageReference.parseRepository(options.registry() + "/probe");
     URI http = URI.create("http://" + registryRef.apiHost());
     URI https = URI.create("https://" + registryRef.apiHost());
-    RegistryTransport httpTransport = new RegistryTransport(transport, clock, sleeper);
+    Deadline deadline = Deadline.after(clock, options.timeout());
+    RegistryTransport httpTransport = new RegistryTransport(transport, clock, sleeper, deadline);
     RegistryClient client = options.plainHttp()
         ? new RegistryClient(registryRef.registry(), http, httpTransport)
         : registryRef.isLoopback()
@@ -97,11 +96,21 @@ public final class Prober {
       warnings.add("catalog not readable: " + e.getMessage()
           + " (/v2/_catalog often needs admin rights: give --repos-file)");
     }
-    List<String> selected = repositories.stream().filter(this::wanted).sorted().toList();
+    List<String> valid = new ArrayList<>();
+    for (String repo : repositories) {
+      if (validName(registryRef, repo, null)) {
+        valid.add(repo);
+      } else {
+        // A name no client could pull by, from the catalog or a file: said, counted, never sent.
+        listingErrors++;
+        warnings.add("the repository list names '" + repo + "', which is not a valid repository name: skipped");
+      }
+    }
+    List<String> selected = valid.stream().filter(this::wanted).sorted().toList();
 
     List<ImageResult> images;
     int tagsChecked = 0;
-    try (Walker walker = new Walker(client, limits, Deadline.after(clock, options.timeout()));
+    try (Walker walker = new Walker(client, limits, deadline);
         Window<Listing> listings = Window.forLimits(limits);
         Window<ImageResult> walks = Window.forLimits(limits)) {
       for (String repo : selected) {
@@ -122,6 +131,11 @@ public final class Prober {
           continue;
         }
         for (String tag : tagLists.get(i).tags()) {
+          if (!validName(registryRef, repo, tag)) {
+            listingErrors++;
+            warnings.add("the tags of " + repo + " name '" + tag + "', which is not a valid tag: skipped");
+            continue;
+          }
           tagsChecked++;
           walks.submit(() -> walker.walk(registryRef.registry() + "/" + repo + ":" + tag, repo, tag, Expectations.none()));
         }
@@ -167,6 +181,18 @@ public final class Prober {
     }
     return new ProbeResult(instance, catalogAccessible, repos, tags, indexes.size(), seen.size(), failures, unchecked,
         byRepo, finished, report.duration(), report);
+  }
+
+  private static boolean validName(ImageReference registry, String repo, String tag) {
+    try {
+      ImageReference ref = ImageReference.parseRepository(registry.registry() + "/" + repo);
+      if (tag != null) {
+        ref.withTag(tag);
+      }
+      return true;
+    } catch (InputException e) {
+      return false;
+    }
   }
 
   private static String repositoryOf(String reference) {
@@ -245,11 +271,8 @@ public final class Prober {
   }
 
   private static List<String> readReposFile(Path file) {
-    try {
-      return Files.readAllLines(file).stream().map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
-    } catch (IOException e) {
-      throw new InputException("--repos-file: cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
-    }
+    return dev.registryintegrity.InputFiles.readText("--repos-file", file, 64 << 20).lines()
+        .map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
   }
 
   /** One repository's tags, or why they could not be listed. */

@@ -23,7 +23,14 @@ final class CredentialHelper {
   private final String configuredIn;
   private final Map<String, String> env;
 
+  /** Helper names are program-name suffixes ("pass", "ecr-login", "gcloud"), never paths. */
+  private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
   CredentialHelper(String name, String configuredIn, Map<String, String> env) {
+    if (name == null || !NAME.matcher(name).matches()) {
+      throw new InputException(configuredIn + " names the credential helper '" + name
+          + "', which is not a helper name (letters, digits, '.', '_' and '-'): fix or remove it");
+    }
     this.name = name;
     this.configuredIn = configuredIn;
     this.env = env;
@@ -39,7 +46,8 @@ final class CredentialHelper {
       try (OutputStream in = p.getOutputStream()) {
         in.write(registry.getBytes(StandardCharsets.UTF_8));
       }
-      String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      // A helper answers a few hundred bytes; more is not a credential.
+      String output = new String(p.getInputStream().readNBytes(64 * 1024), StandardCharsets.UTF_8);
       if (!p.waitFor(30, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         throw new InputException(program + " did not answer within 30 s for " + registry);

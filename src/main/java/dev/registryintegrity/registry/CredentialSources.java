@@ -1,7 +1,6 @@
 package dev.registryintegrity.registry;
 
 import dev.registryintegrity.InputException;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -64,18 +63,16 @@ public final class CredentialSources {
   }
 
   private static CredentialStore read(Path file, Map<String, String> env) {
-    try {
-      return DockerConfig.parse(Files.readString(file), file.toString(), env);
-    } catch (IOException e) {
-      throw new InputException("cannot read " + file + " (" + e.getClass().getSimpleName() + "): fix its permissions or move it away");
-    }
+    return DockerConfig.parse(dev.registryintegrity.InputFiles.readText("registry credentials file", file,
+        dev.registryintegrity.InputFiles.SMALL), file.toString(), env);
   }
 
   private static Optional<Path> home(Map<String, String> env) {
     return Optional.ofNullable(env.get("HOME")).filter(h -> !h.isBlank()).map(Path::of);
   }
 
+  /** Anything at the path counts: a pipe or a directory there is said, never silently anonymous. */
   private static Optional<Path> existing(Path file) {
-    return Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
+    return Files.exists(file) ? Optional.of(file) : Optional.empty();
   }
 }

@@ -24,6 +24,9 @@ import java.util.OptionalLong;
 public final class RegistryClient implements ContentSource {
   private static final String ACCEPT = String.join(", ", MediaTypes.MANIFEST_ACCEPT);
 
+  /** A catalog of 10,000 pages at the registry's page size is past any real registry. */
+  private static final int MAX_PAGES = 10_000;
+
   private final String registry;
   private volatile URI base;
   private volatile URI otherScheme;
@@ -262,6 +265,10 @@ public final class RegistryClient implements ContentSource {
     java.util.Set<String> pagesSeen = new java.util.HashSet<>();
     String next = first;
     while (next != null && pagesSeen.add(next)) {
+      if (pagesSeen.size() > MAX_PAGES) {
+        throw new CannotCheckException("registry " + registry + " kept sending Link: rel=\"next\" past " + MAX_PAGES
+            + " pages of " + first.substring(0, first.indexOf('?')) + ": its pagination does not end");
+      }
       URI uri = base.resolve(next);
       HttpResponse r = transport.send(registry, new HttpRequest("GET", uri, Map.of(), repository, 16 * 1024 * 1024));
       if (r.status() != 200) {
@@ -283,7 +290,10 @@ public final class RegistryClient implements ContentSource {
   }
 
   /** RFC 8288: {@code </v2/_catalog?last=b&n=2>; rel="next"}. */
-  static String nextLink(String header) {
+  public static String nextLink(String header) {
+    if (header == null) {
+      return null;
+    }
     for (String part : header.split(",")) {
       int open = part.indexOf('<');
       int close = part.indexOf('>');

@@ -8,6 +8,7 @@ import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
+import dev.registryintegrity.model.Deadline;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -18,7 +19,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
@@ -61,8 +66,24 @@ public final class RegistryTransport implements AutoCloseable {
   private final AtomicLong requests = new AtomicLong();
   private final java.util.function.Consumer<String> log;
   private final RateLimiter rateLimiter;
+  private final Deadline deadline;
+  private final Duration requestBudget;
+  /** Cancels exchanges that outlive their budget or the run: a read timeout alone never trips on a slow drip. */
+  private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "registry-integrity-watchdog");
+    t.setDaemon(true);
+    return t;
+  });
 
   public RegistryTransport(TransportSettings settings, Clock clock, Sleeper sleeper) {
+    this(settings, clock, sleeper, Deadline.none());
+  }
+
+  /**
+   * @param deadline when it passes, exchanges in flight are aborted and nothing more is sent, so
+   *     a registry that answers slowly cannot stretch the run past {@code --timeout}
+   */
+  public RegistryTransport(TransportSettings settings, Clock clock, Sleeper sleeper, Deadline deadline) {
     this.pool =
         PoolingHttpClientConnectionManagerBuilder.create()
             .setMaxConnTotal(settings.maxConnections())
@@ -95,6 +116,10 @@ public final class RegistryTransport implements AutoCloseable {
     this.sleeper = sleeper;
     this.log = settings.requestLog();
     this.rateLimiter = settings.rateLimiter();
+    this.deadline = deadline;
+    // A buffered answer is at most a few MiB; one that takes longer than this in all is dripping.
+    Duration doubled = settings.readTimeout().multipliedBy(2);
+    this.requestBudget = doubled.compareTo(Duration.ofSeconds(10)) < 0 ? Duration.ofSeconds(10) : doubled;
   }
 
   /** HTTP answers received so far, retries, redirects and token requests included. */
@@ -183,6 +208,8 @@ public final class RegistryTransport implements AutoCloseable {
     String method = request.method();
     for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
       HttpUriRequestBase message = new HttpUriRequestBase(method, uri);
+      // Digests are over the bytes as stored; ask for them as they are.
+      message.setHeader("Accept-Encoding", "identity");
       request.headers().forEach(message::setHeader);
       if (authorization.isPresent() && sameOrigin(uri, request.uri())) {
         message.setHeader("Authorization", authorization.get());
@@ -196,7 +223,7 @@ public final class RegistryTransport implements AutoCloseable {
         throw new IOException("interrupted while waiting for the request rate limit", e);
       }
       long started = System.nanoTime();
-      HttpResponse response = execute(message, uri, request);
+      HttpResponse response = guarded(message, uri, request);
       requests.incrementAndGet();
       // Method, URL and status only: headers (Authorization among them) are never logged.
       log.accept(method + " " + uri + " -> " + response.status() + " ("
@@ -211,7 +238,62 @@ public final class RegistryTransport implements AutoCloseable {
       }
       return response;
     }
-    throw new IOException("more than " + MAX_REDIRECTS + " redirects from " + request.uri());
+    throw new RedirectLoop("more than " + MAX_REDIRECTS + " redirects from " + request.uri().getPath()
+        + " (a redirect loop): fix the registry's or its storage's redirect configuration");
+  }
+
+  /**
+   * Runs one exchange under a watchdog that aborts it when the run's deadline passes or, for a
+   * buffered answer, when it takes longer than {@link #requestBudget} in all. Streamed content
+   * reads are bounded by the run's deadline only: a large layer may take long, legitimately.
+   */
+  private HttpResponse guarded(HttpUriRequestBase message, URI uri, HttpRequest request) throws IOException {
+    if (deadline.passed()) {
+      throw new CutOff(deadline.describe() + " passed first (raise --timeout)");
+    }
+    Duration runLeft = deadline.remaining();
+    boolean runBound = request.hashing().isPresent() || runLeft.compareTo(requestBudget) <= 0;
+    Duration budget = runBound ? runLeft : requestBudget;
+    String reason = runBound
+        ? deadline.describe() + " passed while waiting for the answer (raise --timeout)"
+        : "the answer took longer than " + requestBudget.toSeconds() + " s in all (the registry sends too slowly)";
+    java.util.concurrent.atomic.AtomicBoolean cut = new java.util.concurrent.atomic.AtomicBoolean();
+    ScheduledFuture<?> guard = watchdog.schedule(() -> {
+      cut.set(true);
+      message.cancel();
+    }, budget.toMillis(), TimeUnit.MILLISECONDS);
+    try {
+      HttpResponse response = execute(message, uri, request);
+      if (cut.get()) {
+        throw new CutOff(reason);
+      }
+      return response;
+    } catch (IOException | RuntimeException e) {
+      if (cut.get()) {
+        throw new CutOff(reason);
+      }
+      throw e;
+    } finally {
+      guard.cancel(false);
+    }
+  }
+
+  /** An exchange this transport aborted itself: never retried, never taken for lost data. */
+  static final class CutOff extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    CutOff(String reason) {
+      super(reason);
+    }
+  }
+
+  /** Redirects that never end: a misconfiguration, not a transient failure. */
+  static final class RedirectLoop extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    RedirectLoop(String message) {
+      super(message);
+    }
   }
 
   private HttpResponse execute(HttpUriRequestBase message, URI uri, HttpRequest request) throws IOException {
@@ -227,8 +309,12 @@ public final class RegistryTransport implements AutoCloseable {
         headers.computeIfAbsent(h.getName().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(h.getValue());
       }
       HttpEntity entity = response.getEntity();
-      Body body = entity == null ? Body.EMPTY : readBody(entity, message, request, response.getCode());
-      return new HttpResponse(response.getCode(), headers, body.kept(), body.truncated(), uri, List.of(),
+      String encoding = headers.getOrDefault("content-encoding", List.of("identity")).get(0).trim().toLowerCase(Locale.ROOT);
+      Body body = entity == null ? Body.EMPTY : readBody(entity, message, request, response.getCode(), encoding);
+      List<String> notes = encoding.equals("identity") || encoding.isEmpty() ? List.of()
+          : List.of("the registry sent a " + encoding.replaceAll("[^a-z0-9.+-]", "?").substring(0, Math.min(20, encoding.length()))
+              + "-encoded answer though asked for identity" + (decodable(encoding) ? "; decoded" : "; read as sent"));
+      return new HttpResponse(response.getCode(), headers, body.kept(), body.truncated(), uri, notes,
           body.length(), body.digest(), body.error());
     } finally {
       closeQuietly(response);
@@ -249,7 +335,24 @@ public final class RegistryTransport implements AutoCloseable {
    * reset, fewer bytes than Content-Length) is part of the answer, not a failed exchange: a
    * registry whose storage lost a blob's data sends its headers and then nothing.
    */
-  private static Body readBody(HttpEntity entity, HttpUriRequestBase message, HttpRequest request, int status) {
+  private static boolean decodable(String encoding) {
+    return encoding.equals("gzip") || encoding.equals("x-gzip") || encoding.equals("deflate");
+  }
+
+  /**
+   * The body as the client would see it: a gzip or deflate answer is inflated, and every limit
+   * applies to the inflated bytes, so a compression bomb costs at most the limit.
+   */
+  private static InputStream decoded(InputStream raw, String encoding) throws IOException {
+    return switch (encoding) {
+      case "gzip", "x-gzip" -> new java.util.zip.GZIPInputStream(raw);
+      case "deflate" -> new java.util.zip.InflaterInputStream(raw);
+      default -> raw;
+    };
+  }
+
+  private static Body readBody(HttpEntity entity, HttpUriRequestBase message, HttpRequest request, int status,
+      String encoding) {
     byte[] kept = new byte[0];
     long length = 0;
     boolean truncated = false;
@@ -257,7 +360,7 @@ public final class RegistryTransport implements AutoCloseable {
     // An error answer is kept for its JSON error code, whatever the request wanted of a body.
     int maxKept = success ? request.maxBody() : Math.max(request.maxBody(), ERROR_BODY_LIMIT);
     java.security.MessageDigest hasher = success ? request.hashing().map(h -> h.expected().newHasher()).orElse(null) : null;
-    try (InputStream in = entity.getContent()) {
+    try (InputStream in = decoded(entity.getContent(), encoding)) {
       if (hasher == null) {
         kept = in.readNBytes(maxKept + 1);
         length = kept.length;
@@ -320,6 +423,10 @@ public final class RegistryTransport implements AutoCloseable {
   }
 
   private void sleep(Duration delay, String registry) {
+    if (delay.compareTo(deadline.remaining()) >= 0) {
+      throw new CannotCheckException("registry " + registry + ": " + deadline.describe()
+          + " would pass before the next retry (raise --timeout)");
+    }
     try {
       sleeper.sleep(delay);
     } catch (InterruptedException e) {
@@ -371,9 +478,13 @@ public final class RegistryTransport implements AutoCloseable {
     return uri.getPort() != -1 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
   }
 
-  /** Worth another try: the network or the server may recover. A bad name or TLS will not. */
+  /**
+   * Worth another try: the network or the server may recover. A bad name, TLS, a redirect loop,
+   * a malformed answer or our own cut-off will not.
+   */
   private static boolean transient_(IOException e) {
-    return !(e instanceof UnknownHostException) && !(e instanceof SSLException);
+    return !(e instanceof UnknownHostException) && !(e instanceof SSLException) && !(e instanceof CutOff)
+        && !(e instanceof RedirectLoop) && !(e.getCause() instanceof HttpException);
   }
 
   private static String describe(String registry, URI uri, IOException e, int retries) {
@@ -396,9 +507,19 @@ public final class RegistryTransport implements AutoCloseable {
     }
     if (e instanceof SocketTimeoutException
         || e instanceof org.apache.hc.client5.http.ConnectTimeoutException) {
-      return "registry " + registry + " did not answer in time" + after + " (" + e.getMessage() + ")";
+      return "registry " + registry + " did not answer in time" + after
+          + (e instanceof SocketTimeoutException ? " (no data within the read timeout)" : " (connect timeout)");
     }
-    return "request to " + registry + " failed" + after + ": " + e;
+    if (e instanceof CutOff || e instanceof RedirectLoop) {
+      return "registry " + registry + ": " + e.getMessage();
+    }
+    if (e instanceof org.apache.hc.core5.http.NoHttpResponseException) {
+      return "registry " + registry + " closed the connection without answering" + after;
+    }
+    if (e.getCause() instanceof HttpException) {
+      return "registry " + registry + " sent an answer that is not valid HTTP" + after;
+    }
+    return "request to " + registry + " failed" + after + " (" + e.getClass().getSimpleName() + ")";
   }
 
   @Override
@@ -409,5 +530,6 @@ public final class RegistryTransport implements AutoCloseable {
       // Closing idle connections of a finished run: nothing to report.
     }
     pool.close();
+    watchdog.shutdownNow();
   }
 }

@@ -47,12 +47,7 @@ public record TlsSettings(boolean insecure, List<X509Certificate> extraCas) {
     } else {
       Path file = baseDir.resolve(pemOrPath.trim());
       source = file.toString();
-      try {
-        pem = Files.readAllBytes(file);
-      } catch (IOException e) {
-        throw new InputException(what + ": cannot read CA certificate file " + file + " (" + e.getClass().getSimpleName()
-            + "): give a readable PEM file or the PEM text itself");
-      }
+      pem = dev.registryintegrity.InputFiles.read(what, file, dev.registryintegrity.InputFiles.SMALL);
     }
     try (InputStream in = new ByteArrayInputStream(pem)) {
       List<X509Certificate> certs = new ArrayList<>();

@@ -15,7 +15,7 @@ import java.util.Optional;
  *
  * @param node the digest's node, or empty for an image-level finding (moved tag, missing platform)
  */
-public record Failure(String image, Optional<Node> node, Finding finding, List<Node> path) {
+public record Failure(String image, Optional<Node> node, Finding finding, List<Node> path, String source) {
 
   public Failure {
     path = List.copyOf(path);
@@ -27,21 +27,37 @@ public record Failure(String image, Optional<Node> node, Finding finding, List<N
     for (ImageResult image : images) {
       for (Finding finding : image.imageFindings()) {
         if (finding.verdict() != Verdict.OK) {
-          failures.add(new Failure(image.reference(), Optional.empty(), finding, List.of()));
+          failures.add(new Failure(image.reference(), Optional.empty(), finding, List.of(), image.source()));
         }
       }
       Graphs.forEachUnique(image.root(), (node, path) -> {
         if (node.finding().verdict() != Verdict.OK) {
-          failures.add(new Failure(image.reference(), Optional.of(node), node.finding(), path));
+          failures.add(new Failure(image.reference(), Optional.of(node), node.finding(), path, image.source()));
         }
       });
     }
     return failures;
   }
 
+  /** An OCI layout on disk has no registry, storage links or cache: its fix is a new copy. */
+  private String layoutHint(Kind kind) {
+    return switch (finding) {
+      case Finding.Missing m when kind == Kind.TAG -> "index.json names no such tag: check the tag, or list index.json's ref names";
+      case Finding.Missing m -> "the layout lacks this " + kind.label() + ": copy the image into it again from a complete"
+          + " source (skopeo copy --all docker://IMAGE oci:DIR:TAG)";
+      case Finding.Unreachable u -> "this says nothing about the image: make the layout's files readable and re-run";
+      case Finding.Intact i -> "";
+      default -> "the layout's copy of this " + kind.label() + " is damaged: copy the image into it again from a complete"
+          + " source (skopeo copy --all docker://IMAGE oci:DIR:TAG)";
+    };
+  }
+
   /** What the user should do next; specific to the kind of thing and the kind of finding. */
   public String hint() {
     Kind kind = node.map(Node::kind).orElse(Kind.TAG);
+    if (source.startsWith(dev.registryintegrity.layout.OciLayoutSource.DESCRIPTION)) {
+      return layoutHint(kind);
+    }
     return switch (finding) {
       case Finding.Missing m when kind == Kind.TAG && node.flatMap(Node::digest).isPresent() ->
           "the tag points to a manifest that is no longer served: re-push the tag, or, if its bytes survive,"

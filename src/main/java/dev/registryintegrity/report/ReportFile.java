@@ -28,16 +28,16 @@ public final class ReportFile {
       } finally {
         Files.deleteIfExists(temp);
       }
-      log.println("report written to " + file);
+      log.println("report written to " + Text.safe(file.toString()));
       return true;
     } catch (AccessDeniedException e) {
-      log.println("warning: could not write the JSON report to " + file + ": permission denied for "
+      log.println("warning: could not write the JSON report to " + Text.safe(file.toString()) + ": permission denied for "
           + System.getProperty("user.name") + " on " + e.getFile()
           + " (the workspace is usually root's: make the directory writable in an earlier step,"
           + " e.g. mkdir -p reports && chmod 777 reports); the verdict above stands");
       return false;
     } catch (IOException | RuntimeException e) {
-      log.println("warning: could not write the JSON report to " + file + " (" + e + "); the verdict above stands");
+      log.println("warning: could not write the JSON report to " + Text.safe(file.toString()) + " (" + e + "); the verdict above stands");
       return false;
     }
   }

@@ -44,7 +44,7 @@ public final class TextReport {
 
   public void render(RunReport report, PrintWriter out) {
     for (String warning : report.warnings()) {
-      out.println(paint(YELLOW, "warning: " + warning));
+      out.println(paint(YELLOW, "warning: " + Text.safe(warning)));
     }
     if (detail == Detail.FULL) {
       out.println(paint(DIM, "check: " + report.check().label() + " (" + report.check().proves() + ")"));
@@ -63,7 +63,7 @@ public final class TextReport {
     }
     out.println();
     for (String note : report.notes()) {
-      out.println(paint(DIM, note));
+      out.println(paint(DIM, Text.safe(note)));
     }
     out.println(summary(report));
     out.flush();
@@ -79,13 +79,13 @@ public final class TextReport {
     if (detail == Detail.BRIEF && verdict == Verdict.OK) {
       int[] count = {0};
       Graphs.forEachUnique(root, (node, path) -> count[0]++);
-      out.println(paint(GREEN, "ok") + "  " + image.reference() + resolved + "  (" + count[0] + " digests intact)");
+      out.println(paint(GREEN, "ok") + "  " + Text.safe(image.reference()) + resolved + "  (" + count[0] + " digests intact)");
       return;
     }
     out.println();
-    out.println(paint(BOLD, image.reference()) + resolved + paint(DIM, "  [" + image.source() + "]"));
+    out.println(paint(BOLD, Text.safe(image.reference())) + resolved + paint(DIM, "  [" + Text.safe(image.source()) + "]"));
     for (Finding f : image.imageFindings()) {
-      out.println("  " + verdictWord(f) + "  " + f.detail());
+      out.println("  " + verdictWord(f) + "  " + Text.safe(f.detail()));
     }
     List<Row> rows = new ArrayList<>();
     Graphs.forEachPosition(root, (node, depth, repeat) -> rows.add(new Row(node, depth, repeat)));
@@ -96,7 +96,7 @@ public final class TextReport {
     for (Row r : rows) {
       kindWidth = Math.max(kindWidth, 2 * r.depth + r.node.kind().label().length());
       platformWidth = Math.max(platformWidth, platform(r.node).length());
-      statusWidth = Math.max(statusWidth, r.node.status().length());
+      statusWidth = Math.max(statusWidth, status(r.node).length());
       sizeWidth = Math.max(sizeWidth, size(r.node).length());
     }
     String format = "  %-" + kindWidth + "s  %-" + platformWidth + "s  %-71s  %" + sizeWidth + "s  %-" + statusWidth + "s  %s";
@@ -106,16 +106,16 @@ public final class TextReport {
       String digest = r.node.digest().map(Digest::toString).orElse("-");
       String verdictText = r.repeat ? paint(DIM, "(shared, listed above)") : verdictWord(r.node.finding());
       String detailText = r.repeat ? "" : lineDetail(r.node.finding());
-      out.println(String.format(Locale.ROOT, format, kind, platform(r.node), digest, size(r.node), r.node.status(), verdictText)
+      out.println(String.format(Locale.ROOT, format, kind, platform(r.node), digest, size(r.node), status(r.node), verdictText)
           + detailText);
     }
   }
 
   private String lineDetail(Finding finding) {
     return switch (finding) {
-      case Finding.Intact intact -> intact.notes().isEmpty() ? "" : paint(DIM, "  (" + intact.detail() + ")");
+      case Finding.Intact intact -> intact.notes().isEmpty() ? "" : paint(DIM, "  (" + Text.safe(intact.detail()) + ")");
       case Finding.Missing missing -> "";
-      default -> "  " + finding.detail();
+      default -> "  " + Text.safe(finding.detail());
     };
   }
 
@@ -124,8 +124,8 @@ public final class TextReport {
         f.node()
             .map(node -> node.kind().label() + platformSuffix(node) + " " + node.digest().map(Digest::toString).orElse(""))
             .orElse("image");
-    out.println("  " + n + ". " + verdictWord(f.finding()) + " " + what.trim() + ": " + f.finding().detail());
-    StringBuilder path = new StringBuilder(f.image());
+    out.println("  " + n + ". " + verdictWord(f.finding()) + " " + what.trim() + ": " + Text.safe(f.finding().detail()));
+    StringBuilder path = new StringBuilder(Text.safe(f.image()));
     for (Node step : f.path()) {
       path.append(" -> ").append(step.kind().label()).append(' ').append(step.digest().map(Digest::toString).orElse("?"));
     }
@@ -162,11 +162,15 @@ public final class TextReport {
   }
 
   private static String platform(Node node) {
-    return node.platform().orElse("-");
+    return Text.safe(node.platform().orElse("-"), 60);
   }
 
   private static String platformSuffix(Node node) {
-    return node.platform().map(p -> " " + p).orElse("");
+    return node.platform().map(p -> " " + Text.safe(p, 60)).orElse("");
+  }
+
+  private static String status(Node node) {
+    return Text.safe(node.status(), 60);
   }
 
   private static String size(Node node) {

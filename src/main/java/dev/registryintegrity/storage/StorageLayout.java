@@ -141,8 +141,15 @@ public record StorageLayout(Path v2) {
 
   /** A link file's digest: empty when the file is missing; "" content or garbage is invalid. */
   public static Optional<String> readLink(Path link) throws IOException {
-    try {
-      return Optional.of(Files.readString(link, StandardCharsets.UTF_8).trim());
+    if (!Files.exists(link)) {
+      return Optional.empty();
+    }
+    if (!Files.isRegularFile(link)) {
+      throw new IOException("not a regular file");
+    }
+    try (java.io.InputStream in = Files.newInputStream(link)) {
+      // A link holds one digest (71 bytes for sha256); a hostile store must not make us read more.
+      return Optional.of(new String(in.readNBytes(1024), StandardCharsets.UTF_8).trim());
     } catch (NoSuchFileException e) {
       return Optional.empty();
     }

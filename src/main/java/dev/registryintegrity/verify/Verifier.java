@@ -16,7 +16,7 @@ import dev.registryintegrity.registry.Sleeper;
 import dev.registryintegrity.registry.TransportSettings;
 import dev.registryintegrity.report.RunReport;
 import dev.registryintegrity.source.ContentSource;
-import dev.registryintegrity.walk.Deadline;
+import dev.registryintegrity.model.Deadline;
 import dev.registryintegrity.walk.Expectations;
 import dev.registryintegrity.walk.Finding;
 import dev.registryintegrity.walk.ImageResult;
@@ -102,13 +102,12 @@ public final class Verifier {
       List<Future<ImageResult>> pending = new ArrayList<>();
       for (TargetReference target : targets) {
         Walker walker = walkers.computeIfAbsent(sourceKey(target),
-            k -> new Walker(open(target), settings.limits(), runDeadline, transfer));
+            k -> new Walker(open(target, runDeadline), settings.limits(), runDeadline, transfer));
         pending.add(executor.submit(() -> walk(walker, target)));
       }
-      // The walkers stop asking at the deadline; this backstop also covers a request already in
-      // flight then, which its read timeout ends.
-      long deadline = System.nanoTime() + settings.deadline().plus(settings.transport().readTimeout())
-          .plusSeconds(5).toNanos();
+      // The walkers stop asking at the deadline and the transports abort what is in flight then;
+      // this backstop covers anything else that could hold a walk past it.
+      long deadline = System.nanoTime() + settings.deadline().plusSeconds(1).toNanos();
       for (int i = 0; i < pending.size(); i++) {
         results.add(await(pending.get(i), deadline, targets.get(i), walkers.get(sourceKey(targets.get(i)))));
       }
@@ -169,10 +168,10 @@ public final class Verifier {
     return new ImageResult(target.toString(), walker.source().describe(), node, List.of());
   }
 
-  private ContentSource open(TargetReference target) {
+  private ContentSource open(TargetReference target, Deadline runDeadline) {
     return switch (target) {
       case ImageReference ref -> {
-        RegistryTransport transport = new RegistryTransport(settings.transport(), clock, sleeper);
+        RegistryTransport transport = new RegistryTransport(settings.transport(), clock, sleeper, runDeadline);
         URI http = URI.create("http://" + ref.apiHost());
         URI https = URI.create("https://" + ref.apiHost());
         // Loopback registries may speak either (docker treats 127.0.0.0/8 as insecure); the

@@ -1,5 +1,6 @@
 package dev.registryintegrity.walk;
 
+import dev.registryintegrity.model.Deadline;
 import dev.registryintegrity.model.Descriptor;
 import dev.registryintegrity.model.Digest;
 import dev.registryintegrity.model.MalformedManifestException;

@@ -86,4 +86,25 @@ class ManifestParserTest {
         () -> parse("{\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"layers\":[{\"digest\":\"" + A + "\"}]}", ""));
     assertTrue(e.getMessage().contains("size"), e.getMessage());
   }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+      "{\"manifests\":[{\"digest\":\"DA\",\"size\":\"12\"}]}|manifests[0].size is a string, expected a number",
+      "{\"manifests\":{}}|manifests is an object, expected a list",
+      "{\"manifests\":[42]}|manifests[0] is a number, expected a descriptor object",
+      "{\"config\":[],\"layers\":[]}|config is a list, expected an object",
+      "{\"mediaType\":7}|mediaType is a number, expected a string",
+      "{\"manifests\":[{\"digest\":\"DA\",\"size\":1,\"platform\":{\"os\":[]}}]}|manifests[0].platform.os is a list, expected a string",
+      "{\"manifests\":[{\"digest\":\"DA\",\"size\":1,\"annotations\":{\"k\":1}}]}|manifests[0].annotations[\"k\"] is a number, expected a string",
+      "{\"manifests\":[{\"digest\":\"DA\",\"size\":1.5}]}|manifests[0].size is 1.5, expected a whole number of bytes",
+      "{\"schemaVersion\":288888E88888888}|schemaVersion is 288888E88888888, expected a small whole number",
+      "{\"manifests\":[{\"digest\":\"DA\",\"size\":9e999999999}]}|manifests[0].size is 9e999999999, expected a whole number of bytes",
+      "[1,2]|body is a list, expected a JSON object",
+      "{\"a\":1} trailing|body is not valid JSON",
+      "{'a':1}|body is not valid JSON (at line 1 column 3)"})
+  void wrongShapesAreNamedByFieldAndTypeInOurOwnWords(String json, String message) {
+    MalformedManifestException e = assertThrows(MalformedManifestException.class, () -> parse(json.replace("DA", A), ""));
+    assertEquals(message, e.getMessage().startsWith(message) ? message : e.getMessage());
+    assertTrue(!e.getMessage().contains("gson") && !e.getMessage().contains("http"), e.getMessage());
+  }
 }

@@ -51,7 +51,8 @@ class SettingsReaderTest {
   void explicitTagsFileMustExist() {
     InputException e = assertThrows(InputException.class,
         () -> read("PLUGIN_REPO", "org/app", "PLUGIN_TAGS_FILE", "missing.txt"));
-    assertTrue(e.getMessage().startsWith("setting tags_file (PLUGIN_TAGS_FILE): cannot read"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("setting tags_file (PLUGIN_TAGS_FILE): ")
+        && e.getMessage().endsWith("missing.txt does not exist: check the path"), e.getMessage());
   }
 
   @Test
@@ -84,8 +85,8 @@ class SettingsReaderTest {
       "PLUGIN_LOGINS          | 42          | setting logins (PLUGIN_LOGINS) is not a list",
       "PLUGIN_PASSWORD        | hunter22    | setting password is set but username is not",
       "PLUGIN_LOG_LEVEL       | loud        | setting log_level (PLUGIN_LOG_LEVEL) is 'loud'",
-      "PLUGIN_METADATA_FILE   | nope.json   | setting metadata_file (PLUGIN_METADATA_FILE): cannot read",
-      "PLUGIN_CA_CERT         | nope.pem    | setting ca_cert (PLUGIN_CA_CERT): cannot read CA certificate file",
+      "PLUGIN_METADATA_FILE   | nope.json   | nope.json does not exist: write it with buildx --metadata-file",
+      "PLUGIN_CA_CERT         | nope.pem    | nope.pem does not exist: check the path",
   })
   void malformedSettingsNameTheSettingAndItsVariable(String variable, String value, String message) {
     InputException e = assertThrows(InputException.class, () -> read("PLUGIN_REPO", "org/app", variable, value));

@@ -131,4 +131,25 @@ class CredentialSourcesTest {
     e = assertThrows(InputException.class, () -> CredentialSources.standard(Optional.empty(), env()));
     assertTrue(e.getMessage().contains("the auth of 'x' is not base64 of user:password"), e.getMessage());
   }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(20)
+  void aDockerConfigThatIsAPipeIsAUsageErrorNotAHang() throws Exception {
+    Files.createDirectories(home.resolve(".docker"));
+    Process mkfifo = new ProcessBuilder("mkfifo", home.resolve(".docker/config.json").toString()).start();
+    assertTrue(mkfifo.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) && mkfifo.exitValue() == 0);
+    dev.registryintegrity.InputException e = org.junit.jupiter.api.Assertions.assertThrows(
+        dev.registryintegrity.InputException.class, () -> user(CredentialSources.standard(Optional.empty(), env()), "x.example"));
+    assertTrue(e.getMessage().contains("is not a regular file"), e.getMessage());
+  }
+
+  /** Found by the dockerConfig fuzz target: a helper name went into a path unchecked. */
+  @ParameterizedTest
+  @ValueSource(strings = {"../../../tmp/evil", "pass/../x", "c\u0000\u0000", "", " pass", "-rf"})
+  void credentialHelperNamesThatAreNotProgramSuffixesAreUsageErrors(String name) {
+    String json = "{\"credHelpers\":{\"registry.example.com\":" + new com.google.gson.Gson().toJson(name) + "}}";
+    dev.registryintegrity.InputException e = assertThrows(dev.registryintegrity.InputException.class,
+        () -> DockerConfig.parse(json, "DOCKER_AUTH_CONFIG", Map.of()).find("registry.example.com"));
+    assertTrue(e.getMessage().contains("which is not a helper name"), e.getMessage());
+  }
 }

@@ -1,4 +1,4 @@
-package dev.registryintegrity.walk;
+package dev.registryintegrity.model;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -17,6 +17,15 @@ public record Deadline(Clock clock, Instant at, Duration budget) {
 
   public boolean passed() {
     return clock.instant().isAfter(at);
+  }
+
+  /** Time left, zero once passed; very long (not overflowing) for no deadline. */
+  public Duration remaining() {
+    if (at.equals(Instant.MAX)) {
+      return Duration.ofDays(365);
+    }
+    Duration left = Duration.between(clock.instant(), at);
+    return left.isNegative() ? Duration.ZERO : left;
   }
 
   public String describe() {
