@@ -2,6 +2,7 @@ package dev.registryintegrity.cli;
 
 import dev.registryintegrity.model.Durations;
 import dev.registryintegrity.InputException;
+import dev.registryintegrity.model.ArtifactTypes;
 import dev.registryintegrity.model.ByteSize;
 import dev.registryintegrity.source.BlobCheck;
 import dev.registryintegrity.registry.CredentialSources;
@@ -43,11 +44,14 @@ final class ConnectionOptions {
       boolean debug,
       BlobCheck blobCheck,
       long maxContentBytes,
-      boolean progress) {
+      boolean progress,
+      boolean referrers,
+      List<String> requiredArtifactTypes) {
 
     /** How hard and how wide the walk looks, as these options say. */
     WalkLimits limits() {
-      return WalkLimits.withConcurrency(concurrency).withBlobCheck(blobCheck, maxContentBytes);
+      return WalkLimits.withConcurrency(concurrency).withBlobCheck(blobCheck, maxContentBytes)
+          .withReferrers(referrers || !requiredArtifactTypes.isEmpty());
     }
 
     /** The transport these options describe, with credentials from every documented source. */
@@ -94,6 +98,12 @@ final class ConnectionOptions {
         .desc("with content checks, larger blobs are only read-checked (default 16GiB)").build());
     o.addOption(Option.builder().longOpt("progress")
         .desc("print a progress line for content checks even when stderr is not a terminal").build());
+    o.addOption(Option.builder().longOpt("referrers")
+        .desc("also find and walk each manifest's referrers: OCI 1.1 referrers (API or fallback tag) and cosign's"
+            + " .sig/.att/.sbom tags (one request more per manifest)").build());
+    o.addOption(Option.builder().longOpt("require-artifact-type").hasArg().argName("TYPE")
+        .desc("each image needs an intact referrer of this artifact type, e.g."
+            + " application/vnd.dev.cosign.artifact.sig.v1+json (repeatable; implies --referrers)").build());
     o.addOption(Option.builder().longOpt("debug")
         .desc("log every HTTP exchange (method, URL, status, time; never headers) to stderr").build());
     o.addOption(Option.builder("h").longOpt("help").desc("this help").build());
@@ -135,7 +145,17 @@ final class ConnectionOptions {
         line.hasOption("max-content-bytes")
             ? ByteSize.parse("--max-content-bytes", line.getOptionValue("max-content-bytes"))
             : BlobCheck.DEFAULT_MAX_CONTENT_BYTES,
-        line.hasOption("progress"));
+        line.hasOption("progress"),
+        line.hasOption("referrers"),
+        artifactTypes(line.getOptionValues("require-artifact-type")));
+  }
+
+  static List<String> artifactTypes(String[] values) {
+    try {
+      return ArtifactTypes.parse(values == null ? List.of() : java.util.Arrays.asList(values));
+    } catch (InputException e) {
+      throw new InputException("--require-artifact-type " + e.getMessage());
+    }
   }
 
   private static BlobCheck blobCheck(CommandLine line) {

@@ -96,7 +96,7 @@ final class ProbeCommand {
         Optional.ofNullable(line.getOptionValue("repos-file")).map(Path::of),
         positive("--page-size", ConnectionOptions.intOption(line, "page-size", 100)),
         line.hasOption("shard") ? Shard.parse(line.getOptionValue("shard")) : Shard.all(),
-        rps, c.timeout());
+        rps, c.timeout(), c.requiredArtifactTypes());
     TransportSettings transport = c.transport(environment, this::debug).withRateLimiter(new RateLimiter(rps));
     String instance = line.getOptionValue("instance", registry);
     String job = line.getOptionValue("job", "registry_manifest_integrity");

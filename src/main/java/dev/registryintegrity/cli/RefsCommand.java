@@ -7,10 +7,7 @@ import com.google.gson.JsonObject;
 import dev.registryintegrity.ExitCode;
 import dev.registryintegrity.InputException;
 import dev.registryintegrity.model.Digest;
-import dev.registryintegrity.reference.ImageReference;
 import dev.registryintegrity.reference.TargetReference;
-import dev.registryintegrity.registry.RegistryClient;
-import dev.registryintegrity.registry.RegistryTransport;
 import dev.registryintegrity.registry.Sleeper;
 import dev.registryintegrity.report.RunReport;
 import dev.registryintegrity.storage.Referrers;
@@ -21,10 +18,8 @@ import dev.registryintegrity.walk.Expectations;
 import dev.registryintegrity.walk.Graphs;
 import dev.registryintegrity.walk.ImageResult;
 import dev.registryintegrity.walk.Verdict;
-import dev.registryintegrity.walk.WalkLimits;
 import dev.registryintegrity.walk.Walker;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -58,7 +53,6 @@ final class RefsCommand {
     o.addOption(Option.builder().longOpt("storage").hasArg().argName("ROOT").desc("read a registry's storage directory instead of HTTP").build());
     o.addOption(Option.builder().longOpt("repo").hasArg().argName("NAME").desc("with --storage: the repository").build());
     o.addOption(Option.builder().longOpt("tags").hasArg().argName("TAG,...").desc("with --storage: the tags (repeatable, comma-separated)").build());
-    o.addOption(Option.builder().longOpt("referrers").desc("also keep manifests whose OCI subject is a kept digest").build());
     o.addOption(Option.builder().longOpt("format").hasArg().argName("text|json").desc("one digest per line (default), or JSON").build());
     return o;
   }
@@ -155,29 +149,12 @@ final class RefsCommand {
     for (String arg : line.getArgList()) {
       targets.add(TargetReference.parse(arg));
     }
+    // Referrers are found and walked like any child, so the keep-set includes the signatures,
+    // SBOMs and attestations of what it keeps (and their blobs).
     Verifier.Settings settings = new Verifier.Settings(c.transport(environment, l -> err.println("debug: " + Text.safe(l, 2000))),
         c.limits(), c.plainHttp(), c.timeout(), Expectations.none());
     RunReport report = new Verifier(settings, environment.clock(), Sleeper.system()).verify("refs", targets, List.of());
-    List<ImageResult> images = new ArrayList<>(report.images());
-    if (referrers) {
-      List<TargetReference> more = new ArrayList<>();
-      for (TargetReference target : targets) {
-        if (target instanceof ImageReference ref) {
-          RegistryClient client = new RegistryClient(ref.registry(),
-              URI.create((c.plainHttp() || ref.isLoopback() ? "http://" : "https://") + ref.apiHost()),
-              new RegistryTransport(settings.transport(), environment.clock(), Sleeper.system()));
-          try (client) {
-            for (Digest d : reached(report.images())) {
-              client.referrers(ref.repository(), d).forEach(r -> more.add(ref.withDigest(r)));
-            }
-          }
-        }
-      }
-      if (!more.isEmpty()) {
-        images.addAll(new Verifier(settings, environment.clock(), Sleeper.system()).verify("refs", more, List.of()).images());
-      }
-    }
-    return images;
+    return report.images();
   }
 
   private static Set<Digest> reached(List<ImageResult> images) {

@@ -101,7 +101,8 @@ final class VerifyCommand {
   Verifier.Settings settings(VerifyOptions options) {
     ConnectionOptions.Connection c = options.connection();
     return new Verifier.Settings(c.transport(environment, this::debug), c.limits(),
-        c.plainHttp(), c.timeout(), new Expectations(options.expectedDigest(), options.platforms()));
+        c.plainHttp(), c.timeout(),
+        new Expectations(options.expectedDigest(), options.platforms(), c.requiredArtifactTypes()));
   }
 
   private void emit(RunReport report, VerifyOptions options) {

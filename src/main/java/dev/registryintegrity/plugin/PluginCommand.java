@@ -53,7 +53,7 @@ public final class PluginCommand {
     }
     Verifier verifier = new Verifier(
         Verifier.Settings.of(settings.limits(), settings.retries(), settings.credentials(), settings.tls(),
-            ProxySelection.fromEnvironment(env), settings.plainHttp(), settings.timeout(), new Expectations(settings.expectedDigest(), settings.platforms())),
+            ProxySelection.fromEnvironment(env), settings.plainHttp(), settings.timeout(), new Expectations(settings.expectedDigest(), settings.platforms(), settings.requiredArtifactTypes())),
         clock, Sleeper.system());
     List<TargetReference> targets = List.copyOf(settings.images());
     RunReport report = verifier.verify("verify", targets, settings.warnings());
@@ -91,6 +91,10 @@ public final class PluginCommand {
     out.println("transport:   " + transport + "; concurrency " + s.concurrency() + ", retries " + s.retries()
         + ", timeout " + s.timeout().toSeconds() + " s");
     out.println("blob check:  " + s.blobCheck().label() + " (" + s.blobCheck().proves() + ")");
+    if (s.limits().referrers()) {
+      out.println("referrers:   walked" + (s.requiredArtifactTypes().isEmpty() ? ""
+          : "; required: " + Text.safe(String.join(", ", s.requiredArtifactTypes()), 1000)));
+    }
     s.report().ifPresent(r -> out.println("report:      " + Text.safe(r.toString())));
     out.println();
   }

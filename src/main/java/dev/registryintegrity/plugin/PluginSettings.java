@@ -30,6 +30,8 @@ public record PluginSettings(
     int concurrency,
     BlobCheck blobCheck,
     long maxContentBytes,
+    boolean referrers,
+    List<String> requiredArtifactTypes,
     Duration timeout,
     int retries,
     Optional<Path> report,
@@ -38,13 +40,15 @@ public record PluginSettings(
     List<String> warnings) {
 
   public WalkLimits limits() {
-    return WalkLimits.withConcurrency(concurrency).withBlobCheck(blobCheck, maxContentBytes);
+    return WalkLimits.withConcurrency(concurrency).withBlobCheck(blobCheck, maxContentBytes)
+        .withReferrers(referrers || !requiredArtifactTypes.isEmpty());
   }
 
   public PluginSettings {
     images = List.copyOf(images);
     credentialSources = List.copyOf(credentialSources);
     platforms = List.copyOf(platforms);
+    requiredArtifactTypes = List.copyOf(requiredArtifactTypes);
     warnings = List.copyOf(warnings);
   }
 }

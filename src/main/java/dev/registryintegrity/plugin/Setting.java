@@ -24,6 +24,8 @@ enum Setting {
   EXPECTED_DIGEST("expected_digest", "digest every tag must resolve to"),
   METADATA_FILE("metadata_file", "buildx --metadata-file JSON; its containerimage.digest is the expected digest"),
   CONCURRENCY("concurrency", "requests in flight per registry"),
+  REFERRERS("referrers", "also verify each manifest's referrers: signatures, SBOMs, attestations (OCI 1.1 and cosign tags)"),
+  REQUIRE_ARTIFACT_TYPES("require_artifact_types", "artifact types each image must have an intact referrer of (list)"),
   VERIFY_CONTENT("verify_content", "download every blob once and check its size and sha256"),
   BLOB_CHECK("blob_check", "read (default: first byte of every blob served), content, or head (listed only; blind to lost data)"),
   MAX_CONTENT_BYTES("max_content_bytes", "with content checks, larger blobs are only read-checked (default 16GiB)"),

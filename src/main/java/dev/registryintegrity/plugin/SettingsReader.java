@@ -9,6 +9,7 @@ import dev.registryintegrity.InputFiles;
 import dev.registryintegrity.model.ByteSize;
 import dev.registryintegrity.model.Durations;
 import dev.registryintegrity.model.Digest;
+import dev.registryintegrity.model.ArtifactTypes;
 import dev.registryintegrity.model.Platform;
 import dev.registryintegrity.reference.ImageReference;
 import dev.registryintegrity.registry.CredentialStore;
@@ -104,6 +105,8 @@ public final class SettingsReader {
         blobCheck(),
         text(Setting.MAX_CONTENT_BYTES).map(v -> wrap(Setting.MAX_CONTENT_BYTES, () -> ByteSize.parse("value", v)))
             .orElse(BlobCheck.DEFAULT_MAX_CONTENT_BYTES),
+        bool(Setting.REFERRERS),
+        wrap(Setting.REQUIRE_ARTIFACT_TYPES, () -> ArtifactTypes.parse(list(Setting.REQUIRE_ARTIFACT_TYPES))),
         text(Setting.TIMEOUT).map(t -> duration(Setting.TIMEOUT, t)).orElse(Duration.ofMinutes(10)),
         integer(Setting.RETRIES, RetryPolicy.defaults().retries(), 0, 20),
         text(Setting.REPORT).map(r -> InputFiles.inside(name(Setting.REPORT), workspace, r)),

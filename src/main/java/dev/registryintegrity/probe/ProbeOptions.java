@@ -23,10 +23,12 @@ public record ProbeOptions(
     int pageSize,
     Shard shard,
     double requestsPerSecond,
-    Duration timeout) {
+    Duration timeout,
+    List<String> requiredArtifactTypes) {
 
   public ProbeOptions {
     include = List.copyOf(include);
     exclude = List.copyOf(exclude);
+    requiredArtifactTypes = List.copyOf(requiredArtifactTypes);
   }
 }

@@ -137,7 +137,8 @@ public final class Prober {
             continue;
           }
           tagsChecked++;
-          walks.submit(() -> walker.walk(registryRef.registry() + "/" + repo + ":" + tag, repo, tag, Expectations.none()));
+          walks.submit(() -> walker.walk(registryRef.registry() + "/" + repo + ":" + tag, repo, tag,
+              new Expectations(Optional.empty(), List.of(), options.requiredArtifactTypes())));
         }
       }
       images = walks.results();

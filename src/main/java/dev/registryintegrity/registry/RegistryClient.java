@@ -4,15 +4,19 @@ import dev.registryintegrity.CannotCheckException;
 import dev.registryintegrity.model.Digest;
 import dev.registryintegrity.model.Manifest;
 import dev.registryintegrity.model.MediaTypes;
+import dev.registryintegrity.model.Descriptor;
 import dev.registryintegrity.source.BlobCheck;
 import dev.registryintegrity.source.ContentSource;
 import dev.registryintegrity.source.Proof;
+import dev.registryintegrity.source.Referrer;
+import dev.registryintegrity.source.ReferrerLookup;
 import dev.registryintegrity.source.Lookup;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * A registry over the distribution HTTP API (v2), seen as a {@link ContentSource}. One method
@@ -26,12 +30,20 @@ public final class RegistryClient implements ContentSource {
 
   /** A catalog of 10,000 pages at the registry's page size is past any real registry. */
   private static final int MAX_PAGES = 10_000;
+  private static final int MAX_REFERRER_INDEX = 4 * 1024 * 1024;
+  /** cosign's tag scheme: suffix, and what a manifest under it is. */
+  private static final String[][] COSIGN_TAGS = {{".sig", "signature"}, {".att", "attestation"}, {".sbom", "sbom"}};
 
   private final String registry;
   private volatile URI base;
   private volatile URI otherScheme;
   private final RegistryTransport transport;
   private volatile ManifestCache cache;
+  /** Per repository: whether the registry has the referrers API (unknown until asked). */
+  private final Map<String, java.util.concurrent.CompletableFuture<Boolean>> referrersApi =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, java.util.concurrent.CompletableFuture<Set<String>>> referrerTags =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private volatile long contentLimit = BlobCheck.DEFAULT_MAX_CONTENT_BYTES;
   private volatile java.util.function.LongConsumer bytesRead = n -> {};
   private final java.util.concurrent.atomic.AtomicReference<String> rateLimit = new java.util.concurrent.atomic.AtomicReference<>();
@@ -238,20 +250,137 @@ public final class RegistryClient implements ContentSource {
   }
 
   /**
-   * The OCI 1.1 referrers of a manifest ({@code GET /v2/<name>/referrers/<digest>}); empty when
-   * the registry has no referrers API (distribution 2.8 answers 404).
+   * The referrers of {@code subject}, found the ways clients record them: the OCI 1.1 referrers
+   * API ({@code GET /v2/<name>/referrers/<digest>}, pages followed); where the registry has none
+   * (distribution 2.8 answers 404), the spec's fallback tag {@code sha256-<hex>} holding an index
+   * of them; and cosign's tags {@code sha256-<hex>.sig}, {@code .att}, {@code .sbom}. Which
+   * tags exist is learnt from one tag listing per repository, so a manifest with no referrers
+   * costs one request (the API) or none (no API, no tag).
    */
-  public List<Digest> referrers(String repository, Digest digest) {
-    HttpResponse r = send("GET", repository, "referrers/" + digest, Map.of("Accept", MediaTypes.OCI_INDEX), 4 * 1024 * 1024);
-    if (r.status() != 200) {
-      return List.of();
-    }
+  @Override
+  public ReferrerLookup referrers(String repository, Digest subject) {
     try {
-      Manifest manifest = new dev.registryintegrity.model.ManifestParser().parse(r.body(), MediaTypes.OCI_INDEX);
-      return manifest instanceof Manifest.Index index ? index.manifests().stream().map(d -> d.digest()).toList() : List.of();
-    } catch (dev.registryintegrity.model.MalformedManifestException e) {
-      return List.of();
+      Map<Digest, Referrer> found = new java.util.LinkedHashMap<>();
+      List<String> notes = new java.util.ArrayList<>();
+      Set<String> tags = referrerTags(repository);
+      String fallback = subject.algorithm() + "-" + subject.hex();
+      boolean api = hasReferrersApi(repository, subject, found);
+      if (!api && tags.contains(fallback)) {
+        Lookup index = fetchManifestBody(repository, fallback, MAX_REFERRER_INDEX);
+        if (index instanceof Lookup.Found f && f.body().isPresent()) {
+          for (Descriptor d : indexEntries(f.body().get(), "fallback tag " + fallback)) {
+            found.putIfAbsent(d.digest(), new Referrer(d, "fallback tag " + fallback, Optional.empty()));
+          }
+        } else {
+          notes.add("the referrers fallback tag " + fallback + " is listed but its index is not served (" + index.status() + ")");
+        }
+      }
+      for (String[] scheme : COSIGN_TAGS) {
+        String tag = fallback + scheme[0];
+        if (tags.contains(tag)) {
+          HttpResponse r = send("HEAD", repository, "manifests/" + tag, Map.of("Accept", ACCEPT), 0);
+          Optional<Digest> digest = reportedDigest(r);
+          if (r.status() == 200 && digest.isPresent() && r.contentLength().isPresent()) {
+            Descriptor d = Descriptor.of(r.header("content-type").orElse(""), digest.get(), r.contentLength().getAsLong());
+            found.putIfAbsent(d.digest(), new Referrer(d, "cosign tag " + tag, Optional.of(scheme[1])));
+          } else {
+            notes.add("cosign tag " + tag + " is listed but answers " + r.status());
+          }
+        }
+      }
+      return new ReferrerLookup.Found(List.copyOf(found.values()), notes);
+    } catch (CannotCheckException e) {
+      return new ReferrerLookup.Unavailable("-", "referrers of " + subject + " could not be listed: " + e.getMessage());
     }
+  }
+
+  /**
+   * Whether the repository has the referrers API. The first manifest to ask finds out for all
+   * (the others of a concurrent walk wait for that answer rather than each probing with a 404),
+   * then each asks for its own referrers only where the API exists.
+   */
+  private boolean hasReferrersApi(String repository, Digest subject, Map<Digest, Referrer> found) {
+    java.util.concurrent.CompletableFuture<Boolean> mine = new java.util.concurrent.CompletableFuture<>();
+    java.util.concurrent.CompletableFuture<Boolean> theirs = referrersApi.putIfAbsent(repository, mine);
+    Optional<List<Descriptor>> listed;
+    if (theirs == null) {
+      try {
+        listed = referrersFromApi(repository, subject);
+      } catch (CannotCheckException e) {
+        referrersApi.remove(repository, mine);
+        mine.completeExceptionally(e);
+        throw e;
+      }
+      mine.complete(listed.isPresent());
+    } else {
+      boolean exists;
+      try {
+        exists = theirs.join();
+      } catch (java.util.concurrent.CompletionException e) {
+        throw e.getCause() instanceof CannotCheckException c ? c : e;
+      }
+      if (!exists) {
+        return false;
+      }
+      listed = referrersFromApi(repository, subject);
+    }
+    listed.ifPresent(l -> l.forEach(d -> found.putIfAbsent(d.digest(), new Referrer(d, "referrers API", Optional.empty()))));
+    return listed.isPresent();
+  }
+
+  /** The API's answer, all pages; empty when the registry has no referrers API (404). */
+  private Optional<List<Descriptor>> referrersFromApi(String repository, Digest subject) {
+    List<Descriptor> all = new java.util.ArrayList<>();
+    Set<String> pagesSeen = new java.util.HashSet<>();
+    String next = "/v2/" + repository + "/referrers/" + subject;
+    while (next != null && pagesSeen.add(next)) {
+      if (pagesSeen.size() > MAX_PAGES) {
+        throw new CannotCheckException("registry " + registry + " kept paging the referrers of " + subject);
+      }
+      HttpResponse r = transport.send(registry,
+          new HttpRequest("GET", base.resolve(next), Map.of("Accept", MediaTypes.OCI_INDEX), repository, MAX_REFERRER_INDEX));
+      if (r.status() == 404 && pagesSeen.size() == 1) {
+        return Optional.empty();
+      }
+      if (r.status() != 200 || r.truncated()) {
+        throw new CannotCheckException("registry " + registry + " answered " + r.status()
+            + (r.truncated() ? " with more than " + MAX_REFERRER_INDEX + " bytes" : "") + " to " + base.resolve(next).getPath());
+      }
+      all.addAll(indexEntries(r.body(), "the referrers API"));
+      next = r.header("link").map(RegistryClient::nextLink).orElse(null);
+    }
+    return Optional.of(all);
+  }
+
+  private List<Descriptor> indexEntries(byte[] body, String what) {
+    try {
+      Manifest manifest = new dev.registryintegrity.model.ManifestParser().parse(body, MediaTypes.OCI_INDEX);
+      if (manifest instanceof Manifest.Index index) {
+        return index.manifests();
+      }
+      throw new CannotCheckException("registry " + registry + ": " + what + " is not an image index");
+    } catch (dev.registryintegrity.model.MalformedManifestException e) {
+      throw new CannotCheckException("registry " + registry + ": " + what + " does not parse: " + e.getMessage());
+    }
+  }
+
+  /** The repository's tags that name a digest ("sha256-…"), listed once per repository. */
+  private Set<String> referrerTags(String repository) {
+    java.util.concurrent.CompletableFuture<Set<String>> mine = new java.util.concurrent.CompletableFuture<>();
+    java.util.concurrent.CompletableFuture<Set<String>> theirs = referrerTags.putIfAbsent(repository, mine);
+    if (theirs != null) {
+      return theirs.join();
+    }
+    Set<String> tags;
+    try {
+      tags = Set.copyOf(listTags(repository, 1000).stream()
+          .filter(t -> t.startsWith("sha256-") || t.startsWith("sha512-")).toList());
+    } catch (CannotCheckException e) {
+      // No tag listing (a token without list rights): the API still answers where it exists.
+      tags = Set.of();
+    }
+    mine.complete(tags);
+    return tags;
   }
 
   /** A blob's bytes (a config, to learn when an image was built), at most {@code maxBytes}. */

@@ -67,6 +67,9 @@ public record Failure(String image, Optional<Node> node, Finding finding, List<N
       case Finding.Missing m when kind == Kind.MANIFEST || kind == Kind.INDEX || kind == Kind.ATTESTATION ->
           "the index lists a manifest that is no longer served: rebuild and re-push the tag,"
               + " or, if its bytes survive, restore its link with registry-integrity fsck --repair on the registry storage";
+      case Finding.Missing m when kind.isReferrer() || (kind == Kind.ATTESTATION && node.flatMap(Node::artifactType).isPresent()) ->
+          "a " + kind.label() + " of the image is listed but no longer served: sign or attest the image again"
+              + " (retention and garbage collection delete untagged referrers first)";
       case Finding.Missing m when kind == Kind.SUBJECT ->
           "this referrer points at a manifest that is gone: re-push the subject image or delete the referrer";
       case Finding.Missing m ->
@@ -82,6 +85,9 @@ public record Failure(String image, Optional<Node> node, Finding finding, List<N
           "the registry serves bytes that do not match their digest: re-push the image and check the storage for corruption";
       case Finding.TagMoved t ->
           "another push overwrote the tag after this one: check for concurrent pipelines pushing the same tag";
+      case Finding.ReferrerMissing r ->
+          "nothing of that type is attached, or it is broken (see above): sign or attest the image again"
+              + " (e.g. cosign sign / cosign attest) after it is pushed";
       case Finding.PlatformMissing p ->
           "the push did not include this platform: check the build's platforms setting";
       case Finding.Malformed m -> "the manifest is corrupt: re-push the image";

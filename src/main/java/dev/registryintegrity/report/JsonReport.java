@@ -129,6 +129,8 @@ public final class JsonReport {
       o.addProperty("parent", path.get(path.size() - 1).digest().map(Digest::toString).orElse(null));
     }
     o.addProperty("depth", path.size());
+    // A referrer's subject is its parent.
+    node.artifactType().ifPresent(t -> o.addProperty("artifactType", t));
     addFinding(o, node.finding());
     return o;
   }

@@ -105,7 +105,8 @@ public final class TextReport {
       String kind = "  ".repeat(r.depth) + r.node.kind().label();
       String digest = r.node.digest().map(Digest::toString).orElse("-");
       String verdictText = r.repeat ? paint(DIM, "(shared, listed above)") : verdictWord(r.node.finding());
-      String detailText = r.repeat ? "" : lineDetail(r.node.finding());
+      String detailText = (r.repeat ? "" : lineDetail(r.node.finding()))
+          + r.node.artifactType().map(t -> paint(DIM, "  [" + Text.safe(t, 120) + "]")).orElse("");
       out.println(String.format(Locale.ROOT, format, kind, platform(r.node), digest, size(r.node), status(r.node), verdictText)
           + detailText);
     }

@@ -30,6 +30,14 @@ public interface ContentSource extends AutoCloseable {
    */
   Lookup checkBlob(String repository, Digest digest, BlobCheck check);
 
+  /**
+   * The manifests whose subject is {@code subject}, however this source records them. Sources
+   * that cannot tell answer an empty list and say so in a note.
+   */
+  default ReferrerLookup referrers(String repository, Digest subject) {
+    return new ReferrerLookup.Found(java.util.List.of(), java.util.List.of(describe() + " cannot list referrers"));
+  }
+
   /** Requests made so far, for the report and the benchmark. */
   long requestCount();
 

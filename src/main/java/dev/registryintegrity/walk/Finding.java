@@ -153,6 +153,24 @@ public sealed interface Finding {
     }
   }
 
+  /** No intact referrer of an artifact type the image must have (a signature, an SBOM). */
+  record ReferrerMissing(String artifactType) implements Finding {
+    @Override
+    public Verdict verdict() {
+      return Verdict.FAIL;
+    }
+
+    @Override
+    public String code() {
+      return "referrer-missing";
+    }
+
+    @Override
+    public String detail() {
+      return "no intact referrer of artifact type " + artifactType + " is attached to the image";
+    }
+  }
+
   /** The body is not a manifest any client can use. */
   record Malformed(String reason) implements Finding {
     @Override

@@ -10,6 +10,12 @@ public enum Kind {
   ATTESTATION,
   /** The manifest an OCI 1.1 referrer points back to. */
   SUBJECT,
+  /** A manifest whose subject is the one above it, of no better-known kind. */
+  REFERRER,
+  /** A referrer that signs its subject (cosign, notation). */
+  SIGNATURE,
+  /** A referrer that lists its subject's contents (SPDX, CycloneDX). */
+  SBOM,
   CONFIG,
   LAYER;
 
@@ -18,6 +24,11 @@ public enum Kind {
   }
 
   public boolean isManifest() {
-    return this == INDEX || this == MANIFEST || this == ATTESTATION || this == SUBJECT;
+    return this == INDEX || this == MANIFEST || this == ATTESTATION || this == SUBJECT || isReferrer();
+  }
+
+  /** Kinds only a referrer walk produces (an attestation may be either). */
+  public boolean isReferrer() {
+    return this == REFERRER || this == SIGNATURE || this == SBOM;
   }
 }

@@ -14,6 +14,7 @@ import java.util.Optional;
  * @param size the size the parent's descriptor declares, or the body's size for a tag's root
  * @param platform the platform this digest serves ("linux/amd64"), empty when it serves all
  * @param status the source's answer as shown in the report ("200", "404 MANIFEST_UNKNOWN")
+ * @param artifactType for a referrer, what it is ("application/spdx+json"); its subject is its parent
  */
 public record Node(
     Kind kind,
@@ -23,9 +24,15 @@ public record Node(
     Optional<String> platform,
     String status,
     Finding finding,
-    List<Node> children) {
+    List<Node> children,
+    Optional<String> artifactType) {
 
   public Node {
     children = List.copyOf(children);
+  }
+
+  public Node(Kind kind, Optional<Digest> digest, long size, String mediaType, Optional<String> platform, String status,
+      Finding finding, List<Node> children) {
+    this(kind, digest, size, mediaType, platform, status, finding, children, Optional.empty());
   }
 }

@@ -14,10 +14,11 @@ import dev.registryintegrity.source.BlobCheck;
  * @param blobCheck what a blob must show to count as intact (listed, first byte served, hashed)
  * @param maxContentBytes under {@link BlobCheck#CONTENT}, larger blobs are read-checked only
  *     (said in their note): a bound on what one hostile descriptor can make us download
+ * @param referrers also find and walk each manifest's referrers (signatures, SBOMs, attestations)
  */
 public record WalkLimits(
     int concurrency, int maxDepth, int maxManifestBytes, int maxIndexEntries, BlobCheck blobCheck,
-    long maxContentBytes) {
+    long maxContentBytes, boolean referrers) {
   public static final int DEFAULT_CONCURRENCY = 8;
   /**
    * Configs are downloaded and hashed even by the default check: they are small, and a corrupt
@@ -40,10 +41,14 @@ public record WalkLimits(
   }
 
   public static WalkLimits withConcurrency(int concurrency) {
-    return new WalkLimits(concurrency, 8, 4 * 1024 * 1024, 10_000, BlobCheck.READ, BlobCheck.DEFAULT_MAX_CONTENT_BYTES);
+    return new WalkLimits(concurrency, 8, 4 * 1024 * 1024, 10_000, BlobCheck.READ, BlobCheck.DEFAULT_MAX_CONTENT_BYTES, false);
   }
 
   public WalkLimits withBlobCheck(BlobCheck check, long maxContent) {
-    return new WalkLimits(concurrency, maxDepth, maxManifestBytes, maxIndexEntries, check, maxContent);
+    return new WalkLimits(concurrency, maxDepth, maxManifestBytes, maxIndexEntries, check, maxContent, referrers);
+  }
+
+  public WalkLimits withReferrers(boolean walk) {
+    return new WalkLimits(concurrency, maxDepth, maxManifestBytes, maxIndexEntries, blobCheck, maxContentBytes, walk);
   }
 }

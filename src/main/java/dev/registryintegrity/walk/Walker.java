@@ -12,6 +12,8 @@ import dev.registryintegrity.source.BlobCheck;
 import dev.registryintegrity.source.ContentSource;
 import dev.registryintegrity.source.Lookup;
 import dev.registryintegrity.source.Proof;
+import dev.registryintegrity.source.Referrer;
+import dev.registryintegrity.source.ReferrerLookup;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +45,7 @@ public final class Walker implements AutoCloseable {
   private final Map<BlobKey, CompletableFuture<Lookup>> blobs = new ConcurrentHashMap<>();
   private final Map<Key, CompletableFuture<Lookup>> manifestChecks = new ConcurrentHashMap<>();
   private final Map<ChildrenKey, CompletableFuture<List<Node>>> children = new ConcurrentHashMap<>();
+  private final Map<Key, CompletableFuture<ReferrerLookup>> referrerLists = new ConcurrentHashMap<>();
 
   private final Deadline deadline;
   private final Transfer transfer;
@@ -105,7 +108,7 @@ public final class Walker implements AutoCloseable {
     Descriptor descriptor = Descriptor.of(mediaType, digest, body.length);
     manifests.putIfAbsent(new Key(repository, digest), CompletableFuture.completedFuture(read));
     Kind kind = MediaTypes.isIndex(mediaType) ? Kind.INDEX : Kind.MANIFEST;
-    return visitManifest(repository, descriptor, kind, Optional.empty(), List.of(), 0);
+    return visitManifest(repository, descriptor, kind, Optional.empty(), List.of(), 0, Optional.empty());
   }
 
   private List<Finding> imageFindings(String repository, Node root, Expectations expectations) {
@@ -116,6 +119,11 @@ public final class Walker implements AutoCloseable {
           .filter(expected -> !expected.equals(actual))
           .ifPresent(expected -> findings.add(new Finding.TagMoved(expected, actual)));
     }
+    for (String type : expectations.artifactTypes()) {
+      if (!hasIntactReferrer(root, type)) {
+        findings.add(new Finding.ReferrerMissing(type));
+      }
+    }
     if (!expectations.platforms().isEmpty() && root.finding().verdict() == Verdict.OK) {
       List<Platform> present = platformsOf(repository, root);
       for (Platform wanted : expectations.platforms()) {
@@ -125,6 +133,18 @@ public final class Walker implements AutoCloseable {
       }
     }
     return findings;
+  }
+
+  /** A referrer of that type somewhere in the graph, intact with everything below it. */
+  private static boolean hasIntactReferrer(Node node, String type) {
+    if (node.artifactType().filter(type::equals).isPresent() && intactBelow(node)) {
+      return true;
+    }
+    return node.children().stream().anyMatch(child -> hasIntactReferrer(child, type));
+  }
+
+  private static boolean intactBelow(Node node) {
+    return node.finding().verdict() == Verdict.OK && node.children().stream().allMatch(Walker::intactBelow);
   }
 
   private List<Platform> platformsOf(String repository, Node root) {
@@ -138,13 +158,15 @@ public final class Walker implements AutoCloseable {
     return List.of();
   }
 
+  /** @param referrerRole for a referrer, how it was found ("signature" from a cosign tag, or "") */
   private Node visitManifest(
       String repository,
       Descriptor descriptor,
       Kind kind,
       Optional<String> platform,
       List<Digest> ancestors,
-      int depth) {
+      int depth,
+      Optional<String> referrerRole) {
     Digest digest = descriptor.digest();
     if (ancestors.contains(digest)) {
       return node(kind, descriptor, platform, "-",
@@ -173,7 +195,56 @@ public final class Walker implements AutoCloseable {
       below = once(children, new ChildrenKey(key, platform),
           () -> walkChildren(repository, manifest, platform, lineage, depth));
     }
-    return node(kind, descriptor, platform, read.lookup().status(), finding, below);
+    Node node = node(kind, descriptor, platform, read.lookup().status(), finding, below);
+    return referrerRole.isEmpty() ? node
+        : withArtifactType(node, artifactType(descriptor, read.manifest(), referrerRole.get()));
+  }
+
+  private static Node withArtifactType(Node n, String type) {
+    return new Node(n.kind(), n.digest(), n.size(), n.mediaType(), n.platform(), n.status(), n.finding(), n.children(),
+        Optional.of(type));
+  }
+
+  /**
+   * What a referrer is: the type its referrers index gives it, else its own artifactType, else
+   * what the cosign tag it was found under means, else its config's media type (OCI 1.1's rule).
+   */
+  private static String artifactType(Descriptor descriptor, Optional<Manifest> manifest, String role) {
+    return descriptor.artifactType()
+        .or(() -> manifest.flatMap(Walker::declaredArtifactType))
+        .or(() -> Optional.ofNullable(COSIGN_TYPES.get(role)))
+        .or(() -> manifest.flatMap(m -> m instanceof Manifest.Image image ? image.config().map(Descriptor::mediaType) : Optional.empty()))
+        .orElse("unknown");
+  }
+
+  private static Optional<String> declaredArtifactType(Manifest m) {
+    return switch (m) {
+      case Manifest.Index index -> index.artifactType();
+      case Manifest.Image image -> image.artifactType();
+      default -> Optional.empty();
+    };
+  }
+
+  /** cosign's tag-scheme entries carry no artifact type; these are the types cosign gives them as OCI 1.1 referrers. */
+  private static final Map<String, String> COSIGN_TYPES = Map.of(
+      "signature", "application/vnd.dev.cosign.artifact.sig.v1+json",
+      "sbom", "application/vnd.dev.cosign.artifact.sbom.v1+json",
+      "attestation", "application/vnd.dev.cosign.artifact.att.v1+json");
+
+  /** Signature, SBOM, attestation or plain referrer, from the way it was found or its type. */
+  static Kind referrerKind(String role, String artifactType) {
+    String t = (role + " " + artifactType).toLowerCase(java.util.Locale.ROOT);
+    if (t.contains("signature") || t.contains("artifact.sig") || t.contains("notary")) {
+      return Kind.SIGNATURE;
+    }
+    if (t.contains("sbom") || t.contains("spdx") || t.contains("cyclonedx")) {
+      return Kind.SBOM;
+    }
+    if (t.contains("attestation") || t.contains("in-toto") || t.contains("dsse") || t.contains("provenance")
+        || t.contains("artifact.att")) {
+      return Kind.ATTESTATION;
+    }
+    return Kind.REFERRER;
   }
 
   /** A body that hashes to its digest can be walked even when its declared size is wrong. */
@@ -203,7 +274,7 @@ public final class Walker implements AutoCloseable {
                   ? attestedPlatform(index, child)
                   : child.platform().map(Platform::toString).or(() -> platform);
           pending.add(executor.submit(
-              () -> visitManifest(repository, child, kind, label, lineage, depth + 1)));
+              () -> visitManifest(repository, child, kind, label, lineage, depth + 1, Optional.empty())));
         }
       }
       case Manifest.Image image -> {
@@ -216,9 +287,29 @@ public final class Walker implements AutoCloseable {
       case Manifest.Schema1 schema1 -> {}
       case Manifest.Opaque opaque -> {}
     }
-    manifest.subject().ifPresent(subject -> pending.add(executor.submit(
-        () -> visitSubject(repository, subject, platform))));
+    // A referrer's subject is the manifest it was found under: walked already.
+    manifest.subject().filter(subject -> !lineage.contains(subject.digest()))
+        .ifPresent(subject -> pending.add(executor.submit(() -> visitSubject(repository, subject, platform))));
     List<Node> nodes = new ArrayList<>(pending.size());
+    if (limits.referrers()) {
+      Digest self = lineage.get(lineage.size() - 1);
+      ReferrerLookup found = once(referrerLists, new Key(repository, self),
+          () -> deadline.passed()
+              ? new ReferrerLookup.Unavailable("-", "not checked: " + deadline.describe() + " passed first (raise --timeout)")
+              : limitedReferrers(repository, self));
+      switch (found) {
+        case ReferrerLookup.Found f -> {
+          for (Referrer r : f.referrers()) {
+            String role = r.role().orElse("");
+            Kind kind = referrerKind(role, r.descriptor().artifactType().orElse(""));
+            pending.add(executor.submit(() -> visitManifest(repository, r.descriptor(), kind, platform, lineage, depth + 1,
+                Optional.of(role))));
+          }
+        }
+        case ReferrerLookup.Unavailable u -> nodes.add(new Node(Kind.REFERRER, Optional.empty(), -1, "", platform,
+            u.status(), new Finding.Unreachable(u.reason()), List.of()));
+      }
+    }
     for (Future<Node> future : pending) {
       nodes.add(join(future));
     }
@@ -367,6 +458,15 @@ public final class Walker implements AutoCloseable {
 
   private static Optional<Digest> parseDigestReference(String reference) {
     return reference.contains(":") ? Optional.of(Digest.parse(reference)) : Optional.empty();
+  }
+
+  private ReferrerLookup limitedReferrers(String repository, Digest subject) {
+    permits.acquireUninterruptibly();
+    try {
+      return source.referrers(repository, subject);
+    } finally {
+      permits.release();
+    }
   }
 
   /** Holds one of the source's permits for the duration of a request, if time is left. */

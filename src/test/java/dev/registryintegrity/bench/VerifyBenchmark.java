@@ -5,6 +5,7 @@ import dev.registryintegrity.fixture.ImageSeeder;
 import dev.registryintegrity.fixture.ImageSeeder.ImageSpec;
 import dev.registryintegrity.fixture.ImageSeeder.SeededImage;
 import dev.registryintegrity.fixture.LatencyProxy;
+import dev.registryintegrity.fixture.ReferrerSeeder;
 import dev.registryintegrity.fixture.RegistryFixture;
 import dev.registryintegrity.verify.Cli;
 import java.time.Duration;
@@ -61,6 +62,30 @@ public final class VerifyBenchmark {
           long median = walls.get(walls.size() / 2);
           String mode = concurrency == 1 ? "sequential (c=1)" : "concurrent (c=" + concurrency + ")";
           System.out.printf(Locale.ROOT, "%-22s %9d %11d ms %16.1f%n", mode, requests, median, median / (double) (depth * rtt));
+        }
+        ReferrerSeeder attach = new ReferrerSeeder(seeder);
+        attach.signWithCosignTag("bench/app", image.top("v1"));
+        attach.attach("bench/app", image.top("v1"), "application/spdx+json", "application/spdx+json", "{\"spdxVersion\":\"SPDX-2.3\"}");
+        System.out.printf(Locale.ROOT, "%nreferrers (a cosign tag-scheme signature and an OCI 1.1 SBOM attached) at the default concurrency%n");
+        System.out.printf(Locale.ROOT, "%-22s %9s %14s%n", "mode", "requests", "wall (median)");
+        for (String[] mode : new String[][] {{"without --referrers"}, {"--referrers", "--referrers"}}) {
+          List<Long> walls = new ArrayList<>();
+          int requests = 0;
+          for (int i = 0; i < RUNS + 1; i++) {
+            List<String> command = new ArrayList<>(List.of("verify", "--format", "json"));
+            command.addAll(List.of(mode).subList(1, mode.length));
+            command.add(ref);
+            Cli.Run run = Cli.run(command.toArray(String[]::new));
+            if (run.exitCode() != 0) {
+              throw new IllegalStateException("verify failed: " + run.all());
+            }
+            requests = run.json().getAsJsonObject("summary").get("requests").getAsInt();
+            if (i > 0) {
+              walls.add(run.json().get("durationMs").getAsLong());
+            }
+          }
+          Collections.sort(walls);
+          System.out.printf(Locale.ROOT, "%-22s %9d %11d ms%n", mode[0], requests, walls.get(walls.size() / 2));
         }
         System.out.printf(Locale.ROOT, "%nblob check at the default concurrency (blobs: %d bytes in all)%n", image.blobBytes("v1"));
         System.out.printf(Locale.ROOT, "%-10s %9s %16s %14s%n", "check", "requests", "bytes received", "wall (median)");

@@ -178,4 +178,18 @@ class SettingsReaderTest {
     assertTrue(size.getMessage().startsWith("setting max_content_bytes (PLUGIN_MAX_CONTENT_BYTES): value 'lots'"),
         size.getMessage());
   }
+
+  @Test
+  void requiredArtifactTypesArriveAsAListAndTurnReferrersOn() {
+    PluginSettings s = read("PLUGIN_REPO", "org/app", "PLUGIN_REQUIRE_ARTIFACT_TYPES",
+        "application/vnd.dev.cosign.artifact.sig.v1+json,application/spdx+json");
+    assertEquals(List.of("application/vnd.dev.cosign.artifact.sig.v1+json", "application/spdx+json"), s.requiredArtifactTypes());
+    assertTrue(s.limits().referrers());
+    assertFalse(read("PLUGIN_REPO", "org/app").limits().referrers());
+    assertTrue(read("PLUGIN_REPO", "org/app", "PLUGIN_REFERRERS", "true").limits().referrers());
+    InputException bad = assertThrows(InputException.class,
+        () -> read("PLUGIN_REPO", "org/app", "PLUGIN_REQUIRE_ARTIFACT_TYPES", "signed please"));
+    assertTrue(bad.getMessage().startsWith("setting require_artifact_types (PLUGIN_REQUIRE_ARTIFACT_TYPES): 'signed please'"
+        + " is not a media type"), bad.getMessage());
+  }
 }
