@@ -11,6 +11,7 @@ import dev.registryintegrity.registry.Challenge;
 import dev.registryintegrity.registry.DockerConfig;
 import dev.registryintegrity.registry.RegistryClient;
 import dev.registryintegrity.report.Text;
+import dev.registryintegrity.watch.Events;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -97,6 +98,17 @@ class ParsersFuzzTest {
       new SettingsReader(env, WORKSPACE).read();
     } catch (InputException expected) {
       // bad setting, exit 2
+    }
+  }
+
+  @FuzzTest(maxDuration = "10s")
+  @DictionaryEntries({"\"events\":", "\"action\":", "\"target\":", "\"repository\":", "\"tag\":", "\"digest\":",
+      "\"mediaType\":", "\"push\"", "\"delete\"", "\"sha256:"})
+  void notificationEnvelope(byte[] body) {
+    try {
+      Events.parse(body);
+    } catch (InputException expected) {
+      // not an envelope: 400
     }
   }
 

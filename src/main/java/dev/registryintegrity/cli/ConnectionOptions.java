@@ -13,6 +13,8 @@ import dev.registryintegrity.registry.TlsSettings;
 import dev.registryintegrity.registry.TransportSettings;
 import dev.registryintegrity.walk.WalkLimits;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -218,6 +220,37 @@ final class ConnectionOptions {
       return Integer.parseInt(value.trim());
     } catch (NumberFormatException e) {
       throw new InputException("--" + name + " '" + value + "' is not a whole number");
+    }
+  }
+
+  static int positive(String name, int value) {
+    if (value < 1) {
+      throw new InputException(name + " " + value + " must be at least 1");
+    }
+    return value;
+  }
+
+  static URI uri(String what, String text) {
+    try {
+      URI uri = URI.create(text.trim());
+      if (uri.getScheme() == null || uri.getHost() == null) {
+        throw new IllegalArgumentException();
+      }
+      return uri;
+    } catch (IllegalArgumentException e) {
+      throw new InputException(what + " '" + text + "' is not a URL: write e.g. http://pushgateway:9091");
+    }
+  }
+
+  static InetSocketAddress address(String what, String text) {
+    String t = text.trim();
+    int colon = t.lastIndexOf(':');
+    try {
+      int port = Integer.parseInt(t.substring(colon + 1));
+      String host = colon <= 0 ? "0.0.0.0" : t.substring(0, colon);
+      return new InetSocketAddress(host, port);
+    } catch (RuntimeException e) {
+      throw new InputException(what + " '" + text + "' is not [HOST]:PORT: write e.g. :9100 or 127.0.0.1:9100");
     }
   }
 }

@@ -56,6 +56,7 @@ public final class Main {
         case "probe" -> new ProbeCommand(environment, out, err).run(rest).code();
         case "fsck" -> new FsckCommand(environment, out).run(rest).code();
         case "refs" -> new RefsCommand(environment, out, err).run(rest).code();
+        case "watch" -> new WatchCommand(environment, out, err).run(rest).code();
         case "help", "-h", "--help" -> {
           out.println(usage());
           yield ExitCode.INTACT.code();
@@ -65,7 +66,7 @@ public final class Main {
           yield ExitCode.INTACT.code();
         }
         default -> throw new InputException(
-            "unknown command '" + command + "': use one of verify, probe, fsck, refs, help, version");
+            "unknown command '" + command + "': use one of verify, probe, fsck, refs, watch, help, version");
       };
     } catch (InputException e) {
       err.println("registry-integrity: error: " + Text.safe(e.getMessage()));
@@ -121,6 +122,7 @@ public final class Main {
         "  probe             walk a whole registry and export Prometheus metrics",
         "  fsck ROOT...      check a registry's storage directory offline; --repair restores links",
         "  refs IMAGE...     every digest the images need (the keep-set for retention scripts)",
+        "  watch             receive the registry's push/delete notifications and verify each push",
         "  help              this text; 'registry-integrity verify --help' for the options",
         "  version           print the version",
         "",

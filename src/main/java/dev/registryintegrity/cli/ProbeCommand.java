@@ -91,17 +91,17 @@ final class ProbeCommand {
     ProbeOptions options = new ProbeOptions(
         registry, c.plainHttp(), values(line, "include"), values(line, "exclude"),
         line.hasOption("tags-per-repo")
-            ? Optional.of(positive("--tags-per-repo", ConnectionOptions.intOption(line, "tags-per-repo", 0)))
+            ? Optional.of(ConnectionOptions.positive("--tags-per-repo", ConnectionOptions.intOption(line, "tags-per-repo", 0)))
             : Optional.empty(),
         Optional.ofNullable(line.getOptionValue("repos-file")).map(Path::of),
-        positive("--page-size", ConnectionOptions.intOption(line, "page-size", 100)),
+        ConnectionOptions.positive("--page-size", ConnectionOptions.intOption(line, "page-size", 100)),
         line.hasOption("shard") ? Shard.parse(line.getOptionValue("shard")) : Shard.all(),
         rps, c.timeout(), c.requiredArtifactTypes());
     TransportSettings transport = c.transport(environment, this::debug).withRateLimiter(new RateLimiter(rps));
     String instance = line.getOptionValue("instance", registry);
     String job = line.getOptionValue("job", "registry_manifest_integrity");
     Map<String, String> extraLabels = options.shard().isSharded() ? Map.of("shard", String.valueOf(options.shard().index())) : Map.of();
-    Optional<URI> gateway = Optional.ofNullable(line.getOptionValue("pushgateway")).map(ProbeCommand::uri);
+    Optional<URI> gateway = Optional.ofNullable(line.getOptionValue("pushgateway")).map(u -> ConnectionOptions.uri("--pushgateway", u));
     Optional<Path> textfile = Optional.ofNullable(line.getOptionValue("textfile")).map(Path::of);
     boolean json = "json".equals(line.getOptionValue("format", "text"));
     if (!List.of("text", "json").contains(line.getOptionValue("format", "text"))) {
@@ -114,7 +114,7 @@ final class ProbeCommand {
       ManifestCache cache = new ManifestCache(256L * 1024 * 1024);
       Prober prober = new Prober(options, transport, c.limits(), environment.clock(),
           Sleeper.system(), cache);
-      try (ProbeServer server = new ProbeServer(address(line.getOptionValue("listen")), interval,
+      try (ProbeServer server = new ProbeServer(ConnectionOptions.address("--listen", line.getOptionValue("listen")), interval,
           () -> withInstance(prober.run(), instance), extraLabels, out)) {
         out.println("probe serving /metrics and /healthz on port " + server.port() + ", a run every " + interval.toSeconds() + " s");
         out.flush();
@@ -172,12 +172,7 @@ final class ProbeCommand {
     return v == null ? List.of() : Arrays.asList(v);
   }
 
-  private static int positive(String name, int value) {
-    if (value < 1) {
-      throw new InputException(name + " " + value + " must be at least 1");
-    }
-    return value;
-  }
+
 
   private static double doubleOption(CommandLine line, String name) {
     String v = line.getOptionValue(name);
@@ -195,27 +190,7 @@ final class ProbeCommand {
     }
   }
 
-  private static URI uri(String text) {
-    try {
-      URI uri = URI.create(text.trim());
-      if (uri.getScheme() == null || uri.getHost() == null) {
-        throw new IllegalArgumentException();
-      }
-      return uri;
-    } catch (IllegalArgumentException e) {
-      throw new InputException("--pushgateway '" + text + "' is not a URL: write e.g. http://pushgateway:9091");
-    }
-  }
 
-  private static InetSocketAddress address(String text) {
-    String t = text.trim();
-    int colon = t.lastIndexOf(':');
-    try {
-      int port = Integer.parseInt(t.substring(colon + 1));
-      String host = colon <= 0 ? "0.0.0.0" : t.substring(0, colon);
-      return new InetSocketAddress(host, port);
-    } catch (RuntimeException e) {
-      throw new InputException("--listen '" + text + "' is not [HOST]:PORT: write e.g. :9100 or 127.0.0.1:9100");
-    }
-  }
+
+
 }

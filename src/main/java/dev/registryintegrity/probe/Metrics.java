@@ -75,7 +75,7 @@ public final class Metrics {
   }
 
   /** Label values escape backslash, double quote and newline (exposition format). */
-  static String escape(String value) {
+  public static String escape(String value) {
     // Escaped for the terminal first (a label is shown on dashboards and in alerts), then for
     // the exposition format, whose only specials are backslash, quote and newline.
     return Text.safe(value).replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");

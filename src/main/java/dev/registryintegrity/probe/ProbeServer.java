@@ -1,12 +1,11 @@
 package dev.registryintegrity.probe;
 
-import dev.registryintegrity.report.Text;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.registryintegrity.report.Text;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -31,9 +30,9 @@ public final class ProbeServer implements AutoCloseable {
 
   public ProbeServer(InetSocketAddress address, Duration interval, Supplier<ProbeResult> run,
       Map<String, String> extraLabels, PrintWriter log) throws IOException {
-    server = HttpServer.create(address, 0);
+    server = Endpoints.listen("--listen", address);
     server.createContext("/metrics", this::metrics);
-    server.createContext("/healthz", e -> send(e, 200, "text/plain", "ok\n"));
+    server.createContext("/healthz", e -> Endpoints.send(e, 200, "text/plain", "ok\n"));
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     server.start();
     scheduler.scheduleWithFixedDelay(() -> {
@@ -59,18 +58,10 @@ public final class ProbeServer implements AutoCloseable {
   private void metrics(HttpExchange e) throws IOException {
     String body = metrics.get();
     if (body == null) {
-      send(e, 503, "text/plain", "the first probe run has not finished yet\n");
+      Endpoints.send(e, 503, "text/plain", "the first probe run has not finished yet\n");
     } else {
-      send(e, 200, "text/plain; version=0.0.4; charset=utf-8", body);
+      Endpoints.send(e, 200, "text/plain; version=0.0.4; charset=utf-8", body);
     }
-  }
-
-  private static void send(HttpExchange e, int status, String type, String body) throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    e.getResponseHeaders().set("Content-Type", type);
-    e.sendResponseHeaders(status, bytes.length);
-    e.getResponseBody().write(bytes);
-    e.close();
   }
 
   /** Blocks until {@link #close()} (or the JVM is told to stop). */

@@ -1,35 +1,19 @@
 package dev.registryintegrity.probe;
 
+import static dev.registryintegrity.fixture.YamlDocuments.at;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
+import dev.registryintegrity.fixture.YamlDocuments;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.Yaml;
 
 /** The Kubernetes material in examples/probe parses and says what the README promises. */
 class ProbeExamplesTest {
   private static List<Map<String, Object>> documents(String file) throws Exception {
-    List<Map<String, Object>> docs = new ArrayList<>();
-    for (Object doc : new Yaml().loadAll(Files.readString(Path.of("examples/probe", file)))) {
-      @SuppressWarnings("unchecked")
-      Map<String, Object> map = (Map<String, Object>) doc;
-      docs.add(map);
-    }
-    return docs;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <T> T at(Object node, String... path) {
-    Object current = node;
-    for (String key : path) {
-      current = key.matches("\\d+") ? ((List<Object>) current).get(Integer.parseInt(key)) : ((Map<String, Object>) current).get(key);
-    }
-    return (T) current;
+    return YamlDocuments.load(Path.of("examples/probe", file));
   }
 
   @Test

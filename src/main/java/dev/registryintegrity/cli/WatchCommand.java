@@ -1,0 +1,120 @@
+package dev.registryintegrity.cli;
+
+import dev.registryintegrity.CannotCheckException;
+import dev.registryintegrity.ExitCode;
+import dev.registryintegrity.InputException;
+import dev.registryintegrity.InputFiles;
+import dev.registryintegrity.model.Durations;
+import dev.registryintegrity.probe.MetricsSinks;
+import dev.registryintegrity.probe.Shard;
+import dev.registryintegrity.reference.ImageReference;
+import dev.registryintegrity.reference.TargetReference;
+import dev.registryintegrity.registry.Sleeper;
+import dev.registryintegrity.report.Text;
+import dev.registryintegrity.verify.Verifier;
+import dev.registryintegrity.walk.Expectations;
+import dev.registryintegrity.watch.Receiver;
+import dev.registryintegrity.watch.WatchMetrics;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+/**
+ * {@code registry-integrity watch --registry HOST --token-file F [--listen :9110]}: the receiver
+ * for the registry's notifications, verifying every tagged push (and every tag a delete may
+ * break) a settle delay after its event.
+ */
+final class WatchCommand {
+  private final Main.Environment environment;
+  private final PrintWriter out;
+  private final PrintWriter err;
+
+  WatchCommand(Main.Environment environment, PrintWriter out, PrintWriter err) {
+    this.environment = environment;
+    this.out = out;
+    this.err = err;
+  }
+
+  static Options options() {
+    Options o = new Options();
+    ConnectionOptions.addTo(o);
+    o.addOption(Option.builder().longOpt("registry").hasArg().argName("HOST[:PORT]").desc("the registry whose events arrive").build());
+    o.addOption(Option.builder().longOpt("listen").hasArg().argName("[HOST]:PORT").desc("where to receive events (default :9110)").build());
+    o.addOption(Option.builder().longOpt("token-file").hasArg().argName("FILE")
+        .desc("shared secret the registry sends as 'Authorization: Bearer <token>' (required)").build());
+    o.addOption(Option.builder().longOpt("settle").hasArg().argName("DURATION")
+        .desc("wait after a tag's latest event before verifying it (default 2s)").build());
+    o.addOption(Option.builder().longOpt("workers").hasArg().argName("N").desc("verifications at once (default 2)").build());
+    o.addOption(Option.builder().longOpt("queue").hasArg().argName("N")
+        .desc("tags waiting at most; more are dropped and counted (default 10000)").build());
+    o.addOption(Option.builder().longOpt("tracked").hasArg().argName("N")
+        .desc("tags whose digests are remembered to re-verify them after a delete (default 100000)").build());
+    o.addOption(Option.builder().longOpt("pushgateway").hasArg().argName("URL").desc("also push the metrics after each verdict").build());
+    o.addOption(Option.builder().longOpt("instance").hasArg().argName("NAME").desc("instance label (default: the registry)").build());
+    o.addOption(Option.builder().longOpt("job").hasArg().argName("NAME").desc("Pushgateway job (default registry_manifest_integrity_watch)").build());
+    return o;
+  }
+
+  ExitCode run(String[] args) throws java.io.IOException, InterruptedException {
+    CommandLine line = ConnectionOptions.parse(options(), args, "watch");
+    if (line.hasOption("help")) {
+      out.println(ConnectionOptions.help(options(), "registry-integrity watch --registry HOST --token-file FILE [options]",
+          "Receives the registry's notifications (POST /events) and verifies every tagged push, and every tag a"
+              + " delete may break, a settle delay after its event. GET /metrics, GET /healthz.",
+          "Runs until stopped. Exit codes: 2 usage error, 3 could not start."));
+      return ExitCode.INTACT;
+    }
+    if (!line.getArgList().isEmpty()) {
+      throw new InputException("watch takes no arguments (got '" + line.getArgList().get(0) + "')");
+    }
+    String registry = Optional.ofNullable(line.getOptionValue("registry")).map(String::trim).filter(r -> !r.isEmpty())
+        .orElseThrow(() -> new InputException("watch needs --registry HOST[:PORT]: the registry whose events arrive"));
+    ImageReference.parseRepository(registry + "/probe");
+    String tokenFile = Optional.ofNullable(line.getOptionValue("token-file"))
+        .orElseThrow(() -> new InputException("watch needs --token-file FILE: the shared secret the registry's"
+            + " notification endpoint sends (headers: {Authorization: [Bearer <token>]})"));
+    String token = InputFiles.readText("--token-file", Path.of(tokenFile), 4096).strip();
+    if (token.length() < 16 || !token.matches("[\\x21-\\x7e]+")) {
+      throw new InputException("--token-file: the token must be at least 16 printable characters without spaces"
+          + " (e.g. openssl rand -hex 32)");
+    }
+    ConnectionOptions.Connection c = ConnectionOptions.connection(line, environment);
+    Receiver.Settings settings = new Receiver.Settings(
+        ConnectionOptions.address("--listen", line.getOptionValue("listen", ":9110")), token,
+        Durations.parse("--settle", line.getOptionValue("settle", "2s")),
+        ConnectionOptions.positive("--workers", ConnectionOptions.intOption(line, "workers", 2)),
+        ConnectionOptions.positive("--queue", ConnectionOptions.intOption(line, "queue", 10_000)),
+        ConnectionOptions.positive("--tracked", ConnectionOptions.intOption(line, "tracked", 100_000)));
+    Verifier.Settings verify = new Verifier.Settings(c.transport(environment, l -> err.println("debug: " + Text.safe(l, 2000))),
+        c.limits(), c.plainHttp(), c.timeout(), new Expectations(Optional.empty(), List.of(), c.requiredArtifactTypes()));
+    String instance = line.getOptionValue("instance", registry);
+    Optional<URI> gateway = Optional.ofNullable(line.getOptionValue("pushgateway")).map(u -> ConnectionOptions.uri("--pushgateway", u));
+    String job = line.getOptionValue("job", "registry_manifest_integrity_watch");
+    Consumer<String> push = gateway.<Consumer<String>>map(url -> text -> {
+      try {
+        MetricsSinks.push(url, MetricsSinks.grouping(job, instance, Shard.all()), text);
+      } catch (CannotCheckException e) {
+        err.println("watch: warning: " + Text.safe(e.getMessage()));
+      }
+    }).orElse(text -> {});
+    Receiver.Checker checker = (repository, tags) -> {
+      List<TargetReference> targets = tags.stream()
+          .map(tag -> (TargetReference) ImageReference.parseRepository(registry + "/" + repository).withTag(tag)).toList();
+      return new Verifier(verify, environment.clock(), Sleeper.system()).verify("watch", targets, List.of());
+    };
+    try (Receiver receiver = new Receiver(settings, checker, new WatchMetrics(instance), environment.clock(), out, push)) {
+      out.println("watch: receiving " + Text.safe(registry) + "'s events on port " + receiver.port() + " (POST /events;"
+          + " GET /metrics, /healthz); settle " + settings.settle().toMillis() + " ms, " + settings.workers() + " workers");
+      out.flush();
+      Runtime.getRuntime().addShutdownHook(new Thread(receiver::close));
+      receiver.awaitStop();
+    }
+    return ExitCode.INTACT;
+  }
+}

@@ -1,0 +1,120 @@
+package dev.registryintegrity.watch;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+import dev.registryintegrity.InputException;
+import dev.registryintegrity.model.Digest;
+import dev.registryintegrity.model.MediaTypes;
+import dev.registryintegrity.reference.ImageReference;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads distribution's event envelope ({@code {"events":[{"action":"push","target":{...}}]}},
+ * media type {@code application/vnd.docker.distribution.events.v1+json}). The body is untrusted:
+ * an entry with a wrong shape, an invalid repository, tag or digest is skipped and counted,
+ * never allowed to stop the entries after it.
+ */
+public final class Events {
+  public static final String MEDIA_TYPE = "application/vnd.docker.distribution.events.v1+json";
+  /** The registry sends at most a few dozen events per envelope; a thousand is a flood. */
+  static final int MAX_EVENTS = 1000;
+
+  private Events() {}
+
+  /** The envelope's usable events and how many entries were skipped. */
+  public record Parsed(List<Event> events, int skipped) {
+    public Parsed {
+      events = List.copyOf(events);
+    }
+  }
+
+  /** @throws InputException when the body is not an envelope at all */
+  public static Parsed parse(byte[] body) {
+    JsonElement root;
+    try {
+      JsonReader reader = new JsonReader(new StringReader(new String(body, StandardCharsets.UTF_8)));
+      reader.setStrictness(Strictness.STRICT);
+      reader.setNestingLimit(16);
+      root = JsonParser.parseReader(reader);
+    } catch (JsonParseException | IllegalStateException e) {
+      throw new InputException("the body is not JSON");
+    }
+    if (!root.isJsonObject() || !root.getAsJsonObject().has("events") || !root.getAsJsonObject().get("events").isJsonArray()) {
+      throw new InputException("the body is not an event envelope ({\"events\": [...]})");
+    }
+    JsonArray entries = root.getAsJsonObject().getAsJsonArray("events");
+    List<Event> events = new ArrayList<>();
+    int skipped = 0;
+    for (int i = 0; i < entries.size(); i++) {
+      Optional<Event> event = i < MAX_EVENTS ? event(entries.get(i)) : Optional.empty();
+      if (event.isPresent()) {
+        events.add(event.get());
+      } else {
+        skipped++;
+      }
+    }
+    return new Parsed(events, skipped);
+  }
+
+  private static Optional<Event> event(JsonElement element) {
+    if (!element.isJsonObject()) {
+      return Optional.empty();
+    }
+    JsonObject o = element.getAsJsonObject();
+    Optional<String> action = string(o, "action");
+    Optional<JsonObject> target = Optional.ofNullable(o.get("target")).filter(JsonElement::isJsonObject).map(JsonElement::getAsJsonObject);
+    if (action.isEmpty() || target.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<String> repository = string(target.get(), "repository").filter(Events::validRepository);
+    if (repository.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<String> tag = string(target.get(), "tag").filter(t -> validTag(repository.get(), t));
+    if (string(target.get(), "tag").isPresent() && tag.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<Digest> digest;
+    try {
+      digest = string(target.get(), "digest").map(Digest::parse);
+    } catch (InputException e) {
+      return Optional.empty();
+    }
+    String mediaType = string(target.get(), "mediaType").orElse("");
+    boolean manifest = MediaTypes.isIndex(mediaType) || MediaTypes.isImageManifest(mediaType)
+        || mediaType.contains("manifest");
+    return Optional.of(new Event(action.get(), repository.get(), tag, digest, manifest));
+  }
+
+  private static Optional<String> string(JsonObject o, String field) {
+    JsonElement e = o.get(field);
+    return e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isString() ? Optional.of(e.getAsString()) : Optional.empty();
+  }
+
+  private static boolean validRepository(String repository) {
+    try {
+      ImageReference.parseRepository("registry.invalid/" + repository);
+      return repository.length() <= 255;
+    } catch (InputException e) {
+      return false;
+    }
+  }
+
+  private static boolean validTag(String repository, String tag) {
+    try {
+      ImageReference.parseRepository("registry.invalid/" + repository).withTag(tag);
+      return true;
+    } catch (InputException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,140 @@
+package dev.registryintegrity.watch;
+
+import dev.registryintegrity.probe.Metrics;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What the receiver exposes on {@code /metrics}: the verdict of each tag's last verification (a
+ * gauge per repository and tag, the alert's input), counters of events and verifications, and
+ * the time from a push's first event to its verdict.
+ */
+public final class WatchMetrics {
+  private static final String P = Metrics.PREFIX;
+  /** Seconds; a push is verified a settle delay after its event, then as fast as the walk. */
+  private static final double[] BUCKETS = {0.5, 1, 2, 5, 10, 30, 60, 120, 300};
+
+  private record TagKey(String repository, String tag) implements Comparable<TagKey> {
+    @Override
+    public int compareTo(TagKey o) {
+      int c = repository.compareTo(o.repository);
+      return c != 0 ? c : tag.compareTo(o.tag);
+    }
+  }
+
+  /** Failed digests at the tag's last verification (0: intact), and whether it could be checked. */
+  private record TagState(int failures, boolean unchecked, long verifiedAt) {}
+
+  private final String instance;
+  private final Map<TagKey, TagState> tags = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> events = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> verified = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> rejected = new ConcurrentHashMap<>();
+  private final AtomicLong dropped = new AtomicLong();
+  private final AtomicLong skipped = new AtomicLong();
+  private final long[] buckets = new long[BUCKETS.length];
+  private long latencyCount;
+  private double latencySum;
+
+  public WatchMetrics(String instance) {
+    this.instance = instance;
+  }
+
+  public void event(String action) {
+    events.computeIfAbsent(known(action), a -> new AtomicLong()).incrementAndGet();
+  }
+
+  public void skipped(int entries) {
+    skipped.addAndGet(entries);
+  }
+
+  public void dropped() {
+    dropped.incrementAndGet();
+  }
+
+  public void rejected(String reason) {
+    rejected.computeIfAbsent(reason, r -> new AtomicLong()).incrementAndGet();
+  }
+
+  /** @param result "intact", "failed" or "unchecked" */
+  public synchronized void verdict(String repository, String tag, String result, int failures, double secondsSincePush,
+      long nowEpochSeconds) {
+    verified.computeIfAbsent(result, r -> new AtomicLong()).incrementAndGet();
+    tags.put(new TagKey(repository, tag), new TagState(failures, result.equals("unchecked"), nowEpochSeconds));
+    latencyCount++;
+    latencySum += secondsSincePush;
+    for (int i = 0; i < BUCKETS.length; i++) {
+      if (secondsSincePush <= BUCKETS[i]) {
+        buckets[i]++;
+      }
+    }
+  }
+
+  /** A deleted tag is no longer a failure to alert on. */
+  public void forget(String repository, String tag) {
+    tags.remove(new TagKey(repository, tag));
+  }
+
+  /** The action label takes the registry's few values only: a label must not be attacker-chosen text. */
+  private static String known(String action) {
+    return switch (action) {
+      case "push", "pull", "delete", "mount" -> action;
+      default -> "other";
+    };
+  }
+
+  public synchronized String render(int queueDepth) {
+    StringBuilder out = new StringBuilder();
+    String base = "instance=\"" + Metrics.escape(instance) + "\"";
+    header(out, "tag_failures", "gauge",
+        "Broken references found when the tag was last verified after a push or delete (0: intact).");
+    new TreeMap<>(tags).forEach((k, s) -> out.append(P).append("tag_failures{").append(base)
+        .append(",repository=\"").append(Metrics.escape(k.repository())).append("\",tag=\"").append(Metrics.escape(k.tag()))
+        .append("\"} ").append(s.failures()).append('\n'));
+    header(out, "tag_unchecked", "gauge", "1 when the tag's last verification could not be completed.");
+    new TreeMap<>(tags).forEach((k, s) -> out.append(P).append("tag_unchecked{").append(base)
+        .append(",repository=\"").append(Metrics.escape(k.repository())).append("\",tag=\"").append(Metrics.escape(k.tag()))
+        .append("\"} ").append(s.unchecked() ? 1 : 0).append('\n'));
+    header(out, "watch_events_total", "counter", "Registry notification events received, by action.");
+    new TreeMap<>(events).forEach((a, n) -> out.append(P).append("watch_events_total{").append(base)
+        .append(",action=\"").append(a).append("\"} ").append(n.get()).append('\n'));
+    header(out, "watch_pushes_verified_total", "counter", "Tag verifications after a push or delete, by result.");
+    for (String result : new String[] {"intact", "failed", "unchecked"}) {
+      out.append(P).append("watch_pushes_verified_total{").append(base).append(",result=\"").append(result).append("\"} ")
+          .append(verified.getOrDefault(result, new AtomicLong()).get()).append('\n');
+    }
+    header(out, "watch_events_dropped_total", "counter", "Tag checks dropped because the queue was full (the next probe sweep covers them).");
+    out.append(P).append("watch_events_dropped_total{").append(base).append("} ").append(dropped.get()).append('\n');
+    header(out, "watch_events_skipped_total", "counter", "Envelope entries skipped as malformed or invalid.");
+    out.append(P).append("watch_events_skipped_total{").append(base).append("} ").append(skipped.get()).append('\n');
+    header(out, "watch_requests_rejected_total", "counter", "Notification requests refused, by reason.");
+    for (String reason : new String[] {"unauthorized", "method", "media-type", "too-large", "malformed"}) {
+      out.append(P).append("watch_requests_rejected_total{").append(base).append(",reason=\"").append(reason).append("\"} ")
+          .append(rejected.getOrDefault(reason, new AtomicLong()).get()).append('\n');
+    }
+    header(out, "watch_queue_depth", "gauge", "Tags waiting to be verified.");
+    out.append(P).append("watch_queue_depth{").append(base).append("} ").append(queueDepth).append('\n');
+    header(out, "watch_push_to_verdict_seconds", "histogram", "Seconds from a tag's first event to its verdict.");
+    for (int i = 0; i < BUCKETS.length; i++) {
+      out.append(P).append("watch_push_to_verdict_seconds_bucket{").append(base).append(",le=\"")
+          .append(String.format(Locale.ROOT, "%s", trim(BUCKETS[i]))).append("\"} ").append(buckets[i]).append('\n');
+    }
+    out.append(P).append("watch_push_to_verdict_seconds_bucket{").append(base).append(",le=\"+Inf\"} ").append(latencyCount).append('\n');
+    out.append(P).append("watch_push_to_verdict_seconds_sum{").append(base).append("} ")
+        .append(String.format(Locale.ROOT, "%.3f", latencySum)).append('\n');
+    out.append(P).append("watch_push_to_verdict_seconds_count{").append(base).append("} ").append(latencyCount).append('\n');
+    return out.toString();
+  }
+
+  private static String trim(double d) {
+    return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+  }
+
+  private static void header(StringBuilder out, String name, String type, String help) {
+    out.append("# HELP ").append(P).append(name).append(' ').append(help).append('\n');
+    out.append("# TYPE ").append(P).append(name).append(' ').append(type).append('\n');
+  }
+}

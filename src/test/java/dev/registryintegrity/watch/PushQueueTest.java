@@ -1,0 +1,99 @@
+package dev.registryintegrity.watch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PushQueueTest {
+  /** A clock the test moves; takeBatch only ever waits for time it is told has passed. */
+  private static final class ManualClock extends Clock {
+    private volatile Instant now = Instant.parse("2026-11-24T10:00:00Z");
+
+    void advance(Duration d) {
+      now = now.plus(d);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+  }
+
+  private final ManualClock clock = new ManualClock();
+  private final PushQueue queue = new PushQueue(clock, Duration.ofSeconds(2), 3);
+
+  @Test
+  void manyEventsForOneTagBecomeOneCheckTimedFromTheFirstEvent() throws Exception {
+    Instant first = clock.instant();
+    queue.offer("app", "v1");
+    clock.advance(Duration.ofMillis(500));
+    queue.offer("app", "v1");
+    queue.offer("app", "v1");
+    assertEquals(1, queue.size());
+    clock.advance(Duration.ofSeconds(2));
+    List<PushQueue.Pending> batch = queue.takeBatch();
+    assertEquals(1, batch.size());
+    assertEquals(first, batch.get(0).firstEvent());
+    assertEquals(0, queue.size());
+  }
+
+  @Test
+  void aTagWaitsTheSettleDelayAfterItsLatestEvent() throws Exception {
+    Instant first = clock.instant();
+    queue.offer("app", "v1");
+    clock.advance(Duration.ofMillis(1500));
+    queue.offer("app", "v1");
+    clock.advance(Duration.ofSeconds(5));
+    assertEquals(first.plusMillis(3500), queue.takeBatch().get(0).due(), "2 s after the second event, not the first");
+  }
+
+  @Test
+  void aTagRepushedFasterThanTheSettleDelayIsStillVerifiedInTime() throws Exception {
+    Instant first = clock.instant();
+    for (int i = 0; i < 20; i++) {
+      queue.offer("app", "latest");
+      clock.advance(Duration.ofSeconds(1));
+    }
+    List<PushQueue.Pending> batch = queue.takeBatch();
+    assertEquals(first.plus(Duration.ofSeconds(2 * PushQueue.MAX_SETTLES)), batch.get(0).due());
+  }
+
+  @Test
+  void dueTagsOfOneRepositoryAreTakenTogetherAndOtherRepositoriesWait() throws Exception {
+    queue.offer("app", "v1");
+    queue.offer("other", "v1");
+    queue.offer("app", "v2");
+    clock.advance(Duration.ofSeconds(3));
+    List<PushQueue.Pending> batch = queue.takeBatch();
+    assertEquals(List.of("app", "app"), batch.stream().map(PushQueue.Pending::repository).toList());
+    assertEquals(List.of("v1", "v2"), batch.stream().map(PushQueue.Pending::tag).toList());
+    assertEquals("other", queue.takeBatch().get(0).repository());
+  }
+
+  @Test
+  void aFullQueueRefusesNewTagsButStillAcceptsTagsItHolds() {
+    assertTrue(queue.offer("a", "1"));
+    assertTrue(queue.offer("a", "2"));
+    assertTrue(queue.offer("a", "3"));
+    assertFalse(queue.offer("a", "4"));
+    assertTrue(queue.offer("a", "2"), "a repeat event for a queued tag costs nothing");
+    assertEquals(3, queue.size());
+  }
+}
