@@ -1,7 +1,9 @@
 package dev.registryintegrity.registry;
 
-import com.google.gson.Gson;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
 import dev.registryintegrity.CannotCheckException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -29,7 +31,6 @@ final class Authenticator {
   private final Map<String, String> basicByRegistry = new ConcurrentHashMap<>();
   private final Map<String, Token> tokens = new ConcurrentHashMap<>();
   private final Map<String, Challenge> bearerByRegistry = new ConcurrentHashMap<>();
-  private final Gson gson = new Gson();
 
   Authenticator(CredentialStore credentials, Clock clock) {
     this.credentials = credentials;
@@ -130,21 +131,15 @@ final class Authenticator {
       throw new CannotCheckException(
           "registry " + registry + " token service at " + uri.getHost() + " answered " + response.status());
     }
-    TokenBody body;
-    try {
-      body = gson.fromJson(new String(response.body(), StandardCharsets.UTF_8), TokenBody.class);
-    } catch (JsonParseException e) {
-      body = null;
-    }
-    String value = body == null ? null : body.token != null && !body.token.isEmpty() ? body.token : body.access_token;
-    if (value == null || value.isEmpty()) {
+    TokenBody body = TokenBody.parse(response.body());
+    String value = body.token().filter(t -> !t.isEmpty()).or(body::accessToken).orElse("");
+    if (value.isEmpty()) {
       throw new CannotCheckException(
           "registry " + registry + " token service answered without a token: it is misconfigured");
     }
-    Duration lifetime =
-        body.expires_in != null && body.expires_in > 0 ? Duration.ofSeconds(body.expires_in) : DEFAULT_TOKEN_LIFETIME;
+    Duration lifetime = body.expiresIn().filter(s -> s > 0).map(Duration::ofSeconds).orElse(DEFAULT_TOKEN_LIFETIME);
     // Renew a little early so a token does not expire between being chosen and being checked.
-    Instant expiry = clock.instant().plus(lifetime).minus(lifetime.dividedBy(10));
+    Instant expiry = clock.instant().plus(lifetime).minusSeconds(lifetime.toSeconds() / 10);
     return new Token(value, expiry);
   }
 
@@ -179,10 +174,38 @@ final class Authenticator {
     }
   }
 
-  @SuppressWarnings("unused") // fields are set by Gson
-  private static final class TokenBody {
-    String token;
-    String access_token;
-    Long expires_in;
+  /**
+   * The token service's answer, read as a tree: a reflective binding would build all of Gson's
+   * type adapters on every start for an answer of three fields.
+   */
+  private record TokenBody(Optional<String> token, Optional<String> accessToken, Optional<Long> expiresIn) {
+    static TokenBody parse(byte[] body) {
+      JsonObject o;
+      try {
+        JsonElement root = JsonParser.parseString(new String(body, StandardCharsets.UTF_8));
+        o = root.isJsonObject() ? root.getAsJsonObject() : new JsonObject();
+      } catch (JsonParseException e) {
+        o = new JsonObject();
+      }
+      return new TokenBody(string(o, "token"), string(o, "access_token"), whole(o, "expires_in"));
+    }
+
+    private static Optional<String> string(JsonObject o, String field) {
+      JsonElement e = o.get(field);
+      return e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isString() ? Optional.of(e.getAsString()) : Optional.empty();
+    }
+
+    private static Optional<Long> whole(JsonObject o, String field) {
+      JsonElement e = o.get(field);
+      if (e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
+        return Optional.empty();
+      }
+      try {
+        // Capped: a lifetime of centuries is no different from a day here, and no overflow.
+        return Optional.of(Math.min(Long.parseLong(e.getAsString()), 86_400L));
+      } catch (NumberFormatException notWhole) {
+        return Optional.empty();
+      }
+    }
   }
 }

@@ -36,6 +36,7 @@ import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.routing.RoutingSupport;
 import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
+import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
 import org.apache.hc.client5.http.ssl.HostnameVerificationPolicy;
 import org.apache.hc.client5.http.ssl.NoopHostnameVerifier;
 import org.apache.hc.core5.http.ClassicHttpResponse;
@@ -88,10 +89,7 @@ public final class RegistryTransport implements AutoCloseable {
         PoolingHttpClientConnectionManagerBuilder.create()
             .setMaxConnTotal(settings.maxConnections())
             .setMaxConnPerRoute(settings.maxConnections())
-            .setTlsSocketStrategy(settings.tls().insecure()
-                ? new DefaultClientTlsStrategy(settings.tls().sslContext(), HostnameVerificationPolicy.CLIENT,
-                    NoopHostnameVerifier.INSTANCE)
-                : new DefaultClientTlsStrategy(settings.tls().sslContext()))
+            .setTlsSocketStrategy(lazyTls(settings.tls()))
             .setDefaultConnectionConfig(
                 ConnectionConfig.custom()
                     .setConnectTimeout(Timeout.of(settings.connectTimeout()))
@@ -118,8 +116,30 @@ public final class RegistryTransport implements AutoCloseable {
     this.rateLimiter = settings.rateLimiter();
     this.deadline = deadline;
     // A buffered answer is at most a few MiB; one that takes longer than this in all is dripping.
-    Duration doubled = settings.readTimeout().multipliedBy(2);
+    // plus, not multipliedBy: the latter goes through BigDecimal, 10 ms of cold start-up.
+    Duration doubled = settings.readTimeout().plus(settings.readTimeout());
     this.requestBudget = doubled.compareTo(Duration.ofSeconds(10)) < 0 ? Duration.ofSeconds(10) : doubled;
+  }
+
+  /**
+   * The TLS strategy, built on the first TLS connection: building it loads and parses the trust
+   * store (about 150 certificates), which a run against a plain-HTTP registry never needs.
+   */
+  private static TlsSocketStrategy lazyTls(TlsSettings tls) {
+    java.util.concurrent.atomic.AtomicReference<TlsSocketStrategy> built = new java.util.concurrent.atomic.AtomicReference<>();
+    return (socket, target, port, attachment, context) -> {
+      TlsSocketStrategy strategy;
+      try {
+        strategy = built.updateAndGet(existing -> existing != null ? existing
+            : tls.insecure()
+                ? new DefaultClientTlsStrategy(tls.sslContext(), HostnameVerificationPolicy.CLIENT, NoopHostnameVerifier.INSTANCE)
+                : new DefaultClientTlsStrategy(tls.sslContext()));
+      } catch (IllegalStateException e) {
+        // A request failure with its reason, like any other TLS failure.
+        throw new javax.net.ssl.SSLException(e.getMessage(), e);
+      }
+      return strategy.upgrade(socket, target, port, attachment, context);
+    };
   }
 
   /** HTTP answers received so far, retries, redirects and token requests included. */

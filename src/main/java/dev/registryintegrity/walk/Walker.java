@@ -23,7 +23,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
 
 /**
@@ -38,8 +37,13 @@ import java.util.function.Supplier;
 public final class Walker implements AutoCloseable {
   private final ContentSource source;
   private final WalkLimits limits;
-  private final Semaphore permits;
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+  /**
+   * The source's requests run here, on platform threads, while the walk's many waiting tasks
+   * stay virtual: socket I/O on a virtual thread starts the JDK's I/O poller, whose thread sits
+   * in native code and makes every exit of the JVM wait 300 ms for it (measured, JDK 25).
+   */
+  private final ExecutorService requests;
   private final ManifestParser parser = new ManifestParser();
   private final Map<Key, CompletableFuture<ManifestRead>> manifests = new ConcurrentHashMap<>();
   private final Map<BlobKey, CompletableFuture<Lookup>> blobs = new ConcurrentHashMap<>();
@@ -66,7 +70,7 @@ public final class Walker implements AutoCloseable {
   public Walker(ContentSource source, WalkLimits limits, Deadline deadline, Transfer transfer) {
     this.source = source;
     this.limits = limits;
-    this.permits = new Semaphore(limits.concurrency());
+    this.requests = Executors.newFixedThreadPool(limits.concurrency(), Thread.ofPlatform().daemon().name("request-", 0).factory());
     this.deadline = deadline;
     this.transfer = transfer;
   }
@@ -461,24 +465,32 @@ public final class Walker implements AutoCloseable {
   }
 
   private ReferrerLookup limitedReferrers(String repository, Digest subject) {
-    permits.acquireUninterruptibly();
-    try {
-      return source.referrers(repository, subject);
-    } finally {
-      permits.release();
-    }
+    return onRequestThread(() -> source.referrers(repository, subject));
   }
 
-  /** Holds one of the source's permits for the duration of a request, if time is left. */
+  /** Runs a request on one of the source's request threads, if time is left. */
   private Lookup limited(Supplier<Lookup> request) {
-    permits.acquireUninterruptibly();
+    return onRequestThread(() -> deadline.passed()
+        ? new Lookup.Unavailable("-", "not checked: " + deadline.describe() + " passed first (raise --timeout)")
+        : request.get());
+  }
+
+  private <T> T onRequestThread(Supplier<T> request) {
+    Future<T> answer = requests.submit(request::get);
     try {
-      if (deadline.passed()) {
-        return new Lookup.Unavailable("-", "not checked: " + deadline.describe() + " passed first (raise --timeout)");
+      return answer.get();
+    } catch (InterruptedException e) {
+      answer.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("walk interrupted", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
       }
-      return request.get();
-    } finally {
-      permits.release();
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw new IllegalStateException("request failed: " + e.getCause(), e.getCause());
     }
   }
 
@@ -524,6 +536,7 @@ public final class Walker implements AutoCloseable {
   @Override
   public void close() {
     executor.shutdownNow();
+    requests.shutdownNow();
   }
 
   private record Key(String repository, Digest digest) {}

@@ -6,13 +6,16 @@ import dev.registryintegrity.fixture.ImageSeeder.ImageSpec;
 import dev.registryintegrity.fixture.ImageSeeder.SeededImage;
 import dev.registryintegrity.fixture.LatencyProxy;
 import dev.registryintegrity.fixture.ReferrerSeeder;
-import dev.registryintegrity.fixture.RegistryFixture;
 import dev.registryintegrity.verify.Cli;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The verify benchmark from the README: an image of 4 platforms x 10 layers with attestations,
@@ -21,96 +24,143 @@ import java.util.Locale;
  * Run: scripts/benchmark-verify
  */
 public final class VerifyBenchmark {
-  private static final Duration ONE_WAY = Duration.ofMillis(10);
+  private static final Duration ONE_WAY = BenchImage.ONE_WAY;
   private static final int RUNS = 5;
 
   private VerifyBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    RegistryFixture registry = RegistryFixture.create();
-    registry.start();
-    try {
-      ImageSeeder seeder = registry.seeder();
-      ImageSpec spec = ImageSpec.multiPlatform().platforms("linux/amd64", "linux/arm64", "linux/arm/v7", "linux/s390x").layers(10);
-      SeededImage image = seeder.pushImage("bench/app", spec, "v1");
-      int unique = image.digestsOf("v1").size();
-      // A tag's GET is the root's fetch, so the minimum is one request per unique node.
-      int depth = 3; // tag -> child manifests -> configs and layers
-      String[] hostPort = registry.host().split(":");
-      try (LatencyProxy proxy = new LatencyProxy(hostPort[0], Integer.parseInt(hostPort[1]), ONE_WAY)) {
-        String ref = proxy.address() + "/bench/app:v1";
-        long rtt = ONE_WAY.toMillis() * 2;
-        System.out.printf(Locale.ROOT, "image: 4 platforms x 10 layers + attestations = %d unique digests; graph depth %d; RTT %d ms (proxy)%n",
-            unique, depth, rtt);
-        System.out.printf(Locale.ROOT, "minimum requests: %d; depth x RTT: %d ms; runs per row: %d (median wall time)%n%n", unique, depth * rtt, RUNS);
-        System.out.printf(Locale.ROOT, "%-22s %9s %14s %16s%n", "mode", "requests", "wall (median)", "wall / (depth x RTT)");
-        for (int concurrency : new int[] {1, 8, 32, 64}) {
-          List<Long> walls = new ArrayList<>();
-          int requests = 0;
-          for (int i = 0; i < RUNS + 1; i++) {
-            Cli.Run run = Cli.run("verify", "--format", "json", "--concurrency", String.valueOf(concurrency), ref);
-            if (run.exitCode() != 0) {
-              throw new IllegalStateException("verify failed: " + run.all());
-            }
-            JsonObject json = run.json();
-            requests = json.getAsJsonObject("summary").get("requests").getAsInt();
-            if (i > 0) {
-              walls.add(json.get("durationMs").getAsLong());
-            }
+    try (BenchImage bench = BenchImage.start()) {
+      ImageSeeder seeder = bench.registry.seeder();
+      SeededImage image = bench.image;
+      int unique = bench.uniqueDigests();
+      int depth = BenchImage.DEPTH;
+      LatencyProxy proxy = bench.proxy;
+      String ref = bench.reference();
+      long rtt = ONE_WAY.toMillis() * 2;
+      System.out.printf(Locale.ROOT, "image: 4 platforms x 10 layers + attestations = %d unique digests; graph depth %d; RTT %d ms (proxy)%n",
+          unique, depth, rtt);
+      System.out.printf(Locale.ROOT, "minimum requests: %d; depth x RTT: %d ms; runs per row: %d (median wall time)%n%n", unique, depth * rtt, RUNS);
+      System.out.printf(Locale.ROOT, "%-22s %9s %14s %16s%n", "mode", "requests", "wall (median)", "wall / (depth x RTT)");
+      for (int concurrency : new int[] {1, 8, 32, 64}) {
+        List<Long> walls = new ArrayList<>();
+        int requests = 0;
+        for (int i = 0; i < RUNS + 1; i++) {
+          Cli.Run run = Cli.run("verify", "--format", "json", "--concurrency", String.valueOf(concurrency), ref);
+          if (run.exitCode() != 0) {
+            throw new IllegalStateException("verify failed: " + run.all());
           }
-          Collections.sort(walls);
-          long median = walls.get(walls.size() / 2);
-          String mode = concurrency == 1 ? "sequential (c=1)" : "concurrent (c=" + concurrency + ")";
-          System.out.printf(Locale.ROOT, "%-22s %9d %11d ms %16.1f%n", mode, requests, median, median / (double) (depth * rtt));
-        }
-        ReferrerSeeder attach = new ReferrerSeeder(seeder);
-        attach.signWithCosignTag("bench/app", image.top("v1"));
-        attach.attach("bench/app", image.top("v1"), "application/spdx+json", "application/spdx+json", "{\"spdxVersion\":\"SPDX-2.3\"}");
-        System.out.printf(Locale.ROOT, "%nreferrers (a cosign tag-scheme signature and an OCI 1.1 SBOM attached) at the default concurrency%n");
-        System.out.printf(Locale.ROOT, "%-22s %9s %14s%n", "mode", "requests", "wall (median)");
-        for (String[] mode : new String[][] {{"without --referrers"}, {"--referrers", "--referrers"}}) {
-          List<Long> walls = new ArrayList<>();
-          int requests = 0;
-          for (int i = 0; i < RUNS + 1; i++) {
-            List<String> command = new ArrayList<>(List.of("verify", "--format", "json"));
-            command.addAll(List.of(mode).subList(1, mode.length));
-            command.add(ref);
-            Cli.Run run = Cli.run(command.toArray(String[]::new));
-            if (run.exitCode() != 0) {
-              throw new IllegalStateException("verify failed: " + run.all());
-            }
-            requests = run.json().getAsJsonObject("summary").get("requests").getAsInt();
-            if (i > 0) {
-              walls.add(run.json().get("durationMs").getAsLong());
-            }
+          JsonObject json = run.json();
+          requests = json.getAsJsonObject("summary").get("requests").getAsInt();
+          if (i > 0) {
+            walls.add(json.get("durationMs").getAsLong());
           }
-          Collections.sort(walls);
-          System.out.printf(Locale.ROOT, "%-22s %9d %11d ms%n", mode[0], requests, walls.get(walls.size() / 2));
         }
-        System.out.printf(Locale.ROOT, "%nblob check at the default concurrency (blobs: %d bytes in all)%n", image.blobBytes("v1"));
-        System.out.printf(Locale.ROOT, "%-10s %9s %16s %14s%n", "check", "requests", "bytes received", "wall (median)");
-        for (String check : new String[] {"head", "read", "content"}) {
-          List<Long> walls = new ArrayList<>();
-          int requests = 0;
-          long bytes = 0;
-          for (int i = 0; i < RUNS + 1; i++) {
-            long before = proxy.bytesFromRegistry();
-            Cli.Run run = Cli.run("verify", "--format", "json", "--blob-check", check, ref);
-            if (run.exitCode() != 0) {
-              throw new IllegalStateException("verify failed: " + run.all());
-            }
-            bytes = proxy.bytesFromRegistry() - before;
-            requests = run.json().getAsJsonObject("summary").get("requests").getAsInt();
-            if (i > 0) {
-              walls.add(run.json().get("durationMs").getAsLong());
-            }
-          }
-          Collections.sort(walls);
-          System.out.printf(Locale.ROOT, "%-10s %9d %16d %11d ms%n", check, requests, bytes, walls.get(walls.size() / 2));
-        }
+        Collections.sort(walls);
+        long median = walls.get(walls.size() / 2);
+        String mode = concurrency == 1 ? "sequential (c=1)" : "concurrent (c=" + concurrency + ")";
+        System.out.printf(Locale.ROOT, "%-22s %9d %11d ms %16.1f%n", mode, requests, median, median / (double) (depth * rtt));
       }
-    } finally {
-      registry.stop();
+      ReferrerSeeder attach = new ReferrerSeeder(seeder);
+      attach.signWithCosignTag("bench/app", image.top("v1"));
+      attach.attach("bench/app", image.top("v1"), "application/spdx+json", "application/spdx+json", "{\"spdxVersion\":\"SPDX-2.3\"}");
+      System.out.printf(Locale.ROOT, "%nreferrers (a cosign tag-scheme signature and an OCI 1.1 SBOM attached) at the default concurrency%n");
+      System.out.printf(Locale.ROOT, "%-22s %9s %14s%n", "mode", "requests", "wall (median)");
+      for (String[] mode : new String[][] {{"without --referrers"}, {"--referrers", "--referrers"}}) {
+        List<Long> walls = new ArrayList<>();
+        int requests = 0;
+        for (int i = 0; i < RUNS + 1; i++) {
+          List<String> command = new ArrayList<>(List.of("verify", "--format", "json"));
+          command.addAll(List.of(mode).subList(1, mode.length));
+          command.add(ref);
+          Cli.Run run = Cli.run(command.toArray(String[]::new));
+          if (run.exitCode() != 0) {
+            throw new IllegalStateException("verify failed: " + run.all());
+          }
+          requests = run.json().getAsJsonObject("summary").get("requests").getAsInt();
+          if (i > 0) {
+            walls.add(run.json().get("durationMs").getAsLong());
+          }
+        }
+        Collections.sort(walls);
+        System.out.printf(Locale.ROOT, "%-22s %9d %11d ms%n", mode[0], requests, walls.get(walls.size() / 2));
+      }
+      System.out.printf(Locale.ROOT, "%nblob check at the default concurrency (blobs: %d bytes in all)%n", image.blobBytes("v1"));
+      System.out.printf(Locale.ROOT, "%-10s %9s %16s %14s%n", "check", "requests", "bytes received", "wall (median)");
+      for (String check : new String[] {"head", "read", "content"}) {
+        List<Long> walls = new ArrayList<>();
+        int requests = 0;
+        long bytes = 0;
+        for (int i = 0; i < RUNS + 1; i++) {
+          long before = proxy.bytesFromRegistry();
+          Cli.Run run = Cli.run("verify", "--format", "json", "--blob-check", check, ref);
+          if (run.exitCode() != 0) {
+            throw new IllegalStateException("verify failed: " + run.all());
+          }
+          bytes = proxy.bytesFromRegistry() - before;
+          requests = run.json().getAsJsonObject("summary").get("requests").getAsInt();
+          if (i > 0) {
+            walls.add(run.json().get("durationMs").getAsLong());
+          }
+        }
+        Collections.sort(walls);
+        System.out.printf(Locale.ROOT, "%-10s %9d %16d %11d ms%n", check, requests, bytes, walls.get(walls.size() / 2));
+      }
+      coldProcesses(ref);
     }
+  }
+
+  /**
+   * What a user waits for: each command as a new process, start to exit. The launcher with its
+   * AOT cache (made by the runs before), its first run (which records the cache), the jar without
+   * any cache, and two yardsticks: the sequential curl walk a shell probe does and skopeo
+   * copying everything (a real client's pull, bytes included).
+   */
+  private static void coldProcesses(String ref) throws Exception {
+    Path cache = Path.of("target/bench-start-cache").toAbsolutePath();
+    Map<String, String> env = Map.of("REGISTRY_INTEGRITY_CACHE", cache.toString());
+    List<String> verify = List.of("bin/registry-integrity", "verify", "--plain-http", "--brief", ref);
+    ColdRuns.Setup clearCache = () -> {
+      awaitAssembly(cache);
+      ColdRuns.deleteTree(cache.toFile());
+    };
+    ColdRuns.Timing firstRun = ColdRuns.time("launcher, first run (records the cache)", env, clearCache, verify);
+    clearCache.run();
+    ProcessBuilder train = new ProcessBuilder(verify).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    train.environment().putAll(env);
+    train.start().waitFor();
+    awaitAssembly(cache);
+    ColdRuns.Timing launcher = ColdRuns.time("bin/registry-integrity verify (AOT cache)", env, () -> {}, verify);
+    String jar = Path.of("target/registry-integrity.jar").toAbsolutePath().toString();
+    ColdRuns.Timing plain = ColdRuns.time("java -jar (no cache)", List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-jar", jar, "verify", "--plain-http", "--brief", ref));
+    ColdRuns.Timing curl = ColdRuns.time("sequential curl walk (scripts/bench/curl-walk)", List.of("scripts/bench/curl-walk", ref));
+    Path copy = Files.createTempDirectory("skopeo-bench");
+    ColdRuns.Timing skopeo = ColdRuns.time("skopeo copy --all (a real pull)", Map.of(), () -> ColdRuns.deleteTree(copy.resolve("oci").toFile()),
+        List.of("skopeo", "copy", "--quiet", "--all", "--src-tls-verify=false", "docker://" + ref, "oci:" + copy.resolve("oci") + ":x"));
+    ColdRuns.deleteTree(copy.toFile());
+    System.out.printf(Locale.ROOT, "%ncold processes: each run a new process, start to exit (1 warm-up, median of %d)%n", ColdRuns.RUNS);
+    System.out.println(ColdRuns.header());
+    for (ColdRuns.Timing t : List.of(launcher, firstRun, plain, curl, skopeo)) {
+      System.out.println(t.row());
+    }
+    System.out.printf(Locale.ROOT, "launcher vs the curl walk: %.1fx faster; vs skopeo: %.1fx faster%n",
+        curl.median() / (double) launcher.median(), skopeo.median() / (double) launcher.median());
+  }
+
+  /** The launcher assembles a recorded cache in the background; wait until it is done. */
+  private static void awaitAssembly(Path cache) throws Exception {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      boolean pending;
+      try (Stream<Path> files = Files.exists(cache) ? Files.list(cache) : Stream.empty()) {
+        pending = files.anyMatch(f -> f.getFileName().toString().endsWith(".aotconf"));
+      }
+      if (!pending) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("the start-up cache in " + cache + " was not assembled within a minute");
   }
 }

@@ -1,0 +1,61 @@
+package dev.registryintegrity.bench;
+
+import dev.registryintegrity.fixture.ImageSeeder.ImageSpec;
+import dev.registryintegrity.fixture.ImageSeeder.SeededImage;
+import dev.registryintegrity.fixture.LatencyProxy;
+import dev.registryintegrity.fixture.RegistryFixture;
+import java.time.Duration;
+
+/**
+ * The benchmarks' image: 4 platforms x 10 layers with attestations in a real registry, reached
+ * through a proxy that adds a 20 ms round trip. {@link #main} keeps it up for commands run from
+ * outside (scripts/benchmark-verify's cold processes, scripts/benchmark-plugin's containers): it
+ * prints {@code ready HOST:PORT/bench/app:v1} and serves until its standard input closes.
+ */
+public final class BenchImage implements AutoCloseable {
+  static final Duration ONE_WAY = Duration.ofMillis(10);
+  /** tag -> child manifests -> configs and layers */
+  static final int DEPTH = 3;
+
+  final RegistryFixture registry;
+  final SeededImage image;
+  final LatencyProxy proxy;
+
+  private BenchImage(RegistryFixture registry, SeededImage image, LatencyProxy proxy) {
+    this.registry = registry;
+    this.image = image;
+    this.proxy = proxy;
+  }
+
+  static BenchImage start() throws Exception {
+    RegistryFixture registry = RegistryFixture.create();
+    registry.start();
+    ImageSpec spec = ImageSpec.multiPlatform().platforms("linux/amd64", "linux/arm64", "linux/arm/v7", "linux/s390x").layers(10);
+    SeededImage image = registry.seeder().pushImage("bench/app", spec, "v1");
+    String[] hostPort = registry.host().split(":");
+    return new BenchImage(registry, image, new LatencyProxy(hostPort[0], Integer.parseInt(hostPort[1]), ONE_WAY));
+  }
+
+  /** The image's reference through the proxy. */
+  String reference() {
+    return proxy.address() + "/bench/app:v1";
+  }
+
+  int uniqueDigests() {
+    return image.digestsOf("v1").size();
+  }
+
+  @Override
+  public void close() throws Exception {
+    proxy.close();
+    registry.stop();
+  }
+
+  public static void main(String[] args) throws Exception {
+    try (BenchImage bench = start()) {
+      System.out.println("ready " + bench.reference() + " " + bench.uniqueDigests());
+      System.out.flush();
+      System.in.transferTo(java.io.OutputStream.nullOutputStream());
+    }
+  }
+}

@@ -1,0 +1,167 @@
+package dev.registryintegrity.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonParser;
+import dev.registryintegrity.fixture.ImageSeeder.ImageSpec;
+import dev.registryintegrity.fixture.RegistryFixture;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * bin/registry-integrity, as a user runs it: a new JVM per run, the start-up cache made from the
+ * first real run without delaying it or touching its output, then used; anything wrong with the
+ * cache costs speed, never a result.
+ */
+class LauncherIT {
+  @RegisterExtension
+  static final RegistryFixture REGISTRY = RegistryFixture.create();
+
+  @TempDir
+  Path cache;
+
+  private record Run(int exitCode, String stdout, String stderr) {}
+
+  private Run launch(Map<String, String> env, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("bin/registry-integrity"));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().put("REGISTRY_INTEGRITY_CACHE", cache.toString());
+    builder.environment().putAll(env);
+    Path out = Files.createTempFile(cache.getParent(), "launcher-out", "");
+    Path err = Files.createTempFile(cache.getParent(), "launcher-err", "");
+    Process p = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the launcher finished");
+    return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+  }
+
+  private String pushedImage(String name) throws Exception {
+    String repo = REGISTRY.uniqueRepo(name);
+    REGISTRY.seeder().pushImage(repo, ImageSpec.multiPlatform(), "v1");
+    return REGISTRY.host() + "/" + repo + ":v1";
+  }
+
+  private List<Path> files(String suffix) throws IOException {
+    try (Stream<Path> s = Files.list(cache)) {
+      return s.filter(f -> f.getFileName().toString().endsWith(suffix)).toList();
+    }
+  }
+
+  private Path awaitCache(String suffix) throws Exception {
+    Instant deadline = Instant.now().plusSeconds(30);
+    while (files(suffix).isEmpty()) {
+      assertTrue(Instant.now().isBefore(deadline), "no " + suffix + " in " + cache + " after 30 s: "
+          + (Files.exists(cache.resolve("last-assembly.log")) ? Files.readString(cache.resolve("last-assembly.log")) : ""));
+      Thread.sleep(100);
+    }
+    return files(suffix).get(0);
+  }
+
+  /** A recording is assembled in the background; let it finish before the directory goes. */
+  @AfterEach
+  void awaitAssembly() throws Exception {
+    Instant deadline = Instant.now().plusSeconds(30);
+    while (!files(".aotconf").isEmpty() && Instant.now().isBefore(deadline)) {
+      Thread.sleep(100);
+    }
+  }
+
+  @Test
+  void theFirstRunRecordsWithoutTouchingItsOutputAndLaterRunsStartFromTheCache() throws Exception {
+    String ref = pushedImage("launcher");
+    Run first = launch(Map.of(), "verify", "--plain-http", "--format", "json", ref);
+    assertEquals(0, first.exitCode(), first.stderr());
+    // The whole of standard output is the report: the JVM's "recorded" line must not be in it.
+    assertEquals(0, JsonParser.parseString(first.stdout()).getAsJsonObject().get("exitCode").getAsInt());
+    assertEquals("", first.stderr());
+    Path aot = awaitCache(".aot");
+    assertTrue(Files.size(aot) > 1_000_000, "an AOT cache of real size: " + Files.size(aot));
+
+    Run second = launch(Map.of("REGISTRY_INTEGRITY_LAUNCHER_DEBUG", "1"), "verify", "--plain-http", "--brief", ref);
+    assertEquals(0, second.exitCode(), second.stderr());
+    assertTrue(second.stderr().contains("-XX:AOTCache=" + aot), second.stderr());
+    assertTrue(second.stdout().contains("INTACT: 1 image"), second.stdout());
+    assertTrue(files(".aotconf").isEmpty(), "the recording is removed once assembled");
+  }
+
+  @Test
+  void aCorruptCacheCostsSpeedNotTheResult() throws Exception {
+    String ref = pushedImage("corrupt");
+    assertEquals(0, launch(Map.of(), "verify", "--plain-http", ref).exitCode());
+    Path aot = awaitCache(".aot");
+    Files.write(aot, "not a cache".getBytes(StandardCharsets.UTF_8));
+    Run run = launch(Map.of(), "verify", "--plain-http", "--brief", ref);
+    assertEquals(0, run.exitCode(), run.stderr());
+    assertEquals("", run.stderr(), "the JVM's complaint about the cache stays out of the user's way");
+    assertTrue(run.stdout().contains("INTACT: 1 image"), run.stdout());
+  }
+
+  @Test
+  void theExitCodeOfARecordedRunIsTheCommandsOwn() throws Exception {
+    Run missing = launch(Map.of(), "verify", "--plain-http", REGISTRY.host() + "/" + REGISTRY.uniqueRepo("absent") + ":v1");
+    assertEquals(1, missing.exitCode(), missing.stdout() + missing.stderr());
+    Run usage = launch(Map.of(), "verify", "--concurrency", "zero", "x");
+    assertEquals(2, usage.exitCode());
+    assertTrue(usage.stderr().startsWith("registry-integrity: error: "), usage.stderr());
+  }
+
+  @Test
+  void layoutRunsAndHelpDoNotMakeAPoorCache() throws Exception {
+    assertEquals(0, launch(Map.of(), "verify", "oci:examples/layouts/healthy:latest").exitCode());
+    assertEquals(0, launch(Map.of(), "verify", "--help").exitCode());
+    Thread.sleep(500);
+    assertTrue(files(".aot").isEmpty() && files(".aotconf").isEmpty(), "nothing recorded for runs without HTTP");
+  }
+
+  @Test
+  void onJdk21To24TheLauncherKeepsAnAppCdsArchiveInstead() throws Exception {
+    String ref = pushedImage("cds");
+    Map<String, String> cds = Map.of("REGISTRY_INTEGRITY_CACHE_KIND", "cds");
+    assertEquals(0, launch(cds, "verify", "--plain-http", ref).exitCode());
+    Path jsa = awaitCache(".jsa");
+    Run second = launch(Map.of("REGISTRY_INTEGRITY_CACHE_KIND", "cds", "REGISTRY_INTEGRITY_LAUNCHER_DEBUG", "1"),
+        "verify", "--plain-http", "--brief", ref);
+    assertEquals(0, second.exitCode(), second.stderr());
+    assertTrue(second.stdout().contains("INTACT: 1 image"), second.stdout());
+    assertTrue(Files.size(jsa) > 100_000);
+  }
+
+  @Test
+  void withTheCacheOffItIsPlainJavaJar() throws Exception {
+    Run run = launch(Map.of("REGISTRY_INTEGRITY_START_CACHE", "off"), "version");
+    assertEquals(0, run.exitCode());
+    assertTrue(run.stdout().startsWith("registry-integrity "), run.stdout());
+    assertTrue(files("").isEmpty(), "nothing written to the cache directory");
+  }
+
+  @Test
+  void aMissingJarOrJavaIsOneLineNamingTheFix() throws Exception {
+    Run noJar = launch(Map.of("REGISTRY_INTEGRITY_JAR", "/nonexistent/registry-integrity.jar"), "version");
+    assertEquals(2, noJar.exitCode());
+    assertEquals(1, noJar.stderr().lines().count(), noJar.stderr());
+    assertTrue(noJar.stderr().contains("set REGISTRY_INTEGRITY_JAR"), noJar.stderr());
+    // A JAVA_HOME older than 21 is passed over for one that can run the jar.
+    Path jdk17 = Files.createDirectories(cache.getParent().resolve("jdk-17"));
+    Files.writeString(jdk17.resolve("release"), "JAVA_VERSION=\"17.0.12\"\n");
+    Path java = Files.createDirectories(jdk17.resolve("bin")).resolve("java");
+    Files.writeString(java, "#!/bin/sh\necho 'this JDK 17 must not run' >&2\nexit 99\n");
+    assertTrue(java.toFile().setExecutable(true));
+    Run old = launch(Map.of("JAVA_HOME", jdk17.toString(), "REGISTRY_INTEGRITY_START_CACHE", "off"), "version");
+    assertEquals(0, old.exitCode(), old.stderr());
+    assertFalse(old.stdout().isEmpty());
+  }
+}
