@@ -19,10 +19,8 @@ import dev.registryintegrity.registry.Sleeper;
 import dev.registryintegrity.registry.TransportSettings;
 import dev.registryintegrity.report.JsonReport;
 import dev.registryintegrity.report.TextReport;
-import dev.registryintegrity.walk.WalkLimits;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,6 +38,7 @@ import org.apache.commons.cli.Options;
  * exports the result as Prometheus metrics, once (for a CronJob) or on an interval (a server).
  */
 final class ProbeCommand {
+  private static final String JOB = "registry_manifest_integrity";
   private final Main.Environment environment;
   private final PrintWriter out;
   private final PrintWriter err;
@@ -63,9 +62,7 @@ final class ProbeCommand {
     o.addOption(Option.builder().longOpt("page-size").hasArg().argName("N").desc("entries per catalog and tag-list page (default 100)").build());
     o.addOption(Option.builder().longOpt("shard").hasArg().argName("I/N").desc("probe only the repositories of shard I of N").build());
     o.addOption(Option.builder().longOpt("rps").hasArg().argName("N").desc("at most N requests per second (default no cap)").build());
-    o.addOption(Option.builder().longOpt("pushgateway").hasArg().argName("URL").desc("push metrics there (PUT)").build());
-    o.addOption(Option.builder().longOpt("job").hasArg().argName("NAME").desc("Pushgateway job (default registry_manifest_integrity)").build());
-    o.addOption(Option.builder().longOpt("instance").hasArg().argName("NAME").desc("instance label (default the registry)").build());
+    PushgatewayOptions.addTo(o, "push metrics there (PUT)", JOB);
     o.addOption(Option.builder().longOpt("textfile").hasArg().argName("PATH").desc("write metrics for node_exporter's textfile collector").build());
     o.addOption(Option.builder().longOpt("listen").hasArg().argName("ADDR").desc("server mode: serve /metrics and /healthz, e.g. :9100").build());
     o.addOption(Option.builder().longOpt("interval").hasArg().argName("DURATION").desc("server mode: time between runs (default 15m)").build());
@@ -98,10 +95,11 @@ final class ProbeCommand {
         line.hasOption("shard") ? Shard.parse(line.getOptionValue("shard")) : Shard.all(),
         rps, c.timeout(), c.requiredArtifactTypes());
     TransportSettings transport = c.transport(environment, this::debug).withRateLimiter(new RateLimiter(rps));
-    String instance = line.getOptionValue("instance", registry);
-    String job = line.getOptionValue("job", "registry_manifest_integrity");
+    PushgatewayOptions push = PushgatewayOptions.read(line, registry, JOB);
+    String instance = push.instance();
+    String job = push.job();
     Map<String, String> extraLabels = options.shard().isSharded() ? Map.of("shard", String.valueOf(options.shard().index())) : Map.of();
-    Optional<URI> gateway = Optional.ofNullable(line.getOptionValue("pushgateway")).map(u -> ConnectionOptions.uri("--pushgateway", u));
+    Optional<URI> gateway = push.gateway();
     Optional<Path> textfile = Optional.ofNullable(line.getOptionValue("textfile")).map(Path::of);
     boolean json = "json".equals(line.getOptionValue("format", "text"));
     if (!List.of("text", "json").contains(line.getOptionValue("format", "text"))) {

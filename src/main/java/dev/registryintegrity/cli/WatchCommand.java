@@ -31,6 +31,7 @@ import org.apache.commons.cli.Options;
  * break) a settle delay after its event.
  */
 final class WatchCommand {
+  private static final String JOB = "registry_manifest_integrity_watch";
   private final Main.Environment environment;
   private final PrintWriter out;
   private final PrintWriter err;
@@ -55,9 +56,7 @@ final class WatchCommand {
         .desc("tags waiting at most; more are dropped and counted (default 10000)").build());
     o.addOption(Option.builder().longOpt("tracked").hasArg().argName("N")
         .desc("tags whose digests are remembered to re-verify them after a delete (default 100000)").build());
-    o.addOption(Option.builder().longOpt("pushgateway").hasArg().argName("URL").desc("also push the metrics after each verdict").build());
-    o.addOption(Option.builder().longOpt("instance").hasArg().argName("NAME").desc("instance label (default: the registry)").build());
-    o.addOption(Option.builder().longOpt("job").hasArg().argName("NAME").desc("Pushgateway job (default registry_manifest_integrity_watch)").build());
+    PushgatewayOptions.addTo(o, "also push the metrics after each verdict", JOB);
     return o;
   }
 
@@ -93,9 +92,10 @@ final class WatchCommand {
         ConnectionOptions.positive("--tracked", ConnectionOptions.intOption(line, "tracked", 100_000)));
     Verifier.Settings verify = new Verifier.Settings(c.transport(environment, l -> err.println("debug: " + Text.safe(l, 2000))),
         c.limits(), c.plainHttp(), c.timeout(), new Expectations(Optional.empty(), List.of(), c.requiredArtifactTypes()));
-    String instance = line.getOptionValue("instance", registry);
-    Optional<URI> gateway = Optional.ofNullable(line.getOptionValue("pushgateway")).map(u -> ConnectionOptions.uri("--pushgateway", u));
-    String job = line.getOptionValue("job", "registry_manifest_integrity_watch");
+    PushgatewayOptions pushOptions = PushgatewayOptions.read(line, registry, JOB);
+    String instance = pushOptions.instance();
+    Optional<URI> gateway = pushOptions.gateway();
+    String job = pushOptions.job();
     Consumer<String> push = gateway.<Consumer<String>>map(url -> text -> {
       try {
         MetricsSinks.push(url, MetricsSinks.grouping(job, instance, Shard.all()), text);

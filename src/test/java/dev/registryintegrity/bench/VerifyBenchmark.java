@@ -2,7 +2,6 @@ package dev.registryintegrity.bench;
 
 import com.google.gson.JsonObject;
 import dev.registryintegrity.fixture.ImageSeeder;
-import dev.registryintegrity.fixture.ImageSeeder.ImageSpec;
 import dev.registryintegrity.fixture.ImageSeeder.SeededImage;
 import dev.registryintegrity.fixture.LatencyProxy;
 import dev.registryintegrity.fixture.ReferrerSeeder;
