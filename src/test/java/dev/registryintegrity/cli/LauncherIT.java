@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -96,6 +98,15 @@ class LauncherIT {
     assertTrue(second.stderr().contains("-XX:AOTCache=" + aot), second.stderr());
     assertTrue(second.stdout().contains("INTACT: 1 image"), second.stdout());
     assertTrue(files(".aotconf").isEmpty(), "the recording is removed once assembled");
+
+    // The cache is one the JVM really maps for this jar: with AOTMode=on it refuses to start otherwise.
+    Matcher command = Pattern.compile("launcher: (\\S+) -XX:AOTCache=\\S+ .*-jar (\\S+)").matcher(second.stderr());
+    assertTrue(command.find(), second.stderr());
+    Process strict = new ProcessBuilder(command.group(1), "-XX:AOTMode=on", "-XX:AOTCache=" + aot, "-jar", command.group(2), "version")
+        .redirectErrorStream(true).start();
+    String strictOut = new String(strict.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(strict.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(0, strict.exitValue(), strictOut);
   }
 
   @Test
