@@ -10,17 +10,26 @@
 # or skopeo the image is built without a cache (it works, only starts slower) and says so.
 #
 # Usage: image/build-image.sh [IMAGE_NAME]   (default localhost/registry-integrity:dev)
+# JIB_FROM_IMAGE=eclipse-temurin:25-jre@sha256:... trains on that base instead of the offline one
+# (a registry must be reachable); publish the same build with
+#   mvn jib:build -Djib.from.image=$JIB_FROM_IMAGE -Djib.from.platforms=linux/amd64 -Dimage.aot.directory=target/aot -Dimage.name=...
+# Pin the base by digest: a cache is only valid for the exact JVM it was trained on.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/java-home.sh
 name=${1:-localhost/registry-integrity:dev}
-image/build-base-image.sh
+if [ -n "${JIB_FROM_IMAGE:-}" ]; then
+  from=$JIB_FROM_IMAGE
+else
+  image/build-base-image.sh
+  from="tar://$PWD/target/base-image/base.tar"
+fi
 revision=$(git rev-parse HEAD 2>/dev/null || echo unknown)
 
 jib() {
   local aot_directory=$1
   mvn -B -q -ntp -DskipTests package jib:buildTar \
-    -Djib.from.image="tar://$PWD/target/base-image/base.tar" -Djib.from.platforms=linux/amd64 \
+    -Djib.from.image="$from" -Djib.from.platforms=linux/amd64 \
     -Dimage.name="$name" -Dimage.revision="$revision" -Dimage.aot.directory="$aot_directory"
   podman load --quiet -i target/jib-image.tar >/dev/null
 }
