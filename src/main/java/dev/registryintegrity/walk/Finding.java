@@ -8,7 +8,13 @@ import java.util.List;
 /** What was found for one checked digest. Rendered by the report, switched over exhaustively. */
 public sealed interface Finding {
 
-  Verdict verdict();
+  /**
+   * A failure unless the finding says otherwise: only {@link Intact} is OK and only {@link
+   * Unreachable} is unknown, so a finding added later cannot pass an image by omission.
+   */
+  default Verdict verdict() {
+    return Verdict.FAIL;
+  }
 
   /** A stable machine name for the JSON report and metrics: "intact", "missing", ... */
   String code();
@@ -45,11 +51,6 @@ public sealed interface Finding {
   /** The source says it is not there: a pull fails here. */
   record Missing(String errorCode, String message) implements Finding {
     @Override
-    public Verdict verdict() {
-      return Verdict.FAIL;
-    }
-
-    @Override
     public String code() {
       return "missing";
     }
@@ -66,11 +67,6 @@ public sealed interface Finding {
    */
   record DataMissing(String reason) implements Finding {
     @Override
-    public Verdict verdict() {
-      return Verdict.FAIL;
-    }
-
-    @Override
     public String code() {
       return "data-missing";
     }
@@ -83,11 +79,6 @@ public sealed interface Finding {
 
   /** The stored content has another size than its descriptor declares (truncated or wrong). */
   record SizeDiffers(long declared, long actual) implements Finding {
-    @Override
-    public Verdict verdict() {
-      return Verdict.FAIL;
-    }
-
     @Override
     public String code() {
       return "size-differs";
@@ -102,11 +93,6 @@ public sealed interface Finding {
   /** The bytes served do not hash to the digest they were requested by. */
   record DigestDiffers(Digest expected, Digest actual, String source) implements Finding {
     @Override
-    public Verdict verdict() {
-      return Verdict.FAIL;
-    }
-
-    @Override
     public String code() {
       return "digest-differs";
     }
@@ -119,11 +105,6 @@ public sealed interface Finding {
 
   /** The tag resolves, but not to the digest that was pushed (overwritten by someone else). */
   record TagMoved(Digest expected, Digest actual) implements Finding {
-    @Override
-    public Verdict verdict() {
-      return Verdict.FAIL;
-    }
-
     @Override
     public String code() {
       return "tag-moved";
@@ -138,11 +119,6 @@ public sealed interface Finding {
   /** A platform that must be in the index is not. */
   record PlatformMissing(Platform platform) implements Finding {
     @Override
-    public Verdict verdict() {
-      return Verdict.FAIL;
-    }
-
-    @Override
     public String code() {
       return "platform-missing";
     }
@@ -155,11 +131,6 @@ public sealed interface Finding {
 
   /** No intact referrer of an artifact type the image must have (a signature, an SBOM). */
   record ReferrerMissing(String artifactType) implements Finding {
-    @Override
-    public Verdict verdict() {
-      return Verdict.FAIL;
-    }
-
     @Override
     public String code() {
       return "referrer-missing";
@@ -174,11 +145,6 @@ public sealed interface Finding {
   /** The body is not a manifest any client can use. */
   record Malformed(String reason) implements Finding {
     @Override
-    public Verdict verdict() {
-      return Verdict.FAIL;
-    }
-
-    @Override
     public String code() {
       return "malformed";
     }
@@ -192,11 +158,6 @@ public sealed interface Finding {
   /** Content current clients refuse (Docker schema1). */
   record Unsupported(String reason) implements Finding {
     @Override
-    public Verdict verdict() {
-      return Verdict.FAIL;
-    }
-
-    @Override
     public String code() {
       return "unsupported";
     }
@@ -209,11 +170,6 @@ public sealed interface Finding {
 
   /** The graph breaks a safety limit (cycle, depth, size, width): not walked further. */
   record LimitExceeded(String reason) implements Finding {
-    @Override
-    public Verdict verdict() {
-      return Verdict.FAIL;
-    }
-
     @Override
     public String code() {
       return "limit-exceeded";

@@ -23,6 +23,8 @@ final class MemorySource implements ContentSource {
   final Map<String, Long> blobSizes = new ConcurrentHashMap<>();
   final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
   private final AtomicInteger requests = new AtomicInteger();
+  /** Requests asked from a virtual thread (socket I/O there starts the JDK's poller). */
+  final AtomicInteger onVirtualThreads = new AtomicInteger();
 
   Digest putManifest(String tag, String mediaType, String json) {
     byte[] body = json.getBytes(StandardCharsets.UTF_8);
@@ -90,6 +92,9 @@ final class MemorySource implements ContentSource {
 
   private void count(String key) {
     requests.incrementAndGet();
+    if (Thread.currentThread().isVirtual()) {
+      onVirtualThreads.incrementAndGet();
+    }
     calls.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
   }
 }

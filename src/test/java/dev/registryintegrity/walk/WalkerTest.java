@@ -184,4 +184,14 @@ class WalkerTest {
     assertEquals(1, source.callsFor(a.children().get(0)));
     assertEquals(1, source.callsFor(a.sharedLayer()));
   }
+
+  @Test
+  void everyRequestRunsOnAPlatformThread() {
+    // On a virtual thread, socket I/O starts the JDK's poller, and its thread in native code
+    // makes every exit of the JVM wait 300 ms: a cold command would pay that on every run.
+    twoPlatformImage("v1");
+    assertEquals(Verdict.OK, walk("v1").verdict());
+    assertTrue(source.requestCount() > 5, "the walk asked the source");
+    assertEquals(0, source.onVirtualThreads.get(), "requests asked from virtual threads");
+  }
 }
