@@ -48,12 +48,15 @@ final class ConnectionOptions {
       long maxContentBytes,
       boolean progress,
       boolean referrers,
-      List<String> requiredArtifactTypes) {
+      List<String> requiredArtifactTypes,
+      boolean checkExternal,
+      boolean strict) {
 
     /** How hard and how wide the walk looks, as these options say. */
     WalkLimits limits() {
       return WalkLimits.withConcurrency(concurrency).withBlobCheck(blobCheck, maxContentBytes)
-          .withReferrers(referrers || !requiredArtifactTypes.isEmpty());
+          .withReferrers(referrers || !requiredArtifactTypes.isEmpty())
+          .withCheckExternal(checkExternal).withStrict(strict);
     }
 
     /** The transport these options describe, with credentials from every documented source. */
@@ -106,6 +109,11 @@ final class ConnectionOptions {
     o.addOption(Option.builder().longOpt("require-artifact-type").hasArg().argName("TYPE")
         .desc("each image needs an intact referrer of this artifact type, e.g."
             + " application/vnd.dev.cosign.artifact.sig.v1+json (repeatable; implies --referrers)").build());
+    o.addOption(Option.builder().longOpt("check-external")
+        .desc("read the first byte of each external layer the registry does not hold (Windows base layers) from its"
+            + " URL, without registry credentials (default: report it as external)").build());
+    o.addOption(Option.builder().longOpt("strict")
+        .desc("warnings fail too: an orphaned referrer (a signature or SBOM whose image is gone) exits 1").build());
     o.addOption(Option.builder().longOpt("debug")
         .desc("log every HTTP exchange (method, URL, status, time; never headers) to stderr").build());
     o.addOption(Option.builder("h").longOpt("help").desc("this help").build());
@@ -149,7 +157,9 @@ final class ConnectionOptions {
             : BlobCheck.DEFAULT_MAX_CONTENT_BYTES,
         line.hasOption("progress"),
         line.hasOption("referrers"),
-        artifactTypes(line.getOptionValues("require-artifact-type")));
+        artifactTypes(line.getOptionValues("require-artifact-type")),
+        line.hasOption("check-external"),
+        line.hasOption("strict"));
   }
 
   static List<String> artifactTypes(String[] values) {

@@ -138,27 +138,15 @@ final class ProbeCommand {
       new JsonReport(Main.version()).render(result.report(), out);
       out.println();
     } else {
-      if (result.failures() > 0 || result.unchecked() > 0) {
-        new TextReport(false, TextReport.Detail.FAILURES).render(result.report(), out);
-      }
-      result.report().warnings().forEach(w -> out.println("warning: " + Text.safe(w)));
-      out.println(ProbeCommandSupport.summary(result));
+      // Failures, warnings and notes, then the probe's one summary line: the same verdict as the exit code.
+      new TextReport(false, TextReport.Detail.FAILURES).render(result.report(), out, ProbeCommandSupport.summary(result));
     }
-    if (!result.catalogAccessible()) {
-      return ExitCode.CANNOT_CHECK;
-    }
-    if (result.failures() > 0) {
-      return ExitCode.INTEGRITY_FAILURE;
-    }
-    if (result.unchecked() > 0 || sinkFailure != null) {
-      return ExitCode.CANNOT_CHECK;
-    }
-    return ExitCode.INTACT;
+    ExitCode code = result.report().exitCode();
+    return code == ExitCode.INTACT && sinkFailure != null ? sinkFailure : code;
   }
 
   private static ProbeResult withInstance(ProbeResult r, String instance) {
-    return new ProbeResult(instance, r.catalogAccessible(), r.reposChecked(), r.tagsChecked(), r.indexesChecked(),
-        r.digestsChecked(), r.failures(), r.unchecked(), r.failuresByRepoAndKind(), r.finishedAt(), r.duration(), r.report());
+    return r.withInstance(instance);
   }
 
   private synchronized void debug(String line) {

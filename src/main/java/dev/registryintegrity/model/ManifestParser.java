@@ -49,31 +49,49 @@ public final class ManifestParser {
   private Manifest read(JsonObject o, String contentType) throws MalformedManifestException {
     Integer schemaVersion = optional(o, "schemaVersion", "schemaVersion", Kind.NUMBER)
         .map(e -> integer(e, "schemaVersion")).orElse(null);
-    String mediaType = firstNonBlank(string(o, "mediaType", "mediaType"), stripParameters(contentType));
+    String declared = firstNonBlank(string(o, "mediaType", "mediaType"), "");
+    String header = stripParameters(contentType);
+    String mediaType = declared.isEmpty() ? header : declared;
     if (schemaVersion != null && schemaVersion == 1 || MediaTypes.isSchema1(mediaType)) {
       return new Manifest.Schema1(mediaType.isEmpty() ? MediaTypes.DOCKER_SCHEMA1 : mediaType);
     }
     Optional<Descriptor> subject = optional(o, "subject", "subject", Kind.OBJECT).map(e -> descriptor(e, "subject"));
     Optional<String> artifactType = Optional.ofNullable(string(o, "artifactType", "artifactType"));
     Optional<List<Descriptor>> manifests = descriptors(o, "manifests");
-    if (MediaTypes.isIndex(mediaType) || (manifests.isPresent() && !MediaTypes.isImageManifest(mediaType))) {
-      return new Manifest.Index(
-          mediaType.isEmpty() ? MediaTypes.OCI_INDEX : mediaType, manifests.orElse(List.of()), subject, artifactType);
-    }
     Optional<Descriptor> config = optional(o, "config", "config", Kind.OBJECT).map(e -> descriptor(e, "config"));
     Optional<List<Descriptor>> layers = descriptors(o, "layers");
     // The withdrawn OCI artifact manifest draft listed its content under "blobs".
     Optional<List<Descriptor>> blobs = descriptors(o, "blobs");
-    if (MediaTypes.isImageManifest(mediaType) || config.isPresent() || layers.isPresent() || blobs.isPresent()) {
+    boolean indexShape = manifests.isPresent();
+    boolean imageShape = config.isPresent() || layers.isPresent() || blobs.isPresent();
+    // The shape decides when it is unambiguous: registries and old tools omit mediaType or send a
+    // Content-Type of the other kind, and a client follows what the body lists, not the label.
+    boolean index = indexShape != imageShape ? indexShape : MediaTypes.isIndex(mediaType);
+    boolean image = indexShape != imageShape ? imageShape : MediaTypes.isImageManifest(mediaType);
+    if (index) {
+      return new Manifest.Index(typeOfShape(declared, header, true), manifests.orElse(List.of()), subject, artifactType);
+    }
+    if (image) {
       List<Descriptor> all = new ArrayList<>(layers.orElse(List.of()));
       all.addAll(blobs.orElse(List.of()));
-      return new Manifest.Image(
-          mediaType.isEmpty() ? MediaTypes.OCI_MANIFEST : mediaType, config, all, subject, artifactType);
+      return new Manifest.Image(typeOfShape(declared, header, false), config, all, subject, artifactType);
     }
     if (mediaType.isEmpty()) {
       throw new MalformedManifestException("body has no mediaType, manifests, config or layers");
     }
     return new Manifest.Opaque(mediaType);
+  }
+
+  /**
+   * The media type a manifest of this shape goes by: the body's own when it names one, else the
+   * Content-Type when that names this kind, else the OCI type of the kind.
+   */
+  private static String typeOfShape(String declared, String header, boolean index) {
+    if (!declared.isEmpty()) {
+      return declared;
+    }
+    boolean headerFits = index ? MediaTypes.isIndex(header) : MediaTypes.isImageManifest(header);
+    return headerFits ? header : index ? MediaTypes.OCI_INDEX : MediaTypes.OCI_MANIFEST;
   }
 
   private static JsonObject object(byte[] body) throws MalformedManifestException {
@@ -225,8 +243,19 @@ public final class ManifestParser {
         }
       }
     });
+    List<String> urls = new ArrayList<>();
+    optional(d, "urls", where + ".urls", Kind.ARRAY).ifPresent(list -> {
+      JsonArray array = list.getAsJsonArray();
+      for (int i = 0; i < array.size(); i++) {
+        JsonElement url = array.get(i);
+        if (!url.isJsonPrimitive() || !url.getAsJsonPrimitive().isString()) {
+          throw malformed(where + ".urls[" + i + "] is " + article(typeOf(url)) + ", expected a string");
+        }
+        urls.add(url.getAsString());
+      }
+    });
     return new Descriptor(string(d, "mediaType", where + ".mediaType"), digest, bytes, platform, annotations,
-        Optional.ofNullable(string(d, "artifactType", where + ".artifactType")));
+        Optional.ofNullable(string(d, "artifactType", where + ".artifactType")), urls);
   }
 
   private static String typeOf(JsonElement e) {
@@ -267,7 +296,8 @@ public final class ManifestParser {
     return b == null ? "" : b;
   }
 
-  static String stripParameters(String contentType) {
+  /** A Content-Type without its parameters ("; charset=utf-8"). */
+  public static String stripParameters(String contentType) {
     if (contentType == null) {
       return "";
     }

@@ -23,6 +23,12 @@ public final class MediaTypes {
   public static final List<String> MANIFEST_ACCEPT =
       List.of(OCI_INDEX, OCI_MANIFEST, DOCKER_MANIFEST_LIST, DOCKER_MANIFEST);
 
+  /** Windows base layers: the registry holds the descriptor, Microsoft's servers the bytes. */
+  public static final String DOCKER_FOREIGN_LAYER = "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip";
+
+  /** The OCI spec's non-distributable layers (deprecated in image-spec 1.1, still in the field). */
+  public static final String OCI_NONDISTRIBUTABLE_PREFIX = "application/vnd.oci.image.layer.nondistributable.";
+
   /** The annotation buildx puts on attestation manifests inside an index. */
   public static final String REFERENCE_TYPE_ANNOTATION = "vnd.docker.reference.type";
 
@@ -43,6 +49,11 @@ public final class MediaTypes {
 
   public static boolean isSchema1(String mediaType) {
     return DOCKER_SCHEMA1.equals(mediaType) || DOCKER_SCHEMA1_SIGNED.equals(mediaType);
+  }
+
+  /** Layer types whose bytes registries are not expected to hold. */
+  public static boolean isNonDistributable(String mediaType) {
+    return DOCKER_FOREIGN_LAYER.equals(mediaType) || mediaType.startsWith(OCI_NONDISTRIBUTABLE_PREFIX);
   }
 
   public static boolean isManifest(String mediaType) {

@@ -32,6 +32,8 @@ public record PluginSettings(
     long maxContentBytes,
     boolean referrers,
     List<String> requiredArtifactTypes,
+    boolean checkExternal,
+    boolean strict,
     Duration timeout,
     int retries,
     Optional<Path> report,
@@ -41,7 +43,8 @@ public record PluginSettings(
 
   public WalkLimits limits() {
     return WalkLimits.withConcurrency(concurrency).withBlobCheck(blobCheck, maxContentBytes)
-        .withReferrers(referrers || !requiredArtifactTypes.isEmpty());
+        .withReferrers(referrers || !requiredArtifactTypes.isEmpty())
+        .withCheckExternal(checkExternal).withStrict(strict);
   }
 
   public PluginSettings {

@@ -26,6 +26,8 @@ enum Setting {
   CONCURRENCY("concurrency", "requests in flight per registry"),
   REFERRERS("referrers", "also verify each manifest's referrers: signatures, SBOMs, attestations (OCI 1.1 and cosign tags)"),
   REQUIRE_ARTIFACT_TYPES("require_artifact_types", "artifact types each image must have an intact referrer of (list)"),
+  CHECK_EXTERNAL("check_external", "read the first byte of external layers (Windows base layers) from their URL, without credentials"),
+  STRICT("strict", "warnings fail the step too: an orphaned referrer (a signature whose image is gone)"),
   VERIFY_CONTENT("verify_content", "download every blob once and check its size and sha256"),
   BLOB_CHECK("blob_check", "read (default: first byte of every blob served), content, or head (listed only; blind to lost data)"),
   MAX_CONTENT_BYTES("max_content_bytes", "with content checks, larger blobs are only read-checked (default 16GiB)"),

@@ -107,6 +107,8 @@ public final class SettingsReader {
             .orElse(BlobCheck.DEFAULT_MAX_CONTENT_BYTES),
         bool(Setting.REFERRERS),
         wrap(Setting.REQUIRE_ARTIFACT_TYPES, () -> ArtifactTypes.parse(list(Setting.REQUIRE_ARTIFACT_TYPES))),
+        bool(Setting.CHECK_EXTERNAL),
+        bool(Setting.STRICT),
         text(Setting.TIMEOUT).map(t -> duration(Setting.TIMEOUT, t)).orElse(Duration.ofMinutes(10)),
         integer(Setting.RETRIES, RetryPolicy.defaults().retries(), 0, 20),
         text(Setting.REPORT).map(r -> InputFiles.inside(name(Setting.REPORT), workspace, r)),

@@ -31,6 +31,11 @@ public final class Metrics {
     gauge(out, "digests_checked", "Unique (repository, digest) pairs checked in the last run.", labels, r.digestsChecked());
     gauge(out, "probe_errors", "Digests and listings that could not be checked in the last run (not failures).", labels,
         r.unchecked());
+    gauge(out, "orphaned_referrers",
+        "Referrers (signatures, SBOMs, attestations) whose subject is gone, in the last run (a warning unless --strict).",
+        labels, r.orphanedReferrers());
+    gauge(out, "repos_without_tags", "Repositories listed with no tags in the last run (digest-only or emptied; not errors).",
+        labels, r.reposWithoutTags());
     gaugeDouble(out, "run_duration_seconds", "Wall time of the last run.", labels, r.duration().toMillis() / 1000.0);
     if (lastSuccess.isPresent()) {
       gauge(out, "last_success_timestamp_seconds", "Unix seconds when the last run that found nothing wrong finished.",

@@ -6,12 +6,18 @@ import java.util.Locale;
 public final class ProbeCommandSupport {
   private ProbeCommandSupport() {}
 
+  /** The run's one summary line; its verdict is the run's exit code, whatever the output. */
   public static String summary(ProbeResult r) {
-    String verdict = !r.catalogAccessible() ? "CATALOG NOT READABLE"
-        : r.failures() > 0 ? "FAIL" : r.unchecked() > 0 ? "COULD NOT CHECK" : "INTACT";
+    String verdict = switch (r.report().exitCode()) {
+      case INTACT -> "INTACT";
+      case INTEGRITY_FAILURE -> "FAIL";
+      default -> r.catalogAccessible() ? "COULD NOT CHECK" : "COULD NOT CHECK (catalog not readable)";
+    };
     return String.format(Locale.ROOT,
-        "probe %s: %s: %d repositories, %d tags, %d digests, %d indexes: %d broken, %d unchecked; %d requests in %.2f s",
-        r.instance(), verdict, r.reposChecked(), r.tagsChecked(), r.digestsChecked(), r.indexesChecked(), r.failures(),
-        r.unchecked(), r.report().requests(), r.duration().toMillis() / 1000.0);
+        "probe %s: %s: %d repositories (%d without tags), %d tags, %d digests, %d indexes: %d broken, %d unchecked,"
+            + " %d orphaned referrers; %d requests in %.2f s (exit %d)",
+        r.instance(), verdict, r.reposChecked(), r.reposWithoutTags(), r.tagsChecked(), r.digestsChecked(),
+        r.indexesChecked(), r.failures(), r.unchecked(), r.orphanedReferrers(), r.report().requests(),
+        r.duration().toMillis() / 1000.0, r.report().exitCode().code());
   }
 }

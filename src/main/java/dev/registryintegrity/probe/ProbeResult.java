@@ -11,6 +11,10 @@ import java.util.Map;
  * @param catalogAccessible whether the repository list could be read
  * @param failures broken references: unique (repository, digest) pairs that failed
  * @param unchecked unique (repository, digest) pairs that could not be checked, plus listing errors
+ * @param reposWithoutTags repositories listed with no tags (digest-only pushes, every tag deleted):
+ *     nothing to walk, not an error
+ * @param orphanedReferrers unique (repository, digest) pairs of referrers whose subject is gone
+ *     (warnings unless --strict)
  * @param failuresByRepoAndKind failures per repository and kind ("manifest", "layer", ...)
  * @param report the per-digest facts, for the text and JSON reports
  */
@@ -23,12 +27,21 @@ public record ProbeResult(
     int digestsChecked,
     int failures,
     int unchecked,
+    int reposWithoutTags,
+    int orphanedReferrers,
     Map<String, Map<String, Integer>> failuresByRepoAndKind,
     Instant finishedAt,
     Duration duration,
     RunReport report) {
 
+  /** Nothing wrong and everything checked: the verdict every output of the run states. */
   public boolean succeeded() {
-    return catalogAccessible && failures == 0 && unchecked == 0;
+    return report.exitCode() == dev.registryintegrity.ExitCode.INTACT;
+  }
+
+  /** The same result under another instance label (--instance). */
+  public ProbeResult withInstance(String name) {
+    return new ProbeResult(name, catalogAccessible, reposChecked, tagsChecked, indexesChecked, digestsChecked, failures,
+        unchecked, reposWithoutTags, orphanedReferrers, failuresByRepoAndKind, finishedAt, duration, report);
   }
 }

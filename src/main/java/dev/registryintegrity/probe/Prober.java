@@ -89,12 +89,16 @@ public final class Prober {
     try {
       repositories = options.reposFile().isPresent() ? readReposFile(options.reposFile().get())
           : client.listRepositories(options.pageSize());
+    } catch (RegistryClient.CatalogUnavailableException e) {
+      catalogAccessible = false;
+      repositories = List.of();
+      listingErrors++;
+      warnings.add(e.getMessage());
     } catch (CannotCheckException e) {
       catalogAccessible = false;
       repositories = List.of();
       listingErrors++;
-      warnings.add("catalog not readable: " + e.getMessage()
-          + " (/v2/_catalog often needs admin rights: give --repos-file)");
+      warnings.add("catalog not readable: " + e.getMessage());
     }
     List<String> valid = new ArrayList<>();
     for (String repo : repositories) {
@@ -110,6 +114,8 @@ public final class Prober {
 
     List<ImageResult> images;
     int tagsChecked = 0;
+    int withoutTags = 0;
+    List<String> notes;
     try (Walker walker = new Walker(client, limits, deadline);
         Window<Listing> listings = Window.forLimits(limits);
         Window<ImageResult> walks = Window.forLimits(limits)) {
@@ -130,6 +136,9 @@ public final class Prober {
           warnings.add("tags of " + repo + " not readable: " + tagLists.get(i).error());
           continue;
         }
+        if (tagLists.get(i).tags().isEmpty()) {
+          withoutTags++;
+        }
         for (String tag : tagLists.get(i).tags()) {
           if (!validName(registryRef, repo, tag)) {
             listingErrors++;
@@ -142,21 +151,23 @@ public final class Prober {
         }
       }
       images = walks.results();
+      notes = walker.notes();
     } finally {
       client.close();
     }
     Instant finished = clock.instant();
     RunReport report = new RunReport("probe", started, Duration.between(started, finished), images,
-        client.requestCount(), warnings, client.notes(), limits.blobCheck());
-    return summarise(registryRef.registry(), catalogAccessible, selected.size(), tagsChecked, listingErrors,
-        images, finished, report);
+        client.requestCount(), warnings, notes, limits.blobCheck(), listingErrors);
+    return summarise(registryRef.registry(), catalogAccessible, selected.size(), tagsChecked, withoutTags,
+        listingErrors, images, finished, report);
   }
 
-  private ProbeResult summarise(String instance, boolean catalogAccessible, int repos, int tags, int listingErrors,
-      List<ImageResult> images, Instant finished, RunReport report) {
+  private ProbeResult summarise(String instance, boolean catalogAccessible, int repos, int tags, int withoutTags,
+      int listingErrors, List<ImageResult> images, Instant finished, RunReport report) {
     Set<String> seen = new HashSet<>();
     Set<String> indexes = new HashSet<>();
     int failures = 0;
+    int orphans = 0;
     int unchecked = listingErrors;
     Map<String, Map<String, Integer>> byRepo = new TreeMap<>();
     for (ImageResult image : images) {
@@ -177,11 +188,13 @@ public final class Prober {
           byRepo.computeIfAbsent(repo, r -> new TreeMap<>()).merge(node.kind().label(), 1, Integer::sum);
         } else if (verdict == Verdict.UNKNOWN) {
           unchecked++;
+        } else if (verdict == Verdict.WARN) {
+          orphans++;
         }
       }
     }
     return new ProbeResult(instance, catalogAccessible, repos, tags, indexes.size(), seen.size(), failures, unchecked,
-        byRepo, finished, report.duration(), report);
+        withoutTags, orphans, byRepo, finished, report.duration(), report);
   }
 
   private static boolean validName(ImageReference registry, String repo, String tag) {

@@ -1,6 +1,7 @@
 package dev.registryintegrity.registry;
 
 import dev.registryintegrity.CannotCheckException;
+import dev.registryintegrity.model.CosignTags;
 import dev.registryintegrity.model.Digest;
 import dev.registryintegrity.model.Manifest;
 import dev.registryintegrity.model.MediaTypes;
@@ -31,8 +32,8 @@ public final class RegistryClient implements ContentSource {
   /** A catalog of 10,000 pages at the registry's page size is past any real registry. */
   private static final int MAX_PAGES = 10_000;
   private static final int MAX_REFERRER_INDEX = 4 * 1024 * 1024;
-  /** cosign's tag scheme: suffix, and what a manifest under it is. */
-  private static final String[][] COSIGN_TAGS = {{".sig", "signature"}, {".att", "attestation"}, {".sbom", "sbom"}};
+  /** Registries refuse page sizes above their own maximum (ECR: 1000) with 400; these are tried in turn. */
+  private static final int[] SMALLER_PAGES = {1000, 100};
 
   private final String registry;
   private volatile URI base;
@@ -159,8 +160,22 @@ public final class RegistryClient implements ContentSource {
       if (r.status() == 200) {
         return found(r, r.contentLength(), Optional.empty(), List.of(), Proof.LISTED);
       }
-      return notFound(r, errorBody("manifests/" + digest, repository, Map.of("Accept", ACCEPT)));
+      HttpResponse get = errorBody("manifests/" + digest, repository, Map.of("Accept", ACCEPT));
+      if (get.status() == 200) {
+        return disagreeingHead(r, get, Proof.SERVED);
+      }
+      return notFound(r, get);
     });
+  }
+
+  /**
+   * A HEAD said no and the GET that was to fetch the error said yes: some registries and proxies
+   * answer HEAD wrongly, and a client pulls with GET, so the GET decides.
+   */
+  private Lookup disagreeingHead(HttpResponse head, HttpResponse get, Proof proof) {
+    OptionalLong size = get.status() == 206 ? rangeTotal(get) : get.contentLength();
+    return found(get, size, Optional.empty(), List.of("HEAD answered " + head.status() + ", GET " + get.status()
+        + ": the GET decides"), proof);
   }
 
   @Override
@@ -183,7 +198,50 @@ public final class RegistryClient implements ContentSource {
       // refuse HEAD; a one-byte ranged GET proves the blob is served without downloading it.
       return readFirstByte(repository, digest, List.of("HEAD answered " + r.status() + "; checked with a ranged GET"));
     }
-    return notFound(r, errorBody(path, repository, Map.of("Range", "bytes=0-0")));
+    HttpResponse get = errorBody(path, repository, Map.of("Range", "bytes=0-0"));
+    if ((get.status() == 206 || get.status() == 200) && get.bodyLength() > 0) {
+      return disagreeingHead(r, get, Proof.SERVED);
+    }
+    return notFound(r, get);
+  }
+
+  @Override
+  public Lookup checkExternal(Descriptor descriptor) {
+    Optional<URI> url = descriptor.urls().stream().map(RegistryClient::httpUrl).flatMap(Optional::stream).findFirst();
+    if (url.isEmpty()) {
+      return descriptor.urls().isEmpty()
+          ? new Lookup.Absent("-", "NO_URL", "not in the registry, and its descriptor names no URL to fetch it from")
+          : new Lookup.Absent("-", "NO_URL", "not in the registry, and its descriptor names no http(s) URL");
+    }
+    String host = url.get().getAuthority();
+    try {
+      HttpResponse r = transport.sendAnonymous(host,
+          new HttpRequest("GET", url.get(), Map.of("Range", "bytes=0-0"), "", 1));
+      String status = String.valueOf(r.status());
+      if ((r.status() == 206 || r.status() == 200) && r.bodyLength() > 0) {
+        return new Lookup.Found(status, r.header("content-type").orElse(""), OptionalLong.empty(), Optional.empty(),
+            Optional.empty(), List.of(), Proof.SERVED);
+      }
+      if (r.status() == 206 || r.status() == 200) {
+        return new Lookup.Unserved(status, host + " answered " + status + " but " + r.bodyError().orElse("sent no byte"));
+      }
+      if (r.status() == 404 || r.status() == 410 || r.status() == 403) {
+        return new Lookup.Absent(status, "EXTERNAL_UNSERVED", host + " does not serve it (" + status + ")");
+      }
+      return new Lookup.Unavailable(status, host + " answered " + status + " for the external layer");
+    } catch (CannotCheckException e) {
+      return new Lookup.Unavailable("-", e.getMessage());
+    }
+  }
+
+  private static Optional<URI> httpUrl(String text) {
+    try {
+      URI uri = new URI(text.trim());
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+      return (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null ? Optional.of(uri) : Optional.empty();
+    } catch (java.net.URISyntaxException e) {
+      return Optional.empty();
+    }
   }
 
   /**
@@ -222,7 +280,7 @@ public final class RegistryClient implements ContentSource {
 
   /** Every byte, streamed through a hasher once (never held in memory). */
   private Lookup readContent(String repository, Digest digest) {
-    HttpResponse r = transport.send(registry, new HttpRequest("GET", uri(repository, "blobs/" + digest), Map.of(),
+    HttpResponse r = send(new HttpRequest("GET", uri(repository, "blobs/" + digest), Map.of(),
         repository, 0, Optional.of(new HttpRequest.Hashing(digest, contentLimit, bytesRead))));
     if (r.status() != 200) {
       return notFound(r, r);
@@ -241,21 +299,45 @@ public final class RegistryClient implements ContentSource {
 
   /** Every repository in the catalog, following {@code Link: <...>; rel="next"} pages. */
   public List<String> listRepositories(int pageSize) {
-    return list("/v2/_catalog?n=" + pageSize, "", "repositories");
+    Listing listing = list("/v2/_catalog", pageSize, "", "repositories");
+    if (listing.refused().isPresent()) {
+      throw new CatalogUnavailableException("registry " + registry + " does not offer its catalog to this credential ("
+          + listing.refused().get() + " to /v2/_catalog): give the repositories to probe with --repos-file");
+    }
+    return listing.entries();
   }
 
-  /** Every tag of a repository, following pagination like the catalog. */
+  /**
+   * Every tag of a repository, following pagination like the catalog. A repository that holds
+   * only manifests pushed by digest, or whose tags were all deleted, has none: distribution
+   * answers 404 NAME_UNKNOWN for the first (while its catalog still lists it) and {@code "tags":
+   * null} for the second.
+   */
   public List<String> listTags(String repository, int pageSize) {
-    return list("/v2/" + repository + "/tags/list?n=" + pageSize, repository, "tags");
+    Listing listing = list("/v2/" + repository + "/tags/list", pageSize, repository, "tags");
+    if (listing.refused().isPresent()) {
+      throw new CannotCheckException("registry " + registry + " answered " + listing.refused().get() + " to /v2/"
+          + repository + "/tags/list");
+    }
+    return listing.entries();
+  }
+
+  /** The catalog is not there for this credential: a setting to change, not a fault to retry. */
+  public static final class CatalogUnavailableException extends CannotCheckException {
+    private static final long serialVersionUID = 1L;
+
+    CatalogUnavailableException(String message) {
+      super(message);
+    }
   }
 
   /**
    * The referrers of {@code subject}, found the ways clients record them: the OCI 1.1 referrers
    * API ({@code GET /v2/<name>/referrers/<digest>}, pages followed); where the registry has none
    * (distribution 2.8 answers 404), the spec's fallback tag {@code sha256-<hex>} holding an index
-   * of them; and cosign's tags {@code sha256-<hex>.sig}, {@code .att}, {@code .sbom}. Which
-   * tags exist is learnt from one tag listing per repository, so a manifest with no referrers
-   * costs one request (the API) or none (no API, no tag).
+   * of them; and cosign's tags ({@link CosignTags}). Which tags exist is learnt from one tag
+   * listing per repository, so a manifest with no referrers costs one request (the API) or none
+   * (no API, no tag).
    */
   @Override
   public ReferrerLookup referrers(String repository, Digest subject) {
@@ -263,29 +345,17 @@ public final class RegistryClient implements ContentSource {
       Map<Digest, Referrer> found = new java.util.LinkedHashMap<>();
       List<String> notes = new java.util.ArrayList<>();
       Set<String> tags = referrerTags(repository);
-      String fallback = subject.algorithm() + "-" + subject.hex();
-      boolean api = hasReferrersApi(repository, subject, found);
+      String fallback = CosignTags.fallbackTag(subject);
+      boolean api = hasReferrersApi(repository, subject, found, notes);
       if (!api && tags.contains(fallback)) {
-        Lookup index = fetchManifestBody(repository, fallback, MAX_REFERRER_INDEX);
-        if (index instanceof Lookup.Found f && f.body().isPresent()) {
-          for (Descriptor d : indexEntries(f.body().get(), "fallback tag " + fallback)) {
-            found.putIfAbsent(d.digest(), new Referrer(d, "fallback tag " + fallback, Optional.empty()));
-          }
-        } else {
-          notes.add("the referrers fallback tag " + fallback + " is listed but its index is not served (" + index.status() + ")");
-        }
+        fallbackReferrers(repository, subject, fallback, found, notes);
       }
-      for (String[] scheme : COSIGN_TAGS) {
-        String tag = fallback + scheme[0];
+      for (CosignTags.Scheme scheme : CosignTags.SCHEMES) {
+        String tag = CosignTags.tagFor(subject, scheme);
         if (tags.contains(tag)) {
-          HttpResponse r = send("HEAD", repository, "manifests/" + tag, Map.of("Accept", ACCEPT), 0);
-          Optional<Digest> digest = reportedDigest(r);
-          if (r.status() == 200 && digest.isPresent() && r.contentLength().isPresent()) {
-            Descriptor d = Descriptor.of(r.header("content-type").orElse(""), digest.get(), r.contentLength().getAsLong());
-            found.putIfAbsent(d.digest(), new Referrer(d, "cosign tag " + tag, Optional.of(scheme[1])));
-          } else {
-            notes.add("cosign tag " + tag + " is listed but answers " + r.status());
-          }
+          cosignReferrer(repository, tag, scheme.role()).ifPresentOrElse(
+              d -> found.putIfAbsent(d.digest(), new Referrer(d, "cosign tag " + tag, Optional.of(scheme.role()))),
+              () -> notes.add("cosign tag " + tag + " is listed but not served"));
         }
       }
       return new ReferrerLookup.Found(List.copyOf(found.values()), notes);
@@ -295,17 +365,60 @@ public final class RegistryClient implements ContentSource {
   }
 
   /**
+   * The fallback tag's index, when it is one: some registries resolve {@code sha256-<hex>} to the
+   * subject itself (GitLab), and any repository may tag an ordinary index so. Its entries are
+   * counted only where their own manifests name the subject (the walker checks, as it reads them).
+   */
+  private void fallbackReferrers(String repository, Digest subject, String tag, Map<Digest, Referrer> found,
+      List<String> notes) {
+    Lookup index = fetchManifestBody(repository, tag, MAX_REFERRER_INDEX);
+    if (!(index instanceof Lookup.Found f) || f.body().isEmpty()) {
+      notes.add("the referrers fallback tag " + tag + " is listed but its index is not served (" + index.status() + ")");
+      return;
+    }
+    byte[] body = f.body().get();
+    if (subject.recompute(body).equals(subject)) {
+      notes.add("the referrers fallback tag " + tag + " resolves to the image itself, not to a referrers index: ignored");
+      return;
+    }
+    Optional<List<Descriptor>> entries = indexEntries(body);
+    if (entries.isEmpty()) {
+      notes.add("the referrers fallback tag " + tag + " is not an image index: ignored");
+      return;
+    }
+    for (Descriptor d : entries.get()) {
+      found.putIfAbsent(d.digest(), new Referrer(d, "fallback tag " + tag, Optional.empty(), true));
+    }
+  }
+
+  /** A cosign tag's manifest as a descriptor; its HEAD suffices, a GET decides where HEAD is vague. */
+  private Optional<Descriptor> cosignReferrer(String repository, String tag, String role) {
+    HttpResponse r = send("HEAD", repository, "manifests/" + tag, Map.of("Accept", ACCEPT), 0);
+    Optional<Digest> digest = reportedDigest(r);
+    if (r.status() == 200 && digest.isPresent() && r.contentLength().isPresent()) {
+      return Optional.of(Descriptor.of(r.header("content-type").orElse(""), digest.get(), r.contentLength().getAsLong()));
+    }
+    // No Docker-Content-Digest or length on the HEAD (some registries and proxies), or a HEAD
+    // that says no: the body's own hash names the manifest.
+    if (fetchManifestBody(repository, tag, MAX_REFERRER_INDEX) instanceof Lookup.Found f && f.body().isPresent()) {
+      byte[] body = f.body().get();
+      return Optional.of(Descriptor.of(f.mediaType(), Digest.sha256Of(body), body.length));
+    }
+    return Optional.empty();
+  }
+
+  /**
    * Whether the repository has the referrers API. The first manifest to ask finds out for all
    * (the others of a concurrent walk wait for that answer rather than each probing with a 404),
    * then each asks for its own referrers only where the API exists.
    */
-  private boolean hasReferrersApi(String repository, Digest subject, Map<Digest, Referrer> found) {
+  private boolean hasReferrersApi(String repository, Digest subject, Map<Digest, Referrer> found, List<String> notes) {
     java.util.concurrent.CompletableFuture<Boolean> mine = new java.util.concurrent.CompletableFuture<>();
     java.util.concurrent.CompletableFuture<Boolean> theirs = referrersApi.putIfAbsent(repository, mine);
     Optional<List<Descriptor>> listed;
     if (theirs == null) {
       try {
-        listed = referrersFromApi(repository, subject);
+        listed = referrersFromApi(repository, subject, notes);
       } catch (CannotCheckException e) {
         referrersApi.remove(repository, mine);
         mine.completeExceptionally(e);
@@ -322,45 +435,61 @@ public final class RegistryClient implements ContentSource {
       if (!exists) {
         return false;
       }
-      listed = referrersFromApi(repository, subject);
+      listed = referrersFromApi(repository, subject, notes);
     }
     listed.ifPresent(l -> l.forEach(d -> found.putIfAbsent(d.digest(), new Referrer(d, "referrers API", Optional.empty()))));
     return listed.isPresent();
   }
 
-  /** The API's answer, all pages; empty when the registry has no referrers API (404). */
-  private Optional<List<Descriptor>> referrersFromApi(String repository, Digest subject) {
+  /**
+   * Answers that mean "this registry has no referrers API" rather than "it failed": 404
+   * (distribution 2.8), 405 and 501 (not implemented), 406 (the Accept of an OCI index is not
+   * understood), and a 401 with no challenge to answer (a proxy in front that knows no such route).
+   */
+  private static boolean noReferrersApi(int status) {
+    return status == 404 || status == 405 || status == 406 || status == 501 || status == 401;
+  }
+
+  /** The API's answer, all pages; empty when the registry has no referrers API. */
+  private Optional<List<Descriptor>> referrersFromApi(String repository, Digest subject, List<String> notes) {
     List<Descriptor> all = new java.util.ArrayList<>();
-    Set<String> pagesSeen = new java.util.HashSet<>();
-    String next = "/v2/" + repository + "/referrers/" + subject;
+    Set<URI> pagesSeen = new java.util.HashSet<>();
+    URI next = base.resolve("/v2/" + repository + "/referrers/" + subject);
     while (next != null && pagesSeen.add(next)) {
       if (pagesSeen.size() > MAX_PAGES) {
         throw new CannotCheckException("registry " + registry + " kept paging the referrers of " + subject);
       }
-      HttpResponse r = transport.send(registry,
-          new HttpRequest("GET", base.resolve(next), Map.of("Accept", MediaTypes.OCI_INDEX), repository, MAX_REFERRER_INDEX));
-      if (r.status() == 404 && pagesSeen.size() == 1) {
+      HttpResponse r = send(
+          new HttpRequest("GET", next, Map.of("Accept", MediaTypes.OCI_INDEX), repository, MAX_REFERRER_INDEX));
+      if (pagesSeen.size() == 1 && noReferrersApi(r.status())) {
         return Optional.empty();
       }
       if (r.status() != 200 || r.truncated()) {
         throw new CannotCheckException("registry " + registry + " answered " + r.status()
-            + (r.truncated() ? " with more than " + MAX_REFERRER_INDEX + " bytes" : "") + " to " + base.resolve(next).getPath());
+            + (r.truncated() ? " with more than " + MAX_REFERRER_INDEX + " bytes" : "") + " to " + next.getPath());
       }
-      all.addAll(indexEntries(r.body(), "the referrers API"));
-      next = r.header("link").map(RegistryClient::nextLink).orElse(null);
+      Optional<List<Descriptor>> entries = indexEntries(r.body());
+      if (entries.isEmpty()) {
+        // A 200 that is not a referrers index: a registry (or a catch-all proxy) that does not
+        // implement the API and answers every path. Treated as no API, said once.
+        notes.add("registry " + registry + " answered the referrers API with something that is not an image index:"
+            + " taken as no referrers API");
+        return Optional.empty();
+      }
+      all.addAll(entries.get());
+      URI page = next;
+      next = r.header("link").map(RegistryClient::nextLink).map(l -> resolveLink(page, l)).orElse(null);
     }
     return Optional.of(all);
   }
 
-  private List<Descriptor> indexEntries(byte[] body, String what) {
+  /** The entries of an image index; empty when the body is not one. */
+  private static Optional<List<Descriptor>> indexEntries(byte[] body) {
     try {
       Manifest manifest = new dev.registryintegrity.model.ManifestParser().parse(body, MediaTypes.OCI_INDEX);
-      if (manifest instanceof Manifest.Index index) {
-        return index.manifests();
-      }
-      throw new CannotCheckException("registry " + registry + ": " + what + " is not an image index");
+      return manifest instanceof Manifest.Index index ? Optional.of(index.manifests()) : Optional.empty();
     } catch (dev.registryintegrity.model.MalformedManifestException e) {
-      throw new CannotCheckException("registry " + registry + ": " + what + " does not parse: " + e.getMessage());
+      return Optional.empty();
     }
   }
 
@@ -373,8 +502,7 @@ public final class RegistryClient implements ContentSource {
     }
     Set<String> tags;
     try {
-      tags = Set.copyOf(listTags(repository, 1000).stream()
-          .filter(t -> t.startsWith("sha256-") || t.startsWith("sha512-")).toList());
+      tags = Set.copyOf(listTags(repository, 1000).stream().filter(CosignTags::namesDigest).toList());
     } catch (CannotCheckException e) {
       // No tag listing (a token without list rights): the API still answers where it exists.
       tags = Set.of();
@@ -389,21 +517,54 @@ public final class RegistryClient implements ContentSource {
     return r.status() == 200 && !r.truncated() ? Optional.of(r.body()) : Optional.empty();
   }
 
-  private List<String> list(String first, String repository, String field) {
+  /**
+   * What a paged listing gave: its entries, or the status with which the registry refused it.
+   *
+   * @param refused "404 NAME_UNKNOWN", "401", "403 DENIED": the listing is not offered
+   */
+  private record Listing(List<String> entries, Optional<String> refused) {}
+
+  /**
+   * A paged listing ({@code _catalog}, {@code tags/list}). {@code Link} is followed as given,
+   * absolute or relative to the page it came with; an empty page ends the walk (some registries
+   * link past their last page); a 400 to the first page is retried with a page size the registry
+   * takes (ECR refuses {@code n} above 1000).
+   */
+  private Listing list(String path, int pageSize, String repository, String field) {
     List<String> all = new java.util.ArrayList<>();
-    java.util.Set<String> pagesSeen = new java.util.HashSet<>();
-    String next = first;
+    Set<URI> pagesSeen = new java.util.HashSet<>();
+    java.util.Deque<Integer> sizes = new java.util.ArrayDeque<>();
+    for (int size : SMALLER_PAGES) {
+      if (size < pageSize) {
+        sizes.add(size);
+      }
+    }
+    URI next = base.resolve(path + "?n=" + pageSize);
     while (next != null && pagesSeen.add(next)) {
       if (pagesSeen.size() > MAX_PAGES) {
         throw new CannotCheckException("registry " + registry + " kept sending Link: rel=\"next\" past " + MAX_PAGES
-            + " pages of " + first.substring(0, first.indexOf('?')) + ": its pagination does not end");
+            + " pages of " + path + ": its pagination does not end");
       }
-      URI uri = base.resolve(next);
-      HttpResponse r = transport.send(registry, new HttpRequest("GET", uri, Map.of(), repository, 16 * 1024 * 1024));
+      URI uri = next;
+      HttpResponse r = send(new HttpRequest("GET", uri, Map.of(), repository, 16 * 1024 * 1024));
+      if (r.status() == 400 && pagesSeen.size() == 1 && !sizes.isEmpty()) {
+        pagesSeen.clear();
+        next = base.resolve(path + "?n=" + sizes.poll());
+        continue;
+      }
+      if (r.status() == 404 && field.equals("tags")
+          && RegistryError.parse(r.body()).map(e -> e.code().equals("NAME_UNKNOWN")).orElse(false)) {
+        return new Listing(List.of(), Optional.empty());
+      }
+      if (r.status() == 401 || r.status() == 403 || r.status() == 404) {
+        String code = RegistryError.parse(r.body()).map(e -> " " + e.code()).orElse("");
+        return new Listing(all, Optional.of(r.status() + code));
+      }
       if (r.status() != 200) {
         String code = RegistryError.parse(r.body()).map(e -> " " + e.code()).orElse("");
         throw new CannotCheckException("registry " + registry + " answered " + r.status() + code + " to " + uri.getPath());
       }
+      int before = all.size();
       try {
         com.google.gson.JsonObject json =
             com.google.gson.JsonParser.parseString(new String(r.body(), java.nio.charset.StandardCharsets.UTF_8)).getAsJsonObject();
@@ -413,9 +574,29 @@ public final class RegistryClient implements ContentSource {
       } catch (RuntimeException e) {
         throw new CannotCheckException("registry " + registry + " answered " + uri.getPath() + " with something that is not its JSON");
       }
-      next = r.header("link").map(RegistryClient::nextLink).orElse(null);
+      next = all.size() == before ? null : r.header("link").map(RegistryClient::nextLink).map(l -> resolveLink(uri, l)).orElse(null);
     }
-    return all;
+    return new Listing(all, Optional.empty());
+  }
+
+  /**
+   * A Link target, relative to the page it came with (on the scheme in use now); a malformed one
+   * ends the listing there. One that leaves the registry is refused: the registry's credentials
+   * would go with it.
+   */
+  private URI resolveLink(URI page, String link) {
+    URI current = base.resolve(page.getRawPath() + (page.getRawQuery() == null ? "" : "?" + page.getRawQuery()));
+    URI target;
+    try {
+      target = current.resolve(link);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    if (!RegistryTransport.sameOrigin(target, base)) {
+      throw new CannotCheckException("registry " + registry + " linked its next page to another server ("
+          + target.getScheme() + "://" + target.getAuthority() + "): not followed with its credentials");
+    }
+    return target;
   }
 
   /** RFC 8288: {@code </v2/_catalog?last=b&n=2>; rel="next"}. */
@@ -484,6 +665,8 @@ public final class RegistryClient implements ContentSource {
     }
     String reason = RetryPolicy.retryable(r.status())
         ? "registry " + registry + " kept answering " + status + " after retries"
+        : r.status() == 401
+        ? "registry " + registry + " answered 401 without a WWW-Authenticate challenge: nothing a credential can answer"
         : "registry " + registry + " answered " + status + (message.isEmpty() ? "" : ": " + message);
     return new Lookup.Unavailable(status, reason);
   }
@@ -501,19 +684,28 @@ public final class RegistryClient implements ContentSource {
   }
 
   private HttpResponse send(String method, String repository, String path, Map<String, String> headers, int maxBody) {
-    URI uri = uri(repository, path);
+    return send(new HttpRequest(method, uri(repository, path), headers, repository, maxBody));
+  }
+
+  /**
+   * Sends a request to this registry. While the scheme is still open (a loopback registry, plain
+   * HTTP tried first), the first answer that shows a TLS server (a refused plain request, or Go's
+   * 400 "HTTP request to an HTTPS server") switches every later request to HTTPS; any other
+   * answer settles plain HTTP.
+   */
+  private HttpResponse send(HttpRequest request) {
     HttpResponse response;
     try {
-      response = transport.send(registry, new HttpRequest(method, uri, headers, repository, maxBody));
+      response = transport.send(registry, request);
     } catch (CannotCheckException e) {
       if (otherScheme == null || !refusedPlainHttp(e)) {
         throw e;
       }
-      return switchScheme(method, repository, path, headers, maxBody);
+      return switchScheme(request);
     }
     if (otherScheme != null && response.status() == 400
         && new String(response.body(), java.nio.charset.StandardCharsets.UTF_8).contains("HTTP request to an HTTPS server")) {
-      return switchScheme(method, repository, path, headers, maxBody);
+      return switchScheme(request);
     }
     otherScheme = null;
     // Docker Hub counts manifest GETs against a pull quota and says what is left.
@@ -527,10 +719,13 @@ public final class RegistryClient implements ContentSource {
     return left == null ? List.of() : List.of("registry " + registry + " rate limit remaining: " + left);
   }
 
-  private HttpResponse switchScheme(String method, String repository, String path, Map<String, String> headers, int maxBody) {
+  private HttpResponse switchScheme(HttpRequest request) {
+    URI moved = otherScheme.resolve(request.uri().getRawPath()
+        + (request.uri().getRawQuery() == null ? "" : "?" + request.uri().getRawQuery()));
     base = otherScheme;
     otherScheme = null;
-    return send(method, repository, path, headers, maxBody);
+    return send(new HttpRequest(request.method(), moved, request.headers(), request.repository(), request.maxBody(),
+        request.hashing()));
   }
 
   /** A server that is there but hung up on plain HTTP: a TLS server reading an HTTP request. */

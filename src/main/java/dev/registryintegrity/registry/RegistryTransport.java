@@ -157,6 +157,14 @@ public final class RegistryTransport implements AutoCloseable {
   }
 
   /**
+   * Sends {@code request} to a server that is not a registry (an external layer's URL): retried,
+   * redirected and bounded like any request, never given any registry's credentials.
+   */
+  public HttpResponse sendAnonymous(String host, HttpRequest request) {
+    return send(host, request, false);
+  }
+
+  /**
    * @param authenticate false for token requests: retried and redirected like any request, but
    *     never given the registry's Authorization nor answered with a challenge round
    */
@@ -178,11 +186,15 @@ public final class RegistryTransport implements AutoCloseable {
         throw new CannotCheckException(describe(registry, request.uri(), e, attempt), e);
       }
       boolean fromRegistry = authenticate && sameOrigin(response.uri(), request.uri());
+      Optional<Challenge> offered = response.status() == 401
+          ? Challenge.parse(response.header("www-authenticate").orElse(null)) : Optional.empty();
+      if (response.status() == 401 && fromRegistry && offered.isEmpty()) {
+        // No challenge: nothing a credential can answer. Registries say this for endpoints they
+        // lack (the referrers API) as well as for refusals, so the caller decides what it means.
+        return response;
+      }
       if (response.status() == 401 && fromRegistry && !challenged) {
-        Challenge challenge =
-            Challenge.parse(response.header("www-authenticate").orElse(null))
-                .orElseThrow(() -> new CannotCheckException(
-                    "registry " + registry + " answered 401 without a WWW-Authenticate challenge"));
+        Challenge challenge = offered.get();
         if (authorization.isPresent()) {
           auth.forget(registry);
         }

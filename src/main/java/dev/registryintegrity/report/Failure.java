@@ -21,22 +21,31 @@ public record Failure(String image, Optional<Node> node, Finding finding, List<N
     path = List.copyOf(path);
   }
 
-  /** Every non-intact digest of every image, in report order. */
+  /** Every failed or unchecked digest of every image, in report order. */
   public static List<Failure> of(List<ImageResult> images) {
-    List<Failure> failures = new ArrayList<>();
+    return having(images, v -> v == Verdict.FAIL || v == Verdict.UNKNOWN);
+  }
+
+  /** Every digest that pulls but deserves attention (an orphaned referrer), in report order. */
+  public static List<Failure> warnings(List<ImageResult> images) {
+    return having(images, v -> v == Verdict.WARN);
+  }
+
+  private static List<Failure> having(List<ImageResult> images, java.util.function.Predicate<Verdict> wanted) {
+    List<Failure> found = new ArrayList<>();
     for (ImageResult image : images) {
       for (Finding finding : image.imageFindings()) {
-        if (finding.verdict() != Verdict.OK) {
-          failures.add(new Failure(image.reference(), Optional.empty(), finding, List.of(), image.source()));
+        if (wanted.test(finding.verdict())) {
+          found.add(new Failure(image.reference(), Optional.empty(), finding, List.of(), image.source()));
         }
       }
       Graphs.forEachUnique(image.root(), (node, path) -> {
-        if (node.finding().verdict() != Verdict.OK) {
-          failures.add(new Failure(image.reference(), Optional.of(node), node.finding(), path, image.source()));
+        if (wanted.test(node.finding().verdict())) {
+          found.add(new Failure(image.reference(), Optional.of(node), node.finding(), path, image.source()));
         }
       });
     }
-    return failures;
+    return found;
   }
 
   /** An OCI layout on disk has no registry, storage links or cache: its fix is a new copy. */
@@ -47,6 +56,8 @@ public record Failure(String image, Optional<Node> node, Finding finding, List<N
           + " source (skopeo copy --all docker://IMAGE oci:DIR:TAG)";
       case Finding.Unreachable u -> "this says nothing about the image: make the layout's files readable and re-run";
       case Finding.Intact i -> "";
+      case Finding.External e -> "";
+      case Finding.OrphanedReferrer o -> ORPHAN_HINT;
       default -> "the layout's copy of this " + kind.label() + " is damaged: copy the image into it again from a complete"
           + " source (skopeo copy --all docker://IMAGE oci:DIR:TAG)";
     };
@@ -96,6 +107,13 @@ public record Failure(String image, Optional<Node> node, Finding finding, List<N
       case Finding.Unreachable u ->
           "this says nothing about the image: fix access to the registry (network, credentials, TLS) and re-run";
       case Finding.Intact i -> "";
+      case Finding.External e -> "";
+      case Finding.OrphanedReferrer o -> ORPHAN_HINT;
     };
   }
+
+  private static final String ORPHAN_HINT =
+      "the image this signature, SBOM or attestation describes was deleted: delete the referrer too (its tag"
+          + " sha256-<hex>.sig/.att/.sbom or fallback tag sha256-<hex>), or re-push the image; have retention delete"
+          + " an image's referrers with it (registry-integrity refs --referrers lists them). --strict fails on this";
 }

@@ -51,8 +51,11 @@ public final class JsonReport {
     summary.addProperty("images", report.images().size());
     summary.addProperty("digests", c.digests());
     summary.addProperty("intact", c.intact());
+    summary.addProperty("external", c.external());
+    summary.addProperty("warnings", c.warnings());
     summary.addProperty("failed", c.failed());
     summary.addProperty("unchecked", c.unchecked());
+    summary.addProperty("unlisted", report.unlisted());
     summary.addProperty("requests", report.requests());
     root.add("summary", summary);
     JsonArray warnings = new JsonArray();
@@ -66,8 +69,14 @@ public final class JsonReport {
       images.add(image(image));
     }
     root.add("images", images);
+    root.add("failures", failureList(Failure.of(report.images())));
+    root.add("warningFindings", failureList(Failure.warnings(report.images())));
+    return root;
+  }
+
+  private static JsonArray failureList(List<Failure> list) {
     JsonArray failures = new JsonArray();
-    for (Failure f : Failure.of(report.images())) {
+    for (Failure f : list) {
       JsonObject o = new JsonObject();
       o.addProperty("image", f.image());
       f.node().ifPresent(n -> {
@@ -88,8 +97,7 @@ public final class JsonReport {
       o.addProperty("hint", f.hint());
       failures.add(o);
     }
-    root.add("failures", failures);
-    return root;
+    return failures;
   }
 
   private JsonObject image(ImageResult image) {
@@ -141,6 +149,10 @@ public final class JsonReport {
     o.addProperty("detail", finding.detail());
     if (finding instanceof Finding.Intact intact) {
       o.addProperty("proof", intact.proof().label());
+    }
+    if (finding instanceof Finding.External external) {
+      o.addProperty("proof", dev.registryintegrity.source.Proof.EXTERNAL.label());
+      o.addProperty("url", external.url());
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.registryintegrity.report;
 
 import dev.registryintegrity.ExitCode;
 import dev.registryintegrity.source.BlobCheck;
+import dev.registryintegrity.walk.Finding;
 import dev.registryintegrity.walk.Graphs;
 import dev.registryintegrity.walk.ImageResult;
 import dev.registryintegrity.walk.Node;
@@ -15,6 +16,8 @@ import java.util.List;
  * Everything one run found, in the order the user named the images; what renderers render.
  *
  * @param check how hard blobs were looked at, so no reader mistakes "listed" for "served"
+ * @param unlisted listings (a catalog, a repository's tags) that could not be read: what they
+ *     would have named was not checked, so the run cannot be intact
  */
 public record RunReport(
     String command,
@@ -24,7 +27,8 @@ public record RunReport(
     long requests,
     List<String> warnings,
     List<String> notes,
-    BlobCheck check) {
+    BlobCheck check,
+    int unlisted) {
 
   public RunReport {
     images = List.copyOf(images);
@@ -32,15 +36,28 @@ public record RunReport(
     notes = List.copyOf(notes);
   }
 
+  public RunReport(String command, Instant startedAt, Duration duration, List<ImageResult> images, long requests,
+      List<String> warnings, List<String> notes, BlobCheck check) {
+    this(command, startedAt, duration, images, requests, warnings, notes, check, 0);
+  }
+
   public ExitCode exitCode() {
     List<Verdict> all = new ArrayList<>();
     images.forEach(i -> all.addAll(i.verdicts()));
+    if (unlisted > 0) {
+      all.add(Verdict.UNKNOWN);
+    }
     return Verdict.exitCode(all);
   }
 
-  /** Counts of unique digests per verdict, over all images (a digest shared by tags counts once per image). */
+  /**
+   * Counts of unique digests per outcome, over all images (a digest shared by tags counts once
+   * per image); external layers and warnings apart from intact, as they prove less.
+   */
   public Counts counts() {
     int ok = 0;
+    int external = 0;
+    int warned = 0;
     int failed = 0;
     int unknown = 0;
     for (ImageResult image : images) {
@@ -48,7 +65,14 @@ public record RunReport(
       Graphs.forEachUnique(image.root(), (node, path) -> nodes.add(node));
       for (Node node : nodes) {
         switch (node.finding().verdict()) {
-          case OK -> ok++;
+          case OK -> {
+            if (node.finding() instanceof Finding.External) {
+              external++;
+            } else {
+              ok++;
+            }
+          }
+          case WARN -> warned++;
           case FAIL -> failed++;
           case UNKNOWN -> unknown++;
         }
@@ -59,8 +83,8 @@ public record RunReport(
         }
       }
     }
-    return new Counts(ok + failed + unknown, ok, failed, unknown);
+    return new Counts(ok + external + warned + failed + unknown, ok, external, warned, failed, unknown);
   }
 
-  public record Counts(int digests, int intact, int failed, int unchecked) {}
+  public record Counts(int digests, int intact, int external, int warnings, int failed, int unchecked) {}
 }

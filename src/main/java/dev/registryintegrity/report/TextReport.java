@@ -43,6 +43,11 @@ public final class TextReport {
   }
 
   public void render(RunReport report, PrintWriter out) {
+    render(report, out, summary(report));
+  }
+
+  /** The same report ending in {@code summaryLine} (the probe's, in its own terms) instead of the run's. */
+  public void render(RunReport report, PrintWriter out, String summaryLine) {
     for (String warning : report.warnings()) {
       out.println(paint(YELLOW, "warning: " + Text.safe(warning)));
     }
@@ -61,11 +66,20 @@ public final class TextReport {
         renderFailure(n++, f, out);
       }
     }
+    List<Failure> warned = Failure.warnings(report.images());
+    if (!warned.isEmpty()) {
+      out.println();
+      out.println(paint(BOLD, "WARNINGS (" + warned.size() + ")"));
+      int n = 1;
+      for (Failure f : warned) {
+        renderFailure(n++, f, out);
+      }
+    }
     out.println();
     for (String note : report.notes()) {
       out.println(paint(DIM, Text.safe(note)));
     }
-    out.println(summary(report));
+    out.println(summaryLine);
     out.flush();
   }
 
@@ -73,13 +87,18 @@ public final class TextReport {
     Node root = image.root();
     Verdict verdict = image.verdict();
     String resolved = root.digest().map(d -> " -> " + d).orElse("");
-    if (detail == Detail.FAILURES && verdict == Verdict.OK) {
+    boolean pulls = verdict == Verdict.OK || verdict == Verdict.WARN;
+    if (detail == Detail.FAILURES && pulls) {
       return;
     }
-    if (detail == Detail.BRIEF && verdict == Verdict.OK) {
-      int[] count = {0};
-      Graphs.forEachUnique(root, (node, path) -> count[0]++);
-      out.println(paint(GREEN, "ok") + "  " + Text.safe(image.reference()) + resolved + "  (" + count[0] + " digests intact)");
+    if (detail == Detail.BRIEF && pulls) {
+      int[] count = {0, 0, 0};
+      Graphs.forEachUnique(root, (node, path) -> {
+        count[node.finding() instanceof Finding.External ? 1 : node.finding().verdict() == Verdict.WARN ? 2 : 0]++;
+      });
+      out.println(paint(GREEN, "ok") + "  " + Text.safe(image.reference()) + resolved + "  (" + count[0] + " digests intact"
+          + (count[1] > 0 ? ", " + count[1] + " external" : "") + (count[2] > 0 ? ", " + plural(count[2], "warning") : "")
+          + ")");
       return;
     }
     out.println();
@@ -116,6 +135,7 @@ public final class TextReport {
     return switch (finding) {
       case Finding.Intact intact -> intact.notes().isEmpty() ? "" : paint(DIM, "  (" + Text.safe(intact.detail()) + ")");
       case Finding.Missing missing -> "";
+      case Finding.External external -> paint(DIM, "  (" + Text.safe(external.detail(), 300) + ")");
       default -> "  " + Text.safe(finding.detail());
     };
   }
@@ -138,7 +158,7 @@ public final class TextReport {
     out.println("     next: " + f.hint());
   }
 
-  private String summary(RunReport report) {
+  public String summary(RunReport report) {
     RunReport.Counts c = report.counts();
     String result =
         switch (report.exitCode()) {
@@ -148,18 +168,25 @@ public final class TextReport {
           case USAGE -> "USAGE";
         };
     return String.format(Locale.ROOT,
-        "%s: %d image%s, %d digest%s: %d intact, %d failed, %d unchecked; blob check %s; %d requests in %.2f s (exit %d)",
-        result, report.images().size(), report.images().size() == 1 ? "" : "s", c.digests(), c.digests() == 1 ? "" : "s", c.intact(), c.failed(),
-        c.unchecked(), report.check().label(), report.requests(), report.duration().toMillis() / 1000.0,
+        "%s: %d image%s, %d digest%s: %d intact, %s%d failed, %d unchecked; blob check %s; %d requests in %.2f s (exit %d)",
+        result, report.images().size(), report.images().size() == 1 ? "" : "s", c.digests(), c.digests() == 1 ? "" : "s", c.intact(),
+        (c.external() > 0 ? c.external() + " external, " : "") + (c.warnings() > 0 ? plural(c.warnings(), "warning") + ", " : ""),
+        c.failed(), c.unchecked(), report.check().label(), report.requests(), report.duration().toMillis() / 1000.0,
         report.exitCode().code());
   }
 
   private String verdictWord(Finding finding) {
     return switch (finding.verdict()) {
-      case OK -> paint(GREEN, "ok") + (finding instanceof Finding.Intact i ? paint(DIM, " " + i.proof().label()) : "");
+      case OK -> finding instanceof Finding.External ? paint(DIM, "external")
+          : paint(GREEN, "ok") + (finding instanceof Finding.Intact i ? paint(DIM, " " + i.proof().label()) : "");
+      case WARN -> paint(YELLOW, finding.code().toUpperCase(Locale.ROOT));
       case FAIL -> paint(RED, finding.code().toUpperCase(Locale.ROOT));
       case UNKNOWN -> paint(YELLOW, finding.code().toUpperCase(Locale.ROOT));
     };
+  }
+
+  private static String plural(int n, String word) {
+    return n + " " + word + (n == 1 ? "" : "s");
   }
 
   private static String platform(Node node) {

@@ -31,6 +31,14 @@ public interface ContentSource extends AutoCloseable {
   Lookup checkBlob(String repository, Digest digest, BlobCheck check);
 
   /**
+   * Reads the first byte of an external layer from the first URL its descriptor names, with no
+   * credentials of any registry. Sources that cannot fetch URLs answer {@link Lookup.Unavailable}.
+   */
+  default Lookup checkExternal(dev.registryintegrity.model.Descriptor descriptor) {
+    return new Lookup.Unavailable("-", describe() + " does not fetch external URLs");
+  }
+
+  /**
    * The manifests whose subject is {@code subject}, however this source records them. Sources
    * that cannot tell answer an empty list and say so in a note.
    */

@@ -11,5 +11,11 @@ import java.util.Optional;
  *     "cosign tag sha256-….sig")
  * @param role what it is when the way it was found says so ("signature", "attestation",
  *     "sbom"), empty when only its artifact type can tell
+ * @param mustNameSubject found only by name (a fallback tag's index), so it counts as a referrer
+ *     only if its own manifest names the subject
  */
-public record Referrer(Descriptor descriptor, String via, Optional<String> role) {}
+public record Referrer(Descriptor descriptor, String via, Optional<String> role, boolean mustNameSubject) {
+  public Referrer(Descriptor descriptor, String via, Optional<String> role) {
+    this(descriptor, via, role, false);
+  }
+}

@@ -117,7 +117,7 @@ public final class Verifier {
     }
     long requests = walkers.values().stream().mapToLong(w -> w.source().requestCount()).sum();
     List<String> notes = new ArrayList<>();
-    walkers.values().forEach(w -> notes.addAll(w.source().notes()));
+    walkers.values().forEach(w -> notes.addAll(w.notes()));
     walkers.values().forEach(w -> w.source().close());
     List<String> allWarnings = new ArrayList<>(warnings);
     if (settings.transport().tls().insecure()) {

@@ -4,6 +4,7 @@ import dev.registryintegrity.model.Digest;
 import dev.registryintegrity.model.Platform;
 import dev.registryintegrity.source.Proof;
 import java.util.List;
+import java.util.Optional;
 
 /** What was found for one checked digest. Rendered by the report, switched over exhaustively. */
 public sealed interface Finding {
@@ -45,6 +46,55 @@ public sealed interface Finding {
     @Override
     public String detail() {
       return String.join("; ", notes);
+    }
+  }
+
+  /**
+   * A layer the registry does not hold because it lives elsewhere by design (Windows base
+   * layers, non-distributable content): a client copies the image without it or fetches it from
+   * its URL. Not a failure, and not "intact" either: nothing about its bytes was shown unless
+   * {@code servedBy} says the URL produced them.
+   *
+   * @param url the first URL the descriptor names, empty when it names none
+   * @param servedBy what the URL answered when it was asked (--check-external), else empty
+   */
+  record External(String url, Optional<String> servedBy) implements Finding {
+    @Override
+    public Verdict verdict() {
+      return Verdict.OK;
+    }
+
+    @Override
+    public String code() {
+      return "external";
+    }
+
+    @Override
+    public String detail() {
+      String where = url.isEmpty() ? "names no URL" : "is fetched from " + url;
+      return "not held by the registry by design; " + where + servedBy.map(s -> " (" + s + ")").orElse("");
+    }
+  }
+
+  /**
+   * A referrer (signature, SBOM, attestation) whose subject is gone: the artifact itself pulls
+   * fine but describes nothing. Retention that deletes images and not their signatures leaves
+   * these behind; a warning, a failure only under {@code --strict}.
+   */
+  record OrphanedReferrer(Digest subject, boolean strict) implements Finding {
+    @Override
+    public Verdict verdict() {
+      return strict ? Verdict.FAIL : Verdict.WARN;
+    }
+
+    @Override
+    public String code() {
+      return "orphaned-referrer";
+    }
+
+    @Override
+    public String detail() {
+      return "the subject " + subject + " of this referrer is gone: the referrer is pullable but describes nothing";
     }
   }
 

@@ -26,8 +26,9 @@ public record ImageResult(String reference, String source, Node root, List<Findi
   }
 
   public Verdict verdict() {
-    return switch (Verdict.exitCode(verdicts())) {
-      case INTACT -> Verdict.OK;
+    List<Verdict> all = verdicts();
+    return switch (Verdict.exitCode(all)) {
+      case INTACT -> all.contains(Verdict.WARN) ? Verdict.WARN : Verdict.OK;
       case INTEGRITY_FAILURE -> Verdict.FAIL;
       default -> Verdict.UNKNOWN;
     };

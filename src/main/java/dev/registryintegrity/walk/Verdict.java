@@ -5,6 +5,11 @@ import dev.registryintegrity.ExitCode;
 /** The three answers a check can give; never collapsed into two. */
 public enum Verdict {
   OK,
+  /**
+   * Pullable, but worth a person's attention (an orphaned referrer): exit 0, listed apart, and a
+   * failure under {@code --strict}.
+   */
+  WARN,
   /** The image is broken: a pull would fail. */
   FAIL,
   /** The check is broken: nothing is known about the image. */

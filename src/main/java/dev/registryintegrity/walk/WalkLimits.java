@@ -15,10 +15,13 @@ import dev.registryintegrity.source.BlobCheck;
  * @param maxContentBytes under {@link BlobCheck#CONTENT}, larger blobs are read-checked only
  *     (said in their note): a bound on what one hostile descriptor can make us download
  * @param referrers also find and walk each manifest's referrers (signatures, SBOMs, attestations)
+ * @param checkExternal an external layer the registry does not hold gets its first byte read from
+ *     its URL (never with the registry's credentials); otherwise it is reported as external only
+ * @param strict warnings (an orphaned referrer) fail the image like any integrity failure
  */
 public record WalkLimits(
     int concurrency, int maxDepth, int maxManifestBytes, int maxIndexEntries, BlobCheck blobCheck,
-    long maxContentBytes, boolean referrers) {
+    long maxContentBytes, boolean referrers, boolean checkExternal, boolean strict) {
   public static final int DEFAULT_CONCURRENCY = 8;
   /**
    * Configs are downloaded and hashed even by the default check: they are small, and a corrupt
@@ -41,14 +44,27 @@ public record WalkLimits(
   }
 
   public static WalkLimits withConcurrency(int concurrency) {
-    return new WalkLimits(concurrency, 8, 4 * 1024 * 1024, 10_000, BlobCheck.READ, BlobCheck.DEFAULT_MAX_CONTENT_BYTES, false);
+    return new WalkLimits(concurrency, 8, 4 * 1024 * 1024, 10_000, BlobCheck.READ, BlobCheck.DEFAULT_MAX_CONTENT_BYTES, false, false,
+        false);
   }
 
   public WalkLimits withBlobCheck(BlobCheck check, long maxContent) {
-    return new WalkLimits(concurrency, maxDepth, maxManifestBytes, maxIndexEntries, check, maxContent, referrers);
+    return new WalkLimits(concurrency, maxDepth, maxManifestBytes, maxIndexEntries, check, maxContent, referrers,
+        checkExternal, strict);
   }
 
   public WalkLimits withReferrers(boolean walk) {
-    return new WalkLimits(concurrency, maxDepth, maxManifestBytes, maxIndexEntries, blobCheck, maxContentBytes, walk);
+    return new WalkLimits(concurrency, maxDepth, maxManifestBytes, maxIndexEntries, blobCheck, maxContentBytes, walk,
+        checkExternal, strict);
+  }
+
+  public WalkLimits withCheckExternal(boolean check) {
+    return new WalkLimits(concurrency, maxDepth, maxManifestBytes, maxIndexEntries, blobCheck, maxContentBytes, referrers,
+        check, strict);
+  }
+
+  public WalkLimits withStrict(boolean failOnWarnings) {
+    return new WalkLimits(concurrency, maxDepth, maxManifestBytes, maxIndexEntries, blobCheck, maxContentBytes, referrers,
+        checkExternal, failOnWarnings);
   }
 }

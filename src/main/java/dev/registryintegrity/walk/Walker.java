@@ -1,5 +1,6 @@
 package dev.registryintegrity.walk;
 
+import dev.registryintegrity.model.CosignTags;
 import dev.registryintegrity.model.Deadline;
 import dev.registryintegrity.model.Descriptor;
 import dev.registryintegrity.model.Digest;
@@ -50,6 +51,9 @@ public final class Walker implements AutoCloseable {
   private final Map<Key, CompletableFuture<Lookup>> manifestChecks = new ConcurrentHashMap<>();
   private final Map<ChildrenKey, CompletableFuture<List<Node>>> children = new ConcurrentHashMap<>();
   private final Map<Key, CompletableFuture<ReferrerLookup>> referrerLists = new ConcurrentHashMap<>();
+  private final Map<Digest, CompletableFuture<Lookup>> externals = new ConcurrentHashMap<>();
+  /** Facts about the walk worth a line in the report (ignored referrer tags); each said once. */
+  private final java.util.Set<String> notes = java.util.Collections.synchronizedSet(new java.util.LinkedHashSet<>());
 
   private final Deadline deadline;
   private final Transfer transfer;
@@ -79,6 +83,15 @@ public final class Walker implements AutoCloseable {
     return source;
   }
 
+  /** The source's notes, then the walk's own: what was ignored and why. */
+  public List<String> notes() {
+    List<String> all = new ArrayList<>(source.notes());
+    synchronized (notes) {
+      all.addAll(notes);
+    }
+    return all;
+  }
+
   /**
    * Resolves {@code reference} (a tag or a digest) in {@code repository} and walks everything it
    * references. Never throws for what it finds; every finding is in the result.
@@ -89,7 +102,7 @@ public final class Walker implements AutoCloseable {
     Optional<Digest> requested = parseDigestReference(reference);
     Node root =
         switch (answer) {
-          case Lookup.Found found -> walkRoot(repository, requested, found);
+          case Lookup.Found found -> withCosignSubject(repository, reference, walkRoot(repository, requested, found));
           case Lookup.Absent absent -> new Node(Kind.TAG, absent.digest(), -1, "", Optional.empty(), absent.status(),
               new Finding.Missing(absent.code(), absent.message()), List.of());
           case Lookup.Unavailable unavailable ->
@@ -113,6 +126,28 @@ public final class Walker implements AutoCloseable {
     manifests.putIfAbsent(new Key(repository, digest), CompletableFuture.completedFuture(read));
     Kind kind = MediaTypes.isIndex(mediaType) ? Kind.INDEX : Kind.MANIFEST;
     return visitManifest(repository, descriptor, kind, Optional.empty(), List.of(), 0, Optional.empty());
+  }
+
+  /**
+   * A manifest under a cosign tag names no subject; the tag does. Checking that manifest is
+   * still there is how a signature left behind by retention is told from a live one.
+   */
+  private Node withCosignSubject(String repository, String reference, Node root) {
+    Optional<Digest> subject = CosignTags.subjectOf(reference);
+    if (subject.isEmpty() || root.finding().verdict() != Verdict.OK) {
+      return root;
+    }
+    Lookup lookup = checkManifestOnce(repository, subject.get());
+    Finding finding = switch (lookup) {
+      // The tag says which manifest, not its size or type: being there is all it can show.
+      case Lookup.Found found -> new Finding.Intact(found.notes(), found.proof());
+      case Lookup.Absent absent -> new Finding.OrphanedReferrer(subject.get(), limits.strict());
+      default -> judgeExistence(Descriptor.of("", subject.get(), -1), lookup);
+    };
+    List<Node> children = new ArrayList<>(root.children());
+    children.add(new Node(Kind.SUBJECT, subject, -1, "", root.platform(), lookup.status(), finding, List.of()));
+    return new Node(root.kind(), root.digest(), root.size(), root.mediaType(), root.platform(), root.status(),
+        root.finding(), children, root.artifactType());
   }
 
   private List<Finding> imageFindings(String repository, Node root, Expectations expectations) {
@@ -183,11 +218,7 @@ public final class Walker implements AutoCloseable {
           List.of());
     }
     Key key = new Key(repository, digest);
-    ManifestRead read =
-        manifests
-            .computeIfAbsent(key, k -> async(() -> read(limited(
-                () -> source.fetchManifest(repository, digest.toString(), limits.maxManifestBytes())))))
-            .join();
+    ManifestRead read = readManifest(key);
     Finding finding = judgeManifest(descriptor, read);
     List<Node> below = List.of();
     if (read.manifest().isPresent() && trusted(finding)) {
@@ -204,6 +235,13 @@ public final class Walker implements AutoCloseable {
         : withArtifactType(node, artifactType(descriptor, read.manifest(), referrerRole.get()));
   }
 
+  private ManifestRead readManifest(Key key) {
+    return manifests
+        .computeIfAbsent(key, k -> async(() -> read(limited(
+            () -> source.fetchManifest(k.repository(), k.digest().toString(), limits.maxManifestBytes())))))
+        .join();
+  }
+
   private static Node withArtifactType(Node n, String type) {
     return new Node(n.kind(), n.digest(), n.size(), n.mediaType(), n.platform(), n.status(), n.finding(), n.children(),
         Optional.of(type));
@@ -216,7 +254,7 @@ public final class Walker implements AutoCloseable {
   private static String artifactType(Descriptor descriptor, Optional<Manifest> manifest, String role) {
     return descriptor.artifactType()
         .or(() -> manifest.flatMap(Walker::declaredArtifactType))
-        .or(() -> Optional.ofNullable(COSIGN_TYPES.get(role)))
+        .or(() -> CosignTags.artifactType(role))
         .or(() -> manifest.flatMap(m -> m instanceof Manifest.Image image ? image.config().map(Descriptor::mediaType) : Optional.empty()))
         .orElse("unknown");
   }
@@ -228,12 +266,6 @@ public final class Walker implements AutoCloseable {
       default -> Optional.empty();
     };
   }
-
-  /** cosign's tag-scheme entries carry no artifact type; these are the types cosign gives them as OCI 1.1 referrers. */
-  private static final Map<String, String> COSIGN_TYPES = Map.of(
-      "signature", "application/vnd.dev.cosign.artifact.sig.v1+json",
-      "sbom", "application/vnd.dev.cosign.artifact.sbom.v1+json",
-      "attestation", "application/vnd.dev.cosign.artifact.att.v1+json");
 
   /** Signature, SBOM, attestation or plain referrer, from the way it was found or its type. */
   static Kind referrerKind(String role, String artifactType) {
@@ -303,11 +335,13 @@ public final class Walker implements AutoCloseable {
               : limitedReferrers(repository, self));
       switch (found) {
         case ReferrerLookup.Found f -> {
+          f.notes().forEach(notes::add);
           for (Referrer r : f.referrers()) {
             String role = r.role().orElse("");
             Kind kind = referrerKind(role, r.descriptor().artifactType().orElse(""));
-            pending.add(executor.submit(() -> visitManifest(repository, r.descriptor(), kind, platform, lineage, depth + 1,
-                Optional.of(role))));
+            pending.add(executor.submit(() -> namesSubject(repository, r, self)
+                ? visitManifest(repository, r.descriptor(), kind, platform, lineage, depth + 1, Optional.of(role))
+                : null));
           }
         }
         case ReferrerLookup.Unavailable u -> nodes.add(new Node(Kind.REFERRER, Optional.empty(), -1, "", platform,
@@ -315,9 +349,31 @@ public final class Walker implements AutoCloseable {
       }
     }
     for (Future<Node> future : pending) {
-      nodes.add(join(future));
+      Node node = join(future);
+      if (node != null) {
+        nodes.add(node);
+      }
     }
     return nodes;
+  }
+
+  /**
+   * A fallback tag is only a name: any registry can hold a {@code sha256-<hex>} tag that points
+   * to an ordinary index. An entry found there counts as a referrer only if its own manifest
+   * names {@code subject}; one that cannot be read is kept, so a referrer whose manifest is gone
+   * still fails.
+   */
+  private boolean namesSubject(String repository, Referrer referrer, Digest subject) {
+    if (!referrer.mustNameSubject()) {
+      return true;
+    }
+    Optional<Manifest> manifest = readManifest(new Key(repository, referrer.descriptor().digest())).manifest();
+    boolean names = manifest.isEmpty() || manifest.get().subject().map(d -> d.digest().equals(subject)).orElse(false);
+    if (!names) {
+      notes.add(referrer.via() + " lists " + referrer.descriptor().digest() + ", which does not name " + subject
+          + " as its subject: not counted as a referrer");
+    }
+    return names;
   }
 
   /** buildx names the manifest an attestation describes; show that manifest's platform. */
@@ -354,6 +410,9 @@ public final class Walker implements AutoCloseable {
                 })))
             .join();
     Finding finding = judgeExistence(descriptor, lookup);
+    if (descriptor.isExternal() && (finding instanceof Finding.Missing || finding instanceof Finding.DataMissing)) {
+      finding = external(descriptor);
+    }
     if (finding instanceof Finding.Intact intact && !notes.isEmpty()) {
       notes.addAll(0, intact.notes());
       finding = new Finding.Intact(notes, intact.proof());
@@ -361,13 +420,39 @@ public final class Walker implements AutoCloseable {
     return node(kind, descriptor, platform, lookup.status(), finding, List.of());
   }
 
+  /**
+   * Where the registry does not hold an external layer, its URL is what a client uses: asked
+   * only under --check-external, and never with the registry's credentials.
+   */
+  private Finding external(Descriptor descriptor) {
+    String url = descriptor.urls().isEmpty() ? "" : descriptor.urls().get(0);
+    if (!limits.checkExternal()) {
+      return new Finding.External(url, Optional.empty());
+    }
+    Lookup lookup = externals
+        .computeIfAbsent(descriptor.digest(), d -> async(() -> limited(() -> source.checkExternal(descriptor))))
+        .join();
+    return switch (lookup) {
+      case Lookup.Found found -> new Finding.External(url, Optional.of("first byte served there, " + found.status()));
+      case Lookup.Absent absent -> new Finding.Missing(absent.code(), absent.message());
+      default -> judgeExistence(descriptor, lookup);
+    };
+  }
+
+  /** A referrer's subject, reached upwards from the referrer: gone, it makes the referrer an orphan. */
   private Node visitSubject(String repository, Descriptor descriptor, Optional<String> platform) {
-    Lookup lookup =
-        manifestChecks
-            .computeIfAbsent(new Key(repository, descriptor.digest()),
-                k -> async(() -> limited(() -> source.checkManifest(repository, descriptor.digest()))))
-            .join();
-    return node(Kind.SUBJECT, descriptor, platform, lookup.status(), judgeExistence(descriptor, lookup), List.of());
+    Lookup lookup = checkManifestOnce(repository, descriptor.digest());
+    Finding finding = lookup instanceof Lookup.Absent
+        ? new Finding.OrphanedReferrer(descriptor.digest(), limits.strict())
+        : judgeExistence(descriptor, lookup);
+    return node(Kind.SUBJECT, descriptor, platform, lookup.status(), finding, List.of());
+  }
+
+  private Lookup checkManifestOnce(String repository, Digest digest) {
+    return manifestChecks
+        .computeIfAbsent(new Key(repository, digest),
+            k -> async(() -> limited(() -> source.checkManifest(repository, digest))))
+        .join();
   }
 
   private Finding judgeManifest(Descriptor descriptor, ManifestRead read) {
@@ -402,6 +487,10 @@ public final class Walker implements AutoCloseable {
               + limits.maxIndexEntries() + "; not walked");
     }
     List<String> notes = new ArrayList<>(found.notes());
+    String declared = ManifestParser.stripParameters(found.mediaType());
+    if (MediaTypes.isManifest(declared) && MediaTypes.isIndex(declared) != manifest instanceof Manifest.Index) {
+      notes.add("Content-Type " + declared + " disagrees with the body; read as " + manifest.mediaType());
+    }
     if (manifest instanceof Manifest.Opaque opaque) {
       notes.add("unknown media type " + opaque.mediaType() + ": references not followed");
     }

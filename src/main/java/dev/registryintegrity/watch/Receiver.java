@@ -212,15 +212,16 @@ public final class Receiver implements AutoCloseable {
     for (int i = 0; i < report.images().size() && i < batch.size(); i++) {
       ImageResult image = report.images().get(i);
       PushQueue.Pending pending = batch.get(i);
-      int failures = failures(image);
+      int failures = count(image, Verdict.FAIL);
       String result = switch (image.verdict()) {
-        case OK -> "intact";
+        case OK, WARN -> "intact";
         case FAIL -> "failed";
         case UNKNOWN -> "unchecked";
       };
       anyFailed |= image.verdict() != Verdict.OK;
       double seconds = Duration.between(pending.firstEvent(), now).toMillis() / 1000.0;
-      metrics.verdict(repository, pending.tag(), result, failures, seconds, now.getEpochSecond());
+      metrics.verdict(repository, pending.tag(), result, failures, count(image, Verdict.WARN), seconds,
+          now.getEpochSecond());
       Set<Digest> digests = new HashSet<>();
       Graphs.forEachUnique(image.root(), (node, path) -> node.digest().ifPresent(digests::add));
       reached.put(new TagKey(repository, pending.tag()), digests);
@@ -240,15 +241,15 @@ public final class Receiver implements AutoCloseable {
     afterVerdicts.accept(metrics.render(queue.size()));
   }
 
-  private static int failures(ImageResult image) {
+  private static int count(ImageResult image, Verdict verdict) {
     int[] n = {0};
     Graphs.forEachUnique(image.root(), (node, path) -> {
-      if (node.finding().verdict() == Verdict.FAIL) {
+      if (node.finding().verdict() == verdict) {
         n[0]++;
       }
     });
     for (Finding f : image.imageFindings()) {
-      if (f.verdict() == Verdict.FAIL) {
+      if (f.verdict() == verdict) {
         n[0]++;
       }
     }

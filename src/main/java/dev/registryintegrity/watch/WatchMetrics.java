@@ -25,8 +25,11 @@ public final class WatchMetrics {
     }
   }
 
-  /** Failed digests at the tag's last verification (0: intact), and whether it could be checked. */
-  private record TagState(int failures, boolean unchecked, long verifiedAt) {}
+  /**
+   * Failed digests at the tag's last verification (0: intact), orphaned referrers found (a
+   * warning), and whether it could be checked.
+   */
+  private record TagState(int failures, int orphans, boolean unchecked, long verifiedAt) {}
 
   private final String instance;
   private final Map<TagKey, TagState> tags = new ConcurrentHashMap<>();
@@ -59,11 +62,14 @@ public final class WatchMetrics {
     rejected.computeIfAbsent(reason, r -> new AtomicLong()).incrementAndGet();
   }
 
-  /** @param result "intact", "failed" or "unchecked" */
-  public synchronized void verdict(String repository, String tag, String result, int failures, double secondsSincePush,
-      long nowEpochSeconds) {
+  /**
+   * @param result "intact", "failed" or "unchecked"
+   * @param orphans referrers whose subject is gone (warnings: the tag still pulls)
+   */
+  public synchronized void verdict(String repository, String tag, String result, int failures, int orphans,
+      double secondsSincePush, long nowEpochSeconds) {
     verified.computeIfAbsent(result, r -> new AtomicLong()).incrementAndGet();
-    tags.put(new TagKey(repository, tag), new TagState(failures, result.equals("unchecked"), nowEpochSeconds));
+    tags.put(new TagKey(repository, tag), new TagState(failures, orphans, result.equals("unchecked"), nowEpochSeconds));
     latencyCount++;
     latencySum += secondsSincePush;
     for (int i = 0; i < BUCKETS.length; i++) {
@@ -94,6 +100,10 @@ public final class WatchMetrics {
     new TreeMap<>(tags).forEach((k, s) -> out.append(P).append("tag_failures{").append(base)
         .append(",repository=\"").append(Metrics.escape(k.repository())).append("\",tag=\"").append(Metrics.escape(k.tag()))
         .append("\"} ").append(s.failures()).append('\n'));
+    header(out, "orphaned_referrers", "gauge",
+        "Referrers (signatures, SBOMs, attestations) whose subject is gone, over the tags' last verifications (a warning).");
+    out.append(P).append("orphaned_referrers{").append(base).append("} ")
+        .append(tags.values().stream().mapToInt(TagState::orphans).sum()).append('\n');
     header(out, "tag_unchecked", "gauge", "1 when the tag's last verification could not be completed.");
     new TreeMap<>(tags).forEach((k, s) -> out.append(P).append("tag_unchecked{").append(base)
         .append(",repository=\"").append(Metrics.escape(k.repository())).append("\",tag=\"").append(Metrics.escape(k.tag()))
