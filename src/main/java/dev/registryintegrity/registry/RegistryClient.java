@@ -299,10 +299,17 @@ public final class RegistryClient implements ContentSource {
 
   /** Every repository in the catalog, following {@code Link: <...>; rel="next"} pages. */
   public List<String> listRepositories(int pageSize) {
-    Listing listing = list("/v2/_catalog", pageSize, "", "repositories");
+    Listing listing;
+    try {
+      listing = list("/v2/_catalog", pageSize, "", "repositories");
+    } catch (AccessRefusedException e) {
+      // Token registries give a token without the catalog scope to all but admins: 401 again.
+      listing = new Listing(List.of(), Optional.of(String.valueOf(e.status())));
+    }
     if (listing.refused().isPresent()) {
-      throw new CatalogUnavailableException("registry " + registry + " does not offer its catalog to this credential ("
-          + listing.refused().get() + " to /v2/_catalog): give the repositories to probe with --repos-file");
+      throw new CatalogUnavailableException("catalog not readable: registry " + registry
+          + " does not offer /v2/_catalog to this credential (" + listing.refused().get()
+          + "): give the repositories to probe with --repos-file");
     }
     return listing.entries();
   }
@@ -588,7 +595,9 @@ public final class RegistryClient implements ContentSource {
     URI current = base.resolve(page.getRawPath() + (page.getRawQuery() == null ? "" : "?" + page.getRawQuery()));
     URI target;
     try {
-      target = current.resolve(link);
+      // java.net.URI follows RFC 2396, which drops the last path segment for a query-only
+      // reference; RFC 3986 (what registries mean by "?last=x") keeps the path.
+      target = link.startsWith("?") ? current.resolve(current.getRawPath() + link) : current.resolve(link);
     } catch (IllegalArgumentException e) {
       return null;
     }

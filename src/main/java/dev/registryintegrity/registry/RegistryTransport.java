@@ -204,12 +204,12 @@ public final class RegistryTransport implements AutoCloseable {
         continue;
       }
       if (response.status() == 401 && fromRegistry) {
-        throw new CannotCheckException(
+        throw new AccessRefusedException(401,
             "registry " + registry + " refused " + auth.describeCredential(registry)
                 + " (401" + errorCode(response) + "): check the username and password");
       }
       if (response.status() == 403 && fromRegistry) {
-        throw new CannotCheckException(
+        throw new AccessRefusedException(403,
             "registry " + registry + " denied " + auth.describeCredential(registry)
                 + " access to " + request.repository() + " (403" + errorCode(response)
                 + "): the credential needs pull rights on that repository");

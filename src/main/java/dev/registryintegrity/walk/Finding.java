@@ -94,7 +94,7 @@ public sealed interface Finding {
 
     @Override
     public String detail() {
-      return "the subject " + subject + " of this referrer is gone: the referrer is pullable but describes nothing";
+      return "deleted: the referrer that names it as its subject pulls, but describes nothing";
     }
   }
 

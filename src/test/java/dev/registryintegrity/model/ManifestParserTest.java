@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ManifestParserTest {
@@ -38,6 +39,40 @@ class ManifestParserTest {
   void dockerManifestListWithoutMediaTypeFieldTakesTheContentType() throws Exception {
     Manifest m = parse("{\"schemaVersion\":2,\"manifests\":[]}", MediaTypes.DOCKER_MANIFEST_LIST + "; charset=utf-8");
     assertEquals(MediaTypes.DOCKER_MANIFEST_LIST, m.mediaType());
+  }
+
+  @Test
+  void theBodysShapeDecidesWhenItsMediaTypeIsAbsentAndTheContentTypeNamesTheOtherKind() throws Exception {
+    Manifest image = parse("""
+        {"schemaVersion":2,"config":{"mediaType":"application/vnd.oci.image.config.v1+json",
+          "digest":"sha256:%s","size":2},"layers":[]}""".formatted("a".repeat(64)), MediaTypes.OCI_INDEX);
+    assertEquals(MediaTypes.OCI_MANIFEST, assertInstanceOf(Manifest.Image.class, image).mediaType());
+    Manifest index = parse("{\"schemaVersion\":2,\"manifests\":[]}", MediaTypes.DOCKER_MANIFEST);
+    assertEquals(MediaTypes.OCI_INDEX, assertInstanceOf(Manifest.Index.class, index).mediaType());
+    // A body that names its own type keeps it, whatever the header says.
+    Manifest declared = parse("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.DOCKER_MANIFEST_LIST
+        + "\",\"manifests\":[]}", MediaTypes.OCI_MANIFEST);
+    assertEquals(MediaTypes.DOCKER_MANIFEST_LIST, declared.mediaType());
+  }
+
+  @Test
+  void descriptorUrlsAreReadAndMarkTheLayerExternal() throws Exception {
+    Manifest m = parse("""
+        {"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json",
+         "config":{"mediaType":"application/vnd.docker.container.image.v1+json","digest":"sha256:%1$s","size":2},
+         "layers":[{"mediaType":"application/vnd.docker.image.rootfs.foreign.diff.tar.gzip","digest":"sha256:%1$s",
+           "size":5,"urls":["https://mcr.microsoft.com/v2/windows/servercore/blobs/sha256:%1$s"]},
+          {"mediaType":"application/vnd.oci.image.layer.nondistributable.v1.tar+gzip","digest":"sha256:%1$s","size":5},
+          {"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"sha256:%1$s","size":5}]}"""
+        .formatted("b".repeat(64)), "");
+    List<Descriptor> layers = assertInstanceOf(Manifest.Image.class, m).layers();
+    assertEquals(List.of("https://mcr.microsoft.com/v2/windows/servercore/blobs/sha256:" + "b".repeat(64)),
+        layers.get(0).urls());
+    assertEquals(List.of(true, true, false), layers.stream().map(Descriptor::isExternal).toList());
+    MalformedManifestException bad = assertThrows(MalformedManifestException.class,
+        () -> parse("{\"schemaVersion\":2,\"layers\":[{\"digest\":\"sha256:" + "b".repeat(64)
+            + "\",\"size\":1,\"urls\":[1]}]}", ""));
+    assertEquals("layers[0].urls[0] is a number, expected a string", bad.getMessage());
   }
 
   @Test

@@ -55,6 +55,6 @@ class ProbeCatalogIT {
     Path repos = Files.writeString(dir.resolve("repos.txt"), "# repositories to watch\nteam/app\n");
     Cli.Run run = Cli.run("probe", "--registry", REGISTRY.host(), "-u", USER, "-p", PASSWORD, "--repos-file", repos.toString());
     assertEquals(0, run.exitCode(), run.all());
-    assertTrue(run.out().contains("INTACT: 1 repositories, 2 tags"), run.out());
+    assertTrue(run.out().contains("INTACT: 1 repositories (0 without tags), 2 tags"), run.out());
   }
 }

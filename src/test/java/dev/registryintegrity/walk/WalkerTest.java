@@ -194,4 +194,81 @@ class WalkerTest {
     assertTrue(source.requestCount() > 5, "the walk asked the source");
     assertEquals(0, source.onVirtualThreads.get(), "requests asked from virtual threads");
   }
+
+  private Digest imageWithLayer(String tag, String layerDescriptor, String subject) {
+    Digest config = source.putBlob("config");
+    String json = "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"config\":{\"mediaType\":\""
+        + MediaTypes.OCI_CONFIG + "\",\"digest\":\"" + config + "\",\"size\":6},\"layers\":[" + layerDescriptor + "]"
+        + (subject == null ? "" : ",\"subject\":{\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"digest\":\""
+            + subject + "\",\"size\":100}") + "}";
+    return source.putManifest(tag, MediaTypes.OCI_MANIFEST, json);
+  }
+
+  private ImageResult walk(String tag, WalkLimits limits) {
+    try (Walker walker = new Walker(source, limits)) {
+      return walker.walk("img:" + tag, "img", tag, Expectations.none());
+    }
+  }
+
+  @Test
+  void aForeignLayerTheSourceDoesNotHoldIsExternalAndTheImagePasses() {
+    Digest foreign = Digest.sha256Of("windows base".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    imageWithLayer("win", "{\"mediaType\":\"" + MediaTypes.DOCKER_FOREIGN_LAYER + "\",\"digest\":\"" + foreign
+        + "\",\"size\":12,\"urls\":[\"https://example.invalid/base\"]}", null);
+    ImageResult r = walk("win");
+    assertEquals(Verdict.OK, r.verdict());
+    Node layer = unique(r).stream().filter(n -> n.kind() == Kind.LAYER).findFirst().orElseThrow();
+    Finding.External external = assertInstanceOf(Finding.External.class, layer.finding());
+    assertEquals("https://example.invalid/base", external.url());
+    // The source's own answer about it stays visible: the registry said 404.
+    assertTrue(layer.status().startsWith("404"), layer.status());
+  }
+
+  @Test
+  void anOrdinaryLayerWithUrlsThatTheSourceLacksIsExternalButOneWithoutIsMissing() {
+    Digest withUrl = Digest.sha256Of("u".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    imageWithLayer("urls", "{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"" + withUrl
+        + "\",\"size\":1,\"urls\":[\"https://example.invalid/u\"]}", null);
+    assertEquals(Verdict.OK, walk("urls").verdict());
+    Digest plain = Digest.sha256Of("p".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    imageWithLayer("plain", "{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"" + plain
+        + "\",\"size\":1}", null);
+    assertEquals(Verdict.FAIL, walk("plain").verdict());
+  }
+
+  @Test
+  void checkingAnExternalLayerAsksTheSourceForItsUrlAndAnUnservedUrlFails() {
+    Digest foreign = Digest.sha256Of("gone".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    imageWithLayer("win", "{\"mediaType\":\"" + MediaTypes.DOCKER_FOREIGN_LAYER + "\",\"digest\":\"" + foreign
+        + "\",\"size\":4,\"urls\":[\"https://example.invalid/gone\"]}", null);
+    // A source that cannot fetch URLs says so: could not check, never intact.
+    assertEquals(Verdict.UNKNOWN, walk("win", WalkLimits.defaults().withCheckExternal(true)).verdict());
+  }
+
+  @Test
+  void aReferrerWhoseSubjectIsGoneIsAWarningAndStrictMakesItAFailure() {
+    Digest layer = source.putBlob("signature payload");
+    Digest gone = Digest.sha256Of("deleted image".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    imageWithLayer("sig", "{\"mediaType\":\"application/vnd.dev.cosign.simplesigning.v1+json\",\"digest\":\"" + layer
+        + "\",\"size\":17}", gone.toString());
+    ImageResult r = walk("sig");
+    assertEquals(Verdict.WARN, r.verdict());
+    assertEquals(dev.registryintegrity.ExitCode.INTACT, Verdict.exitCode(r.verdicts()));
+    Node subject = unique(r).stream().filter(n -> n.kind() == Kind.SUBJECT).findFirst().orElseThrow();
+    assertEquals(new Finding.OrphanedReferrer(gone, false), subject.finding());
+    assertEquals(Verdict.FAIL, walk("sig", WalkLimits.defaults().withStrict(true)).verdict());
+  }
+
+  @Test
+  void aCosignTagWhoseImageIsGoneIsAWarningAndOneWhoseImageIsThereIsIntact() {
+    Digest layer = source.putBlob("signature payload");
+    String sig = "{\"mediaType\":\"application/vnd.dev.cosign.simplesigning.v1+json\",\"digest\":\"" + layer
+        + "\",\"size\":17}";
+    Digest gone = Digest.sha256Of("deleted image".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    imageWithLayer("sha256-" + gone.hex() + ".sig", sig, null);
+    assertEquals(Verdict.WARN, walk("sha256-" + gone.hex() + ".sig").verdict());
+    Built live = twoPlatformImage("v1");
+    imageWithLayer("sha256-" + live.index().hex() + ".sig", sig, null);
+    assertEquals(Verdict.OK, walk("sha256-" + live.index().hex() + ".sig").verdict());
+  }
 }
