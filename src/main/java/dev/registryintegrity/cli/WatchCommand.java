@@ -13,6 +13,11 @@ import dev.registryintegrity.registry.Sleeper;
 import dev.registryintegrity.report.Text;
 import dev.registryintegrity.verify.Verifier;
 import dev.registryintegrity.walk.Expectations;
+import dev.registryintegrity.model.Deadline;
+import dev.registryintegrity.registry.RegistryClient;
+import dev.registryintegrity.registry.RegistryTransport;
+import dev.registryintegrity.report.RunReport;
+import dev.registryintegrity.watch.Journal;
 import dev.registryintegrity.watch.Receiver;
 import dev.registryintegrity.watch.WatchMetrics;
 import java.io.PrintWriter;
@@ -56,6 +61,13 @@ final class WatchCommand {
         .desc("tags waiting at most; more are dropped and counted (default 10000)").build());
     o.addOption(Option.builder().longOpt("tracked").hasArg().argName("N")
         .desc("tags whose digests are remembered to re-verify them after a delete (default 100000)").build());
+    o.addOption(Option.builder().longOpt("state-dir").hasArg().argName("DIR")
+        .desc("keep accepted checks, verdicts and delete tracking here across restarts and crashes (a volume);"
+            + " without it a restart loses them").build());
+    o.addOption(Option.builder().longOpt("intact-series-ttl").hasArg().argName("DURATION")
+        .desc("drop an intact tag's series this long after its verdict (default 7d; failing tags are kept)").build());
+    o.addOption(Option.builder().longOpt("max-intact-series").hasArg().argName("N")
+        .desc("keep the series of at most N intact tags, the newest (default 10000; failing tags are kept)").build());
     PushgatewayOptions.addTo(o, "also push the metrics after each verdict", JOB);
     return o;
   }
@@ -89,7 +101,11 @@ final class WatchCommand {
         Durations.parse("--settle", line.getOptionValue("settle", "2s")),
         ConnectionOptions.positive("--workers", ConnectionOptions.intOption(line, "workers", 2)),
         ConnectionOptions.positive("--queue", ConnectionOptions.intOption(line, "queue", 10_000)),
-        ConnectionOptions.positive("--tracked", ConnectionOptions.intOption(line, "tracked", 100_000)));
+        ConnectionOptions.positive("--tracked", ConnectionOptions.intOption(line, "tracked", 100_000)),
+        new WatchMetrics.SeriesLimit(Durations.parse("--intact-series-ttl", line.getOptionValue("intact-series-ttl", "7d")),
+            ConnectionOptions.positive("--max-intact-series", ConnectionOptions.intOption(line, "max-intact-series", 10_000))));
+    Optional<Journal> journal = Optional.ofNullable(line.getOptionValue("state-dir"))
+        .map(dir -> Journal.open(Path.of(dir), settings.tracked()));
     Verifier.Settings verify = new Verifier.Settings(c.transport(environment, l -> err.println("debug: " + Text.safe(l, 2000))),
         c.limits(), c.plainHttp(), c.timeout(), new Expectations(Optional.empty(), List.of(), c.requiredArtifactTypes()));
     PushgatewayOptions pushOptions = PushgatewayOptions.read(line, registry, JOB);
@@ -103,15 +119,33 @@ final class WatchCommand {
         err.println("watch: warning: " + Text.safe(e.getMessage()));
       }
     }).orElse(text -> {});
-    Receiver.Checker checker = (repository, tags) -> {
-      List<TargetReference> targets = tags.stream()
-          .map(tag -> (TargetReference) ImageReference.parseRepository(registry + "/" + repository).withTag(tag)).toList();
-      return new Verifier(verify, environment.clock(), Sleeper.system()).verify("watch", targets, List.of());
+    Receiver.Checker checker = new Receiver.Checker() {
+      @Override
+      public RunReport check(String repository, List<String> tags) {
+        List<TargetReference> targets = tags.stream()
+            .map(tag -> (TargetReference) ImageReference.parseRepository(registry + "/" + repository).withTag(tag)).toList();
+        return new Verifier(verify, environment.clock(), Sleeper.system()).verify("watch", targets, List.of());
+      }
+
+      @Override
+      public boolean tagListed(String repository, String tag) {
+        ImageReference ref = ImageReference.parseRepository(registry + "/" + repository);
+        try (RegistryClient client = RegistryClient.open(ref, new RegistryTransport(verify.transport(), environment.clock(),
+            Sleeper.system(), Deadline.after(environment.clock(), c.timeout())), c.plainHttp())) {
+          return client.listTags(ref.repository(), 1000).contains(tag);
+        }
+      }
     };
-    try (Receiver receiver = new Receiver(settings, checker, new WatchMetrics(instance), environment.clock(), out, push)) {
+    if (journal.isEmpty()) {
+      out.println("watch: no --state-dir: a restart or crash loses the checks accepted and not yet verified, every"
+          + " verdict and all delete tracking (give --state-dir DIR on a volume to keep them)");
+    }
+    try (Receiver receiver = new Receiver(settings, checker, new WatchMetrics(instance, settings.series()),
+        environment.clock(), out, journal, push)) {
       out.println("watch: receiving " + Text.safe(registry) + "'s events on port " + receiver.port() + " (POST /events;"
           + " GET /metrics, /healthz); settle " + settings.settle().toMillis() + " ms, " + settings.workers() + " workers");
       out.flush();
+      // SIGTERM (a rollout's stop): take no more events, finish what is in flight, say what is left.
       Runtime.getRuntime().addShutdownHook(new Thread(receiver::close));
       receiver.awaitStop();
     }

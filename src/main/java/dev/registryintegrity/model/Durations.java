@@ -6,11 +6,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Parses human durations as CI settings write them: "90s", "5m", "1h", "1m30s", "250ms", "45".
+ * Parses human durations as CI settings write them: "90s", "5m", "1h", "7d", "1m30s", "250ms", "45".
  * A value every layer reads (options, plugin settings), so it lives with the values.
  */
 public final class Durations {
-  private static final Pattern PART = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
+  private static final Pattern PART = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
   /** Nothing we bound runs longer; a bigger number is a typo, not a wish. */
   private static final Duration MAX = Duration.ofDays(7);
 
@@ -30,7 +30,8 @@ public final class Durations {
         case "ms" -> Duration.ofMillis(n);
         case "s" -> Duration.ofSeconds(n);
         case "m" -> Duration.ofMinutes(n);
-        default -> Duration.ofHours(n);
+        case "h" -> Duration.ofHours(n);
+        default -> Duration.ofDays(n);
       });
       end = m.end();
     }

@@ -14,10 +14,12 @@ public final class ProbeCommandSupport {
       default -> r.catalogAccessible() ? "COULD NOT CHECK" : "COULD NOT CHECK (catalog not readable)";
     };
     return String.format(Locale.ROOT,
-        "probe %s: %s: %d repositories (%d without tags), %d tags, %d digests, %d indexes: %d broken, %d unchecked,"
-            + " %d orphaned referrers; %d requests in %.2f s (exit %d)",
-        r.instance(), verdict, r.reposChecked(), r.reposWithoutTags(), r.tagsChecked(), r.digestsChecked(),
-        r.indexesChecked(), r.failures(), r.unchecked(), r.orphanedReferrers(), r.report().requests(),
-        r.duration().toMillis() / 1000.0, r.report().exitCode().code());
+        "probe %s: %s: %d repositories%s, %d tags, %d digests, %d indexes: %d broken, %d unchecked%s;"
+            + " %d requests in %.2f s (exit %d)",
+        r.instance(), verdict, r.reposChecked(),
+        r.reposWithoutTags() > 0 ? " (" + r.reposWithoutTags() + " without tags)" : "", r.tagsChecked(),
+        r.digestsChecked(), r.indexesChecked(), r.failures(), r.unchecked(),
+        r.orphanedReferrers() > 0 ? ", " + r.orphanedReferrers() + " orphaned referrers (warnings)" : "",
+        r.report().requests(), r.duration().toMillis() / 1000.0, r.report().exitCode().code());
   }
 }

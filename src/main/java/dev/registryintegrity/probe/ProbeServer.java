@@ -31,8 +31,8 @@ public final class ProbeServer implements AutoCloseable {
   public ProbeServer(InetSocketAddress address, Duration interval, Supplier<ProbeResult> run,
       Map<String, String> extraLabels, PrintWriter log) throws IOException {
     server = Endpoints.listen("--listen", address);
-    server.createContext("/metrics", this::metrics);
-    server.createContext("/healthz", e -> Endpoints.send(e, 200, "text/plain", "ok\n"));
+    Endpoints.route(server, "/metrics", Endpoints.READ, this::metrics);
+    Endpoints.route(server, "/healthz", Endpoints.READ, e -> Endpoints.send(e, 200, "text/plain", "ok\n"));
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     server.start();
     scheduler.scheduleWithFixedDelay(() -> {

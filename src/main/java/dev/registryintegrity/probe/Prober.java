@@ -26,7 +26,6 @@ import dev.registryintegrity.walk.Verdict;
 import dev.registryintegrity.walk.WalkLimits;
 import dev.registryintegrity.walk.Walker;
 import dev.registryintegrity.walk.Window;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
@@ -70,15 +69,9 @@ public final class Prober {
   public ProbeResult run() {
     Instant started = clock.instant();
     ImageReference registryRef = ImageReference.parseRepository(options.registry() + "/probe");
-    URI http = URI.create("http://" + registryRef.apiHost());
-    URI https = URI.create("https://" + registryRef.apiHost());
     Deadline deadline = Deadline.after(clock, options.timeout());
-    RegistryTransport httpTransport = new RegistryTransport(transport, clock, sleeper, deadline);
-    RegistryClient client = options.plainHttp()
-        ? new RegistryClient(registryRef.registry(), http, httpTransport)
-        : registryRef.isLoopback()
-            ? new RegistryClient(registryRef.registry(), http, https, httpTransport)
-            : new RegistryClient(registryRef.registry(), https, httpTransport);
+    RegistryClient client = RegistryClient.open(registryRef,
+        new RegistryTransport(transport, clock, sleeper, deadline), options.plainHttp());
     if (cache != null) {
       client.withManifestCache(cache);
     }

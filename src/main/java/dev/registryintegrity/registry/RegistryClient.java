@@ -48,6 +48,8 @@ public final class RegistryClient implements ContentSource {
   private volatile long contentLimit = BlobCheck.DEFAULT_MAX_CONTENT_BYTES;
   private volatile java.util.function.LongConsumer bytesRead = n -> {};
   private final java.util.concurrent.atomic.AtomicReference<String> rateLimit = new java.util.concurrent.atomic.AtomicReference<>();
+  /** Which scheme a loopback registry turned out to speak, said once in the report. */
+  private final java.util.concurrent.atomic.AtomicReference<String> schemeNote = new java.util.concurrent.atomic.AtomicReference<>();
 
   /**
    * @param registry the registry as users name it ("docker.io", "127.0.0.1:5000"), for messages
@@ -69,6 +71,20 @@ public final class RegistryClient implements ContentSource {
     this.base = base;
     this.otherScheme = otherScheme;
     this.transport = transport;
+  }
+
+  /**
+   * The one way a registry client is opened (verify, probe, watch): HTTPS, plain HTTP when asked,
+   * and for loopback registries whichever they speak (docker treats 127.0.0.0/8 as insecure): the
+   * first answer tells which, and TLS, once chosen, is verified like anywhere else.
+   */
+  public static RegistryClient open(dev.registryintegrity.reference.ImageReference ref, RegistryTransport transport,
+      boolean plainHttp) {
+    URI http = URI.create("http://" + ref.apiHost());
+    URI https = URI.create("https://" + ref.apiHost());
+    return plainHttp ? new RegistryClient(ref.registry(), http, transport)
+        : ref.isLoopback() ? new RegistryClient(ref.registry(), http, https, transport)
+        : new RegistryClient(ref.registry(), https, transport);
   }
 
   @Override
@@ -712,11 +728,20 @@ public final class RegistryClient implements ContentSource {
       }
       return switchScheme(request);
     }
-    if (otherScheme != null && response.status() == 400
-        && new String(response.body(), java.nio.charset.StandardCharsets.UTF_8).contains("HTTP request to an HTTPS server")) {
+    boolean tlsPort = response.status() == 400
+        && new String(response.body(), java.nio.charset.StandardCharsets.UTF_8).contains("HTTP request to an HTTPS server");
+    if (otherScheme != null && tlsPort) {
       return switchScheme(request);
     }
-    otherScheme = null;
+    if (tlsPort) {
+      throw new CannotCheckException("registry " + registry + " speaks TLS on this port: it answered plain HTTP with 400"
+          + " \"Client sent an HTTP request to an HTTPS server\" (drop --plain-http; plugin: insecure)");
+    }
+    if (otherScheme != null) {
+      otherScheme = null;
+      schemeNote.compareAndSet(null, "registry " + registry + " answered plain HTTP (a loopback address: plain HTTP is"
+          + " tried first, then HTTPS)");
+    }
     // Docker Hub counts manifest GETs against a pull quota and says what is left.
     response.header("ratelimit-remaining").ifPresent(rateLimit::set);
     return response;
@@ -724,11 +749,16 @@ public final class RegistryClient implements ContentSource {
 
   @Override
   public List<String> notes() {
-    String left = rateLimit.get();
-    return left == null ? List.of() : List.of("registry " + registry + " rate limit remaining: " + left);
+    List<String> notes = new java.util.ArrayList<>();
+    java.util.Optional.ofNullable(schemeNote.get()).ifPresent(notes::add);
+    java.util.Optional.ofNullable(rateLimit.get()).ifPresent(left -> notes.add("registry " + registry
+        + " rate limit remaining: " + left));
+    return notes;
   }
 
   private HttpResponse switchScheme(HttpRequest request) {
+    schemeNote.compareAndSet(null, "registry " + registry + " speaks HTTPS (a loopback address: plain HTTP was refused,"
+        + " TLS verified as anywhere)");
     URI moved = otherScheme.resolve(request.uri().getRawPath()
         + (request.uri().getRawQuery() == null ? "" : "?" + request.uri().getRawQuery()));
     base = otherScheme;

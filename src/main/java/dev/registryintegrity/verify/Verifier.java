@@ -25,7 +25,6 @@ import dev.registryintegrity.walk.Node;
 import dev.registryintegrity.walk.Transfer;
 import dev.registryintegrity.walk.WalkLimits;
 import dev.registryintegrity.walk.Walker;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -170,17 +169,8 @@ public final class Verifier {
 
   private ContentSource open(TargetReference target, Deadline runDeadline) {
     return switch (target) {
-      case ImageReference ref -> {
-        RegistryTransport transport = new RegistryTransport(settings.transport(), clock, sleeper, runDeadline);
-        URI http = URI.create("http://" + ref.apiHost());
-        URI https = URI.create("https://" + ref.apiHost());
-        // Loopback registries may speak either (docker treats 127.0.0.0/8 as insecure); the
-        // first answer tells which, and TLS, once chosen, is verified like anywhere else.
-        RegistryClient client = settings.plainHttp() ? new RegistryClient(ref.registry(), http, transport)
-            : ref.isLoopback() ? new RegistryClient(ref.registry(), http, https, transport)
-            : new RegistryClient(ref.registry(), https, transport);
-        yield client.withContentReads(settings.limits().maxContentBytes(), transfer::read);
-      }
+      case ImageReference ref -> RegistryClient.open(ref, new RegistryTransport(settings.transport(), clock, sleeper, runDeadline),
+          settings.plainHttp()).withContentReads(settings.limits().maxContentBytes(), transfer::read);
       case LayoutReference layout -> new OciLayoutSource(layout.directory());
     };
   }

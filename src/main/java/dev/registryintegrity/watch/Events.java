@@ -45,7 +45,10 @@ public final class Events {
       reader.setStrictness(Strictness.STRICT);
       reader.setNestingLimit(16);
       root = JsonParser.parseReader(reader);
-    } catch (JsonParseException | IllegalStateException e) {
+      if (reader.peek() != com.google.gson.stream.JsonToken.END_DOCUMENT) {
+        throw new InputException("the body has more after the envelope");
+      }
+    } catch (JsonParseException | IllegalStateException | java.io.IOException e) {
       throw new InputException("the body is not JSON");
     }
     if (!root.isJsonObject() || !root.getAsJsonObject().has("events") || !root.getAsJsonObject().get("events").isJsonArray()) {

@@ -62,6 +62,37 @@ public final class PushQueue {
     }
   }
 
+  /**
+   * Puts back a check that could not be made (the registry was down): due after {@code delay},
+   * keeping its first event for the latency metric. Never refused for capacity: it was accepted.
+   */
+  public void retry(String repository, String tag, Instant firstEvent, Duration delay) {
+    lock.lock();
+    try {
+      Key key = new Key(repository, tag);
+      Pending newer = pending.get(key);
+      Instant due = clock.instant().plus(delay);
+      // A new event for the tag since the failed check brings it forward; never later.
+      if (newer == null || newer.due().isAfter(due)) {
+        pending.put(key, new Pending(repository, tag, firstEvent, newer == null ? due : newer.due()));
+      }
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Requeues a check accepted before a restart (from the journal), due a settle delay from now. */
+  public void restore(String repository, String tag, Instant firstEvent) {
+    lock.lock();
+    try {
+      pending.putIfAbsent(new Key(repository, tag), new Pending(repository, tag, firstEvent, clock.instant().plus(settle)));
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   public int size() {
     lock.lock();
     try {
@@ -76,8 +107,14 @@ public final class PushQueue {
    * the same repository, so one walk verifies them together and shares their blobs.
    */
   public List<Pending> takeBatch() throws InterruptedException {
+    return takeBatch(null);
+  }
+
+  /** As {@link #takeBatch()}, but gives up after {@code maxWait} (null: never) with an empty batch. */
+  public List<Pending> takeBatch(Duration maxWait) throws InterruptedException {
     lock.lock();
     try {
+      Instant giveUp = maxWait == null ? null : clock.instant().plus(maxWait);
       while (true) {
         Instant now = clock.instant();
         Pending due = null;
@@ -100,7 +137,13 @@ public final class PushQueue {
           }
           return batch;
         }
+        if (giveUp != null && !now.isBefore(giveUp)) {
+          return List.of();
+        }
         long waitMillis = next == null ? 1000 : Math.max(1, Duration.between(now, next).toMillis());
+        if (giveUp != null) {
+          waitMillis = Math.min(waitMillis, Math.max(1, Duration.between(now, giveUp).toMillis()));
+        }
         changed.await(waitMillis, TimeUnit.MILLISECONDS);
       }
     } finally {

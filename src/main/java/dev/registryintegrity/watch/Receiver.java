@@ -11,6 +11,8 @@ import dev.registryintegrity.report.TextReport;
 import dev.registryintegrity.walk.Finding;
 import dev.registryintegrity.walk.Graphs;
 import dev.registryintegrity.walk.ImageResult;
+import dev.registryintegrity.walk.Kind;
+import dev.registryintegrity.walk.Node;
 import dev.registryintegrity.walk.Verdict;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,6 +28,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -38,24 +41,40 @@ import java.util.function.Consumer;
  * once: the registry retries and then drops a slow endpoint, so nothing is verified inline),
  * {@code GET /metrics}, {@code GET /healthz}. A fixed number of workers take settled tags from a
  * bounded queue, one repository's due tags per walk.
+ *
+ * <p>Nothing it answered 202 for is lost: with a {@link Journal} every accepted check is on disk
+ * before the answer and every verdict after it, replayed at the next start; a full queue answers
+ * 503 so the registry sends the envelope again; a check that could not be made is retried with
+ * backoff until it is; a stop lets the checks in flight finish and says what it leaves.
  */
 public final class Receiver implements AutoCloseable {
-  /** Verifies tags of one repository together, as one walk. */
-  @FunctionalInterface
+  /** Verifies tags of one repository together, as one walk, and asks the registry about tags. */
   public interface Checker {
     RunReport check(String repository, List<String> tags);
+
+    /**
+     * Whether the registry still lists the tag in {@code tags/list}.
+     *
+     * @throws dev.registryintegrity.CannotCheckException when it cannot tell
+     */
+    boolean tagListed(String repository, String tag);
   }
 
   /**
    * @param token the shared secret the registry sends as {@code Authorization: Bearer <token>}
    * @param settle how long a tag waits after its latest event before it is verified
    * @param tracked tags whose reached digests are remembered, to map a deleted digest to the tags it breaks
+   * @param series how long and how many intact tags keep their series
    */
   public record Settings(InetSocketAddress address, String token, Duration settle, int workers, int queueCapacity,
-      int tracked) {}
+      int tracked, WatchMetrics.SeriesLimit series) {}
 
   /** The registry's envelopes are kilobytes; a megabyte is not an envelope. */
   static final int MAX_BODY = 1 << 20;
+  /** A check that could not be made is tried again after the settle delay, doubling up to this. */
+  static final Duration MAX_RETRY_DELAY = Duration.ofMinutes(1);
+  /** How long a stop waits for the checks in flight. */
+  static final Duration STOP_GRACE = Duration.ofSeconds(20);
 
   private final HttpServer server;
   private final PushQueue queue;
@@ -66,19 +85,29 @@ public final class Receiver implements AutoCloseable {
   private final byte[] expectedAuthorization;
   private final ExecutorService workers;
   private final Map<TagKey, Set<Digest>> reached;
+  private final Map<TagKey, Integer> attempts = new java.util.concurrent.ConcurrentHashMap<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final Consumer<String> afterVerdicts;
+  private final Optional<Journal> journal;
+  private final Duration settle;
+  private volatile boolean stopping;
+  private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
 
   private record TagKey(String repository, String tag) {}
 
-  /** @param afterVerdicts given the metrics text after each batch of verdicts (a Pushgateway push) */
+  /**
+   * @param journal where accepted checks and verdicts are kept across restarts; empty: in memory only
+   * @param afterVerdicts given the metrics text after each batch of verdicts (a Pushgateway push)
+   */
   public Receiver(Settings settings, Checker checker, WatchMetrics metrics, Clock clock, PrintWriter log,
-      Consumer<String> afterVerdicts) throws IOException {
+      Optional<Journal> journal, Consumer<String> afterVerdicts) throws IOException {
     this.queue = new PushQueue(clock, settings.settle(), settings.queueCapacity());
     this.metrics = metrics;
     this.checker = checker;
     this.clock = clock;
     this.log = log;
+    this.journal = journal;
+    this.settle = settings.settle();
     this.afterVerdicts = afterVerdicts;
     this.expectedAuthorization = ("Bearer " + settings.token()).getBytes(StandardCharsets.UTF_8);
     int tracked = settings.tracked();
@@ -88,10 +117,12 @@ public final class Receiver implements AutoCloseable {
         return size() > tracked;
       }
     });
+    journal.ifPresent(this::replay);
     this.server = Endpoints.listen("--listen", settings.address());
-    server.createContext("/events", this::events);
-    server.createContext("/metrics", e -> Endpoints.send(e, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.render(queue.size())));
-    server.createContext("/healthz", e -> Endpoints.send(e, 200, "text/plain", "ok\n"));
+    Endpoints.route(server, "/events", Set.of("POST"), this::events);
+    Endpoints.route(server, "/metrics", Endpoints.READ, e -> Endpoints.send(e, 200,
+        "text/plain; version=0.0.4; charset=utf-8", metrics.render(queue.size(), clock.instant().getEpochSecond())));
+    Endpoints.route(server, "/healthz", Endpoints.READ, e -> Endpoints.send(e, 200, "text/plain", "ok\n"));
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     this.workers = Executors.newFixedThreadPool(settings.workers(), Thread.ofPlatform().daemon().name("verify-", 0).factory());
     for (int i = 0; i < settings.workers(); i++) {
@@ -100,105 +131,171 @@ public final class Receiver implements AutoCloseable {
     server.start();
   }
 
+  /** What the last run left: its verdicts (series and delete tracking) and its accepted checks, queued again. */
+  private void replay(Journal j) {
+    Journal.State state = j.state();
+    for (Journal.TagVerdict v : state.verdicts()) {
+      metrics.restore(v.repository(), v.tag(), v.result(), v.failures(), v.orphans(), v.verifiedAt());
+      reached.put(new TagKey(v.repository(), v.tag()), v.digests());
+    }
+    for (Journal.Accepted a : state.pending()) {
+      queue.restore(a.repository(), a.tag(), a.firstEvent());
+    }
+    synchronized (log) {
+      state.problems().forEach(p -> log.println("watch: warning: " + Text.safe(p)));
+      log.println("watch: state from " + Text.safe(j.file().toString()) + ": " + state.verdicts().size()
+          + " tag verdicts, " + state.pending().size() + " accepted checks queued again");
+      log.flush();
+    }
+  }
+
   public int port() {
     return server.getAddress().getPort();
   }
 
   private void events(HttpExchange e) throws IOException {
-    try (e) {
-      if (!e.getRequestMethod().equals("POST")) {
-        metrics.rejected("method");
-        Endpoints.send(e, 405, "text/plain", "POST registry notification envelopes here\n");
-        return;
-      }
-      String given = e.getRequestHeaders().getFirst("Authorization");
-      // Constant time: how much of a guess matched must not show in how long the answer takes.
-      if (given == null || !MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), expectedAuthorization)) {
-        metrics.rejected("unauthorized");
-        Endpoints.send(e, 401, "text/plain", "unauthorized\n");
-        return;
-      }
-      String type = String.valueOf(e.getRequestHeaders().getFirst("Content-Type"));
-      if (!type.startsWith(Events.MEDIA_TYPE) && !type.startsWith("application/json")) {
-        metrics.rejected("media-type");
-        Endpoints.send(e, 415, "text/plain", "expected " + Events.MEDIA_TYPE + "\n");
-        return;
-      }
-      byte[] body;
-      try (InputStream in = e.getRequestBody()) {
-        body = in.readNBytes(MAX_BODY + 1);
-      }
-      if (body.length > MAX_BODY) {
-        metrics.rejected("too-large");
-        Endpoints.send(e, 413, "text/plain", "an envelope over 1 MiB is not one\n");
-        return;
-      }
-      Events.Parsed parsed;
-      try {
-        parsed = Events.parse(body);
-      } catch (InputException bad) {
-        metrics.rejected("malformed");
-        Endpoints.send(e, 400, "text/plain", bad.getMessage() + "\n");
-        return;
-      }
-      metrics.skipped(parsed.skipped());
-      for (Event event : parsed.events()) {
-        metrics.event(event.action());
-        accept(event);
-      }
-      Endpoints.send(e, 202, "text/plain", "accepted\n");
+    if (stopping) {
+      // The registry keeps the envelope and sends it to the receiver that replaces this one.
+      e.getResponseHeaders().set("Retry-After", "5");
+      Endpoints.send(e, 503, "text/plain", "stopping\n");
+      return;
     }
+    String given = e.getRequestHeaders().getFirst("Authorization");
+    // Constant time: how much of a guess matched must not show in how long the answer takes.
+    if (given == null || !MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), expectedAuthorization)) {
+      metrics.rejected("unauthorized");
+      Endpoints.send(e, 401, "text/plain", "unauthorized\n");
+      return;
+    }
+    if (!acceptedMediaType(e.getRequestHeaders().getFirst("Content-Type"))) {
+      metrics.rejected("media-type");
+      Endpoints.send(e, 415, "text/plain", "expected " + Events.MEDIA_TYPE + "\n");
+      return;
+    }
+    byte[] body;
+    try (InputStream in = e.getRequestBody()) {
+      body = in.readNBytes(MAX_BODY + 1);
+    }
+    if (body.length > MAX_BODY) {
+      metrics.rejected("too-large");
+      Endpoints.send(e, 413, "text/plain", "an envelope over 1 MiB is not one\n");
+      return;
+    }
+    Events.Parsed parsed;
+    try {
+      parsed = Events.parse(body);
+    } catch (InputException bad) {
+      metrics.rejected("malformed");
+      Endpoints.send(e, 400, "text/plain", bad.getMessage() + "\n");
+      return;
+    }
+    metrics.skipped(parsed.skipped());
+    List<Journal.Accepted> accepted = new ArrayList<>();
+    boolean full = false;
+    for (Event event : parsed.events()) {
+      metrics.event(event.action());
+      for (TagKey key : checksFor(event)) {
+        if (queue.offer(key.repository(), key.tag())) {
+          accepted.add(new Journal.Accepted(key.repository(), key.tag(), clock.instant()));
+        } else {
+          full = true;
+        }
+      }
+    }
+    try {
+      if (journal.isPresent()) {
+        journal.get().accepted(accepted);
+      }
+    } catch (IOException io) {
+      // Not on disk, not acknowledged: the registry sends it again (the queued entries are
+      // checked all the same, and de-duplicated then).
+      synchronized (log) {
+        log.println("watch: cannot write the journal (" + Text.safe(io.getMessage()) + "): answering 503");
+        log.flush();
+      }
+      Endpoints.send(e, 503, "text/plain", "cannot record the checks: send again later\n");
+      return;
+    }
+    if (full) {
+      metrics.deferred();
+      e.getResponseHeaders().set("Retry-After", "5");
+      Endpoints.send(e, 503, "text/plain", "queue full: send again later\n");
+      return;
+    }
+    Endpoints.send(e, 202, "text/plain", "accepted\n");
   }
 
-  private void accept(Event event) {
-    switch (event.action()) {
+  /** The registry's media type, or JSON (its older releases), with parameters; nothing that only starts like them. */
+  static boolean acceptedMediaType(String contentType) {
+    if (contentType == null) {
+      return false;
+    }
+    String type = contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+    return type.equals(Events.MEDIA_TYPE) || type.equals("application/json");
+  }
+
+  /** The checks an event asks for: the pushed tag, or the tags a deleted digest may break. */
+  private List<TagKey> checksFor(Event event) {
+    return switch (event.action()) {
       // Children and blobs arrive before the tagged index; the tag's own event starts the check.
-      case "push" -> event.tag().filter(t -> event.manifest()).ifPresent(tag -> enqueue(event.repository(), tag));
+      case "push" -> event.tag().filter(t -> event.manifest()).map(tag -> List.of(new TagKey(event.repository(), tag)))
+          .orElse(List.of());
       case "delete" -> {
         if (event.tag().isPresent()) {
-          reached.remove(new TagKey(event.repository(), event.tag().get()));
-          metrics.forget(event.repository(), event.tag().get());
+          forgetTag(event.repository(), event.tag().get());
+          logLine("watch: " + Text.safe(event.repository()) + ":" + Text.safe(event.tag().get())
+              + " deleted (the registry's tag delete event): its series are removed");
         }
-        event.digest().ifPresent(digest -> tagsReaching(event.repository(), digest).forEach(tag -> enqueue(event.repository(), tag)));
+        yield event.digest().map(digest -> tagsReaching(event.repository(), digest)).orElse(List.of());
       }
-      default -> { }
-    }
+      default -> List.of();
+    };
   }
 
-  private List<String> tagsReaching(String repository, Digest digest) {
-    List<String> tags = new ArrayList<>();
+  private void forgetTag(String repository, String tag) {
+    reached.remove(new TagKey(repository, tag));
+    metrics.forget(repository, tag);
+    journal.ifPresent(j -> {
+      try {
+        j.forget(repository, tag);
+      } catch (IOException io) {
+        logLine("watch: cannot write the journal (" + Text.safe(io.getMessage()) + ")");
+      }
+    });
+  }
+
+  private List<TagKey> tagsReaching(String repository, Digest digest) {
+    List<TagKey> tags = new ArrayList<>();
     synchronized (reached) {
       reached.forEach((key, digests) -> {
         if (key.repository().equals(repository) && digests.contains(digest)) {
-          tags.add(key.tag());
+          tags.add(key);
         }
       });
     }
     return tags;
   }
 
-  private void enqueue(String repository, String tag) {
-    if (!queue.offer(repository, tag)) {
-      metrics.dropped();
-    }
-  }
-
   private void work() {
-    while (!Thread.currentThread().isInterrupted()) {
+    while (!stopping && !Thread.currentThread().isInterrupted()) {
       List<PushQueue.Pending> batch;
       try {
-        batch = queue.takeBatch();
+        batch = queue.takeBatch(Duration.ofMillis(500));
       } catch (InterruptedException e) {
         return;
       }
+      if (batch.isEmpty()) {
+        continue;
+      }
+      inFlight.addAndGet(batch.size());
       try {
         verify(batch);
       } catch (RuntimeException | Error e) {
-        // One bad check must not take a worker with it.
-        synchronized (log) {
-          log.println("watch: verifying " + Text.safe(batch.get(0).repository()) + " failed: " + Text.safe(String.valueOf(e)));
-          log.flush();
-        }
+        // One bad check must not take a worker with it; the check is tried again.
+        logLine("watch: verifying " + Text.safe(batch.get(0).repository()) + " failed: " + Text.safe(String.valueOf(e)));
+        batch.forEach(p -> retry(p));
+      } finally {
+        inFlight.addAndGet(-batch.size());
       }
     }
   }
@@ -207,30 +304,49 @@ public final class Receiver implements AutoCloseable {
     String repository = batch.get(0).repository();
     List<String> tags = batch.stream().map(PushQueue.Pending::tag).toList();
     RunReport report = checker.check(repository, tags);
+    if (stopping && Thread.currentThread().isInterrupted()) {
+      // Cut short by the stop: no verdict; the journal still holds the checks for the next start.
+      return;
+    }
     Instant now = clock.instant();
     boolean anyFailed = false;
     for (int i = 0; i < report.images().size() && i < batch.size(); i++) {
       ImageResult image = report.images().get(i);
       PushQueue.Pending pending = batch.get(i);
-      int failures = count(image, Verdict.FAIL);
+      TagKey key = new TagKey(repository, pending.tag());
+      if (deletedOnPurpose(image, repository, pending.tag())) {
+        forgetTag(repository, pending.tag());
+        attempts.remove(key);
+        metrics.gone(repository, pending.tag());
+        logLine("watch: " + Text.safe(image.reference()) + " is gone (manifest unknown, not in tags/list):"
+            + " deleted on purpose, its series are removed");
+        continue;
+      }
       String result = switch (image.verdict()) {
         case OK, WARN -> "intact";
         case FAIL -> "failed";
         case UNKNOWN -> "unchecked";
       };
-      anyFailed |= image.verdict() != Verdict.OK;
+      int failures = count(image, Verdict.FAIL);
+      int orphans = count(image, Verdict.WARN);
       double seconds = Duration.between(pending.firstEvent(), now).toMillis() / 1000.0;
-      metrics.verdict(repository, pending.tag(), result, failures, count(image, Verdict.WARN), seconds,
-          now.getEpochSecond());
-      Set<Digest> digests = new HashSet<>();
-      Graphs.forEachUnique(image.root(), (node, path) -> node.digest().ifPresent(digests::add));
-      reached.put(new TagKey(repository, pending.tag()), digests);
-      synchronized (log) {
-        log.println(String.format(java.util.Locale.ROOT, "watch: %s %s%s (%d digests, %.1f s after the event)",
-            result.toUpperCase(java.util.Locale.ROOT), Text.safe(image.reference()),
-            image.root().digest().map(d -> " -> " + d).orElse(""), digests.size(), seconds));
-        log.flush();
+      metrics.verdict(repository, pending.tag(), result, failures, orphans, seconds, now.getEpochSecond());
+      Set<Digest> seen = new HashSet<>();
+      Graphs.forEachUnique(image.root(), (node, path) -> node.digest().ifPresent(seen::add));
+      // What could not be seen is not what the tag reaches: delete tracking keeps the last
+      // digests a completed check found, and the check is tried again.
+      Set<Digest> digests = result.equals("unchecked") ? reached.getOrDefault(key, Set.of()) : seen;
+      if (result.equals("unchecked")) {
+        retry(pending);
+      } else {
+        reached.put(key, digests);
+        attempts.remove(key);
+        anyFailed |= image.verdict() == Verdict.FAIL;
       }
+      record(new Journal.TagVerdict(repository, pending.tag(), result, failures, orphans, now.getEpochSecond(), digests));
+      logLine(String.format(java.util.Locale.ROOT, "watch: %s %s%s (%d digests, %.1f s after the event)",
+          result.toUpperCase(java.util.Locale.ROOT), Text.safe(image.reference()),
+          image.root().digest().map(d -> " -> " + d).orElse(""), digests.size(), seconds));
     }
     if (anyFailed) {
       synchronized (log) {
@@ -238,7 +354,50 @@ public final class Receiver implements AutoCloseable {
         log.flush();
       }
     }
-    afterVerdicts.accept(metrics.render(queue.size()));
+    afterVerdicts.accept(metrics.render(queue.size(), now.getEpochSecond()));
+  }
+
+  /**
+   * A tag that no longer resolves and that the registry no longer lists was deleted (distribution
+   * sends no tag event when a manifest is deleted by digest): not a failure to page anyone for.
+   * A tag still listed whose manifest is gone is the incident, and fails.
+   */
+  private boolean deletedOnPurpose(ImageResult image, String repository, String tag) {
+    Node root = image.root();
+    if (root.kind() != Kind.TAG || !(root.finding() instanceof Finding.Missing)) {
+      return false;
+    }
+    try {
+      return !checker.tagListed(repository, tag);
+    } catch (dev.registryintegrity.CannotCheckException e) {
+      return false;
+    }
+  }
+
+  private void retry(PushQueue.Pending pending) {
+    TagKey key = new TagKey(pending.repository(), pending.tag());
+    int attempt = attempts.merge(key, 1, Integer::sum);
+    Duration delay = settle.multipliedBy(1L << Math.min(attempt, 16));
+    queue.retry(pending.repository(), pending.tag(), pending.firstEvent(),
+        delay.compareTo(MAX_RETRY_DELAY) > 0 ? MAX_RETRY_DELAY : delay);
+    metrics.retried();
+  }
+
+  private void record(Journal.TagVerdict verdict) {
+    journal.ifPresent(j -> {
+      try {
+        j.verdict(verdict);
+      } catch (IOException io) {
+        logLine("watch: cannot write the journal (" + Text.safe(io.getMessage()) + "): this verdict is not kept");
+      }
+    });
+  }
+
+  private void logLine(String line) {
+    synchronized (log) {
+      log.println(line);
+      log.flush();
+    }
   }
 
   private static int count(ImageResult image, Verdict verdict) {
@@ -261,10 +420,34 @@ public final class Receiver implements AutoCloseable {
     stopped.await();
   }
 
+  /**
+   * Stops taking events (503: the registry keeps them for the next receiver), lets the checks in
+   * flight finish for up to {@link #STOP_GRACE}, and says what is left and where it is kept.
+   */
   @Override
   public void close() {
+    if (stopping) {
+      return;
+    }
+    stopping = true;
+    workers.shutdown();
+    try {
+      if (!workers.awaitTermination(STOP_GRACE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        workers.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      workers.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    int left = queue.size() + inFlight.get();
+    if (journal.isPresent()) {
+      logLine("watch: stopping: " + left + " accepted checks not yet verified are kept in "
+          + Text.safe(journal.get().file().toString()) + " and verified at the next start");
+      journal.get().close();
+    } else {
+      logLine("watch: stopping: " + left + " accepted checks not yet verified are lost (no --state-dir)");
+    }
     server.stop(0);
-    workers.shutdownNow();
     stopped.countDown();
   }
 }

@@ -36,14 +36,33 @@ public final class WatchMetrics {
   private final Map<String, AtomicLong> events = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> verified = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> rejected = new ConcurrentHashMap<>();
-  private final AtomicLong dropped = new AtomicLong();
+  private final AtomicLong deferred = new AtomicLong();
+  private final AtomicLong retried = new AtomicLong();
+  private final AtomicLong gone = new AtomicLong();
+  private final SeriesLimit limit;
   private final AtomicLong skipped = new AtomicLong();
   private final long[] buckets = new long[BUCKETS.length];
   private long latencyCount;
   private double latencySum;
 
+  /**
+   * How long an intact tag's series are kept, and how many intact tags at most: a registry with
+   * many tags must not grow /metrics without end. Failing, unchecked and warned tags are always
+   * kept: they are what the alerts are for.
+   */
+  public record SeriesLimit(java.time.Duration intactTtl, int maxIntact) {
+    public static SeriesLimit defaults() {
+      return new SeriesLimit(java.time.Duration.ofDays(7), 10_000);
+    }
+  }
+
   public WatchMetrics(String instance) {
+    this(instance, SeriesLimit.defaults());
+  }
+
+  public WatchMetrics(String instance, SeriesLimit limit) {
     this.instance = instance;
+    this.limit = limit;
   }
 
   public void event(String action) {
@@ -54,8 +73,14 @@ public final class WatchMetrics {
     skipped.addAndGet(entries);
   }
 
-  public void dropped() {
-    dropped.incrementAndGet();
+  /** An envelope refused with 503 because the queue was full: the registry sends it again. */
+  public void deferred() {
+    deferred.incrementAndGet();
+  }
+
+  /** A check that could not be made was put back to be tried again. */
+  public void retried() {
+    retried.incrementAndGet();
   }
 
   public void rejected(String reason) {
@@ -70,6 +95,7 @@ public final class WatchMetrics {
       double secondsSincePush, long nowEpochSeconds) {
     verified.computeIfAbsent(result, r -> new AtomicLong()).incrementAndGet();
     tags.put(new TagKey(repository, tag), new TagState(failures, orphans, result.equals("unchecked"), nowEpochSeconds));
+    prune(nowEpochSeconds);
     latencyCount++;
     latencySum += secondsSincePush;
     for (int i = 0; i < BUCKETS.length; i++) {
@@ -79,9 +105,38 @@ public final class WatchMetrics {
     }
   }
 
+  /** A tag's verdict from before a restart (the journal): its series again, nothing counted. */
+  public synchronized void restore(String repository, String tag, String result, int failures, int orphans,
+      long verifiedAt) {
+    tags.put(new TagKey(repository, tag), new TagState(failures, orphans, result.equals("unchecked"), verifiedAt));
+  }
+
   /** A deleted tag is no longer a failure to alert on. */
   public void forget(String repository, String tag) {
     tags.remove(new TagKey(repository, tag));
+  }
+
+  /** The tag turned out deleted on purpose when re-checked: its series go. */
+  public void gone(String repository, String tag) {
+    forget(repository, tag);
+    gone.incrementAndGet();
+  }
+
+  /** Drops intact tags' series past their time, then the oldest intact ones past the count. */
+  private void prune(long nowEpochSeconds) {
+    long oldest = nowEpochSeconds - limit.intactTtl().toSeconds();
+    tags.entrySet().removeIf(e -> intact(e.getValue()) && e.getValue().verifiedAt() < oldest);
+    long intact = tags.values().stream().filter(WatchMetrics::intact).count();
+    if (intact > limit.maxIntact()) {
+      tags.entrySet().stream().filter(e -> intact(e.getValue()))
+          .sorted(java.util.Comparator.comparingLong(e -> e.getValue().verifiedAt()))
+          .limit(intact - limit.maxIntact()).map(Map.Entry::getKey).toList()
+          .forEach(tags::remove);
+    }
+  }
+
+  private static boolean intact(TagState s) {
+    return s.failures() == 0 && s.orphans() == 0 && !s.unchecked();
   }
 
   /** The action label takes the registry's few values only: a label must not be attacker-chosen text. */
@@ -92,7 +147,8 @@ public final class WatchMetrics {
     };
   }
 
-  public synchronized String render(int queueDepth) {
+  public synchronized String render(int queueDepth, long nowEpochSeconds) {
+    prune(nowEpochSeconds);
     StringBuilder out = new StringBuilder();
     String base = "instance=\"" + Metrics.escape(instance) + "\"";
     header(out, "tag_failures", "gauge",
@@ -116,8 +172,15 @@ public final class WatchMetrics {
       out.append(P).append("watch_pushes_verified_total{").append(base).append(",result=\"").append(result).append("\"} ")
           .append(verified.getOrDefault(result, new AtomicLong()).get()).append('\n');
     }
-    header(out, "watch_events_dropped_total", "counter", "Tag checks dropped because the queue was full (the next probe sweep covers them).");
-    out.append(P).append("watch_events_dropped_total{").append(base).append("} ").append(dropped.get()).append('\n');
+    header(out, "watch_events_deferred_total", "counter",
+        "Event envelopes refused with 503 because the queue was full; the registry sends them again.");
+    out.append(P).append("watch_events_deferred_total{").append(base).append("} ").append(deferred.get()).append('\n');
+    header(out, "watch_checks_retried_total", "counter",
+        "Checks that could not be made (registry unreachable, 5xx) and were put back to be tried again.");
+    out.append(P).append("watch_checks_retried_total{").append(base).append("} ").append(retried.get()).append('\n');
+    header(out, "watch_tags_gone_total", "counter",
+        "Tags found deleted on purpose when re-checked (manifest unknown and not in tags/list): their series removed.");
+    out.append(P).append("watch_tags_gone_total{").append(base).append("} ").append(gone.get()).append('\n');
     header(out, "watch_events_skipped_total", "counter", "Envelope entries skipped as malformed or invalid.");
     out.append(P).append("watch_events_skipped_total{").append(base).append("} ").append(skipped.get()).append('\n');
     header(out, "watch_requests_rejected_total", "counter", "Notification requests refused, by reason.");

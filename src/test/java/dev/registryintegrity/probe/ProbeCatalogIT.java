@@ -1,6 +1,7 @@
 package dev.registryintegrity.probe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.registryintegrity.fixture.ImageSeeder.ImageSpec;
@@ -55,6 +56,26 @@ class ProbeCatalogIT {
     Path repos = Files.writeString(dir.resolve("repos.txt"), "# repositories to watch\nteam/app\n");
     Cli.Run run = Cli.run("probe", "--registry", REGISTRY.host(), "-u", USER, "-p", PASSWORD, "--repos-file", repos.toString());
     assertEquals(0, run.exitCode(), run.all());
-    assertTrue(run.out().contains("INTACT: 1 repositories (0 without tags), 2 tags"), run.out());
+    assertTrue(run.out().contains("INTACT: 1 repositories, 2 tags"), run.out());
+  }
+
+  @Test
+  void aRegistryThatCannotBeReachedIsNeverIntactInAnyOutput() throws Exception {
+    String dead = "127.0.0.1:" + RegistryFixture.freeLoopbackPort();
+    Path file = dir.resolve("dead.prom");
+    Cli.Run text = Cli.run("probe", "--registry", dead, "--textfile", file.toString());
+    assertEquals(3, text.exitCode(), text.all());
+    assertFalse(text.out().contains("INTACT"), text.out());
+    assertEquals(1, text.out().lines().filter(l -> l.startsWith("probe ")).count(), "one summary line: " + text.out());
+    assertTrue(text.out().contains("COULD NOT CHECK (catalog not readable)"), text.out());
+    assertTrue(text.out().contains("(exit 3)"), text.out());
+    assertTrue(Files.readString(file).contains("registry_manifest_integrity_catalog_accessible{instance=\"" + dead + "\"} 0"));
+    assertFalse(Files.readString(file).contains("last_success_timestamp"), "a run that checked nothing is no success");
+
+    Cli.Run json = Cli.run("probe", "--registry", dead, "--format", "json");
+    assertEquals(3, json.exitCode(), json.all());
+    assertEquals("cannot-check", json.json().get("result").getAsString());
+    assertEquals(3, json.json().get("exitCode").getAsInt());
+    assertEquals(1, json.json().getAsJsonObject("summary").get("unlisted").getAsInt());
   }
 }

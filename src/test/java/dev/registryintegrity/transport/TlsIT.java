@@ -59,4 +59,20 @@ class TlsIT {
     assertEquals(2, run.exitCode(), run.all());
     assertTrue(run.err().contains("--ca-cert:"), run.err());
   }
+
+  @Test
+  void theProbeFindsTheTlsOfALoopbackRegistryAndSaysWhichSchemeItSpoke() {
+    Cli.Run run = Cli.run("probe", "--registry", REGISTRY.host(), "--ca-cert", PKI.caCert.toString(), "--format", "json");
+    assertEquals(0, run.exitCode(), run.all());
+    assertEquals("intact", run.json().get("result").getAsString());
+    assertTrue(run.json().getAsJsonArray("notes").toString().contains("speaks HTTPS"), run.out());
+  }
+
+  @Test
+  void plainHttpToThisTlsPortSaysItSpeaksTls() {
+    Cli.Run run = Cli.run("verify", "--plain-http", image);
+    assertEquals(3, run.exitCode(), run.all());
+    assertTrue(run.out().contains("speaks TLS on this port"), run.out());
+    assertTrue(run.out().contains("drop --plain-http"), run.out());
+  }
 }

@@ -96,4 +96,30 @@ class PushQueueTest {
     assertTrue(queue.offer("a", "2"), "a repeat event for a queued tag costs nothing");
     assertEquals(3, queue.size());
   }
+
+  @Test
+  void aRetriedCheckIsDueAfterItsDelayEvenWhenTheQueueIsFullAndKeepsItsFirstEvent() throws Exception {
+    Instant first = clock.instant();
+    for (String tag : List.of("a", "b", "c")) {
+      assertTrue(queue.offer("app", tag));
+    }
+    assertFalse(queue.offer("app", "d"), "full");
+    queue.retry("app", "d", first, Duration.ofSeconds(30));
+    assertEquals(4, queue.size(), "an accepted check goes back whatever the capacity");
+    clock.advance(Duration.ofSeconds(2));
+    assertEquals(List.of("a", "b", "c"), queue.takeBatch(Duration.ZERO).stream().map(PushQueue.Pending::tag).toList());
+    assertEquals(List.of(), queue.takeBatch(Duration.ZERO), "d is not due yet");
+    clock.advance(Duration.ofSeconds(28));
+    List<PushQueue.Pending> retried = queue.takeBatch(Duration.ZERO);
+    assertEquals(List.of("d"), retried.stream().map(PushQueue.Pending::tag).toList());
+    assertEquals(first, retried.get(0).firstEvent());
+  }
+
+  @Test
+  void aNewEventBringsARetryForwardNeverLater() throws Exception {
+    queue.retry("app", "v1", clock.instant(), Duration.ofMinutes(1));
+    assertTrue(queue.offer("app", "v1"));
+    clock.advance(Duration.ofSeconds(2));
+    assertEquals(1, queue.takeBatch(Duration.ZERO).size());
+  }
 }

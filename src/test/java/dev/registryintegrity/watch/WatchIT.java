@@ -202,7 +202,7 @@ class WatchIT {
   }
 
   @Test
-  void aFloodIsBoundedDropsAreCountedAndBadEnvelopesAreRefused() throws Exception {
+  void aFloodIsBoundedTurnedAwayWith503AndBadRequestsAreRefused() throws Exception {
     int port = RegistryFixture.freeLoopbackPort();
     StringWriter log = new StringWriter();
     // A settle delay longer than the test: nothing drains, so the queue's bound is what is seen.
@@ -214,13 +214,32 @@ class WatchIT {
     }
     events.append(",{\"action\":\"push\",\"target\":{\"repository\":\"../../etc\",\"tag\":\"x\"}},42]}");
     long started = System.nanoTime();
-    assertEquals(202, post(port, TOKEN, Events.MEDIA_TYPE, events.toString().getBytes(StandardCharsets.UTF_8)));
+    // Full: the registry is told to send the envelope again (it does, until it is taken).
+    assertEquals(503, post(port, TOKEN, Events.MEDIA_TYPE, events.toString().getBytes(StandardCharsets.UTF_8)));
     assertTrue((System.nanoTime() - started) / 1_000_000 < 2000, "the registry is answered at once");
     assertEquals(10, metric(port, "watch_queue_depth"));
-    assertEquals(40, metric(port, "watch_events_dropped_total"));
+    assertEquals(1, metric(port, "watch_events_deferred_total"));
     assertEquals(2, metric(port, "watch_events_skipped_total"));
     assertEquals(415, post(port, TOKEN, "text/plain", "{}".getBytes(StandardCharsets.UTF_8)));
+    assertEquals(415, post(port, TOKEN, "application/jsonfoo", "{\"events\":[]}".getBytes(StandardCharsets.UTF_8)));
+    assertEquals(202, post(port, TOKEN, Events.MEDIA_TYPE + "; charset=utf-8", "{\"events\":[]}".getBytes(StandardCharsets.UTF_8)));
     assertEquals(400, post(port, TOKEN, Events.MEDIA_TYPE, "not json".getBytes(StandardCharsets.UTF_8)));
+    assertEquals(400, post(port, TOKEN, Events.MEDIA_TYPE, "{\"events\":[]} trailing".getBytes(StandardCharsets.UTF_8)));
     assertEquals(413, post(port, TOKEN, Events.MEDIA_TYPE, new byte[(1 << 20) + 10]));
+  }
+
+  @Test
+  void pathsMatchExactlyAndMethodsAreEnforced() throws Exception {
+    assertEquals(404, status("POST", "/eventsx"));
+    assertEquals(404, status("GET", "/metrics/extra"));
+    assertEquals(405, status("POST", "/metrics"));
+    assertEquals(405, status("GET", "/events"));
+    assertEquals(405, status("DELETE", "/healthz"));
+    assertEquals(200, status("HEAD", "/healthz"));
+  }
+
+  private static int status(String method, String path) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORT + path))
+        .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
   }
 }
