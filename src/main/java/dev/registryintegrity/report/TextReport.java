@@ -57,24 +57,8 @@ public final class TextReport {
     for (ImageResult image : report.images()) {
       renderImage(image, out);
     }
-    List<Failure> failures = Failure.of(report.images());
-    if (!failures.isEmpty()) {
-      out.println();
-      out.println(paint(BOLD, "FAILURES (" + failures.size() + ")"));
-      int n = 1;
-      for (Failure f : failures) {
-        renderFailure(n++, f, out);
-      }
-    }
-    List<Failure> warned = Failure.warnings(report.images());
-    if (!warned.isEmpty()) {
-      out.println();
-      out.println(paint(BOLD, "WARNINGS (" + warned.size() + ")"));
-      int n = 1;
-      for (Failure f : warned) {
-        renderFailure(n++, f, out);
-      }
-    }
+    section("FAILURES", Failure.of(report.images()), out);
+    section("WARNINGS", Failure.warnings(report.images()), out);
     out.println();
     for (String note : report.notes()) {
       out.println(paint(DIM, Text.safe(note)));
@@ -138,6 +122,19 @@ public final class TextReport {
       case Finding.External external -> paint(DIM, "  (" + Text.safe(external.detail(), 300) + ")");
       default -> "  " + Text.safe(finding.detail());
     };
+  }
+
+  /** Each entry again with its path and what to do, numbered, under a heading; nothing when empty. */
+  private void section(String title, List<Failure> entries, PrintWriter out) {
+    if (entries.isEmpty()) {
+      return;
+    }
+    out.println();
+    out.println(paint(BOLD, title + " (" + entries.size() + ")"));
+    int n = 1;
+    for (Failure f : entries) {
+      renderFailure(n++, f, out);
+    }
   }
 
   private void renderFailure(int n, Failure f, PrintWriter out) {

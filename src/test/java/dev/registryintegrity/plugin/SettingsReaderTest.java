@@ -34,6 +34,16 @@ class SettingsReaderTest {
   }
 
   @Test
+  void strictAndCheckExternalReachTheWalkAndAreOffByDefault() {
+    PluginSettings defaults = read("PLUGIN_REPO", "org/app");
+    assertEquals(false, defaults.limits().strict());
+    assertEquals(false, defaults.limits().checkExternal());
+    PluginSettings set = read("PLUGIN_REPO", "org/app", "PLUGIN_STRICT", "true", "PLUGIN_CHECK_EXTERNAL", "true");
+    assertEquals(true, set.limits().strict());
+    assertEquals(true, set.limits().checkExternal());
+  }
+
+  @Test
   void repoAndCommaJoinedTagsListBecomeOneImagePerTag() {
     PluginSettings s = read("PLUGIN_REPO", "registry.example.com:5050/infra-ci", "PLUGIN_TAGS", "latest,5319f03e");
     assertEquals(List.of("registry.example.com:5050/infra-ci:latest", "registry.example.com:5050/infra-ci:5319f03e"), names(s));
