@@ -18,18 +18,31 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Fuzz targets for every parser that reads untrusted input. The contract each one checks: a
- * value, or the one exception that means "bad input" (turned into a one-line message and exit
- * 2, or a malformed-manifest finding) — never anything else, never a hang.
+ * Fuzz targets for every parser that reads untrusted input. The contract each one checks: a value,
+ * or the one exception that means "bad input" (turned into a one-line message and exit 2, or a
+ * malformed-manifest finding) — never anything else, never a hang.
  *
  * <p>In the normal suite these run their committed inputs ({@code ParsersFuzzTestInputs/}) as
  * regression tests; {@code scripts/fuzz} runs each one under the fuzzer (JAZZER_FUZZ=1).
  */
 class ParsersFuzzTest {
   private static final String[] SETTINGS = {
-    "PLUGIN_REPO", "PLUGIN_TAGS", "PLUGIN_REGISTRY", "PLUGIN_IMAGES", "PLUGIN_USERNAME", "PLUGIN_PASSWORD",
-    "PLUGIN_LOGINS", "PLUGIN_PLATFORMS", "PLUGIN_TIMEOUT", "PLUGIN_CONCURRENCY", "PLUGIN_EXPECTED_DIGEST",
-    "PLUGIN_BLOB_CHECK", "PLUGIN_MAX_CONTENT_BYTES", "PLUGIN_LOG_LEVEL", "PLUGIN_INSECURE", "PLUGIN_RETRIES",
+    "PLUGIN_REPO",
+    "PLUGIN_TAGS",
+    "PLUGIN_REGISTRY",
+    "PLUGIN_IMAGES",
+    "PLUGIN_USERNAME",
+    "PLUGIN_PASSWORD",
+    "PLUGIN_LOGINS",
+    "PLUGIN_PLATFORMS",
+    "PLUGIN_TIMEOUT",
+    "PLUGIN_CONCURRENCY",
+    "PLUGIN_EXPECTED_DIGEST",
+    "PLUGIN_BLOB_CHECK",
+    "PLUGIN_MAX_CONTENT_BYTES",
+    "PLUGIN_LOG_LEVEL",
+    "PLUGIN_INSECURE",
+    "PLUGIN_RETRIES",
     "DOCKER_AUTH_CONFIG"
   };
   private static final Path WORKSPACE;
@@ -43,10 +56,25 @@ class ParsersFuzzTest {
   }
 
   @FuzzTest(maxDuration = "10s")
-  @DictionaryEntries({"\"mediaType\":", "\"manifests\":", "\"digest\":", "\"size\":", "\"sha256:", "\"sha512:",
-      "\"platform\":", "\"config\":", "\"layers\":", "\"subject\":", "\"annotations\":", "\"schemaVersion\":",
-      "application/vnd.oci.image.index.v1+json", "application/vnd.oci.image.manifest.v1+json",
-      "application/vnd.docker.distribution.manifest.list.v2+json", "\"blobs\":", "\"artifactType\":"})
+  @DictionaryEntries({
+    "\"mediaType\":",
+    "\"manifests\":",
+    "\"digest\":",
+    "\"size\":",
+    "\"sha256:",
+    "\"sha512:",
+    "\"platform\":",
+    "\"config\":",
+    "\"layers\":",
+    "\"subject\":",
+    "\"annotations\":",
+    "\"schemaVersion\":",
+    "application/vnd.oci.image.index.v1+json",
+    "application/vnd.oci.image.manifest.v1+json",
+    "application/vnd.docker.distribution.manifest.list.v2+json",
+    "\"blobs\":",
+    "\"artifactType\":"
+  })
   void manifestParser(byte[] body) {
     try {
       new ManifestParser().parse(body, "");
@@ -102,8 +130,18 @@ class ParsersFuzzTest {
   }
 
   @FuzzTest(maxDuration = "10s")
-  @DictionaryEntries({"\"events\":", "\"action\":", "\"target\":", "\"repository\":", "\"tag\":", "\"digest\":",
-      "\"mediaType\":", "\"push\"", "\"delete\"", "\"sha256:"})
+  @DictionaryEntries({
+    "\"events\":",
+    "\"action\":",
+    "\"target\":",
+    "\"repository\":",
+    "\"tag\":",
+    "\"digest\":",
+    "\"mediaType\":",
+    "\"push\"",
+    "\"delete\"",
+    "\"sha256:"
+  })
   void notificationEnvelope(byte[] body) {
     try {
       Events.parse(body);
@@ -123,8 +161,12 @@ class ParsersFuzzTest {
     for (int i = 0; i < shown.length(); i++) {
       char c = shown.charAt(i);
       int type = Character.getType(c);
-      if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || type == Character.FORMAT || type == Character.LINE_SEPARATOR
-          || type == Character.PARAGRAPH_SEPARATOR || type == Character.SURROGATE && !Character.isSurrogate(c)) {
+      if (c < 0x20
+          || (c >= 0x7f && c <= 0x9f)
+          || type == Character.FORMAT
+          || type == Character.LINE_SEPARATOR
+          || type == Character.PARAGRAPH_SEPARATOR
+          || type == Character.SURROGATE && !Character.isSurrogate(c)) {
         throw new AssertionError(String.format("U+%04X survived in %s", (int) c, shown));
       }
     }

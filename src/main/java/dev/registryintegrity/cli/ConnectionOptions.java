@@ -1,16 +1,16 @@
 package dev.registryintegrity.cli;
 
-import dev.registryintegrity.model.Durations;
 import dev.registryintegrity.InputException;
 import dev.registryintegrity.model.ArtifactTypes;
 import dev.registryintegrity.model.ByteSize;
-import dev.registryintegrity.source.BlobCheck;
+import dev.registryintegrity.model.Durations;
 import dev.registryintegrity.registry.CredentialSources;
 import dev.registryintegrity.registry.Credentials;
 import dev.registryintegrity.registry.ProxySelection;
 import dev.registryintegrity.registry.RetryPolicy;
 import dev.registryintegrity.registry.TlsSettings;
 import dev.registryintegrity.registry.TransportSettings;
+import dev.registryintegrity.source.BlobCheck;
 import dev.registryintegrity.walk.WalkLimits;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -54,9 +54,11 @@ final class ConnectionOptions {
 
     /** How hard and how wide the walk looks, as these options say. */
     WalkLimits limits() {
-      return WalkLimits.withConcurrency(concurrency).withBlobCheck(blobCheck, maxContentBytes)
+      return WalkLimits.withConcurrency(concurrency)
+          .withBlobCheck(blobCheck, maxContentBytes)
           .withReferrers(referrers || !requiredArtifactTypes.isEmpty())
-          .withCheckExternal(checkExternal).withStrict(strict);
+          .withCheckExternal(checkExternal)
+          .withStrict(strict);
     }
 
     /** The transport these options describe, with credentials from every documented source. */
@@ -75,55 +77,154 @@ final class ConnectionOptions {
   private ConnectionOptions() {}
 
   static void addTo(Options o) {
-    o.addOption(Option.builder().longOpt("plain-http").desc("talk HTTP, not HTTPS (loopback registries: whichever they speak)").build());
-    o.addOption(Option.builder("u").longOpt("username").hasArg().argName("USER").desc("registry username").build());
-    o.addOption(Option.builder("p").longOpt("password").hasArg().argName("PASSWORD")
-        .desc("registry password or token (prefer --password-stdin)").build());
-    o.addOption(Option.builder().longOpt("password-stdin").desc("read the password from standard input").build());
-    o.addOption(Option.builder().longOpt("ca-cert").hasArg().argName("FILE")
-        .desc("PEM CA certificate(s) to trust besides the system's (repeatable)").build());
-    o.addOption(Option.builder().longOpt("insecure")
-        .desc("do not verify TLS certificates (said in the report header)").build());
-    o.addOption(Option.builder().longOpt("concurrency").hasArg().argName("N")
-        .desc("requests in flight per registry (default " + WalkLimits.DEFAULT_CONCURRENCY + ")").build());
-    o.addOption(Option.builder().longOpt("retries").hasArg().argName("N")
-        .desc("retries of 408/429/5xx and broken connections (default 3)").build());
-    o.addOption(Option.builder().longOpt("timeout").hasArg().argName("DURATION")
-        .desc("deadline for the whole run, e.g. 90s, 5m (default 10m)").build());
-    o.addOption(Option.builder().longOpt("connect-timeout").hasArg().argName("DURATION")
-        .desc("time to establish a connection (default 10s)").build());
-    o.addOption(Option.builder().longOpt("read-timeout").hasArg().argName("DURATION")
-        .desc("longest wait for an answer on an open connection (default 30s)").build());
-    o.addOption(Option.builder().longOpt("blob-check").hasArg().argName("head|read|content")
-        .desc("what a blob must show: read (default) = its first byte served, content = every byte hashed,"
-            + " head = only listed (cannot see lost data; for registries that meter GETs)").build());
-    o.addOption(Option.builder().longOpt("verify-content")
-        .desc("download every blob once and check its size and digest (= --blob-check content)").build());
-    o.addOption(Option.builder().longOpt("max-content-bytes").hasArg().argName("SIZE")
-        .desc("with content checks, larger blobs are only read-checked (default 16GiB)").build());
-    o.addOption(Option.builder().longOpt("progress")
-        .desc("print a progress line for content checks even when stderr is not a terminal").build());
-    o.addOption(Option.builder().longOpt("referrers")
-        .desc("also find and walk each manifest's referrers: OCI 1.1 referrers (API or fallback tag) and cosign's"
-            + " .sig/.att/.sbom tags (one request more per manifest)").build());
-    o.addOption(Option.builder().longOpt("require-artifact-type").hasArg().argName("TYPE")
-        .desc("each image needs an intact referrer of this artifact type, e.g."
-            + " application/vnd.dev.cosign.artifact.sig.v1+json (repeatable; implies --referrers)").build());
-    o.addOption(Option.builder().longOpt("check-external")
-        .desc("read the first byte of each external layer the registry does not hold (Windows base layers) from its"
-            + " URL, without registry credentials (default: report it as external)").build());
-    o.addOption(Option.builder().longOpt("strict")
-        .desc("warnings fail too: an orphaned referrer (a signature or SBOM whose image is gone) exits 1").build());
-    o.addOption(Option.builder().longOpt("debug")
-        .desc("log every HTTP exchange (method, URL, status, time; never headers) to stderr").build());
+    o.addOption(
+        Option.builder()
+            .longOpt("plain-http")
+            .desc("talk HTTP, not HTTPS (loopback registries: whichever they speak)")
+            .build());
+    o.addOption(
+        Option.builder("u")
+            .longOpt("username")
+            .hasArg()
+            .argName("USER")
+            .desc("registry username")
+            .build());
+    o.addOption(
+        Option.builder("p")
+            .longOpt("password")
+            .hasArg()
+            .argName("PASSWORD")
+            .desc("registry password or token (prefer --password-stdin)")
+            .build());
+    o.addOption(
+        Option.builder()
+            .longOpt("password-stdin")
+            .desc("read the password from standard input")
+            .build());
+    o.addOption(
+        Option.builder()
+            .longOpt("ca-cert")
+            .hasArg()
+            .argName("FILE")
+            .desc("PEM CA certificate(s) to trust besides the system's (repeatable)")
+            .build());
+    o.addOption(
+        Option.builder()
+            .longOpt("insecure")
+            .desc("do not verify TLS certificates (said in the report header)")
+            .build());
+    o.addOption(
+        Option.builder()
+            .longOpt("concurrency")
+            .hasArg()
+            .argName("N")
+            .desc(
+                "requests in flight per registry (default " + WalkLimits.DEFAULT_CONCURRENCY + ")")
+            .build());
+    o.addOption(
+        Option.builder()
+            .longOpt("retries")
+            .hasArg()
+            .argName("N")
+            .desc("retries of 408/429/5xx and broken connections (default 3)")
+            .build());
+    o.addOption(
+        Option.builder()
+            .longOpt("timeout")
+            .hasArg()
+            .argName("DURATION")
+            .desc("deadline for the whole run, e.g. 90s, 5m (default 10m)")
+            .build());
+    o.addOption(
+        Option.builder()
+            .longOpt("connect-timeout")
+            .hasArg()
+            .argName("DURATION")
+            .desc("time to establish a connection (default 10s)")
+            .build());
+    o.addOption(
+        Option.builder()
+            .longOpt("read-timeout")
+            .hasArg()
+            .argName("DURATION")
+            .desc("longest wait for an answer on an open connection (default 30s)")
+            .build());
+    o.addOption(
+        Option.builder()
+            .longOpt("blob-check")
+            .hasArg()
+            .argName("head|read|content")
+            .desc(
+                "what a blob must show: read (default) = its first byte served, content = every byte hashed,"
+                    + " head = only listed (cannot see lost data; for registries that meter GETs)")
+            .build());
+    o.addOption(
+        Option.builder()
+            .longOpt("verify-content")
+            .desc("download every blob once and check its size and digest (= --blob-check content)")
+            .build());
+    o.addOption(
+        Option.builder()
+            .longOpt("max-content-bytes")
+            .hasArg()
+            .argName("SIZE")
+            .desc("with content checks, larger blobs are only read-checked (default 16GiB)")
+            .build());
+    o.addOption(
+        Option.builder()
+            .longOpt("progress")
+            .desc("print a progress line for content checks even when stderr is not a terminal")
+            .build());
+    o.addOption(
+        Option.builder()
+            .longOpt("referrers")
+            .desc(
+                "also find and walk each manifest's referrers: OCI 1.1 referrers (API or fallback tag) and cosign's"
+                    + " .sig/.att/.sbom tags (one request more per manifest)")
+            .build());
+    o.addOption(
+        Option.builder()
+            .longOpt("require-artifact-type")
+            .hasArg()
+            .argName("TYPE")
+            .desc(
+                "each image needs an intact referrer of this artifact type, e.g."
+                    + " application/vnd.dev.cosign.artifact.sig.v1+json (repeatable; implies --referrers)")
+            .build());
+    o.addOption(
+        Option.builder()
+            .longOpt("check-external")
+            .desc(
+                "read the first byte of each external layer the registry does not hold (Windows base layers) from its"
+                    + " URL, without registry credentials (default: report it as external)")
+            .build());
+    o.addOption(
+        Option.builder()
+            .longOpt("strict")
+            .desc(
+                "warnings fail too: an orphaned referrer (a signature or SBOM whose image is gone) exits 1")
+            .build());
+    o.addOption(
+        Option.builder()
+            .longOpt("debug")
+            .desc("log every HTTP exchange (method, URL, status, time; never headers) to stderr")
+            .build());
     o.addOption(Option.builder("h").longOpt("help").desc("this help").build());
   }
 
   /** A command's --help text: usage, what it does, its options, how it exits. */
   static String help(Options options, String usage, String header, String footer) {
     java.io.StringWriter text = new java.io.StringWriter();
-    new org.apache.commons.cli.HelpFormatter().printHelp(new java.io.PrintWriter(text), 100, usage,
-        "\n" + header + "\n\n", options, 2, 4, "\n" + footer);
+    new org.apache.commons.cli.HelpFormatter()
+        .printHelp(
+            new java.io.PrintWriter(text),
+            100,
+            usage,
+            "\n" + header + "\n\n",
+            options,
+            2,
+            4,
+            "\n" + footer);
     return text.toString().stripTrailing();
   }
 
@@ -132,11 +233,22 @@ final class ConnectionOptions {
     try {
       return DefaultParser.builder().setAllowPartialMatching(false).build().parse(options, args);
     } catch (UnrecognizedOptionException e) {
-      throw new InputException("unknown option '" + e.getOption() + "': run 'registry-integrity " + command + " --help' for the options");
+      throw new InputException(
+          "unknown option '"
+              + e.getOption()
+              + "': run 'registry-integrity "
+              + command
+              + " --help' for the options");
     } catch (MissingArgumentException e) {
-      throw new InputException("option --" + e.getOption().getLongOpt() + " needs a value (" + e.getOption().getArgName() + ")");
+      throw new InputException(
+          "option --"
+              + e.getOption().getLongOpt()
+              + " needs a value ("
+              + e.getOption().getArgName()
+              + ")");
     } catch (ParseException e) {
-      throw new InputException(e.getMessage() + ": run 'registry-integrity " + command + " --help'");
+      throw new InputException(
+          e.getMessage() + ": run 'registry-integrity " + command + " --help'");
     }
   }
 
@@ -174,7 +286,10 @@ final class ConnectionOptions {
     BlobCheck asked = BlobCheck.parse("--blob-check", line.getOptionValue("blob-check", "read"));
     if (line.hasOption("verify-content")) {
       if (line.hasOption("blob-check") && asked != BlobCheck.CONTENT) {
-        throw new InputException("--verify-content and --blob-check " + asked.label() + " contradict each other: give one");
+        throw new InputException(
+            "--verify-content and --blob-check "
+                + asked.label()
+                + " contradict each other: give one");
       }
       return BlobCheck.CONTENT;
     }
@@ -191,11 +306,13 @@ final class ConnectionOptions {
       try {
         byte[] given = environment.stdin().readNBytes(64 * 1024 + 1);
         if (given.length > 64 * 1024) {
-          throw new InputException("--password-stdin: standard input holds more than 64 KiB, which is no password: pipe only the password");
+          throw new InputException(
+              "--password-stdin: standard input holds more than 64 KiB, which is no password: pipe only the password");
         }
         password = new String(given, StandardCharsets.UTF_8).strip();
       } catch (IOException e) {
-        throw new InputException("--password-stdin: cannot read standard input (" + e.getMessage() + ")");
+        throw new InputException(
+            "--password-stdin: cannot read standard input (" + e.getMessage() + ")");
       }
     }
     if (username == null && password == null) {
@@ -205,9 +322,14 @@ final class ConnectionOptions {
       throw new InputException("a password was given without --username: give both");
     }
     if (password == null) {
-      throw new InputException("--username given without a password: add --password or --password-stdin");
+      throw new InputException(
+          "--username given without a password: add --password or --password-stdin");
     }
-    return Optional.of(new Credentials(username, password, line.hasOption("password-stdin") ? "--password-stdin" : "--password"));
+    return Optional.of(
+        new Credentials(
+            username,
+            password,
+            line.hasOption("password-stdin") ? "--password-stdin" : "--password"));
   }
 
   private static TlsSettings tls(CommandLine line) {
@@ -248,7 +370,8 @@ final class ConnectionOptions {
       }
       return uri;
     } catch (IllegalArgumentException e) {
-      throw new InputException(what + " '" + text + "' is not a URL: write e.g. http://pushgateway:9091");
+      throw new InputException(
+          what + " '" + text + "' is not a URL: write e.g. http://pushgateway:9091");
     }
   }
 
@@ -260,7 +383,8 @@ final class ConnectionOptions {
       String host = colon <= 0 ? "0.0.0.0" : t.substring(0, colon);
       return new InetSocketAddress(host, port);
     } catch (RuntimeException e) {
-      throw new InputException(what + " '" + text + "' is not [HOST]:PORT: write e.g. :9100 or 127.0.0.1:9100");
+      throw new InputException(
+          what + " '" + text + "' is not [HOST]:PORT: write e.g. :9100 or 127.0.0.1:9100");
     }
   }
 }

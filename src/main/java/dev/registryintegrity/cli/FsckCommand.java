@@ -1,6 +1,5 @@
 package dev.registryintegrity.cli;
 
-import dev.registryintegrity.report.Text;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -9,6 +8,7 @@ import dev.registryintegrity.ExitCode;
 import dev.registryintegrity.InputException;
 import dev.registryintegrity.model.Digest;
 import dev.registryintegrity.report.JsonReport;
+import dev.registryintegrity.report.Text;
 import dev.registryintegrity.report.TextReport;
 import dev.registryintegrity.storage.Fsck;
 import dev.registryintegrity.storage.StorageLayout;
@@ -38,12 +38,40 @@ final class FsckCommand {
 
   static Options options() {
     Options o = new Options();
-    o.addOption(Option.builder().longOpt("verify-content").desc("hash every blob's data against its name (reads all bytes)").build());
-    o.addOption(Option.builder().longOpt("repair").desc("add missing revision and _layers links whose bytes exist and verify").build());
-    o.addOption(Option.builder().longOpt("dry-run").desc("with --repair: print the file operations, change nothing").build());
-    o.addOption(Option.builder().longOpt("concurrency").hasArg().argName("N").desc("files read at once (default 8)").build());
-    o.addOption(Option.builder().longOpt("format").hasArg().argName("text|json").desc("report on stdout (default text)").build());
-    o.addOption(Option.builder().longOpt("brief").desc("one line per intact tag; full detail for the others").build());
+    o.addOption(
+        Option.builder()
+            .longOpt("verify-content")
+            .desc("hash every blob's data against its name (reads all bytes)")
+            .build());
+    o.addOption(
+        Option.builder()
+            .longOpt("repair")
+            .desc("add missing revision and _layers links whose bytes exist and verify")
+            .build());
+    o.addOption(
+        Option.builder()
+            .longOpt("dry-run")
+            .desc("with --repair: print the file operations, change nothing")
+            .build());
+    o.addOption(
+        Option.builder()
+            .longOpt("concurrency")
+            .hasArg()
+            .argName("N")
+            .desc("files read at once (default 8)")
+            .build());
+    o.addOption(
+        Option.builder()
+            .longOpt("format")
+            .hasArg()
+            .argName("text|json")
+            .desc("report on stdout (default text)")
+            .build());
+    o.addOption(
+        Option.builder()
+            .longOpt("brief")
+            .desc("one line per intact tag; full detail for the others")
+            .build());
     o.addOption(Option.builder("h").longOpt("help").desc("this help").build());
     return o;
   }
@@ -51,62 +79,114 @@ final class FsckCommand {
   ExitCode run(String[] args) {
     CommandLine line = ConnectionOptions.parse(options(), args, "fsck");
     if (line.hasOption("help")) {
-      out.println(ConnectionOptions.help(options(), "registry-integrity fsck [options] STORAGE_ROOT...",
-          "Checks a registry's filesystem storage offline: every tag of every repository, as the API would serve it.",
-          "Read-only unless --repair; --repair only adds links, never deletes."));
+      out.println(
+          ConnectionOptions.help(
+              options(),
+              "registry-integrity fsck [options] STORAGE_ROOT...",
+              "Checks a registry's filesystem storage offline: every tag of every repository, as the API would serve it.",
+              "Read-only unless --repair; --repair only adds links, never deletes."));
       return ExitCode.INTACT;
     }
     if (line.getArgList().isEmpty()) {
-      throw new InputException("fsck needs a storage directory: registry-integrity fsck /var/lib/registry (the rootdirectory of the filesystem driver)");
+      throw new InputException(
+          "fsck needs a storage directory: registry-integrity fsck /var/lib/registry (the rootdirectory of the filesystem driver)");
     }
     if (line.hasOption("dry-run") && !line.hasOption("repair")) {
-      throw new InputException("--dry-run goes with --repair: without --repair fsck changes nothing anyway");
+      throw new InputException(
+          "--dry-run goes with --repair: without --repair fsck changes nothing anyway");
     }
     List<StorageLayout> roots = new ArrayList<>();
     for (String root : line.getArgList()) {
       roots.add(StorageLayout.at(Path.of(root)));
     }
-    boolean json = switch (line.getOptionValue("format", "text")) {
-      case "text" -> false;
-      case "json" -> true;
-      default -> throw new InputException("--format '" + line.getOptionValue("format") + "' is not known: use text or json");
-    };
-    int concurrency = ConnectionOptions.intOption(line, "concurrency", WalkLimits.DEFAULT_CONCURRENCY);
-    Fsck fsck = new Fsck(WalkLimits.withConcurrency(concurrency), line.hasOption("verify-content"), environment.clock());
+    boolean json =
+        switch (line.getOptionValue("format", "text")) {
+          case "text" -> false;
+          case "json" -> true;
+          default ->
+              throw new InputException(
+                  "--format '"
+                      + line.getOptionValue("format")
+                      + "' is not known: use text or json");
+        };
+    int concurrency =
+        ConnectionOptions.intOption(line, "concurrency", WalkLimits.DEFAULT_CONCURRENCY);
+    Fsck fsck =
+        new Fsck(
+            WalkLimits.withConcurrency(concurrency),
+            line.hasOption("verify-content"),
+            environment.clock());
     boolean repair = line.hasOption("repair");
     boolean dryRun = line.hasOption("dry-run");
     Fsck.Result result = fsck.run(roots, repair, dryRun);
 
     if (json) {
-      JsonObject report = JsonParser.parseString(new JsonReport(Main.version()).render(result.report())).getAsJsonObject();
+      JsonObject report =
+          JsonParser.parseString(new JsonReport(Main.version()).render(result.report()))
+              .getAsJsonObject();
       report.add("storage", storageJson(result, repair, dryRun));
-      out.println(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls().create().toJson(report));
+      out.println(
+          new GsonBuilder()
+              .setPrettyPrinting()
+              .disableHtmlEscaping()
+              .serializeNulls()
+              .create()
+              .toJson(report));
     } else {
       if (repair) {
         out.println(dryRun ? "repair plan (dry run, nothing changed):" : "repair:");
         for (Fsck.LinkOperation op : result.repairs()) {
-          out.println("  " + (dryRun ? "would create " : "created ") + Text.safe(op.link().toString()) + " containing " + op.digest());
+          out.println(
+              "  "
+                  + (dryRun ? "would create " : "created ")
+                  + Text.safe(op.link().toString())
+                  + " containing "
+                  + op.digest());
         }
         if (result.repairs().isEmpty()) {
           out.println("  nothing to restore: no missing link has its bytes on disk");
         } else if (!dryRun) {
-          out.println("  then restart the registry (or flush its cache): distribution caches descriptors in memory,"
-              + " e.g. systemctl restart docker-registry, or kubectl rollout restart deployment/registry");
+          out.println(
+              "  then restart the registry (or flush its cache): distribution caches descriptors in memory,"
+                  + " e.g. systemctl restart docker-registry, or kubectl rollout restart deployment/registry");
         }
-        out.println(dryRun ? "the report below shows the store as it would be after the repair:" : "the store after the repair:");
+        out.println(
+            dryRun
+                ? "the report below shows the store as it would be after the repair:"
+                : "the store after the repair:");
       }
-      new TextReport(false, line.hasOption("brief") ? TextReport.Detail.BRIEF : TextReport.Detail.FULL).render(result.report(), out);
+      new TextReport(
+              false, line.hasOption("brief") ? TextReport.Detail.BRIEF : TextReport.Detail.FULL)
+          .render(result.report(), out);
       for (Fsck.RootInfo info : result.roots()) {
-        out.println("storage " + Text.safe(info.root().toString()) + ": " + info.repositories() + " repositories, " + info.tags() + " tags");
+        out.println(
+            "storage "
+                + Text.safe(info.root().toString())
+                + ": "
+                + info.repositories()
+                + " repositories, "
+                + info.tags()
+                + " tags");
         int untagged = info.untagged().values().stream().mapToInt(List::size).sum();
-        out.println("  information: " + untagged + " untagged manifests (garbage-collect --delete-untagged deletes them),"
-            + " " + info.unreferencedBlobs() + " blobs no manifest references (garbage-collect reclaims them)");
-        info.untagged().forEach((repo, digests) -> digests.forEach(d -> out.println("    untagged " + Text.safe(repo) + "@" + d)));
+        out.println(
+            "  information: "
+                + untagged
+                + " untagged manifests (garbage-collect --delete-untagged deletes them),"
+                + " "
+                + info.unreferencedBlobs()
+                + " blobs no manifest references (garbage-collect reclaims them)");
+        info.untagged()
+            .forEach(
+                (repo, digests) ->
+                    digests.forEach(d -> out.println("    untagged " + Text.safe(repo) + "@" + d)));
         for (Digest d : info.unreferencedSample()) {
           out.println("    unreferenced blob " + d);
         }
         if (info.unreferencedBlobs() > info.unreferencedSample().size()) {
-          out.println("    ... and " + (info.unreferencedBlobs() - info.unreferencedSample().size()) + " more (--format json lists counts)");
+          out.println(
+              "    ... and "
+                  + (info.unreferencedBlobs() - info.unreferencedSample().size())
+                  + " more (--format json lists counts)");
         }
       }
     }

@@ -15,22 +15,25 @@ import java.util.Arrays;
 import java.util.Map;
 
 /**
- * Entry point: {@code registry-integrity <verify> [options] [args]}. Only {@link #main} exits
- * the JVM; {@link #run} returns the exit code so tests drive the whole program in-process.
+ * Entry point: {@code registry-integrity <verify> [options] [args]}. Only {@link #main} exits the
+ * JVM; {@link #run} returns the exit code so tests drive the whole program in-process.
  */
 public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
-    PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+    PrintWriter out =
+        new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+    PrintWriter err =
+        new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
     Environment environment =
         new Environment(System.getenv(), System.in, Clock.systemUTC(), System.console() != null);
     System.exit(run(args, environment, out, err));
   }
 
   /** What the program may see of the world; tests pass their own. */
-  public record Environment(Map<String, String> variables, InputStream stdin, Clock clock, boolean terminal) {
+  public record Environment(
+      Map<String, String> variables, InputStream stdin, Clock clock, boolean terminal) {
     public Environment {
       variables = Map.copyOf(variables);
     }
@@ -39,11 +42,14 @@ public final class Main {
   public static int run(String[] args, Environment environment, PrintWriter out, PrintWriter err) {
     try {
       if (args.length == 0 && SettingsReader.looksLikePlugin(environment.variables())) {
-        return new PluginCommand(environment.variables(), environment.clock(), version(), out).run().code();
+        return new PluginCommand(environment.variables(), environment.clock(), version(), out)
+            .run()
+            .code();
       }
       if (args.length == 0 && environment.variables().containsKey("CI_PIPELINE_EVENT")) {
-        throw new InputException("the plugin step has no settings: set repo (with tags) or images under"
-            + " settings: in the step, e.g. repo: registry.example.com/team/app, tags: [latest]");
+        throw new InputException(
+            "the plugin step has no settings: set repo (with tags) or images under"
+                + " settings: in the step, e.g. repo: registry.example.com/team/app, tags: [latest]");
       }
       if (args.length == 0) {
         err.println(usage());
@@ -65,8 +71,11 @@ public final class Main {
           out.println("registry-integrity " + version());
           yield ExitCode.INTACT.code();
         }
-        default -> throw new InputException(
-            "unknown command '" + command + "': use one of verify, probe, fsck, refs, watch, help, version");
+        default ->
+            throw new InputException(
+                "unknown command '"
+                    + command
+                    + "': use one of verify, probe, fsck, refs, watch, help, version");
       };
     } catch (InputException e) {
       err.println("registry-integrity: error: " + Text.safe(e.getMessage()));
@@ -84,8 +93,10 @@ public final class Main {
     } catch (RuntimeException | Error e) {
       // Exit 1 means "the image is broken" and only findings may say that: whatever escaped
       // every handler is a broken check, one line, and the stack trace only when asked for.
-      err.println("registry-integrity: internal error, nothing was decided: " + Text.safe(describe(e))
-          + (debugging(args, environment) ? "" : " (run with --debug for the stack trace)"));
+      err.println(
+          "registry-integrity: internal error, nothing was decided: "
+              + Text.safe(describe(e))
+              + (debugging(args, environment) ? "" : " (run with --debug for the stack trace)"));
       if (debugging(args, environment)) {
         e.printStackTrace(err);
       }
@@ -108,12 +119,15 @@ public final class Main {
 
   private static boolean debugging(String[] args, Environment environment) {
     Map<String, String> env = environment.variables();
-    return Arrays.asList(args).contains("--debug") || "true".equalsIgnoreCase(env.get("PLUGIN_DEBUG"))
-        || "debug".equalsIgnoreCase(env.get("PLUGIN_LOG_LEVEL")) || "trace".equalsIgnoreCase(env.get("PLUGIN_LOG_LEVEL"));
+    return Arrays.asList(args).contains("--debug")
+        || "true".equalsIgnoreCase(env.get("PLUGIN_DEBUG"))
+        || "debug".equalsIgnoreCase(env.get("PLUGIN_LOG_LEVEL"))
+        || "trace".equalsIgnoreCase(env.get("PLUGIN_LOG_LEVEL"));
   }
 
   static String usage() {
-    return String.join("\n",
+    return String.join(
+        "\n",
         "usage: registry-integrity <command> [options] [args]",
         "       (no arguments, with PLUGIN_* settings in the environment: the Woodpecker plugin)",
         "",

@@ -1,10 +1,9 @@
 package dev.registryintegrity.cli;
 
-import dev.registryintegrity.report.Text;
-import dev.registryintegrity.model.Durations;
 import dev.registryintegrity.CannotCheckException;
 import dev.registryintegrity.ExitCode;
 import dev.registryintegrity.InputException;
+import dev.registryintegrity.model.Durations;
 import dev.registryintegrity.probe.Metrics;
 import dev.registryintegrity.probe.MetricsSinks;
 import dev.registryintegrity.probe.ProbeCommandSupport;
@@ -18,6 +17,7 @@ import dev.registryintegrity.registry.RateLimiter;
 import dev.registryintegrity.registry.Sleeper;
 import dev.registryintegrity.registry.TransportSettings;
 import dev.registryintegrity.report.JsonReport;
+import dev.registryintegrity.report.Text;
 import dev.registryintegrity.report.TextReport;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -52,69 +52,176 @@ final class ProbeCommand {
   static Options options() {
     Options o = new Options();
     ConnectionOptions.addTo(o);
-    o.addOption(Option.builder().longOpt("registry").hasArg().argName("HOST[:PORT]").desc("the registry to probe (required)").build());
-    o.addOption(Option.builder().longOpt("include").hasArg().argName("GLOB").desc("repositories to probe (repeatable; default all)").build());
-    o.addOption(Option.builder().longOpt("exclude").hasArg().argName("GLOB").desc("repositories to skip (repeatable)").build());
-    o.addOption(Option.builder().longOpt("tags-per-repo").hasArg().argName("N")
-        .desc("only the newest N tags of each repository, by their image's created time (default all)").build());
-    o.addOption(Option.builder().longOpt("repos-file").hasArg().argName("FILE")
-        .desc("repositories to probe, one per line, for registries that hide the catalog").build());
-    o.addOption(Option.builder().longOpt("page-size").hasArg().argName("N").desc("entries per catalog and tag-list page (default 100)").build());
-    o.addOption(Option.builder().longOpt("shard").hasArg().argName("I/N").desc("probe only the repositories of shard I of N").build());
-    o.addOption(Option.builder().longOpt("rps").hasArg().argName("N").desc("at most N requests per second (default no cap)").build());
+    o.addOption(
+        Option.builder()
+            .longOpt("registry")
+            .hasArg()
+            .argName("HOST[:PORT]")
+            .desc("the registry to probe (required)")
+            .build());
+    o.addOption(
+        Option.builder()
+            .longOpt("include")
+            .hasArg()
+            .argName("GLOB")
+            .desc("repositories to probe (repeatable; default all)")
+            .build());
+    o.addOption(
+        Option.builder()
+            .longOpt("exclude")
+            .hasArg()
+            .argName("GLOB")
+            .desc("repositories to skip (repeatable)")
+            .build());
+    o.addOption(
+        Option.builder()
+            .longOpt("tags-per-repo")
+            .hasArg()
+            .argName("N")
+            .desc(
+                "only the newest N tags of each repository, by their image's created time (default all)")
+            .build());
+    o.addOption(
+        Option.builder()
+            .longOpt("repos-file")
+            .hasArg()
+            .argName("FILE")
+            .desc("repositories to probe, one per line, for registries that hide the catalog")
+            .build());
+    o.addOption(
+        Option.builder()
+            .longOpt("page-size")
+            .hasArg()
+            .argName("N")
+            .desc("entries per catalog and tag-list page (default 100)")
+            .build());
+    o.addOption(
+        Option.builder()
+            .longOpt("shard")
+            .hasArg()
+            .argName("I/N")
+            .desc("probe only the repositories of shard I of N")
+            .build());
+    o.addOption(
+        Option.builder()
+            .longOpt("rps")
+            .hasArg()
+            .argName("N")
+            .desc("at most N requests per second (default no cap)")
+            .build());
     PushgatewayOptions.addTo(o, "push metrics there (PUT)", JOB);
-    o.addOption(Option.builder().longOpt("textfile").hasArg().argName("PATH").desc("write metrics for node_exporter's textfile collector").build());
-    o.addOption(Option.builder().longOpt("listen").hasArg().argName("ADDR").desc("server mode: serve /metrics and /healthz, e.g. :9100").build());
-    o.addOption(Option.builder().longOpt("interval").hasArg().argName("DURATION").desc("server mode: time between runs (default 15m)").build());
-    o.addOption(Option.builder().longOpt("format").hasArg().argName("text|json").desc("report on stdout (default text)").build());
+    o.addOption(
+        Option.builder()
+            .longOpt("textfile")
+            .hasArg()
+            .argName("PATH")
+            .desc("write metrics for node_exporter's textfile collector")
+            .build());
+    o.addOption(
+        Option.builder()
+            .longOpt("listen")
+            .hasArg()
+            .argName("ADDR")
+            .desc("server mode: serve /metrics and /healthz, e.g. :9100")
+            .build());
+    o.addOption(
+        Option.builder()
+            .longOpt("interval")
+            .hasArg()
+            .argName("DURATION")
+            .desc("server mode: time between runs (default 15m)")
+            .build());
+    o.addOption(
+        Option.builder()
+            .longOpt("format")
+            .hasArg()
+            .argName("text|json")
+            .desc("report on stdout (default text)")
+            .build());
     return o;
   }
 
   ExitCode run(String[] args) throws IOException, InterruptedException {
     CommandLine line = ConnectionOptions.parse(options(), args, "probe");
     if (line.hasOption("help")) {
-      out.println(ConnectionOptions.help(options(), "registry-integrity probe --registry HOST[:PORT] [options]",
-          "Walks every repository and tag of a registry and exports Prometheus metrics.",
-          "Exit codes (one-shot): 0 intact, 1 broken references, 2 usage error, 3 could not check (catalog included)."));
+      out.println(
+          ConnectionOptions.help(
+              options(),
+              "registry-integrity probe --registry HOST[:PORT] [options]",
+              "Walks every repository and tag of a registry and exports Prometheus metrics.",
+              "Exit codes (one-shot): 0 intact, 1 broken references, 2 usage error, 3 could not check (catalog included)."));
       return ExitCode.INTACT;
     }
     if (!line.getArgList().isEmpty()) {
-      throw new InputException("probe takes no arguments (got '" + line.getArgList().get(0) + "'): give --registry HOST[:PORT]");
+      throw new InputException(
+          "probe takes no arguments (got '"
+              + line.getArgList().get(0)
+              + "'): give --registry HOST[:PORT]");
     }
-    String registry = Optional.ofNullable(line.getOptionValue("registry")).map(String::trim).filter(r -> !r.isEmpty())
-        .orElseThrow(() -> new InputException("probe needs --registry HOST[:PORT] (e.g. --registry registry.example.com:5050)"));
+    String registry =
+        Optional.ofNullable(line.getOptionValue("registry"))
+            .map(String::trim)
+            .filter(r -> !r.isEmpty())
+            .orElseThrow(
+                () ->
+                    new InputException(
+                        "probe needs --registry HOST[:PORT] (e.g. --registry registry.example.com:5050)"));
     ConnectionOptions.Connection c = ConnectionOptions.connection(line, environment);
     double rps = doubleOption(line, "rps");
-    ProbeOptions options = new ProbeOptions(
-        registry, c.plainHttp(), values(line, "include"), values(line, "exclude"),
-        line.hasOption("tags-per-repo")
-            ? Optional.of(ConnectionOptions.positive("--tags-per-repo", ConnectionOptions.intOption(line, "tags-per-repo", 0)))
-            : Optional.empty(),
-        Optional.ofNullable(line.getOptionValue("repos-file")).map(Path::of),
-        ConnectionOptions.positive("--page-size", ConnectionOptions.intOption(line, "page-size", 100)),
-        line.hasOption("shard") ? Shard.parse(line.getOptionValue("shard")) : Shard.all(),
-        rps, c.timeout(), c.requiredArtifactTypes());
-    TransportSettings transport = c.transport(environment, this::debug).withRateLimiter(new RateLimiter(rps));
+    ProbeOptions options =
+        new ProbeOptions(
+            registry,
+            c.plainHttp(),
+            values(line, "include"),
+            values(line, "exclude"),
+            line.hasOption("tags-per-repo")
+                ? Optional.of(
+                    ConnectionOptions.positive(
+                        "--tags-per-repo", ConnectionOptions.intOption(line, "tags-per-repo", 0)))
+                : Optional.empty(),
+            Optional.ofNullable(line.getOptionValue("repos-file")).map(Path::of),
+            ConnectionOptions.positive(
+                "--page-size", ConnectionOptions.intOption(line, "page-size", 100)),
+            line.hasOption("shard") ? Shard.parse(line.getOptionValue("shard")) : Shard.all(),
+            rps,
+            c.timeout(),
+            c.requiredArtifactTypes());
+    TransportSettings transport =
+        c.transport(environment, this::debug).withRateLimiter(new RateLimiter(rps));
     PushgatewayOptions push = PushgatewayOptions.read(line, registry, JOB);
     String instance = push.instance();
     String job = push.job();
-    Map<String, String> extraLabels = options.shard().isSharded() ? Map.of("shard", String.valueOf(options.shard().index())) : Map.of();
+    Map<String, String> extraLabels =
+        options.shard().isSharded()
+            ? Map.of("shard", String.valueOf(options.shard().index()))
+            : Map.of();
     Optional<URI> gateway = push.gateway();
     Optional<Path> textfile = Optional.ofNullable(line.getOptionValue("textfile")).map(Path::of);
     boolean json = "json".equals(line.getOptionValue("format", "text"));
     if (!List.of("text", "json").contains(line.getOptionValue("format", "text"))) {
-      throw new InputException("--format '" + line.getOptionValue("format") + "' is not known: use text or json");
+      throw new InputException(
+          "--format '" + line.getOptionValue("format") + "' is not known: use text or json");
     }
 
     if (line.hasOption("listen")) {
       Duration interval = Durations.parse("--interval", line.getOptionValue("interval", "15m"));
       // Manifests never change: later runs cost mostly HEADs.
       ManifestCache cache = new ManifestCache(256L * 1024 * 1024);
-      Prober prober = new Prober(options, transport, c.limits(), environment.clock(),
-          Sleeper.system(), cache);
-      try (ProbeServer server = new ProbeServer(ConnectionOptions.address("--listen", line.getOptionValue("listen")), interval,
-          () -> withInstance(prober.run(), instance), extraLabels, out)) {
-        out.println("probe serving /metrics and /healthz on port " + server.port() + ", a run every " + interval.toSeconds() + " s");
+      Prober prober =
+          new Prober(options, transport, c.limits(), environment.clock(), Sleeper.system(), cache);
+      try (ProbeServer server =
+          new ProbeServer(
+              ConnectionOptions.address("--listen", line.getOptionValue("listen")),
+              interval,
+              () -> withInstance(prober.run(), instance),
+              extraLabels,
+              out)) {
+        out.println(
+            "probe serving /metrics and /healthz on port "
+                + server.port()
+                + ", a run every "
+                + interval.toSeconds()
+                + " s");
         out.flush();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close));
         server.awaitStop();
@@ -122,14 +229,25 @@ final class ProbeCommand {
       return ExitCode.INTACT;
     }
 
-    ProbeResult result = withInstance(new Prober(options, transport, c.limits(),
-        environment.clock(), Sleeper.system(), null).run(), instance);
-    String metrics = Metrics.render(result,
-        result.succeeded() ? OptionalLong.of(result.finishedAt().getEpochSecond()) : OptionalLong.empty(), extraLabels);
+    ProbeResult result =
+        withInstance(
+            new Prober(options, transport, c.limits(), environment.clock(), Sleeper.system(), null)
+                .run(),
+            instance);
+    String metrics =
+        Metrics.render(
+            result,
+            result.succeeded()
+                ? OptionalLong.of(result.finishedAt().getEpochSecond())
+                : OptionalLong.empty(),
+            extraLabels);
     ExitCode sinkFailure = null;
     try {
       textfile.ifPresent(file -> MetricsSinks.writeTextfile(file, metrics));
-      gateway.ifPresent(url -> MetricsSinks.push(url, MetricsSinks.grouping(job, instance, options.shard()), metrics));
+      gateway.ifPresent(
+          url ->
+              MetricsSinks.push(
+                  url, MetricsSinks.grouping(job, instance, options.shard()), metrics));
     } catch (CannotCheckException e) {
       err.println("registry-integrity: " + Text.safe(e.getMessage()));
       sinkFailure = ExitCode.CANNOT_CHECK;
@@ -138,8 +256,10 @@ final class ProbeCommand {
       new JsonReport(Main.version()).render(result.report(), out);
       out.println();
     } else {
-      // Failures, warnings and notes, then the probe's one summary line: the same verdict as the exit code.
-      new TextReport(false, TextReport.Detail.FAILURES).render(result.report(), out, ProbeCommandSupport.summary(result));
+      // Failures, warnings and notes, then the probe's one summary line: the same verdict as the
+      // exit code.
+      new TextReport(false, TextReport.Detail.FAILURES)
+          .render(result.report(), out, ProbeCommandSupport.summary(result));
     }
     ExitCode code = result.report().exitCode();
     return code == ExitCode.INTACT && sinkFailure != null ? sinkFailure : code;
@@ -158,8 +278,6 @@ final class ProbeCommand {
     return v == null ? List.of() : Arrays.asList(v);
   }
 
-
-
   private static double doubleOption(CommandLine line, String name) {
     String v = line.getOptionValue(name);
     if (v == null) {
@@ -175,8 +293,4 @@ final class ProbeCommand {
       throw new InputException("--" + name + " '" + v + "' is not a non-negative number");
     }
   }
-
-
-
-
 }

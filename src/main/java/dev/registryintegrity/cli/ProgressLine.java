@@ -7,8 +7,8 @@ import java.time.Duration;
 import java.util.Locale;
 
 /**
- * A content check's progress on stderr: bytes read of those planned (from the descriptors walked
- * so far), rate and time left. Quiet for the first few seconds, so short runs print nothing; on a
+ * A content check's progress on stderr: bytes read of those planned (from the descriptors walked so
+ * far), rate and time left. Quiet for the first few seconds, so short runs print nothing; on a
  * terminal one line rewritten in place, elsewhere (asked for with --progress) a line every few
  * seconds, which a CI log keeps readable.
  */
@@ -54,9 +54,14 @@ final class ProgressLine implements AutoCloseable {
     double seconds = Math.max(0.001, (System.nanoTime() - started) / 1e9);
     double rate = done / seconds;
     String eta = rate < 1 ? "?" : Long.toString(Math.round((planned - done) / rate)) + " s";
-    return String.format(Locale.ROOT, "content: %s of %s (%d%%), %s/s, about %s left   ",
-        ByteSize.format(done), ByteSize.format(planned), planned == 0 ? 0 : done * 100 / planned,
-        ByteSize.format((long) rate), eta);
+    return String.format(
+        Locale.ROOT,
+        "content: %s of %s (%d%%), %s/s, about %s left   ",
+        ByteSize.format(done),
+        ByteSize.format(planned),
+        planned == 0 ? 0 : done * 100 / planned,
+        ByteSize.format((long) rate),
+        eta);
   }
 
   @Override

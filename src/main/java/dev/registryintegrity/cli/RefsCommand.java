@@ -1,6 +1,5 @@
 package dev.registryintegrity.cli;
 
-import dev.registryintegrity.report.Text;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -10,6 +9,7 @@ import dev.registryintegrity.model.Digest;
 import dev.registryintegrity.reference.TargetReference;
 import dev.registryintegrity.registry.Sleeper;
 import dev.registryintegrity.report.RunReport;
+import dev.registryintegrity.report.Text;
 import dev.registryintegrity.storage.Referrers;
 import dev.registryintegrity.storage.StorageLayout;
 import dev.registryintegrity.storage.StorageSource;
@@ -50,36 +50,70 @@ final class RefsCommand {
   static Options options() {
     Options o = new Options();
     ConnectionOptions.addTo(o);
-    o.addOption(Option.builder().longOpt("storage").hasArg().argName("ROOT").desc("read a registry's storage directory instead of HTTP").build());
-    o.addOption(Option.builder().longOpt("repo").hasArg().argName("NAME").desc("with --storage: the repository").build());
-    o.addOption(Option.builder().longOpt("tags").hasArg().argName("TAG,...").desc("with --storage: the tags (repeatable, comma-separated)").build());
-    o.addOption(Option.builder().longOpt("format").hasArg().argName("text|json").desc("one digest per line (default), or JSON").build());
+    o.addOption(
+        Option.builder()
+            .longOpt("storage")
+            .hasArg()
+            .argName("ROOT")
+            .desc("read a registry's storage directory instead of HTTP")
+            .build());
+    o.addOption(
+        Option.builder()
+            .longOpt("repo")
+            .hasArg()
+            .argName("NAME")
+            .desc("with --storage: the repository")
+            .build());
+    o.addOption(
+        Option.builder()
+            .longOpt("tags")
+            .hasArg()
+            .argName("TAG,...")
+            .desc("with --storage: the tags (repeatable, comma-separated)")
+            .build());
+    o.addOption(
+        Option.builder()
+            .longOpt("format")
+            .hasArg()
+            .argName("text|json")
+            .desc("one digest per line (default), or JSON")
+            .build());
     return o;
   }
 
   ExitCode run(String[] args) {
     CommandLine line = ConnectionOptions.parse(options(), args, "refs");
     if (line.hasOption("help")) {
-      out.println(ConnectionOptions.help(options(),
-          "registry-integrity refs [options] IMAGE...  |  refs --storage ROOT --repo NAME --tags T1,T2",
-          "Prints every digest the tags need, one per line: what a retention script must keep.",
-          "Exit codes: 0 all present, 1 something referenced is already missing (it is still printed), 2 usage,"
-              + " 3 could not check."));
+      out.println(
+          ConnectionOptions.help(
+              options(),
+              "registry-integrity refs [options] IMAGE...  |  refs --storage ROOT --repo NAME --tags T1,T2",
+              "Prints every digest the tags need, one per line: what a retention script must keep.",
+              "Exit codes: 0 all present, 1 something referenced is already missing (it is still printed), 2 usage,"
+                  + " 3 could not check."));
       return ExitCode.INTACT;
     }
-    boolean json = switch (line.getOptionValue("format", "text")) {
-      case "text" -> false;
-      case "json" -> true;
-      default -> throw new InputException("--format '" + line.getOptionValue("format") + "' is not known: use text or json");
-    };
+    boolean json =
+        switch (line.getOptionValue("format", "text")) {
+          case "text" -> false;
+          case "json" -> true;
+          default ->
+              throw new InputException(
+                  "--format '"
+                      + line.getOptionValue("format")
+                      + "' is not known: use text or json");
+        };
     ConnectionOptions.Connection c = ConnectionOptions.connection(line, environment);
     boolean referrers = line.hasOption("referrers");
-    List<ImageResult> images = line.hasOption("storage") ? storage(line, c, referrers) : http(line, c, referrers);
+    List<ImageResult> images =
+        line.hasOption("storage") ? storage(line, c, referrers) : http(line, c, referrers);
     Map<Digest, String> kinds = new LinkedHashMap<>();
     List<Verdict> verdicts = new ArrayList<>();
     for (ImageResult image : images) {
       verdicts.addAll(image.verdicts());
-      Graphs.forEachUnique(image.root(), (node, path) -> node.digest().ifPresent(d -> kinds.putIfAbsent(d, node.kind().label())));
+      Graphs.forEachUnique(
+          image.root(),
+          (node, path) -> node.digest().ifPresent(d -> kinds.putIfAbsent(d, node.kind().label())));
     }
     if (json) {
       JsonObject o = new JsonObject();
@@ -93,12 +127,13 @@ final class RefsCommand {
       }
       o.add("images", imgs);
       JsonArray digests = new JsonArray();
-      kinds.forEach((d, kind) -> {
-        JsonObject e = new JsonObject();
-        e.addProperty("digest", d.toString());
-        e.addProperty("kind", kind);
-        digests.add(e);
-      });
+      kinds.forEach(
+          (d, kind) -> {
+            JsonObject e = new JsonObject();
+            e.addProperty("digest", d.toString());
+            e.addProperty("kind", kind);
+            digests.add(e);
+          });
       o.add("digests", digests);
       out.println(new GsonBuilder().setPrettyPrinting().create().toJson(o));
     } else {
@@ -106,26 +141,35 @@ final class RefsCommand {
     }
     ExitCode code = Verdict.exitCode(verdicts);
     if (code != ExitCode.INTACT) {
-      err.println("registry-integrity: some referenced digests are missing or could not be checked (run verify on the same"
-          + " tags for the report); every digest found is printed above");
+      err.println(
+          "registry-integrity: some referenced digests are missing or could not be checked (run verify on the same"
+              + " tags for the report); every digest found is printed above");
     }
     return code;
   }
 
-  private List<ImageResult> storage(CommandLine line, ConnectionOptions.Connection c, boolean referrers) {
+  private List<ImageResult> storage(
+      CommandLine line, ConnectionOptions.Connection c, boolean referrers) {
     StorageLayout layout = StorageLayout.at(Path.of(line.getOptionValue("storage")));
     String repo = line.getOptionValue("repo");
     if (repo == null || repo.isBlank()) {
       throw new InputException("refs --storage needs --repo NAME (a repository in that storage)");
     }
     String[] values = line.getOptionValues("tags");
-    List<String> tags = values == null ? List.of()
-        : Arrays.stream(values).flatMap(v -> Arrays.stream(v.split(","))).map(String::trim).filter(t -> !t.isEmpty()).toList();
+    List<String> tags =
+        values == null
+            ? List.of()
+            : Arrays.stream(values)
+                .flatMap(v -> Arrays.stream(v.split(",")))
+                .map(String::trim)
+                .filter(t -> !t.isEmpty())
+                .toList();
     if (tags.isEmpty()) {
       throw new InputException("refs --storage needs --tags T1,T2 (the tags to keep)");
     }
     if (!line.getArgList().isEmpty()) {
-      throw new InputException("refs --storage takes no IMAGE arguments (got '" + line.getArgList().get(0) + "')");
+      throw new InputException(
+          "refs --storage takes no IMAGE arguments (got '" + line.getArgList().get(0) + "')");
     }
     List<ImageResult> images = new ArrayList<>();
     try (Walker walker = new Walker(new StorageSource(layout, false), c.limits())) {
@@ -134,14 +178,16 @@ final class RefsCommand {
       }
       if (referrers) {
         for (Digest referrer : Referrers.in(layout, repo, reached(images))) {
-          images.add(walker.walk(repo + "@" + referrer, repo, referrer.toString(), Expectations.none()));
+          images.add(
+              walker.walk(repo + "@" + referrer, repo, referrer.toString(), Expectations.none()));
         }
       }
     }
     return images;
   }
 
-  private List<ImageResult> http(CommandLine line, ConnectionOptions.Connection c, boolean referrers) {
+  private List<ImageResult> http(
+      CommandLine line, ConnectionOptions.Connection c, boolean referrers) {
     if (line.getArgList().isEmpty()) {
       throw new InputException("refs needs IMAGE... or --storage ROOT --repo NAME --tags T1,T2");
     }
@@ -151,15 +197,23 @@ final class RefsCommand {
     }
     // Referrers are found and walked like any child, so the keep-set includes the signatures,
     // SBOMs and attestations of what it keeps (and their blobs).
-    Verifier.Settings settings = new Verifier.Settings(c.transport(environment, l -> err.println("debug: " + Text.safe(l, 2000))),
-        c.limits(), c.plainHttp(), c.timeout(), Expectations.none());
-    RunReport report = new Verifier(settings, environment.clock(), Sleeper.system()).verify("refs", targets, List.of());
+    Verifier.Settings settings =
+        new Verifier.Settings(
+            c.transport(environment, l -> err.println("debug: " + Text.safe(l, 2000))),
+            c.limits(),
+            c.plainHttp(),
+            c.timeout(),
+            Expectations.none());
+    RunReport report =
+        new Verifier(settings, environment.clock(), Sleeper.system())
+            .verify("refs", targets, List.of());
     return report.images();
   }
 
   private static Set<Digest> reached(List<ImageResult> images) {
     Set<Digest> all = new java.util.HashSet<>();
-    images.forEach(i -> Graphs.forEachUnique(i.root(), (node, path) -> node.digest().ifPresent(all::add)));
+    images.forEach(
+        i -> Graphs.forEachUnique(i.root(), (node, path) -> node.digest().ifPresent(all::add)));
     return all;
   }
 }

@@ -1,6 +1,5 @@
 package dev.registryintegrity.cli;
 
-import dev.registryintegrity.report.Text;
 import dev.registryintegrity.ExitCode;
 import dev.registryintegrity.InputException;
 import dev.registryintegrity.model.Digest;
@@ -10,12 +9,12 @@ import dev.registryintegrity.registry.Sleeper;
 import dev.registryintegrity.report.JsonReport;
 import dev.registryintegrity.report.ReportFile;
 import dev.registryintegrity.report.RunReport;
+import dev.registryintegrity.report.Text;
 import dev.registryintegrity.report.TextReport;
-import dev.registryintegrity.verify.Verifier;
 import dev.registryintegrity.source.BlobCheck;
+import dev.registryintegrity.verify.Verifier;
 import dev.registryintegrity.walk.Expectations;
 import dev.registryintegrity.walk.Transfer;
-import dev.registryintegrity.walk.WalkLimits;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,14 +40,46 @@ final class VerifyCommand {
   static Options options() {
     Options o = new Options();
     ConnectionOptions.addTo(o);
-    o.addOption(Option.builder().longOpt("format").hasArg().argName("text|json").desc("report on stdout (default text)").build());
-    o.addOption(Option.builder().longOpt("report").hasArg().argName("FILE").desc("also write the JSON report to FILE").build());
-    o.addOption(Option.builder().longOpt("color").hasArg().argName("auto|always|never").desc("colour the text report (default auto)").build());
-    o.addOption(Option.builder().longOpt("brief").desc("one line per intact image; full detail for the others").build());
-    o.addOption(Option.builder().longOpt("platform").hasArg().argName("OS/ARCH[/VARIANT]")
-        .desc("a platform the index must contain (repeatable, or comma-separated)").build());
-    o.addOption(Option.builder().longOpt("expected-digest").hasArg().argName("DIGEST")
-        .desc("every image must resolve to this digest").build());
+    o.addOption(
+        Option.builder()
+            .longOpt("format")
+            .hasArg()
+            .argName("text|json")
+            .desc("report on stdout (default text)")
+            .build());
+    o.addOption(
+        Option.builder()
+            .longOpt("report")
+            .hasArg()
+            .argName("FILE")
+            .desc("also write the JSON report to FILE")
+            .build());
+    o.addOption(
+        Option.builder()
+            .longOpt("color")
+            .hasArg()
+            .argName("auto|always|never")
+            .desc("colour the text report (default auto)")
+            .build());
+    o.addOption(
+        Option.builder()
+            .longOpt("brief")
+            .desc("one line per intact image; full detail for the others")
+            .build());
+    o.addOption(
+        Option.builder()
+            .longOpt("platform")
+            .hasArg()
+            .argName("OS/ARCH[/VARIANT]")
+            .desc("a platform the index must contain (repeatable, or comma-separated)")
+            .build());
+    o.addOption(
+        Option.builder()
+            .longOpt("expected-digest")
+            .hasArg()
+            .argName("DIGEST")
+            .desc("every image must resolve to this digest")
+            .build());
     return o;
   }
 
@@ -61,7 +92,8 @@ final class VerifyCommand {
     VerifyOptions options = parse(line);
     ConnectionOptions.Connection c = options.connection();
     Transfer transfer = new Transfer();
-    Verifier verifier = new Verifier(settings(options), environment.clock(), Sleeper.system(), transfer);
+    Verifier verifier =
+        new Verifier(settings(options), environment.clock(), Sleeper.system(), transfer);
     RunReport report;
     if (c.blobCheck() == BlobCheck.CONTENT && (c.progress() || environment.terminal())) {
       try (ProgressLine progress = new ProgressLine(transfer, err, environment.terminal())) {
@@ -77,7 +109,8 @@ final class VerifyCommand {
   VerifyOptions parse(CommandLine line) {
     List<String> arguments = line.getArgList();
     if (arguments.isEmpty()) {
-      throw new InputException("no image given: registry-integrity verify [options] IMAGE... (e.g. ghcr.io/org/app:1.0)");
+      throw new InputException(
+          "no image given: registry-integrity verify [options] IMAGE... (e.g. ghcr.io/org/app:1.0)");
     }
     List<TargetReference> targets = new ArrayList<>();
     for (String argument : arguments) {
@@ -91,7 +124,8 @@ final class VerifyCommand {
         color(line.getOptionValue("color", "auto")),
         line.hasOption("brief") ? TextReport.Detail.BRIEF : TextReport.Detail.FULL,
         platforms(line.getOptionValues("platform")),
-        Optional.ofNullable(line.getOptionValue("expected-digest")).map(d -> digest("--expected-digest", d)));
+        Optional.ofNullable(line.getOptionValue("expected-digest"))
+            .map(d -> digest("--expected-digest", d)));
   }
 
   private synchronized void debug(String line) {
@@ -100,8 +134,11 @@ final class VerifyCommand {
 
   Verifier.Settings settings(VerifyOptions options) {
     ConnectionOptions.Connection c = options.connection();
-    return new Verifier.Settings(c.transport(environment, this::debug), c.limits(),
-        c.plainHttp(), c.timeout(),
+    return new Verifier.Settings(
+        c.transport(environment, this::debug),
+        c.limits(),
+        c.plainHttp(),
+        c.timeout(),
         new Expectations(options.expectedDigest(), options.platforms(), c.requiredArtifactTypes()));
   }
 
@@ -116,17 +153,12 @@ final class VerifyCommand {
     options.reportFile().ifPresent(file -> ReportFile.write(json.render(report), file, err));
   }
 
-
-
-
-
-
-
   private static VerifyOptions.Format format(String value) {
     return switch (value) {
       case "text" -> VerifyOptions.Format.TEXT;
       case "json" -> VerifyOptions.Format.JSON;
-      default -> throw new InputException("--format '" + value + "' is not known: use text or json");
+      default ->
+          throw new InputException("--format '" + value + "' is not known: use text or json");
     };
   }
 
@@ -135,7 +167,9 @@ final class VerifyCommand {
       case "always" -> true;
       case "never" -> false;
       case "auto" -> environment.terminal() && !environment.variables().containsKey("NO_COLOR");
-      default -> throw new InputException("--color '" + value + "' is not known: use auto, always or never");
+      default ->
+          throw new InputException(
+              "--color '" + value + "' is not known: use auto, always or never");
     };
   }
 
@@ -159,11 +193,11 @@ final class VerifyCommand {
   }
 
   private static String help() {
-    return ConnectionOptions.help(options(), "registry-integrity verify [options] IMAGE...",
+    return ConnectionOptions.help(
+        options(),
+        "registry-integrity verify [options] IMAGE...",
         "Checks every digest each IMAGE references (index, child manifests, attestations, configs,"
             + " layers). IMAGE is [registry[:port]/]repo[:tag][@digest] or oci:DIR[:TAG].",
         "Exit codes: 0 intact, 1 integrity failure, 2 usage error, 3 could not check.");
   }
-
-
 }

@@ -28,8 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * An OCI image layout directory (image-spec "image-layout.md"): {@code oci-layout}, {@code
  * index.json} and {@code blobs/<alg>/<hex>}. Every repository name maps to the same directory.
  *
- * <p>A tag is the {@code org.opencontainers.image.ref.name} annotation of an index.json entry;
- * the empty reference stands for index.json itself, so {@code oci:DIR} checks everything in it.
+ * <p>A tag is the {@code org.opencontainers.image.ref.name} annotation of an index.json entry; the
+ * empty reference stands for index.json itself, so {@code oci:DIR} checks everything in it.
  */
 public final class OciLayoutSource implements ContentSource {
   private final Path root;
@@ -39,11 +39,15 @@ public final class OciLayoutSource implements ContentSource {
   public OciLayoutSource(Path root) {
     if (!Files.isDirectory(root)) {
       throw new InputException(
-          "OCI layout '" + root + "' is not a directory: give oci:DIR where DIR holds index.json and blobs/");
+          "OCI layout '"
+              + root
+              + "' is not a directory: give oci:DIR where DIR holds index.json and blobs/");
     }
     if (!Files.isRegularFile(root.resolve("index.json"))) {
       throw new InputException(
-          "OCI layout '" + root + "' has no index.json: is it an OCI image layout (skopeo copy ... oci:DIR)?");
+          "OCI layout '"
+              + root
+              + "' has no index.json: is it an OCI image layout (skopeo copy ... oci:DIR)?");
     }
     this.root = root;
   }
@@ -75,12 +79,15 @@ public final class OciLayoutSource implements ContentSource {
     }
     Manifest.Index index;
     try {
-      if (!(parser.parse(found.body().orElseThrow(), MediaTypes.OCI_INDEX) instanceof Manifest.Index i)) {
-        return new Lookup.Unavailable("index.json", "index.json of " + root + " is not an image index");
+      if (!(parser.parse(found.body().orElseThrow(), MediaTypes.OCI_INDEX)
+          instanceof Manifest.Index i)) {
+        return new Lookup.Unavailable(
+            "index.json", "index.json of " + root + " is not an image index");
       }
       index = i;
     } catch (MalformedManifestException e) {
-      return new Lookup.Unavailable("index.json", "index.json of " + root + " does not parse: " + e.getMessage());
+      return new Lookup.Unavailable(
+          "index.json", "index.json of " + root + " does not parse: " + e.getMessage());
     }
     List<String> names =
         index.manifests().stream()
@@ -91,11 +98,17 @@ public final class OciLayoutSource implements ContentSource {
         .filter(d -> refNameMatches(d.annotations().get(MediaTypes.REF_NAME_ANNOTATION), reference))
         .findFirst()
         .map(d -> readBlob(d.digest(), d.mediaType(), maxBytes))
-        .orElseGet(() -> new Lookup.Absent(
-            "no such tag",
-            "TAG_UNKNOWN",
-            "index.json names no manifest '" + reference + "'"
-                + (names.isEmpty() ? " (it names none)" : " (it names: " + String.join(", ", names) + ")")));
+        .orElseGet(
+            () ->
+                new Lookup.Absent(
+                    "no such tag",
+                    "TAG_UNKNOWN",
+                    "index.json names no manifest '"
+                        + reference
+                        + "'"
+                        + (names.isEmpty()
+                            ? " (it names none)"
+                            : " (it names: " + String.join(", ", names) + ")")));
   }
 
   /** Tools write either the bare tag or a full reference ("docker.io/library/x:1.0"). */
@@ -119,12 +132,24 @@ public final class OciLayoutSource implements ContentSource {
       }
       long size = Files.size(path);
       if (check != BlobCheck.CONTENT) {
-        return new Lookup.Found("file", "", OptionalLong.of(size), Optional.empty(), Optional.empty(), List.of(),
+        return new Lookup.Found(
+            "file",
+            "",
+            OptionalLong.of(size),
+            Optional.empty(),
+            Optional.empty(),
+            List.of(),
             Proof.SERVED);
       }
       FileHash hash = FileHash.of(digest, path);
-      return new Lookup.Found("file", "", OptionalLong.of(hash.length()), Optional.of(hash.digest()), Optional.empty(),
-          List.of(), Proof.HASHED);
+      return new Lookup.Found(
+          "file",
+          "",
+          OptionalLong.of(hash.length()),
+          Optional.of(hash.digest()),
+          Optional.empty(),
+          List.of(),
+          Proof.HASHED);
     } catch (NoSuchFileException e) {
       return absent(digest);
     } catch (IOException e) {
@@ -136,9 +161,11 @@ public final class OciLayoutSource implements ContentSource {
     Lookup read = readFile(root.resolve("index.json"), MediaTypes.OCI_INDEX, maxBytes);
     if (read instanceof Lookup.Found found) {
       try {
-        new Gson().fromJson(new String(found.body().orElseThrow(), StandardCharsets.UTF_8), Object.class);
+        new Gson()
+            .fromJson(new String(found.body().orElseThrow(), StandardCharsets.UTF_8), Object.class);
       } catch (JsonParseException e) {
-        return new Lookup.Unavailable("index.json", "index.json of " + root + " is not JSON: " + e.getMessage());
+        return new Lookup.Unavailable(
+            "index.json", "index.json of " + root + " is not JSON: " + e.getMessage());
       }
     }
     return read;
@@ -169,7 +196,9 @@ public final class OciLayoutSource implements ContentSource {
 
   private Lookup absent(Digest digest) {
     return new Lookup.Absent(
-        "no file", "BLOB_MISSING", "blobs/" + digest.algorithm() + "/" + digest.hex() + " does not exist");
+        "no file",
+        "BLOB_MISSING",
+        "blobs/" + digest.algorithm() + "/" + digest.hex() + " does not exist");
   }
 
   private Path blobPath(Digest digest) {

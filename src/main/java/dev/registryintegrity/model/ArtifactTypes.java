@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
 /** Artifact types a user requires, as media types (RFC 6838 names: type/subtype). */
 public final class ArtifactTypes {
   private static final Pattern MEDIA_TYPE =
-      Pattern.compile("[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}");
+      Pattern.compile(
+          "[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}");
 
   private ArtifactTypes() {}
 
@@ -22,8 +23,11 @@ public final class ArtifactTypes {
           continue;
         }
         if (!MEDIA_TYPE.matcher(t).matches()) {
-          throw new InputException("'" + t + "' is not a media type: write e.g."
-              + " application/vnd.dev.cosign.artifact.sig.v1+json or application/spdx+json");
+          throw new InputException(
+              "'"
+                  + t
+                  + "' is not a media type: write e.g."
+                  + " application/vnd.dev.cosign.artifact.sig.v1+json or application/spdx+json");
         }
         types.add(t);
       }

@@ -7,9 +7,9 @@ import java.util.regex.Pattern;
 
 /**
  * cosign's tag scheme, the one place that knows it: a signature, attestation or SBOM of the
- * manifest {@code sha256:<hex>} is tagged {@code sha256-<hex>.sig}, {@code .att} or {@code
- * .sbom} in the same repository. The manifest under such a tag names no {@code subject}: the tag
- * is the only link to what it describes.
+ * manifest {@code sha256:<hex>} is tagged {@code sha256-<hex>.sig}, {@code .att} or {@code .sbom}
+ * in the same repository. The manifest under such a tag names no {@code subject}: the tag is the
+ * only link to what it describes.
  */
 public final class CosignTags {
   /**
@@ -21,12 +21,14 @@ public final class CosignTags {
    */
   public record Scheme(String suffix, String role, String artifactType) {}
 
-  public static final List<Scheme> SCHEMES = List.of(
-      new Scheme(".sig", "signature", "application/vnd.dev.cosign.artifact.sig.v1+json"),
-      new Scheme(".att", "attestation", "application/vnd.dev.cosign.artifact.att.v1+json"),
-      new Scheme(".sbom", "sbom", "application/vnd.dev.cosign.artifact.sbom.v1+json"));
+  public static final List<Scheme> SCHEMES =
+      List.of(
+          new Scheme(".sig", "signature", "application/vnd.dev.cosign.artifact.sig.v1+json"),
+          new Scheme(".att", "attestation", "application/vnd.dev.cosign.artifact.att.v1+json"),
+          new Scheme(".sbom", "sbom", "application/vnd.dev.cosign.artifact.sbom.v1+json"));
 
-  private static final Pattern TAG = Pattern.compile("(sha256|sha512)-([0-9a-f]{64}|[0-9a-f]{128})\\.(sig|att|sbom)");
+  private static final Pattern TAG =
+      Pattern.compile("(sha256|sha512)-([0-9a-f]{64}|[0-9a-f]{128})\\.(sig|att|sbom)");
 
   private CosignTags() {}
 
@@ -60,6 +62,9 @@ public final class CosignTags {
 
   /** The artifact type cosign gives a role ("signature"), when it is one of cosign's. */
   public static Optional<String> artifactType(String role) {
-    return SCHEMES.stream().filter(s -> s.role().equals(role)).map(Scheme::artifactType).findFirst();
+    return SCHEMES.stream()
+        .filter(s -> s.role().equals(role))
+        .map(Scheme::artifactType)
+        .findFirst();
   }
 }

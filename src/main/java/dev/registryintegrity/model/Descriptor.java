@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A reference to content: media type, digest and size, with the optional platform and
- * annotations an index entry carries (OCI image spec, "Content Descriptors").
+ * A reference to content: media type, digest and size, with the optional platform and annotations
+ * an index entry carries (OCI image spec, "Content Descriptors").
  *
  * @param urls where the content may be fetched besides the registry (OCI "urls"): Windows base
  *     layers and other non-distributable content name them, and registries need not hold it

@@ -6,11 +6,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Parses human durations as CI settings write them: "90s", "5m", "1h", "7d", "1m30s", "250ms", "45".
- * A value every layer reads (options, plugin settings), so it lives with the values.
+ * Parses human durations as CI settings write them: "90s", "5m", "1h", "7d", "1m30s", "250ms",
+ * "45". A value every layer reads (options, plugin settings), so it lives with the values.
  */
 public final class Durations {
   private static final Pattern PART = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
+
   /** Nothing we bound runs longer; a bigger number is a typo, not a wish. */
   private static final Duration MAX = Duration.ofDays(7);
 
@@ -26,17 +27,20 @@ public final class Durations {
     int end = 0;
     while (m.find() && m.start() == end) {
       long n = Long.parseLong(m.group(1));
-      total = total.plus(switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        default -> Duration.ofDays(n);
-      });
+      total =
+          total.plus(
+              switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+              });
       end = m.end();
     }
     if (end != value.length() || value.isEmpty()) {
-      throw new InputException(name + " '" + text + "' is not a duration: write e.g. 90s, 5m, 1h or 1m30s");
+      throw new InputException(
+          name + " '" + text + "' is not a duration: write e.g. 90s, 5m, 1h or 1m30s");
     }
     return bounded(name, text, total);
   }
@@ -46,7 +50,8 @@ public final class Durations {
       throw new InputException(name + " '" + text + "' must be more than zero");
     }
     if (d.compareTo(MAX) > 0) {
-      throw new InputException(name + " '" + text + "' is longer than 7 days: give a shorter duration");
+      throw new InputException(
+          name + " '" + text + "' is longer than 7 days: give a shorter duration");
     }
     return d;
   }

@@ -38,8 +38,10 @@ public sealed interface Manifest {
     public boolean isArtifact() {
       return artifactType.isPresent()
           || config
-              .map(c -> !MediaTypes.OCI_CONFIG.equals(c.mediaType())
-                  && !MediaTypes.DOCKER_CONFIG.equals(c.mediaType()))
+              .map(
+                  c ->
+                      !MediaTypes.OCI_CONFIG.equals(c.mediaType())
+                          && !MediaTypes.DOCKER_CONFIG.equals(c.mediaType()))
               .orElse(true);
     }
   }

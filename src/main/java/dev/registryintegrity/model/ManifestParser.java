@@ -21,14 +21,15 @@ import java.util.regex.Pattern;
 
 /**
  * Turns manifest bytes into a {@link Manifest}. The body is untrusted: it is read as a JSON tree
- * (strictly, nesting bounded), then each field is taken with the type the specs give it, so a
- * wrong shape is reported as what a person can fix ("manifests[0].size is a string, expected a
- * number"), never as a library's message. Meaning (which kind of manifest, which descriptors
- * are children) is decided here too.
+ * (strictly, nesting bounded), then each field is taken with the type the specs give it, so a wrong
+ * shape is reported as what a person can fix ("manifests[0].size is a string, expected a number"),
+ * never as a library's message. Meaning (which kind of manifest, which descriptors are children) is
+ * decided here too.
  */
 public final class ManifestParser {
   /** Manifests nest four levels at most (index, descriptor, platform, a list); JSON bombs more. */
   private static final int NESTING_LIMIT = 32;
+
   private static final Pattern WHOLE = Pattern.compile("-?[0-9]{1,19}");
   private static final Pattern POSITION = Pattern.compile("line (\\d+) column (\\d+)");
 
@@ -47,18 +48,22 @@ public final class ManifestParser {
   }
 
   private Manifest read(JsonObject o, String contentType) throws MalformedManifestException {
-    Integer schemaVersion = optional(o, "schemaVersion", "schemaVersion", Kind.NUMBER)
-        .map(e -> integer(e, "schemaVersion")).orElse(null);
+    Integer schemaVersion =
+        optional(o, "schemaVersion", "schemaVersion", Kind.NUMBER)
+            .map(e -> integer(e, "schemaVersion"))
+            .orElse(null);
     String declared = firstNonBlank(string(o, "mediaType", "mediaType"), "");
     String header = stripParameters(contentType);
     String mediaType = declared.isEmpty() ? header : declared;
     if (schemaVersion != null && schemaVersion == 1 || MediaTypes.isSchema1(mediaType)) {
       return new Manifest.Schema1(mediaType.isEmpty() ? MediaTypes.DOCKER_SCHEMA1 : mediaType);
     }
-    Optional<Descriptor> subject = optional(o, "subject", "subject", Kind.OBJECT).map(e -> descriptor(e, "subject"));
+    Optional<Descriptor> subject =
+        optional(o, "subject", "subject", Kind.OBJECT).map(e -> descriptor(e, "subject"));
     Optional<String> artifactType = Optional.ofNullable(string(o, "artifactType", "artifactType"));
     Optional<List<Descriptor>> manifests = descriptors(o, "manifests");
-    Optional<Descriptor> config = optional(o, "config", "config", Kind.OBJECT).map(e -> descriptor(e, "config"));
+    Optional<Descriptor> config =
+        optional(o, "config", "config", Kind.OBJECT).map(e -> descriptor(e, "config"));
     Optional<List<Descriptor>> layers = descriptors(o, "layers");
     // The withdrawn OCI artifact manifest draft listed its content under "blobs".
     Optional<List<Descriptor>> blobs = descriptors(o, "blobs");
@@ -69,12 +74,14 @@ public final class ManifestParser {
     boolean index = indexShape != imageShape ? indexShape : MediaTypes.isIndex(mediaType);
     boolean image = indexShape != imageShape ? imageShape : MediaTypes.isImageManifest(mediaType);
     if (index) {
-      return new Manifest.Index(typeOfShape(declared, header, true), manifests.orElse(List.of()), subject, artifactType);
+      return new Manifest.Index(
+          typeOfShape(declared, header, true), manifests.orElse(List.of()), subject, artifactType);
     }
     if (image) {
       List<Descriptor> all = new ArrayList<>(layers.orElse(List.of()));
       all.addAll(blobs.orElse(List.of()));
-      return new Manifest.Image(typeOfShape(declared, header, false), config, all, subject, artifactType);
+      return new Manifest.Image(
+          typeOfShape(declared, header, false), config, all, subject, artifactType);
     }
     if (mediaType.isEmpty()) {
       throw new MalformedManifestException("body has no mediaType, manifests, config or layers");
@@ -100,7 +107,8 @@ public final class ManifestParser {
     }
     JsonElement root;
     try {
-      JsonReader reader = new JsonReader(new StringReader(new String(body, StandardCharsets.UTF_8)));
+      JsonReader reader =
+          new JsonReader(new StringReader(new String(body, StandardCharsets.UTF_8)));
       reader.setStrictness(Strictness.STRICT);
       reader.setNestingLimit(NESTING_LIMIT);
       root = JsonParser.parseReader(reader);
@@ -113,7 +121,8 @@ public final class ManifestParser {
       throw new MalformedManifestException("body is not valid JSON (nested too deeply)");
     }
     if (!root.isJsonObject()) {
-      throw new MalformedManifestException("body is " + article(typeOf(root)) + ", expected a JSON object");
+      throw new MalformedManifestException(
+          "body is " + article(typeOf(root)) + ", expected a JSON object");
     }
     return root.getAsJsonObject();
   }
@@ -147,17 +156,19 @@ public final class ManifestParser {
   }
 
   /** A field that may be absent or null; present, it must be of {@code kind}. */
-  private static Optional<JsonElement> optional(JsonObject o, String field, String where, Kind kind) {
+  private static Optional<JsonElement> optional(
+      JsonObject o, String field, String where, Kind kind) {
     JsonElement e = o.get(field);
     if (e == null || e.isJsonNull()) {
       return Optional.empty();
     }
-    boolean fits = switch (kind) {
-      case OBJECT -> e.isJsonObject();
-      case ARRAY -> e.isJsonArray();
-      case STRING -> e.isJsonPrimitive() && e.getAsJsonPrimitive().isString();
-      case NUMBER -> e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber();
-    };
+    boolean fits =
+        switch (kind) {
+          case OBJECT -> e.isJsonObject();
+          case ARRAY -> e.isJsonArray();
+          case STRING -> e.isJsonPrimitive() && e.getAsJsonPrimitive().isString();
+          case NUMBER -> e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber();
+        };
     if (!fits) {
       throw malformed(where + " is " + article(typeOf(e)) + ", expected " + kind.phrase);
     }
@@ -223,39 +234,65 @@ public final class ManifestParser {
     } catch (InputException e) {
       throw malformed(where + ".digest: " + e.getMessage());
     }
-    JsonElement sizeElement = optional(d, "size", where + ".size", Kind.NUMBER)
-        .orElseThrow(() -> malformed(where + " (" + digestText + ") has no size"));
+    JsonElement sizeElement =
+        optional(d, "size", where + ".size", Kind.NUMBER)
+            .orElseThrow(() -> malformed(where + " (" + digestText + ") has no size"));
     long bytes = wholeNumber(sizeElement, where + ".size", "a whole number of bytes");
     if (bytes < 0) {
       throw malformed(where + ".size is " + bytes + ": a size cannot be negative");
     }
-    Optional<Platform> platform = optional(d, "platform", where + ".platform", Kind.OBJECT).map(p -> {
-      JsonObject po = p.getAsJsonObject();
-      return new Platform(string(po, "os", where + ".platform.os"), string(po, "architecture", where + ".platform.architecture"),
-          string(po, "variant", where + ".platform.variant"));
-    });
+    Optional<Platform> platform =
+        optional(d, "platform", where + ".platform", Kind.OBJECT)
+            .map(
+                p -> {
+                  JsonObject po = p.getAsJsonObject();
+                  return new Platform(
+                      string(po, "os", where + ".platform.os"),
+                      string(po, "architecture", where + ".platform.architecture"),
+                      string(po, "variant", where + ".platform.variant"));
+                });
     Map<String, String> annotations = new LinkedHashMap<>();
-    optional(d, "annotations", where + ".annotations", Kind.OBJECT).ifPresent(a -> {
-      for (var entry : a.getAsJsonObject().entrySet()) {
-        String value = string(a.getAsJsonObject(), entry.getKey(), where + ".annotations[\"" + entry.getKey() + "\"]");
-        if (value != null) {
-          annotations.put(entry.getKey(), value);
-        }
-      }
-    });
+    optional(d, "annotations", where + ".annotations", Kind.OBJECT)
+        .ifPresent(
+            a -> {
+              for (var entry : a.getAsJsonObject().entrySet()) {
+                String value =
+                    string(
+                        a.getAsJsonObject(),
+                        entry.getKey(),
+                        where + ".annotations[\"" + entry.getKey() + "\"]");
+                if (value != null) {
+                  annotations.put(entry.getKey(), value);
+                }
+              }
+            });
     List<String> urls = new ArrayList<>();
-    optional(d, "urls", where + ".urls", Kind.ARRAY).ifPresent(list -> {
-      JsonArray array = list.getAsJsonArray();
-      for (int i = 0; i < array.size(); i++) {
-        JsonElement url = array.get(i);
-        if (!url.isJsonPrimitive() || !url.getAsJsonPrimitive().isString()) {
-          throw malformed(where + ".urls[" + i + "] is " + article(typeOf(url)) + ", expected a string");
-        }
-        urls.add(url.getAsString());
-      }
-    });
-    return new Descriptor(string(d, "mediaType", where + ".mediaType"), digest, bytes, platform, annotations,
-        Optional.ofNullable(string(d, "artifactType", where + ".artifactType")), urls);
+    optional(d, "urls", where + ".urls", Kind.ARRAY)
+        .ifPresent(
+            list -> {
+              JsonArray array = list.getAsJsonArray();
+              for (int i = 0; i < array.size(); i++) {
+                JsonElement url = array.get(i);
+                if (!url.isJsonPrimitive() || !url.getAsJsonPrimitive().isString()) {
+                  throw malformed(
+                      where
+                          + ".urls["
+                          + i
+                          + "] is "
+                          + article(typeOf(url))
+                          + ", expected a string");
+                }
+                urls.add(url.getAsString());
+              }
+            });
+    return new Descriptor(
+        string(d, "mediaType", where + ".mediaType"),
+        digest,
+        bytes,
+        platform,
+        annotations,
+        Optional.ofNullable(string(d, "artifactType", where + ".artifactType")),
+        urls);
   }
 
   private static String typeOf(JsonElement e) {

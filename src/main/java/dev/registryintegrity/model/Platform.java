@@ -15,7 +15,9 @@ public record Platform(String os, String architecture, String variant) {
     String[] parts = text.trim().split("/", -1);
     if (parts.length < 2 || parts.length > 3 || parts[0].isBlank() || parts[1].isBlank()) {
       throw new InputException(
-          "platform '" + text + "' is malformed: expected os/architecture[/variant], e.g. linux/amd64");
+          "platform '"
+              + text
+              + "' is malformed: expected os/architecture[/variant], e.g. linux/amd64");
     }
     return new Platform(parts[0], parts[1], parts.length == 3 ? parts[2] : "");
   }
@@ -26,8 +28,8 @@ public record Platform(String os, String architecture, String variant) {
   }
 
   /**
-   * Whether this platform satisfies a wanted one; a wanted platform without a variant matches
-   * any variant, as docker's platform matcher does for {@code --platform linux/arm64}.
+   * Whether this platform satisfies a wanted one; a wanted platform without a variant matches any
+   * variant, as docker's platform matcher does for {@code --platform linux/arm64}.
    */
   public boolean satisfies(Platform wanted) {
     return os.equals(wanted.os)

@@ -22,9 +22,9 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * The Woodpecker plugin: settings from {@code PLUGIN_*}, a short header of what was understood,
- * the verify engine, a brief report (one line per intact image, every failing digest in full),
- * and the JSON report in the workspace for later steps.
+ * The Woodpecker plugin: settings from {@code PLUGIN_*}, a short header of what was understood, the
+ * verify engine, a brief report (one line per intact image, every failing digest in full), and the
+ * JSON report in the workspace for later steps.
  */
 public final class PluginCommand {
   private final Map<String, String> env;
@@ -45,55 +45,111 @@ public final class PluginCommand {
     boolean color = "woodpecker".equals(env.get("CI")) && !env.containsKey("NO_COLOR");
     header(settings);
     for (String warning : settings.warnings()) {
-      out.println((color ? "\u001b[33m" : "") + "warning: " + Text.safe(warning) + (color ? "\u001b[0m" : ""));
+      out.println(
+          (color ? "\u001b[33m" : "")
+              + "warning: "
+              + Text.safe(warning)
+              + (color ? "\u001b[0m" : ""));
     }
     if (settings.dryRun()) {
       out.println("dry run: settings are valid; nothing was checked");
       return ExitCode.INTACT;
     }
-    Verifier verifier = new Verifier(
-        Verifier.Settings.of(settings.limits(), settings.retries(), settings.credentials(), settings.tls(),
-            ProxySelection.fromEnvironment(env), settings.plainHttp(), settings.timeout(), new Expectations(settings.expectedDigest(), settings.platforms(), settings.requiredArtifactTypes())),
-        clock, Sleeper.system());
+    Verifier verifier =
+        new Verifier(
+            Verifier.Settings.of(
+                settings.limits(),
+                settings.retries(),
+                settings.credentials(),
+                settings.tls(),
+                ProxySelection.fromEnvironment(env),
+                settings.plainHttp(),
+                settings.timeout(),
+                new Expectations(
+                    settings.expectedDigest(),
+                    settings.platforms(),
+                    settings.requiredArtifactTypes())),
+            clock,
+            Sleeper.system());
     List<TargetReference> targets = List.copyOf(settings.images());
     RunReport report = verifier.verify("verify", targets, settings.warnings());
     new TextReport(color, settings.debug() ? TextReport.Detail.FULL : TextReport.Detail.BRIEF)
         .render(withoutWarnings(report), out);
-    settings.report().ifPresent(file -> ReportFile.write(new JsonReport(version).render(report), file, out));
+    settings
+        .report()
+        .ifPresent(file -> ReportFile.write(new JsonReport(version).render(report), file, out));
     return report.exitCode();
   }
 
   /** Warnings were printed in the header already; the JSON report keeps them. */
   private static RunReport withoutWarnings(RunReport r) {
-    return new RunReport(r.command(), r.startedAt(), r.duration(), r.images(), r.requests(), List.of(), r.notes(), r.check());
+    return new RunReport(
+        r.command(),
+        r.startedAt(),
+        r.duration(),
+        r.images(),
+        r.requests(),
+        List.of(),
+        r.notes(),
+        r.check());
   }
 
   private void header(PluginSettings s) {
     out.println("registry-integrity " + version + " (Woodpecker plugin)");
-    String pipeline = Optional.ofNullable(env.get("CI_PIPELINE_NUMBER")).map(n -> "pipeline #" + n).orElse("pipeline");
-    String event = Optional.ofNullable(env.get("CI_PIPELINE_EVENT")).map(e -> " (" + e + ")").orElse("");
+    String pipeline =
+        Optional.ofNullable(env.get("CI_PIPELINE_NUMBER"))
+            .map(n -> "pipeline #" + n)
+            .orElse("pipeline");
+    String event =
+        Optional.ofNullable(env.get("CI_PIPELINE_EVENT")).map(e -> " (" + e + ")").orElse("");
     String repo = Optional.ofNullable(env.get("CI_REPO")).map(r -> " of " + r).orElse("");
-    String commit = Optional.ofNullable(env.get("CI_COMMIT_SHA"))
-        .map(c -> " at " + c.substring(0, Math.min(8, c.length()))).orElse("");
+    String commit =
+        Optional.ofNullable(env.get("CI_COMMIT_SHA"))
+            .map(c -> " at " + c.substring(0, Math.min(8, c.length())))
+            .orElse("");
     out.println(Text.safe(pipeline + event + repo + commit));
-    out.println("images:      " + Text.safe(s.images().stream().map(ImageReference::toString).collect(Collectors.joining(", ")), 2000));
+    out.println(
+        "images:      "
+            + Text.safe(
+                s.images().stream().map(ImageReference::toString).collect(Collectors.joining(", ")),
+                2000));
     if (!s.platforms().isEmpty()) {
-      out.println("platforms:   " + s.platforms().stream().map(Platform::toString).collect(Collectors.joining(", ")));
+      out.println(
+          "platforms:   "
+              + s.platforms().stream().map(Platform::toString).collect(Collectors.joining(", ")));
     }
-    s.expectedDigest().ifPresent(d -> out.println("expected:    " + d + " (from " + s.expectedDigestSource() + ")"));
-    out.println("credentials: " + (s.credentialSources().isEmpty() ? "none (anonymous)" : Text.safe(String.join("; ", s.credentialSources()), 2000)));
+    s.expectedDigest()
+        .ifPresent(
+            d -> out.println("expected:    " + d + " (from " + s.expectedDigestSource() + ")"));
+    out.println(
+        "credentials: "
+            + (s.credentialSources().isEmpty()
+                ? "none (anonymous)"
+                : Text.safe(String.join("; ", s.credentialSources()), 2000)));
     String transport = s.plainHttp() ? "plain HTTP" : "HTTPS (plain HTTP for loopback registries)";
     if (s.tls().insecure()) {
       transport += ", TLS NOT VERIFIED (skip_tls_verify)";
     } else if (!s.tls().extraCas().isEmpty()) {
       transport += ", " + s.tls().extraCas().size() + " extra CA certificate(s)";
     }
-    out.println("transport:   " + transport + "; concurrency " + s.concurrency() + ", retries " + s.retries()
-        + ", timeout " + s.timeout().toSeconds() + " s");
+    out.println(
+        "transport:   "
+            + transport
+            + "; concurrency "
+            + s.concurrency()
+            + ", retries "
+            + s.retries()
+            + ", timeout "
+            + s.timeout().toSeconds()
+            + " s");
     out.println("blob check:  " + s.blobCheck().label() + " (" + s.blobCheck().proves() + ")");
     if (s.limits().referrers()) {
-      out.println("referrers:   walked" + (s.requiredArtifactTypes().isEmpty() ? ""
-          : "; required: " + Text.safe(String.join(", ", s.requiredArtifactTypes()), 1000)));
+      out.println(
+          "referrers:   walked"
+              + (s.requiredArtifactTypes().isEmpty()
+                  ? ""
+                  : "; required: "
+                      + Text.safe(String.join(", ", s.requiredArtifactTypes()), 1000)));
     }
     s.report().ifPresent(r -> out.println("report:      " + Text.safe(r.toString())));
     out.println();

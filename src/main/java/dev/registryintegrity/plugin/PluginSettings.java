@@ -42,9 +42,11 @@ public record PluginSettings(
     List<String> warnings) {
 
   public WalkLimits limits() {
-    return WalkLimits.withConcurrency(concurrency).withBlobCheck(blobCheck, maxContentBytes)
+    return WalkLimits.withConcurrency(concurrency)
+        .withBlobCheck(blobCheck, maxContentBytes)
         .withReferrers(referrers || !requiredArtifactTypes.isEmpty())
-        .withCheckExternal(checkExternal).withStrict(strict);
+        .withCheckExternal(checkExternal)
+        .withStrict(strict);
   }
 
   public PluginSettings {

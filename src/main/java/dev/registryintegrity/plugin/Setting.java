@@ -5,11 +5,13 @@ import java.util.Locale;
 
 /**
  * The plugin's settings. Woodpecker turns each key under {@code settings:} into {@code
- * PLUGIN_<KEY>} ('.' and '-' become '_', upper case); lists of scalars arrive joined with ',',
- * maps and lists of maps as JSON, booleans as {@code true}/{@code false}.
+ * PLUGIN_<KEY>} ('.' and '-' become '_', upper case); lists of scalars arrive joined with ',', maps
+ * and lists of maps as JSON, booleans as {@code true}/{@code false}.
  */
 enum Setting {
-  REPO("repo", "repository (or a list) as in the push step, e.g. registry.example.com:5050/infra-ci"),
+  REPO(
+      "repo",
+      "repository (or a list) as in the push step, e.g. registry.example.com:5050/infra-ci"),
   REGISTRY("registry", "registry host for repositories given without one"),
   TAGS("tags", "tags to verify (list); default: the .tags file, else latest"),
   TAGS_FILE("tags_file", "file of tags, comma- or newline-separated; default .tags when it exists"),
@@ -18,19 +20,37 @@ enum Setting {
   PASSWORD("password", "registry password or token"),
   LOGINS("logins", "list of {registry, username, password}"),
   INSECURE("insecure", "plain HTTP registry"),
-  SKIP_TLS_VERIFY("skip_tls_verify", "do not verify TLS certificates", "skip_verify", "insecure_skip_verify", "tls_skip_verify"),
+  SKIP_TLS_VERIFY(
+      "skip_tls_verify",
+      "do not verify TLS certificates",
+      "skip_verify",
+      "insecure_skip_verify",
+      "tls_skip_verify"),
   CA_CERT("ca_cert", "CA certificate(s) to trust: PEM text or a file path"),
   PLATFORMS("platforms", "platforms that must be in the index, e.g. linux/amd64,linux/arm64"),
   EXPECTED_DIGEST("expected_digest", "digest every tag must resolve to"),
-  METADATA_FILE("metadata_file", "buildx --metadata-file JSON; its containerimage.digest is the expected digest"),
+  METADATA_FILE(
+      "metadata_file",
+      "buildx --metadata-file JSON; its containerimage.digest is the expected digest"),
   CONCURRENCY("concurrency", "requests in flight per registry"),
-  REFERRERS("referrers", "also verify each manifest's referrers: signatures, SBOMs, attestations (OCI 1.1 and cosign tags)"),
-  REQUIRE_ARTIFACT_TYPES("require_artifact_types", "artifact types each image must have an intact referrer of (list)"),
-  CHECK_EXTERNAL("check_external", "read the first byte of external layers (Windows base layers) from their URL, without credentials"),
-  STRICT("strict", "warnings fail the step too: an orphaned referrer (a signature whose image is gone)"),
+  REFERRERS(
+      "referrers",
+      "also verify each manifest's referrers: signatures, SBOMs, attestations (OCI 1.1 and cosign tags)"),
+  REQUIRE_ARTIFACT_TYPES(
+      "require_artifact_types", "artifact types each image must have an intact referrer of (list)"),
+  CHECK_EXTERNAL(
+      "check_external",
+      "read the first byte of external layers (Windows base layers) from their URL, without credentials"),
+  STRICT(
+      "strict",
+      "warnings fail the step too: an orphaned referrer (a signature whose image is gone)"),
   VERIFY_CONTENT("verify_content", "download every blob once and check its size and sha256"),
-  BLOB_CHECK("blob_check", "read (default: first byte of every blob served), content, or head (listed only; blind to lost data)"),
-  MAX_CONTENT_BYTES("max_content_bytes", "with content checks, larger blobs are only read-checked (default 16GiB)"),
+  BLOB_CHECK(
+      "blob_check",
+      "read (default: first byte of every blob served), content, or head (listed only; blind to lost data)"),
+  MAX_CONTENT_BYTES(
+      "max_content_bytes",
+      "with content checks, larger blobs are only read-checked (default 16GiB)"),
   TIMEOUT("timeout", "deadline for the whole check, e.g. 5m"),
   RETRIES("retries", "retries of transient registry errors"),
   REPORT("report", "path of the JSON report, relative to the workspace"),

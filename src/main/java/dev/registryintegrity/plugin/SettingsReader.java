@@ -6,10 +6,10 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import dev.registryintegrity.InputException;
 import dev.registryintegrity.InputFiles;
-import dev.registryintegrity.model.ByteSize;
-import dev.registryintegrity.model.Durations;
-import dev.registryintegrity.model.Digest;
 import dev.registryintegrity.model.ArtifactTypes;
+import dev.registryintegrity.model.ByteSize;
+import dev.registryintegrity.model.Digest;
+import dev.registryintegrity.model.Durations;
 import dev.registryintegrity.model.Platform;
 import dev.registryintegrity.reference.ImageReference;
 import dev.registryintegrity.registry.CredentialStore;
@@ -34,8 +34,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Reads {@link PluginSettings} from the step's environment. Every error names the setting as
- * the user wrote it in YAML and the variable it arrived in, and says what would be right.
+ * Reads {@link PluginSettings} from the step's environment. Every error names the setting as the
+ * user wrote it in YAML and the variable it arrived in, and says what would be right.
  */
 public final class SettingsReader {
   private final Map<String, String> env;
@@ -64,7 +64,8 @@ public final class SettingsReader {
     if (explicit != null) {
       String registry = images.get(0).registry();
       stores.add(CredentialStore.of(Map.of(registry, explicit)));
-      sources.add(registry + ": user '" + explicit.username() + "' from settings username/password");
+      sources.add(
+          registry + ": user '" + explicit.username() + "' from settings username/password");
     }
     logins(stores, sources);
     String dockerAuth = env.get("DOCKER_AUTH_CONFIG");
@@ -73,24 +74,33 @@ public final class SettingsReader {
       sources.add("DOCKER_AUTH_CONFIG from the environment");
     }
     boolean skipVerify = bool(Setting.SKIP_TLS_VERIFY);
-    List<java.security.cert.X509Certificate> cas = text(Setting.CA_CERT)
-        .map(pem -> TlsSettings.readCertificates(name(Setting.CA_CERT),
-            pem.contains("-----BEGIN") ? pem : InputFiles.inside(name(Setting.CA_CERT), workspace, pem).toString(),
-            workspace))
-        .orElse(List.of());
-    Optional<Digest> expected = text(Setting.EXPECTED_DIGEST).map(d -> digest(Setting.EXPECTED_DIGEST, d));
+    List<java.security.cert.X509Certificate> cas =
+        text(Setting.CA_CERT)
+            .map(
+                pem ->
+                    TlsSettings.readCertificates(
+                        name(Setting.CA_CERT),
+                        pem.contains("-----BEGIN")
+                            ? pem
+                            : InputFiles.inside(name(Setting.CA_CERT), workspace, pem).toString(),
+                        workspace))
+            .orElse(List.of());
+    Optional<Digest> expected =
+        text(Setting.EXPECTED_DIGEST).map(d -> digest(Setting.EXPECTED_DIGEST, d));
     String expectedSource = expected.isPresent() ? "setting expected_digest" : "";
     Optional<String> metadata = text(Setting.METADATA_FILE);
     if (metadata.isPresent()) {
       if (expected.isPresent()) {
-        throw new InputException("settings expected_digest and metadata_file are both set: use one of them");
+        throw new InputException(
+            "settings expected_digest and metadata_file are both set: use one of them");
       }
       expected = Optional.of(metadataDigest(metadata.get()));
       expectedSource = "metadata_file " + metadata.get();
     }
     String logLevel = text(Setting.LOG_LEVEL).orElse("info").toLowerCase(Locale.ROOT);
     if (!Set.of("debug", "info", "warn", "warning", "error", "trace").contains(logLevel)) {
-      throw new InputException(name(Setting.LOG_LEVEL) + " is '" + logLevel + "': use debug or info");
+      throw new InputException(
+          name(Setting.LOG_LEVEL) + " is '" + logLevel + "': use debug or info");
     }
     return new PluginSettings(
         images,
@@ -103,10 +113,13 @@ public final class SettingsReader {
         expectedSource,
         integer(Setting.CONCURRENCY, WalkLimits.DEFAULT_CONCURRENCY, 1, 256),
         blobCheck(),
-        text(Setting.MAX_CONTENT_BYTES).map(v -> wrap(Setting.MAX_CONTENT_BYTES, () -> ByteSize.parse("value", v)))
+        text(Setting.MAX_CONTENT_BYTES)
+            .map(v -> wrap(Setting.MAX_CONTENT_BYTES, () -> ByteSize.parse("value", v)))
             .orElse(BlobCheck.DEFAULT_MAX_CONTENT_BYTES),
         bool(Setting.REFERRERS),
-        wrap(Setting.REQUIRE_ARTIFACT_TYPES, () -> ArtifactTypes.parse(list(Setting.REQUIRE_ARTIFACT_TYPES))),
+        wrap(
+            Setting.REQUIRE_ARTIFACT_TYPES,
+            () -> ArtifactTypes.parse(list(Setting.REQUIRE_ARTIFACT_TYPES))),
         bool(Setting.CHECK_EXTERNAL),
         bool(Setting.STRICT),
         text(Setting.TIMEOUT).map(t -> duration(Setting.TIMEOUT, t)).orElse(Duration.ofMinutes(10)),
@@ -118,11 +131,15 @@ public final class SettingsReader {
   }
 
   private BlobCheck blobCheck() {
-    Optional<BlobCheck> asked = text(Setting.BLOB_CHECK).map(v -> wrap(Setting.BLOB_CHECK, () -> BlobCheck.parse("value", v)));
+    Optional<BlobCheck> asked =
+        text(Setting.BLOB_CHECK)
+            .map(v -> wrap(Setting.BLOB_CHECK, () -> BlobCheck.parse("value", v)));
     if (bool(Setting.VERIFY_CONTENT)) {
       if (asked.isPresent() && asked.get() != BlobCheck.CONTENT) {
-        throw new InputException("settings verify_content and blob_check: " + asked.get().label()
-            + " contradict each other: set one of them");
+        throw new InputException(
+            "settings verify_content and blob_check: "
+                + asked.get().label()
+                + " contradict each other: set one of them");
       }
       return BlobCheck.CONTENT;
     }
@@ -137,20 +154,24 @@ public final class SettingsReader {
     List<String> repos = list(Setting.REPO);
     if (!repos.isEmpty()) {
       List<String> tags = tags();
-      Optional<String> registry = text(Setting.REGISTRY).map(String::trim).map(SettingsReader::stripScheme);
+      Optional<String> registry =
+          text(Setting.REGISTRY).map(String::trim).map(SettingsReader::stripScheme);
       for (String repo : repos) {
-        String full = registry.isPresent() && !hasRegistry(repo) ? registry.get() + "/" + repo : repo;
+        String full =
+            registry.isPresent() && !hasRegistry(repo) ? registry.get() + "/" + repo : repo;
         ImageReference base = wrap(Setting.REPO, () -> ImageReference.parseRepository(full));
         for (String tag : tags) {
           images.add(wrap(Setting.TAGS, () -> base.withTag(tag)));
         }
       }
     } else if (text(Setting.TAGS).isPresent()) {
-      throw new InputException("setting tags is set but repo is not: set repo (the repository the push step pushed to)");
+      throw new InputException(
+          "setting tags is set but repo is not: set repo (the repository the push step pushed to)");
     }
     if (images.isEmpty()) {
-      throw new InputException("no image to verify: set the repo setting (with tags), or images"
-          + " (e.g. repo: registry.example.com/team/app, tags: [latest])");
+      throw new InputException(
+          "no image to verify: set the repo setting (with tags), or images"
+              + " (e.g. repo: registry.example.com/team/app, tags: [latest])");
     }
     return List.copyOf(images);
   }
@@ -165,7 +186,8 @@ public final class SettingsReader {
     if (file.isPresent() || Files.exists(path)) {
       List<String> fromFile = split(InputFiles.readText(name(Setting.TAGS_FILE), path, 1 << 20));
       if (fromFile.isEmpty()) {
-        throw new InputException("tags file " + path + " lists no tags: write tags separated by commas or newlines");
+        throw new InputException(
+            "tags file " + path + " lists no tags: write tags separated by commas or newlines");
       }
       return fromFile;
     }
@@ -179,10 +201,12 @@ public final class SettingsReader {
       return null;
     }
     if (user.isEmpty()) {
-      throw new InputException("setting password is set but username is not: set both (from_secret)");
+      throw new InputException(
+          "setting password is set but username is not: set both (from_secret)");
     }
     if (password.isEmpty()) {
-      throw new InputException("setting username is set but password is not: set both (from_secret)");
+      throw new InputException(
+          "setting username is set but password is not: set both (from_secret)");
     }
     return new Credentials(user.get(), password.get(), "settings username/password");
   }
@@ -197,10 +221,12 @@ public final class SettingsReader {
     try {
       parsed = JsonParser.parseString(json.get());
     } catch (JsonParseException e) {
-      throw new InputException(what + " is not JSON: give a list of {registry, username, password}");
+      throw new InputException(
+          what + " is not JSON: give a list of {registry, username, password}");
     }
     if (!parsed.isJsonArray()) {
-      throw new InputException(what + " is not a list: give a list of {registry, username, password}");
+      throw new InputException(
+          what + " is not a list: give a list of {registry, username, password}");
     }
     Map<String, Credentials> byRegistry = new LinkedHashMap<>();
     int i = 0;
@@ -209,11 +235,16 @@ public final class SettingsReader {
         throw new InputException(what + "[" + i + "] is not a {registry, username, password} map");
       }
       JsonObject login = element.getAsJsonObject();
-      String registry = string(login, "registry").map(SettingsReader::stripScheme).orElse(ImageReference.DOCKER_HUB);
-      String user = string(login, "username").orElseThrow(
-          () -> new InputException(what + "[" + registry + "] has no username"));
-      String password = string(login, "password").orElseThrow(
-          () -> new InputException(what + "[" + registry + "] has no password"));
+      String registry =
+          string(login, "registry")
+              .map(SettingsReader::stripScheme)
+              .orElse(ImageReference.DOCKER_HUB);
+      String user =
+          string(login, "username")
+              .orElseThrow(() -> new InputException(what + "[" + registry + "] has no username"));
+      String password =
+          string(login, "password")
+              .orElseThrow(() -> new InputException(what + "[" + registry + "] has no password"));
       byRegistry.putIfAbsent(registry, new Credentials(user, password, "settings logins"));
       sources.add(registry + ": user '" + user + "' from settings logins");
       i++;
@@ -239,27 +270,40 @@ public final class SettingsReader {
     String what = name(Setting.METADATA_FILE);
     Path path = InputFiles.inside(what, workspace, file);
     if (!Files.exists(path)) {
-      throw new InputException(what + ": " + path + " does not exist: write it with buildx --metadata-file in the push step");
+      throw new InputException(
+          what
+              + ": "
+              + path
+              + " does not exist: write it with buildx --metadata-file in the push step");
     }
     JsonObject json;
     try {
-      json = JsonParser.parseString(InputFiles.readText(what, path, InputFiles.SMALL)).getAsJsonObject();
+      json =
+          JsonParser.parseString(InputFiles.readText(what, path, InputFiles.SMALL))
+              .getAsJsonObject();
     } catch (JsonParseException | IllegalStateException e) {
-      throw new InputException(what + ": " + path + " is not a JSON object as buildx --metadata-file writes it");
+      throw new InputException(
+          what + ": " + path + " is not a JSON object as buildx --metadata-file writes it");
     }
     List<String> found = new ArrayList<>();
     if (json.has("containerimage.digest")) {
       found.add(json.get("containerimage.digest").getAsString());
     } else {
       for (var entry : json.entrySet()) {
-        if (entry.getValue().isJsonObject() && entry.getValue().getAsJsonObject().has("containerimage.digest")) {
+        if (entry.getValue().isJsonObject()
+            && entry.getValue().getAsJsonObject().has("containerimage.digest")) {
           found.add(entry.getValue().getAsJsonObject().get("containerimage.digest").getAsString());
         }
       }
     }
     if (found.size() != 1) {
-      throw new InputException(what + ": " + path + (found.isEmpty()
-          ? " has no containerimage.digest" : " has several containerimage.digest values: set expected_digest instead"));
+      throw new InputException(
+          what
+              + ": "
+              + path
+              + (found.isEmpty()
+                  ? " has no containerimage.digest"
+                  : " has several containerimage.digest values: set expected_digest instead"));
     }
     return digest(Setting.METADATA_FILE, found.get(0));
   }
@@ -274,8 +318,15 @@ public final class SettingsReader {
       if (name.startsWith("PLUGIN_") && !known.contains(name)) {
         String key = name.substring("PLUGIN_".length()).toLowerCase(Locale.ROOT);
         String suggestion = closest(key).map(s -> " (did you mean '" + s + "'?)").orElse("");
-        warnings.add("unknown setting '" + key + "' (" + name + ") is ignored" + suggestion + "; known settings: "
-            + String.join(", ", Arrays.stream(Setting.values()).map(Setting::key).toList()));
+        warnings.add(
+            "unknown setting '"
+                + key
+                + "' ("
+                + name
+                + ") is ignored"
+                + suggestion
+                + "; known settings: "
+                + String.join(", ", Arrays.stream(Setting.values()).map(Setting::key).toList()));
       }
     }
     return warnings;
@@ -304,7 +355,8 @@ public final class SettingsReader {
       current[0] = i;
       for (int j = 1; j <= b.length(); j++) {
         int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+        current[j] =
+            Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
       }
       int[] swap = previous;
       previous = current;
@@ -334,7 +386,11 @@ public final class SettingsReader {
 
   /** Woodpecker joins YAML lists with ','; files use newlines; both are accepted. */
   private static List<String> split(String value) {
-    return Arrays.stream(value.split("[,\\n\\r]+")).map(String::trim).filter(s -> !s.isEmpty()).distinct().toList();
+    return Arrays.stream(value.split("[,\\n\\r]+"))
+        .map(String::trim)
+        .filter(s -> !s.isEmpty())
+        .distinct()
+        .toList();
   }
 
   private boolean bool(Setting setting) {
@@ -345,7 +401,8 @@ public final class SettingsReader {
     return switch (value.get().trim().toLowerCase(Locale.ROOT)) {
       case "true", "yes", "on", "1" -> true;
       case "false", "no", "off", "0" -> false;
-      default -> throw new InputException(name(setting) + " is '" + value.get() + "': use true or false");
+      default ->
+          throw new InputException(name(setting) + " is '" + value.get() + "': use true or false");
     };
   }
 
@@ -357,7 +414,8 @@ public final class SettingsReader {
     try {
       int n = Integer.parseInt(value.get().trim());
       if (n < min || n > max) {
-        throw new InputException(name(setting) + " is " + n + ": use a number from " + min + " to " + max);
+        throw new InputException(
+            name(setting) + " is " + n + ": use a number from " + min + " to " + max);
       }
       return n;
     } catch (NumberFormatException e) {
@@ -374,7 +432,11 @@ public final class SettingsReader {
   }
 
   private String name(Setting setting) {
-    String present = setting.variables().stream().filter(env::containsKey).findFirst().orElse(setting.variables().get(0));
+    String present =
+        setting.variables().stream()
+            .filter(env::containsKey)
+            .findFirst()
+            .orElse(setting.variables().get(0));
     return "setting " + setting.key() + " (" + present + ")";
   }
 

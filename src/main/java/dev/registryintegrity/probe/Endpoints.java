@@ -15,16 +15,23 @@ public final class Endpoints {
   private Endpoints() {}
 
   /**
-   * Binds an HTTP server, naming the option and the fix when the address is taken or not local
-   * (the JDK's own message is a bare "Address already in use").
+   * Binds an HTTP server, naming the option and the fix when the address is taken or not local (the
+   * JDK's own message is a bare "Address already in use").
    */
   public static HttpServer listen(String option, InetSocketAddress address) throws IOException {
     limitRequestTime();
     try {
       return HttpServer.create(address, 64);
     } catch (BindException e) {
-      throw new CannotCheckException(option + " " + Text.safe(address.getHostString()) + ":" + address.getPort()
-          + ": cannot listen there (" + Text.safe(String.valueOf(e.getMessage())) + "): stop what uses the port or pick another");
+      throw new CannotCheckException(
+          option
+              + " "
+              + Text.safe(address.getHostString())
+              + ":"
+              + address.getPort()
+              + ": cannot listen there ("
+              + Text.safe(String.valueOf(e.getMessage()))
+              + "): stop what uses the port or pick another");
     }
   }
 
@@ -37,27 +44,39 @@ public final class Endpoints {
    * first server is made, so it is set here (the process's edge), unless the operator set it.
    */
   private static void limitRequestTime() {
-    System.getProperties().putIfAbsent("sun.net.httpserver.maxReqTime", String.valueOf(REQUEST_SECONDS));
-    System.getProperties().putIfAbsent("sun.net.httpserver.maxRspTime", String.valueOf(6 * REQUEST_SECONDS));
+    System.getProperties()
+        .putIfAbsent("sun.net.httpserver.maxReqTime", String.valueOf(REQUEST_SECONDS));
+    System.getProperties()
+        .putIfAbsent("sun.net.httpserver.maxRspTime", String.valueOf(6 * REQUEST_SECONDS));
   }
 
   /**
    * Serves {@code path} exactly (the JDK matches contexts by prefix: {@code /metricsX} and {@code
    * /events/x} would reach the handler) for {@code methods} only: 404 and 405 otherwise.
    */
-  public static void route(HttpServer server, String path, java.util.Set<String> methods, HttpHandler handler) {
-    server.createContext(path, e -> {
-      try (e) {
-        if (!e.getRequestURI().getRawPath().equals(path)) {
-          send(e, 404, "text/plain", "not found\n");
-        } else if (!methods.contains(e.getRequestMethod())) {
-          e.getResponseHeaders().set("Allow", String.join(", ", new java.util.TreeSet<>(methods)));
-          send(e, 405, "text/plain", "method not allowed: use " + String.join(" or ", new java.util.TreeSet<>(methods)) + "\n");
-        } else {
-          handler.handle(e);
-        }
-      }
-    });
+  public static void route(
+      HttpServer server, String path, java.util.Set<String> methods, HttpHandler handler) {
+    server.createContext(
+        path,
+        e -> {
+          try (e) {
+            if (!e.getRequestURI().getRawPath().equals(path)) {
+              send(e, 404, "text/plain", "not found\n");
+            } else if (!methods.contains(e.getRequestMethod())) {
+              e.getResponseHeaders()
+                  .set("Allow", String.join(", ", new java.util.TreeSet<>(methods)));
+              send(
+                  e,
+                  405,
+                  "text/plain",
+                  "method not allowed: use "
+                      + String.join(" or ", new java.util.TreeSet<>(methods))
+                      + "\n");
+            } else {
+              handler.handle(e);
+            }
+          }
+        });
   }
 
   /** GET and HEAD: what /metrics and /healthz answer. */

@@ -6,8 +6,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The probe's Prometheus metrics in the text exposition format (0.0.4). The first six names
- * are those of the shell probe this replaces, so existing alert rules keep working.
+ * The probe's Prometheus metrics in the text exposition format (0.0.4). The first six names are
+ * those of the shell probe this replaces, so existing alert rules keep working.
  */
 public final class Metrics {
   public static final String PREFIX = "registry_manifest_integrity_";
@@ -18,34 +18,90 @@ public final class Metrics {
    * @param lastSuccess unix seconds of the last run that found nothing wrong, if any
    * @param extraLabels labels on every series besides instance (e.g. shard)
    */
-  public static String render(ProbeResult r, java.util.OptionalLong lastSuccess, Map<String, String> extraLabels) {
+  public static String render(
+      ProbeResult r, java.util.OptionalLong lastSuccess, Map<String, String> extraLabels) {
     StringBuilder out = new StringBuilder();
     String labels = labels(r.instance(), extraLabels, Map.of());
-    gauge(out, "failures", "Broken references (repository, digest) found in the last run.", labels, r.failures());
-    gauge(out, "catalog_accessible", "1 when the repository list could be read in the last run, else 0.", labels,
+    gauge(
+        out,
+        "failures",
+        "Broken references (repository, digest) found in the last run.",
+        labels,
+        r.failures());
+    gauge(
+        out,
+        "catalog_accessible",
+        "1 when the repository list could be read in the last run, else 0.",
+        labels,
         r.catalogAccessible() ? 1 : 0);
     gauge(out, "repos_checked", "Repositories checked in the last run.", labels, r.reposChecked());
     gauge(out, "tags_checked", "Tags checked in the last run.", labels, r.tagsChecked());
-    gauge(out, "indexes_checked", "Image indexes and manifest lists checked in the last run.", labels, r.indexesChecked());
-    gauge(out, "last_run_timestamp", "Unix seconds when the last run finished.", labels, r.finishedAt().getEpochSecond());
-    gauge(out, "digests_checked", "Unique (repository, digest) pairs checked in the last run.", labels, r.digestsChecked());
-    gauge(out, "probe_errors", "Digests and listings that could not be checked in the last run (not failures).", labels,
+    gauge(
+        out,
+        "indexes_checked",
+        "Image indexes and manifest lists checked in the last run.",
+        labels,
+        r.indexesChecked());
+    gauge(
+        out,
+        "last_run_timestamp",
+        "Unix seconds when the last run finished.",
+        labels,
+        r.finishedAt().getEpochSecond());
+    gauge(
+        out,
+        "digests_checked",
+        "Unique (repository, digest) pairs checked in the last run.",
+        labels,
+        r.digestsChecked());
+    gauge(
+        out,
+        "probe_errors",
+        "Digests and listings that could not be checked in the last run (not failures).",
+        labels,
         r.unchecked());
-    gauge(out, "orphaned_referrers",
+    gauge(
+        out,
+        "orphaned_referrers",
         "Referrers (signatures, SBOMs, attestations) whose subject is gone, in the last run (a warning unless --strict).",
-        labels, r.orphanedReferrers());
-    gauge(out, "repos_without_tags", "Repositories listed with no tags in the last run (digest-only or emptied; not errors).",
-        labels, r.reposWithoutTags());
-    gaugeDouble(out, "run_duration_seconds", "Wall time of the last run.", labels, r.duration().toMillis() / 1000.0);
+        labels,
+        r.orphanedReferrers());
+    gauge(
+        out,
+        "repos_without_tags",
+        "Repositories listed with no tags in the last run (digest-only or emptied; not errors).",
+        labels,
+        r.reposWithoutTags());
+    gaugeDouble(
+        out,
+        "run_duration_seconds",
+        "Wall time of the last run.",
+        labels,
+        r.duration().toMillis() / 1000.0);
     if (lastSuccess.isPresent()) {
-      gauge(out, "last_success_timestamp_seconds", "Unix seconds when the last run that found nothing wrong finished.",
-          labels, lastSuccess.getAsLong());
+      gauge(
+          out,
+          "last_success_timestamp_seconds",
+          "Unix seconds when the last run that found nothing wrong finished.",
+          labels,
+          lastSuccess.getAsLong());
     }
     header(out, "repo_failures", "Broken references in the last run by repository and kind.");
-    r.failuresByRepoAndKind().forEach((repo, kinds) -> kinds.forEach((kind, count) ->
-        out.append(PREFIX).append("repo_failures")
-            .append(labels(r.instance(), extraLabels, orderedPair("repository", repo, "kind", kind)))
-            .append(' ').append(count).append('\n')));
+    r.failuresByRepoAndKind()
+        .forEach(
+            (repo, kinds) ->
+                kinds.forEach(
+                    (kind, count) ->
+                        out.append(PREFIX)
+                            .append("repo_failures")
+                            .append(
+                                labels(
+                                    r.instance(),
+                                    extraLabels,
+                                    orderedPair("repository", repo, "kind", kind)))
+                            .append(' ')
+                            .append(count)
+                            .append('\n')));
     return out.toString();
   }
 
@@ -61,17 +117,25 @@ public final class Metrics {
     out.append("# TYPE ").append(PREFIX).append(name).append(" gauge\n");
   }
 
-  private static void gauge(StringBuilder out, String name, String help, String labels, long value) {
+  private static void gauge(
+      StringBuilder out, String name, String help, String labels, long value) {
     header(out, name, help);
     out.append(PREFIX).append(name).append(labels).append(' ').append(value).append('\n');
   }
 
-  private static void gaugeDouble(StringBuilder out, String name, String help, String labels, double value) {
+  private static void gaugeDouble(
+      StringBuilder out, String name, String help, String labels, double value) {
     header(out, name, help);
-    out.append(PREFIX).append(name).append(labels).append(' ').append(String.format(Locale.ROOT, "%.3f", value)).append('\n');
+    out.append(PREFIX)
+        .append(name)
+        .append(labels)
+        .append(' ')
+        .append(String.format(Locale.ROOT, "%.3f", value))
+        .append('\n');
   }
 
-  private static String labels(String instance, Map<String, String> extra, Map<String, String> more) {
+  private static String labels(
+      String instance, Map<String, String> extra, Map<String, String> more) {
     StringBuilder b = new StringBuilder("{instance=\"").append(escape(instance)).append('"');
     for (Map<String, String> m : List.of(extra, more)) {
       m.forEach((k, v) -> b.append(',').append(k).append("=\"").append(escape(v)).append('"'));

@@ -20,34 +20,49 @@ public final class MetricsSinks {
   private MetricsSinks() {}
 
   /**
-   * PUT replaces every series of the grouping key, so a repository that recovered loses its
-   * failure series instead of keeping a stale one.
+   * PUT replaces every series of the grouping key, so a repository that recovered loses its failure
+   * series instead of keeping a stale one.
    *
    * @param grouping job first, then e.g. instance and shard
    */
   public static void push(URI gateway, Map<String, String> grouping, String metrics) {
-    StringBuilder path = new StringBuilder(gateway.getPath().replaceAll("/+$", "")).append("/metrics");
+    StringBuilder path =
+        new StringBuilder(gateway.getPath().replaceAll("/+$", "")).append("/metrics");
     for (Map.Entry<String, String> e : grouping.entrySet()) {
       path.append('/').append(e.getKey());
       // Values with '/' (or empty) use the base64 form the Pushgateway documents.
       if (e.getValue().contains("/") || e.getValue().isEmpty()) {
-        path.append("@base64/").append(Base64.getUrlEncoder().encodeToString(e.getValue().getBytes(StandardCharsets.UTF_8)));
+        path.append("@base64/")
+            .append(
+                Base64.getUrlEncoder()
+                    .encodeToString(e.getValue().getBytes(StandardCharsets.UTF_8)));
       } else {
-        path.append('/').append(java.net.URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8).replace("+", "%20"));
+        path.append('/')
+            .append(
+                java.net.URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)
+                    .replace("+", "%20"));
       }
     }
     URI uri = gateway.resolve(path.toString());
     try {
-      HttpResponse<String> r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build().send(
-          HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
-              .header("Content-Type", "text/plain; version=0.0.4")
-              .PUT(HttpRequest.BodyPublishers.ofString(metrics)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          HttpClient.newBuilder()
+              .connectTimeout(Duration.ofSeconds(10))
+              .build()
+              .send(
+                  HttpRequest.newBuilder(uri)
+                      .timeout(Duration.ofSeconds(30))
+                      .header("Content-Type", "text/plain; version=0.0.4")
+                      .PUT(HttpRequest.BodyPublishers.ofString(metrics))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() / 100 != 2) {
-        throw new CannotCheckException("Pushgateway " + gateway + " answered " + r.statusCode() + ": " + r.body().strip());
+        throw new CannotCheckException(
+            "Pushgateway " + gateway + " answered " + r.statusCode() + ": " + r.body().strip());
       }
     } catch (IOException e) {
-      throw new CannotCheckException("cannot push metrics to " + gateway + ": " + e.getMessage(), e);
+      throw new CannotCheckException(
+          "cannot push metrics to " + gateway + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CannotCheckException("interrupted while pushing metrics", e);
@@ -64,7 +79,9 @@ public final class MetricsSinks {
     return g;
   }
 
-  /** node_exporter reads *.prom files; a temp file renamed into place is never read half-written. */
+  /**
+   * node_exporter reads *.prom files; a temp file renamed into place is never read half-written.
+   */
   public static void writeTextfile(Path file, String metrics) {
     try {
       Path dir = file.toAbsolutePath().getParent();

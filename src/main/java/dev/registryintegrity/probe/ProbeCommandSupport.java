@@ -8,18 +8,31 @@ public final class ProbeCommandSupport {
 
   /** The run's one summary line; its verdict is the run's exit code, whatever the output. */
   public static String summary(ProbeResult r) {
-    String verdict = switch (r.report().exitCode()) {
-      case INTACT -> "INTACT";
-      case INTEGRITY_FAILURE -> "FAIL";
-      default -> r.catalogAccessible() ? "COULD NOT CHECK" : "COULD NOT CHECK (catalog not readable)";
-    };
-    return String.format(Locale.ROOT,
+    String verdict =
+        switch (r.report().exitCode()) {
+          case INTACT -> "INTACT";
+          case INTEGRITY_FAILURE -> "FAIL";
+          default ->
+              r.catalogAccessible() ? "COULD NOT CHECK" : "COULD NOT CHECK (catalog not readable)";
+        };
+    return String.format(
+        Locale.ROOT,
         "probe %s: %s: %d repositories%s, %d tags, %d digests, %d indexes: %d broken, %d unchecked%s;"
             + " %d requests in %.2f s (exit %d)",
-        r.instance(), verdict, r.reposChecked(),
-        r.reposWithoutTags() > 0 ? " (" + r.reposWithoutTags() + " without tags)" : "", r.tagsChecked(),
-        r.digestsChecked(), r.indexesChecked(), r.failures(), r.unchecked(),
-        r.orphanedReferrers() > 0 ? ", " + r.orphanedReferrers() + " orphaned referrers (warnings)" : "",
-        r.report().requests(), r.duration().toMillis() / 1000.0, r.report().exitCode().code());
+        r.instance(),
+        verdict,
+        r.reposChecked(),
+        r.reposWithoutTags() > 0 ? " (" + r.reposWithoutTags() + " without tags)" : "",
+        r.tagsChecked(),
+        r.digestsChecked(),
+        r.indexesChecked(),
+        r.failures(),
+        r.unchecked(),
+        r.orphanedReferrers() > 0
+            ? ", " + r.orphanedReferrers() + " orphaned referrers (warnings)"
+            : "",
+        r.report().requests(),
+        r.duration().toMillis() / 1000.0,
+        r.report().exitCode().code());
   }
 }

@@ -41,7 +41,20 @@ public record ProbeResult(
 
   /** The same result under another instance label (--instance). */
   public ProbeResult withInstance(String name) {
-    return new ProbeResult(name, catalogAccessible, reposChecked, tagsChecked, indexesChecked, digestsChecked, failures,
-        unchecked, reposWithoutTags, orphanedReferrers, failuresByRepoAndKind, finishedAt, duration, report);
+    return new ProbeResult(
+        name,
+        catalogAccessible,
+        reposChecked,
+        tagsChecked,
+        indexesChecked,
+        digestsChecked,
+        failures,
+        unchecked,
+        reposWithoutTags,
+        orphanedReferrers,
+        failuresByRepoAndKind,
+        finishedAt,
+        duration,
+        report);
   }
 }

@@ -28,27 +28,41 @@ public final class ProbeServer implements AutoCloseable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile long lastSuccess = -1;
 
-  public ProbeServer(InetSocketAddress address, Duration interval, Supplier<ProbeResult> run,
-      Map<String, String> extraLabels, PrintWriter log) throws IOException {
+  public ProbeServer(
+      InetSocketAddress address,
+      Duration interval,
+      Supplier<ProbeResult> run,
+      Map<String, String> extraLabels,
+      PrintWriter log)
+      throws IOException {
     server = Endpoints.listen("--listen", address);
     Endpoints.route(server, "/metrics", Endpoints.READ, this::metrics);
-    Endpoints.route(server, "/healthz", Endpoints.READ, e -> Endpoints.send(e, 200, "text/plain", "ok\n"));
+    Endpoints.route(
+        server, "/healthz", Endpoints.READ, e -> Endpoints.send(e, 200, "text/plain", "ok\n"));
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     server.start();
-    scheduler.scheduleWithFixedDelay(() -> {
-      try {
-        ProbeResult result = run.get();
-        if (result.succeeded()) {
-          lastSuccess = result.finishedAt().getEpochSecond();
-        }
-        metrics.set(Metrics.render(result, lastSuccess < 0 ? OptionalLong.empty() : OptionalLong.of(lastSuccess), extraLabels));
-        log.println(ProbeCommandSupport.summary(result));
-        log.flush();
-      } catch (RuntimeException e) {
-        log.println("probe run failed: " + Text.safe(e.getMessage()));
-        log.flush();
-      }
-    }, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    scheduler.scheduleWithFixedDelay(
+        () -> {
+          try {
+            ProbeResult result = run.get();
+            if (result.succeeded()) {
+              lastSuccess = result.finishedAt().getEpochSecond();
+            }
+            metrics.set(
+                Metrics.render(
+                    result,
+                    lastSuccess < 0 ? OptionalLong.empty() : OptionalLong.of(lastSuccess),
+                    extraLabels));
+            log.println(ProbeCommandSupport.summary(result));
+            log.flush();
+          } catch (RuntimeException e) {
+            log.println("probe run failed: " + Text.safe(e.getMessage()));
+            log.flush();
+          }
+        },
+        0,
+        interval.toMillis(),
+        TimeUnit.MILLISECONDS);
   }
 
   public int port() {

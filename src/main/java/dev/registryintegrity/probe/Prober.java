@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.registryintegrity.CannotCheckException;
 import dev.registryintegrity.InputException;
+import dev.registryintegrity.model.Deadline;
 import dev.registryintegrity.model.Descriptor;
 import dev.registryintegrity.model.Digest;
 import dev.registryintegrity.model.MalformedManifestException;
@@ -17,7 +18,6 @@ import dev.registryintegrity.registry.Sleeper;
 import dev.registryintegrity.registry.TransportSettings;
 import dev.registryintegrity.report.RunReport;
 import dev.registryintegrity.source.Lookup;
-import dev.registryintegrity.model.Deadline;
 import dev.registryintegrity.walk.Expectations;
 import dev.registryintegrity.walk.Graphs;
 import dev.registryintegrity.walk.ImageResult;
@@ -43,9 +43,9 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * One walk of a whole registry: the catalog (or a list of repositories), every tag of each,
- * and everything the tags reference, with work shared across tags and repositories the way
- * verify shares it across the tags of one image.
+ * One walk of a whole registry: the catalog (or a list of repositories), every tag of each, and
+ * everything the tags reference, with work shared across tags and repositories the way verify
+ * shares it across the tags of one image.
  */
 public final class Prober {
   private final ProbeOptions options;
@@ -55,8 +55,15 @@ public final class Prober {
   private final Sleeper sleeper;
   private final ManifestCache cache;
 
-  /** @param cache manifest bodies kept between runs (server mode); null for a one-shot run */
-  public Prober(ProbeOptions options, TransportSettings transport, WalkLimits limits, Clock clock, Sleeper sleeper,
+  /**
+   * @param cache manifest bodies kept between runs (server mode); null for a one-shot run
+   */
+  public Prober(
+      ProbeOptions options,
+      TransportSettings transport,
+      WalkLimits limits,
+      Clock clock,
+      Sleeper sleeper,
       ManifestCache cache) {
     this.options = options;
     this.transport = transport;
@@ -70,8 +77,11 @@ public final class Prober {
     Instant started = clock.instant();
     ImageReference registryRef = ImageReference.parseRepository(options.registry() + "/probe");
     Deadline deadline = Deadline.after(clock, options.timeout());
-    RegistryClient client = RegistryClient.open(registryRef,
-        new RegistryTransport(transport, clock, sleeper, deadline), options.plainHttp());
+    RegistryClient client =
+        RegistryClient.open(
+            registryRef,
+            new RegistryTransport(transport, clock, sleeper, deadline),
+            options.plainHttp());
     if (cache != null) {
       client.withManifestCache(cache);
     }
@@ -80,8 +90,10 @@ public final class Prober {
     boolean catalogAccessible = true;
     List<String> repositories;
     try {
-      repositories = options.reposFile().isPresent() ? readReposFile(options.reposFile().get())
-          : client.listRepositories(options.pageSize());
+      repositories =
+          options.reposFile().isPresent()
+              ? readReposFile(options.reposFile().get())
+              : client.listRepositories(options.pageSize());
     } catch (RegistryClient.CatalogUnavailableException e) {
       catalogAccessible = false;
       repositories = List.of();
@@ -100,7 +112,10 @@ public final class Prober {
       } else {
         // A name no client could pull by, from the catalog or a file: said, counted, never sent.
         listingErrors++;
-        warnings.add("the repository list names '" + repo + "', which is not a valid repository name: skipped");
+        warnings.add(
+            "the repository list names '"
+                + repo
+                + "', which is not a valid repository name: skipped");
       }
     }
     List<String> selected = valid.stream().filter(this::wanted).sorted().toList();
@@ -113,13 +128,14 @@ public final class Prober {
         Window<Listing> listings = Window.forLimits(limits);
         Window<ImageResult> walks = Window.forLimits(limits)) {
       for (String repo : selected) {
-        listings.submit(() -> {
-          try {
-            return new Listing(selectTags(client, repo), null);
-          } catch (CannotCheckException e) {
-            return new Listing(List.of(), e.getMessage());
-          }
-        });
+        listings.submit(
+            () -> {
+              try {
+                return new Listing(selectTags(client, repo), null);
+              } catch (CannotCheckException e) {
+                return new Listing(List.of(), e.getMessage());
+              }
+            });
       }
       List<Listing> tagLists = listings.results();
       for (int i = 0; i < selected.size(); i++) {
@@ -135,12 +151,19 @@ public final class Prober {
         for (String tag : tagLists.get(i).tags()) {
           if (!validName(registryRef, repo, tag)) {
             listingErrors++;
-            warnings.add("the tags of " + repo + " name '" + tag + "', which is not a valid tag: skipped");
+            warnings.add(
+                "the tags of " + repo + " name '" + tag + "', which is not a valid tag: skipped");
             continue;
           }
           tagsChecked++;
-          walks.submit(() -> walker.walk(registryRef.registry() + "/" + repo + ":" + tag, repo, tag,
-              new Expectations(Optional.empty(), List.of(), options.requiredArtifactTypes())));
+          walks.submit(
+              () ->
+                  walker.walk(
+                      registryRef.registry() + "/" + repo + ":" + tag,
+                      repo,
+                      tag,
+                      new Expectations(
+                          Optional.empty(), List.of(), options.requiredArtifactTypes())));
         }
       }
       images = walks.results();
@@ -149,14 +172,39 @@ public final class Prober {
       client.close();
     }
     Instant finished = clock.instant();
-    RunReport report = new RunReport("probe", started, Duration.between(started, finished), images,
-        client.requestCount(), warnings, notes, limits.blobCheck(), listingErrors);
-    return summarise(registryRef.registry(), catalogAccessible, selected.size(), tagsChecked, withoutTags,
-        listingErrors, images, finished, report);
+    RunReport report =
+        new RunReport(
+            "probe",
+            started,
+            Duration.between(started, finished),
+            images,
+            client.requestCount(),
+            warnings,
+            notes,
+            limits.blobCheck(),
+            listingErrors);
+    return summarise(
+        registryRef.registry(),
+        catalogAccessible,
+        selected.size(),
+        tagsChecked,
+        withoutTags,
+        listingErrors,
+        images,
+        finished,
+        report);
   }
 
-  private ProbeResult summarise(String instance, boolean catalogAccessible, int repos, int tags, int withoutTags,
-      int listingErrors, List<ImageResult> images, Instant finished, RunReport report) {
+  private ProbeResult summarise(
+      String instance,
+      boolean catalogAccessible,
+      int repos,
+      int tags,
+      int withoutTags,
+      int listingErrors,
+      List<ImageResult> images,
+      Instant finished,
+      RunReport report) {
     Set<String> seen = new HashSet<>();
     Set<String> indexes = new HashSet<>();
     int failures = 0;
@@ -178,7 +226,9 @@ public final class Prober {
         Verdict verdict = node.finding().verdict();
         if (verdict == Verdict.FAIL) {
           failures++;
-          byRepo.computeIfAbsent(repo, r -> new TreeMap<>()).merge(node.kind().label(), 1, Integer::sum);
+          byRepo
+              .computeIfAbsent(repo, r -> new TreeMap<>())
+              .merge(node.kind().label(), 1, Integer::sum);
         } else if (verdict == Verdict.UNKNOWN) {
           unchecked++;
         } else if (verdict == Verdict.WARN) {
@@ -186,8 +236,21 @@ public final class Prober {
         }
       }
     }
-    return new ProbeResult(instance, catalogAccessible, repos, tags, indexes.size(), seen.size(), failures, unchecked,
-        withoutTags, orphans, byRepo, finished, report.duration(), report);
+    return new ProbeResult(
+        instance,
+        catalogAccessible,
+        repos,
+        tags,
+        indexes.size(),
+        seen.size(),
+        failures,
+        unchecked,
+        withoutTags,
+        orphans,
+        byRepo,
+        finished,
+        report.duration(),
+        report);
   }
 
   private static boolean validName(ImageReference registry, String repo, String tag) {
@@ -211,8 +274,11 @@ public final class Prober {
     if (!options.shard().owns(repository)) {
       return false;
     }
-    boolean included = options.include().isEmpty() || options.include().stream().anyMatch(g -> glob(g).matches(Path.of(repository)));
-    return included && options.exclude().stream().noneMatch(g -> glob(g).matches(Path.of(repository)));
+    boolean included =
+        options.include().isEmpty()
+            || options.include().stream().anyMatch(g -> glob(g).matches(Path.of(repository)));
+    return included
+        && options.exclude().stream().noneMatch(g -> glob(g).matches(Path.of(repository)));
   }
 
   private static PathMatcher glob(String pattern) {
@@ -242,7 +308,8 @@ public final class Prober {
     ManifestParser parser = new ManifestParser();
     String ref = reference;
     for (int depth = 0; depth < 3; depth++) {
-      if (!(client.fetchManifest(repo, ref, limits.maxManifestBytes()) instanceof Lookup.Found found)
+      if (!(client.fetchManifest(repo, ref, limits.maxManifestBytes())
+              instanceof Lookup.Found found)
           || found.body().isEmpty()) {
         return Optional.empty();
       }
@@ -253,7 +320,8 @@ public final class Prober {
         return Optional.empty();
       }
       if (manifest instanceof Manifest.Index index) {
-        Optional<Descriptor> first = index.manifests().stream().filter(d -> !d.isAttestation()).findFirst();
+        Optional<Descriptor> first =
+            index.manifests().stream().filter(d -> !d.isAttestation()).findFirst();
         if (first.isEmpty()) {
           return Optional.empty();
         }
@@ -261,7 +329,9 @@ public final class Prober {
         continue;
       }
       if (manifest instanceof Manifest.Image image && image.config().isPresent()) {
-        return client.fetchBlob(repo, image.config().get().digest(), 1024 * 1024).flatMap(Prober::createdOf);
+        return client
+            .fetchBlob(repo, image.config().get().digest(), 1024 * 1024)
+            .flatMap(Prober::createdOf);
       }
       return Optional.empty();
     }
@@ -270,19 +340,24 @@ public final class Prober {
 
   private static Optional<Instant> createdOf(byte[] config) {
     try {
-      JsonObject json = JsonParser.parseString(new String(config, StandardCharsets.UTF_8)).getAsJsonObject();
-      return json.has("created") ? Optional.of(Instant.parse(json.get("created").getAsString())) : Optional.empty();
+      JsonObject json =
+          JsonParser.parseString(new String(config, StandardCharsets.UTF_8)).getAsJsonObject();
+      return json.has("created")
+          ? Optional.of(Instant.parse(json.get("created").getAsString()))
+          : Optional.empty();
     } catch (RuntimeException e) {
       return Optional.empty();
     }
   }
 
   private static List<String> readReposFile(Path file) {
-    return dev.registryintegrity.InputFiles.readText("--repos-file", file, 64 << 20).lines()
-        .map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+    return dev.registryintegrity.InputFiles.readText("--repos-file", file, 64 << 20)
+        .lines()
+        .map(String::trim)
+        .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+        .toList();
   }
 
   /** One repository's tags, or why they could not be listed. */
   private record Listing(List<String> tags, String error) {}
-
 }

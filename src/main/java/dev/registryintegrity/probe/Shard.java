@@ -12,7 +12,8 @@ import java.nio.charset.StandardCharsets;
 public record Shard(int index, int count) {
   public Shard {
     if (count < 1 || index < 0 || index >= count) {
-      throw new InputException("--shard " + index + "/" + count + ": use I/N with 0 <= I < N (e.g. 0/4)");
+      throw new InputException(
+          "--shard " + index + "/" + count + ": use I/N with 0 <= I < N (e.g. 0/4)");
     }
   }
 
@@ -28,7 +29,8 @@ public record Shard(int index, int count) {
       }
       return new Shard(Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()));
     } catch (NumberFormatException e) {
-      throw new InputException("--shard '" + text + "' is not I/N: write e.g. 0/4 ($(JOB_COMPLETION_INDEX)/4 in a Job)");
+      throw new InputException(
+          "--shard '" + text + "' is not I/N: write e.g. 0/4 ($(JOB_COMPLETION_INDEX)/4 in a Job)");
     }
   }
 

@@ -10,24 +10,27 @@ import java.util.regex.Pattern;
  * A normalised image reference: {@code registry/repository[:tag][@digest]}.
  *
  * <p>Parsing follows Docker's grammar and normalisation (distribution's reference package): no
- * registry means Docker Hub, a single name there gets {@code library/}, no tag and no digest
- * means {@code latest}. The first path component names a registry only when it holds a '.' or a
- * ':' or is {@code localhost} (or an IPv6 literal in brackets), exactly as docker decides it.
+ * registry means Docker Hub, a single name there gets {@code library/}, no tag and no digest means
+ * {@code latest}. The first path component names a registry only when it holds a '.' or a ':' or is
+ * {@code localhost} (or an IPv6 literal in brackets), exactly as docker decides it.
  *
  * @param registry host[:port] as users write it; {@code docker.io} for Docker Hub
  * @param repository the path inside the registry, e.g. {@code library/alpine}
  */
-public record ImageReference(String registry, String repository, Optional<String> tag, Optional<Digest> digest)
+public record ImageReference(
+    String registry, String repository, Optional<String> tag, Optional<Digest> digest)
     implements TargetReference {
 
   public static final String DOCKER_HUB = "docker.io";
   private static final String DOCKER_HUB_API = "registry-1.docker.io";
   private static final int MAX_NAME_LENGTH = 255;
-  private static final Pattern PATH_COMPONENT = Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*");
+  private static final Pattern PATH_COMPONENT =
+      Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*");
   private static final Pattern TAG = Pattern.compile("[\\w][\\w.-]{0,127}");
   private static final Pattern DOMAIN =
-      Pattern.compile("(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*"
-          + "|\\[[0-9a-fA-F:.]+\\])(?::[0-9]{1,5})?");
+      Pattern.compile(
+          "(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*"
+              + "|\\[[0-9a-fA-F:.]+\\])(?::[0-9]{1,5})?");
 
   public ImageReference {
     if (tag.isEmpty() && digest.isEmpty()) {
@@ -60,9 +63,13 @@ public record ImageReference(String registry, String repository, Optional<String
     if (colon > rest.lastIndexOf('/') && colon > rest.lastIndexOf(']')) {
       String tagText = rest.substring(colon + 1);
       if (!TAG.matcher(tagText).matches()) {
-        throw invalid(text, tagText.isEmpty()
-            ? "the tag after ':' is empty (drop the ':' or name a tag)"
-            : "tag '" + tagText + "' is not valid: up to 128 of letters, digits, '_', '.', '-', not starting with '.' or '-'");
+        throw invalid(
+            text,
+            tagText.isEmpty()
+                ? "the tag after ':' is empty (drop the ':' or name a tag)"
+                : "tag '"
+                    + tagText
+                    + "' is not valid: up to 128 of letters, digits, '_', '.', '-', not starting with '.' or '-'");
       }
       tag = Optional.of(tagText);
       rest = rest.substring(0, colon);
@@ -94,9 +101,9 @@ public record ImageReference(String registry, String repository, Optional<String
   }
 
   /**
-   * Parses a repository without tag or digest, as a plugin's {@code repo} setting names it
-   * ({@code registry.example.com:5050/infra-ci}); the result carries the tag {@code latest}
-   * until {@link #withTag} says otherwise.
+   * Parses a repository without tag or digest, as a plugin's {@code repo} setting names it ({@code
+   * registry.example.com:5050/infra-ci}); the result carries the tag {@code latest} until {@link
+   * #withTag} says otherwise.
    */
   public static ImageReference parseRepository(String text) {
     String trimmed = text == null ? "" : text.trim();
@@ -109,7 +116,9 @@ public record ImageReference(String registry, String repository, Optional<String
 
   /** Docker's rule for whether the first path component names a registry. */
   public static boolean isRegistry(String component) {
-    return component.contains(".") || component.contains(":") || component.equals("localhost")
+    return component.contains(".")
+        || component.contains(":")
+        || component.equals("localhost")
         || component.startsWith("[");
   }
 
@@ -124,10 +133,16 @@ public record ImageReference(String registry, String repository, Optional<String
       if (!PATH_COMPONENT.matcher(component).matches()) {
         String lower = component.toLowerCase(Locale.ROOT);
         if (!lower.equals(component) && PATH_COMPONENT.matcher(lower).matches()) {
-          throw invalid(text, "repository names must be lowercase (try '" + path.toLowerCase(Locale.ROOT) + "')");
+          throw invalid(
+              text,
+              "repository names must be lowercase (try '" + path.toLowerCase(Locale.ROOT) + "')");
         }
-        throw invalid(text, "'" + component + "' is not a valid repository name component"
-            + " (lowercase letters and digits, separated by '.', '_', '__' or '-')");
+        throw invalid(
+            text,
+            "'"
+                + component
+                + "' is not a valid repository name component"
+                + " (lowercase letters and digits, separated by '.', '_', '__' or '-')");
       }
     }
   }
@@ -148,8 +163,11 @@ public record ImageReference(String registry, String repository, Optional<String
 
   public ImageReference withTag(String newTag) {
     if (!TAG.matcher(newTag).matches()) {
-      throw invalid(registry + "/" + repository + ":" + newTag,
-          "tag '" + newTag + "' is not valid: up to 128 of letters, digits, '_', '.', '-', not starting with '.' or '-'");
+      throw invalid(
+          registry + "/" + repository + ":" + newTag,
+          "tag '"
+              + newTag
+              + "' is not valid: up to 128 of letters, digits, '_', '.', '-', not starting with '.' or '-'");
     }
     return new ImageReference(registry, repository, Optional.of(newTag), Optional.empty());
   }
@@ -175,6 +193,10 @@ public record ImageReference(String registry, String repository, Optional<String
 
   @Override
   public String toString() {
-    return registry + "/" + repository + tag.map(t -> ":" + t).orElse("") + digest.map(d -> "@" + d).orElse("");
+    return registry
+        + "/"
+        + repository
+        + tag.map(t -> ":" + t).orElse("")
+        + digest.map(d -> "@" + d).orElse("");
   }
 }

@@ -8,7 +8,8 @@ public sealed interface TargetReference permits ImageReference, LayoutReference 
   /** Parses {@code oci:DIR[:TAG]} or {@code [registry[:port]/]repo[:tag][@digest]}. */
   static TargetReference parse(String argument) {
     if (argument == null || argument.isBlank()) {
-      throw new InputException("empty image reference: give [registry[:port]/]repo[:tag][@digest] or oci:DIR[:TAG]");
+      throw new InputException(
+          "empty image reference: give [registry[:port]/]repo[:tag][@digest] or oci:DIR[:TAG]");
     }
     if (argument.startsWith(LayoutReference.PREFIX)) {
       return LayoutReference.parse(argument);

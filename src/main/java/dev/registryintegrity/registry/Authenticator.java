@@ -18,9 +18,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * Answers registry challenges: Basic with the stored credential, Bearer by fetching a token
- * from the challenge's realm (Docker registry token spec), cached per registry and scope until
- * shortly before it expires. The only class that ever holds a secret in a header.
+ * Answers registry challenges: Basic with the stored credential, Bearer by fetching a token from
+ * the challenge's realm (Docker registry token spec), cached per registry and scope until shortly
+ * before it expires. The only class that ever holds a secret in a header.
  */
 final class Authenticator {
   /** The token spec's default lifetime when the issuer does not say (60 s). */
@@ -60,20 +60,30 @@ final class Authenticator {
    * @param send performs the token request (through the transport, so it is retried too)
    */
   String answer(
-      String registry, String repository, Challenge challenge, Function<HttpRequest, HttpResponse> send) {
+      String registry,
+      String repository,
+      Challenge challenge,
+      Function<HttpRequest, HttpResponse> send) {
     Optional<Credentials> credential = credentials.find(registry);
     if (challenge.isBasic()) {
       Credentials c =
-          credential.orElseThrow(() -> new CannotCheckException(
-              "registry " + registry + " requires authentication: pass --username and --password"
-                  + " (or the plugin's username/password settings)"));
+          credential.orElseThrow(
+              () ->
+                  new CannotCheckException(
+                      "registry "
+                          + registry
+                          + " requires authentication: pass --username and --password"
+                          + " (or the plugin's username/password settings)"));
       String header = basic(c);
       basicByRegistry.put(registry, header);
       return header;
     }
     if (!challenge.isBearer()) {
       throw new CannotCheckException(
-          "registry " + registry + " asks for '" + challenge.scheme()
+          "registry "
+              + registry
+              + " asks for '"
+              + challenge.scheme()
               + "' authentication, which is not supported: use a registry token or basic auth");
     }
     bearerByRegistry.put(registry, challenge);
@@ -95,7 +105,8 @@ final class Authenticator {
   }
 
   String describeCredential(String registry) {
-    return credentials.find(registry)
+    return credentials
+        .find(registry)
         .map(c -> "user '" + c.username() + "' from " + c.source())
         .orElse("no credentials (anonymous)");
   }
@@ -107,8 +118,14 @@ final class Authenticator {
       Optional<Credentials> credential,
       Function<HttpRequest, HttpResponse> send) {
     String realm =
-        challenge.param("realm").orElseThrow(() -> new CannotCheckException(
-            "registry " + registry + " sent a Bearer challenge without a realm: it is misconfigured"));
+        challenge
+            .param("realm")
+            .orElseThrow(
+                () ->
+                    new CannotCheckException(
+                        "registry "
+                            + registry
+                            + " sent a Bearer challenge without a realm: it is misconfigured"));
     StringBuilder query = new StringBuilder();
     challenge.param("service").ifPresent(s -> query.append("service=").append(encode(s)));
     if (!scope.isEmpty()) {
@@ -118,18 +135,30 @@ final class Authenticator {
     try {
       uri = URI.create(realm + (query.isEmpty() ? "" : (realm.contains("?") ? "&" : "?") + query));
     } catch (IllegalArgumentException e) {
-      throw new CannotCheckException("registry " + registry + " sent an unusable token realm '" + realm + "'");
+      throw new CannotCheckException(
+          "registry " + registry + " sent an unusable token realm '" + realm + "'");
     }
-    Map<String, String> headers = credential.map(c -> Map.of("Authorization", basic(c))).orElse(Map.of());
+    Map<String, String> headers =
+        credential.map(c -> Map.of("Authorization", basic(c))).orElse(Map.of());
     HttpResponse response = send.apply(new HttpRequest("GET", uri, headers, "", 64 * 1024));
     if (response.status() == 401 || response.status() == 403) {
       throw new CannotCheckException(
-          "registry " + registry + " token service refused " + describeCredential(registry)
-              + " (" + response.status() + "): check the username and password");
+          "registry "
+              + registry
+              + " token service refused "
+              + describeCredential(registry)
+              + " ("
+              + response.status()
+              + "): check the username and password");
     }
     if (response.status() != 200) {
       throw new CannotCheckException(
-          "registry " + registry + " token service at " + uri.getHost() + " answered " + response.status());
+          "registry "
+              + registry
+              + " token service at "
+              + uri.getHost()
+              + " answered "
+              + response.status());
     }
     TokenBody body = TokenBody.parse(response.body());
     String value = body.token().filter(t -> !t.isEmpty()).or(body::accessToken).orElse("");
@@ -137,7 +166,8 @@ final class Authenticator {
       throw new CannotCheckException(
           "registry " + registry + " token service answered without a token: it is misconfigured");
     }
-    Duration lifetime = body.expiresIn().filter(s -> s > 0).map(Duration::ofSeconds).orElse(DEFAULT_TOKEN_LIFETIME);
+    Duration lifetime =
+        body.expiresIn().filter(s -> s > 0).map(Duration::ofSeconds).orElse(DEFAULT_TOKEN_LIFETIME);
     // Renew a little early so a token does not expire between being chosen and being checked.
     Instant expiry = clock.instant().plus(lifetime).minusSeconds(lifetime.toSeconds() / 10);
     return new Token(value, expiry);
@@ -155,8 +185,9 @@ final class Authenticator {
   }
 
   private static String basic(Credentials c) {
-    return "Basic " + Base64.getEncoder().encodeToString(
-        (c.username() + ":" + c.password()).getBytes(StandardCharsets.UTF_8));
+    return "Basic "
+        + Base64.getEncoder()
+            .encodeToString((c.username() + ":" + c.password()).getBytes(StandardCharsets.UTF_8));
   }
 
   private static String encode(String s) {
@@ -175,10 +206,11 @@ final class Authenticator {
   }
 
   /**
-   * The token service's answer, read as a tree: a reflective binding would build all of Gson's
-   * type adapters on every start for an answer of three fields.
+   * The token service's answer, read as a tree: a reflective binding would build all of Gson's type
+   * adapters on every start for an answer of three fields.
    */
-  private record TokenBody(Optional<String> token, Optional<String> accessToken, Optional<Long> expiresIn) {
+  private record TokenBody(
+      Optional<String> token, Optional<String> accessToken, Optional<Long> expiresIn) {
     static TokenBody parse(byte[] body) {
       JsonObject o;
       try {
@@ -192,7 +224,9 @@ final class Authenticator {
 
     private static Optional<String> string(JsonObject o, String field) {
       JsonElement e = o.get(field);
-      return e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isString() ? Optional.of(e.getAsString()) : Optional.empty();
+      return e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isString()
+          ? Optional.of(e.getAsString())
+          : Optional.empty();
     }
 
     private static Optional<Long> whole(JsonObject o, String field) {

@@ -24,12 +24,16 @@ final class CredentialHelper {
   private final Map<String, String> env;
 
   /** Helper names are program-name suffixes ("pass", "ecr-login", "gcloud"), never paths. */
-  private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+  private static final java.util.regex.Pattern NAME =
+      java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
   CredentialHelper(String name, String configuredIn, Map<String, String> env) {
     if (name == null || !NAME.matcher(name).matches()) {
-      throw new InputException(configuredIn + " names the credential helper '" + name
-          + "', which is not a helper name (letters, digits, '.', '_' and '-'): fix or remove it");
+      throw new InputException(
+          configuredIn
+              + " names the credential helper '"
+              + name
+              + "', which is not a helper name (letters, digits, '.', '_' and '-'): fix or remove it");
     }
     this.name = name;
     this.configuredIn = configuredIn;
@@ -38,9 +42,19 @@ final class CredentialHelper {
 
   Optional<Credentials> get(String registry) {
     String program = "docker-credential-" + name;
-    Path binary = onPath(program).orElseThrow(() -> new InputException(
-        "credential helper " + program + " (from " + configuredIn + ") is not on PATH: install it,"
-            + " or remove '" + name + "' from that config"));
+    Path binary =
+        onPath(program)
+            .orElseThrow(
+                () ->
+                    new InputException(
+                        "credential helper "
+                            + program
+                            + " (from "
+                            + configuredIn
+                            + ") is not on PATH: install it,"
+                            + " or remove '"
+                            + name
+                            + "' from that config"));
     try {
       Process p = new ProcessBuilder(binary.toString(), "get").redirectErrorStream(false).start();
       try (OutputStream in = p.getOutputStream()) {
@@ -66,7 +80,8 @@ final class CredentialHelper {
     } catch (IOException e) {
       throw new InputException("cannot run " + program + ": " + e.getMessage());
     } catch (JsonParseException | IllegalStateException e) {
-      throw new InputException(program + " answered something that is not its JSON for " + registry);
+      throw new InputException(
+          program + " answered something that is not its JSON for " + registry);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Optional.empty();

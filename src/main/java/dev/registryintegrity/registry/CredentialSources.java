@@ -14,8 +14,8 @@ import java.util.Optional;
  * <ol>
  *   <li>{@code --username} with {@code --password} or {@code --password-stdin};
  *   <li>{@code DOCKER_AUTH_CONFIG} (JSON, as Woodpecker and GitLab set it);
- *   <li>{@code $DOCKER_CONFIG/config.json}, else {@code ~/.docker/config.json} (credHelpers,
- *       auths, credsStore);
+ *   <li>{@code $DOCKER_CONFIG/config.json}, else {@code ~/.docker/config.json} (credHelpers, auths,
+ *       credsStore);
  *   <li>{@code $REGISTRY_AUTH_FILE}, else podman's {@code $XDG_RUNTIME_DIR/containers/auth.json},
  *       else {@code ~/.config/containers/auth.json}.
  * </ol>
@@ -48,7 +48,8 @@ public final class CredentialSources {
     if (explicit != null && !explicit.isBlank()) {
       Path file = Path.of(explicit);
       if (!Files.isRegularFile(file)) {
-        throw new InputException("REGISTRY_AUTH_FILE names " + file + ", which does not exist: fix or unset it");
+        throw new InputException(
+            "REGISTRY_AUTH_FILE names " + file + ", which does not exist: fix or unset it");
       }
       return Optional.of(file);
     }
@@ -63,8 +64,11 @@ public final class CredentialSources {
   }
 
   private static CredentialStore read(Path file, Map<String, String> env) {
-    return DockerConfig.parse(dev.registryintegrity.InputFiles.readText("registry credentials file", file,
-        dev.registryintegrity.InputFiles.SMALL), file.toString(), env);
+    return DockerConfig.parse(
+        dev.registryintegrity.InputFiles.readText(
+            "registry credentials file", file, dev.registryintegrity.InputFiles.SMALL),
+        file.toString(),
+        env);
   }
 
   private static Optional<Path> home(Map<String, String> env) {

@@ -30,7 +30,8 @@ public interface CredentialStore {
   /** The first store that knows the registry wins; the order is the documented precedence. */
   static CredentialStore firstOf(List<CredentialStore> stores) {
     List<CredentialStore> copy = List.copyOf(stores);
-    return registry -> copy.stream().map(s -> s.find(registry)).flatMap(Optional::stream).findFirst();
+    return registry ->
+        copy.stream().map(s -> s.find(registry)).flatMap(Optional::stream).findFirst();
   }
 
   Set<String> DOCKER_HUB_ALIASES =

@@ -3,8 +3,8 @@ package dev.registryintegrity.registry;
 /**
  * A username and password (or token) for one registry, and where they came from.
  *
- * @param source where the credential was found ("--username", "DOCKER_AUTH_CONFIG"), so a
- *     refusal can say which one to fix without printing it
+ * @param source where the credential was found ("--username", "DOCKER_AUTH_CONFIG"), so a refusal
+ *     can say which one to fix without printing it
  */
 public record Credentials(String username, String password, String source) {
 

@@ -12,12 +12,18 @@ import java.util.Optional;
  * @param hashing stream the body through a hasher instead of keeping it (blob content checks)
  */
 public record HttpRequest(
-    String method, URI uri, Map<String, String> headers, String repository, int maxBody, Optional<Hashing> hashing) {
+    String method,
+    URI uri,
+    Map<String, String> headers,
+    String repository,
+    int maxBody,
+    Optional<Hashing> hashing) {
   public HttpRequest {
     headers = Map.copyOf(headers);
   }
 
-  public HttpRequest(String method, URI uri, Map<String, String> headers, String repository, int maxBody) {
+  public HttpRequest(
+      String method, URI uri, Map<String, String> headers, String repository, int maxBody) {
     this(method, uri, headers, repository, maxBody, Optional.empty());
   }
 
@@ -26,5 +32,8 @@ public record HttpRequest(
    * @param maxBytes read no further; a longer body marks the response truncated
    * @param progress told of every chunk read, for a progress line
    */
-  public record Hashing(dev.registryintegrity.model.Digest expected, long maxBytes, java.util.function.LongConsumer progress) {}
+  public record Hashing(
+      dev.registryintegrity.model.Digest expected,
+      long maxBytes,
+      java.util.function.LongConsumer progress) {}
 }

@@ -35,8 +35,22 @@ public record HttpResponse(
   }
 
   public HttpResponse(
-      int status, Map<String, List<String>> headers, byte[] body, boolean truncated, URI uri, List<String> notes) {
-    this(status, headers, body, truncated, uri, notes, body.length, Optional.empty(), Optional.empty());
+      int status,
+      Map<String, List<String>> headers,
+      byte[] body,
+      boolean truncated,
+      URI uri,
+      List<String> notes) {
+    this(
+        status,
+        headers,
+        body,
+        truncated,
+        uri,
+        notes,
+        body.length,
+        Optional.empty(),
+        Optional.empty());
   }
 
   public Optional<String> header(String name) {
@@ -46,7 +60,8 @@ public record HttpResponse(
 
   public OptionalLong contentLength() {
     try {
-      return header("content-length").map(v -> OptionalLong.of(Long.parseLong(v.trim())))
+      return header("content-length")
+          .map(v -> OptionalLong.of(Long.parseLong(v.trim())))
           .filter(v -> v.getAsLong() >= 0)
           .orElse(OptionalLong.empty());
     } catch (NumberFormatException e) {
@@ -57,6 +72,7 @@ public record HttpResponse(
   public HttpResponse withNote(String note) {
     List<String> more = new java.util.ArrayList<>(notes);
     more.add(note);
-    return new HttpResponse(status, headers, body, truncated, uri, more, bodyLength, bodyDigest, bodyError);
+    return new HttpResponse(
+        status, headers, body, truncated, uri, more, bodyLength, bodyDigest, bodyError);
   }
 }

@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Manifest bodies by digest, kept between probe runs: content addressed, so they never change.
- * A cached body saves the GET, never the existence check: a HEAD still asks whether the
- * repository serves the digest. Bounded by total bytes, least recently used first out.
+ * Manifest bodies by digest, kept between probe runs: content addressed, so they never change. A
+ * cached body saves the GET, never the existence check: a HEAD still asks whether the repository
+ * serves the digest. Bounded by total bytes, least recently used first out.
  */
 public final class ManifestCache {
   public record Entry(byte[] body, String mediaType) {}

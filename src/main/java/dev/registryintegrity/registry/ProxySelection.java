@@ -11,8 +11,8 @@ import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.protocol.HttpContext;
 
 /**
- * {@code HTTPS_PROXY}, {@code HTTP_PROXY} and {@code NO_PROXY} as Go clients (docker, crane)
- * read them: either case, the lower-case one first; {@code NO_PROXY} entries match a host, its
+ * {@code HTTPS_PROXY}, {@code HTTP_PROXY} and {@code NO_PROXY} as Go clients (docker, crane) read
+ * them: either case, the lower-case one first; {@code NO_PROXY} entries match a host, its
  * subdomains ({@code example.com} and {@code .example.com} alike), or a host:port; {@code *}
  * disables proxying; loopback never goes through a proxy.
  */
@@ -55,15 +55,23 @@ public record ProxySelection(Optional<URI> https, Optional<URI> http, List<Strin
       @Override
       protected HttpHost determineProxy(HttpHost target, HttpContext context) {
         return proxyFor(target.getSchemeName(), target.getHostName(), target.getPort())
-            .map(uri -> new HttpHost(uri.getScheme() == null ? "http" : uri.getScheme(), uri.getHost(),
-                uri.getPort() == -1 ? ("https".equals(uri.getScheme()) ? 443 : 80) : uri.getPort()))
+            .map(
+                uri ->
+                    new HttpHost(
+                        uri.getScheme() == null ? "http" : uri.getScheme(),
+                        uri.getHost(),
+                        uri.getPort() == -1
+                            ? ("https".equals(uri.getScheme()) ? 443 : 80)
+                            : uri.getPort()))
             .orElse(null);
       }
     };
   }
 
   private static Optional<URI> proxy(Map<String, String> env, String name) {
-    return variable(env, name).filter(v -> !v.isBlank()).map(v -> URI.create(v.contains("://") ? v : "http://" + v));
+    return variable(env, name)
+        .filter(v -> !v.isBlank())
+        .map(v -> URI.create(v.contains("://") ? v : "http://" + v));
   }
 
   private static Optional<String> variable(Map<String, String> env, String lower) {

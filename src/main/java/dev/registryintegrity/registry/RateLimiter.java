@@ -10,7 +10,9 @@ public final class RateLimiter {
   private final long intervalNanos;
   private long nextSlot = System.nanoTime();
 
-  /** @param perSecond 0 or less: unlimited */
+  /**
+   * @param perSecond 0 or less: unlimited
+   */
   public RateLimiter(double perSecond) {
     this.intervalNanos = perSecond <= 0 ? 0 : (long) (TimeUnit.SECONDS.toNanos(1) / perSecond);
   }

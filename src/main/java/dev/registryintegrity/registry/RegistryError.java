@@ -18,12 +18,16 @@ public record RegistryError(String code, String message) {
     }
     try {
       Body parsed = new Gson().fromJson(new String(body, StandardCharsets.UTF_8), Body.class);
-      if (parsed == null || parsed.errors == null || parsed.errors.isEmpty() || parsed.errors.get(0) == null) {
+      if (parsed == null
+          || parsed.errors == null
+          || parsed.errors.isEmpty()
+          || parsed.errors.get(0) == null) {
         return Optional.empty();
       }
       Entry first = parsed.errors.get(0);
-      return Optional.of(new RegistryError(
-          first.code == null ? "" : first.code, first.message == null ? "" : first.message));
+      return Optional.of(
+          new RegistryError(
+              first.code == null ? "" : first.code, first.message == null ? "" : first.message));
     } catch (JsonParseException | IllegalStateException e) {
       return Optional.empty();
     }

@@ -1,6 +1,7 @@
 package dev.registryintegrity.registry;
 
 import dev.registryintegrity.CannotCheckException;
+import dev.registryintegrity.model.Deadline;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -8,7 +9,6 @@ import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
-import dev.registryintegrity.model.Deadline;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -36,9 +36,9 @@ import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.routing.RoutingSupport;
 import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
-import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
 import org.apache.hc.client5.http.ssl.HostnameVerificationPolicy;
 import org.apache.hc.client5.http.ssl.NoopHostnameVerifier;
+import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
@@ -47,15 +47,16 @@ import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.util.Timeout;
 
 /**
- * The one HTTP layer: connection reuse, timeouts, authentication challenges, retries and
- * redirects. Code above it asks for a path in a repository and never sees a token.
+ * The one HTTP layer: connection reuse, timeouts, authentication challenges, retries and redirects.
+ * Code above it asks for a path in a repository and never sees a token.
  *
- * <p>Redirects are followed here rather than by HttpClient, because HttpClient copies the
- * original request's headers onto the redirected one, and an Authorization header sent on to
- * S3 or a CDN is refused there (and leaks the credential to another host).
+ * <p>Redirects are followed here rather than by HttpClient, because HttpClient copies the original
+ * request's headers onto the redirected one, and an Authorization header sent on to S3 or a CDN is
+ * refused there (and leaks the credential to another host).
  */
 public final class RegistryTransport implements AutoCloseable {
   private static final int MAX_REDIRECTS = 5;
+
   /** Error answers are JSON of a few hundred bytes; more than this of one is not read. */
   public static final int ERROR_BODY_LIMIT = 64 * 1024;
 
@@ -69,22 +70,29 @@ public final class RegistryTransport implements AutoCloseable {
   private final RateLimiter rateLimiter;
   private final Deadline deadline;
   private final Duration requestBudget;
-  /** Cancels exchanges that outlive their budget or the run: a read timeout alone never trips on a slow drip. */
-  private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "registry-integrity-watchdog");
-    t.setDaemon(true);
-    return t;
-  });
+
+  /**
+   * Cancels exchanges that outlive their budget or the run: a read timeout alone never trips on a
+   * slow drip.
+   */
+  private final ScheduledExecutorService watchdog =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "registry-integrity-watchdog");
+            t.setDaemon(true);
+            return t;
+          });
 
   public RegistryTransport(TransportSettings settings, Clock clock, Sleeper sleeper) {
     this(settings, clock, sleeper, Deadline.none());
   }
 
   /**
-   * @param deadline when it passes, exchanges in flight are aborted and nothing more is sent, so
-   *     a registry that answers slowly cannot stretch the run past {@code --timeout}
+   * @param deadline when it passes, exchanges in flight are aborted and nothing more is sent, so a
+   *     registry that answers slowly cannot stretch the run past {@code --timeout}
    */
-  public RegistryTransport(TransportSettings settings, Clock clock, Sleeper sleeper, Deadline deadline) {
+  public RegistryTransport(
+      TransportSettings settings, Clock clock, Sleeper sleeper, Deadline deadline) {
     this.pool =
         PoolingHttpClientConnectionManagerBuilder.create()
             .setMaxConnTotal(settings.maxConnections())
@@ -107,7 +115,9 @@ public final class RegistryTransport implements AutoCloseable {
             .disableContentCompression()
             .setUserAgent("registry-integrity")
             .setDefaultRequestConfig(
-                RequestConfig.custom().setResponseTimeout(Timeout.of(settings.readTimeout())).build())
+                RequestConfig.custom()
+                    .setResponseTimeout(Timeout.of(settings.readTimeout()))
+                    .build())
             .build();
     this.auth = new Authenticator(settings.credentials(), clock);
     this.retry = settings.retry();
@@ -118,7 +128,8 @@ public final class RegistryTransport implements AutoCloseable {
     // A buffered answer is at most a few MiB; one that takes longer than this in all is dripping.
     // plus, not multipliedBy: the latter goes through BigDecimal, 10 ms of cold start-up.
     Duration doubled = settings.readTimeout().plus(settings.readTimeout());
-    this.requestBudget = doubled.compareTo(Duration.ofSeconds(10)) < 0 ? Duration.ofSeconds(10) : doubled;
+    this.requestBudget =
+        doubled.compareTo(Duration.ofSeconds(10)) < 0 ? Duration.ofSeconds(10) : doubled;
   }
 
   /**
@@ -126,14 +137,22 @@ public final class RegistryTransport implements AutoCloseable {
    * store (about 150 certificates), which a run against a plain-HTTP registry never needs.
    */
   private static TlsSocketStrategy lazyTls(TlsSettings tls) {
-    java.util.concurrent.atomic.AtomicReference<TlsSocketStrategy> built = new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicReference<TlsSocketStrategy> built =
+        new java.util.concurrent.atomic.AtomicReference<>();
     return (socket, target, port, attachment, context) -> {
       TlsSocketStrategy strategy;
       try {
-        strategy = built.updateAndGet(existing -> existing != null ? existing
-            : tls.insecure()
-                ? new DefaultClientTlsStrategy(tls.sslContext(), HostnameVerificationPolicy.CLIENT, NoopHostnameVerifier.INSTANCE)
-                : new DefaultClientTlsStrategy(tls.sslContext()));
+        strategy =
+            built.updateAndGet(
+                existing ->
+                    existing != null
+                        ? existing
+                        : tls.insecure()
+                            ? new DefaultClientTlsStrategy(
+                                tls.sslContext(),
+                                HostnameVerificationPolicy.CLIENT,
+                                NoopHostnameVerifier.INSTANCE)
+                            : new DefaultClientTlsStrategy(tls.sslContext()));
       } catch (IllegalStateException e) {
         // A request failure with its reason, like any other TLS failure.
         throw new javax.net.ssl.SSLException(e.getMessage(), e);
@@ -148,8 +167,8 @@ public final class RegistryTransport implements AutoCloseable {
   }
 
   /**
-   * Sends {@code request} to {@code registry}, answering its authentication challenge and
-   * retrying transient failures. Returns every definitive answer (404 included); throws {@link
+   * Sends {@code request} to {@code registry}, answering its authentication challenge and retrying
+   * transient failures. Returns every definitive answer (404 included); throws {@link
    * CannotCheckException} when no answer could be had or the credential was refused.
    */
   public HttpResponse send(String registry, HttpRequest request) {
@@ -169,7 +188,8 @@ public final class RegistryTransport implements AutoCloseable {
    *     never given the registry's Authorization nor answered with a challenge round
    */
   private HttpResponse send(String registry, HttpRequest request, boolean authenticate) {
-    Optional<String> authorization = authenticate ? auth.known(registry, request.repository()) : Optional.empty();
+    Optional<String> authorization =
+        authenticate ? auth.known(registry, request.repository()) : Optional.empty();
     boolean challenged = !authenticate;
     boolean bodyRetried = false;
     int attempt = 0;
@@ -186,8 +206,10 @@ public final class RegistryTransport implements AutoCloseable {
         throw new CannotCheckException(describe(registry, request.uri(), e, attempt), e);
       }
       boolean fromRegistry = authenticate && sameOrigin(response.uri(), request.uri());
-      Optional<Challenge> offered = response.status() == 401
-          ? Challenge.parse(response.header("www-authenticate").orElse(null)) : Optional.empty();
+      Optional<Challenge> offered =
+          response.status() == 401
+              ? Challenge.parse(response.header("www-authenticate").orElse(null))
+              : Optional.empty();
       if (response.status() == 401 && fromRegistry && offered.isEmpty()) {
         // No challenge: nothing a credential can answer. Registries say this for endpoints they
         // lack (the referrers API) as well as for refusals, so the caller decides what it means.
@@ -198,20 +220,38 @@ public final class RegistryTransport implements AutoCloseable {
         if (authorization.isPresent()) {
           auth.forget(registry);
         }
-        authorization = Optional.of(auth.answer(registry, request.repository(), challenge,
-            tokenRequest -> send(registry, tokenRequest, false)));
+        authorization =
+            Optional.of(
+                auth.answer(
+                    registry,
+                    request.repository(),
+                    challenge,
+                    tokenRequest -> send(registry, tokenRequest, false)));
         challenged = true;
         continue;
       }
       if (response.status() == 401 && fromRegistry) {
-        throw new AccessRefusedException(401,
-            "registry " + registry + " refused " + auth.describeCredential(registry)
-                + " (401" + errorCode(response) + "): check the username and password");
+        throw new AccessRefusedException(
+            401,
+            "registry "
+                + registry
+                + " refused "
+                + auth.describeCredential(registry)
+                + " (401"
+                + errorCode(response)
+                + "): check the username and password");
       }
       if (response.status() == 403 && fromRegistry) {
-        throw new AccessRefusedException(403,
-            "registry " + registry + " denied " + auth.describeCredential(registry)
-                + " access to " + request.repository() + " (403" + errorCode(response)
+        throw new AccessRefusedException(
+            403,
+            "registry "
+                + registry
+                + " denied "
+                + auth.describeCredential(registry)
+                + " access to "
+                + request.repository()
+                + " (403"
+                + errorCode(response)
                 + "): the credential needs pull rights on that repository");
       }
       if (response.bodyError().isPresent() && !bodyRetried && retry.retries() > 0) {
@@ -235,7 +275,8 @@ public final class RegistryTransport implements AutoCloseable {
     }
   }
 
-  private HttpResponse exchange(HttpRequest request, Optional<String> authorization) throws IOException {
+  private HttpResponse exchange(HttpRequest request, Optional<String> authorization)
+      throws IOException {
     URI uri = request.uri();
     String method = request.method();
     for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
@@ -258,8 +299,15 @@ public final class RegistryTransport implements AutoCloseable {
       HttpResponse response = guarded(message, uri, request);
       requests.incrementAndGet();
       // Method, URL and status only: headers (Authorization among them) are never logged.
-      log.accept(method + " " + uri + " -> " + response.status() + " ("
-          + (System.nanoTime() - started) / 1_000_000 + " ms)");
+      log.accept(
+          method
+              + " "
+              + uri
+              + " -> "
+              + response.status()
+              + " ("
+              + (System.nanoTime() - started) / 1_000_000
+              + " ms)");
       Optional<String> location = response.header("location");
       if (isRedirect(response.status()) && location.isPresent()) {
         uri = uri.resolve(location.get().trim());
@@ -270,8 +318,12 @@ public final class RegistryTransport implements AutoCloseable {
       }
       return response;
     }
-    throw new RedirectLoop("more than " + MAX_REDIRECTS + " redirects from " + request.uri().getPath()
-        + " (a redirect loop): fix the registry's or its storage's redirect configuration");
+    throw new RedirectLoop(
+        "more than "
+            + MAX_REDIRECTS
+            + " redirects from "
+            + request.uri().getPath()
+            + " (a redirect loop): fix the registry's or its storage's redirect configuration");
   }
 
   /**
@@ -279,21 +331,29 @@ public final class RegistryTransport implements AutoCloseable {
    * buffered answer, when it takes longer than {@link #requestBudget} in all. Streamed content
    * reads are bounded by the run's deadline only: a large layer may take long, legitimately.
    */
-  private HttpResponse guarded(HttpUriRequestBase message, URI uri, HttpRequest request) throws IOException {
+  private HttpResponse guarded(HttpUriRequestBase message, URI uri, HttpRequest request)
+      throws IOException {
     if (deadline.passed()) {
       throw new CutOff(deadline.describe() + " passed first (raise --timeout)");
     }
     Duration runLeft = deadline.remaining();
     boolean runBound = request.hashing().isPresent() || runLeft.compareTo(requestBudget) <= 0;
     Duration budget = runBound ? runLeft : requestBudget;
-    String reason = runBound
-        ? deadline.describe() + " passed while waiting for the answer (raise --timeout)"
-        : "the answer took longer than " + requestBudget.toSeconds() + " s in all (the registry sends too slowly)";
+    String reason =
+        runBound
+            ? deadline.describe() + " passed while waiting for the answer (raise --timeout)"
+            : "the answer took longer than "
+                + requestBudget.toSeconds()
+                + " s in all (the registry sends too slowly)";
     java.util.concurrent.atomic.AtomicBoolean cut = new java.util.concurrent.atomic.AtomicBoolean();
-    ScheduledFuture<?> guard = watchdog.schedule(() -> {
-      cut.set(true);
-      message.cancel();
-    }, budget.toMillis(), TimeUnit.MILLISECONDS);
+    ScheduledFuture<?> guard =
+        watchdog.schedule(
+            () -> {
+              cut.set(true);
+              message.cancel();
+            },
+            budget.toMillis(),
+            TimeUnit.MILLISECONDS);
     try {
       HttpResponse response = execute(message, uri, request);
       if (cut.get()) {
@@ -328,7 +388,8 @@ public final class RegistryTransport implements AutoCloseable {
     }
   }
 
-  private HttpResponse execute(HttpUriRequestBase message, URI uri, HttpRequest request) throws IOException {
+  private HttpResponse execute(HttpUriRequestBase message, URI uri, HttpRequest request)
+      throws IOException {
     ClassicHttpResponse response;
     try {
       response = client.executeOpen(RoutingSupport.determineHost(message), message, null);
@@ -338,16 +399,41 @@ public final class RegistryTransport implements AutoCloseable {
     try {
       Map<String, List<String>> headers = new LinkedHashMap<>();
       for (Header h : response.getHeaders()) {
-        headers.computeIfAbsent(h.getName().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(h.getValue());
+        headers
+            .computeIfAbsent(h.getName().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+            .add(h.getValue());
       }
       HttpEntity entity = response.getEntity();
-      String encoding = headers.getOrDefault("content-encoding", List.of("identity")).get(0).trim().toLowerCase(Locale.ROOT);
-      Body body = entity == null ? Body.EMPTY : readBody(entity, message, request, response.getCode(), encoding);
-      List<String> notes = encoding.equals("identity") || encoding.isEmpty() ? List.of()
-          : List.of("the registry sent a " + encoding.replaceAll("[^a-z0-9.+-]", "?").substring(0, Math.min(20, encoding.length()))
-              + "-encoded answer though asked for identity" + (decodable(encoding) ? "; decoded" : "; read as sent"));
-      return new HttpResponse(response.getCode(), headers, body.kept(), body.truncated(), uri, notes,
-          body.length(), body.digest(), body.error());
+      String encoding =
+          headers
+              .getOrDefault("content-encoding", List.of("identity"))
+              .get(0)
+              .trim()
+              .toLowerCase(Locale.ROOT);
+      Body body =
+          entity == null
+              ? Body.EMPTY
+              : readBody(entity, message, request, response.getCode(), encoding);
+      List<String> notes =
+          encoding.equals("identity") || encoding.isEmpty()
+              ? List.of()
+              : List.of(
+                  "the registry sent a "
+                      + encoding
+                          .replaceAll("[^a-z0-9.+-]", "?")
+                          .substring(0, Math.min(20, encoding.length()))
+                      + "-encoded answer though asked for identity"
+                      + (decodable(encoding) ? "; decoded" : "; read as sent"));
+      return new HttpResponse(
+          response.getCode(),
+          headers,
+          body.kept(),
+          body.truncated(),
+          uri,
+          notes,
+          body.length(),
+          body.digest(),
+          body.error());
     } finally {
       closeQuietly(response);
     }
@@ -383,7 +469,11 @@ public final class RegistryTransport implements AutoCloseable {
     };
   }
 
-  private static Body readBody(HttpEntity entity, HttpUriRequestBase message, HttpRequest request, int status,
+  private static Body readBody(
+      HttpEntity entity,
+      HttpUriRequestBase message,
+      HttpRequest request,
+      int status,
       String encoding) {
     byte[] kept = new byte[0];
     long length = 0;
@@ -391,7 +481,8 @@ public final class RegistryTransport implements AutoCloseable {
     boolean success = status >= 200 && status < 300;
     // An error answer is kept for its JSON error code, whatever the request wanted of a body.
     int maxKept = success ? request.maxBody() : Math.max(request.maxBody(), ERROR_BODY_LIMIT);
-    java.security.MessageDigest hasher = success ? request.hashing().map(h -> h.expected().newHasher()).orElse(null) : null;
+    java.security.MessageDigest hasher =
+        success ? request.hashing().map(h -> h.expected().newHasher()).orElse(null) : null;
     try (InputStream in = decoded(entity.getContent(), encoding)) {
       if (hasher == null) {
         kept = in.readNBytes(maxKept + 1);
@@ -419,11 +510,24 @@ public final class RegistryTransport implements AutoCloseable {
       }
     } catch (IOException e) {
       message.cancel();
-      return new Body(kept, length, truncated, Optional.empty(),
-          Optional.of("the body broke off after " + length + " byte" + (length == 1 ? "" : "s") + " (" + brief(e) + ")"));
+      return new Body(
+          kept,
+          length,
+          truncated,
+          Optional.empty(),
+          Optional.of(
+              "the body broke off after "
+                  + length
+                  + " byte"
+                  + (length == 1 ? "" : "s")
+                  + " ("
+                  + brief(e)
+                  + ")"));
     }
-    Optional<dev.registryintegrity.model.Digest> digest = hasher == null || truncated ? Optional.empty()
-        : Optional.of(request.hashing().get().expected().finish(hasher));
+    Optional<dev.registryintegrity.model.Digest> digest =
+        hasher == null || truncated
+            ? Optional.empty()
+            : Optional.of(request.hashing().get().expected().finish(hasher));
     return new Body(kept, length, truncated, digest, Optional.empty());
   }
 
@@ -443,7 +547,10 @@ public final class RegistryTransport implements AutoCloseable {
   }
 
   private record Body(
-      byte[] kept, long length, boolean truncated, Optional<dev.registryintegrity.model.Digest> digest,
+      byte[] kept,
+      long length,
+      boolean truncated,
+      Optional<dev.registryintegrity.model.Digest> digest,
       Optional<String> error) {
     static final Body EMPTY = new Body(new byte[0], 0, false, Optional.empty(), Optional.empty());
   }
@@ -451,13 +558,19 @@ public final class RegistryTransport implements AutoCloseable {
   private void pause(Duration delay, String registry) {
     // Jitter: many clients retrying together must not hit the registry in lockstep.
     long millis = delay.toMillis();
-    sleep(Duration.ofMillis(millis / 2 + ThreadLocalRandom.current().nextLong(millis / 2 + 1)), registry);
+    sleep(
+        Duration.ofMillis(millis / 2 + ThreadLocalRandom.current().nextLong(millis / 2 + 1)),
+        registry);
   }
 
   private void sleep(Duration delay, String registry) {
     if (delay.compareTo(deadline.remaining()) >= 0) {
-      throw new CannotCheckException("registry " + registry + ": " + deadline.describe()
-          + " would pass before the next retry (raise --timeout)");
+      throw new CannotCheckException(
+          "registry "
+              + registry
+              + ": "
+              + deadline.describe()
+              + " would pass before the next retry (raise --timeout)");
     }
     try {
       sleeper.sleep(delay);
@@ -474,14 +587,20 @@ public final class RegistryTransport implements AutoCloseable {
     }
     try {
       long seconds = Long.parseLong(value.get().trim());
-      return Optional.of(Duration.ofSeconds(Math.max(0, Math.min(seconds, retry.maxDelay().toSeconds()))));
+      return Optional.of(
+          Duration.ofSeconds(Math.max(0, Math.min(seconds, retry.maxDelay().toSeconds()))));
     } catch (NumberFormatException e) {
       try {
-        Duration until = Duration.between(java.time.Instant.now(),
-            java.time.ZonedDateTime.parse(value.get().trim(),
-                java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
-        return Optional.of(until.isNegative() ? Duration.ZERO
-            : until.compareTo(retry.maxDelay()) > 0 ? retry.maxDelay() : until);
+        Duration until =
+            Duration.between(
+                java.time.Instant.now(),
+                java.time.ZonedDateTime.parse(
+                        value.get().trim(), java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
+                    .toInstant());
+        return Optional.of(
+            until.isNegative()
+                ? Duration.ZERO
+                : until.compareTo(retry.maxDelay()) > 0 ? retry.maxDelay() : until);
       } catch (DateTimeParseException ignored) {
         return Optional.empty();
       }
@@ -511,12 +630,15 @@ public final class RegistryTransport implements AutoCloseable {
   }
 
   /**
-   * Worth another try: the network or the server may recover. A bad name, TLS, a redirect loop,
-   * a malformed answer or our own cut-off will not.
+   * Worth another try: the network or the server may recover. A bad name, TLS, a redirect loop, a
+   * malformed answer or our own cut-off will not.
    */
   private static boolean transient_(IOException e) {
-    return !(e instanceof UnknownHostException) && !(e instanceof SSLException) && !(e instanceof CutOff)
-        && !(e instanceof RedirectLoop) && !(e.getCause() instanceof HttpException);
+    return !(e instanceof UnknownHostException)
+        && !(e instanceof SSLException)
+        && !(e instanceof CutOff)
+        && !(e instanceof RedirectLoop)
+        && !(e.getCause() instanceof HttpException);
   }
 
   private static String describe(String registry, URI uri, IOException e, int retries) {
@@ -525,22 +647,38 @@ public final class RegistryTransport implements AutoCloseable {
       return "cannot resolve registry host " + uri.getHost() + ": check the name and DNS";
     }
     if (e instanceof SSLHandshakeException) {
-      return "TLS handshake with " + registry + " failed: " + e.getMessage()
+      return "TLS handshake with "
+          + registry
+          + " failed: "
+          + e.getMessage()
           + " (use --ca-cert for a private CA, or --plain-http for a plain-HTTP registry)";
     }
     if (e instanceof SSLException) {
-      return "TLS error talking to " + registry + ": " + e.getMessage()
+      return "TLS error talking to "
+          + registry
+          + ": "
+          + e.getMessage()
           + " (a plain-HTTP registry needs --plain-http)";
     }
     if (e instanceof ConnectException || e instanceof NoRouteToHostException) {
-      return "cannot connect to " + uri.getScheme() + "://" + uri.getAuthority() + after
-          + ": " + (e instanceof ConnectException ? "connection refused" : e.getMessage())
+      return "cannot connect to "
+          + uri.getScheme()
+          + "://"
+          + uri.getAuthority()
+          + after
+          + ": "
+          + (e instanceof ConnectException ? "connection refused" : e.getMessage())
           + " (is the registry running, and is the host and port right?)";
     }
     if (e instanceof SocketTimeoutException
         || e instanceof org.apache.hc.client5.http.ConnectTimeoutException) {
-      return "registry " + registry + " did not answer in time" + after
-          + (e instanceof SocketTimeoutException ? " (no data within the read timeout)" : " (connect timeout)");
+      return "registry "
+          + registry
+          + " did not answer in time"
+          + after
+          + (e instanceof SocketTimeoutException
+              ? " (no data within the read timeout)"
+              : " (connect timeout)");
     }
     if (e instanceof CutOff || e instanceof RedirectLoop) {
       return "registry " + registry + ": " + e.getMessage();

@@ -4,14 +4,15 @@ import dev.registryintegrity.InputException;
 import java.time.Duration;
 
 /**
- * How often and how patiently transient failures are retried: 408, 429, 5xx and broken
- * connections, with exponential backoff and full jitter, honouring Retry-After up to {@code
- * maxDelay}. 404 and 401/403 are answers, never retried.
+ * How often and how patiently transient failures are retried: 408, 429, 5xx and broken connections,
+ * with exponential backoff and full jitter, honouring Retry-After up to {@code maxDelay}. 404 and
+ * 401/403 are answers, never retried.
  */
 public record RetryPolicy(int retries, Duration baseDelay, Duration maxDelay) {
   public RetryPolicy {
     if (retries < 0 || retries > 20) {
-      throw new InputException("retries " + retries + " is out of range: use a number from 0 to 20");
+      throw new InputException(
+          "retries " + retries + " is out of range: use a number from 0 to 20");
     }
   }
 
@@ -24,7 +25,12 @@ public record RetryPolicy(int retries, Duration baseDelay, Duration maxDelay) {
   }
 
   public static boolean retryable(int status) {
-    return status == 408 || status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
+    return status == 408
+        || status == 429
+        || status == 500
+        || status == 502
+        || status == 503
+        || status == 504;
   }
 
   /** The delay before retry number {@code attempt} (1-based), before jitter. */

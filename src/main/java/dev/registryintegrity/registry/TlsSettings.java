@@ -38,7 +38,8 @@ public record TlsSettings(boolean insecure, List<X509Certificate> extraCas) {
    *
    * @param what names the input in error messages ("--ca-cert", "setting ca_cert")
    */
-  public static List<X509Certificate> readCertificates(String what, String pemOrPath, Path baseDir) {
+  public static List<X509Certificate> readCertificates(
+      String what, String pemOrPath, Path baseDir) {
     byte[] pem;
     String source;
     if (pemOrPath.contains("-----BEGIN")) {
@@ -47,7 +48,8 @@ public record TlsSettings(boolean insecure, List<X509Certificate> extraCas) {
     } else {
       Path file = baseDir.resolve(pemOrPath.trim());
       source = file.toString();
-      pem = dev.registryintegrity.InputFiles.read(what, file, dev.registryintegrity.InputFiles.SMALL);
+      pem =
+          dev.registryintegrity.InputFiles.read(what, file, dev.registryintegrity.InputFiles.SMALL);
     }
     try (InputStream in = new ByteArrayInputStream(pem)) {
       List<X509Certificate> certs = new ArrayList<>();
@@ -55,11 +57,13 @@ public record TlsSettings(boolean insecure, List<X509Certificate> extraCas) {
         certs.add((X509Certificate) c);
       }
       if (certs.isEmpty()) {
-        throw new InputException(what + ": " + source + " holds no certificate: give PEM (-----BEGIN CERTIFICATE-----)");
+        throw new InputException(
+            what + ": " + source + " holds no certificate: give PEM (-----BEGIN CERTIFICATE-----)");
       }
       return certs;
     } catch (GeneralSecurityException | IOException e) {
-      throw new InputException(what + ": " + source + " is not a PEM certificate bundle (" + e.getMessage() + ")");
+      throw new InputException(
+          what + ": " + source + " is not a PEM certificate bundle (" + e.getMessage() + ")");
     }
   }
 
@@ -87,7 +91,8 @@ public record TlsSettings(boolean insecure, List<X509Certificate> extraCas) {
       for (X509Certificate ca : extraCas) {
         store.setCertificateEntry("registry-integrity-extra-" + n++, ca);
       }
-      TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      TrustManagerFactory factory =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       factory.init(store);
       context.init(null, factory.getTrustManagers(), new SecureRandom());
       return context;

@@ -13,15 +13,16 @@ import java.io.Writer;
 import java.util.List;
 
 /**
- * The same facts as {@link TextReport}, as JSON for later pipeline steps and machines. The
- * schema is documented in the README ("JSON report"); {@code schemaVersion} changes on any
- * incompatible change.
+ * The same facts as {@link TextReport}, as JSON for later pipeline steps and machines. The schema
+ * is documented in the README ("JSON report"); {@code schemaVersion} changes on any incompatible
+ * change.
  */
 public final class JsonReport {
   public static final int SCHEMA_VERSION = 1;
 
   private final String toolVersion;
-  private final Gson gson = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls().create();
+  private final Gson gson =
+      new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls().create();
 
   public JsonReport(String toolVersion) {
     this.toolVersion = toolVersion;
@@ -44,7 +45,8 @@ public final class JsonReport {
     root.addProperty("startedAt", report.startedAt().toString());
     root.addProperty("durationMs", report.duration().toMillis());
     root.addProperty("exitCode", report.exitCode().code());
-    root.addProperty("result", report.exitCode().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+    root.addProperty(
+        "result", report.exitCode().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
     root.addProperty("check", report.check().label());
     RunReport.Counts c = report.counts();
     JsonObject summary = new JsonObject();
@@ -79,11 +81,13 @@ public final class JsonReport {
     for (Failure f : list) {
       JsonObject o = new JsonObject();
       o.addProperty("image", f.image());
-      f.node().ifPresent(n -> {
-        o.addProperty("kind", n.kind().label());
-        n.digest().ifPresent(d -> o.addProperty("digest", d.toString()));
-        n.platform().ifPresent(p -> o.addProperty("platform", p));
-      });
+      f.node()
+          .ifPresent(
+              n -> {
+                o.addProperty("kind", n.kind().label());
+                n.digest().ifPresent(d -> o.addProperty("digest", d.toString()));
+                n.platform().ifPresent(p -> o.addProperty("platform", p));
+              });
       addFinding(o, f.finding());
       JsonArray path = new JsonArray();
       path.add(f.image());
@@ -91,7 +95,11 @@ public final class JsonReport {
         path.add(step.kind().label() + " " + step.digest().map(Digest::toString).orElse("?"));
       }
       if (!f.path().isEmpty()) {
-        f.node().ifPresent(n -> path.add(n.kind().label() + " " + n.digest().map(Digest::toString).orElse("?")));
+        f.node()
+            .ifPresent(
+                n ->
+                    path.add(
+                        n.kind().label() + " " + n.digest().map(Digest::toString).orElse("?")));
       }
       o.add("path", path);
       o.addProperty("hint", f.hint());
@@ -122,9 +130,11 @@ public final class JsonReport {
   private static JsonObject node(Node node, List<Node> path) {
     JsonObject o = new JsonObject();
     o.addProperty("kind", node.kind().label());
-    node.digest().ifPresentOrElse(d -> o.addProperty("digest", d.toString()), () -> o.add("digest", null));
+    node.digest()
+        .ifPresentOrElse(d -> o.addProperty("digest", d.toString()), () -> o.add("digest", null));
     o.addProperty("mediaType", node.mediaType());
-    node.platform().ifPresentOrElse(p -> o.addProperty("platform", p), () -> o.add("platform", null));
+    node.platform()
+        .ifPresentOrElse(p -> o.addProperty("platform", p), () -> o.add("platform", null));
     if (node.size() >= 0) {
       o.addProperty("size", node.size());
     } else {
@@ -134,7 +144,8 @@ public final class JsonReport {
     if (path.isEmpty()) {
       o.add("parent", null);
     } else {
-      o.addProperty("parent", path.get(path.size() - 1).digest().map(Digest::toString).orElse(null));
+      o.addProperty(
+          "parent", path.get(path.size() - 1).digest().map(Digest::toString).orElse(null));
     }
     o.addProperty("depth", path.size());
     // A referrer's subject is its parent.

@@ -9,9 +9,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /**
- * Writes the JSON report atomically (temp file, then rename), so a later step never reads half
- * a report. The report is a by-product: failing to write it is said loudly, never turned into
- * another verdict.
+ * Writes the JSON report atomically (temp file, then rename), so a later step never reads half a
+ * report. The report is a by-product: failing to write it is said loudly, never turned into another
+ * verdict.
  */
 public final class ReportFile {
   private ReportFile() {}
@@ -31,13 +31,23 @@ public final class ReportFile {
       log.println("report written to " + Text.safe(file.toString()));
       return true;
     } catch (AccessDeniedException e) {
-      log.println("warning: could not write the JSON report to " + Text.safe(file.toString()) + ": permission denied for "
-          + System.getProperty("user.name") + " on " + e.getFile()
-          + " (the workspace is usually root's: make the directory writable in an earlier step,"
-          + " e.g. mkdir -p reports && chmod 777 reports); the verdict above stands");
+      log.println(
+          "warning: could not write the JSON report to "
+              + Text.safe(file.toString())
+              + ": permission denied for "
+              + System.getProperty("user.name")
+              + " on "
+              + e.getFile()
+              + " (the workspace is usually root's: make the directory writable in an earlier step,"
+              + " e.g. mkdir -p reports && chmod 777 reports); the verdict above stands");
       return false;
     } catch (IOException | RuntimeException e) {
-      log.println("warning: could not write the JSON report to " + Text.safe(file.toString()) + " (" + e + "); the verdict above stands");
+      log.println(
+          "warning: could not write the JSON report to "
+              + Text.safe(file.toString())
+              + " ("
+              + e
+              + "); the verdict above stands");
       return false;
     }
   }

@@ -16,8 +16,8 @@ import java.util.List;
  * Everything one run found, in the order the user named the images; what renderers render.
  *
  * @param check how hard blobs were looked at, so no reader mistakes "listed" for "served"
- * @param unlisted listings (a catalog, a repository's tags) that could not be read: what they
- *     would have named was not checked, so the run cannot be intact
+ * @param unlisted listings (a catalog, a repository's tags) that could not be read: what they would
+ *     have named was not checked, so the run cannot be intact
  */
 public record RunReport(
     String command,
@@ -36,8 +36,15 @@ public record RunReport(
     notes = List.copyOf(notes);
   }
 
-  public RunReport(String command, Instant startedAt, Duration duration, List<ImageResult> images, long requests,
-      List<String> warnings, List<String> notes, BlobCheck check) {
+  public RunReport(
+      String command,
+      Instant startedAt,
+      Duration duration,
+      List<ImageResult> images,
+      long requests,
+      List<String> warnings,
+      List<String> notes,
+      BlobCheck check) {
     this(command, startedAt, duration, images, requests, warnings, notes, check, 0);
   }
 
@@ -51,8 +58,8 @@ public record RunReport(
   }
 
   /**
-   * Counts of unique digests per outcome, over all images (a digest shared by tags counts once
-   * per image); external layers and warnings apart from intact, as they prove less.
+   * Counts of unique digests per outcome, over all images (a digest shared by tags counts once per
+   * image); external layers and warnings apart from intact, as they prove less.
    */
   public Counts counts() {
     int ok = 0;
@@ -83,8 +90,10 @@ public record RunReport(
         }
       }
     }
-    return new Counts(ok + external + warned + failed + unknown, ok, external, warned, failed, unknown);
+    return new Counts(
+        ok + external + warned + failed + unknown, ok, external, warned, failed, unknown);
   }
 
-  public record Counts(int digests, int intact, int external, int warnings, int failed, int unchecked) {}
+  public record Counts(
+      int digests, int intact, int external, int warnings, int failed, int unchecked) {}
 }

@@ -3,9 +3,9 @@ package dev.registryintegrity.report;
 /**
  * The one way text from a registry, a manifest, a file or a setting reaches a terminal, a CI log,
  * stderr or a Prometheus label: control characters (C0, DEL, C1: ESC, CR, LF, BEL ...), line and
- * paragraph separators, bidi overrides and other invisible formatting characters are shown
- * escaped ({@code \x1b}, {@code \u202e}), and long strings are cut with a marker. So no answer
- * can colour the log, move the cursor, or start a line that looks like our verdict.
+ * paragraph separators, bidi overrides and other invisible formatting characters are shown escaped
+ * ({@code \x1b}, {@code \u202e}), and long strings are cut with a marker. So no answer can colour
+ * the log, move the cursor, or start a line that looks like our verdict.
  *
  * <p>The JSON report keeps exact values: JSON's own escaping is enough there.
  */
@@ -28,7 +28,9 @@ public final class Text {
     int i = 0;
     while (i < text.length()) {
       if (shown >= maxLength) {
-        out.append("...[").append(text.codePointCount(i, text.length())).append(" more characters cut]");
+        out.append("...[")
+            .append(text.codePointCount(i, text.length()))
+            .append(" more characters cut]");
         break;
       }
       int cp = text.codePointAt(i);

@@ -15,8 +15,8 @@ import java.util.Locale;
  * The human report: per image, one line per digest in a tree that shows parentage; then every
  * failure again with its path and what to do; then one summary line.
  *
- * <p>In {@link Detail#BRIEF} (the CI plugin's default) an intact image is one line, so a green
- * step log stays short and a red one puts every failing digest near the top.
+ * <p>In {@link Detail#BRIEF} (the CI plugin's default) an intact image is one line, so a green step
+ * log stays short and a red one puts every failing digest near the top.
  */
 public final class TextReport {
   public enum Detail {
@@ -46,13 +46,17 @@ public final class TextReport {
     render(report, out, summary(report));
   }
 
-  /** The same report ending in {@code summaryLine} (the probe's, in its own terms) instead of the run's. */
+  /**
+   * The same report ending in {@code summaryLine} (the probe's, in its own terms) instead of the
+   * run's.
+   */
   public void render(RunReport report, PrintWriter out, String summaryLine) {
     for (String warning : report.warnings()) {
       out.println(paint(YELLOW, "warning: " + Text.safe(warning)));
     }
     if (detail == Detail.FULL) {
-      out.println(paint(DIM, "check: " + report.check().label() + " (" + report.check().proves() + ")"));
+      out.println(
+          paint(DIM, "check: " + report.check().label() + " (" + report.check().proves() + ")"));
     }
     for (ImageResult image : report.images()) {
       renderImage(image, out);
@@ -77,16 +81,32 @@ public final class TextReport {
     }
     if (detail == Detail.BRIEF && pulls) {
       int[] count = {0, 0, 0};
-      Graphs.forEachUnique(root, (node, path) -> {
-        count[node.finding() instanceof Finding.External ? 1 : node.finding().verdict() == Verdict.WARN ? 2 : 0]++;
-      });
-      out.println(paint(GREEN, "ok") + "  " + Text.safe(image.reference()) + resolved + "  (" + count[0] + " digests intact"
-          + (count[1] > 0 ? ", " + count[1] + " external" : "") + (count[2] > 0 ? ", " + plural(count[2], "warning") : "")
-          + ")");
+      Graphs.forEachUnique(
+          root,
+          (node, path) -> {
+            count[
+                node.finding() instanceof Finding.External
+                    ? 1
+                    : node.finding().verdict() == Verdict.WARN ? 2 : 0]++;
+          });
+      out.println(
+          paint(GREEN, "ok")
+              + "  "
+              + Text.safe(image.reference())
+              + resolved
+              + "  ("
+              + count[0]
+              + " digests intact"
+              + (count[1] > 0 ? ", " + count[1] + " external" : "")
+              + (count[2] > 0 ? ", " + plural(count[2], "warning") : "")
+              + ")");
       return;
     }
     out.println();
-    out.println(paint(BOLD, Text.safe(image.reference())) + resolved + paint(DIM, "  [" + Text.safe(image.source()) + "]"));
+    out.println(
+        paint(BOLD, Text.safe(image.reference()))
+            + resolved
+            + paint(DIM, "  [" + Text.safe(image.source()) + "]"));
     for (Finding f : image.imageFindings()) {
       out.println("  " + verdictWord(f) + "  " + Text.safe(f.detail()));
     }
@@ -102,29 +122,59 @@ public final class TextReport {
       statusWidth = Math.max(statusWidth, status(r.node).length());
       sizeWidth = Math.max(sizeWidth, size(r.node).length());
     }
-    String format = "  %-" + kindWidth + "s  %-" + platformWidth + "s  %-71s  %" + sizeWidth + "s  %-" + statusWidth + "s  %s";
-    out.println(paint(DIM, String.format(Locale.ROOT, format, "KIND", "PLATFORM", "DIGEST", "SIZE", "STATUS", "VERDICT")));
+    String format =
+        "  %-"
+            + kindWidth
+            + "s  %-"
+            + platformWidth
+            + "s  %-71s  %"
+            + sizeWidth
+            + "s  %-"
+            + statusWidth
+            + "s  %s";
+    out.println(
+        paint(
+            DIM,
+            String.format(
+                Locale.ROOT, format, "KIND", "PLATFORM", "DIGEST", "SIZE", "STATUS", "VERDICT")));
     for (Row r : rows) {
       String kind = "  ".repeat(r.depth) + r.node.kind().label();
       String digest = r.node.digest().map(Digest::toString).orElse("-");
-      String verdictText = r.repeat ? paint(DIM, "(shared, listed above)") : verdictWord(r.node.finding());
-      String detailText = (r.repeat ? "" : lineDetail(r.node.finding()))
-          + r.node.artifactType().map(t -> paint(DIM, "  [" + Text.safe(t, 120) + "]")).orElse("");
-      out.println(String.format(Locale.ROOT, format, kind, platform(r.node), digest, size(r.node), status(r.node), verdictText)
-          + detailText);
+      String verdictText =
+          r.repeat ? paint(DIM, "(shared, listed above)") : verdictWord(r.node.finding());
+      String detailText =
+          (r.repeat ? "" : lineDetail(r.node.finding()))
+              + r.node
+                  .artifactType()
+                  .map(t -> paint(DIM, "  [" + Text.safe(t, 120) + "]"))
+                  .orElse("");
+      out.println(
+          String.format(
+                  Locale.ROOT,
+                  format,
+                  kind,
+                  platform(r.node),
+                  digest,
+                  size(r.node),
+                  status(r.node),
+                  verdictText)
+              + detailText);
     }
   }
 
   private String lineDetail(Finding finding) {
     return switch (finding) {
-      case Finding.Intact intact -> intact.notes().isEmpty() ? "" : paint(DIM, "  (" + Text.safe(intact.detail()) + ")");
+      case Finding.Intact intact ->
+          intact.notes().isEmpty() ? "" : paint(DIM, "  (" + Text.safe(intact.detail()) + ")");
       case Finding.Missing missing -> "";
       case Finding.External external -> paint(DIM, "  (" + Text.safe(external.detail(), 300) + ")");
       default -> "  " + Text.safe(finding.detail());
     };
   }
 
-  /** Each entry again with its path and what to do, numbered, under a heading; nothing when empty. */
+  /**
+   * Each entry again with its path and what to do, numbered, under a heading; nothing when empty.
+   */
   private void section(String title, List<Failure> entries, PrintWriter out) {
     if (entries.isEmpty()) {
       return;
@@ -140,16 +190,35 @@ public final class TextReport {
   private void renderFailure(int n, Failure f, PrintWriter out) {
     String what =
         f.node()
-            .map(node -> node.kind().label() + platformSuffix(node) + " " + node.digest().map(Digest::toString).orElse(""))
+            .map(
+                node ->
+                    node.kind().label()
+                        + platformSuffix(node)
+                        + " "
+                        + node.digest().map(Digest::toString).orElse(""))
             .orElse("image");
-    out.println("  " + n + ". " + verdictWord(f.finding()) + " " + what.trim() + ": " + Text.safe(f.finding().detail()));
+    out.println(
+        "  "
+            + n
+            + ". "
+            + verdictWord(f.finding())
+            + " "
+            + what.trim()
+            + ": "
+            + Text.safe(f.finding().detail()));
     StringBuilder path = new StringBuilder(Text.safe(f.image()));
     for (Node step : f.path()) {
-      path.append(" -> ").append(step.kind().label()).append(' ').append(step.digest().map(Digest::toString).orElse("?"));
+      path.append(" -> ")
+          .append(step.kind().label())
+          .append(' ')
+          .append(step.digest().map(Digest::toString).orElse("?"));
     }
     if (f.node().isPresent() && !f.path().isEmpty()) {
       Node node = f.node().get();
-      path.append(" -> ").append(node.kind().label()).append(' ').append(node.digest().map(Digest::toString).orElse("?"));
+      path.append(" -> ")
+          .append(node.kind().label())
+          .append(' ')
+          .append(node.digest().map(Digest::toString).orElse("?"));
     }
     out.println("     path: " + path);
     out.println("     next: " + f.hint());
@@ -164,18 +233,34 @@ public final class TextReport {
           case CANNOT_CHECK -> paint(YELLOW, "COULD NOT CHECK");
           case USAGE -> "USAGE";
         };
-    return String.format(Locale.ROOT,
+    return String.format(
+        Locale.ROOT,
         "%s: %d image%s, %d digest%s: %d intact, %s%d failed, %d unchecked; blob check %s; %d requests in %.2f s (exit %d)",
-        result, report.images().size(), report.images().size() == 1 ? "" : "s", c.digests(), c.digests() == 1 ? "" : "s", c.intact(),
-        (c.external() > 0 ? c.external() + " external, " : "") + (c.warnings() > 0 ? plural(c.warnings(), "warning") + ", " : ""),
-        c.failed(), c.unchecked(), report.check().label(), report.requests(), report.duration().toMillis() / 1000.0,
+        result,
+        report.images().size(),
+        report.images().size() == 1 ? "" : "s",
+        c.digests(),
+        c.digests() == 1 ? "" : "s",
+        c.intact(),
+        (c.external() > 0 ? c.external() + " external, " : "")
+            + (c.warnings() > 0 ? plural(c.warnings(), "warning") + ", " : ""),
+        c.failed(),
+        c.unchecked(),
+        report.check().label(),
+        report.requests(),
+        report.duration().toMillis() / 1000.0,
         report.exitCode().code());
   }
 
   private String verdictWord(Finding finding) {
     return switch (finding.verdict()) {
-      case OK -> finding instanceof Finding.External ? paint(DIM, "external")
-          : paint(GREEN, "ok") + (finding instanceof Finding.Intact i ? paint(DIM, " " + i.proof().label()) : "");
+      case OK ->
+          finding instanceof Finding.External
+              ? paint(DIM, "external")
+              : paint(GREEN, "ok")
+                  + (finding instanceof Finding.Intact i
+                      ? paint(DIM, " " + i.proof().label())
+                      : "");
       case WARN -> paint(YELLOW, finding.code().toUpperCase(Locale.ROOT));
       case FAIL -> paint(RED, finding.code().toUpperCase(Locale.ROOT));
       case UNKNOWN -> paint(YELLOW, finding.code().toUpperCase(Locale.ROOT));
@@ -207,5 +292,4 @@ public final class TextReport {
   }
 
   private record Row(Node node, int depth, boolean repeat) {}
-
 }

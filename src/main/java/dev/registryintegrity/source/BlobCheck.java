@@ -4,9 +4,9 @@ import dev.registryintegrity.InputException;
 import java.util.Locale;
 
 /**
- * How hard a blob (config or layer) is looked at. A registry's blob descriptor cache answers
- * HEAD with 200 and the right size for a blob whose data is gone, so only a check that makes
- * the registry produce bytes proves a client can pull it.
+ * How hard a blob (config or layer) is looked at. A registry's blob descriptor cache answers HEAD
+ * with 200 and the right size for a blob whose data is gone, so only a check that makes the
+ * registry produce bytes proves a client can pull it.
  */
 public enum BlobCheck {
   /** HEAD only: the registry lists the blob. Blind to lost data; for registries that meter GETs. */
@@ -42,8 +42,9 @@ public enum BlobCheck {
       case "head" -> HEAD;
       case "read", "range", "" -> READ;
       case "content", "full" -> CONTENT;
-      default -> throw new InputException(
-          what + " '" + value + "' is not known: use head, read (the default) or content");
+      default ->
+          throw new InputException(
+              what + " '" + value + "' is not known: use head, read (the default) or content");
     };
   }
 }

@@ -24,9 +24,9 @@ public interface ContentSource extends AutoCloseable {
   Lookup checkManifest(String repository, Digest digest);
 
   /**
-   * Checks a blob (config or layer) of this repository as hard as {@code check} says: listed,
-   * first byte served, or every byte read and hashed ({@link Lookup.Found#proof()} says which
-   * was done; a source may prove more than asked, never less without saying so in a note).
+   * Checks a blob (config or layer) of this repository as hard as {@code check} says: listed, first
+   * byte served, or every byte read and hashed ({@link Lookup.Found#proof()} says which was done; a
+   * source may prove more than asked, never less without saying so in a note).
    */
   Lookup checkBlob(String repository, Digest digest, BlobCheck check);
 
@@ -39,11 +39,12 @@ public interface ContentSource extends AutoCloseable {
   }
 
   /**
-   * The manifests whose subject is {@code subject}, however this source records them. Sources
-   * that cannot tell answer an empty list and say so in a note.
+   * The manifests whose subject is {@code subject}, however this source records them. Sources that
+   * cannot tell answer an empty list and say so in a note.
    */
   default ReferrerLookup referrers(String repository, Digest subject) {
-    return new ReferrerLookup.Found(java.util.List.of(), java.util.List.of(describe() + " cannot list referrers"));
+    return new ReferrerLookup.Found(
+        java.util.List.of(), java.util.List.of(describe() + " cannot list referrers"));
   }
 
   /** Requests made so far, for the report and the benchmark. */

@@ -36,16 +36,26 @@ public sealed interface Lookup {
 
     /** An answer with a body (a manifest): the walker hashes the body, so it proves as much. */
     public static Found withBody(
-        String status, String mediaType, Optional<Digest> reportedDigest, byte[] body, List<String> notes) {
-      return new Found(status, mediaType, OptionalLong.of(body.length), reportedDigest, Optional.of(body), notes,
+        String status,
+        String mediaType,
+        Optional<Digest> reportedDigest,
+        byte[] body,
+        List<String> notes) {
+      return new Found(
+          status,
+          mediaType,
+          OptionalLong.of(body.length),
+          reportedDigest,
+          Optional.of(body),
+          notes,
           Proof.HASHED);
     }
   }
 
   /**
    * The source lists the content but cannot produce its bytes: headers and then nothing, a short
-   * body, a reset after the headers. A warm descriptor cache in front of lost storage does this;
-   * a pull fails here, so it is an integrity failure, not "could not check".
+   * body, a reset after the headers. A warm descriptor cache in front of lost storage does this; a
+   * pull fails here, so it is an integrity failure, not "could not check".
    */
   record Unserved(String status, String reason) implements Lookup {}
 
@@ -54,7 +64,8 @@ public sealed interface Lookup {
    *
    * @param digest what a tag pointed to, when the tag resolved but its manifest is not served
    */
-  record Absent(String status, String code, String message, Optional<Digest> digest) implements Lookup {
+  record Absent(String status, String code, String message, Optional<Digest> digest)
+      implements Lookup {
     public Absent(String status, String code, String message) {
       this(status, code, message, Optional.empty());
     }

@@ -6,8 +6,8 @@ import java.util.List;
 public sealed interface ReferrerLookup {
 
   /**
-   * @param notes facts worth a line (the registry has no referrers API; a cosign tag that is
-   *     listed but not served)
+   * @param notes facts worth a line (the registry has no referrers API; a cosign tag that is listed
+   *     but not served)
    */
   record Found(List<Referrer> referrers, List<String> notes) implements ReferrerLookup {
     public Found {

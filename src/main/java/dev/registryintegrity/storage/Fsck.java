@@ -1,12 +1,12 @@
 package dev.registryintegrity.storage;
 
-import dev.registryintegrity.source.BlobCheck;
 import dev.registryintegrity.model.Descriptor;
 import dev.registryintegrity.model.Digest;
 import dev.registryintegrity.model.MalformedManifestException;
 import dev.registryintegrity.model.Manifest;
 import dev.registryintegrity.model.ManifestParser;
 import dev.registryintegrity.report.RunReport;
+import dev.registryintegrity.source.BlobCheck;
 import dev.registryintegrity.walk.Expectations;
 import dev.registryintegrity.walk.Finding;
 import dev.registryintegrity.walk.Graphs;
@@ -33,13 +33,18 @@ import java.util.TreeMap;
 /**
  * Checks a registry's storage offline the way verify checks it over HTTP: every tag of every
  * repository, walked through a {@link StorageSource}, plus what only storage shows (untagged
- * manifests, blobs nothing references) and, when asked, a repair that only ever adds links
- * whose bytes exist and verify.
+ * manifests, blobs nothing references) and, when asked, a repair that only ever adds links whose
+ * bytes exist and verify.
  */
 public final class Fsck {
   /** What a root holds besides its findings: information, never failures. */
-  public record RootInfo(Path root, int repositories, int tags, Map<String, List<Digest>> untagged,
-      long unreferencedBlobs, List<Digest> unreferencedSample) {}
+  public record RootInfo(
+      Path root,
+      int repositories,
+      int tags,
+      Map<String, List<Digest>> untagged,
+      long unreferencedBlobs,
+      List<Digest> unreferencedSample) {}
 
   /** One link a repair adds: the file, and the digest it names. */
   public record LinkOperation(Path link, Digest digest) {}
@@ -56,7 +61,9 @@ public final class Fsck {
     this.clock = clock;
   }
 
-  /** Checks, and with {@code repair} adds the missing links it can; {@code dryRun} only plans them. */
+  /**
+   * Checks, and with {@code repair} adds the missing links it can; {@code dryRun} only plans them.
+   */
   public Result run(List<StorageLayout> roots, boolean repair, boolean dryRun) {
     Instant started = clock.instant();
     List<ImageResult> images = new ArrayList<>();
@@ -88,14 +95,23 @@ public final class Fsck {
       infos.add(info(layout, rootImages));
       reads += source.requestCount();
     }
-    RunReport report = new RunReport("fsck", started, Duration.between(started, clock.instant()), images, reads,
-        List.of(), List.of(), verifyContent ? BlobCheck.CONTENT : BlobCheck.READ);
+    RunReport report =
+        new RunReport(
+            "fsck",
+            started,
+            Duration.between(started, clock.instant()),
+            images,
+            reads,
+            List.of(),
+            List.of(),
+            verifyContent ? BlobCheck.CONTENT : BlobCheck.READ);
     return new Result(report, infos, repairs);
   }
 
   private List<ImageResult> walkAll(StorageSource source) {
     StorageLayout layout = source.layout();
-    try (Walker walker = new Walker(source, limits); Window<ImageResult> window = Window.forLimits(limits)) {
+    try (Walker walker = new Walker(source, limits);
+        Window<ImageResult> window = Window.forLimits(limits)) {
       for (String repo : layout.repositories()) {
         for (String tag : layout.tags(repo)) {
           window.submit(() -> walker.walk(repo + ":" + tag, repo, tag, Expectations.none()));
@@ -106,26 +122,30 @@ public final class Fsck {
   }
 
   /** Missing links whose target bytes exist and hash to their name; never anything else. */
-  private List<LinkOperation> repairable(StorageLayout layout, List<ImageResult> images, List<LinkOperation> done) {
+  private List<LinkOperation> repairable(
+      StorageLayout layout, List<ImageResult> images, List<LinkOperation> done) {
     Set<Path> already = new HashSet<>();
     done.forEach(op -> already.add(op.link()));
     Set<LinkOperation> ops = new LinkedHashSet<>();
     for (ImageResult image : images) {
       String repo = image.reference().substring(0, image.reference().lastIndexOf(':'));
-      Graphs.forEachUnique(image.root(), (node, path) -> {
-        if (!(node.finding() instanceof Finding.Missing missing) || node.digest().isEmpty()) {
-          return;
-        }
-        Digest digest = node.digest().get();
-        Path link = switch (missing.errorCode()) {
-          case "REVISION_LINK_MISSING" -> layout.revisionLink(repo, digest);
-          case "LAYER_LINK_MISSING" -> layout.layerLink(repo, digest);
-          default -> null;
-        };
-        if (link != null && !already.contains(link) && bytesVerify(layout, digest)) {
-          ops.add(new LinkOperation(link, digest));
-        }
-      });
+      Graphs.forEachUnique(
+          image.root(),
+          (node, path) -> {
+            if (!(node.finding() instanceof Finding.Missing missing) || node.digest().isEmpty()) {
+              return;
+            }
+            Digest digest = node.digest().get();
+            Path link =
+                switch (missing.errorCode()) {
+                  case "REVISION_LINK_MISSING" -> layout.revisionLink(repo, digest);
+                  case "LAYER_LINK_MISSING" -> layout.layerLink(repo, digest);
+                  default -> null;
+                };
+            if (link != null && !already.contains(link) && bytesVerify(layout, digest)) {
+              ops.add(new LinkOperation(link, digest));
+            }
+          });
     }
     return List.copyOf(ops);
   }
@@ -156,7 +176,8 @@ public final class Fsck {
       Files.writeString(temp, op.digest().toString(), StandardCharsets.UTF_8);
       Files.move(temp, op.link(), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      throw new dev.registryintegrity.CannotCheckException("cannot write " + op.link() + ": " + e.getMessage(), e);
+      throw new dev.registryintegrity.CannotCheckException(
+          "cannot write " + op.link() + ": " + e.getMessage(), e);
     }
   }
 
@@ -185,14 +206,15 @@ public final class Fsck {
     }
     long[] unreferenced = {0};
     List<Digest> sample = new ArrayList<>();
-    layout.forEachBlob(blob -> {
-      if (!referenced.contains(blob)) {
-        unreferenced[0]++;
-        if (sample.size() < 20) {
-          sample.add(blob);
-        }
-      }
-    });
+    layout.forEachBlob(
+        blob -> {
+          if (!referenced.contains(blob)) {
+            unreferenced[0]++;
+            if (sample.size() < 20) {
+              sample.add(blob);
+            }
+          }
+        });
     return new RootInfo(layout.v2(), repositories.size(), tags, untagged, unreferenced[0], sample);
   }
 
@@ -211,7 +233,7 @@ public final class Fsck {
           image.config().ifPresent(c -> out.add(c.digest()));
           image.layers().forEach(l -> out.add(l.digest()));
         }
-        default -> { }
+        default -> {}
       }
       m.subject().map(Descriptor::digest).ifPresent(out::add);
       return out;

@@ -23,7 +23,9 @@ public final class Referrers {
         if (!Files.isRegularFile(data) || Files.size(data) > 4 * 1024 * 1024) {
           continue;
         }
-        parser.parse(Files.readAllBytes(data), "").subject()
+        parser
+            .parse(Files.readAllBytes(data), "")
+            .subject()
             .filter(s -> subjects.contains(s.digest()))
             .ifPresent(s -> found.add(revision));
       } catch (IOException | MalformedManifestException e) {

@@ -19,8 +19,8 @@ import java.util.function.Consumer;
  *
  * <ul>
  *   <li>{@code repositories/<name>/_manifests/tags/<tag>/current/link}: the tag's manifest digest;
- *   <li>{@code repositories/<name>/_manifests/revisions/sha256/<hex>/link}: the manifest is
- *       served in that repository (no link: the API answers 404);
+ *   <li>{@code repositories/<name>/_manifests/revisions/sha256/<hex>/link}: the manifest is served
+ *       in that repository (no link: the API answers 404);
  *   <li>{@code repositories/<name>/_layers/sha256/<hex>/link}: the blob is served there;
  *   <li>{@code blobs/sha256/<hh>/<hex>/data}: the bytes, shared by all repositories.
  * </ul>
@@ -33,14 +33,19 @@ public record StorageLayout(Path v2) {
   /** Accepts the registry's rootdirectory or its docker/registry/v2 directly. */
   public static StorageLayout at(Path root) {
     Path candidate = root.resolve("docker/registry/v2");
-    if (Files.isDirectory(candidate.resolve("repositories")) || Files.isDirectory(candidate.resolve("blobs"))) {
+    if (Files.isDirectory(candidate.resolve("repositories"))
+        || Files.isDirectory(candidate.resolve("blobs"))) {
       return new StorageLayout(candidate);
     }
-    if (Files.isDirectory(root.resolve("repositories")) || Files.isDirectory(root.resolve("blobs"))) {
+    if (Files.isDirectory(root.resolve("repositories"))
+        || Files.isDirectory(root.resolve("blobs"))) {
       return new StorageLayout(root);
     }
-    throw new InputException("'" + root + "' is not a registry storage directory: give the filesystem driver's"
-        + " rootdirectory (it holds docker/registry/v2/repositories and blobs)");
+    throw new InputException(
+        "'"
+            + root
+            + "' is not a registry storage directory: give the filesystem driver's"
+            + " rootdirectory (it holds docker/registry/v2/repositories and blobs)");
   }
 
   public Path repository(String name) {
@@ -56,15 +61,27 @@ public record StorageLayout(Path v2) {
   }
 
   public Path revisionLink(String repo, Digest d) {
-    return repository(repo).resolve("_manifests/revisions").resolve(d.algorithm()).resolve(d.hex()).resolve("link");
+    return repository(repo)
+        .resolve("_manifests/revisions")
+        .resolve(d.algorithm())
+        .resolve(d.hex())
+        .resolve("link");
   }
 
   public Path layerLink(String repo, Digest d) {
-    return repository(repo).resolve("_layers").resolve(d.algorithm()).resolve(d.hex()).resolve("link");
+    return repository(repo)
+        .resolve("_layers")
+        .resolve(d.algorithm())
+        .resolve(d.hex())
+        .resolve("link");
   }
 
   public Path blobData(Digest d) {
-    return v2.resolve("blobs").resolve(d.algorithm()).resolve(d.hex().substring(0, 2)).resolve(d.hex()).resolve("data");
+    return v2.resolve("blobs")
+        .resolve(d.algorithm())
+        .resolve(d.hex().substring(0, 2))
+        .resolve(d.hex())
+        .resolve("data");
   }
 
   /** Every repository name, sorted; found by their _manifests or _layers directories. */
@@ -91,7 +108,10 @@ public record StorageLayout(Path v2) {
 
   public List<String> tags(String repo) {
     return list(repository(repo).resolve("_manifests/tags")).stream()
-        .filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
+        .filter(Files::isDirectory)
+        .map(p -> p.getFileName().toString())
+        .sorted()
+        .toList();
   }
 
   /** The digests of a repository's revision links (manifests it serves). */
@@ -126,7 +146,8 @@ public record StorageLayout(Path v2) {
           for (Path blob : blobs) {
             if (Files.isRegularFile(blob.resolve("data"))) {
               try {
-                action.accept(new Digest(algorithm.getFileName().toString(), blob.getFileName().toString()));
+                action.accept(
+                    new Digest(algorithm.getFileName().toString(), blob.getFileName().toString()));
               } catch (InputException notADigest) {
                 // not a blob directory
               }

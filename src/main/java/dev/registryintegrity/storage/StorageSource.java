@@ -22,11 +22,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A registry's storage directory read offline, answering exactly what the HTTP API would: a
- * manifest without its revision link in the repository is not served even when its bytes are
- * on disk, and a blob needs both its {@code _layers} link and its data.
+ * manifest without its revision link in the repository is not served even when its bytes are on
+ * disk, and a blob needs both its {@code _layers} link and its data.
  *
- * <p>Each "not there" says which file is missing, so the report tells the operator what the
- * API cannot: whether the bytes survived (and a link can be restored) or are gone.
+ * <p>Each "not there" says which file is missing, so the report tells the operator what the API
+ * cannot: whether the bytes survived (and a link can be restored) or are gone.
  */
 public final class StorageSource implements ContentSource {
   static final String OK = "link+data";
@@ -34,8 +34,10 @@ public final class StorageSource implements ContentSource {
   private final StorageLayout layout;
   private final boolean verifyContent;
   private final AtomicLong reads = new AtomicLong();
+
   /** Links a dry-run repair would create: seen as present, so the plan can look below them. */
   private final Set<Path> plannedLinks = ConcurrentHashMap.newKeySet();
+
   /** Blob data is shared by every repository: hash each blob once per run, not once per link. */
   private final Map<Digest, Digest> hashed = new ConcurrentHashMap<>();
 
@@ -71,7 +73,8 @@ public final class StorageSource implements ContentSource {
     } else {
       Path link = layout.tagLink(repository, reference);
       if (!Files.isDirectory(layout.tagDirectory(repository, reference))) {
-        return new Lookup.Absent("no tag", "TAG_UNKNOWN", "no _manifests/tags/" + reference + " in " + repository);
+        return new Lookup.Absent(
+            "no tag", "TAG_UNKNOWN", "no _manifests/tags/" + reference + " in " + repository);
       }
       Optional<String> text;
       try {
@@ -82,13 +85,20 @@ public final class StorageSource implements ContentSource {
       try {
         digest = Digest.parse(text.orElseThrow(() -> new InputException("the file is missing")));
       } catch (InputException e) {
-        return new Lookup.Absent("bad tag link", "TAG_LINK_INVALID",
-            "tag link " + layout.v2().relativize(link) + " is empty or not a digest (" + e.getMessage() + ")");
+        return new Lookup.Absent(
+            "bad tag link",
+            "TAG_LINK_INVALID",
+            "tag link "
+                + layout.v2().relativize(link)
+                + " is empty or not a digest ("
+                + e.getMessage()
+                + ")");
       }
     }
     Lookup revision = revisionLink(repository, digest);
     if (revision instanceof Lookup.Absent absent) {
-      return new Lookup.Absent(absent.status(), absent.code(), absent.message(), Optional.of(digest));
+      return new Lookup.Absent(
+          absent.status(), absent.code(), absent.message(), Optional.of(digest));
     }
     Path data = layout.blobData(digest);
     try (InputStream in = Files.newInputStream(data)) {
@@ -120,9 +130,15 @@ public final class StorageSource implements ContentSource {
     Path link = layout.layerLink(repository, digest);
     if (!Files.exists(link) && !plannedLinks.contains(link)) {
       boolean survives = Files.isRegularFile(layout.blobData(digest));
-      return new Lookup.Absent("no layer link", "LAYER_LINK_MISSING",
-          "no _layers link in " + repository + ", so the API answers 404 BLOB_UNKNOWN"
-              + (survives ? "; the bytes survive (fsck --repair restores the link)" : "; the bytes are gone too"));
+      return new Lookup.Absent(
+          "no layer link",
+          "LAYER_LINK_MISSING",
+          "no _layers link in "
+              + repository
+              + ", so the API answers 404 BLOB_UNKNOWN"
+              + (survives
+                  ? "; the bytes survive (fsck --repair restores the link)"
+                  : "; the bytes are gone too"));
     }
     return checkData(digest, "_layers", verifyContent || check == BlobCheck.CONTENT);
   }
@@ -133,9 +149,17 @@ public final class StorageSource implements ContentSource {
       return null;
     }
     boolean survives = Files.isRegularFile(layout.blobData(digest));
-    return new Lookup.Absent("no revision link", "REVISION_LINK_MISSING",
-        "no _manifests/revisions link for " + digest + " in " + repository + ", so the API answers 404 MANIFEST_UNKNOWN"
-            + (survives ? "; the bytes survive (fsck --repair restores the link)" : "; the bytes are gone too"));
+    return new Lookup.Absent(
+        "no revision link",
+        "REVISION_LINK_MISSING",
+        "no _manifests/revisions link for "
+            + digest
+            + " in "
+            + repository
+            + ", so the API answers 404 MANIFEST_UNKNOWN"
+            + (survives
+                ? "; the bytes survive (fsck --repair restores the link)"
+                : "; the bytes are gone too"));
   }
 
   private Lookup checkData(Digest digest, String linkKind, boolean hash) {
@@ -143,7 +167,13 @@ public final class StorageSource implements ContentSource {
     try {
       long size = Files.size(data);
       Optional<Digest> actual = hash ? Optional.of(hashOnce(digest, data)) : Optional.empty();
-      return new Lookup.Found(OK, "", OptionalLong.of(size), actual, Optional.empty(), List.of(),
+      return new Lookup.Found(
+          OK,
+          "",
+          OptionalLong.of(size),
+          actual,
+          Optional.empty(),
+          List.of(),
           hash ? Proof.HASHED : Proof.SERVED);
     } catch (NoSuchFileException e) {
       return dataMissing(digest, linkKind);
@@ -153,9 +183,18 @@ public final class StorageSource implements ContentSource {
   }
 
   private Lookup dataMissing(Digest digest, String linkKind) {
-    return new Lookup.Absent("no blob data", "BLOB_DATA_MISSING",
-        "the " + linkKind + " link is there but blobs/" + digest.algorithm() + "/" + digest.hex().substring(0, 2) + "/"
-            + digest.hex() + "/data is gone (a warm registry cache may still answer 200, then serve nothing)");
+    return new Lookup.Absent(
+        "no blob data",
+        "BLOB_DATA_MISSING",
+        "the "
+            + linkKind
+            + " link is there but blobs/"
+            + digest.algorithm()
+            + "/"
+            + digest.hex().substring(0, 2)
+            + "/"
+            + digest.hex()
+            + "/data is gone (a warm registry cache may still answer 200, then serve nothing)");
   }
 
   private Digest hashOnce(Digest digest, Path data) throws IOException {

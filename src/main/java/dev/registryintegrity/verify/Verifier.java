@@ -3,20 +3,20 @@ package dev.registryintegrity.verify;
 import dev.registryintegrity.CannotCheckException;
 import dev.registryintegrity.InputException;
 import dev.registryintegrity.layout.OciLayoutSource;
+import dev.registryintegrity.model.Deadline;
 import dev.registryintegrity.reference.ImageReference;
 import dev.registryintegrity.reference.LayoutReference;
 import dev.registryintegrity.reference.TargetReference;
 import dev.registryintegrity.registry.CredentialStore;
 import dev.registryintegrity.registry.ProxySelection;
 import dev.registryintegrity.registry.RegistryClient;
-import dev.registryintegrity.registry.RetryPolicy;
-import dev.registryintegrity.registry.TlsSettings;
 import dev.registryintegrity.registry.RegistryTransport;
+import dev.registryintegrity.registry.RetryPolicy;
 import dev.registryintegrity.registry.Sleeper;
+import dev.registryintegrity.registry.TlsSettings;
 import dev.registryintegrity.registry.TransportSettings;
 import dev.registryintegrity.report.RunReport;
 import dev.registryintegrity.source.ContentSource;
-import dev.registryintegrity.model.Deadline;
 import dev.registryintegrity.walk.Expectations;
 import dev.registryintegrity.walk.Finding;
 import dev.registryintegrity.walk.ImageResult;
@@ -47,17 +47,27 @@ import java.util.concurrent.TimeoutException;
 public final class Verifier {
 
   /**
-   * @param plainHttp talk HTTP instead of HTTPS to every registry (loopback registries always
-   *     get plain HTTP, as docker treats them as insecure registries)
+   * @param plainHttp talk HTTP instead of HTTPS to every registry (loopback registries always get
+   *     plain HTTP, as docker treats them as insecure registries)
    * @param deadline the whole run's time limit; what is unfinished then is "could not check"
    */
   public record Settings(
-      TransportSettings transport, WalkLimits limits, boolean plainHttp, Duration deadline, Expectations expectations) {
+      TransportSettings transport,
+      WalkLimits limits,
+      boolean plainHttp,
+      Duration deadline,
+      Expectations expectations) {
 
     /** The settings the command line and the plugin both build from their own inputs. */
     public static Settings of(
-        WalkLimits limits, int retries, CredentialStore credentials, TlsSettings tls, ProxySelection proxies,
-        boolean plainHttp, Duration deadline, Expectations expectations) {
+        WalkLimits limits,
+        int retries,
+        CredentialStore credentials,
+        TlsSettings tls,
+        ProxySelection proxies,
+        boolean plainHttp,
+        Duration deadline,
+        Expectations expectations) {
       TransportSettings transport =
           TransportSettings.defaults()
               .withRetry(RetryPolicy.defaults().withRetries(retries))
@@ -84,7 +94,9 @@ public final class Verifier {
     this(settings, clock, sleeper, new Transfer());
   }
 
-  /** @param transfer counts the bytes content checks plan and read, for a progress line */
+  /**
+   * @param transfer counts the bytes content checks plan and read, for a progress line
+   */
   public Verifier(Settings settings, Clock clock, Sleeper sleeper, Transfer transfer) {
     this.settings = settings;
     this.clock = clock;
@@ -100,15 +112,21 @@ public final class Verifier {
     try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
       List<Future<ImageResult>> pending = new ArrayList<>();
       for (TargetReference target : targets) {
-        Walker walker = walkers.computeIfAbsent(sourceKey(target),
-            k -> new Walker(open(target, runDeadline), settings.limits(), runDeadline, transfer));
+        Walker walker =
+            walkers.computeIfAbsent(
+                sourceKey(target),
+                k ->
+                    new Walker(
+                        open(target, runDeadline), settings.limits(), runDeadline, transfer));
         pending.add(executor.submit(() -> walk(walker, target)));
       }
       // The walkers stop asking at the deadline and the transports abort what is in flight then;
       // this backstop covers anything else that could hold a walk past it.
       long deadline = System.nanoTime() + settings.deadline().plusSeconds(1).toNanos();
       for (int i = 0; i < pending.size(); i++) {
-        results.add(await(pending.get(i), deadline, targets.get(i), walkers.get(sourceKey(targets.get(i)))));
+        results.add(
+            await(
+                pending.get(i), deadline, targets.get(i), walkers.get(sourceKey(targets.get(i)))));
       }
       executor.shutdownNow();
     } finally {
@@ -120,9 +138,17 @@ public final class Verifier {
     walkers.values().forEach(w -> w.source().close());
     List<String> allWarnings = new ArrayList<>(warnings);
     if (settings.transport().tls().insecure()) {
-      allWarnings.add("TLS certificates are not verified (--insecure / skip_tls_verify): anyone in the path can answer for the registry");
+      allWarnings.add(
+          "TLS certificates are not verified (--insecure / skip_tls_verify): anyone in the path can answer for the registry");
     }
-    return new RunReport(command, started, Duration.between(started, clock.instant()), results, requests, allWarnings, notes,
+    return new RunReport(
+        command,
+        started,
+        Duration.between(started, clock.instant()),
+        results,
+        requests,
+        allWarnings,
+        notes,
         settings.limits().blobCheck());
   }
 
@@ -135,13 +161,18 @@ public final class Verifier {
     };
   }
 
-  private ImageResult await(Future<ImageResult> future, long deadline, TargetReference target, Walker walker) {
+  private ImageResult await(
+      Future<ImageResult> future, long deadline, TargetReference target, Walker walker) {
     try {
       return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       future.cancel(true);
-      return unchecked(target, walker,
-          "the run's deadline of " + settings.deadline().toSeconds() + " s passed before this image was checked"
+      return unchecked(
+          target,
+          walker,
+          "the run's deadline of "
+              + settings.deadline().toSeconds()
+              + " s passed before this image was checked"
               + " (raise --timeout)");
     } catch (ExecutionException e) {
       // Bad configuration found mid-walk (a credential helper that is not installed) is still a
@@ -154,7 +185,8 @@ public final class Verifier {
           return unchecked(target, walker, c.getMessage());
         }
       }
-      throw new IllegalStateException("checking " + target + " failed: " + e.getCause(), e.getCause());
+      throw new IllegalStateException(
+          "checking " + target + " failed: " + e.getCause(), e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return unchecked(target, walker, "interrupted");
@@ -162,15 +194,27 @@ public final class Verifier {
   }
 
   private static ImageResult unchecked(TargetReference target, Walker walker, String reason) {
-    Node node = new Node(Kind.TAG, Optional.empty(), -1, "", Optional.empty(), "-",
-        new Finding.Unreachable(reason), List.of());
+    Node node =
+        new Node(
+            Kind.TAG,
+            Optional.empty(),
+            -1,
+            "",
+            Optional.empty(),
+            "-",
+            new Finding.Unreachable(reason),
+            List.of());
     return new ImageResult(target.toString(), walker.source().describe(), node, List.of());
   }
 
   private ContentSource open(TargetReference target, Deadline runDeadline) {
     return switch (target) {
-      case ImageReference ref -> RegistryClient.open(ref, new RegistryTransport(settings.transport(), clock, sleeper, runDeadline),
-          settings.plainHttp()).withContentReads(settings.limits().maxContentBytes(), transfer::read);
+      case ImageReference ref ->
+          RegistryClient.open(
+                  ref,
+                  new RegistryTransport(settings.transport(), clock, sleeper, runDeadline),
+                  settings.plainHttp())
+              .withContentReads(settings.limits().maxContentBytes(), transfer::read);
       case LayoutReference layout -> new OciLayoutSource(layout.directory());
     };
   }

@@ -10,10 +10,11 @@ import java.util.Optional;
  *
  * @param digest the digest the tag must resolve to (pinned from the push step)
  * @param platforms platforms the index must contain
- * @param artifactTypes artifact types of which the image must have at least one intact referrer
- *     (a signature, an SBOM): deploy-time policy refuses an image without them
+ * @param artifactTypes artifact types of which the image must have at least one intact referrer (a
+ *     signature, an SBOM): deploy-time policy refuses an image without them
  */
-public record Expectations(Optional<Digest> digest, List<Platform> platforms, List<String> artifactTypes) {
+public record Expectations(
+    Optional<Digest> digest, List<Platform> platforms, List<String> artifactTypes) {
   public Expectations {
     platforms = List.copyOf(platforms);
     artifactTypes = List.copyOf(artifactTypes);

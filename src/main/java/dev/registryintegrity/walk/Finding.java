@@ -50,10 +50,10 @@ public sealed interface Finding {
   }
 
   /**
-   * A layer the registry does not hold because it lives elsewhere by design (Windows base
-   * layers, non-distributable content): a client copies the image without it or fetches it from
-   * its URL. Not a failure, and not "intact" either: nothing about its bytes was shown unless
-   * {@code servedBy} says the URL produced them.
+   * A layer the registry does not hold because it lives elsewhere by design (Windows base layers,
+   * non-distributable content): a client copies the image without it or fetches it from its URL.
+   * Not a failure, and not "intact" either: nothing about its bytes was shown unless {@code
+   * servedBy} says the URL produced them.
    *
    * @param url the first URL the descriptor names, empty when it names none
    * @param servedBy what the URL answered when it was asked (--check-external), else empty
@@ -72,14 +72,16 @@ public sealed interface Finding {
     @Override
     public String detail() {
       String where = url.isEmpty() ? "names no URL" : "is fetched from " + url;
-      return "not held by the registry by design; " + where + servedBy.map(s -> " (" + s + ")").orElse("");
+      return "not held by the registry by design; "
+          + where
+          + servedBy.map(s -> " (" + s + ")").orElse("");
     }
   }
 
   /**
-   * A referrer (signature, SBOM, attestation) whose subject is gone: the artifact itself pulls
-   * fine but describes nothing. Retention that deletes images and not their signatures leaves
-   * these behind; a warning, a failure only under {@code --strict}.
+   * A referrer (signature, SBOM, attestation) whose subject is gone: the artifact itself pulls fine
+   * but describes nothing. Retention that deletes images and not their signatures leaves these
+   * behind; a warning, a failure only under {@code --strict}.
    */
   record OrphanedReferrer(Digest subject, boolean strict) implements Finding {
     @Override
@@ -107,7 +109,9 @@ public sealed interface Finding {
 
     @Override
     public String detail() {
-      return message.isEmpty() ? errorCode : errorCode.isEmpty() ? message : errorCode + ": " + message;
+      return message.isEmpty()
+          ? errorCode
+          : errorCode.isEmpty() ? message : errorCode + ": " + message;
     }
   }
 

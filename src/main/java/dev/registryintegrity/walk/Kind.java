@@ -24,7 +24,11 @@ public enum Kind {
   }
 
   public boolean isManifest() {
-    return this == INDEX || this == MANIFEST || this == ATTESTATION || this == SUBJECT || isReferrer();
+    return this == INDEX
+        || this == MANIFEST
+        || this == ATTESTATION
+        || this == SUBJECT
+        || isReferrer();
   }
 
   /** Kinds only a referrer walk produces (an attestation may be either). */

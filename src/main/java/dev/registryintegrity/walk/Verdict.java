@@ -2,7 +2,7 @@ package dev.registryintegrity.walk;
 
 import dev.registryintegrity.ExitCode;
 
-/** The three answers a check can give; never collapsed into two. */
+/** What a check can answer: "image broken" and "check broken" are never collapsed into one. */
 public enum Verdict {
   OK,
   /**

@@ -12,17 +12,25 @@ import dev.registryintegrity.source.BlobCheck;
  * @param maxManifestBytes distribution refuses manifests over 4 MiB on push; so do we on read
  * @param maxIndexEntries entries of one index walked before it is reported instead
  * @param blobCheck what a blob must show to count as intact (listed, first byte served, hashed)
- * @param maxContentBytes under {@link BlobCheck#CONTENT}, larger blobs are read-checked only
- *     (said in their note): a bound on what one hostile descriptor can make us download
+ * @param maxContentBytes under {@link BlobCheck#CONTENT}, larger blobs are read-checked only (said
+ *     in their note): a bound on what one hostile descriptor can make us download
  * @param referrers also find and walk each manifest's referrers (signatures, SBOMs, attestations)
  * @param checkExternal an external layer the registry does not hold gets its first byte read from
  *     its URL (never with the registry's credentials); otherwise it is reported as external only
  * @param strict warnings (an orphaned referrer) fail the image like any integrity failure
  */
 public record WalkLimits(
-    int concurrency, int maxDepth, int maxManifestBytes, int maxIndexEntries, BlobCheck blobCheck,
-    long maxContentBytes, boolean referrers, boolean checkExternal, boolean strict) {
+    int concurrency,
+    int maxDepth,
+    int maxManifestBytes,
+    int maxIndexEntries,
+    BlobCheck blobCheck,
+    long maxContentBytes,
+    boolean referrers,
+    boolean checkExternal,
+    boolean strict) {
   public static final int DEFAULT_CONCURRENCY = 8;
+
   /**
    * Configs are downloaded and hashed even by the default check: they are small, and a corrupt
    * config breaks {@code docker run} of an image whose layers are fine.
@@ -35,7 +43,8 @@ public record WalkLimits(
           "concurrency " + concurrency + " is out of range: use a number from 1 to 256");
     }
     if (maxContentBytes < 1) {
-      throw new InputException("max content bytes " + maxContentBytes + " is out of range: use a positive size");
+      throw new InputException(
+          "max content bytes " + maxContentBytes + " is out of range: use a positive size");
     }
   }
 
@@ -44,27 +53,67 @@ public record WalkLimits(
   }
 
   public static WalkLimits withConcurrency(int concurrency) {
-    return new WalkLimits(concurrency, 8, 4 * 1024 * 1024, 10_000, BlobCheck.READ, BlobCheck.DEFAULT_MAX_CONTENT_BYTES, false, false,
+    return new WalkLimits(
+        concurrency,
+        8,
+        4 * 1024 * 1024,
+        10_000,
+        BlobCheck.READ,
+        BlobCheck.DEFAULT_MAX_CONTENT_BYTES,
+        false,
+        false,
         false);
   }
 
   public WalkLimits withBlobCheck(BlobCheck check, long maxContent) {
-    return new WalkLimits(concurrency, maxDepth, maxManifestBytes, maxIndexEntries, check, maxContent, referrers,
-        checkExternal, strict);
+    return new WalkLimits(
+        concurrency,
+        maxDepth,
+        maxManifestBytes,
+        maxIndexEntries,
+        check,
+        maxContent,
+        referrers,
+        checkExternal,
+        strict);
   }
 
   public WalkLimits withReferrers(boolean walk) {
-    return new WalkLimits(concurrency, maxDepth, maxManifestBytes, maxIndexEntries, blobCheck, maxContentBytes, walk,
-        checkExternal, strict);
+    return new WalkLimits(
+        concurrency,
+        maxDepth,
+        maxManifestBytes,
+        maxIndexEntries,
+        blobCheck,
+        maxContentBytes,
+        walk,
+        checkExternal,
+        strict);
   }
 
   public WalkLimits withCheckExternal(boolean check) {
-    return new WalkLimits(concurrency, maxDepth, maxManifestBytes, maxIndexEntries, blobCheck, maxContentBytes, referrers,
-        check, strict);
+    return new WalkLimits(
+        concurrency,
+        maxDepth,
+        maxManifestBytes,
+        maxIndexEntries,
+        blobCheck,
+        maxContentBytes,
+        referrers,
+        check,
+        strict);
   }
 
   public WalkLimits withStrict(boolean failOnWarnings) {
-    return new WalkLimits(concurrency, maxDepth, maxManifestBytes, maxIndexEntries, blobCheck, maxContentBytes, referrers,
-        checkExternal, failOnWarnings);
+    return new WalkLimits(
+        concurrency,
+        maxDepth,
+        maxManifestBytes,
+        maxIndexEntries,
+        blobCheck,
+        maxContentBytes,
+        referrers,
+        checkExternal,
+        failOnWarnings);
   }
 }

@@ -27,33 +27,39 @@ import java.util.concurrent.Future;
 import java.util.function.Supplier;
 
 /**
- * Walks every digest an image references: index -> child manifests (attestations too) ->
- * configs and layers, nested indexes and OCI subjects, through a {@link ContentSource}.
+ * Walks every digest an image references: index -> child manifests (attestations too) -> configs
+ * and layers, nested indexes and OCI subjects, through a {@link ContentSource}.
  *
- * <p>Knows nothing about HTTP. Each manifest body is read once and each blob asked about once
- * per repository, however many parents or tags share it; requests run concurrently up to {@link
- * WalkLimits#concurrency()}, so a wide image costs about (depth x round trip), not (digests x
- * round trip). One walker serves many images of one source and shares their work.
+ * <p>Knows nothing about HTTP. Each manifest body is read once and each blob asked about once per
+ * repository, however many parents or tags share it; requests run concurrently up to {@link
+ * WalkLimits#concurrency()}, so a wide image costs about (depth x round trip), not (digests x round
+ * trip). One walker serves many images of one source and shares their work.
  */
 public final class Walker implements AutoCloseable {
   private final ContentSource source;
   private final WalkLimits limits;
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+
   /**
-   * The source's requests run here, on platform threads, while the walk's many waiting tasks
-   * stay virtual: socket I/O on a virtual thread starts the JDK's I/O poller, whose thread sits
-   * in native code and makes every exit of the JVM wait 300 ms for it (measured, JDK 25).
+   * The source's requests run here, on platform threads, while the walk's many waiting tasks stay
+   * virtual: socket I/O on a virtual thread starts the JDK's I/O poller, whose thread sits in
+   * native code and makes every exit of the JVM wait 300 ms for it (measured, JDK 25).
    */
   private final ExecutorService requests;
+
   private final ManifestParser parser = new ManifestParser();
   private final Map<Key, CompletableFuture<ManifestRead>> manifests = new ConcurrentHashMap<>();
   private final Map<BlobKey, CompletableFuture<Lookup>> blobs = new ConcurrentHashMap<>();
   private final Map<Key, CompletableFuture<Lookup>> manifestChecks = new ConcurrentHashMap<>();
-  private final Map<ChildrenKey, CompletableFuture<List<Node>>> children = new ConcurrentHashMap<>();
-  private final Map<Key, CompletableFuture<ReferrerLookup>> referrerLists = new ConcurrentHashMap<>();
+  private final Map<ChildrenKey, CompletableFuture<List<Node>>> children =
+      new ConcurrentHashMap<>();
+  private final Map<Key, CompletableFuture<ReferrerLookup>> referrerLists =
+      new ConcurrentHashMap<>();
   private final Map<Digest, CompletableFuture<Lookup>> externals = new ConcurrentHashMap<>();
+
   /** Facts about the walk worth a line in the report (ignored referrer tags); each said once. */
-  private final java.util.Set<String> notes = java.util.Collections.synchronizedSet(new java.util.LinkedHashSet<>());
+  private final java.util.Set<String> notes =
+      java.util.Collections.synchronizedSet(new java.util.LinkedHashSet<>());
 
   private final Deadline deadline;
   private final Transfer transfer;
@@ -67,14 +73,16 @@ public final class Walker implements AutoCloseable {
   }
 
   /**
-   * @param deadline after it passes, nothing more is asked: each digest not yet checked is
-   *     reported as could-not-check, so the report says where the run stopped
+   * @param deadline after it passes, nothing more is asked: each digest not yet checked is reported
+   *     as could-not-check, so the report says where the run stopped
    * @param transfer told the size of every blob this walk downloads whole, for a progress line
    */
   public Walker(ContentSource source, WalkLimits limits, Deadline deadline, Transfer transfer) {
     this.source = source;
     this.limits = limits;
-    this.requests = Executors.newFixedThreadPool(limits.concurrency(), Thread.ofPlatform().daemon().name("request-", 0).factory());
+    this.requests =
+        Executors.newFixedThreadPool(
+            limits.concurrency(), Thread.ofPlatform().daemon().name("request-", 0).factory());
     this.deadline = deadline;
     this.transfer = transfer;
   }
@@ -98,39 +106,50 @@ public final class Walker implements AutoCloseable {
    */
   public ImageResult walk(
       String displayName, String repository, String reference, Expectations expectations) {
-    Lookup answer = limited(() -> source.fetchManifest(repository, reference, limits.maxManifestBytes()));
+    Lookup answer =
+        limited(() -> source.fetchManifest(repository, reference, limits.maxManifestBytes()));
     Optional<Digest> requested = parseDigestReference(reference);
     Node root =
         switch (answer) {
-          case Lookup.Found found -> withCosignSubject(repository, reference, walkRoot(repository, requested, found));
-          case Lookup.Absent absent -> new Node(Kind.TAG, absent.digest(), -1, "", Optional.empty(), absent.status(),
-              new Finding.Missing(absent.code(), absent.message()), List.of());
+          case Lookup.Found found ->
+              withCosignSubject(repository, reference, walkRoot(repository, requested, found));
+          case Lookup.Absent absent ->
+              new Node(
+                  Kind.TAG,
+                  absent.digest(),
+                  -1,
+                  "",
+                  Optional.empty(),
+                  absent.status(),
+                  new Finding.Missing(absent.code(), absent.message()),
+                  List.of());
           case Lookup.Unavailable unavailable ->
               tagNode(unavailable.status(), new Finding.Unreachable(unavailable.reason()));
-          case Lookup.Unserved unserved -> tagNode(unserved.status(), new Finding.DataMissing(unserved.reason()));
-          case Lookup.TooLarge tooLarge ->
-              tagNode(tooLarge.status(), tooLarge(tooLarge.limit()));
+          case Lookup.Unserved unserved ->
+              tagNode(unserved.status(), new Finding.DataMissing(unserved.reason()));
+          case Lookup.TooLarge tooLarge -> tagNode(tooLarge.status(), tooLarge(tooLarge.limit()));
         };
-    return new ImageResult(displayName, source.describe(), root, imageFindings(repository, root, expectations));
+    return new ImageResult(
+        displayName, source.describe(), root, imageFindings(repository, root, expectations));
   }
 
   private Node walkRoot(String repository, Optional<Digest> requested, Lookup.Found found) {
     byte[] body = found.body().orElse(new byte[0]);
     // A tag has no digest of its own: trust the registry's Docker-Content-Digest when it sends
     // one (it is what "docker pull" records), and prove it against the body below.
-    Digest digest =
-        requested.or(found::reportedDigest).orElseGet(() -> Digest.sha256Of(body));
+    Digest digest = requested.or(found::reportedDigest).orElseGet(() -> Digest.sha256Of(body));
     ManifestRead read = read(found);
     String mediaType = read.manifest().map(Manifest::mediaType).orElse(found.mediaType());
     Descriptor descriptor = Descriptor.of(mediaType, digest, body.length);
     manifests.putIfAbsent(new Key(repository, digest), CompletableFuture.completedFuture(read));
     Kind kind = MediaTypes.isIndex(mediaType) ? Kind.INDEX : Kind.MANIFEST;
-    return visitManifest(repository, descriptor, kind, Optional.empty(), List.of(), 0, Optional.empty());
+    return visitManifest(
+        repository, descriptor, kind, Optional.empty(), List.of(), 0, Optional.empty());
   }
 
   /**
-   * A manifest under a cosign tag names no subject; the tag does. Checking that manifest is
-   * still there is how a signature left behind by retention is told from a live one.
+   * A manifest under a cosign tag names no subject; the tag does. Checking that manifest is still
+   * there is how a signature left behind by retention is told from a live one.
    */
   private Node withCosignSubject(String repository, String reference, Node root) {
     Optional<Digest> subject = CosignTags.subjectOf(reference);
@@ -138,23 +157,35 @@ public final class Walker implements AutoCloseable {
       return root;
     }
     Lookup lookup = checkManifestOnce(repository, subject.get());
-    Finding finding = switch (lookup) {
-      // The tag says which manifest, not its size or type: being there is all it can show.
-      case Lookup.Found found -> new Finding.Intact(found.notes(), found.proof());
-      case Lookup.Absent absent -> new Finding.OrphanedReferrer(subject.get(), limits.strict());
-      default -> judgeExistence(Descriptor.of("", subject.get(), -1), lookup);
-    };
+    Finding finding =
+        switch (lookup) {
+          // The tag says which manifest, not its size or type: being there is all it can show.
+          case Lookup.Found found -> new Finding.Intact(found.notes(), found.proof());
+          case Lookup.Absent absent -> new Finding.OrphanedReferrer(subject.get(), limits.strict());
+          default -> judgeExistence(Descriptor.of("", subject.get(), -1), lookup);
+        };
     List<Node> children = new ArrayList<>(root.children());
-    children.add(new Node(Kind.SUBJECT, subject, -1, "", root.platform(), lookup.status(), finding, List.of()));
-    return new Node(root.kind(), root.digest(), root.size(), root.mediaType(), root.platform(), root.status(),
-        root.finding(), children, root.artifactType());
+    children.add(
+        new Node(
+            Kind.SUBJECT, subject, -1, "", root.platform(), lookup.status(), finding, List.of()));
+    return new Node(
+        root.kind(),
+        root.digest(),
+        root.size(),
+        root.mediaType(),
+        root.platform(),
+        root.status(),
+        root.finding(),
+        children,
+        root.artifactType());
   }
 
   private List<Finding> imageFindings(String repository, Node root, Expectations expectations) {
     List<Finding> findings = new ArrayList<>();
     if (root.digest().isPresent()) {
       Digest actual = root.digest().get();
-      expectations.digest()
+      expectations
+          .digest()
           .filter(expected -> !expected.equals(actual))
           .ifPresent(expected -> findings.add(new Finding.TagMoved(expected, actual)));
     }
@@ -183,7 +214,8 @@ public final class Walker implements AutoCloseable {
   }
 
   private static boolean intactBelow(Node node) {
-    return node.finding().verdict() == Verdict.OK && node.children().stream().allMatch(Walker::intactBelow);
+    return node.finding().verdict() == Verdict.OK
+        && node.children().stream().allMatch(Walker::intactBelow);
   }
 
   private List<Platform> platformsOf(String repository, Node root) {
@@ -197,7 +229,9 @@ public final class Walker implements AutoCloseable {
     return List.of();
   }
 
-  /** @param referrerRole for a referrer, how it was found ("signature" from a cosign tag, or "") */
+  /**
+   * @param referrerRole for a referrer, how it was found ("signature" from a cosign tag, or "")
+   */
   private Node visitManifest(
       String repository,
       Descriptor descriptor,
@@ -208,13 +242,22 @@ public final class Walker implements AutoCloseable {
       Optional<String> referrerRole) {
     Digest digest = descriptor.digest();
     if (ancestors.contains(digest)) {
-      return node(kind, descriptor, platform, "-",
+      return node(
+          kind,
+          descriptor,
+          platform,
+          "-",
           new Finding.LimitExceeded("cycle: " + digest + " references itself through its children"),
           List.of());
     }
     if (depth > limits.maxDepth()) {
-      return node(kind, descriptor, platform, "-",
-          new Finding.LimitExceeded("nested deeper than " + limits.maxDepth() + " levels; not walked"),
+      return node(
+          kind,
+          descriptor,
+          platform,
+          "-",
+          new Finding.LimitExceeded(
+              "nested deeper than " + limits.maxDepth() + " levels; not walked"),
           List.of());
     }
     Key key = new Key(repository, digest);
@@ -227,35 +270,65 @@ public final class Walker implements AutoCloseable {
       Manifest manifest = read.manifest().get();
       // Children carry the platform they serve, so a manifest shared by two platforms' parents
       // (an identical attestation, say) is expanded once per platform, fetched once in all.
-      below = once(children, new ChildrenKey(key, platform),
-          () -> walkChildren(repository, manifest, platform, lineage, depth));
+      below =
+          once(
+              children,
+              new ChildrenKey(key, platform),
+              () -> walkChildren(repository, manifest, platform, lineage, depth));
     }
     Node node = node(kind, descriptor, platform, read.lookup().status(), finding, below);
-    return referrerRole.isEmpty() ? node
+    return referrerRole.isEmpty()
+        ? node
         : withArtifactType(node, artifactType(descriptor, read.manifest(), referrerRole.get()));
   }
 
   private ManifestRead readManifest(Key key) {
     return manifests
-        .computeIfAbsent(key, k -> async(() -> read(limited(
-            () -> source.fetchManifest(k.repository(), k.digest().toString(), limits.maxManifestBytes())))))
+        .computeIfAbsent(
+            key,
+            k ->
+                async(
+                    () ->
+                        read(
+                            limited(
+                                () ->
+                                    source.fetchManifest(
+                                        k.repository(),
+                                        k.digest().toString(),
+                                        limits.maxManifestBytes())))))
         .join();
   }
 
   private static Node withArtifactType(Node n, String type) {
-    return new Node(n.kind(), n.digest(), n.size(), n.mediaType(), n.platform(), n.status(), n.finding(), n.children(),
+    return new Node(
+        n.kind(),
+        n.digest(),
+        n.size(),
+        n.mediaType(),
+        n.platform(),
+        n.status(),
+        n.finding(),
+        n.children(),
         Optional.of(type));
   }
 
   /**
-   * What a referrer is: the type its referrers index gives it, else its own artifactType, else
-   * what the cosign tag it was found under means, else its config's media type (OCI 1.1's rule).
+   * What a referrer is: the type its referrers index gives it, else its own artifactType, else what
+   * the cosign tag it was found under means, else its config's media type (OCI 1.1's rule).
    */
-  private static String artifactType(Descriptor descriptor, Optional<Manifest> manifest, String role) {
-    return descriptor.artifactType()
+  private static String artifactType(
+      Descriptor descriptor, Optional<Manifest> manifest, String role) {
+    return descriptor
+        .artifactType()
         .or(() -> manifest.flatMap(Walker::declaredArtifactType))
         .or(() -> CosignTags.artifactType(role))
-        .or(() -> manifest.flatMap(m -> m instanceof Manifest.Image image ? image.config().map(Descriptor::mediaType) : Optional.empty()))
+        .or(
+            () ->
+                manifest.flatMap(
+                    m ->
+                        m instanceof Manifest.Image image
+                            ? image.config().map(Descriptor::mediaType)
+                            : Optional.empty()))
         .orElse("unknown");
   }
 
@@ -276,7 +349,10 @@ public final class Walker implements AutoCloseable {
     if (t.contains("sbom") || t.contains("spdx") || t.contains("cyclonedx")) {
       return Kind.SBOM;
     }
-    if (t.contains("attestation") || t.contains("in-toto") || t.contains("dsse") || t.contains("provenance")
+    if (t.contains("attestation")
+        || t.contains("in-toto")
+        || t.contains("dsse")
+        || t.contains("provenance")
         || t.contains("artifact.att")) {
       return Kind.ATTESTATION;
     }
@@ -309,13 +385,21 @@ public final class Walker implements AutoCloseable {
               kind == Kind.ATTESTATION
                   ? attestedPlatform(index, child)
                   : child.platform().map(Platform::toString).or(() -> platform);
-          pending.add(executor.submit(
-              () -> visitManifest(repository, child, kind, label, lineage, depth + 1, Optional.empty())));
+          pending.add(
+              executor.submit(
+                  () ->
+                      visitManifest(
+                          repository, child, kind, label, lineage, depth + 1, Optional.empty())));
         }
       }
       case Manifest.Image image -> {
-        image.config().ifPresent(config -> pending.add(executor.submit(
-            () -> visitBlob(repository, config, Kind.CONFIG, platform))));
+        image
+            .config()
+            .ifPresent(
+                config ->
+                    pending.add(
+                        executor.submit(
+                            () -> visitBlob(repository, config, Kind.CONFIG, platform))));
         for (Descriptor layer : image.layers()) {
           pending.add(executor.submit(() -> visitBlob(repository, layer, Kind.LAYER, platform)));
         }
@@ -324,28 +408,57 @@ public final class Walker implements AutoCloseable {
       case Manifest.Opaque opaque -> {}
     }
     // A referrer's subject is the manifest it was found under: walked already.
-    manifest.subject().filter(subject -> !lineage.contains(subject.digest()))
-        .ifPresent(subject -> pending.add(executor.submit(() -> visitSubject(repository, subject, platform))));
+    manifest
+        .subject()
+        .filter(subject -> !lineage.contains(subject.digest()))
+        .ifPresent(
+            subject ->
+                pending.add(executor.submit(() -> visitSubject(repository, subject, platform))));
     List<Node> nodes = new ArrayList<>(pending.size());
     if (limits.referrers()) {
       Digest self = lineage.get(lineage.size() - 1);
-      ReferrerLookup found = once(referrerLists, new Key(repository, self),
-          () -> deadline.passed()
-              ? new ReferrerLookup.Unavailable("-", "not checked: " + deadline.describe() + " passed first (raise --timeout)")
-              : limitedReferrers(repository, self));
+      ReferrerLookup found =
+          once(
+              referrerLists,
+              new Key(repository, self),
+              () ->
+                  deadline.passed()
+                      ? new ReferrerLookup.Unavailable(
+                          "-",
+                          "not checked: " + deadline.describe() + " passed first (raise --timeout)")
+                      : limitedReferrers(repository, self));
       switch (found) {
         case ReferrerLookup.Found f -> {
           f.notes().forEach(notes::add);
           for (Referrer r : f.referrers()) {
             String role = r.role().orElse("");
             Kind kind = referrerKind(role, r.descriptor().artifactType().orElse(""));
-            pending.add(executor.submit(() -> namesSubject(repository, r, self)
-                ? visitManifest(repository, r.descriptor(), kind, platform, lineage, depth + 1, Optional.of(role))
-                : null));
+            pending.add(
+                executor.submit(
+                    () ->
+                        namesSubject(repository, r, self)
+                            ? visitManifest(
+                                repository,
+                                r.descriptor(),
+                                kind,
+                                platform,
+                                lineage,
+                                depth + 1,
+                                Optional.of(role))
+                            : null));
           }
         }
-        case ReferrerLookup.Unavailable u -> nodes.add(new Node(Kind.REFERRER, Optional.empty(), -1, "", platform,
-            u.status(), new Finding.Unreachable(u.reason()), List.of()));
+        case ReferrerLookup.Unavailable u ->
+            nodes.add(
+                new Node(
+                    Kind.REFERRER,
+                    Optional.empty(),
+                    -1,
+                    "",
+                    platform,
+                    u.status(),
+                    new Finding.Unreachable(u.reason()),
+                    List.of()));
       }
     }
     for (Future<Node> future : pending) {
@@ -358,20 +471,28 @@ public final class Walker implements AutoCloseable {
   }
 
   /**
-   * A fallback tag is only a name: any registry can hold a {@code sha256-<hex>} tag that points
-   * to an ordinary index. An entry found there counts as a referrer only if its own manifest
-   * names {@code subject}; one that cannot be read is kept, so a referrer whose manifest is gone
-   * still fails.
+   * A fallback tag is only a name: any registry can hold a {@code sha256-<hex>} tag that points to
+   * an ordinary index. An entry found there counts as a referrer only if its own manifest names
+   * {@code subject}; one that cannot be read is kept, so a referrer whose manifest is gone still
+   * fails.
    */
   private boolean namesSubject(String repository, Referrer referrer, Digest subject) {
     if (!referrer.mustNameSubject()) {
       return true;
     }
-    Optional<Manifest> manifest = readManifest(new Key(repository, referrer.descriptor().digest())).manifest();
-    boolean names = manifest.isEmpty() || manifest.get().subject().map(d -> d.digest().equals(subject)).orElse(false);
+    Optional<Manifest> manifest =
+        readManifest(new Key(repository, referrer.descriptor().digest())).manifest();
+    boolean names =
+        manifest.isEmpty()
+            || manifest.get().subject().map(d -> d.digest().equals(subject)).orElse(false);
     if (!names) {
-      notes.add(referrer.via() + " lists " + referrer.descriptor().digest() + ", which does not name " + subject
-          + " as its subject: not counted as a referrer");
+      notes.add(
+          referrer.via()
+              + " lists "
+              + referrer.descriptor().digest()
+              + ", which does not name "
+              + subject
+              + " as its subject: not counted as a referrer");
     }
     return names;
   }
@@ -387,30 +508,43 @@ public final class Walker implements AutoCloseable {
         .or(() -> attestation.platform().map(Platform::toString));
   }
 
-  private Node visitBlob(String repository, Descriptor descriptor, Kind kind, Optional<String> platform) {
+  private Node visitBlob(
+      String repository, Descriptor descriptor, Kind kind, Optional<String> platform) {
     BlobCheck check = limits.blobCheck();
     List<String> notes = new ArrayList<>();
-    if (check == BlobCheck.READ && kind == Kind.CONFIG && descriptor.size() <= WalkLimits.CONFIG_HASH_LIMIT) {
+    if (check == BlobCheck.READ
+        && kind == Kind.CONFIG
+        && descriptor.size() <= WalkLimits.CONFIG_HASH_LIMIT) {
       check = BlobCheck.CONTENT;
     }
     if (check == BlobCheck.CONTENT && descriptor.size() > limits.maxContentBytes()) {
       check = BlobCheck.READ;
-      notes.add("not hashed: " + descriptor.size() + " bytes is over the content limit of "
-          + limits.maxContentBytes() + " (--max-content-bytes); first byte served only");
+      notes.add(
+          "not hashed: "
+              + descriptor.size()
+              + " bytes is over the content limit of "
+              + limits.maxContentBytes()
+              + " (--max-content-bytes); first byte served only");
     }
     BlobCheck asked = check;
     Lookup lookup =
         blobs
-            .computeIfAbsent(new BlobKey(new Key(repository, descriptor.digest()), asked),
-                k -> async(() -> limited(() -> {
-                  if (asked == BlobCheck.CONTENT) {
-                    transfer.planned(descriptor.size());
-                  }
-                  return source.checkBlob(repository, descriptor.digest(), asked);
-                })))
+            .computeIfAbsent(
+                new BlobKey(new Key(repository, descriptor.digest()), asked),
+                k ->
+                    async(
+                        () ->
+                            limited(
+                                () -> {
+                                  if (asked == BlobCheck.CONTENT) {
+                                    transfer.planned(descriptor.size());
+                                  }
+                                  return source.checkBlob(repository, descriptor.digest(), asked);
+                                })))
             .join();
     Finding finding = judgeExistence(descriptor, lookup);
-    if (descriptor.isExternal() && (finding instanceof Finding.Missing || finding instanceof Finding.DataMissing)) {
+    if (descriptor.isExternal()
+        && (finding instanceof Finding.Missing || finding instanceof Finding.DataMissing)) {
       finding = external(descriptor);
     }
     if (finding instanceof Finding.Intact intact && !notes.isEmpty()) {
@@ -421,36 +555,44 @@ public final class Walker implements AutoCloseable {
   }
 
   /**
-   * Where the registry does not hold an external layer, its URL is what a client uses: asked
-   * only under --check-external, and never with the registry's credentials.
+   * Where the registry does not hold an external layer, its URL is what a client uses: asked only
+   * under --check-external, and never with the registry's credentials.
    */
   private Finding external(Descriptor descriptor) {
     String url = descriptor.urls().isEmpty() ? "" : descriptor.urls().get(0);
     if (!limits.checkExternal()) {
       return new Finding.External(url, Optional.empty());
     }
-    Lookup lookup = externals
-        .computeIfAbsent(descriptor.digest(), d -> async(() -> limited(() -> source.checkExternal(descriptor))))
-        .join();
+    Lookup lookup =
+        externals
+            .computeIfAbsent(
+                descriptor.digest(),
+                d -> async(() -> limited(() -> source.checkExternal(descriptor))))
+            .join();
     return switch (lookup) {
-      case Lookup.Found found -> new Finding.External(url, Optional.of("first byte served there, " + found.status()));
+      case Lookup.Found found ->
+          new Finding.External(url, Optional.of("first byte served there, " + found.status()));
       case Lookup.Absent absent -> new Finding.Missing(absent.code(), absent.message());
       default -> judgeExistence(descriptor, lookup);
     };
   }
 
-  /** A referrer's subject, reached upwards from the referrer: gone, it makes the referrer an orphan. */
+  /**
+   * A referrer's subject, reached upwards from the referrer: gone, it makes the referrer an orphan.
+   */
   private Node visitSubject(String repository, Descriptor descriptor, Optional<String> platform) {
     Lookup lookup = checkManifestOnce(repository, descriptor.digest());
-    Finding finding = lookup instanceof Lookup.Absent
-        ? new Finding.OrphanedReferrer(descriptor.digest(), limits.strict())
-        : judgeExistence(descriptor, lookup);
+    Finding finding =
+        lookup instanceof Lookup.Absent
+            ? new Finding.OrphanedReferrer(descriptor.digest(), limits.strict())
+            : judgeExistence(descriptor, lookup);
     return node(Kind.SUBJECT, descriptor, platform, lookup.status(), finding, List.of());
   }
 
   private Lookup checkManifestOnce(String repository, Digest digest) {
     return manifestChecks
-        .computeIfAbsent(new Key(repository, digest),
+        .computeIfAbsent(
+            new Key(repository, digest),
             k -> async(() -> limited(() -> source.checkManifest(repository, digest))))
         .join();
   }
@@ -481,15 +623,21 @@ public final class Walker implements AutoCloseable {
       return new Finding.Unsupported(
           "Docker schema1 manifest: current clients refuse it; re-push with a current client");
     }
-    if (manifest instanceof Manifest.Index index && index.manifests().size() > limits.maxIndexEntries()) {
+    if (manifest instanceof Manifest.Index index
+        && index.manifests().size() > limits.maxIndexEntries()) {
       return new Finding.LimitExceeded(
-          "index lists " + index.manifests().size() + " manifests, over the limit of "
-              + limits.maxIndexEntries() + "; not walked");
+          "index lists "
+              + index.manifests().size()
+              + " manifests, over the limit of "
+              + limits.maxIndexEntries()
+              + "; not walked");
     }
     List<String> notes = new ArrayList<>(found.notes());
     String declared = ManifestParser.stripParameters(found.mediaType());
-    if (MediaTypes.isManifest(declared) && MediaTypes.isIndex(declared) != manifest instanceof Manifest.Index) {
-      notes.add("Content-Type " + declared + " disagrees with the body; read as " + manifest.mediaType());
+    if (MediaTypes.isManifest(declared)
+        && MediaTypes.isIndex(declared) != manifest instanceof Manifest.Index) {
+      notes.add(
+          "Content-Type " + declared + " disagrees with the body; read as " + manifest.mediaType());
     }
     if (manifest instanceof Manifest.Opaque opaque) {
       notes.add("unknown media type " + opaque.mediaType() + ": references not followed");
@@ -508,7 +656,10 @@ public final class Walker implements AutoCloseable {
             && header.get().algorithm().equals(descriptor.digest().algorithm())
             && !header.get().equals(descriptor.digest())) {
           // A registry may report a digest in a header; a content check hashes the bytes it read.
-          String what = found.proof() == Proof.HASHED ? "the hash of the bytes read" : "Docker-Content-Digest";
+          String what =
+              found.proof() == Proof.HASHED
+                  ? "the hash of the bytes read"
+                  : "Docker-Content-Digest";
           yield new Finding.DigestDiffers(descriptor.digest(), header.get(), what);
         }
         List<String> notes = new ArrayList<>(found.notes());
@@ -530,7 +681,8 @@ public final class Walker implements AutoCloseable {
     }
     byte[] body = found.body().get();
     try {
-      return new ManifestRead(lookup, Optional.of(parser.parse(body, found.mediaType())), Optional.empty());
+      return new ManifestRead(
+          lookup, Optional.of(parser.parse(body, found.mediaType())), Optional.empty());
     } catch (MalformedManifestException e) {
       return new ManifestRead(lookup, Optional.empty(), Optional.of(e.getMessage()));
     }
@@ -541,12 +693,26 @@ public final class Walker implements AutoCloseable {
   }
 
   private static Node tagNode(String status, Finding finding) {
-    return new Node(Kind.TAG, Optional.empty(), -1, "", Optional.empty(), status, finding, List.of());
+    return new Node(
+        Kind.TAG, Optional.empty(), -1, "", Optional.empty(), status, finding, List.of());
   }
 
   private static Node node(
-      Kind kind, Descriptor d, Optional<String> platform, String status, Finding finding, List<Node> children) {
-    return new Node(kind, Optional.of(d.digest()), d.size(), d.mediaType(), platform, status, finding, children);
+      Kind kind,
+      Descriptor d,
+      Optional<String> platform,
+      String status,
+      Finding finding,
+      List<Node> children) {
+    return new Node(
+        kind,
+        Optional.of(d.digest()),
+        d.size(),
+        d.mediaType(),
+        platform,
+        status,
+        finding,
+        children);
   }
 
   private static Optional<Digest> parseDigestReference(String reference) {
@@ -559,9 +725,12 @@ public final class Walker implements AutoCloseable {
 
   /** Runs a request on one of the source's request threads, if time is left. */
   private Lookup limited(Supplier<Lookup> request) {
-    return onRequestThread(() -> deadline.passed()
-        ? new Lookup.Unavailable("-", "not checked: " + deadline.describe() + " passed first (raise --timeout)")
-        : request.get());
+    return onRequestThread(
+        () ->
+            deadline.passed()
+                ? new Lookup.Unavailable(
+                    "-", "not checked: " + deadline.describe() + " passed first (raise --timeout)")
+                : request.get());
   }
 
   private <T> T onRequestThread(Supplier<T> request) {
@@ -584,10 +753,10 @@ public final class Walker implements AutoCloseable {
   }
 
   /**
-   * Computes {@code work} in the calling thread unless another thread already did or is doing
-   * it; then waits for that result instead. Waiting cannot deadlock: only manifests whose body
-   * hashes to their digest are walked, and such a graph cannot hold a cycle (the ancestor check
-   * in visitManifest is a second guard for a source that cannot be trusted on that).
+   * Computes {@code work} in the calling thread unless another thread already did or is doing it;
+   * then waits for that result instead. Waiting cannot deadlock: only manifests whose body hashes
+   * to their digest are walked, and such a graph cannot hold a cycle (the ancestor check in
+   * visitManifest is a second guard for a source that cannot be trusted on that).
    */
   private static <K, T> T once(Map<K, CompletableFuture<T>> memo, K key, Supplier<T> work) {
     CompletableFuture<T> mine = new CompletableFuture<>();
@@ -634,5 +803,6 @@ public final class Walker implements AutoCloseable {
 
   private record ChildrenKey(Key manifest, Optional<String> platform) {}
 
-  private record ManifestRead(Lookup lookup, Optional<Manifest> manifest, Optional<String> parseError) {}
+  private record ManifestRead(
+      Lookup lookup, Optional<Manifest> manifest, Optional<String> parseError) {}
 }

@@ -12,9 +12,9 @@ import java.util.concurrent.Future;
 
 /**
  * Runs image walks with at most {@code size} in flight and returns their results in the order
- * given. Registries and stores hold tens of thousands of tags; walking them all at once would
- * park a task per digest in memory, while a window keeps memory flat and the walker's request
- * permits busy.
+ * given. Registries and stores hold tens of thousands of tags; walking them all at once would park
+ * a task per digest in memory, while a window keeps memory flat and the walker's request permits
+ * busy.
  */
 public final class Window<T> implements AutoCloseable {
   private final int size;

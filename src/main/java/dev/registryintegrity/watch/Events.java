@@ -18,13 +18,14 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Reads distribution's event envelope ({@code {"events":[{"action":"push","target":{...}}]}},
- * media type {@code application/vnd.docker.distribution.events.v1+json}). The body is untrusted:
- * an entry with a wrong shape, an invalid repository, tag or digest is skipped and counted,
- * never allowed to stop the entries after it.
+ * Reads distribution's event envelope ({@code {"events":[{"action":"push","target":{...}}]}}, media
+ * type {@code application/vnd.docker.distribution.events.v1+json}). The body is untrusted: an entry
+ * with a wrong shape, an invalid repository, tag or digest is skipped and counted, never allowed to
+ * stop the entries after it.
  */
 public final class Events {
   public static final String MEDIA_TYPE = "application/vnd.docker.distribution.events.v1+json";
+
   /** The registry sends at most a few dozen events per envelope; a thousand is a flood. */
   static final int MAX_EVENTS = 1000;
 
@@ -37,11 +38,14 @@ public final class Events {
     }
   }
 
-  /** @throws InputException when the body is not an envelope at all */
+  /**
+   * @throws InputException when the body is not an envelope at all
+   */
   public static Parsed parse(byte[] body) {
     JsonElement root;
     try {
-      JsonReader reader = new JsonReader(new StringReader(new String(body, StandardCharsets.UTF_8)));
+      JsonReader reader =
+          new JsonReader(new StringReader(new String(body, StandardCharsets.UTF_8)));
       reader.setStrictness(Strictness.STRICT);
       reader.setNestingLimit(16);
       root = JsonParser.parseReader(reader);
@@ -51,7 +55,9 @@ public final class Events {
     } catch (JsonParseException | IllegalStateException | java.io.IOException e) {
       throw new InputException("the body is not JSON");
     }
-    if (!root.isJsonObject() || !root.getAsJsonObject().has("events") || !root.getAsJsonObject().get("events").isJsonArray()) {
+    if (!root.isJsonObject()
+        || !root.getAsJsonObject().has("events")
+        || !root.getAsJsonObject().get("events").isJsonArray()) {
       throw new InputException("the body is not an event envelope ({\"events\": [...]})");
     }
     JsonArray entries = root.getAsJsonObject().getAsJsonArray("events");
@@ -74,11 +80,15 @@ public final class Events {
     }
     JsonObject o = element.getAsJsonObject();
     Optional<String> action = string(o, "action");
-    Optional<JsonObject> target = Optional.ofNullable(o.get("target")).filter(JsonElement::isJsonObject).map(JsonElement::getAsJsonObject);
+    Optional<JsonObject> target =
+        Optional.ofNullable(o.get("target"))
+            .filter(JsonElement::isJsonObject)
+            .map(JsonElement::getAsJsonObject);
     if (action.isEmpty() || target.isEmpty()) {
       return Optional.empty();
     }
-    Optional<String> repository = string(target.get(), "repository").filter(Events::validRepository);
+    Optional<String> repository =
+        string(target.get(), "repository").filter(Events::validRepository);
     if (repository.isEmpty()) {
       return Optional.empty();
     }
@@ -93,14 +103,18 @@ public final class Events {
       return Optional.empty();
     }
     String mediaType = string(target.get(), "mediaType").orElse("");
-    boolean manifest = MediaTypes.isIndex(mediaType) || MediaTypes.isImageManifest(mediaType)
-        || mediaType.contains("manifest");
+    boolean manifest =
+        MediaTypes.isIndex(mediaType)
+            || MediaTypes.isImageManifest(mediaType)
+            || mediaType.contains("manifest");
     return Optional.of(new Event(action.get(), repository.get(), tag, digest, manifest));
   }
 
   private static Optional<String> string(JsonObject o, String field) {
     JsonElement e = o.get(field);
-    return e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isString() ? Optional.of(e.getAsString()) : Optional.empty();
+    return e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isString()
+        ? Optional.of(e.getAsString())
+        : Optional.empty();
   }
 
   private static boolean validRepository(String repository) {

@@ -27,19 +27,23 @@ import java.util.Set;
 /**
  * What the receiver must not lose, on disk: the checks it accepted (written and forced to disk
  * before the registry gets its 202: distribution never sends a delivered event again), and each
- * tag's last verdict with the digests it reached (so a restart keeps the alert of a broken tag
- * and can still map a later delete to the tags it breaks).
+ * tag's last verdict with the digests it reached (so a restart keeps the alert of a broken tag and
+ * can still map a later delete to the tags it breaks).
  *
  * <p>An append-only file of JSON lines after a header line, replayed at start and rewritten as a
- * snapshot of what is live once it holds more dead lines than live ones: its size is bounded by
- * the queue capacity and the number of tracked tags. A line torn by a crash mid-write is
- * dropped; a file damaged elsewhere is set aside and the receiver starts from what was readable;
- * a file that is not a journal at all is a start-up error, never overwritten.
+ * snapshot of what is live once it holds more dead lines than live ones: its size is bounded by the
+ * queue capacity and the number of tracked tags. A line torn by a crash mid-write is dropped; a
+ * file damaged elsewhere is set aside and the receiver starts from what was readable; a file that
+ * is not a journal at all is a start-up error, never overwritten.
  */
 public final class Journal implements AutoCloseable {
   static final String FILE = "journal.log";
   static final String HEADER = "{\"journal\":\"registry-integrity watch\",\"version\":1}";
-  /** Compaction waits until this many lines at least: rewriting a tiny file on every verdict is waste. */
+
+  /**
+   * Compaction waits until this many lines at least: rewriting a tiny file on every verdict is
+   * waste.
+   */
   private static final int MIN_LINES_BEFORE_COMPACTION = 1000;
 
   /** A check the receiver answered 202 for and has not yet given a verdict. */
@@ -52,7 +56,13 @@ public final class Journal implements AutoCloseable {
    *     check that completed, kept for delete tracking)
    */
   public record TagVerdict(
-      String repository, String tag, String result, int failures, int orphans, long verifiedAt, Set<Digest> digests) {
+      String repository,
+      String tag,
+      String result,
+      int failures,
+      int orphans,
+      long verifiedAt,
+      Set<Digest> digests) {
     public TagVerdict {
       digests = Set.copyOf(digests);
     }
@@ -72,12 +82,13 @@ public final class Journal implements AutoCloseable {
 
   private Journal(Path file, int tracked) {
     this.file = file;
-    this.verdicts = new LinkedHashMap<>(16, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<Key, TagVerdict> eldest) {
-        return size() > tracked;
-      }
-    };
+    this.verdicts =
+        new LinkedHashMap<>(16, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<Key, TagVerdict> eldest) {
+            return size() > tracked;
+          }
+        };
     this.loaded = replay();
   }
 
@@ -85,17 +96,25 @@ public final class Journal implements AutoCloseable {
    * Opens (or creates) the journal in {@code directory}.
    *
    * @param tracked verdicts kept at most (the receiver's {@code --tracked}); the oldest go first
-   * @throws InputException when the directory cannot be used or holds something that is not a journal
+   * @throws InputException when the directory cannot be used or holds something that is not a
+   *     journal
    */
   public static Journal open(Path directory, int tracked) {
     try {
       Files.createDirectories(directory);
     } catch (IOException e) {
-      throw new InputException("--state-dir " + directory + ": cannot create it (" + e.getClass().getSimpleName()
-          + "): give a writable directory (a volume in a container)");
+      throw new InputException(
+          "--state-dir "
+              + directory
+              + ": cannot create it ("
+              + e.getClass().getSimpleName()
+              + "): give a writable directory (a volume in a container)");
     }
     if (!Files.isDirectory(directory) || !Files.isWritable(directory)) {
-      throw new InputException("--state-dir " + directory + " is not a writable directory: give one (a volume in a container)");
+      throw new InputException(
+          "--state-dir "
+              + directory
+              + " is not a writable directory: give one (a volume in a container)");
     }
     return new Journal(directory.resolve(FILE), tracked);
   }
@@ -116,15 +135,22 @@ public final class Journal implements AutoCloseable {
       try {
         bytes = Files.readAllBytes(file);
       } catch (IOException e) {
-        throw new InputException("--state-dir: cannot read " + file + " (" + e.getClass().getSimpleName()
-            + "): make it readable, or move it away to start without it");
+        throw new InputException(
+            "--state-dir: cannot read "
+                + file
+                + " ("
+                + e.getClass().getSimpleName()
+                + "): make it readable, or move it away to start without it");
       }
       String text = new String(bytes, StandardCharsets.UTF_8);
       int firstEnd = text.indexOf('\n');
       String first = firstEnd < 0 ? text : text.substring(0, firstEnd);
       if (!first.equals(HEADER)) {
-        throw new InputException("--state-dir: " + file + " is not a registry-integrity watch journal: point --state-dir"
-            + " at an empty directory or at this receiver's own");
+        throw new InputException(
+            "--state-dir: "
+                + file
+                + " is not a registry-integrity watch journal: point --state-dir"
+                + " at an empty directory or at this receiver's own");
       }
       boolean damaged = false;
       int lineNumber = 1;
@@ -134,15 +160,27 @@ public final class Journal implements AutoCloseable {
         lineNumber++;
         if (end < 0) {
           // The last write did not finish (a crash mid-append): it was never acknowledged.
-          problems.add("dropped line " + lineNumber + " of " + file + ", torn by a crash while it was written");
+          problems.add(
+              "dropped line "
+                  + lineNumber
+                  + " of "
+                  + file
+                  + ", torn by a crash while it was written");
           break;
         }
         String line = text.substring(at, end);
         at = end + 1;
         if (!apply(line)) {
           damaged = true;
-          problems.add("line " + lineNumber + " of " + file + " is damaged: the file was set aside and the receiver"
-              + " starts from the " + (lineNumber - 2) + " lines before it");
+          problems.add(
+              "line "
+                  + lineNumber
+                  + " of "
+                  + file
+                  + " is damaged: the file was set aside and the receiver"
+                  + " starts from the "
+                  + (lineNumber - 2)
+                  + " lines before it");
           break;
         }
       }
@@ -153,8 +191,12 @@ public final class Journal implements AutoCloseable {
     try {
       writeSnapshot();
     } catch (IOException e) {
-      throw new InputException("--state-dir: cannot write " + file + " (" + e.getClass().getSimpleName()
-          + "): give a writable directory with free space");
+      throw new InputException(
+          "--state-dir: cannot write "
+              + file
+              + " ("
+              + e.getClass().getSimpleName()
+              + "): give a writable directory with free space");
     }
     return new State(List.copyOf(pending.values()), List.copyOf(verdicts.values()), problems);
   }
@@ -165,7 +207,10 @@ public final class Journal implements AutoCloseable {
       Files.move(file, aside);
       problems.add("the damaged journal is kept as " + aside);
     } catch (IOException e) {
-      problems.add("could not set the damaged journal aside (" + e.getClass().getSimpleName() + "); it is replaced");
+      problems.add(
+          "could not set the damaged journal aside ("
+              + e.getClass().getSimpleName()
+              + "); it is replaced");
     }
   }
 
@@ -175,15 +220,25 @@ public final class Journal implements AutoCloseable {
       JsonObject o = JsonParser.parseString(line).getAsJsonObject();
       Key key = new Key(o.get("repo").getAsString(), o.get("tag").getAsString());
       switch (o.get("op").getAsString()) {
-        case "accept" -> pending.putIfAbsent(key,
-            new Accepted(key.repository(), key.tag(), Instant.ofEpochMilli(o.get("first").getAsLong())));
+        case "accept" ->
+            pending.putIfAbsent(
+                key,
+                new Accepted(
+                    key.repository(), key.tag(), Instant.ofEpochMilli(o.get("first").getAsLong())));
         case "verdict" -> {
           Set<Digest> digests = new LinkedHashSet<>();
           for (JsonElement d : o.getAsJsonArray("digests")) {
             digests.add(Digest.parse(d.getAsString()));
           }
-          TagVerdict v = new TagVerdict(key.repository(), key.tag(), o.get("result").getAsString(),
-              o.get("failures").getAsInt(), o.get("orphans").getAsInt(), o.get("at").getAsLong(), digests);
+          TagVerdict v =
+              new TagVerdict(
+                  key.repository(),
+                  key.tag(),
+                  o.get("result").getAsString(),
+                  o.get("failures").getAsInt(),
+                  o.get("orphans").getAsInt(),
+                  o.get("at").getAsLong(),
+                  digests);
           record(v);
         }
         case "forget" -> {
@@ -277,7 +332,8 @@ public final class Journal implements AutoCloseable {
     }
     channel.force(false);
     linesSinceSnapshot += lines.size();
-    if (linesSinceSnapshot > Math.max(MIN_LINES_BEFORE_COMPACTION, 2L * (pending.size() + verdicts.size()))) {
+    if (linesSinceSnapshot
+        > Math.max(MIN_LINES_BEFORE_COMPACTION, 2L * (pending.size() + verdicts.size()))) {
       writeSnapshot();
     }
   }
@@ -288,8 +344,12 @@ public final class Journal implements AutoCloseable {
     StringBuilder b = new StringBuilder(HEADER).append('\n');
     pending.values().forEach(a -> b.append(line(a)).append('\n'));
     verdicts.values().forEach(v -> b.append(line(v)).append('\n'));
-    try (FileChannel out = FileChannel.open(next, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
+    try (FileChannel out =
+        FileChannel.open(
+            next,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
       ByteBuffer buffer = ByteBuffer.wrap(b.toString().getBytes(StandardCharsets.UTF_8));
       while (buffer.hasRemaining()) {
         out.write(buffer);

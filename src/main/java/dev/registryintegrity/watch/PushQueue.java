@@ -15,16 +15,21 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Tags waiting to be verified. Bounded (a full queue refuses, it never blocks the registry's
  * notification request), one entry per (repository, tag) however many events name it, and each
- * entry waits a settle delay after its latest event: an index is pushed after its children, and
- * a re-push of the same tag within the delay collapses into one check.
+ * entry waits a settle delay after its latest event: an index is pushed after its children, and a
+ * re-push of the same tag within the delay collapses into one check.
  */
 public final class PushQueue {
-  /** A tag to verify, and when the first event that asked for it arrived (for the latency metric). */
+  /**
+   * A tag to verify, and when the first event that asked for it arrived (for the latency metric).
+   */
   public record Pending(String repository, String tag, Instant firstEvent, Instant due) {}
 
   private record Key(String repository, String tag) {}
 
-  /** However often a tag's events keep coming, it is verified within this many settle delays of the first. */
+  /**
+   * However often a tag's events keep coming, it is verified within this many settle delays of the
+   * first.
+   */
   static final int MAX_SETTLES = 5;
 
   private final Map<Key, Pending> pending = new LinkedHashMap<>();
@@ -74,7 +79,8 @@ public final class PushQueue {
       Instant due = clock.instant().plus(delay);
       // A new event for the tag since the failed check brings it forward; never later.
       if (newer == null || newer.due().isAfter(due)) {
-        pending.put(key, new Pending(repository, tag, firstEvent, newer == null ? due : newer.due()));
+        pending.put(
+            key, new Pending(repository, tag, firstEvent, newer == null ? due : newer.due()));
       }
       changed.signalAll();
     } finally {
@@ -86,7 +92,9 @@ public final class PushQueue {
   public void restore(String repository, String tag, Instant firstEvent) {
     lock.lock();
     try {
-      pending.putIfAbsent(new Key(repository, tag), new Pending(repository, tag, firstEvent, clock.instant().plus(settle)));
+      pending.putIfAbsent(
+          new Key(repository, tag),
+          new Pending(repository, tag, firstEvent, clock.instant().plus(settle)));
       changed.signalAll();
     } finally {
       lock.unlock();
@@ -110,7 +118,9 @@ public final class PushQueue {
     return takeBatch(null);
   }
 
-  /** As {@link #takeBatch()}, but gives up after {@code maxWait} (null: never) with an empty batch. */
+  /**
+   * As {@link #takeBatch()}, but gives up after {@code maxWait} (null: never) with an empty batch.
+   */
   public List<Pending> takeBatch(Duration maxWait) throws InterruptedException {
     lock.lock();
     try {

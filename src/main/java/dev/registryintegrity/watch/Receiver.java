@@ -38,9 +38,9 @@ import java.util.function.Consumer;
 /**
  * Receives the registry's push and delete notifications and verifies what they name: {@code POST
  * /events} (distribution's envelope, a shared-secret {@code Authorization} header, answered 202 at
- * once: the registry retries and then drops a slow endpoint, so nothing is verified inline),
- * {@code GET /metrics}, {@code GET /healthz}. A fixed number of workers take settled tags from a
- * bounded queue, one repository's due tags per walk.
+ * once: the registry retries and then drops a slow endpoint, so nothing is verified inline), {@code
+ * GET /metrics}, {@code GET /healthz}. A fixed number of workers take settled tags from a bounded
+ * queue, one repository's due tags per walk.
  *
  * <p>Nothing it answered 202 for is lost: with a {@link Journal} every accepted check is on disk
  * before the answer and every verdict after it, replayed at the next start; a full queue answers
@@ -63,16 +63,25 @@ public final class Receiver implements AutoCloseable {
   /**
    * @param token the shared secret the registry sends as {@code Authorization: Bearer <token>}
    * @param settle how long a tag waits after its latest event before it is verified
-   * @param tracked tags whose reached digests are remembered, to map a deleted digest to the tags it breaks
+   * @param tracked tags whose reached digests are remembered, to map a deleted digest to the tags
+   *     it breaks
    * @param series how long and how many intact tags keep their series
    */
-  public record Settings(InetSocketAddress address, String token, Duration settle, int workers, int queueCapacity,
-      int tracked, WatchMetrics.SeriesLimit series) {}
+  public record Settings(
+      InetSocketAddress address,
+      String token,
+      Duration settle,
+      int workers,
+      int queueCapacity,
+      int tracked,
+      WatchMetrics.SeriesLimit series) {}
 
   /** The registry's envelopes are kilobytes; a megabyte is not an envelope. */
   static final int MAX_BODY = 1 << 20;
+
   /** A check that could not be made is tried again after the settle delay, doubling up to this. */
   static final Duration MAX_RETRY_DELAY = Duration.ofMinutes(1);
+
   /** How long a stop waits for the checks in flight. */
   static final Duration STOP_GRACE = Duration.ofSeconds(20);
 
@@ -91,16 +100,25 @@ public final class Receiver implements AutoCloseable {
   private final Optional<Journal> journal;
   private final Duration settle;
   private volatile boolean stopping;
-  private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger inFlight =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   private record TagKey(String repository, String tag) {}
 
   /**
-   * @param journal where accepted checks and verdicts are kept across restarts; empty: in memory only
+   * @param journal where accepted checks and verdicts are kept across restarts; empty: in memory
+   *     only
    * @param afterVerdicts given the metrics text after each batch of verdicts (a Pushgateway push)
    */
-  public Receiver(Settings settings, Checker checker, WatchMetrics metrics, Clock clock, PrintWriter log,
-      Optional<Journal> journal, Consumer<String> afterVerdicts) throws IOException {
+  public Receiver(
+      Settings settings,
+      Checker checker,
+      WatchMetrics metrics,
+      Clock clock,
+      PrintWriter log,
+      Optional<Journal> journal,
+      Consumer<String> afterVerdicts)
+      throws IOException {
     this.queue = new PushQueue(clock, settings.settle(), settings.queueCapacity());
     this.metrics = metrics;
     this.checker = checker;
@@ -111,31 +129,48 @@ public final class Receiver implements AutoCloseable {
     this.afterVerdicts = afterVerdicts;
     this.expectedAuthorization = ("Bearer " + settings.token()).getBytes(StandardCharsets.UTF_8);
     int tracked = settings.tracked();
-    this.reached = java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<TagKey, Set<Digest>> eldest) {
-        return size() > tracked;
-      }
-    });
+    this.reached =
+        java.util.Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, true) {
+              @Override
+              protected boolean removeEldestEntry(Map.Entry<TagKey, Set<Digest>> eldest) {
+                return size() > tracked;
+              }
+            });
     journal.ifPresent(this::replay);
     this.server = Endpoints.listen("--listen", settings.address());
     Endpoints.route(server, "/events", Set.of("POST"), this::events);
-    Endpoints.route(server, "/metrics", Endpoints.READ, e -> Endpoints.send(e, 200,
-        "text/plain; version=0.0.4; charset=utf-8", metrics.render(queue.size(), clock.instant().getEpochSecond())));
-    Endpoints.route(server, "/healthz", Endpoints.READ, e -> Endpoints.send(e, 200, "text/plain", "ok\n"));
+    Endpoints.route(
+        server,
+        "/metrics",
+        Endpoints.READ,
+        e ->
+            Endpoints.send(
+                e,
+                200,
+                "text/plain; version=0.0.4; charset=utf-8",
+                metrics.render(queue.size(), clock.instant().getEpochSecond())));
+    Endpoints.route(
+        server, "/healthz", Endpoints.READ, e -> Endpoints.send(e, 200, "text/plain", "ok\n"));
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-    this.workers = Executors.newFixedThreadPool(settings.workers(), Thread.ofPlatform().daemon().name("verify-", 0).factory());
+    this.workers =
+        Executors.newFixedThreadPool(
+            settings.workers(), Thread.ofPlatform().daemon().name("verify-", 0).factory());
     for (int i = 0; i < settings.workers(); i++) {
       workers.submit(this::work);
     }
     server.start();
   }
 
-  /** What the last run left: its verdicts (series and delete tracking) and its accepted checks, queued again. */
+  /**
+   * What the last run left: its verdicts (series and delete tracking) and its accepted checks,
+   * queued again.
+   */
   private void replay(Journal j) {
     Journal.State state = j.state();
     for (Journal.TagVerdict v : state.verdicts()) {
-      metrics.restore(v.repository(), v.tag(), v.result(), v.failures(), v.orphans(), v.verifiedAt());
+      metrics.restore(
+          v.repository(), v.tag(), v.result(), v.failures(), v.orphans(), v.verifiedAt());
       reached.put(new TagKey(v.repository(), v.tag()), v.digests());
     }
     for (Journal.Accepted a : state.pending()) {
@@ -143,8 +178,14 @@ public final class Receiver implements AutoCloseable {
     }
     synchronized (log) {
       state.problems().forEach(p -> log.println("watch: warning: " + Text.safe(p)));
-      log.println("watch: state from " + Text.safe(j.file().toString()) + ": " + state.verdicts().size()
-          + " tag verdicts, " + state.pending().size() + " accepted checks queued again");
+      log.println(
+          "watch: state from "
+              + Text.safe(j.file().toString())
+              + ": "
+              + state.verdicts().size()
+              + " tag verdicts, "
+              + state.pending().size()
+              + " accepted checks queued again");
       log.flush();
     }
   }
@@ -162,7 +203,8 @@ public final class Receiver implements AutoCloseable {
     }
     String given = e.getRequestHeaders().getFirst("Authorization");
     // Constant time: how much of a guess matched must not show in how long the answer takes.
-    if (given == null || !MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), expectedAuthorization)) {
+    if (given == null
+        || !MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), expectedAuthorization)) {
       metrics.rejected("unauthorized");
       Endpoints.send(e, 401, "text/plain", "unauthorized\n");
       return;
@@ -210,7 +252,8 @@ public final class Receiver implements AutoCloseable {
       // Not on disk, not acknowledged: the registry sends it again (the queued entries are
       // checked all the same, and de-duplicated then).
       synchronized (log) {
-        log.println("watch: cannot write the journal (" + Text.safe(io.getMessage()) + "): answering 503");
+        log.println(
+            "watch: cannot write the journal (" + Text.safe(io.getMessage()) + "): answering 503");
         log.flush();
       }
       Endpoints.send(e, 503, "text/plain", "cannot record the checks: send again later\n");
@@ -225,7 +268,10 @@ public final class Receiver implements AutoCloseable {
     Endpoints.send(e, 202, "text/plain", "accepted\n");
   }
 
-  /** The registry's media type, or JSON (its older releases), with parameters; nothing that only starts like them. */
+  /**
+   * The registry's media type, or JSON (its older releases), with parameters; nothing that only
+   * starts like them.
+   */
   static boolean acceptedMediaType(String contentType) {
     if (contentType == null) {
       return false;
@@ -238,15 +284,26 @@ public final class Receiver implements AutoCloseable {
   private List<TagKey> checksFor(Event event) {
     return switch (event.action()) {
       // Children and blobs arrive before the tagged index; the tag's own event starts the check.
-      case "push" -> event.tag().filter(t -> event.manifest()).map(tag -> List.of(new TagKey(event.repository(), tag)))
-          .orElse(List.of());
+      case "push" ->
+          event
+              .tag()
+              .filter(t -> event.manifest())
+              .map(tag -> List.of(new TagKey(event.repository(), tag)))
+              .orElse(List.of());
       case "delete" -> {
         if (event.tag().isPresent()) {
           forgetTag(event.repository(), event.tag().get());
-          logLine("watch: " + Text.safe(event.repository()) + ":" + Text.safe(event.tag().get())
-              + " deleted (the registry's tag delete event): its series are removed");
+          logLine(
+              "watch: "
+                  + Text.safe(event.repository())
+                  + ":"
+                  + Text.safe(event.tag().get())
+                  + " deleted (the registry's tag delete event): its series are removed");
         }
-        yield event.digest().map(digest -> tagsReaching(event.repository(), digest)).orElse(List.of());
+        yield event
+            .digest()
+            .map(digest -> tagsReaching(event.repository(), digest))
+            .orElse(List.of());
       }
       default -> List.of();
     };
@@ -255,23 +312,25 @@ public final class Receiver implements AutoCloseable {
   private void forgetTag(String repository, String tag) {
     reached.remove(new TagKey(repository, tag));
     metrics.forget(repository, tag);
-    journal.ifPresent(j -> {
-      try {
-        j.forget(repository, tag);
-      } catch (IOException io) {
-        logLine("watch: cannot write the journal (" + Text.safe(io.getMessage()) + ")");
-      }
-    });
+    journal.ifPresent(
+        j -> {
+          try {
+            j.forget(repository, tag);
+          } catch (IOException io) {
+            logLine("watch: cannot write the journal (" + Text.safe(io.getMessage()) + ")");
+          }
+        });
   }
 
   private List<TagKey> tagsReaching(String repository, Digest digest) {
     List<TagKey> tags = new ArrayList<>();
     synchronized (reached) {
-      reached.forEach((key, digests) -> {
-        if (key.repository().equals(repository) && digests.contains(digest)) {
-          tags.add(key);
-        }
-      });
+      reached.forEach(
+          (key, digests) -> {
+            if (key.repository().equals(repository) && digests.contains(digest)) {
+              tags.add(key);
+            }
+          });
     }
     return tags;
   }
@@ -292,7 +351,11 @@ public final class Receiver implements AutoCloseable {
         verify(batch);
       } catch (RuntimeException | Error e) {
         // One bad check must not take a worker with it; the check is tried again.
-        logLine("watch: verifying " + Text.safe(batch.get(0).repository()) + " failed: " + Text.safe(String.valueOf(e)));
+        logLine(
+            "watch: verifying "
+                + Text.safe(batch.get(0).repository())
+                + " failed: "
+                + Text.safe(String.valueOf(e)));
         batch.forEach(p -> retry(p));
       } finally {
         inFlight.addAndGet(-batch.size());
@@ -318,19 +381,24 @@ public final class Receiver implements AutoCloseable {
         forgetTag(repository, pending.tag());
         attempts.remove(key);
         metrics.gone(repository, pending.tag());
-        logLine("watch: " + Text.safe(image.reference()) + " is gone (manifest unknown, not in tags/list):"
-            + " deleted on purpose, its series are removed");
+        logLine(
+            "watch: "
+                + Text.safe(image.reference())
+                + " is gone (manifest unknown, not in tags/list):"
+                + " deleted on purpose, its series are removed");
         continue;
       }
-      String result = switch (image.verdict()) {
-        case OK, WARN -> "intact";
-        case FAIL -> "failed";
-        case UNKNOWN -> "unchecked";
-      };
+      String result =
+          switch (image.verdict()) {
+            case OK, WARN -> "intact";
+            case FAIL -> "failed";
+            case UNKNOWN -> "unchecked";
+          };
       int failures = count(image, Verdict.FAIL);
       int orphans = count(image, Verdict.WARN);
       double seconds = Duration.between(pending.firstEvent(), now).toMillis() / 1000.0;
-      metrics.verdict(repository, pending.tag(), result, failures, orphans, seconds, now.getEpochSecond());
+      metrics.verdict(
+          repository, pending.tag(), result, failures, orphans, seconds, now.getEpochSecond());
       Set<Digest> seen = new HashSet<>();
       Graphs.forEachUnique(image.root(), (node, path) -> node.digest().ifPresent(seen::add));
       // What could not be seen is not what the tag reaches: delete tracking keeps the last
@@ -343,10 +411,18 @@ public final class Receiver implements AutoCloseable {
         attempts.remove(key);
         anyFailed |= image.verdict() == Verdict.FAIL;
       }
-      record(new Journal.TagVerdict(repository, pending.tag(), result, failures, orphans, now.getEpochSecond(), digests));
-      logLine(String.format(java.util.Locale.ROOT, "watch: %s %s%s (%d digests, %.1f s after the event)",
-          result.toUpperCase(java.util.Locale.ROOT), Text.safe(image.reference()),
-          image.root().digest().map(d -> " -> " + d).orElse(""), digests.size(), seconds));
+      record(
+          new Journal.TagVerdict(
+              repository, pending.tag(), result, failures, orphans, now.getEpochSecond(), digests));
+      logLine(
+          String.format(
+              java.util.Locale.ROOT,
+              "watch: %s %s%s (%d digests, %.1f s after the event)",
+              result.toUpperCase(java.util.Locale.ROOT),
+              Text.safe(image.reference()),
+              image.root().digest().map(d -> " -> " + d).orElse(""),
+              digests.size(),
+              seconds));
     }
     if (anyFailed) {
       synchronized (log) {
@@ -359,8 +435,8 @@ public final class Receiver implements AutoCloseable {
 
   /**
    * A tag that no longer resolves and that the registry no longer lists was deleted (distribution
-   * sends no tag event when a manifest is deleted by digest): not a failure to page anyone for.
-   * A tag still listed whose manifest is gone is the incident, and fails.
+   * sends no tag event when a manifest is deleted by digest): not a failure to page anyone for. A
+   * tag still listed whose manifest is gone is the incident, and fails.
    */
   private boolean deletedOnPurpose(ImageResult image, String repository, String tag) {
     Node root = image.root();
@@ -378,19 +454,26 @@ public final class Receiver implements AutoCloseable {
     TagKey key = new TagKey(pending.repository(), pending.tag());
     int attempt = attempts.merge(key, 1, Integer::sum);
     Duration delay = settle.multipliedBy(1L << Math.min(attempt, 16));
-    queue.retry(pending.repository(), pending.tag(), pending.firstEvent(),
+    queue.retry(
+        pending.repository(),
+        pending.tag(),
+        pending.firstEvent(),
         delay.compareTo(MAX_RETRY_DELAY) > 0 ? MAX_RETRY_DELAY : delay);
     metrics.retried();
   }
 
   private void record(Journal.TagVerdict verdict) {
-    journal.ifPresent(j -> {
-      try {
-        j.verdict(verdict);
-      } catch (IOException io) {
-        logLine("watch: cannot write the journal (" + Text.safe(io.getMessage()) + "): this verdict is not kept");
-      }
-    });
+    journal.ifPresent(
+        j -> {
+          try {
+            j.verdict(verdict);
+          } catch (IOException io) {
+            logLine(
+                "watch: cannot write the journal ("
+                    + Text.safe(io.getMessage())
+                    + "): this verdict is not kept");
+          }
+        });
   }
 
   private void logLine(String line) {
@@ -402,11 +485,13 @@ public final class Receiver implements AutoCloseable {
 
   private static int count(ImageResult image, Verdict verdict) {
     int[] n = {0};
-    Graphs.forEachUnique(image.root(), (node, path) -> {
-      if (node.finding().verdict() == verdict) {
-        n[0]++;
-      }
-    });
+    Graphs.forEachUnique(
+        image.root(),
+        (node, path) -> {
+          if (node.finding().verdict() == verdict) {
+            n[0]++;
+          }
+        });
     for (Finding f : image.imageFindings()) {
       if (f.verdict() == verdict) {
         n[0]++;
@@ -432,7 +517,8 @@ public final class Receiver implements AutoCloseable {
     stopping = true;
     workers.shutdown();
     try {
-      if (!workers.awaitTermination(STOP_GRACE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      if (!workers.awaitTermination(
+          STOP_GRACE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
         workers.shutdownNow();
       }
     } catch (InterruptedException e) {
@@ -441,11 +527,18 @@ public final class Receiver implements AutoCloseable {
     }
     int left = queue.size() + inFlight.get();
     if (journal.isPresent()) {
-      logLine("watch: stopping: " + left + " accepted checks not yet verified are kept in "
-          + Text.safe(journal.get().file().toString()) + " and verified at the next start");
+      logLine(
+          "watch: stopping: "
+              + left
+              + " accepted checks not yet verified are kept in "
+              + Text.safe(journal.get().file().toString())
+              + " and verified at the next start");
       journal.get().close();
     } else {
-      logLine("watch: stopping: " + left + " accepted checks not yet verified are lost (no --state-dir)");
+      logLine(
+          "watch: stopping: "
+              + left
+              + " accepted checks not yet verified are lost (no --state-dir)");
     }
     server.stop(0);
     stopped.countDown();

@@ -9,11 +9,12 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What the receiver exposes on {@code /metrics}: the verdict of each tag's last verification (a
- * gauge per repository and tag, the alert's input), counters of events and verifications, and
- * the time from a push's first event to its verdict.
+ * gauge per repository and tag, the alert's input), counters of events and verifications, and the
+ * time from a push's first event to its verdict.
  */
 public final class WatchMetrics {
   private static final String P = Metrics.PREFIX;
+
   /** Seconds; a push is verified a settle delay after its event, then as fast as the walk. */
   private static final double[] BUCKETS = {0.5, 1, 2, 5, 10, 30, 60, 120, 300};
 
@@ -91,10 +92,18 @@ public final class WatchMetrics {
    * @param result "intact", "failed" or "unchecked"
    * @param orphans referrers whose subject is gone (warnings: the tag still pulls)
    */
-  public synchronized void verdict(String repository, String tag, String result, int failures, int orphans,
-      double secondsSincePush, long nowEpochSeconds) {
+  public synchronized void verdict(
+      String repository,
+      String tag,
+      String result,
+      int failures,
+      int orphans,
+      double secondsSincePush,
+      long nowEpochSeconds) {
     verified.computeIfAbsent(result, r -> new AtomicLong()).incrementAndGet();
-    tags.put(new TagKey(repository, tag), new TagState(failures, orphans, result.equals("unchecked"), nowEpochSeconds));
+    tags.put(
+        new TagKey(repository, tag),
+        new TagState(failures, orphans, result.equals("unchecked"), nowEpochSeconds));
     prune(nowEpochSeconds);
     latencyCount++;
     latencySum += secondsSincePush;
@@ -106,9 +115,11 @@ public final class WatchMetrics {
   }
 
   /** A tag's verdict from before a restart (the journal): its series again, nothing counted. */
-  public synchronized void restore(String repository, String tag, String result, int failures, int orphans,
-      long verifiedAt) {
-    tags.put(new TagKey(repository, tag), new TagState(failures, orphans, result.equals("unchecked"), verifiedAt));
+  public synchronized void restore(
+      String repository, String tag, String result, int failures, int orphans, long verifiedAt) {
+    tags.put(
+        new TagKey(repository, tag),
+        new TagState(failures, orphans, result.equals("unchecked"), verifiedAt));
   }
 
   /** A deleted tag is no longer a failure to alert on. */
@@ -128,9 +139,12 @@ public final class WatchMetrics {
     tags.entrySet().removeIf(e -> intact(e.getValue()) && e.getValue().verifiedAt() < oldest);
     long intact = tags.values().stream().filter(WatchMetrics::intact).count();
     if (intact > limit.maxIntact()) {
-      tags.entrySet().stream().filter(e -> intact(e.getValue()))
+      tags.entrySet().stream()
+          .filter(e -> intact(e.getValue()))
           .sorted(java.util.Comparator.comparingLong(e -> e.getValue().verifiedAt()))
-          .limit(intact - limit.maxIntact()).map(Map.Entry::getKey).toList()
+          .limit(intact - limit.maxIntact())
+          .map(Map.Entry::getKey)
+          .toList()
           .forEach(tags::remove);
     }
   }
@@ -139,7 +153,10 @@ public final class WatchMetrics {
     return s.failures() == 0 && s.orphans() == 0 && !s.unchecked();
   }
 
-  /** The action label takes the registry's few values only: a label must not be attacker-chosen text. */
+  /**
+   * The action label takes the registry's few values only: a label must not be attacker-chosen
+   * text.
+   */
   private static String known(String action) {
     return switch (action) {
       case "push", "pull", "delete", "mount" -> action;
@@ -151,54 +168,181 @@ public final class WatchMetrics {
     prune(nowEpochSeconds);
     StringBuilder out = new StringBuilder();
     String base = "instance=\"" + Metrics.escape(instance) + "\"";
-    header(out, "tag_failures", "gauge",
+    header(
+        out,
+        "tag_failures",
+        "gauge",
         "Broken references found when the tag was last verified after a push or delete (0: intact).");
-    new TreeMap<>(tags).forEach((k, s) -> out.append(P).append("tag_failures{").append(base)
-        .append(",repository=\"").append(Metrics.escape(k.repository())).append("\",tag=\"").append(Metrics.escape(k.tag()))
-        .append("\"} ").append(s.failures()).append('\n'));
-    header(out, "orphaned_referrers", "gauge",
+    new TreeMap<>(tags)
+        .forEach(
+            (k, s) ->
+                out.append(P)
+                    .append("tag_failures{")
+                    .append(base)
+                    .append(",repository=\"")
+                    .append(Metrics.escape(k.repository()))
+                    .append("\",tag=\"")
+                    .append(Metrics.escape(k.tag()))
+                    .append("\"} ")
+                    .append(s.failures())
+                    .append('\n'));
+    header(
+        out,
+        "orphaned_referrers",
+        "gauge",
         "Referrers (signatures, SBOMs, attestations) whose subject is gone, over the tags' last verifications (a warning).");
-    out.append(P).append("orphaned_referrers{").append(base).append("} ")
-        .append(tags.values().stream().mapToInt(TagState::orphans).sum()).append('\n');
-    header(out, "tag_unchecked", "gauge", "1 when the tag's last verification could not be completed.");
-    new TreeMap<>(tags).forEach((k, s) -> out.append(P).append("tag_unchecked{").append(base)
-        .append(",repository=\"").append(Metrics.escape(k.repository())).append("\",tag=\"").append(Metrics.escape(k.tag()))
-        .append("\"} ").append(s.unchecked() ? 1 : 0).append('\n'));
-    header(out, "watch_events_total", "counter", "Registry notification events received, by action.");
-    new TreeMap<>(events).forEach((a, n) -> out.append(P).append("watch_events_total{").append(base)
-        .append(",action=\"").append(a).append("\"} ").append(n.get()).append('\n'));
-    header(out, "watch_pushes_verified_total", "counter", "Tag verifications after a push or delete, by result.");
+    out.append(P)
+        .append("orphaned_referrers{")
+        .append(base)
+        .append("} ")
+        .append(tags.values().stream().mapToInt(TagState::orphans).sum())
+        .append('\n');
+    header(
+        out,
+        "tag_unchecked",
+        "gauge",
+        "1 when the tag's last verification could not be completed.");
+    new TreeMap<>(tags)
+        .forEach(
+            (k, s) ->
+                out.append(P)
+                    .append("tag_unchecked{")
+                    .append(base)
+                    .append(",repository=\"")
+                    .append(Metrics.escape(k.repository()))
+                    .append("\",tag=\"")
+                    .append(Metrics.escape(k.tag()))
+                    .append("\"} ")
+                    .append(s.unchecked() ? 1 : 0)
+                    .append('\n'));
+    header(
+        out, "watch_events_total", "counter", "Registry notification events received, by action.");
+    new TreeMap<>(events)
+        .forEach(
+            (a, n) ->
+                out.append(P)
+                    .append("watch_events_total{")
+                    .append(base)
+                    .append(",action=\"")
+                    .append(a)
+                    .append("\"} ")
+                    .append(n.get())
+                    .append('\n'));
+    header(
+        out,
+        "watch_pushes_verified_total",
+        "counter",
+        "Tag verifications after a push or delete, by result.");
     for (String result : new String[] {"intact", "failed", "unchecked"}) {
-      out.append(P).append("watch_pushes_verified_total{").append(base).append(",result=\"").append(result).append("\"} ")
-          .append(verified.getOrDefault(result, new AtomicLong()).get()).append('\n');
+      out.append(P)
+          .append("watch_pushes_verified_total{")
+          .append(base)
+          .append(",result=\"")
+          .append(result)
+          .append("\"} ")
+          .append(verified.getOrDefault(result, new AtomicLong()).get())
+          .append('\n');
     }
-    header(out, "watch_events_deferred_total", "counter",
+    header(
+        out,
+        "watch_events_deferred_total",
+        "counter",
         "Event envelopes refused with 503 because the queue was full; the registry sends them again.");
-    out.append(P).append("watch_events_deferred_total{").append(base).append("} ").append(deferred.get()).append('\n');
-    header(out, "watch_checks_retried_total", "counter",
+    out.append(P)
+        .append("watch_events_deferred_total{")
+        .append(base)
+        .append("} ")
+        .append(deferred.get())
+        .append('\n');
+    header(
+        out,
+        "watch_checks_retried_total",
+        "counter",
         "Checks that could not be made (registry unreachable, 5xx) and were put back to be tried again.");
-    out.append(P).append("watch_checks_retried_total{").append(base).append("} ").append(retried.get()).append('\n');
-    header(out, "watch_tags_gone_total", "counter",
+    out.append(P)
+        .append("watch_checks_retried_total{")
+        .append(base)
+        .append("} ")
+        .append(retried.get())
+        .append('\n');
+    header(
+        out,
+        "watch_tags_gone_total",
+        "counter",
         "Tags found deleted on purpose when re-checked (manifest unknown and not in tags/list): their series removed.");
-    out.append(P).append("watch_tags_gone_total{").append(base).append("} ").append(gone.get()).append('\n');
-    header(out, "watch_events_skipped_total", "counter", "Envelope entries skipped as malformed or invalid.");
-    out.append(P).append("watch_events_skipped_total{").append(base).append("} ").append(skipped.get()).append('\n');
-    header(out, "watch_requests_rejected_total", "counter", "Notification requests refused, by reason.");
-    for (String reason : new String[] {"unauthorized", "method", "media-type", "too-large", "malformed"}) {
-      out.append(P).append("watch_requests_rejected_total{").append(base).append(",reason=\"").append(reason).append("\"} ")
-          .append(rejected.getOrDefault(reason, new AtomicLong()).get()).append('\n');
+    out.append(P)
+        .append("watch_tags_gone_total{")
+        .append(base)
+        .append("} ")
+        .append(gone.get())
+        .append('\n');
+    header(
+        out,
+        "watch_events_skipped_total",
+        "counter",
+        "Envelope entries skipped as malformed or invalid.");
+    out.append(P)
+        .append("watch_events_skipped_total{")
+        .append(base)
+        .append("} ")
+        .append(skipped.get())
+        .append('\n');
+    header(
+        out,
+        "watch_requests_rejected_total",
+        "counter",
+        "Notification requests refused, by reason.");
+    for (String reason :
+        new String[] {"unauthorized", "method", "media-type", "too-large", "malformed"}) {
+      out.append(P)
+          .append("watch_requests_rejected_total{")
+          .append(base)
+          .append(",reason=\"")
+          .append(reason)
+          .append("\"} ")
+          .append(rejected.getOrDefault(reason, new AtomicLong()).get())
+          .append('\n');
     }
     header(out, "watch_queue_depth", "gauge", "Tags waiting to be verified.");
-    out.append(P).append("watch_queue_depth{").append(base).append("} ").append(queueDepth).append('\n');
-    header(out, "watch_push_to_verdict_seconds", "histogram", "Seconds from a tag's first event to its verdict.");
+    out.append(P)
+        .append("watch_queue_depth{")
+        .append(base)
+        .append("} ")
+        .append(queueDepth)
+        .append('\n');
+    header(
+        out,
+        "watch_push_to_verdict_seconds",
+        "histogram",
+        "Seconds from a tag's first event to its verdict.");
     for (int i = 0; i < BUCKETS.length; i++) {
-      out.append(P).append("watch_push_to_verdict_seconds_bucket{").append(base).append(",le=\"")
-          .append(String.format(Locale.ROOT, "%s", trim(BUCKETS[i]))).append("\"} ").append(buckets[i]).append('\n');
+      out.append(P)
+          .append("watch_push_to_verdict_seconds_bucket{")
+          .append(base)
+          .append(",le=\"")
+          .append(String.format(Locale.ROOT, "%s", trim(BUCKETS[i])))
+          .append("\"} ")
+          .append(buckets[i])
+          .append('\n');
     }
-    out.append(P).append("watch_push_to_verdict_seconds_bucket{").append(base).append(",le=\"+Inf\"} ").append(latencyCount).append('\n');
-    out.append(P).append("watch_push_to_verdict_seconds_sum{").append(base).append("} ")
-        .append(String.format(Locale.ROOT, "%.3f", latencySum)).append('\n');
-    out.append(P).append("watch_push_to_verdict_seconds_count{").append(base).append("} ").append(latencyCount).append('\n');
+    out.append(P)
+        .append("watch_push_to_verdict_seconds_bucket{")
+        .append(base)
+        .append(",le=\"+Inf\"} ")
+        .append(latencyCount)
+        .append('\n');
+    out.append(P)
+        .append("watch_push_to_verdict_seconds_sum{")
+        .append(base)
+        .append("} ")
+        .append(String.format(Locale.ROOT, "%.3f", latencySum))
+        .append('\n');
+    out.append(P)
+        .append("watch_push_to_verdict_seconds_count{")
+        .append(base)
+        .append("} ")
+        .append(latencyCount)
+        .append('\n');
     return out.toString();
   }
 

@@ -14,6 +14,7 @@ import java.time.Duration;
  */
 public final class BenchImage implements AutoCloseable {
   static final Duration ONE_WAY = Duration.ofMillis(10);
+
   /** tag -> child manifests -> configs and layers */
   static final int DEPTH = 3;
 
@@ -30,10 +31,14 @@ public final class BenchImage implements AutoCloseable {
   static BenchImage start() throws Exception {
     RegistryFixture registry = RegistryFixture.create();
     registry.start();
-    ImageSpec spec = ImageSpec.multiPlatform().platforms("linux/amd64", "linux/arm64", "linux/arm/v7", "linux/s390x").layers(10);
+    ImageSpec spec =
+        ImageSpec.multiPlatform()
+            .platforms("linux/amd64", "linux/arm64", "linux/arm/v7", "linux/s390x")
+            .layers(10);
     SeededImage image = registry.seeder().pushImage("bench/app", spec, "v1");
     String[] hostPort = registry.host().split(":");
-    return new BenchImage(registry, image, new LatencyProxy(hostPort[0], Integer.parseInt(hostPort[1]), ONE_WAY));
+    return new BenchImage(
+        registry, image, new LatencyProxy(hostPort[0], Integer.parseInt(hostPort[1]), ONE_WAY));
   }
 
   /** The image's reference through the proxy. */

@@ -8,9 +8,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Times a command the way a user meets it: a new process per run, from start to exit, JVM
- * start-up included. One warm-up run (page cache, the registry's own caches), then {@link #RUNS}
- * timed runs; the median is the figure, min and max show the spread.
+ * Times a command the way a user meets it: a new process per run, from start to exit, JVM start-up
+ * included. One warm-up run (page cache, the registry's own caches), then {@link #RUNS} timed runs;
+ * the median is the figure, min and max show the spread.
  */
 final class ColdRuns {
   static final int RUNS = 5;
@@ -22,7 +22,13 @@ final class ColdRuns {
     }
 
     String row() {
-      return String.format(Locale.ROOT, "%-46s %8d ms %8d ms %8d ms", label, median(), millis.get(0), millis.get(millis.size() - 1));
+      return String.format(
+          Locale.ROOT,
+          "%-46s %8d ms %8d ms %8d ms",
+          label,
+          median(),
+          millis.get(0),
+          millis.get(millis.size() - 1));
     }
   }
 
@@ -34,21 +40,32 @@ final class ColdRuns {
   private ColdRuns() {}
 
   static String header() {
-    return String.format(Locale.ROOT, "%-46s %11s %11s %11s", "command (a new process per run)", "median", "min", "max");
+    return String.format(
+        Locale.ROOT,
+        "%-46s %11s %11s %11s",
+        "command (a new process per run)",
+        "median",
+        "min",
+        "max");
   }
 
-  static Timing time(String label, Map<String, String> env, Setup before, List<String> command) throws Exception {
+  static Timing time(String label, Map<String, String> env, Setup before, List<String> command)
+      throws Exception {
     List<Long> millis = new ArrayList<>();
     for (int i = 0; i < RUNS + 1; i++) {
       before.run();
-      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+      ProcessBuilder builder =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD);
       builder.environment().putAll(env);
       long start = System.nanoTime();
       Process p = builder.start();
       int exit = p.waitFor();
       long elapsed = (System.nanoTime() - start) / 1_000_000;
       if (exit != 0) {
-        throw new IllegalStateException(label + " exited " + exit + ": " + String.join(" ", command));
+        throw new IllegalStateException(
+            label + " exited " + exit + ": " + String.join(" ", command));
       }
       if (i > 0) {
         millis.add(elapsed);

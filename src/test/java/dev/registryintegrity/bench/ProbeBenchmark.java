@@ -12,8 +12,8 @@ import java.util.Locale;
 
 /**
  * The probe benchmark from the README: 50 repositories x 20 tags whose indexes share their
- * children, behind a proxy adding a 2 ms round trip; one probe run against one verify per tag,
- * run one after another. Run: scripts/benchmark-probe
+ * children, behind a proxy adding a 2 ms round trip; one probe run against one verify per tag, run
+ * one after another. Run: scripts/benchmark-probe
  */
 public final class ProbeBenchmark {
   private static final int REPOS = 50;
@@ -34,9 +34,13 @@ public final class ProbeBenchmark {
         seeder.pushImage("team/app-" + r, ImageSpec.multiPlatform().layers(3), tags);
       }
       String[] hostPort = registry.host().split(":");
-      try (LatencyProxy proxy = new LatencyProxy(hostPort[0], Integer.parseInt(hostPort[1]), Duration.ofMillis(1))) {
-        System.out.printf(Locale.ROOT, "registry: %d repositories x %d tags (2 platforms x 4 layers + attestations); RTT 2 ms (proxy)%n%n",
-            REPOS, TAGS);
+      try (LatencyProxy proxy =
+          new LatencyProxy(hostPort[0], Integer.parseInt(hostPort[1]), Duration.ofMillis(1))) {
+        System.out.printf(
+            Locale.ROOT,
+            "registry: %d repositories x %d tags (2 platforms x 4 layers + attestations); RTT 2 ms (proxy)%n%n",
+            REPOS,
+            TAGS);
         long started = System.nanoTime();
         Cli.Run probe = Cli.run("probe", "--registry", proxy.address(), "--format", "json");
         long probeMillis = (System.nanoTime() - started) / 1_000_000;
@@ -50,7 +54,9 @@ public final class ProbeBenchmark {
         List<String> failures = new ArrayList<>();
         for (int r = 0; r < REPOS; r++) {
           for (String tag : tags) {
-            Cli.Run run = Cli.run("verify", "--format", "json", proxy.address() + "/team/app-" + r + ":" + tag);
+            Cli.Run run =
+                Cli.run(
+                    "verify", "--format", "json", proxy.address() + "/team/app-" + r + ":" + tag);
             if (run.exitCode() != 0) {
               failures.add(run.all());
             }
@@ -62,10 +68,23 @@ public final class ProbeBenchmark {
           throw new IllegalStateException(failures.get(0));
         }
         System.out.printf(Locale.ROOT, "%-34s %10s %10s%n", "mode", "requests", "wall");
-        System.out.printf(Locale.ROOT, "%-34s %10d %8.1f s%n", "probe (one run)", probeRequests, probeMillis / 1000.0);
-        System.out.printf(Locale.ROOT, "%-34s %10d %8.1f s%n", "verify per tag, one after another", verifyRequests, verifyMillis / 1000.0);
-        System.out.printf(Locale.ROOT, "%nprobe / verify-per-tag: requests %.2f, wall %.2f%n",
-            probeRequests / (double) verifyRequests, probeMillis / (double) verifyMillis);
+        System.out.printf(
+            Locale.ROOT,
+            "%-34s %10d %8.1f s%n",
+            "probe (one run)",
+            probeRequests,
+            probeMillis / 1000.0);
+        System.out.printf(
+            Locale.ROOT,
+            "%-34s %10d %8.1f s%n",
+            "verify per tag, one after another",
+            verifyRequests,
+            verifyMillis / 1000.0);
+        System.out.printf(
+            Locale.ROOT,
+            "%nprobe / verify-per-tag: requests %.2f, wall %.2f%n",
+            probeRequests / (double) verifyRequests,
+            probeMillis / (double) verifyMillis);
       }
     } finally {
       registry.stop();

@@ -17,10 +17,9 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * The verify benchmark from the README: an image of 4 platforms x 10 layers with attestations,
- * a real registry behind a proxy adding a 20 ms round trip, and verify run at several
- * concurrencies. Prints requests vs the minimum and wall time vs depth x RTT.
- * Run: scripts/benchmark-verify
+ * The verify benchmark from the README: an image of 4 platforms x 10 layers with attestations, a
+ * real registry behind a proxy adding a 20 ms round trip, and verify run at several concurrencies.
+ * Prints requests vs the minimum and wall time vs depth x RTT. Run: scripts/benchmark-verify
  */
 public final class VerifyBenchmark {
   private static final Duration ONE_WAY = BenchImage.ONE_WAY;
@@ -37,15 +36,32 @@ public final class VerifyBenchmark {
       LatencyProxy proxy = bench.proxy;
       String ref = bench.reference();
       long rtt = ONE_WAY.toMillis() * 2;
-      System.out.printf(Locale.ROOT, "image: 4 platforms x 10 layers + attestations = %d unique digests; graph depth %d; RTT %d ms (proxy)%n",
-          unique, depth, rtt);
-      System.out.printf(Locale.ROOT, "minimum requests: %d; depth x RTT: %d ms; runs per row: %d (median wall time)%n%n", unique, depth * rtt, RUNS);
-      System.out.printf(Locale.ROOT, "%-22s %9s %14s %16s%n", "mode", "requests", "wall (median)", "wall / (depth x RTT)");
+      System.out.printf(
+          Locale.ROOT,
+          "image: 4 platforms x 10 layers + attestations = %d unique digests; graph depth %d; RTT %d ms (proxy)%n",
+          unique,
+          depth,
+          rtt);
+      System.out.printf(
+          Locale.ROOT,
+          "minimum requests: %d; depth x RTT: %d ms; runs per row: %d (median wall time)%n%n",
+          unique,
+          depth * rtt,
+          RUNS);
+      System.out.printf(
+          Locale.ROOT,
+          "%-22s %9s %14s %16s%n",
+          "mode",
+          "requests",
+          "wall (median)",
+          "wall / (depth x RTT)");
       for (int concurrency : new int[] {1, 8, 32, 64}) {
         List<Long> walls = new ArrayList<>();
         int requests = 0;
         for (int i = 0; i < RUNS + 1; i++) {
-          Cli.Run run = Cli.run("verify", "--format", "json", "--concurrency", String.valueOf(concurrency), ref);
+          Cli.Run run =
+              Cli.run(
+                  "verify", "--format", "json", "--concurrency", String.valueOf(concurrency), ref);
           if (run.exitCode() != 0) {
             throw new IllegalStateException("verify failed: " + run.all());
           }
@@ -58,14 +74,28 @@ public final class VerifyBenchmark {
         Collections.sort(walls);
         long median = walls.get(walls.size() / 2);
         String mode = concurrency == 1 ? "sequential (c=1)" : "concurrent (c=" + concurrency + ")";
-        System.out.printf(Locale.ROOT, "%-22s %9d %11d ms %16.1f%n", mode, requests, median, median / (double) (depth * rtt));
+        System.out.printf(
+            Locale.ROOT,
+            "%-22s %9d %11d ms %16.1f%n",
+            mode,
+            requests,
+            median,
+            median / (double) (depth * rtt));
       }
       ReferrerSeeder attach = new ReferrerSeeder(seeder);
       attach.signWithCosignTag("bench/app", image.top("v1"));
-      attach.attach("bench/app", image.top("v1"), "application/spdx+json", "application/spdx+json", "{\"spdxVersion\":\"SPDX-2.3\"}");
-      System.out.printf(Locale.ROOT, "%nreferrers (a cosign tag-scheme signature and an OCI 1.1 SBOM attached) at the default concurrency%n");
+      attach.attach(
+          "bench/app",
+          image.top("v1"),
+          "application/spdx+json",
+          "application/spdx+json",
+          "{\"spdxVersion\":\"SPDX-2.3\"}");
+      System.out.printf(
+          Locale.ROOT,
+          "%nreferrers (a cosign tag-scheme signature and an OCI 1.1 SBOM attached) at the default concurrency%n");
       System.out.printf(Locale.ROOT, "%-22s %9s %14s%n", "mode", "requests", "wall (median)");
-      for (String[] mode : new String[][] {{"without --referrers"}, {"--referrers", "--referrers"}}) {
+      for (String[] mode :
+          new String[][] {{"without --referrers"}, {"--referrers", "--referrers"}}) {
         List<Long> walls = new ArrayList<>();
         int requests = 0;
         for (int i = 0; i < RUNS + 1; i++) {
@@ -82,10 +112,20 @@ public final class VerifyBenchmark {
           }
         }
         Collections.sort(walls);
-        System.out.printf(Locale.ROOT, "%-22s %9d %11d ms%n", mode[0], requests, walls.get(walls.size() / 2));
+        System.out.printf(
+            Locale.ROOT, "%-22s %9d %11d ms%n", mode[0], requests, walls.get(walls.size() / 2));
       }
-      System.out.printf(Locale.ROOT, "%nblob check at the default concurrency (blobs: %d bytes in all)%n", image.blobBytes("v1"));
-      System.out.printf(Locale.ROOT, "%-10s %9s %16s %14s%n", "check", "requests", "bytes received", "wall (median)");
+      System.out.printf(
+          Locale.ROOT,
+          "%nblob check at the default concurrency (blobs: %d bytes in all)%n",
+          image.blobBytes("v1"));
+      System.out.printf(
+          Locale.ROOT,
+          "%-10s %9s %16s %14s%n",
+          "check",
+          "requests",
+          "bytes received",
+          "wall (median)");
       for (String check : new String[] {"head", "read", "content"}) {
         List<Long> walls = new ArrayList<>();
         int requests = 0;
@@ -103,48 +143,90 @@ public final class VerifyBenchmark {
           }
         }
         Collections.sort(walls);
-        System.out.printf(Locale.ROOT, "%-10s %9d %16d %11d ms%n", check, requests, bytes, walls.get(walls.size() / 2));
+        System.out.printf(
+            Locale.ROOT,
+            "%-10s %9d %16d %11d ms%n",
+            check,
+            requests,
+            bytes,
+            walls.get(walls.size() / 2));
       }
       coldProcesses(ref);
     }
   }
 
   /**
-   * What a user waits for: each command as a new process, start to exit. The launcher with its
-   * AOT cache (made by the runs before), its first run (which records the cache), the jar without
-   * any cache, and two yardsticks: the sequential curl walk a shell probe does and skopeo
-   * copying everything (a real client's pull, bytes included).
+   * What a user waits for: each command as a new process, start to exit. The launcher with its AOT
+   * cache (made by the runs before), its first run (which records the cache), the jar without any
+   * cache, and two yardsticks: the sequential curl walk a shell probe does and skopeo copying
+   * everything (a real client's pull, bytes included).
    */
   private static void coldProcesses(String ref) throws Exception {
     Path cache = Path.of("target/bench-start-cache").toAbsolutePath();
     Map<String, String> env = Map.of("REGISTRY_INTEGRITY_CACHE", cache.toString());
-    List<String> verify = List.of("bin/registry-integrity", "verify", "--plain-http", "--brief", ref);
-    ColdRuns.Setup clearCache = () -> {
-      awaitAssembly(cache);
-      ColdRuns.deleteTree(cache.toFile());
-    };
-    ColdRuns.Timing firstRun = ColdRuns.time("launcher, first run (records the cache)", env, clearCache, verify);
+    List<String> verify =
+        List.of("bin/registry-integrity", "verify", "--plain-http", "--brief", ref);
+    ColdRuns.Setup clearCache =
+        () -> {
+          awaitAssembly(cache);
+          ColdRuns.deleteTree(cache.toFile());
+        };
+    ColdRuns.Timing firstRun =
+        ColdRuns.time("launcher, first run (records the cache)", env, clearCache, verify);
     clearCache.run();
-    ProcessBuilder train = new ProcessBuilder(verify).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    ProcessBuilder train =
+        new ProcessBuilder(verify)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD);
     train.environment().putAll(env);
     train.start().waitFor();
     awaitAssembly(cache);
-    ColdRuns.Timing launcher = ColdRuns.time("bin/registry-integrity verify (AOT cache)", env, () -> {}, verify);
+    ColdRuns.Timing launcher =
+        ColdRuns.time("bin/registry-integrity verify (AOT cache)", env, () -> {}, verify);
     String jar = Path.of("target/registry-integrity.jar").toAbsolutePath().toString();
-    ColdRuns.Timing plain = ColdRuns.time("java -jar (no cache)", List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-jar", jar, "verify", "--plain-http", "--brief", ref));
-    ColdRuns.Timing curl = ColdRuns.time("sequential curl walk (scripts/bench/curl-walk)", List.of("scripts/bench/curl-walk", ref));
+    ColdRuns.Timing plain =
+        ColdRuns.time(
+            "java -jar (no cache)",
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                jar,
+                "verify",
+                "--plain-http",
+                "--brief",
+                ref));
+    ColdRuns.Timing curl =
+        ColdRuns.time(
+            "sequential curl walk (scripts/bench/curl-walk)",
+            List.of("scripts/bench/curl-walk", ref));
     Path copy = Files.createTempDirectory("skopeo-bench");
-    ColdRuns.Timing skopeo = ColdRuns.time("skopeo copy --all (a real pull)", Map.of(), () -> ColdRuns.deleteTree(copy.resolve("oci").toFile()),
-        List.of("skopeo", "copy", "--quiet", "--all", "--src-tls-verify=false", "docker://" + ref, "oci:" + copy.resolve("oci") + ":x"));
+    ColdRuns.Timing skopeo =
+        ColdRuns.time(
+            "skopeo copy --all (a real pull)",
+            Map.of(),
+            () -> ColdRuns.deleteTree(copy.resolve("oci").toFile()),
+            List.of(
+                "skopeo",
+                "copy",
+                "--quiet",
+                "--all",
+                "--src-tls-verify=false",
+                "docker://" + ref,
+                "oci:" + copy.resolve("oci") + ":x"));
     ColdRuns.deleteTree(copy.toFile());
-    System.out.printf(Locale.ROOT, "%ncold processes: each run a new process, start to exit (1 warm-up, median of %d)%n", ColdRuns.RUNS);
+    System.out.printf(
+        Locale.ROOT,
+        "%ncold processes: each run a new process, start to exit (1 warm-up, median of %d)%n",
+        ColdRuns.RUNS);
     System.out.println(ColdRuns.header());
     for (ColdRuns.Timing t : List.of(launcher, firstRun, plain, curl, skopeo)) {
       System.out.println(t.row());
     }
-    System.out.printf(Locale.ROOT, "launcher vs the curl walk: %.1fx faster; vs skopeo: %.1fx faster%n",
-        curl.median() / (double) launcher.median(), skopeo.median() / (double) launcher.median());
+    System.out.printf(
+        Locale.ROOT,
+        "launcher vs the curl walk: %.1fx faster; vs skopeo: %.1fx faster%n",
+        curl.median() / (double) launcher.median(),
+        skopeo.median() / (double) launcher.median());
   }
 
   /** The launcher assembles a recorded cache in the background; wait until it is done. */
@@ -160,6 +242,7 @@ public final class VerifyBenchmark {
       }
       Thread.sleep(100);
     }
-    throw new IllegalStateException("the start-up cache in " + cache + " was not assembled within a minute");
+    throw new IllegalStateException(
+        "the start-up cache in " + cache + " was not assembled within a minute");
   }
 }

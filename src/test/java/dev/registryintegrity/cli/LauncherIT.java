@@ -30,11 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
  * cache costs speed, never a result.
  */
 class LauncherIT {
-  @RegisterExtension
-  static final RegistryFixture REGISTRY = RegistryFixture.create();
+  @RegisterExtension static final RegistryFixture REGISTRY = RegistryFixture.create();
 
-  @TempDir
-  Path cache;
+  @TempDir Path cache;
 
   private record Run(int exitCode, String stdout, String stderr) {}
 
@@ -66,8 +64,16 @@ class LauncherIT {
   private Path awaitCache(String suffix) throws Exception {
     Instant deadline = Instant.now().plusSeconds(30);
     while (files(suffix).isEmpty()) {
-      assertTrue(Instant.now().isBefore(deadline), "no " + suffix + " in " + cache + " after 30 s: "
-          + (Files.exists(cache.resolve("last-assembly.log")) ? Files.readString(cache.resolve("last-assembly.log")) : ""));
+      assertTrue(
+          Instant.now().isBefore(deadline),
+          "no "
+              + suffix
+              + " in "
+              + cache
+              + " after 30 s: "
+              + (Files.exists(cache.resolve("last-assembly.log"))
+                  ? Files.readString(cache.resolve("last-assembly.log"))
+                  : ""));
       Thread.sleep(100);
     }
     return files(suffix).get(0);
@@ -88,22 +94,40 @@ class LauncherIT {
     Run first = launch(Map.of(), "verify", "--plain-http", "--format", "json", ref);
     assertEquals(0, first.exitCode(), first.stderr());
     // The whole of standard output is the report: the JVM's "recorded" line must not be in it.
-    assertEquals(0, JsonParser.parseString(first.stdout()).getAsJsonObject().get("exitCode").getAsInt());
+    assertEquals(
+        0, JsonParser.parseString(first.stdout()).getAsJsonObject().get("exitCode").getAsInt());
     assertEquals("", first.stderr());
     Path aot = awaitCache(".aot");
     assertTrue(Files.size(aot) > 1_000_000, "an AOT cache of real size: " + Files.size(aot));
 
-    Run second = launch(Map.of("REGISTRY_INTEGRITY_LAUNCHER_DEBUG", "1"), "verify", "--plain-http", "--brief", ref);
+    Run second =
+        launch(
+            Map.of("REGISTRY_INTEGRITY_LAUNCHER_DEBUG", "1"),
+            "verify",
+            "--plain-http",
+            "--brief",
+            ref);
     assertEquals(0, second.exitCode(), second.stderr());
     assertTrue(second.stderr().contains("-XX:AOTCache=" + aot), second.stderr());
     assertTrue(second.stdout().contains("INTACT: 1 image"), second.stdout());
     assertTrue(files(".aotconf").isEmpty(), "the recording is removed once assembled");
 
-    // The cache is one the JVM really maps for this jar: with AOTMode=on it refuses to start otherwise.
-    Matcher command = Pattern.compile("launcher: (\\S+) -XX:AOTCache=\\S+ .*-jar (\\S+)").matcher(second.stderr());
+    // The cache is one the JVM really maps for this jar: with AOTMode=on it refuses to start
+    // otherwise.
+    Matcher command =
+        Pattern.compile("launcher: (\\S+) -XX:AOTCache=\\S+ .*-jar (\\S+)")
+            .matcher(second.stderr());
     assertTrue(command.find(), second.stderr());
-    Process strict = new ProcessBuilder(command.group(1), "-XX:AOTMode=on", "-XX:AOTCache=" + aot, "-jar", command.group(2), "version")
-        .redirectErrorStream(true).start();
+    Process strict =
+        new ProcessBuilder(
+                command.group(1),
+                "-XX:AOTMode=on",
+                "-XX:AOTCache=" + aot,
+                "-jar",
+                command.group(2),
+                "version")
+            .redirectErrorStream(true)
+            .start();
     String strictOut = new String(strict.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(strict.waitFor(60, TimeUnit.SECONDS));
     assertEquals(0, strict.exitValue(), strictOut);
@@ -117,13 +141,19 @@ class LauncherIT {
     Files.write(aot, "not a cache".getBytes(StandardCharsets.UTF_8));
     Run run = launch(Map.of(), "verify", "--plain-http", "--brief", ref);
     assertEquals(0, run.exitCode(), run.stderr());
-    assertEquals("", run.stderr(), "the JVM's complaint about the cache stays out of the user's way");
+    assertEquals(
+        "", run.stderr(), "the JVM's complaint about the cache stays out of the user's way");
     assertTrue(run.stdout().contains("INTACT: 1 image"), run.stdout());
   }
 
   @Test
   void theExitCodeOfARecordedRunIsTheCommandsOwn() throws Exception {
-    Run missing = launch(Map.of(), "verify", "--plain-http", REGISTRY.host() + "/" + REGISTRY.uniqueRepo("absent") + ":v1");
+    Run missing =
+        launch(
+            Map.of(),
+            "verify",
+            "--plain-http",
+            REGISTRY.host() + "/" + REGISTRY.uniqueRepo("absent") + ":v1");
     assertEquals(1, missing.exitCode(), missing.stdout() + missing.stderr());
     Run usage = launch(Map.of(), "verify", "--concurrency", "zero", "x");
     assertEquals(2, usage.exitCode());
@@ -135,7 +165,9 @@ class LauncherIT {
     assertEquals(0, launch(Map.of(), "verify", "oci:examples/layouts/healthy:latest").exitCode());
     assertEquals(0, launch(Map.of(), "verify", "--help").exitCode());
     Thread.sleep(500);
-    assertTrue(files(".aot").isEmpty() && files(".aotconf").isEmpty(), "nothing recorded for runs without HTTP");
+    assertTrue(
+        files(".aot").isEmpty() && files(".aotconf").isEmpty(),
+        "nothing recorded for runs without HTTP");
   }
 
   @Test
@@ -144,8 +176,14 @@ class LauncherIT {
     Map<String, String> cds = Map.of("REGISTRY_INTEGRITY_CACHE_KIND", "cds");
     assertEquals(0, launch(cds, "verify", "--plain-http", ref).exitCode());
     Path jsa = awaitCache(".jsa");
-    Run second = launch(Map.of("REGISTRY_INTEGRITY_CACHE_KIND", "cds", "REGISTRY_INTEGRITY_LAUNCHER_DEBUG", "1"),
-        "verify", "--plain-http", "--brief", ref);
+    Run second =
+        launch(
+            Map.of(
+                "REGISTRY_INTEGRITY_CACHE_KIND", "cds", "REGISTRY_INTEGRITY_LAUNCHER_DEBUG", "1"),
+            "verify",
+            "--plain-http",
+            "--brief",
+            ref);
     assertEquals(0, second.exitCode(), second.stderr());
     assertTrue(second.stdout().contains("INTACT: 1 image"), second.stdout());
     assertTrue(Files.size(jsa) > 100_000);
@@ -161,7 +199,8 @@ class LauncherIT {
 
   @Test
   void aMissingJarOrJavaIsOneLineNamingTheFix() throws Exception {
-    Run noJar = launch(Map.of("REGISTRY_INTEGRITY_JAR", "/nonexistent/registry-integrity.jar"), "version");
+    Run noJar =
+        launch(Map.of("REGISTRY_INTEGRITY_JAR", "/nonexistent/registry-integrity.jar"), "version");
     assertEquals(2, noJar.exitCode());
     assertEquals(1, noJar.stderr().lines().count(), noJar.stderr());
     assertTrue(noJar.stderr().contains("set REGISTRY_INTEGRITY_JAR"), noJar.stderr());
@@ -171,7 +210,10 @@ class LauncherIT {
     Path java = Files.createDirectories(jdk17.resolve("bin")).resolve("java");
     Files.writeString(java, "#!/bin/sh\necho 'this JDK 17 must not run' >&2\nexit 99\n");
     assertTrue(java.toFile().setExecutable(true));
-    Run old = launch(Map.of("JAVA_HOME", jdk17.toString(), "REGISTRY_INTEGRITY_START_CACHE", "off"), "version");
+    Run old =
+        launch(
+            Map.of("JAVA_HOME", jdk17.toString(), "REGISTRY_INTEGRITY_START_CACHE", "off"),
+            "version");
     assertEquals(0, old.exitCode(), old.stderr());
     assertFalse(old.stdout().isEmpty());
   }

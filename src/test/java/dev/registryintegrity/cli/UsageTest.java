@@ -11,21 +11,23 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class UsageTest {
   @ParameterizedTest(name = "[{index}] {0}")
-  @CsvSource(delimiter = '|', value = {
-      "verify Foo/Bar                          | invalid image reference 'Foo/Bar': repository names must be lowercase",
-      "verify --bogus alpine                   | unknown option '--bogus'",
-      "verify                                  | no image given",
-      "verify --format yaml alpine             | --format 'yaml' is not known",
-      "verify --concurrency 0 alpine           | concurrency 0 is out of range",
-      "verify --concurrency many alpine        | --concurrency 'many' is not a whole number",
-      "verify --timeout soon alpine            | --timeout 'soon' is not a duration",
-      "verify --platform linux alpine          | platform 'linux' is malformed",
-      "verify --expected-digest sha256:1 alpine | --expected-digest: digest 'sha256:1' is malformed",
-      "verify --password secret alpine         | a password was given without --username",
-      "verify --color sometimes alpine         | --color 'sometimes' is not known",
-      "gc                                      | unknown command 'gc'",
-      "verify oci:/nonexistent/dir:latest      | OCI layout '/nonexistent/dir' is not a directory",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "verify Foo/Bar                          | invalid image reference 'Foo/Bar': repository names must be lowercase",
+        "verify --bogus alpine                   | unknown option '--bogus'",
+        "verify                                  | no image given",
+        "verify --format yaml alpine             | --format 'yaml' is not known",
+        "verify --concurrency 0 alpine           | concurrency 0 is out of range",
+        "verify --concurrency many alpine        | --concurrency 'many' is not a whole number",
+        "verify --timeout soon alpine            | --timeout 'soon' is not a duration",
+        "verify --platform linux alpine          | platform 'linux' is malformed",
+        "verify --expected-digest sha256:1 alpine | --expected-digest: digest 'sha256:1' is malformed",
+        "verify --password secret alpine         | a password was given without --username",
+        "verify --color sometimes alpine         | --color 'sometimes' is not known",
+        "gc                                      | unknown command 'gc'",
+        "verify oci:/nonexistent/dir:latest      | OCI layout '/nonexistent/dir' is not a directory",
+      })
   void badInputExitsTwoWithOneLineNamingTheInput(String args, String message) {
     Cli.Run run = Cli.run(args.trim().split("\\s+"));
     assertEquals(2, run.exitCode(), run.all());
@@ -46,6 +48,9 @@ class UsageTest {
     Cli.Run run = Cli.run("verify", "--help");
     assertEquals(0, run.exitCode());
     assertTrue(run.out().contains("--concurrency"));
-    assertTrue(run.out().contains("Exit codes: 0 intact, 1 integrity failure, 2 usage error, 3 could not check"));
+    assertTrue(
+        run.out()
+            .contains(
+                "Exit codes: 0 intact, 1 integrity failure, 2 usage error, 3 could not check"));
   }
 }

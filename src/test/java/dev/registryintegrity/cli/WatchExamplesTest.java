@@ -12,7 +12,9 @@ import java.util.Map;
 import org.apache.commons.cli.CommandLine;
 import org.junit.jupiter.api.Test;
 
-/** examples/watch parses, its arguments are the receiver's own, and its pieces point at each other. */
+/**
+ * examples/watch parses, its arguments are the receiver's own, and its pieces point at each other.
+ */
 class WatchExamplesTest {
   private static List<Map<String, Object>> documents(String file) throws Exception {
     return YamlDocuments.load(Path.of("examples/watch", file));
@@ -21,12 +23,15 @@ class WatchExamplesTest {
   @Test
   void deploymentArgumentsParseAndTheTokenFileIsTheMountedSecret() throws Exception {
     List<Map<String, Object>> docs = documents("deployment.yaml");
-    assertEquals(List.of("Secret", "Deployment", "PersistentVolumeClaim", "Service"),
+    assertEquals(
+        List.of("Secret", "Deployment", "PersistentVolumeClaim", "Service"),
         docs.stream().map(d -> d.get("kind")).toList());
     Map<String, Object> pod = at(docs.get(1), "spec", "template", "spec");
     List<String> args = at(pod, "containers", "0", "args");
     assertEquals("watch", args.get(0));
-    CommandLine line = ConnectionOptions.parse(WatchCommand.options(), args.subList(1, args.size()).toArray(String[]::new), "watch");
+    CommandLine line =
+        ConnectionOptions.parse(
+            WatchCommand.options(), args.subList(1, args.size()).toArray(String[]::new), "watch");
     String tokenFile = line.getOptionValue("token-file");
     String mount = at(pod, "containers", "0", "volumeMounts", "0", "mountPath");
     assertEquals(mount + "/token", tokenFile);
@@ -42,33 +47,50 @@ class WatchExamplesTest {
     List<Map<String, Object>> docs = documents("deployment.yaml");
     Map<String, Object> pod = at(docs.get(1), "spec", "template", "spec");
     List<String> args = at(pod, "containers", "0", "args");
-    CommandLine line = ConnectionOptions.parse(WatchCommand.options(), args.subList(1, args.size()).toArray(String[]::new), "watch");
+    CommandLine line =
+        ConnectionOptions.parse(
+            WatchCommand.options(), args.subList(1, args.size()).toArray(String[]::new), "watch");
     String stateDir = line.getOptionValue("state-dir");
     List<Map<String, Object>> mounts = at(pod, "containers", "0", "volumeMounts");
-    String volume = mounts.stream().filter(m -> stateDir.equals(m.get("mountPath"))).map(m -> (String) m.get("name"))
-        .findFirst().orElseThrow(() -> new AssertionError("--state-dir " + stateDir + " is not a mounted volume"));
+    String volume =
+        mounts.stream()
+            .filter(m -> stateDir.equals(m.get("mountPath")))
+            .map(m -> (String) m.get("name"))
+            .findFirst()
+            .orElseThrow(
+                () -> new AssertionError("--state-dir " + stateDir + " is not a mounted volume"));
     List<Map<String, Object>> volumes = at(pod, "volumes");
-    Map<String, Object> state = volumes.stream().filter(v -> volume.equals(v.get("name"))).findFirst().orElseThrow();
-    assertEquals((String) at(docs.get(2), "metadata", "name"), (String) at(state, "persistentVolumeClaim", "claimName"));
+    Map<String, Object> state =
+        volumes.stream().filter(v -> volume.equals(v.get("name"))).findFirst().orElseThrow();
+    assertEquals(
+        (String) at(docs.get(2), "metadata", "name"),
+        (String) at(state, "persistentVolumeClaim", "claimName"));
     assertEquals("Recreate", (String) at(docs.get(1), "spec", "strategy", "type"));
-    // The stop finishes the checks in flight (Receiver.STOP_GRACE, 20 s) before Kubernetes kills it.
+    // The stop finishes the checks in flight (Receiver.STOP_GRACE, 20 s) before Kubernetes kills
+    // it.
     assertTrue((int) pod.get("terminationGracePeriodSeconds") > 20);
   }
 
   /**
-   * The probe's examples say how the registry credential secret is made; every pod that mounts
-   * it must find its docker config under that key, at the path DOCKER_CONFIG names.
+   * The probe's examples say how the registry credential secret is made; every pod that mounts it
+   * must find its docker config under that key, at the path DOCKER_CONFIG names.
    */
   @Test
   void everyPodMountsTheRegistryCredentialUnderTheKeyTheProbeExampleCreates() throws Exception {
-    java.util.regex.Matcher made = java.util.regex.Pattern.compile(
-        "kubectl create secret generic (\\S+) --from-file=([^=\\s]+)=").matcher(Files.readString(Path.of("examples/probe/cronjob.yaml")));
+    java.util.regex.Matcher made =
+        java.util.regex.Pattern.compile(
+                "kubectl create secret generic (\\S+) --from-file=([^=\\s]+)=")
+            .matcher(Files.readString(Path.of("examples/probe/cronjob.yaml")));
     assertTrue(made.find(), "examples/probe/cronjob.yaml says how the credential secret is made");
     String secret = made.group(1);
     String key = made.group(2);
     int checked = 0;
-    for (Path file : List.of(Path.of("examples/probe/cronjob.yaml"), Path.of("examples/probe/indexed-job.yaml"),
-        Path.of("examples/probe/deployment.yaml"), Path.of("examples/watch/deployment.yaml"))) {
+    for (Path file :
+        List.of(
+            Path.of("examples/probe/cronjob.yaml"),
+            Path.of("examples/probe/indexed-job.yaml"),
+            Path.of("examples/probe/deployment.yaml"),
+            Path.of("examples/watch/deployment.yaml"))) {
       for (Map<String, Object> doc : YamlDocuments.load(file)) {
         Map<String, Object> pod = podOf(doc);
         if (pod == null) {
@@ -83,15 +105,29 @@ class WatchExamplesTest {
           List<Map<String, Object>> items = (List<Map<String, Object>>) source.get("items");
           String fileName = items == null ? key : (String) items.get(0).get("path");
           if (items != null) {
-            assertEquals(key, items.get(0).get("key"), file + ": the secret has no key " + items.get(0).get("key"));
+            assertEquals(
+                key,
+                items.get(0).get("key"),
+                file + ": the secret has no key " + items.get(0).get("key"));
           }
-          assertEquals("config.json", fileName, file + ": docker reads config.json under DOCKER_CONFIG");
+          assertEquals(
+              "config.json", fileName, file + ": docker reads config.json under DOCKER_CONFIG");
           Map<String, Object> container = at(pod, "containers", "0");
-          List<Map<String, Object>> mounts = (List<Map<String, Object>>) container.get("volumeMounts");
-          String mountPath = mounts.stream().filter(m -> volume.get("name").equals(m.get("name")))
-              .map(m -> (String) m.get("mountPath")).findFirst().orElseThrow();
+          List<Map<String, Object>> mounts =
+              (List<Map<String, Object>>) container.get("volumeMounts");
+          String mountPath =
+              mounts.stream()
+                  .filter(m -> volume.get("name").equals(m.get("name")))
+                  .map(m -> (String) m.get("mountPath"))
+                  .findFirst()
+                  .orElseThrow();
           List<Map<String, Object>> env = (List<Map<String, Object>>) container.get("env");
-          assertTrue(env.stream().anyMatch(e -> "DOCKER_CONFIG".equals(e.get("name")) && mountPath.equals(e.get("value"))),
+          assertTrue(
+              env.stream()
+                  .anyMatch(
+                      e ->
+                          "DOCKER_CONFIG".equals(e.get("name"))
+                              && mountPath.equals(e.get("value"))),
               file + ": DOCKER_CONFIG must name " + mountPath);
           checked++;
         }
@@ -124,7 +160,11 @@ class WatchExamplesTest {
     Map<String, Object> compose = documents("compose.yaml").get(0);
     List<String> command = at(compose, "services", "registry-integrity", "command");
     assertEquals("watch", command.get(0));
-    CommandLine line = ConnectionOptions.parse(WatchCommand.options(), command.subList(1, command.size()).toArray(String[]::new), "watch");
+    CommandLine line =
+        ConnectionOptions.parse(
+            WatchCommand.options(),
+            command.subList(1, command.size()).toArray(String[]::new),
+            "watch");
     assertEquals("/run/secrets/hook-token", line.getOptionValue("token-file"));
     assertTrue(Files.exists(Path.of("examples/watch", "registry-full-config.yml")));
   }

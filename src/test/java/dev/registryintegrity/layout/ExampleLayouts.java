@@ -67,7 +67,11 @@ public final class ExampleLayouts {
       List<Map<String, Object>> layers = new ArrayList<>();
       List<String> diffIds = new ArrayList<>();
       for (String file : List.of("etc/os-release", "app/" + arch + ".txt")) {
-        byte[] tar = tar(file, ("example content of " + file + " for linux/" + arch + "\n").getBytes(StandardCharsets.UTF_8));
+        byte[] tar =
+            tar(
+                file,
+                ("example content of " + file + " for linux/" + arch + "\n")
+                    .getBytes(StandardCharsets.UTF_8));
         diffIds.add(Digest.sha256Of(tar).toString());
         layers.add(put(dir, LAYER, gzip(tar)));
       }
@@ -78,7 +82,8 @@ public final class ExampleLayouts {
       config.put("config", map("Cmd", List.of("/app/" + arch + ".txt")));
       config.put("rootfs", map("type", "layers", "diff_ids", diffIds));
       Map<String, Object> configDescriptor = put(dir, MediaTypes.OCI_CONFIG, json(config));
-      Map<String, Object> manifest = put(dir, MediaTypes.OCI_MANIFEST, json(manifest(configDescriptor, layers)));
+      Map<String, Object> manifest =
+          put(dir, MediaTypes.OCI_MANIFEST, json(manifest(configDescriptor, layers)));
       manifest.put("platform", map("os", "linux", "architecture", arch));
       entries.add(manifest);
       if (arch.equals("amd64")) {
@@ -87,21 +92,48 @@ public final class ExampleLayouts {
         arm64 = Digest.parse((String) manifest.get("digest"));
       }
     }
-    byte[] statement = json(map(
-        "_type", "https://in-toto.io/Statement/v0.1",
-        "predicateType", "https://spdx.dev/Document",
-        "subject", List.of(map("name", "example", "digest", map("sha256", amd64.hex()))),
-        "predicate", map("spdxVersion", "SPDX-2.3", "name", "example")));
+    byte[] statement =
+        json(
+            map(
+                "_type",
+                "https://in-toto.io/Statement/v0.1",
+                "predicateType",
+                "https://spdx.dev/Document",
+                "subject",
+                List.of(map("name", "example", "digest", map("sha256", amd64.hex()))),
+                "predicate",
+                map("spdxVersion", "SPDX-2.3", "name", "example")));
     Map<String, Object> statementDescriptor = put(dir, "application/vnd.in-toto+json", statement);
-    statementDescriptor.put("annotations", map("in-toto.io/predicate-type", "https://spdx.dev/Document"));
-    Map<String, Object> attConfig = put(dir, MediaTypes.OCI_CONFIG,
-        json(map("architecture", "unknown", "os", "unknown", "config", map(),
-            "rootfs", map("type", "layers", "diff_ids", List.of(Digest.sha256Of(statement).toString())))));
-    Map<String, Object> attestation = put(dir, MediaTypes.OCI_MANIFEST, json(manifest(attConfig, List.of(statementDescriptor))));
+    statementDescriptor.put(
+        "annotations", map("in-toto.io/predicate-type", "https://spdx.dev/Document"));
+    Map<String, Object> attConfig =
+        put(
+            dir,
+            MediaTypes.OCI_CONFIG,
+            json(
+                map(
+                    "architecture",
+                    "unknown",
+                    "os",
+                    "unknown",
+                    "config",
+                    map(),
+                    "rootfs",
+                    map(
+                        "type",
+                        "layers",
+                        "diff_ids",
+                        List.of(Digest.sha256Of(statement).toString())))));
+    Map<String, Object> attestation =
+        put(dir, MediaTypes.OCI_MANIFEST, json(manifest(attConfig, List.of(statementDescriptor))));
     attestation.put("platform", map("os", "unknown", "architecture", "unknown"));
-    attestation.put("annotations", map(
-        MediaTypes.REFERENCE_TYPE_ANNOTATION, MediaTypes.ATTESTATION_MANIFEST,
-        "vnd.docker.reference.digest", amd64.toString()));
+    attestation.put(
+        "annotations",
+        map(
+            MediaTypes.REFERENCE_TYPE_ANNOTATION,
+            MediaTypes.ATTESTATION_MANIFEST,
+            "vnd.docker.reference.digest",
+            amd64.toString()));
     entries.add(attestation);
     Map<String, Object> index = new LinkedHashMap<>();
     index.put("schemaVersion", 2);
@@ -114,7 +146,10 @@ public final class ExampleLayouts {
     layout.put("mediaType", MediaTypes.OCI_INDEX);
     layout.put("manifests", List.of(indexDescriptor));
     Files.write(dir.resolve("index.json"), json(layout));
-    return new Written(Digest.parse((String) indexDescriptor.get("digest")), amd64, arm64,
+    return new Written(
+        Digest.parse((String) indexDescriptor.get("digest")),
+        amd64,
+        arm64,
         Digest.parse((String) attestation.get("digest")));
   }
 
@@ -127,7 +162,8 @@ public final class ExampleLayouts {
     return m;
   }
 
-  private static Map<String, Object> manifest(Map<String, Object> config, List<Map<String, Object>> layers) {
+  private static Map<String, Object> manifest(
+      Map<String, Object> config, List<Map<String, Object>> layers) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("schemaVersion", 2);
     m.put("mediaType", MediaTypes.OCI_MANIFEST);
@@ -140,7 +176,8 @@ public final class ExampleLayouts {
     return dir.resolve("blobs").resolve(digest.algorithm()).resolve(digest.hex());
   }
 
-  private static Map<String, Object> put(Path dir, String mediaType, byte[] content) throws IOException {
+  private static Map<String, Object> put(Path dir, String mediaType, byte[] content)
+      throws IOException {
     Digest digest = Digest.sha256Of(content);
     Files.write(blob(dir, digest), content);
     Map<String, Object> d = new LinkedHashMap<>();

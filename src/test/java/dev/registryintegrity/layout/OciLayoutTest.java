@@ -21,18 +21,22 @@ class OciLayoutTest {
   @Test
   void healthyLayoutVerifiesIntactIncludingItsAttestation() throws Exception {
     ExampleLayouts.Written w = ExampleLayouts.write(dir);
-    Cli.Run run = Cli.run("verify", "--format", "json", "oci:" + dir.resolve("healthy") + ":latest");
+    Cli.Run run =
+        Cli.run("verify", "--format", "json", "oci:" + dir.resolve("healthy") + ":latest");
     assertEquals(0, run.exitCode(), run.all());
     JsonObject summary = run.json().getAsJsonObject("summary");
     // index + 2 x (manifest + config + 2 layers) + attestation + its config + its statement
     assertEquals(12, summary.get("digests").getAsInt());
-    assertEquals(w.index().toString(), run.json().getAsJsonArray("images").get(0).getAsJsonObject().get("digest").getAsString());
+    assertEquals(
+        w.index().toString(),
+        run.json().getAsJsonArray("images").get(0).getAsJsonObject().get("digest").getAsString());
   }
 
   @Test
   void orphanIndexNamesTheMissingPlatformChild() throws Exception {
     ExampleLayouts.Written w = ExampleLayouts.write(dir);
-    Cli.Run run = Cli.run("verify", "--format", "json", "oci:" + dir.resolve("orphan-index") + ":latest");
+    Cli.Run run =
+        Cli.run("verify", "--format", "json", "oci:" + dir.resolve("orphan-index") + ":latest");
     assertEquals(1, run.exitCode(), run.all());
     List<JsonElement> failures = run.json().getAsJsonArray("failures").asList();
     assertEquals(1, failures.size());
@@ -47,7 +51,8 @@ class OciLayoutTest {
     ExampleLayouts.write(dir);
     Cli.Run run = Cli.run("verify", "oci:" + dir.resolve("healthy") + ":v9");
     assertEquals(1, run.exitCode());
-    assertTrue(run.out().contains("index.json names no manifest 'v9' (it names: latest)"), run.out());
+    assertTrue(
+        run.out().contains("index.json names no manifest 'v9' (it names: latest)"), run.out());
   }
 
   @Test
@@ -65,7 +70,8 @@ class OciLayoutTest {
     try (Stream<Path> files = Files.walk(dir.resolve("a"))) {
       for (Path file : files.filter(Files::isRegularFile).toList()) {
         byte[] bytes = Files.readAllBytes(file);
-        assertArrayEquals(bytes, Files.readAllBytes(dir.resolve("b").resolve(dir.resolve("a").relativize(file))));
+        assertArrayEquals(
+            bytes, Files.readAllBytes(dir.resolve("b").resolve(dir.resolve("a").relativize(file))));
         if (file.getParent().getFileName().toString().equals("sha256")) {
           assertEquals(file.getFileName().toString(), Digest.sha256Of(bytes).hex());
         }
@@ -80,7 +86,9 @@ class OciLayoutTest {
     try (Stream<Path> files = Files.walk(dir)) {
       for (Path file : files.filter(Files::isRegularFile).toList()) {
         Path twin = bundled.resolve(dir.relativize(file));
-        assertTrue(Files.exists(twin), "examples/layouts lacks " + dir.relativize(file) + ": regenerate (see ExampleLayouts)");
+        assertTrue(
+            Files.exists(twin),
+            "examples/layouts lacks " + dir.relativize(file) + ": regenerate (see ExampleLayouts)");
         assertArrayEquals(Files.readAllBytes(file), Files.readAllBytes(twin), twin.toString());
       }
     }

@@ -7,12 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.registryintegrity.InputException;
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class DigestTest {
-  private static final String HELLO_SHA256 = "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824";
+  private static final String HELLO_SHA256 =
+      "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824";
 
   @Test
   void sha256OfKnownTextMatchesTheReferenceValue() {
@@ -30,15 +31,18 @@ class DigestTest {
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "sha256:abc | takes 64",
-      "md5:d41d8cd98f00b204e9800998ecf8427e | not supported",
-      "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824 | expected sha256:",
-      "sha256:2CF24DBA5FB0A30E26E83B2AC5B9E29E1B161E5C1FA7425E73043362938B9824 | lowercase hex",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "sha256:abc | takes 64",
+        "md5:d41d8cd98f00b204e9800998ecf8427e | not supported",
+        "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824 | expected sha256:",
+        "sha256:2CF24DBA5FB0A30E26E83B2AC5B9E29E1B161E5C1FA7425E73043362938B9824 | lowercase hex",
+      })
   void malformedDigestsAreRefusedWithTheirTextInTheMessage(String text, String fragment) {
     InputException e = assertThrows(InputException.class, () -> Digest.parse(text));
-    assertTrue(e.getMessage().contains(text.trim()) || e.getMessage().contains(fragment), e.getMessage());
+    assertTrue(
+        e.getMessage().contains(text.trim()) || e.getMessage().contains(fragment), e.getMessage());
     assertTrue(e.getMessage().contains(fragment), e.getMessage());
   }
 }

@@ -18,14 +18,32 @@ class ValueParsingTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "abc", "5x", "0", "1m-", "-5s", "99999999999999999999s", "9223372036854775807", "200h"})
+  @ValueSource(
+      strings = {
+        "",
+        "abc",
+        "5x",
+        "0",
+        "1m-",
+        "-5s",
+        "99999999999999999999s",
+        "9223372036854775807",
+        "200h"
+      })
   void anythingElseIsAUsageErrorNamingTheSetting(String text) {
     InputException e = assertThrows(InputException.class, () -> Durations.parse("timeout", text));
     assertTrue(e.getMessage().startsWith("timeout '"), e.getMessage());
   }
 
   @ParameterizedTest
-  @CsvSource({"512,512", "64k,65536", "10MiB,10485760", "16G,17179869184", "1.5GB,1610612736", "2 kib,2048"})
+  @CsvSource({
+    "512,512",
+    "64k,65536",
+    "10MiB,10485760",
+    "16G,17179869184",
+    "1.5GB,1610612736",
+    "2 kib,2048"
+  })
   void byteSizesParseInPowersOf1024(String text, long bytes) {
     assertEquals(bytes, ByteSize.parse("--max-content-bytes", text));
   }
@@ -33,7 +51,8 @@ class ValueParsingTest {
   @ParameterizedTest
   @ValueSource(strings = {"", "0", "-1", "ten", "5X", "99999999999999T", "1e9"})
   void badSizesAreAUsageErrorNamingTheOption(String text) {
-    InputException e = assertThrows(InputException.class, () -> ByteSize.parse("--max-content-bytes", text));
+    InputException e =
+        assertThrows(InputException.class, () -> ByteSize.parse("--max-content-bytes", text));
     assertTrue(e.getMessage().startsWith("--max-content-bytes '"), e.getMessage());
   }
 }

@@ -53,7 +53,8 @@ class HostileSettingsTest {
 
   private static void assertUsageErrorInOneLine(Cli.Run run, String naming) {
     assertEquals(2, run.exitCode(), run.all());
-    List<String> errors = run.all().lines().filter(l -> l.startsWith("registry-integrity: error:")).toList();
+    List<String> errors =
+        run.all().lines().filter(l -> l.startsWith("registry-integrity: error:")).toList();
     assertEquals(1, errors.size(), run.all());
     assertTrue(errors.get(0).contains(naming), errors.get(0));
     assertFalse(run.all().contains("\tat ") || run.all().contains("Exception"), run.all());
@@ -83,59 +84,82 @@ class HostileSettingsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"PLUGIN_CA_CERT", "PLUGIN_METADATA_FILE", "PLUGIN_TAGS_FILE", "PLUGIN_REPORT"})
+  @ValueSource(
+      strings = {"PLUGIN_CA_CERT", "PLUGIN_METADATA_FILE", "PLUGIN_TAGS_FILE", "PLUGIN_REPORT"})
   void pathsOutsideTheWorkspaceAreRefused(String setting) {
     assertUsageErrorInOneLine(plugin(setting, "../outside.pem"), "outside the workspace");
-    assertUsageErrorInOneLine(plugin(setting, dir.resolve("outside.pem").toString()), "outside the workspace");
+    assertUsageErrorInOneLine(
+        plugin(setting, dir.resolve("outside.pem").toString()), "outside the workspace");
   }
 
   @Test
   void theReportCannotBeWrittenThroughATraversalEither() {
-    assertUsageErrorInOneLine(plugin("PLUGIN_REPORT", "reports/../../../etc/x.json"), "outside the workspace");
+    assertUsageErrorInOneLine(
+        plugin("PLUGIN_REPORT", "reports/../../../etc/x.json"), "outside the workspace");
     assertFalse(Files.exists(dir.resolve("etc")));
   }
 
   @Test
   @Timeout(20)
   void commandLineFilesAreCheckedTheSameWay() throws Exception {
-    assertUsageErrorInOneLine(Cli.run("verify", "--ca-cert", "/dev/zero", "127.0.0.1:1/x:y"), "is not a regular file");
-    assertUsageErrorInOneLine(Cli.run("verify", "--ca-cert", fifo.toString(), "127.0.0.1:1/x:y"), "is not a regular file");
-    assertUsageErrorInOneLine(Cli.run("probe", "--registry", "127.0.0.1:1", "--repos-file", fifo.toString()),
+    assertUsageErrorInOneLine(
+        Cli.run("verify", "--ca-cert", "/dev/zero", "127.0.0.1:1/x:y"), "is not a regular file");
+    assertUsageErrorInOneLine(
+        Cli.run("verify", "--ca-cert", fifo.toString(), "127.0.0.1:1/x:y"),
+        "is not a regular file");
+    assertUsageErrorInOneLine(
+        Cli.run("probe", "--registry", "127.0.0.1:1", "--repos-file", fifo.toString()),
         "is not a regular file");
     Path huge = dir.resolve("huge.pem");
     try (var out = Files.newOutputStream(huge)) {
       out.write(new byte[5 << 20]);
     }
-    assertUsageErrorInOneLine(Cli.run("verify", "--ca-cert", huge.toString(), "127.0.0.1:1/x:y"), "larger than");
+    assertUsageErrorInOneLine(
+        Cli.run("verify", "--ca-cert", huge.toString(), "127.0.0.1:1/x:y"), "larger than");
   }
 
   @Test
   void anEndlessStandardInputIsNoPassword() {
-    Cli.Run run = Cli.run(Map.of(), "x".repeat(70_000), "verify", "--username", "u", "--password-stdin", "127.0.0.1:1/x:y");
+    Cli.Run run =
+        Cli.run(
+            Map.of(),
+            "x".repeat(70_000),
+            "verify",
+            "--username",
+            "u",
+            "--password-stdin",
+            "127.0.0.1:1/x:y");
     assertUsageErrorInOneLine(run, "more than 64 KiB");
   }
 
   @Test
   void whateverEscapesEveryHandlerExitsThreeInOneLineNeverOne() {
-    InputStream exploding = new InputStream() {
-      @Override
-      public int read() {
-        throw new OutOfMemoryError("Java heap space");
-      }
+    InputStream exploding =
+        new InputStream() {
+          @Override
+          public int read() {
+            throw new OutOfMemoryError("Java heap space");
+          }
 
-      @Override
-      public int read(byte[] b, int off, int len) {
-        throw new OutOfMemoryError("Java heap space");
-      }
-    };
+          @Override
+          public int read(byte[] b, int off, int len) {
+            throw new OutOfMemoryError("Java heap space");
+          }
+        };
     var out = new java.io.StringWriter();
     var err = new java.io.StringWriter();
-    int code = dev.registryintegrity.cli.Main.run(
-        new String[] {"verify", "--username", "u", "--password-stdin", "127.0.0.1:1/x:y"},
-        new dev.registryintegrity.cli.Main.Environment(Map.of(), exploding, java.time.Clock.systemUTC(), false),
-        new java.io.PrintWriter(out), new java.io.PrintWriter(err));
+    int code =
+        dev.registryintegrity.cli.Main.run(
+            new String[] {"verify", "--username", "u", "--password-stdin", "127.0.0.1:1/x:y"},
+            new dev.registryintegrity.cli.Main.Environment(
+                Map.of(), exploding, java.time.Clock.systemUTC(), false),
+            new java.io.PrintWriter(out),
+            new java.io.PrintWriter(err));
     assertEquals(3, code, err.toString());
-    assertEquals(List.of("registry-integrity: internal error, nothing was decided: out of memory (an input or an answer"
-        + " was larger than expected) (run with --debug for the stack trace)"), err.toString().lines().toList());
+    assertEquals(
+        List.of(
+            "registry-integrity: internal error, nothing was decided: out of memory (an input or an answer"
+                + " was larger than expected) (run with --debug for the stack trace)"),
+        err.toString().lines().toList());
   }
 }

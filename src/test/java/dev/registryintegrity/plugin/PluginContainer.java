@@ -10,10 +10,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the plugin image the way Woodpecker's docker backend runs a plugin step: PLUGIN_* and
- * CI_* variables, the workspace mounted at /woodpecker/src/HOST/OWNER/REPO and used as the
- * working directory, the image's own entrypoint, host networking (to reach the test registry
- * on loopback), stdout and stderr merged into one log. The runtime is podman with runc.
+ * Runs the plugin image the way Woodpecker's docker backend runs a plugin step: PLUGIN_* and CI_*
+ * variables, the workspace mounted at /woodpecker/src/HOST/OWNER/REPO and used as the working
+ * directory, the image's own entrypoint, host networking (to reach the test registry on loopback),
+ * stdout and stderr merged into one log. The runtime is podman with runc.
  */
 final class PluginContainer {
   static final String WORKSPACE = "/woodpecker/src/example.com/owner/repo";
@@ -46,7 +46,9 @@ final class PluginContainer {
 
   /** A setting as YAML names it; the variable name follows Woodpecker's rule. */
   PluginContainer setting(String key, String value) {
-    env.put("PLUGIN_" + key.replace('.', '_').replace('-', '_').toUpperCase(java.util.Locale.ROOT), value);
+    env.put(
+        "PLUGIN_" + key.replace('.', '_').replace('-', '_').toUpperCase(java.util.Locale.ROOT),
+        value);
     return this;
   }
 
@@ -85,13 +87,21 @@ final class PluginContainer {
   static void requireImage() throws IOException, InterruptedException {
     Process p;
     try {
-      p = new ProcessBuilder("podman", "image", "exists", image()).redirectErrorStream(true).start();
+      p =
+          new ProcessBuilder("podman", "image", "exists", image())
+              .redirectErrorStream(true)
+              .start();
     } catch (IOException e) {
-      throw new IllegalStateException("podman is not installed: run image/setup-podman.sh (scripts/test does)", e);
+      throw new IllegalStateException(
+          "podman is not installed: run image/setup-podman.sh (scripts/test does)", e);
     }
     if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new IllegalStateException("image " + image() + " is not in podman's storage: run image/build-image.sh "
-          + image() + " first (scripts/test does)");
+      throw new IllegalStateException(
+          "image "
+              + image()
+              + " is not in podman's storage: run image/build-image.sh "
+              + image()
+              + " first (scripts/test does)");
     }
   }
 }

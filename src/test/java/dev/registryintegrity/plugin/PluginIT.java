@@ -41,7 +41,8 @@ class PluginIT {
     REGISTRY.garbageCollect(true);
     // After the collection: distribution 2.8 deletes the children of every tagged OCI index.
     healthyRepo = REGISTRY.host() + "/infra-ci";
-    healthy = REGISTRY.seeder().pushImage("infra-ci", ImageSpec.multiPlatform(), "latest", "5319f03e");
+    healthy =
+        REGISTRY.seeder().pushImage("infra-ci", ImageSpec.multiPlatform(), "latest", "5319f03e");
   }
 
   /** A workspace as Woodpecker's clone step leaves it: owned by root, not writable by others. */
@@ -55,11 +56,17 @@ class PluginIT {
   @ParameterizedTest
   @ValueSource(strings = {"push", "tag", "pull_request", "manual", "cron", "deployment"})
   void healthyImagePassesQuietlyOnEveryEvent(String event) throws Exception {
-    PluginContainer.Result r = PluginContainer.step().env("CI_PIPELINE_EVENT", event)
-        .setting("repo", healthyRepo).setting("tags", "latest,5319f03e").run();
+    PluginContainer.Result r =
+        PluginContainer.step()
+            .env("CI_PIPELINE_EVENT", event)
+            .setting("repo", healthyRepo)
+            .setting("tags", "latest,5319f03e")
+            .run();
     assertEquals(0, r.exitCode(), r.log());
     assertTrue(r.log().contains("pipeline #42 (" + event + ") of owner/repo at 5319f03e"), r.log());
-    assertTrue(r.log().contains("ok  " + healthyRepo + ":latest -> " + healthy.top("latest").digest()), r.log());
+    assertTrue(
+        r.log().contains("ok  " + healthyRepo + ":latest -> " + healthy.top("latest").digest()),
+        r.log());
     assertTrue(r.log().contains("INTACT"), r.log());
     assertTrue(r.raw().contains("\u001b[32mok\u001b[0m"), "Woodpecker renders ANSI colours");
     assertTrue(r.log().lines().count() < 20, "a green step log stays short:\n" + r.log());
@@ -67,21 +74,36 @@ class PluginIT {
 
   @Test
   void incidentFailsTheStepAndTheLogNamesEveryMissingDigest() throws Exception {
-    PluginContainer.Result r = PluginContainer.step().setting("repo", brokenRepo).setting("tags", "new").run();
+    PluginContainer.Result r =
+        PluginContainer.step().setting("repo", brokenRepo).setting("tags", "new").run();
     assertEquals(1, r.exitCode(), r.log());
     for (Digest missing : broken.manifestDigestsBelowTop()) {
-      assertTrue(r.log().contains("MISSING") && r.log().contains(missing.toString()), missing + " not named:\n" + r.log());
+      assertTrue(
+          r.log().contains("MISSING") && r.log().contains(missing.toString()),
+          missing + " not named:\n" + r.log());
     }
   }
 
   @Test
   void verifyContentHashesEveryBlobAndTheHeaderSaysSo() throws Exception {
-    PluginContainer.Result r = PluginContainer.step().setting("repo", healthyRepo).setting("tags", "latest")
-        .setting("verify_content", "true").setting("log_level", "debug").run();
+    PluginContainer.Result r =
+        PluginContainer.step()
+            .setting("repo", healthyRepo)
+            .setting("tags", "latest")
+            .setting("verify_content", "true")
+            .setting("log_level", "debug")
+            .run();
     assertEquals(0, r.exitCode(), r.log());
-    assertTrue(r.log().contains("blob check:  content (every byte downloaded and hashed against its digest)"), r.log());
-    assertTrue(r.log().lines().filter(l -> l.trim().startsWith("layer") && !l.contains("shared, listed above"))
-        .allMatch(l -> l.contains("ok hashed")), r.log());
+    assertTrue(
+        r.log()
+            .contains("blob check:  content (every byte downloaded and hashed against its digest)"),
+        r.log());
+    assertTrue(
+        r.log()
+            .lines()
+            .filter(l -> l.trim().startsWith("layer") && !l.contains("shared, listed above"))
+            .allMatch(l -> l.contains("ok hashed")),
+        r.log());
     assertTrue(r.log().contains("blob check content"), r.log());
   }
 
@@ -89,15 +111,19 @@ class PluginIT {
   void dotTagsFileInTheWorkspaceIsPickedUp() throws Exception {
     Path ws = workspace();
     Files.writeString(ws.resolve(".tags"), "latest,5319f03e\n");
-    PluginContainer.Result r = PluginContainer.step().workspace(ws).setting("repo", healthyRepo).run();
+    PluginContainer.Result r =
+        PluginContainer.step().workspace(ws).setting("repo", healthyRepo).run();
     assertEquals(0, r.exitCode(), r.log());
     assertTrue(r.log().contains(healthyRepo + ":5319f03e"), r.log());
   }
 
   @Test
   void aPlatformMissingFromTheIndexFailsTheStep() throws Exception {
-    PluginContainer.Result r = PluginContainer.step().setting("repo", healthyRepo)
-        .setting("platforms", "linux/amd64,linux/riscv64").run();
+    PluginContainer.Result r =
+        PluginContainer.step()
+            .setting("repo", healthyRepo)
+            .setting("platforms", "linux/amd64,linux/riscv64")
+            .run();
     assertEquals(1, r.exitCode(), r.log());
     assertTrue(r.log().contains("platform linux/riscv64 is not in the index"), r.log());
   }
@@ -105,34 +131,53 @@ class PluginIT {
   @Test
   void aTagThatPointsElsewhereThanExpectedFailsTheStep() throws Exception {
     Path ws = workspace();
-    Files.writeString(ws.resolve("metadata.json"),
+    Files.writeString(
+        ws.resolve("metadata.json"),
         "{\"containerimage.digest\":\"" + healthy.top("5319f03e").digest() + "\"}");
-    PluginContainer.Result r = PluginContainer.step().workspace(ws).setting("repo", healthyRepo)
-        .setting("tags", "latest").setting("metadata_file", "metadata.json").run();
+    PluginContainer.Result r =
+        PluginContainer.step()
+            .workspace(ws)
+            .setting("repo", healthyRepo)
+            .setting("tags", "latest")
+            .setting("metadata_file", "metadata.json")
+            .run();
     assertEquals(1, r.exitCode(), r.log());
     assertTrue(r.log().contains("TAG-MOVED"), r.log());
   }
 
   @Test
   void aTypodSettingWarnsAndNamesTheRightOne() throws Exception {
-    PluginContainer.Result r = PluginContainer.step().setting("repo", healthyRepo).setting("platfroms", "linux/amd64").run();
+    PluginContainer.Result r =
+        PluginContainer.step()
+            .setting("repo", healthyRepo)
+            .setting("platfroms", "linux/amd64")
+            .run();
     assertEquals(0, r.exitCode(), r.log());
-    assertTrue(r.log().contains("warning: unknown setting 'platfroms' (PLUGIN_PLATFROMS) is ignored (did you mean 'platforms'?)"), r.log());
+    assertTrue(
+        r.log()
+            .contains(
+                "warning: unknown setting 'platfroms' (PLUGIN_PLATFROMS) is ignored (did you mean 'platforms'?)"),
+        r.log());
   }
 
   @Test
   void noSettingsExitsTwoWithWhatToSet() throws Exception {
     PluginContainer.Result r = PluginContainer.step().run();
     assertEquals(2, r.exitCode(), r.log());
-    assertTrue(r.log().contains("the plugin step has no settings: set repo (with tags) or images"), r.log());
+    assertTrue(
+        r.log().contains("the plugin step has no settings: set repo (with tags) or images"),
+        r.log());
     assertEquals(1, r.log().strip().lines().count(), r.log());
   }
 
   @Test
   void malformedSettingExitsTwoNamingIt() throws Exception {
-    PluginContainer.Result r = PluginContainer.step().setting("repo", healthyRepo).setting("concurrency", "many").run();
+    PluginContainer.Result r =
+        PluginContainer.step().setting("repo", healthyRepo).setting("concurrency", "many").run();
     assertEquals(2, r.exitCode(), r.log());
-    assertTrue(r.log().contains("setting concurrency (PLUGIN_CONCURRENCY) is 'many': use a whole number"), r.log());
+    assertTrue(
+        r.log().contains("setting concurrency (PLUGIN_CONCURRENCY) is 'many': use a whole number"),
+        r.log());
   }
 
   @Test
@@ -141,10 +186,17 @@ class PluginIT {
     Path reports = Files.createDirectory(ws.resolve("reports"));
     // What an earlier step does so a non-root plugin can write there.
     Files.setPosixFilePermissions(reports, PosixFilePermissions.fromString("rwxrwxrwx"));
-    PluginContainer.Result r = PluginContainer.step().workspace(ws).setting("repo", brokenRepo).setting("tags", "new")
-        .setting("report", "reports/integrity.json").run();
+    PluginContainer.Result r =
+        PluginContainer.step()
+            .workspace(ws)
+            .setting("repo", brokenRepo)
+            .setting("tags", "new")
+            .setting("report", "reports/integrity.json")
+            .run();
     assertEquals(1, r.exitCode(), r.log());
-    JsonObject report = JsonParser.parseString(Files.readString(reports.resolve("integrity.json"))).getAsJsonObject();
+    JsonObject report =
+        JsonParser.parseString(Files.readString(reports.resolve("integrity.json")))
+            .getAsJsonObject();
     assertEquals(1, report.get("exitCode").getAsInt());
     assertEquals(broken.manifestDigestsBelowTop().size(), report.getAsJsonArray("failures").size());
   }
@@ -152,17 +204,31 @@ class PluginIT {
   @Test
   void reportThatCannotBeWrittenIsAWarningAndTheVerdictStands() throws Exception {
     Path ws = workspace();
-    PluginContainer.Result r = PluginContainer.step().workspace(ws).setting("repo", healthyRepo)
-        .setting("report", "integrity.json").run();
+    PluginContainer.Result r =
+        PluginContainer.step()
+            .workspace(ws)
+            .setting("repo", healthyRepo)
+            .setting("report", "integrity.json")
+            .run();
     assertEquals(0, r.exitCode(), r.log());
-    assertTrue(r.log().contains("warning: could not write the JSON report to " + PluginContainer.WORKSPACE + "/integrity.json"), r.log());
+    assertTrue(
+        r.log()
+            .contains(
+                "warning: could not write the JSON report to "
+                    + PluginContainer.WORKSPACE
+                    + "/integrity.json"),
+        r.log());
     assertFalse(Files.exists(ws.resolve("integrity.json")));
   }
 
   @Test
   void dryRunChecksNothingAndPasses() throws Exception {
-    PluginContainer.Result r = PluginContainer.step().setting("repo", brokenRepo).setting("tags", "new")
-        .setting("dry_run", "true").run();
+    PluginContainer.Result r =
+        PluginContainer.step()
+            .setting("repo", brokenRepo)
+            .setting("tags", "new")
+            .setting("dry_run", "true")
+            .run();
     assertEquals(0, r.exitCode(), r.log());
     assertTrue(r.log().contains("dry run: settings are valid; nothing was checked"), r.log());
   }
@@ -170,12 +236,20 @@ class PluginIT {
   @Test
   void thePluginVerifiesItsOwnPushedImage() throws Exception {
     String target = REGISTRY.host() + "/registry-integrity:dogfood";
-    Process push = new ProcessBuilder("skopeo", "copy", "--dest-tls-verify=false",
-        "containers-storage:" + PluginContainer.image(), "docker://" + target).redirectErrorStream(true).start();
+    Process push =
+        new ProcessBuilder(
+                "skopeo",
+                "copy",
+                "--dest-tls-verify=false",
+                "containers-storage:" + PluginContainer.image(),
+                "docker://" + target)
+            .redirectErrorStream(true)
+            .start();
     String pushLog = new String(push.getInputStream().readAllBytes());
     assertTrue(push.waitFor(120, TimeUnit.SECONDS));
     assertEquals(0, push.exitValue(), pushLog);
-    PluginContainer.Result r = PluginContainer.step().setting("images", target).setting("log_level", "debug").run();
+    PluginContainer.Result r =
+        PluginContainer.step().setting("images", target).setting("log_level", "debug").run();
     assertEquals(0, r.exitCode(), r.log());
     assertTrue(r.log().contains("layer"), r.log());
     assertNotEquals(-1, r.log().indexOf("INTACT"), r.log());

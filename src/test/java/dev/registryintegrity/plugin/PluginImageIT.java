@@ -25,8 +25,15 @@ class PluginImageIT {
   @BeforeAll
   static void inspect() throws Exception {
     PluginContainer.requireImage();
-    JsonArray array = JsonParser.parseString(podman("image", "inspect", "--format", "{{json .Config.Entrypoint}}",
-        PluginContainer.image())).getAsJsonArray();
+    JsonArray array =
+        JsonParser.parseString(
+                podman(
+                    "image",
+                    "inspect",
+                    "--format",
+                    "{{json .Config.Entrypoint}}",
+                    PluginContainer.image()))
+            .getAsJsonArray();
     entrypoint = new ArrayList<>();
     array.forEach(e -> entrypoint.add(e.getAsString()));
   }
@@ -44,8 +51,15 @@ class PluginImageIT {
   @Test
   void theImagesOwnCommandLineStartsFromItsAotCache() throws Exception {
     // The same command line with AOTMode=on: the JVM refuses to start unless the cache maps.
-    List<String> strict = new ArrayList<>(List.of("run", "--rm", "--entrypoint", entrypoint.get(0), PluginContainer.image(),
-        "-XX:AOTMode=on"));
+    List<String> strict =
+        new ArrayList<>(
+            List.of(
+                "run",
+                "--rm",
+                "--entrypoint",
+                entrypoint.get(0),
+                PluginContainer.image(),
+                "-XX:AOTMode=on"));
     strict.addAll(entrypoint.subList(1, entrypoint.size()));
     strict.add("version");
     assertTrue(podman(strict.toArray(String[]::new)).startsWith("registry-integrity "));
@@ -54,8 +68,12 @@ class PluginImageIT {
   @Test
   void theImageKeepsTheOptimizingCompilerAndACompressedRuntime() throws Exception {
     // C1 alone starts a little faster but hashes a tenth as fast: --verify-content would crawl.
-    assertFalse(entrypoint.stream().anyMatch(a -> a.startsWith("-XX:TieredStopAtLevel")), entrypoint.toString());
-    long size = Long.parseLong(podman("image", "inspect", "--format", "{{.Size}}", PluginContainer.image()));
+    assertFalse(
+        entrypoint.stream().anyMatch(a -> a.startsWith("-XX:TieredStopAtLevel")),
+        entrypoint.toString());
+    long size =
+        Long.parseLong(
+            podman("image", "inspect", "--format", "{{.Size}}", PluginContainer.image()));
     assertTrue(size < 80_000_000L, "image of " + size + " bytes; the budget is 80 MB");
   }
 }

@@ -18,7 +18,8 @@ class PluginMaterialTest {
   private static final Path DOCS = Path.of("plugin/docs.md");
 
   private static List<Path> pipelines() throws Exception {
-    try (Stream<Path> a = Files.list(Path.of("examples/woodpecker")); Stream<Path> b = Files.list(Path.of(".woodpecker"))) {
+    try (Stream<Path> a = Files.list(Path.of("examples/woodpecker"));
+        Stream<Path> b = Files.list(Path.of(".woodpecker"))) {
       return Stream.concat(a, b).filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
     }
   }
@@ -28,7 +29,8 @@ class PluginMaterialTest {
     List<Path> files = pipelines();
     assertTrue(files.size() >= 7, files.toString());
     for (Path file : files) {
-      Map<?, ?> pipeline = assertInstanceOf(Map.class, new Yaml().load(Files.readString(file)), file.toString());
+      Map<?, ?> pipeline =
+          assertInstanceOf(Map.class, new Yaml().load(Files.readString(file)), file.toString());
       assertInstanceOf(List.class, pipeline.get("steps"), file + " has no steps list");
     }
   }
@@ -40,10 +42,13 @@ class PluginMaterialTest {
       for (Object step : (List<?>) pipeline.get("steps")) {
         Map<?, ?> s = (Map<?, ?>) step;
         if (String.valueOf(s.get("image")).startsWith("registry-integrity/")) {
-          assertFalse(s.containsKey("commands") || s.containsKey("environment"),
+          assertFalse(
+              s.containsKey("commands") || s.containsKey("environment"),
               file + ": a step with commands or environment is not a plugin step");
           for (Object key : ((Map<?, ?>) s.get("settings")).keySet()) {
-            assertTrue(Stream.of(Setting.values()).anyMatch(x -> x.variables().contains(Setting.variable((String) key))),
+            assertTrue(
+                Stream.of(Setting.values())
+                    .anyMatch(x -> x.variables().contains(Setting.variable((String) key))),
                 file + " uses unknown setting " + key);
           }
         }
@@ -57,19 +62,31 @@ class PluginMaterialTest {
     assertTrue(page.startsWith("---\n"));
     String front = page.substring(4, page.indexOf("\n---\n", 4));
     Map<?, ?> meta = new Yaml().load(front);
-    for (String field : List.of("name", "description", "author", "tags", "icon", "url", "containerImage", "containerImageUrl")) {
+    for (String field :
+        List.of(
+            "name",
+            "description",
+            "author",
+            "tags",
+            "icon",
+            "url",
+            "containerImage",
+            "containerImageUrl")) {
       assertTrue(meta.containsKey(field), "front matter lacks " + field);
     }
     assertInstanceOf(List.class, meta.get("tags"));
     for (Setting setting : Setting.values()) {
-      assertTrue(page.contains("| `" + setting.key() + "` |"), "docs.md does not document " + setting.key());
+      assertTrue(
+          page.contains("| `" + setting.key() + "` |"),
+          "docs.md does not document " + setting.key());
     }
   }
 
   @Test
   void readmeDocumentsEverySettingToo() throws Exception {
     String readme = Files.readString(Path.of("README.md"));
-    long documented = Stream.of(Setting.values()).filter(s -> readme.contains("| `" + s.key() + "` |")).count();
+    long documented =
+        Stream.of(Setting.values()).filter(s -> readme.contains("| `" + s.key() + "` |")).count();
     assertEquals(Setting.values().length, documented);
   }
 }

@@ -41,7 +41,9 @@ class MetricsTest {
   @Test
   void malformedShardIsAUsageError() {
     assertFalse(Shard.all().isSharded());
-    org.junit.jupiter.api.Assertions.assertThrows(dev.registryintegrity.InputException.class, () -> Shard.parse("4/4"));
-    org.junit.jupiter.api.Assertions.assertThrows(dev.registryintegrity.InputException.class, () -> Shard.parse("x"));
+    org.junit.jupiter.api.Assertions.assertThrows(
+        dev.registryintegrity.InputException.class, () -> Shard.parse("4/4"));
+    org.junit.jupiter.api.Assertions.assertThrows(
+        dev.registryintegrity.InputException.class, () -> Shard.parse("x"));
   }
 }

@@ -22,30 +22,59 @@ class ProbeExamplesTest {
     assertEquals("CronJob", job.get("kind"));
     assertEquals("*/15 * * * *", at(job, "spec", "schedule"));
     assertEquals("Forbid", at(job, "spec", "concurrencyPolicy"));
-    Map<String, Object> container = at(job, "spec", "jobTemplate", "spec", "template", "spec", "containers", "0");
+    Map<String, Object> container =
+        at(job, "spec", "jobTemplate", "spec", "template", "spec", "containers", "0");
     List<String> args = at(container, "args");
     assertEquals("probe", args.get(0));
     assertTrue(args.stream().anyMatch(a -> a.startsWith("--pushgateway=")));
     assertTrue(((Map<String, Object>) at(container, "resources")).containsKey("requests"));
-    assertEquals("registry-probe-auth", at(job, "spec", "jobTemplate", "spec", "template", "spec", "volumes", "0", "secret", "secretName"));
+    assertEquals(
+        "registry-probe-auth",
+        at(
+            job,
+            "spec",
+            "jobTemplate",
+            "spec",
+            "template",
+            "spec",
+            "volumes",
+            "0",
+            "secret",
+            "secretName"));
   }
 
   @Test
   void indexedJobShardsByCompletionIndex() throws Exception {
     Map<String, Object> job = documents("indexed-job.yaml").get(0);
     assertEquals("Indexed", at(job, "spec", "jobTemplate", "spec", "completionMode"));
-    List<String> args = at(job, "spec", "jobTemplate", "spec", "template", "spec", "containers", "0", "args");
+    List<String> args =
+        at(job, "spec", "jobTemplate", "spec", "template", "spec", "containers", "0", "args");
     assertTrue(args.contains("--shard=$(JOB_COMPLETION_INDEX)/4"), args.toString());
   }
 
   @Test
   void serverDeploymentIsScrapedAndProbedForHealth() throws Exception {
     List<Map<String, Object>> docs = documents("deployment.yaml");
-    assertEquals(List.of("Deployment", "Service", "ServiceMonitor"), docs.stream().map(d -> d.get("kind")).toList());
+    assertEquals(
+        List.of("Deployment", "Service", "ServiceMonitor"),
+        docs.stream().map(d -> d.get("kind")).toList());
     Map<String, Object> deployment = docs.get(0);
-    assertEquals("true", at(deployment, "spec", "template", "metadata", "annotations", "prometheus.io/scrape"));
+    assertEquals(
+        "true",
+        at(deployment, "spec", "template", "metadata", "annotations", "prometheus.io/scrape"));
     List<String> args = at(deployment, "spec", "template", "spec", "containers", "0", "args");
     assertTrue(args.contains("--listen=:9100") && args.contains("--interval=15m"), args.toString());
-    assertEquals("/healthz", at(deployment, "spec", "template", "spec", "containers", "0", "livenessProbe", "httpGet", "path"));
+    assertEquals(
+        "/healthz",
+        at(
+            deployment,
+            "spec",
+            "template",
+            "spec",
+            "containers",
+            "0",
+            "livenessProbe",
+            "httpGet",
+            "path"));
   }
 }

@@ -35,8 +35,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The probe against a real registry holding several repositories with more tags than a page,
- * some intact, one broken by the real garbage collector, one missing a layer.
+ * The probe against a real registry holding several repositories with more tags than a page, some
+ * intact, one broken by the real garbage collector, one missing a layer.
  */
 class ProbeIT {
   @RegisterExtension static final RegistryFixture REGISTRY = RegistryFixture.create();
@@ -54,31 +54,52 @@ class ProbeIT {
     REGISTRY.garbageCollect(true);
     // Everything else after the collection: distribution 2.8 removes the children of every
     // tagged OCI index it finds.
-    SeededImage one = seeder.pushImage("apps/one", ImageSpec.multiPlatform(), "v1", "v2", "v3", "v4", "v5");
+    SeededImage one =
+        seeder.pushImage("apps/one", ImageSpec.multiPlatform(), "v1", "v2", "v3", "v4", "v5");
     SeededImage two = seeder.pushImage("apps/two", ImageSpec.singlePlatform(), "a", "b", "c");
     layerless = seeder.pushImage("apps/layerless", ImageSpec.multiPlatform(), "v1");
-    REGISTRY.deleteLayerLink("apps/layerless", layerless.child("linux/arm64").layers().get(2).digest());
+    REGISTRY.deleteLayerLink(
+        "apps/layerless", layerless.child("linux/arm64").layers().get(2).digest());
     SeededImage skip = seeder.pushImage("other/skipme", ImageSpec.singlePlatform(), "x");
-    SeededImage march = seeder.pushImage("dated/app", ImageSpec.singlePlatform().created("2026-03-01T00:00:00Z").seed(1), "march");
-    SeededImage may = seeder.pushImage("dated/app", ImageSpec.singlePlatform().created("2026-05-01T00:00:00Z").seed(2), "may");
-    SeededImage january = seeder.pushImage("dated/app", ImageSpec.singlePlatform().created("2026-01-01T00:00:00Z").seed(3), "january");
+    SeededImage march =
+        seeder.pushImage(
+            "dated/app",
+            ImageSpec.singlePlatform().created("2026-03-01T00:00:00Z").seed(1),
+            "march");
+    SeededImage may =
+        seeder.pushImage(
+            "dated/app", ImageSpec.singlePlatform().created("2026-05-01T00:00:00Z").seed(2), "may");
+    SeededImage january =
+        seeder.pushImage(
+            "dated/app",
+            ImageSpec.singlePlatform().created("2026-01-01T00:00:00Z").seed(3),
+            "january");
     Set<Digest> oneDigests = new HashSet<>();
     for (String tag : new String[] {"v1", "v2", "v3", "v4", "v5"}) {
       oneDigests.addAll(one.digestsOf(tag));
     }
     // broken-ci: the index and its 4 missing children; nothing below them can be reached
-    expectedDigests = 5 + oneDigests.size() + two.digestsOf("a").size() + layerless.digestsOf("v1").size()
-        + skip.digestsOf("x").size() + march.digestsOf("march").size() + may.digestsOf("may").size()
-        + january.digestsOf("january").size();
+    expectedDigests =
+        5
+            + oneDigests.size()
+            + two.digestsOf("a").size()
+            + layerless.digestsOf("v1").size()
+            + skip.digestsOf("x").size()
+            + march.digestsOf("march").size()
+            + may.digestsOf("may").size()
+            + january.digestsOf("january").size();
   }
 
   private static Map<String, Double> parse(String exposition) {
     Map<String, Double> values = new HashMap<>();
-    Matcher m = Pattern.compile("(?m)^(registry_manifest_integrity_[a-z_]+)(\\{[^}]*})? (\\S+)$").matcher(exposition);
+    Matcher m =
+        Pattern.compile("(?m)^(registry_manifest_integrity_[a-z_]+)(\\{[^}]*})? (\\S+)$")
+            .matcher(exposition);
     while (m.find()) {
       String labels = m.group(2) == null ? "" : m.group(2);
       Matcher repo = Pattern.compile("repository=\"([^\"]*)\",kind=\"([^\"]*)\"").matcher(labels);
-      String key = repo.find() ? m.group(1) + "{" + repo.group(1) + "," + repo.group(2) + "}" : m.group(1);
+      String key =
+          repo.find() ? m.group(1) + "{" + repo.group(1) + "," + repo.group(2) + "}" : m.group(1);
       values.merge(key, Double.parseDouble(m.group(3)), Double::sum);
     }
     return values;
@@ -108,11 +129,17 @@ class ProbeIT {
     assertEquals(2.0, m.get("registry_manifest_integrity_repo_failures{broken-ci,manifest}"));
     assertEquals(2.0, m.get("registry_manifest_integrity_repo_failures{broken-ci,attestation}"));
     assertEquals(1.0, m.get("registry_manifest_integrity_repo_failures{apps/layerless,layer}"));
-    assertTrue(Math.abs(m.get("registry_manifest_integrity_last_run_timestamp") - System.currentTimeMillis() / 1000.0) < 120);
+    assertTrue(
+        Math.abs(
+                m.get("registry_manifest_integrity_last_run_timestamp")
+                    - System.currentTimeMillis() / 1000.0)
+            < 120);
     assertFalse(m.containsKey("registry_manifest_integrity_last_success_timestamp_seconds"));
     // Failures only: intact images are not listed, broken digests are, with their path.
     assertFalse(run.out().contains("apps/two:a"), run.out());
-    assertTrue(run.out().contains(layerless.child("linux/arm64").layers().get(2).digest().toString()), run.out());
+    assertTrue(
+        run.out().contains(layerless.child("linux/arm64").layers().get(2).digest().toString()),
+        run.out());
     assertPromtoolAccepts(textfile);
   }
 
@@ -141,55 +168,104 @@ class ProbeIT {
 
   @Test
   void tagsPerRepoKeepsTheNewestByTheImagesCreatedTime() throws Exception {
-    Cli.Run run = Cli.run(probe("--include", "dated/*", "--tags-per-repo", "2", "--format", "json"));
+    Cli.Run run =
+        Cli.run(probe("--include", "dated/*", "--tags-per-repo", "2", "--format", "json"));
     assertEquals(0, run.exitCode(), run.all());
     Set<String> checked = new HashSet<>();
-    run.json().getAsJsonArray("images").forEach(i -> checked.add(i.getAsJsonObject().get("reference").getAsString()));
-    assertEquals(Set.of(REGISTRY.host() + "/dated/app:may", REGISTRY.host() + "/dated/app:march"), checked);
+    run.json()
+        .getAsJsonArray("images")
+        .forEach(i -> checked.add(i.getAsJsonObject().get("reference").getAsString()));
+    assertEquals(
+        Set.of(REGISTRY.host() + "/dated/app:may", REGISTRY.host() + "/dated/app:march"), checked);
   }
 
   @Test
   void pushgatewayGetsTheGaugesAndAPushReplacesStaleSeries() throws Exception {
     try (Pushgateway gateway = new Pushgateway()) {
-      Cli.Run run = Cli.run(probe("--pushgateway", gateway.uri().toString(), "--instance", "registry-a"));
+      Cli.Run run =
+          Cli.run(probe("--pushgateway", gateway.uri().toString(), "--instance", "registry-a"));
       assertEquals(1, run.exitCode(), run.all());
       String pushed = gateway.metrics();
-      assertTrue(pushed.contains("registry_manifest_integrity_failures{instance=\"registry-a\",job=\"registry_manifest_integrity\"} 5"), pushed);
+      assertTrue(
+          pushed.contains(
+              "registry_manifest_integrity_failures{instance=\"registry-a\",job=\"registry_manifest_integrity\"} 5"),
+          pushed);
       assertTrue(pushed.contains("repository=\"broken-ci\""), pushed);
-      Cli.Run again = Cli.run(probe("--pushgateway", gateway.uri().toString(), "--instance", "registry-a", "--exclude", "broken-ci"));
+      Cli.Run again =
+          Cli.run(
+              probe(
+                  "--pushgateway",
+                  gateway.uri().toString(),
+                  "--instance",
+                  "registry-a",
+                  "--exclude",
+                  "broken-ci"));
       assertEquals(1, again.exitCode(), again.all());
       String replaced = gateway.metrics();
-      assertFalse(replaced.contains("repository=\"broken-ci\""), "a recovered repository's series must vanish:\n" + replaced);
-      assertTrue(replaced.contains("registry_manifest_integrity_failures{instance=\"registry-a\",job=\"registry_manifest_integrity\"} 1"), replaced);
+      assertFalse(
+          replaced.contains("repository=\"broken-ci\""),
+          "a recovered repository's series must vanish:\n" + replaced);
+      assertTrue(
+          replaced.contains(
+              "registry_manifest_integrity_failures{instance=\"registry-a\",job=\"registry_manifest_integrity\"} 1"),
+          replaced);
     }
   }
 
   @Test
-  void serverModeServesMetricsFromRunsOnAnIntervalAndLaterRunsReuseManifestBodies() throws Exception {
+  void serverModeServesMetricsFromRunsOnAnIntervalAndLaterRunsReuseManifestBodies()
+      throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
     try (FaultProxy proxy = new FaultProxy(REGISTRY.baseUri())) {
       StringWriter out = new StringWriter();
-      String[] args = {"probe", "--registry", proxy.host(), "--page-size", PAGE, "--listen", "127.0.0.1:" + port,
-          "--interval", "1s", "--include", "apps/one"};
-      Thread server = Thread.ofVirtual().start(() -> Main.run(args,
-          new Main.Environment(Map.of(), System.in, Clock.systemUTC(), false), new PrintWriter(out), new PrintWriter(out)));
+      String[] args = {
+        "probe",
+        "--registry",
+        proxy.host(),
+        "--page-size",
+        PAGE,
+        "--listen",
+        "127.0.0.1:" + port,
+        "--interval",
+        "1s",
+        "--include",
+        "apps/one"
+      };
+      Thread server =
+          Thread.ofVirtual()
+              .start(
+                  () ->
+                      Main.run(
+                          args,
+                          new Main.Environment(Map.of(), System.in, Clock.systemUTC(), false),
+                          new PrintWriter(out),
+                          new PrintWriter(out)));
       try {
         String first = waitForMetrics(port);
         assertEquals("ok\n", get(port, "/healthz"));
         double firstRun = parse(first).get("registry_manifest_integrity_last_run_timestamp");
         assertEquals(5.0, parse(first).get("registry_manifest_integrity_tags_checked"));
-        assertTrue(parse(first).containsKey("registry_manifest_integrity_last_success_timestamp_seconds"));
-        assertTrue(proxy.seen().stream().anyMatch(r -> r.method().equals("GET") && r.path().contains("/manifests/")));
+        assertTrue(
+            parse(first).containsKey("registry_manifest_integrity_last_success_timestamp_seconds"));
+        assertTrue(
+            proxy.seen().stream()
+                .anyMatch(r -> r.method().equals("GET") && r.path().contains("/manifests/")));
         proxy.reset();
         Thread.sleep(2500);
-        double laterRun = parse(get(port, "/metrics")).get("registry_manifest_integrity_last_run_timestamp");
+        double laterRun =
+            parse(get(port, "/metrics")).get("registry_manifest_integrity_last_run_timestamp");
         assertTrue(laterRun > firstRun, first);
-        // Manifests never change: a later run asks whether they are still served (HEAD), not for them.
-        assertTrue(proxy.seen().stream().anyMatch(r -> r.method().equals("HEAD") && r.path().contains("/manifests/")));
-        assertTrue(proxy.seen().stream().noneMatch(r -> r.method().equals("GET") && r.path().contains("/manifests/")),
+        // Manifests never change: a later run asks whether they are still served (HEAD), not for
+        // them.
+        assertTrue(
+            proxy.seen().stream()
+                .anyMatch(r -> r.method().equals("HEAD") && r.path().contains("/manifests/")));
+        assertTrue(
+            proxy.seen().stream()
+                .noneMatch(r -> r.method().equals("GET") && r.path().contains("/manifests/")),
             proxy.seen().toString());
       } finally {
         server.interrupt();
@@ -214,7 +290,8 @@ class ProbeIT {
   }
 
   private static String get(int port, String path) throws java.io.IOException {
-    HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + path).toURL().openConnection();
+    HttpURLConnection c =
+        (HttpURLConnection) URI.create("http://127.0.0.1:" + port + path).toURL().openConnection();
     try {
       return new String(c.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     } finally {
@@ -224,7 +301,11 @@ class ProbeIT {
 
   /** Prometheus's own parser as the judge of the exposition format. */
   static void assertPromtoolAccepts(Path metrics) throws Exception {
-    Process p = new ProcessBuilder("promtool", "check", "metrics").redirectInput(metrics.toFile()).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder("promtool", "check", "metrics")
+            .redirectInput(metrics.toFile())
+            .redirectErrorStream(true)
+            .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(30, TimeUnit.SECONDS));
     assertEquals(0, p.exitValue(), out);

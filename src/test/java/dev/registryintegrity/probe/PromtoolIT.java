@@ -13,7 +13,11 @@ class PromtoolIT {
   private static String promtool(String... args) throws Exception {
     List<String> command = new java.util.ArrayList<>(List.of("promtool"));
     command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).directory(Path.of("examples/probe").toFile()).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(command)
+            .directory(Path.of("examples/probe").toFile())
+            .redirectErrorStream(true)
+            .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     p.waitFor(60, TimeUnit.SECONDS);
     assertEquals(0, p.exitValue(), out);

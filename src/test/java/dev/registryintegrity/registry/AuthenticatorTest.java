@@ -19,50 +19,64 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * The token cache's policy, with a clock the test moves. The token flow itself runs against a
- * real registry in TokenAuthIT.
+ * The token cache's policy, with a clock the test moves. The token flow itself runs against a real
+ * registry in TokenAuthIT.
  */
 class AuthenticatorTest {
-  private static final Challenge BEARER = Challenge.parse(
-      "Bearer realm=\"https://auth.example/token\",service=\"reg\",scope=\"repository:a/b:pull\"").orElseThrow();
+  private static final Challenge BEARER =
+      Challenge.parse(
+              "Bearer realm=\"https://auth.example/token\",service=\"reg\",scope=\"repository:a/b:pull\"")
+          .orElseThrow();
 
   private Instant now = Instant.parse("2026-01-01T00:00:00Z");
   private final List<URI> asked = new ArrayList<>();
-  private final Clock clock = new Clock() {
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
+  private final Clock clock =
+      new Clock() {
+        @Override
+        public ZoneOffset getZone() {
+          return ZoneOffset.UTC;
+        }
 
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+          return this;
+        }
 
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  };
+        @Override
+        public Instant instant() {
+          return now;
+        }
+      };
 
   private HttpResponse tokenAnswer(HttpRequest request, String body) {
     asked.add(request.uri());
-    return new HttpResponse(200, Map.of(), body.getBytes(StandardCharsets.UTF_8), false, request.uri(), List.of());
+    return new HttpResponse(
+        200, Map.of(), body.getBytes(StandardCharsets.UTF_8), false, request.uri(), List.of());
   }
 
   @Test
   void aTokenIsReusedForItsScopeUntilShortlyBeforeItExpires() {
     Authenticator auth = new Authenticator(CredentialStore.none(), clock);
-    String first = auth.answer("reg.example", "a/b", BEARER, r -> tokenAnswer(r, "{\"token\":\"t1\",\"expires_in\":100}"));
+    String first =
+        auth.answer(
+            "reg.example",
+            "a/b",
+            BEARER,
+            r -> tokenAnswer(r, "{\"token\":\"t1\",\"expires_in\":100}"));
     assertEquals("Bearer t1", first);
     assertEquals(Optional.of("Bearer t1"), auth.known("reg.example", "a/b"));
     now = now.plusSeconds(89);
     assertEquals(Optional.of("Bearer t1"), auth.known("reg.example", "a/b"));
     now = now.plusSeconds(2);
-    assertEquals(Optional.empty(), auth.known("reg.example", "a/b"), "renewed before expiry, not after");
-    assertEquals("Bearer t2", auth.answer("reg.example", "a/b", BEARER, r -> tokenAnswer(r, "{\"access_token\":\"t2\"}")));
+    assertEquals(
+        Optional.empty(), auth.known("reg.example", "a/b"), "renewed before expiry, not after");
+    assertEquals(
+        "Bearer t2",
+        auth.answer(
+            "reg.example", "a/b", BEARER, r -> tokenAnswer(r, "{\"access_token\":\"t2\"}")));
     assertEquals(2, asked.size());
-    assertTrue(asked.get(0).getQuery().contains("scope=repository:a/b:pull"), asked.get(0).toString());
+    assertTrue(
+        asked.get(0).getQuery().contains("scope=repository:a/b:pull"), asked.get(0).toString());
     assertTrue(asked.get(0).getQuery().contains("service=reg"), asked.get(0).toString());
   }
 
@@ -91,12 +105,23 @@ class AuthenticatorTest {
     Credentials c = new Credentials("u", "p4ss-word", "--password");
     Authenticator auth = new Authenticator(CredentialStore.everywhere(c), clock);
     List<HttpRequest> requests = new ArrayList<>();
-    CannotCheckException e = assertThrows(CannotCheckException.class, () -> auth.answer("r", "a/b", BEARER, req -> {
-      requests.add(req);
-      return new HttpResponse(401, Map.of(), new byte[0], false, req.uri(), List.of());
-    }));
+    CannotCheckException e =
+        assertThrows(
+            CannotCheckException.class,
+            () ->
+                auth.answer(
+                    "r",
+                    "a/b",
+                    BEARER,
+                    req -> {
+                      requests.add(req);
+                      return new HttpResponse(
+                          401, Map.of(), new byte[0], false, req.uri(), List.of());
+                    }));
     assertTrue(requests.get(0).headers().get("Authorization").startsWith("Basic "));
-    assertTrue(e.getMessage().contains("token service refused user 'u' from --password (401)"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("token service refused user 'u' from --password (401)"),
+        e.getMessage());
     assertFalse(e.getMessage().contains("p4ss-word"));
     assertFalse(c.toString().contains("p4ss-word"));
   }
@@ -104,9 +129,15 @@ class AuthenticatorTest {
   @Test
   void basicChallengeWithoutCredentialsSaysHowToGiveThem() {
     Authenticator auth = new Authenticator(CredentialStore.none(), clock);
-    CannotCheckException e = assertThrows(CannotCheckException.class,
-        () -> auth.answer("r", "a/b", Challenge.parse("Basic realm=x").orElseThrow(), req -> null));
-    assertTrue(e.getMessage().contains("requires authentication: pass --username and --password"), e.getMessage());
+    CannotCheckException e =
+        assertThrows(
+            CannotCheckException.class,
+            () ->
+                auth.answer(
+                    "r", "a/b", Challenge.parse("Basic realm=x").orElseThrow(), req -> null));
+    assertTrue(
+        e.getMessage().contains("requires authentication: pass --username and --password"),
+        e.getMessage());
   }
 
   @Test

@@ -18,23 +18,34 @@ import org.junit.jupiter.api.Test;
 
 /** How a blob answer is read: what counts as served, hashed, or listed without its bytes. */
 class BlobReadTest {
-  private static final byte[] CONTENT = "registry-integrity blob content".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] CONTENT =
+      "registry-integrity blob content".getBytes(StandardCharsets.UTF_8);
   private static final Digest DIGEST = Digest.sha256Of(CONTENT);
 
-  private static Lookup check(BlobCheck check, Function<RawHttpServer.Request, String> answer) throws Exception {
+  private static Lookup check(BlobCheck check, Function<RawHttpServer.Request, String> answer)
+      throws Exception {
     try (RawHttpServer server = new RawHttpServer(RawHttpServer.writing(answer))) {
-      TransportSettings settings = TransportSettings.defaults()
-          .withRetry(RetryPolicy.defaults().withRetries(1))
-          .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(2));
-      try (RegistryClient client = new RegistryClient(server.host(), URI.create("http://" + server.host()),
-          new RegistryTransport(settings, Clock.systemUTC(), d -> {}))) {
+      TransportSettings settings =
+          TransportSettings.defaults()
+              .withRetry(RetryPolicy.defaults().withRetries(1))
+              .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(2));
+      try (RegistryClient client =
+          new RegistryClient(
+              server.host(),
+              URI.create("http://" + server.host()),
+              new RegistryTransport(settings, Clock.systemUTC(), d -> {}))) {
         return client.checkBlob("team/app", DIGEST, check);
       }
     }
   }
 
   private static String headers(String status, String... lines) {
-    return "HTTP/1.1 " + status + "\r\n" + String.join("\r\n", lines) + (lines.length == 0 ? "" : "\r\n") + "\r\n";
+    return "HTTP/1.1 "
+        + status
+        + "\r\n"
+        + String.join("\r\n", lines)
+        + (lines.length == 0 ? "" : "\r\n")
+        + "\r\n";
   }
 
   private static String body() {
@@ -43,8 +54,15 @@ class BlobReadTest {
 
   @Test
   void rangedAnswerWithItsByteIsServedWithTheSizeFromContentRange() throws Exception {
-    Lookup lookup = check(BlobCheck.READ, r -> headers("206 Partial Content", "Content-Length: 1",
-        "Content-Range: bytes 0-0/" + CONTENT.length) + "r");
+    Lookup lookup =
+        check(
+            BlobCheck.READ,
+            r ->
+                headers(
+                        "206 Partial Content",
+                        "Content-Length: 1",
+                        "Content-Range: bytes 0-0/" + CONTENT.length)
+                    + "r");
     Lookup.Found found = assertInstanceOf(Lookup.Found.class, lookup);
     assertEquals(Proof.SERVED, found.proof());
     assertEquals(CONTENT.length, found.size().getAsLong());
@@ -52,12 +70,22 @@ class BlobReadTest {
 
   @Test
   void headersAndThenEndOfStreamIsUnservedNotUnavailable() throws Exception {
-    Lookup lookup = check(BlobCheck.READ, r -> headers("206 Partial Content", "Content-Length: 1",
-        "Content-Range: bytes 0-0/" + CONTENT.length));
+    Lookup lookup =
+        check(
+            BlobCheck.READ,
+            r ->
+                headers(
+                    "206 Partial Content",
+                    "Content-Length: 1",
+                    "Content-Range: bytes 0-0/" + CONTENT.length));
     Lookup.Unserved unserved = assertInstanceOf(Lookup.Unserved.class, lookup);
-    assertTrue(unserved.reason().contains("broke off after 0 bytes (the server closed the connection early)"),
+    assertTrue(
+        unserved
+            .reason()
+            .contains("broke off after 0 bytes (the server closed the connection early)"),
         unserved.reason());
-    assertTrue(unserved.reason().contains("for a " + CONTENT.length + "-byte blob"), unserved.reason());
+    assertTrue(
+        unserved.reason().contains("for a " + CONTENT.length + "-byte blob"), unserved.reason());
   }
 
   @Test
@@ -65,55 +93,90 @@ class BlobReadTest {
     Lookup lookup = check(BlobCheck.READ, r -> headers("200 OK", "Content-Length: 0"));
     // Content-Length 0 for a blob is an empty blob; a 200 with no length and no byte is not.
     assertInstanceOf(Lookup.Found.class, lookup);
-    Lookup chunkedNothing = check(BlobCheck.READ, r -> headers("200 OK", "Transfer-Encoding: chunked") + "0\r\n\r\n");
+    Lookup chunkedNothing =
+        check(BlobCheck.READ, r -> headers("200 OK", "Transfer-Encoding: chunked") + "0\r\n\r\n");
     assertInstanceOf(Lookup.Unserved.class, chunkedNothing);
   }
 
   @Test
   void contentCheckOfAShortBodySaysHowManyBytesCame() throws Exception {
-    Lookup lookup = check(BlobCheck.CONTENT, r -> headers("200 OK", "Content-Length: " + CONTENT.length)
-        + body().substring(0, 10));
+    Lookup lookup =
+        check(
+            BlobCheck.CONTENT,
+            r -> headers("200 OK", "Content-Length: " + CONTENT.length) + body().substring(0, 10));
     Lookup.Unserved unserved = assertInstanceOf(Lookup.Unserved.class, lookup);
     assertTrue(unserved.reason().contains("broke off after 10 bytes"), unserved.reason());
   }
 
   @Test
   void contentCheckHashesTheBytesItRead() throws Exception {
-    Lookup lookup = check(BlobCheck.CONTENT, r -> headers("200 OK", "Content-Length: " + CONTENT.length) + body());
+    Lookup lookup =
+        check(
+            BlobCheck.CONTENT,
+            r -> headers("200 OK", "Content-Length: " + CONTENT.length) + body());
     Lookup.Found found = assertInstanceOf(Lookup.Found.class, lookup);
     assertEquals(Proof.HASHED, found.proof());
     assertEquals(DIGEST, found.reportedDigest().orElseThrow());
 
-    Lookup other = check(BlobCheck.CONTENT, r -> headers("200 OK", "Content-Length: " + CONTENT.length,
-        "Docker-Content-Digest: " + DIGEST) + body().toUpperCase());
+    Lookup other =
+        check(
+            BlobCheck.CONTENT,
+            r ->
+                headers(
+                        "200 OK",
+                        "Content-Length: " + CONTENT.length,
+                        "Docker-Content-Digest: " + DIGEST)
+                    + body().toUpperCase());
     // The bytes' own hash is reported, never the header's claim.
-    assertEquals(Digest.sha256Of(body().toUpperCase().getBytes(StandardCharsets.ISO_8859_1)),
+    assertEquals(
+        Digest.sha256Of(body().toUpperCase().getBytes(StandardCharsets.ISO_8859_1)),
         assertInstanceOf(Lookup.Found.class, other).reportedDigest().orElseThrow());
   }
 
   @Test
   void rangeNotSatisfiableForAnEmptyBlobIsAnEmptyBlob() throws Exception {
-    Lookup lookup = check(BlobCheck.READ, r -> headers("416 Range Not Satisfiable", "Content-Range: bytes */0",
-        "Content-Length: 0"));
+    Lookup lookup =
+        check(
+            BlobCheck.READ,
+            r ->
+                headers(
+                    "416 Range Not Satisfiable", "Content-Range: bytes */0", "Content-Length: 0"));
     Lookup.Found found = assertInstanceOf(Lookup.Found.class, lookup);
     assertEquals(0, found.size().getAsLong());
   }
 
   @Test
   void rangeRefusedForANonEmptyBlobFallsBackToAPlainGet() throws Exception {
-    Lookup lookup = check(BlobCheck.READ, r -> r.header("Range") != null
-        ? headers("416 Range Not Satisfiable", "Content-Range: bytes */" + CONTENT.length, "Content-Length: 0")
-        : headers("200 OK", "Content-Length: " + CONTENT.length) + body());
+    Lookup lookup =
+        check(
+            BlobCheck.READ,
+            r ->
+                r.header("Range") != null
+                    ? headers(
+                        "416 Range Not Satisfiable",
+                        "Content-Range: bytes */" + CONTENT.length,
+                        "Content-Length: 0")
+                    : headers("200 OK", "Content-Length: " + CONTENT.length) + body());
     Lookup.Found found = assertInstanceOf(Lookup.Found.class, lookup);
     assertEquals(CONTENT.length, found.size().getAsLong());
-    assertTrue(found.notes().contains("Range refused (416); first byte read from a plain GET"), found.notes().toString());
+    assertTrue(
+        found.notes().contains("Range refused (416); first byte read from a plain GET"),
+        found.notes().toString());
   }
 
   @Test
   void aMissingBlobKeepsTheRegistrysErrorCodeFromTheGetBody() throws Exception {
-    String error = "{\"errors\":[{\"code\":\"BLOB_UNKNOWN\",\"message\":\"blob unknown to registry\"}]}";
-    Lookup lookup = check(BlobCheck.READ, r -> headers("404 Not Found", "Content-Type: application/json",
-        "Content-Length: " + error.length()) + error);
+    String error =
+        "{\"errors\":[{\"code\":\"BLOB_UNKNOWN\",\"message\":\"blob unknown to registry\"}]}";
+    Lookup lookup =
+        check(
+            BlobCheck.READ,
+            r ->
+                headers(
+                        "404 Not Found",
+                        "Content-Type: application/json",
+                        "Content-Length: " + error.length())
+                    + error);
     Lookup.Absent absent = assertInstanceOf(Lookup.Absent.class, lookup);
     assertEquals("BLOB_UNKNOWN", absent.code());
   }

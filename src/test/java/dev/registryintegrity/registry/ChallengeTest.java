@@ -8,9 +8,10 @@ import org.junit.jupiter.api.Test;
 class ChallengeTest {
   @Test
   void bearerChallengeParamsAreReadWithQuotedCommas() {
-    Challenge c = Challenge.parse(
-        "Bearer realm=\"https://auth.docker.io/token\",service=\"registry.docker.io\",scope=\"repository:library/alpine:pull,push\"")
-        .orElseThrow();
+    Challenge c =
+        Challenge.parse(
+                "Bearer realm=\"https://auth.docker.io/token\",service=\"registry.docker.io\",scope=\"repository:library/alpine:pull,push\"")
+            .orElseThrow();
     assertTrue(c.isBearer());
     assertEquals("https://auth.docker.io/token", c.param("realm").orElseThrow());
     assertEquals("registry.docker.io", c.param("service").orElseThrow());

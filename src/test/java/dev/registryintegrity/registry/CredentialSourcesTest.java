@@ -22,7 +22,8 @@ class CredentialSourcesTest {
   @TempDir Path home;
 
   private static String auth(String user, String password) {
-    return Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    return Base64.getEncoder()
+        .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
   }
 
   private Map<String, String> env(String... kv) {
@@ -46,25 +47,47 @@ class CredentialSourcesTest {
 
   @Test
   void explicitThenDockerAuthConfigThenDockerConfigThenPodmanAuthFile() throws Exception {
-    dockerConfig("{\"auths\":{\"a.example\":{\"auth\":\"" + auth("from-file", "x") + "\"},"
-        + "\"b.example\":{\"auth\":\"" + auth("from-file", "x") + "\"},\"c.example\":{\"username\":\"from-file\",\"password\":\"y\"}}}");
-    Path podman = Files.writeString(home.resolve("auth.json"), "{\"auths\":{\"d.example\":{\"auth\":\"" + auth("from-podman", "z") + "\"},"
-        + "\"c.example\":{\"auth\":\"" + auth("from-podman", "z") + "\"}}}");
-    Map<String, String> env = env(
-        "DOCKER_AUTH_CONFIG", "{\"auths\":{\"b.example\":{\"auth\":\"" + auth("from-env", "w") + "\"}}}",
-        "REGISTRY_AUTH_FILE", podman.toString());
+    dockerConfig(
+        "{\"auths\":{\"a.example\":{\"auth\":\""
+            + auth("from-file", "x")
+            + "\"},"
+            + "\"b.example\":{\"auth\":\""
+            + auth("from-file", "x")
+            + "\"},\"c.example\":{\"username\":\"from-file\",\"password\":\"y\"}}}");
+    Path podman =
+        Files.writeString(
+            home.resolve("auth.json"),
+            "{\"auths\":{\"d.example\":{\"auth\":\""
+                + auth("from-podman", "z")
+                + "\"},"
+                + "\"c.example\":{\"auth\":\""
+                + auth("from-podman", "z")
+                + "\"}}}");
+    Map<String, String> env =
+        env(
+            "DOCKER_AUTH_CONFIG",
+            "{\"auths\":{\"b.example\":{\"auth\":\"" + auth("from-env", "w") + "\"}}}",
+            "REGISTRY_AUTH_FILE",
+            podman.toString());
     CredentialStore store = CredentialSources.standard(Optional.empty(), env);
     assertEquals("from-file", user(store, "a.example"));
     assertEquals("from-env", user(store, "b.example"));
     assertEquals("from-file", user(store, "c.example"));
     assertEquals("from-podman", user(store, "d.example"));
     assertEquals("-", user(store, "e.example"));
-    CredentialStore explicit = CredentialSources.standard(Optional.of(new Credentials("cli", "p", "--password")), env);
+    CredentialStore explicit =
+        CredentialSources.standard(Optional.of(new Credentials("cli", "p", "--password")), env);
     assertEquals("cli", user(explicit, "b.example"));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"docker.io", "index.docker.io", "registry-1.docker.io", "https://index.docker.io/v1/"})
+  @ValueSource(
+      strings = {
+        "docker.io",
+        "index.docker.io",
+        "registry-1.docker.io",
+        "https://index.docker.io/v1/"
+      })
   void dockerHubAliasesAllFindTheDockerHubEntry(String key) throws Exception {
     dockerConfig("{\"auths\":{\"" + key + "\":{\"auth\":\"" + auth("hub", "x") + "\"}}}");
     CredentialStore store = CredentialSources.standard(Optional.empty(), env());
@@ -76,14 +99,22 @@ class CredentialSourcesTest {
   @Test
   void dockerConfigEnvironmentVariableNamesTheDirectory() throws Exception {
     Path dir = Files.createDirectories(home.resolve("elsewhere"));
-    Files.writeString(dir.resolve("config.json"), "{\"auths\":{\"x.example\":{\"auth\":\"" + auth("elsewhere", "x") + "\"}}}");
-    assertEquals("elsewhere", user(CredentialSources.standard(Optional.empty(), env("DOCKER_CONFIG", dir.toString())), "x.example"));
+    Files.writeString(
+        dir.resolve("config.json"),
+        "{\"auths\":{\"x.example\":{\"auth\":\"" + auth("elsewhere", "x") + "\"}}}");
+    assertEquals(
+        "elsewhere",
+        user(
+            CredentialSources.standard(Optional.empty(), env("DOCKER_CONFIG", dir.toString())),
+            "x.example"));
   }
 
   @Test
   void identityTokenIsSentAsThePasswordOfTheTokenUser() throws Exception {
-    dockerConfig("{\"auths\":{\"acr.example\":{\"auth\":\"\",\"identitytoken\":\"refresh-token\"}}}");
-    Credentials c = CredentialSources.standard(Optional.empty(), env()).find("acr.example").orElseThrow();
+    dockerConfig(
+        "{\"auths\":{\"acr.example\":{\"auth\":\"\",\"identitytoken\":\"refresh-token\"}}}");
+    Credentials c =
+        CredentialSources.standard(Optional.empty(), env()).find("acr.example").orElseThrow();
     assertEquals("<token>", c.username());
     assertEquals("refresh-token", c.password());
   }
@@ -91,8 +122,15 @@ class CredentialSourcesTest {
   @Test
   void podmanAuthFileUnderXdgRuntimeDirIsFound() throws Exception {
     Path runtime = Files.createDirectories(home.resolve("run/containers"));
-    Files.writeString(runtime.resolve("auth.json"), "{\"auths\":{\"q.example\":{\"auth\":\"" + auth("podman", "x") + "\"}}}");
-    assertEquals("podman", user(CredentialSources.standard(Optional.empty(), env("XDG_RUNTIME_DIR", home.resolve("run").toString())), "q.example"));
+    Files.writeString(
+        runtime.resolve("auth.json"),
+        "{\"auths\":{\"q.example\":{\"auth\":\"" + auth("podman", "x") + "\"}}}");
+    assertEquals(
+        "podman",
+        user(
+            CredentialSources.standard(
+                Optional.empty(), env("XDG_RUNTIME_DIR", home.resolve("run").toString())),
+            "q.example"));
   }
 
   @Test
@@ -100,11 +138,14 @@ class CredentialSourcesTest {
     Path bin = Files.createDirectories(home.resolve("bin"));
     Path helper = bin.resolve("docker-credential-fake");
     // A real helper program: reads the server on stdin, answers JSON, exits 1 for unknown servers.
-    Files.writeString(helper, "#!/bin/sh\nread server\nif [ \"$server\" = \"helped.example\" ]; then\n"
-        + "  echo '{\"ServerURL\":\"helped.example\",\"Username\":\"helper-user\",\"Secret\":\"helper-secret\"}'\n"
-        + "else echo 'credentials not found in native keychain'; exit 1; fi\n");
+    Files.writeString(
+        helper,
+        "#!/bin/sh\nread server\nif [ \"$server\" = \"helped.example\" ]; then\n"
+            + "  echo '{\"ServerURL\":\"helped.example\",\"Username\":\"helper-user\",\"Secret\":\"helper-secret\"}'\n"
+            + "else echo 'credentials not found in native keychain'; exit 1; fi\n");
     Files.setPosixFilePermissions(helper, PosixFilePermissions.fromString("rwxr-xr-x"));
-    dockerConfig("{\"credHelpers\":{\"helped.example\":\"fake\"},\"credsStore\":\"fake\",\"auths\":{}}");
+    dockerConfig(
+        "{\"credHelpers\":{\"helped.example\":\"fake\"},\"credsStore\":\"fake\",\"auths\":{}}");
     CredentialStore store = CredentialSources.standard(Optional.empty(), env());
     Credentials c = store.find("helped.example").orElseThrow();
     assertEquals("helper-user", c.username());
@@ -116,8 +157,10 @@ class CredentialSourcesTest {
   @Test
   void aCredentialHelperThatIsNotInstalledIsAUsageErrorNamingIt() throws Exception {
     dockerConfig("{\"credHelpers\":{\"ecr.example\":\"ecr-login\"}}");
-    InputException e = assertThrows(InputException.class,
-        () -> CredentialSources.standard(Optional.empty(), env()).find("ecr.example"));
+    InputException e =
+        assertThrows(
+            InputException.class,
+            () -> CredentialSources.standard(Optional.empty(), env()).find("ecr.example"));
     assertTrue(e.getMessage().contains("docker-credential-ecr-login"), e.getMessage());
     assertTrue(e.getMessage().contains("is not on PATH"), e.getMessage());
   }
@@ -125,21 +168,30 @@ class CredentialSourcesTest {
   @Test
   void malformedConfigsAreUsageErrorsNamingTheFile() throws Exception {
     dockerConfig("{not json");
-    InputException e = assertThrows(InputException.class, () -> CredentialSources.standard(Optional.empty(), env()));
+    InputException e =
+        assertThrows(
+            InputException.class, () -> CredentialSources.standard(Optional.empty(), env()));
     assertTrue(e.getMessage().contains(".docker/config.json is not valid JSON"), e.getMessage());
     dockerConfig("{\"auths\":{\"x\":{\"auth\":\"bm9jb2xvbg==\"}}}");
-    e = assertThrows(InputException.class, () -> CredentialSources.standard(Optional.empty(), env()));
-    assertTrue(e.getMessage().contains("the auth of 'x' is not base64 of user:password"), e.getMessage());
+    e =
+        assertThrows(
+            InputException.class, () -> CredentialSources.standard(Optional.empty(), env()));
+    assertTrue(
+        e.getMessage().contains("the auth of 'x' is not base64 of user:password"), e.getMessage());
   }
 
   @Test
   @org.junit.jupiter.api.Timeout(20)
   void aDockerConfigThatIsAPipeIsAUsageErrorNotAHang() throws Exception {
     Files.createDirectories(home.resolve(".docker"));
-    Process mkfifo = new ProcessBuilder("mkfifo", home.resolve(".docker/config.json").toString()).start();
-    assertTrue(mkfifo.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) && mkfifo.exitValue() == 0);
-    dev.registryintegrity.InputException e = org.junit.jupiter.api.Assertions.assertThrows(
-        dev.registryintegrity.InputException.class, () -> user(CredentialSources.standard(Optional.empty(), env()), "x.example"));
+    Process mkfifo =
+        new ProcessBuilder("mkfifo", home.resolve(".docker/config.json").toString()).start();
+    assertTrue(
+        mkfifo.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) && mkfifo.exitValue() == 0);
+    dev.registryintegrity.InputException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            dev.registryintegrity.InputException.class,
+            () -> user(CredentialSources.standard(Optional.empty(), env()), "x.example"));
     assertTrue(e.getMessage().contains("is not a regular file"), e.getMessage());
   }
 
@@ -147,9 +199,16 @@ class CredentialSourcesTest {
   @ParameterizedTest
   @ValueSource(strings = {"../../../tmp/evil", "pass/../x", "c\u0000\u0000", "", " pass", "-rf"})
   void credentialHelperNamesThatAreNotProgramSuffixesAreUsageErrors(String name) {
-    String json = "{\"credHelpers\":{\"registry.example.com\":" + new com.google.gson.Gson().toJson(name) + "}}";
-    dev.registryintegrity.InputException e = assertThrows(dev.registryintegrity.InputException.class,
-        () -> DockerConfig.parse(json, "DOCKER_AUTH_CONFIG", Map.of()).find("registry.example.com"));
+    String json =
+        "{\"credHelpers\":{\"registry.example.com\":"
+            + new com.google.gson.Gson().toJson(name)
+            + "}}";
+    dev.registryintegrity.InputException e =
+        assertThrows(
+            dev.registryintegrity.InputException.class,
+            () ->
+                DockerConfig.parse(json, "DOCKER_AUTH_CONFIG", Map.of())
+                    .find("registry.example.com"));
     assertTrue(e.getMessage().contains("which is not a helper name"), e.getMessage());
   }
 }

@@ -24,36 +24,35 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * examples/runbook/registry-rebuild-image.md, executed: the incident replayed on a real registry
- * (a tagged index whose children garbage collection deleted), then every {@code # runbook:}
- * block in order, in bash, with the runbook's variables filled in. Each block's exit code is
- * the one its marker promises, and what the page says a command prints is in its output.
+ * examples/runbook/registry-rebuild-image.md, executed: the incident replayed on a real registry (a
+ * tagged index whose children garbage collection deleted), then every {@code # runbook:} block in
+ * order, in bash, with the runbook's variables filled in. Each block's exit code is the one its
+ * marker promises, and what the page says a command prints is in its output.
  */
 class RunbookIT {
   private static final Path RUNBOOK = Path.of("examples/runbook/registry-rebuild-image.md");
   private static final String REPO = "infra-ci";
   private static final String TAG = "latest";
 
-  @RegisterExtension
-  static final RegistryFixture REGISTRY = RegistryFixture.create();
+  @RegisterExtension static final RegistryFixture REGISTRY = RegistryFixture.create();
 
-  @TempDir
-  Path work;
+  @TempDir Path work;
 
   /** One fenced sh block with a "# runbook: ID [expect=N] [environment|syntax-only]" first line. */
   record Block(String id, int expect, String kind, String script) {}
 
   /** What the page says each command prints, checked against what it printed. */
-  private static final Map<String, String> PRINTS = Map.of(
-      "verify-failing-tag", "MISSING manifest",
-      "probe-whole-registry", REPO + ":" + TAG,
-      "fsck-storage", "REVISION_LINK_MISSING",
-      "repair-plan", "would create",
-      "repair", "created ",
-      "verify-after-repair", "MISSING config",
-      "verify-rebuilt", "INTACT: 1 image",
-      "probe-repository", "registry_manifest_integrity_failures{",
-      "retention-preview", "would: ");
+  private static final Map<String, String> PRINTS =
+      Map.of(
+          "verify-failing-tag", "MISSING manifest",
+          "probe-whole-registry", REPO + ":" + TAG,
+          "fsck-storage", "REVISION_LINK_MISSING",
+          "repair-plan", "would create",
+          "repair", "created ",
+          "verify-after-repair", "MISSING config",
+          "verify-rebuilt", "INTACT: 1 image",
+          "probe-repository", "registry_manifest_integrity_failures{",
+          "retention-preview", "would: ");
 
   static List<Block> blocks() throws Exception {
     Matcher m = Pattern.compile("(?ms)^```sh\\n(.*?)^```").matcher(Files.readString(RUNBOOK));
@@ -103,7 +102,8 @@ class RunbookIT {
   /** What the operator's build checkout would be: ci/Dockerfile that builds without RUN. */
   private Path buildContext() throws Exception {
     Path context = Files.createDirectories(work.resolve("infra/ci"));
-    Files.writeString(context.resolve("Dockerfile"), "FROM scratch\nCOPY ci/hello.txt /hello.txt\n");
+    Files.writeString(
+        context.resolve("Dockerfile"), "FROM scratch\nCOPY ci/hello.txt /hello.txt\n");
     Files.writeString(context.resolve("hello.txt"), "rebuilt after the incident\n");
     return context.getParent();
   }
@@ -111,14 +111,18 @@ class RunbookIT {
   /** podman may push over plain HTTP to this test registry only. */
   private Path registriesConf() throws Exception {
     Path conf = work.resolve("registries.conf");
-    Files.writeString(conf, "[[registry]]\nlocation = \"" + REGISTRY.host() + "\"\ninsecure = true\n");
+    Files.writeString(
+        conf, "[[registry]]\nlocation = \"" + REGISTRY.host() + "\"\ninsecure = true\n");
     return conf;
   }
 
   @AfterEach
   void removeTheLocalManifestList() throws Exception {
-    new ProcessBuilder("podman", "manifest", "rm", "localhost/" + REPO + ":rebuild").redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(60, TimeUnit.SECONDS);
+    new ProcessBuilder("podman", "manifest", "rm", "localhost/" + REPO + ":rebuild")
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .start()
+        .waitFor(60, TimeUnit.SECONDS);
   }
 
   @Test
@@ -145,7 +149,10 @@ class RunbookIT {
       Result syntax = bash(Map.of(), "-n", script.toString());
       assertEquals(0, syntax.exitCode(), block.id() + " is valid bash: " + syntax.output());
       if (block.id().equals("variables")) {
-        assertEquals(variables.keySet(), assignedNames(block.script()), "the variables the runbook asks for are the ones filled in");
+        assertEquals(
+            variables.keySet(),
+            assignedNames(block.script()),
+            "the variables the runbook asks for are the ones filled in");
         continue;
       }
       switch (block.kind()) {
@@ -156,11 +163,21 @@ class RunbookIT {
         }
         default -> {
           Result result = bash(env, "-o", "pipefail", script.toString());
-          assertEquals(block.expect(), result.exitCode(), block.id() + " exits " + block.expect() + ":\n" + result.output());
-          Optional.ofNullable(PRINTS.get(block.id())).ifPresent(text ->
-              assertTrue(result.output().contains(text), block.id() + " prints '" + text + "':\n" + result.output()));
+          assertEquals(
+              block.expect(),
+              result.exitCode(),
+              block.id() + " exits " + block.expect() + ":\n" + result.output());
+          Optional.ofNullable(PRINTS.get(block.id()))
+              .ifPresent(
+                  text ->
+                      assertTrue(
+                          result.output().contains(text),
+                          block.id() + " prints '" + text + "':\n" + result.output()));
           if (block.id().equals("probe-repository")) {
-            assertTrue(Pattern.compile("(?m)^registry_manifest_integrity_failures\\{[^}]*} 0$").matcher(result.output()).find(),
+            assertTrue(
+                Pattern.compile("(?m)^registry_manifest_integrity_failures\\{[^}]*} 0$")
+                    .matcher(result.output())
+                    .find(),
                 result.output());
           }
           ran.add(block.id());
@@ -168,11 +185,25 @@ class RunbookIT {
       }
     }
     // The four phases, in order, all present.
-    assertEquals(List.of("verify-failing-tag", "probe-whole-registry", "fsck-storage", "repair-plan", "repair",
-        "restart-registry (the test's own)", "verify-after-repair", "trigger-manual-cli (syntax)",
-        "trigger-manual-api (syntax)", "rebuild-on-host", "verify-rebuilt", "probe-repository", "alerts-clear (syntax)",
-        "retention-preview"), ran);
-    assertTrue(PRINTS.keySet().stream().allMatch(ran::contains), "every promised output was checked");
+    assertEquals(
+        List.of(
+            "verify-failing-tag",
+            "probe-whole-registry",
+            "fsck-storage",
+            "repair-plan",
+            "repair",
+            "restart-registry (the test's own)",
+            "verify-after-repair",
+            "trigger-manual-cli (syntax)",
+            "trigger-manual-api (syntax)",
+            "rebuild-on-host",
+            "verify-rebuilt",
+            "probe-repository",
+            "alerts-clear (syntax)",
+            "retention-preview"),
+        ran);
+    assertTrue(
+        PRINTS.keySet().stream().allMatch(ran::contains), "every promised output was checked");
   }
 
   @Test
@@ -182,7 +213,9 @@ class RunbookIT {
       assertEquals(0, bash(Map.of(), "-n", script.toString()).exitCode(), block.id());
     }
     String pipeline = Files.readString(Path.of("examples/woodpecker/build-ci-image.yaml"));
-    assertTrue(pipeline.contains("event: manual"), "the rebuild pipeline the runbook triggers runs on manual");
+    assertTrue(
+        pipeline.contains("event: manual"),
+        "the rebuild pipeline the runbook triggers runs on manual");
   }
 
   private void standIn(String id) throws Exception {

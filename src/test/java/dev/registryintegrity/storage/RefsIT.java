@@ -27,12 +27,21 @@ class RefsIT {
 
   @Test
   void refsIsExactlyWhatTheRegistryHoldsForTheImage() throws Exception {
-    SeededImage image = REGISTRY.seeder().pushImage("refs/app", ImageSpec.multiPlatform().layers(3), "v1");
+    SeededImage image =
+        REGISTRY.seeder().pushImage("refs/app", ImageSpec.multiPlatform().layers(3), "v1");
     Set<String> expected = Reports.strings(image.digestsOf("v1"));
     Cli.Run http = Cli.run("refs", REGISTRY.host() + "/refs/app:v1");
     assertEquals(0, http.exitCode(), http.all());
     assertEquals(expected, new HashSet<>(http.out().lines().toList()));
-    Cli.Run disk = Cli.run("refs", "--storage", REGISTRY.storageDirectory().toString(), "--repo", "refs/app", "--tags", "v1");
+    Cli.Run disk =
+        Cli.run(
+            "refs",
+            "--storage",
+            REGISTRY.storageDirectory().toString(),
+            "--repo",
+            "refs/app",
+            "--tags",
+            "v1");
     assertEquals(0, disk.exitCode(), disk.all());
     assertEquals(expected, new HashSet<>(disk.out().lines().toList()));
     // What the registry holds for the repository is exactly that: its revision and layer links.
@@ -44,18 +53,33 @@ class RefsIT {
   }
 
   @Test
-  void retentionThatKeepsRefsOfTheNewestTagsLeavesThemVerifiableAfterTheRealCollector() throws Exception {
+  void retentionThatKeepsRefsOfTheNewestTagsLeavesThemVerifiableAfterTheRealCollector()
+      throws Exception {
     ImageSeeder seeder = REGISTRY.seeder();
     List<SeededImage> versions = new ArrayList<>();
     for (int i = 1; i <= 4; i++) {
-      versions.add(seeder.pushImage("retained/app", ImageSpec.multiPlatform().seed(100 + i), "release-" + i));
+      versions.add(
+          seeder.pushImage(
+              "retained/app", ImageSpec.multiPlatform().seed(100 + i), "release-" + i));
       Thread.sleep(20);
     }
-    ProcessBuilder script = new ProcessBuilder("bash", "examples/retention/keep-newest.sh", REGISTRY.storageDirectory().toString(),
-        REGISTRY.configFile().toString(), "retained/app", "2").redirectErrorStream(true);
+    ProcessBuilder script =
+        new ProcessBuilder(
+                "bash",
+                "examples/retention/keep-newest.sh",
+                REGISTRY.storageDirectory().toString(),
+                REGISTRY.configFile().toString(),
+                "retained/app",
+                "2")
+            .redirectErrorStream(true);
     // The jar Maven just built, run by the JDK running this test.
-    script.environment().put("REGISTRY_INTEGRITY", Path.of(System.getProperty("java.home"), "bin", "java") + " -jar "
-        + System.getProperty("project.jar", "target/registry-integrity.jar"));
+    script
+        .environment()
+        .put(
+            "REGISTRY_INTEGRITY",
+            Path.of(System.getProperty("java.home"), "bin", "java")
+                + " -jar "
+                + System.getProperty("project.jar", "target/registry-integrity.jar"));
     Process p = script.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(0, p.waitFor(), out);
@@ -71,5 +95,4 @@ class RefsIT {
       assertFalse(Files.exists(REGISTRY.blobDataPath(d)), d + " was not reclaimed");
     }
   }
-
 }

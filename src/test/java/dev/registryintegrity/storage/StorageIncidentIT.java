@@ -52,16 +52,26 @@ class StorageIncidentIT {
     }
     assertEquals(Reports.strings(image.manifestDigestsBelowTop()), overHttp);
     assertEquals(overHttp, onDisk, "fsck and verify must name the same digests");
-    assertTrue(Reports.findings(fsck.json()).get(image.child("linux/amd64").manifest().digest().toString())
-        .contains("REVISION_LINK_MISSING"));
+    assertTrue(
+        Reports.findings(fsck.json())
+            .get(image.child("linux/amd64").manifest().digest().toString())
+            .contains("REVISION_LINK_MISSING"));
 
     // The children's bytes survive (the index marked them); the dry run plans exactly their links.
     Cli.Run plan = fsck("--repair", "--dry-run");
     Set<String> planned = new HashSet<>();
-    plan.json().getAsJsonObject("storage").getAsJsonArray("repairs").forEach(o -> planned.add(o.getAsJsonObject().get("content").getAsString()));
+    plan.json()
+        .getAsJsonObject("storage")
+        .getAsJsonArray("repairs")
+        .forEach(o -> planned.add(o.getAsJsonObject().get("content").getAsString()));
     assertEquals(overHttp, planned);
-    assertTrue(Files.notExists(REGISTRY.storageDirectory().resolve("docker/registry/v2/repositories/incident/ci/_manifests/revisions/sha256")
-        .resolve(image.child("linux/amd64").manifest().digest().hex())), "a dry run changes nothing");
+    assertTrue(
+        Files.notExists(
+            REGISTRY
+                .storageDirectory()
+                .resolve("docker/registry/v2/repositories/incident/ci/_manifests/revisions/sha256")
+                .resolve(image.child("linux/amd64").manifest().digest().hex())),
+        "a dry run changes nothing");
 
     Cli.Run repair = Cli.run("fsck", "--repair", REGISTRY.storageDirectory().toString());
     assertTrue(repair.out().contains("created "), repair.out());
@@ -80,7 +90,10 @@ class StorageIncidentIT {
     for (String manifest : overHttp) {
       assertFalse(Reports.failingDigests(after.json()).contains(manifest));
     }
-    assertTrue(Reports.findings(fsck().json()).get(image.child("linux/arm64").config().digest().toString()).contains("BLOB_DATA_MISSING"));
+    assertTrue(
+        Reports.findings(fsck().json())
+            .get(image.child("linux/arm64").config().digest().toString())
+            .contains("BLOB_DATA_MISSING"));
   }
 
   private static List<Child> concat(SeededImage image) {

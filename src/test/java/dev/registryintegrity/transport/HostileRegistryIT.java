@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.registryintegrity.fixture.HostileRegistry;
-import dev.registryintegrity.fixture.RawHttpServer;
 import dev.registryintegrity.model.Digest;
 import dev.registryintegrity.verify.Cli;
 import java.io.ByteArrayOutputStream;
@@ -33,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 class HostileRegistryIT {
   private static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
   private static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
-  private static final String FORGED = "\u001b[32m\r\nINTACT: 1 image, 3 digests: 3 intact, 0 failed, 0 unchecked\u0007\u202e";
+  private static final String FORGED =
+      "\u001b[32m\r\nINTACT: 1 image, 3 digests: 3 intact, 0 failed, 0 unchecked\u0007\u202e";
   private static final String SECRET = "hostile-S3cret-pass";
 
   private HostileRegistry registry;
@@ -64,20 +64,37 @@ class HostileRegistryIT {
     assertFalse(all.contains("\tat "), "stack trace:\n" + all);
     assertFalse(all.contains(SECRET), "secret printed:\n" + all);
     for (char c : all.toCharArray()) {
-      boolean control = (c < 0x20 && c != '\n') || c == 0x7f || (c >= 0x80 && c <= 0x9f) || c == 0x202e || c == 0x2028;
-      assertFalse(control, String.format("control character U+%04X reached the output:%n%s", (int) c, all));
+      boolean control =
+          (c < 0x20 && c != '\n')
+              || c == 0x7f
+              || (c >= 0x80 && c <= 0x9f)
+              || c == 0x202e
+              || c == 0x2028;
+      assertFalse(
+          control, String.format("control character U+%04X reached the output:%n%s", (int) c, all));
     }
-    assertTrue(all.lines().filter(l -> l.startsWith("INTACT")).count() <= 1, "a forged verdict line:\n" + all);
-    assertFalse(all.toLowerCase().contains("gson") || all.contains("Troubleshooting") || all.contains("org.apache"),
+    assertTrue(
+        all.lines().filter(l -> l.startsWith("INTACT")).count() <= 1,
+        "a forged verdict line:\n" + all);
+    assertFalse(
+        all.toLowerCase().contains("gson")
+            || all.contains("Troubleshooting")
+            || all.contains("org.apache"),
         "library text in the output:\n" + all);
   }
 
   private String image(String repo, String platformOs, String... tags) {
     Digest config = registry.blob(repo, "{}".getBytes(StandardCharsets.UTF_8));
     Digest layer = registry.blob(repo, "layer".getBytes(StandardCharsets.UTF_8));
-    return "{\"schemaVersion\":2,\"mediaType\":\"" + OCI_MANIFEST + "\",\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\","
-        + "\"digest\":\"" + config + "\",\"size\":2},\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\","
-        + "\"digest\":\"" + layer + "\",\"size\":5}]}";
+    return "{\"schemaVersion\":2,\"mediaType\":\""
+        + OCI_MANIFEST
+        + "\",\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\","
+        + "\"digest\":\""
+        + config
+        + "\",\"size\":2},\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\","
+        + "\"digest\":\""
+        + layer
+        + "\",\"size\":5}]}";
   }
 
   @Test
@@ -85,14 +102,48 @@ class HostileRegistryIT {
     String child = image("app", "linux");
     Digest good = registry.manifest("app", OCI_MANIFEST, child);
     Digest gone = Digest.sha256Of("gone".getBytes(StandardCharsets.UTF_8));
-    registry.on("/v2/app/manifests/" + gone, (request, out) -> write(out, request, 404,
-        headers("Content-Type", "application/json"), HostileRegistry.error("MANIFEST_UNKNOWN" + FORGED, "gone" + FORGED)));
-    String platform = "{\"os\":" + quote("linux" + FORGED) + ",\"architecture\":" + quote("amd64" + FORGED)
-        + ",\"variant\":" + quote("v8" + FORGED) + "}";
-    registry.manifest("app", OCI_INDEX, "{\"schemaVersion\":2,\"mediaType\":\"" + OCI_INDEX + "\",\"manifests\":["
-        + "{\"mediaType\":" + quote(OCI_MANIFEST + FORGED) + ",\"digest\":\"" + good + "\",\"size\":" + child.length()
-        + ",\"platform\":" + platform + ",\"annotations\":{\"x\":" + quote(FORGED) + "}},"
-        + "{\"mediaType\":\"" + OCI_MANIFEST + "\",\"digest\":\"" + gone + "\",\"size\":4,\"platform\":" + platform + "}]}", "v1");
+    registry.on(
+        "/v2/app/manifests/" + gone,
+        (request, out) ->
+            write(
+                out,
+                request,
+                404,
+                headers("Content-Type", "application/json"),
+                HostileRegistry.error("MANIFEST_UNKNOWN" + FORGED, "gone" + FORGED)));
+    String platform =
+        "{\"os\":"
+            + quote("linux" + FORGED)
+            + ",\"architecture\":"
+            + quote("amd64" + FORGED)
+            + ",\"variant\":"
+            + quote("v8" + FORGED)
+            + "}";
+    registry.manifest(
+        "app",
+        OCI_INDEX,
+        "{\"schemaVersion\":2,\"mediaType\":\""
+            + OCI_INDEX
+            + "\",\"manifests\":["
+            + "{\"mediaType\":"
+            + quote(OCI_MANIFEST + FORGED)
+            + ",\"digest\":\""
+            + good
+            + "\",\"size\":"
+            + child.length()
+            + ",\"platform\":"
+            + platform
+            + ",\"annotations\":{\"x\":"
+            + quote(FORGED)
+            + "}},"
+            + "{\"mediaType\":\""
+            + OCI_MANIFEST
+            + "\",\"digest\":\""
+            + gone
+            + "\",\"size\":4,\"platform\":"
+            + platform
+            + "}]}",
+        "v1");
 
     Cli.Run run = verify(ref("app:v1"));
     assertEquals(1, run.exitCode(), run.all());
@@ -107,15 +158,20 @@ class HostileRegistryIT {
 
   @Test
   void aRegistryThatDripsOneByteEveryTwoSecondsCannotOutliveTheDeadline() {
-    registry.on("/v2/slow/manifests/v1", (request, out) -> {
-      out.write(("HTTP/1.1 200 OK\r\nContent-Type: " + OCI_MANIFEST + "\r\nContent-Length: 100000\r\n\r\n")
-          .getBytes(StandardCharsets.ISO_8859_1));
-      for (int i = 0; i < 1000; i++) {
-        out.write('{');
-        out.flush();
-        Thread.sleep(2000);
-      }
-    });
+    registry.on(
+        "/v2/slow/manifests/v1",
+        (request, out) -> {
+          out.write(
+              ("HTTP/1.1 200 OK\r\nContent-Type: "
+                      + OCI_MANIFEST
+                      + "\r\nContent-Length: 100000\r\n\r\n")
+                  .getBytes(StandardCharsets.ISO_8859_1));
+          for (int i = 0; i < 1000; i++) {
+            out.write('{');
+            out.flush();
+            Thread.sleep(2000);
+          }
+        });
     long started = System.nanoTime();
     Cli.Run run = verify("--timeout", "4s", ref("slow:v1"));
     long seconds = (System.nanoTime() - started) / 1_000_000_000L;
@@ -131,13 +187,16 @@ class HostileRegistryIT {
     Digest manifest = registry.manifest("loop", OCI_MANIFEST, child, "v1");
     Digest layer = Digest.sha256Of("layer".getBytes(StandardCharsets.UTF_8));
     AtomicInteger hits = new AtomicInteger();
-    registry.on("/v2/loop/blobs/" + layer, (request, out) -> {
-      hits.incrementAndGet();
-      write(out, request, 302, headers("Location", "/v2/loop/blobs/" + layer), new byte[0]);
-    });
+    registry.on(
+        "/v2/loop/blobs/" + layer,
+        (request, out) -> {
+          hits.incrementAndGet();
+          write(out, request, 302, headers("Location", "/v2/loop/blobs/" + layer), new byte[0]);
+        });
     Cli.Run run = verify("--retries", "3", "--format", "json", ref("loop:v1"));
     assertEquals(3, run.exitCode(), run.all());
-    assertTrue(hits.get() <= 6, hits.get() + " requests for one digest: a redirect loop was retried");
+    assertTrue(
+        hits.get() <= 6, hits.get() + " requests for one digest: a redirect loop was retried");
     assertTrue(run.out().contains("a redirect loop"), run.out());
     assertTrue(manifest != null);
   }
@@ -152,8 +211,15 @@ class HostileRegistryIT {
       }
     }
     byte[] compressed = bomb.toByteArray();
-    registry.on("/v2/bomb/manifests/v1", (request, out) -> write(out, request, 200,
-        headers("Content-Type", OCI_MANIFEST, "Content-Encoding", "gzip"), compressed));
+    registry.on(
+        "/v2/bomb/manifests/v1",
+        (request, out) ->
+            write(
+                out,
+                request,
+                200,
+                headers("Content-Type", OCI_MANIFEST, "Content-Encoding", "gzip"),
+                compressed));
     Cli.Run run = verify("--format", "json", ref("bomb:v1"));
     assertEquals(1, run.exitCode(), run.all());
     assertTrue(run.out().contains("manifest body is over 4194304 bytes"), run.out());
@@ -164,34 +230,71 @@ class HostileRegistryIT {
       gzip.write(child.getBytes(StandardCharsets.UTF_8));
     }
     Digest digest = Digest.sha256Of(child.getBytes(StandardCharsets.UTF_8));
-    registry.on("/v2/zipped/manifests/v1", (request, out) -> write(out, request, 200,
-        headers("Content-Type", OCI_MANIFEST, "Content-Encoding", "gzip", "Docker-Content-Digest", digest.toString()),
-        honest.toByteArray()));
+    registry.on(
+        "/v2/zipped/manifests/v1",
+        (request, out) ->
+            write(
+                out,
+                request,
+                200,
+                headers(
+                    "Content-Type",
+                    OCI_MANIFEST,
+                    "Content-Encoding",
+                    "gzip",
+                    "Docker-Content-Digest",
+                    digest.toString()),
+                honest.toByteArray()));
     Cli.Run decoded = verify(ref("zipped:v1"));
     assertEquals(0, decoded.exitCode(), decoded.all());
-    assertTrue(decoded.out().contains("gzip-encoded answer though asked for identity; decoded"), decoded.out());
+    assertTrue(
+        decoded.out().contains("gzip-encoded answer though asked for identity; decoded"),
+        decoded.out());
     assertContained(decoded);
   }
 
   @Test
   void wrongJsonTypesNegativeAndHugeSizesAndBadDigestsAreNamedByField() {
     Digest some = Digest.sha256Of("x".getBytes(StandardCharsets.UTF_8));
-    Map<String, String> cases = Map.of(
-        "types", "{\"schemaVersion\":2,\"mediaType\":\"" + OCI_INDEX + "\",\"manifests\":[{\"digest\":\"" + some + "\",\"size\":\"12\"}]}",
-        "negative", "{\"schemaVersion\":2,\"mediaType\":\"" + OCI_INDEX + "\",\"manifests\":[{\"digest\":\"" + some + "\",\"size\":-1}]}",
-        "huge", "{\"schemaVersion\":2,\"mediaType\":\"" + OCI_INDEX + "\",\"manifests\":[{\"digest\":\"" + some + "\",\"size\":1e30}]}",
-        "pathlike", "{\"schemaVersion\":2,\"mediaType\":\"" + OCI_INDEX + "\",\"manifests\":[{\"digest\":\"sha256:../../etc/passwd\",\"size\":1}]}",
-        "algorithm", "{\"schemaVersion\":2,\"mediaType\":\"" + OCI_INDEX + "\",\"manifests\":[{\"digest\":\"md5:0cc175b9c0f1b6a831c399e269772661\",\"size\":1}]}",
-        "notjson", "{\"schemaVersion\":2,\"manifests\":[",
-        "deep", "[".repeat(5000) + "]".repeat(5000));
-    Map<String, String> expected = Map.of(
-        "types", "manifests[0].size is a string, expected a number",
-        "negative", "manifests[0].size is -1: a size cannot be negative",
-        "huge", "manifests[0].size is 1e30, expected a whole number of bytes",
-        "pathlike", "manifests[0].digest: digest 'sha256:../../etc/passwd' is malformed",
-        "algorithm", "digest algorithm 'md5' is not supported",
-        "notjson", "body is not valid JSON",
-        "deep", "body is not valid JSON (nested deeper than 32 levels)");
+    Map<String, String> cases =
+        Map.of(
+            "types",
+                "{\"schemaVersion\":2,\"mediaType\":\""
+                    + OCI_INDEX
+                    + "\",\"manifests\":[{\"digest\":\""
+                    + some
+                    + "\",\"size\":\"12\"}]}",
+            "negative",
+                "{\"schemaVersion\":2,\"mediaType\":\""
+                    + OCI_INDEX
+                    + "\",\"manifests\":[{\"digest\":\""
+                    + some
+                    + "\",\"size\":-1}]}",
+            "huge",
+                "{\"schemaVersion\":2,\"mediaType\":\""
+                    + OCI_INDEX
+                    + "\",\"manifests\":[{\"digest\":\""
+                    + some
+                    + "\",\"size\":1e30}]}",
+            "pathlike",
+                "{\"schemaVersion\":2,\"mediaType\":\""
+                    + OCI_INDEX
+                    + "\",\"manifests\":[{\"digest\":\"sha256:../../etc/passwd\",\"size\":1}]}",
+            "algorithm",
+                "{\"schemaVersion\":2,\"mediaType\":\""
+                    + OCI_INDEX
+                    + "\",\"manifests\":[{\"digest\":\"md5:0cc175b9c0f1b6a831c399e269772661\",\"size\":1}]}",
+            "notjson", "{\"schemaVersion\":2,\"manifests\":[",
+            "deep", "[".repeat(5000) + "]".repeat(5000));
+    Map<String, String> expected =
+        Map.of(
+            "types", "manifests[0].size is a string, expected a number",
+            "negative", "manifests[0].size is -1: a size cannot be negative",
+            "huge", "manifests[0].size is 1e30, expected a whole number of bytes",
+            "pathlike", "manifests[0].digest: digest 'sha256:../../etc/passwd' is malformed",
+            "algorithm", "digest algorithm 'md5' is not supported",
+            "notjson", "body is not valid JSON",
+            "deep", "body is not valid JSON (nested deeper than 32 levels)");
     cases.forEach((tag, json) -> registry.manifest("shapes", OCI_INDEX, json, tag));
     for (String tag : cases.keySet()) {
       Cli.Run run = verify(ref("shapes:" + tag));
@@ -204,21 +307,35 @@ class HostileRegistryIT {
   @Test
   void wideAndDeepGraphsAreCutAtTheLimits() {
     Digest some = Digest.sha256Of("x".getBytes(StandardCharsets.UTF_8));
-    StringBuilder wide = new StringBuilder("{\"schemaVersion\":2,\"mediaType\":\"" + OCI_INDEX + "\",\"manifests\":[");
+    StringBuilder wide =
+        new StringBuilder(
+            "{\"schemaVersion\":2,\"mediaType\":\"" + OCI_INDEX + "\",\"manifests\":[");
     for (int i = 0; i < 10_001; i++) {
-      wide.append(i == 0 ? "" : ",").append("{\"mediaType\":\"" + OCI_MANIFEST + "\",\"digest\":\"").append(some).append("\",\"size\":1}");
+      wide.append(i == 0 ? "" : ",")
+          .append("{\"mediaType\":\"" + OCI_MANIFEST + "\",\"digest\":\"")
+          .append(some)
+          .append("\",\"size\":1}");
     }
     registry.manifest("wide", OCI_INDEX, wide.append("]}").toString(), "v1");
     Cli.Run run = verify(ref("wide:v1"));
     assertEquals(1, run.exitCode(), run.all());
-    assertTrue(run.out().contains("index lists 10001 manifests, over the limit of 10000"), run.out());
+    assertTrue(
+        run.out().contains("index lists 10001 manifests, over the limit of 10000"), run.out());
 
     String inner = image("deep", "linux");
     Digest below = registry.manifest("deep", OCI_MANIFEST, inner);
     long size = inner.length();
     for (int level = 0; level < 12; level++) {
-      String index = "{\"schemaVersion\":2,\"mediaType\":\"" + OCI_INDEX + "\",\"manifests\":[{\"mediaType\":\""
-          + (level == 0 ? OCI_MANIFEST : OCI_INDEX) + "\",\"digest\":\"" + below + "\",\"size\":" + size + "}]}";
+      String index =
+          "{\"schemaVersion\":2,\"mediaType\":\""
+              + OCI_INDEX
+              + "\",\"manifests\":[{\"mediaType\":\""
+              + (level == 0 ? OCI_MANIFEST : OCI_INDEX)
+              + "\",\"digest\":\""
+              + below
+              + "\",\"size\":"
+              + size
+              + "}]}";
       below = registry.manifest("deep", OCI_INDEX, index, level == 11 ? "v1" : "unused" + level);
       size = index.length();
     }
@@ -231,17 +348,32 @@ class HostileRegistryIT {
   @Test
   void endlessChallengesAndAMisbehavingTokenEndpointEndInOneLineWithoutTheSecret() {
     AtomicInteger requests = new AtomicInteger();
-    registry.always((request, out) -> {
-      requests.incrementAndGet();
-      if (request.path().startsWith("/token")) {
-        write(out, request, 200, headers("Content-Type", "application/json"),
-            ("{\"token\": 42, \"expires_in\": \"soon\"" + FORGED).getBytes(StandardCharsets.UTF_8));
-      } else {
-        write(out, request, 401, headers("WWW-Authenticate",
-            "Bearer realm=\"http://" + request.header("Host") + "/token\",service=\"x\",scope=\"" + FORGED + "\""),
-            HostileRegistry.error("UNAUTHORIZED", "no" + FORGED));
-      }
-    });
+    registry.always(
+        (request, out) -> {
+          requests.incrementAndGet();
+          if (request.path().startsWith("/token")) {
+            write(
+                out,
+                request,
+                200,
+                headers("Content-Type", "application/json"),
+                ("{\"token\": 42, \"expires_in\": \"soon\"" + FORGED)
+                    .getBytes(StandardCharsets.UTF_8));
+          } else {
+            write(
+                out,
+                request,
+                401,
+                headers(
+                    "WWW-Authenticate",
+                    "Bearer realm=\"http://"
+                        + request.header("Host")
+                        + "/token\",service=\"x\",scope=\""
+                        + FORGED
+                        + "\""),
+                HostileRegistry.error("UNAUTHORIZED", "no" + FORGED));
+          }
+        });
     Cli.Run run = verify("--username", "ci", "--password", SECRET, ref("locked:v1"));
     assertEquals(3, run.exitCode(), run.all());
     assertContained(run);
@@ -252,33 +384,82 @@ class HostileRegistryIT {
   @Test
   void catalogPaginationThatNeverEndsIsStoppedByTheDeadline(@TempDir Path dir) {
     AtomicInteger page = new AtomicInteger();
-    registry.on("/v2/_catalog", (request, out) -> write(out, request, 200,
-        headers("Content-Type", "application/json", "Link", "</v2/_catalog?n=1&last=r" + page.incrementAndGet() + ">; rel=\"next\""),
-        ("{\"repositories\":[\"r" + page.get() + "\"]}").getBytes(StandardCharsets.UTF_8)));
+    registry.on(
+        "/v2/_catalog",
+        (request, out) ->
+            write(
+                out,
+                request,
+                200,
+                headers(
+                    "Content-Type",
+                    "application/json",
+                    "Link",
+                    "</v2/_catalog?n=1&last=r" + page.incrementAndGet() + ">; rel=\"next\""),
+                ("{\"repositories\":[\"r" + page.get() + "\"]}").getBytes(StandardCharsets.UTF_8)));
     long started = System.nanoTime();
-    Cli.Run run = Cli.run("probe", "--registry", registry.host(), "--timeout", "3s", "--textfile", dir.resolve("m.prom").toString());
+    Cli.Run run =
+        Cli.run(
+            "probe",
+            "--registry",
+            registry.host(),
+            "--timeout",
+            "3s",
+            "--textfile",
+            dir.resolve("m.prom").toString());
     long seconds = (System.nanoTime() - started) / 1_000_000_000L;
     assertEquals(3, run.exitCode(), run.all());
     assertTrue(seconds <= 5, "probe --timeout 3s took " + seconds + " s");
     assertContained(run);
 
     // A catalog that names itself as the next page stops at once.
-    registry.on("/v2/_catalog", (request, out) -> write(out, request, 200,
-        headers("Content-Type", "application/json", "Link", "</v2/_catalog?n=100>; rel=\"next\""),
-        ("{\"repositories\":[" + quote("evil\nrepo" + FORGED) + "]}").getBytes(StandardCharsets.UTF_8)));
-    Cli.Run loop = Cli.run("probe", "--registry", registry.host(), "--textfile", dir.resolve("loop.prom").toString());
+    registry.on(
+        "/v2/_catalog",
+        (request, out) ->
+            write(
+                out,
+                request,
+                200,
+                headers(
+                    "Content-Type",
+                    "application/json",
+                    "Link",
+                    "</v2/_catalog?n=100>; rel=\"next\""),
+                ("{\"repositories\":[" + quote("evil\nrepo" + FORGED) + "]}")
+                    .getBytes(StandardCharsets.UTF_8)));
+    Cli.Run loop =
+        Cli.run(
+            "probe",
+            "--registry",
+            registry.host(),
+            "--textfile",
+            dir.resolve("loop.prom").toString());
     assertContained(loop);
     assertTrue(loop.exitCode() == 1 || loop.exitCode() == 3, loop.all());
   }
 
   @Test
-  void invalidRepositoryNamesFromTheCatalogAreSkippedWithAWarningAndTheExpositionStaysValid(@TempDir Path dir)
-      throws Exception {
+  void invalidRepositoryNamesFromTheCatalogAreSkippedWithAWarningAndTheExpositionStaysValid(
+      @TempDir Path dir) throws Exception {
     String name = "evil" + FORGED.replace("\r\n", "\n");
-    registry.on("/v2/_catalog", (request, out) -> write(out, request, 200, headers("Content-Type", "application/json"),
-        ("{\"repositories\":[" + quote(name) + "]}").getBytes(StandardCharsets.UTF_8)));
-    registry.on("/v2/" + name + "/tags/list", (request, out) -> write(out, request, 200, headers(),
-        "{\"tags\":[\"v1\"]}".getBytes(StandardCharsets.UTF_8)));
+    registry.on(
+        "/v2/_catalog",
+        (request, out) ->
+            write(
+                out,
+                request,
+                200,
+                headers("Content-Type", "application/json"),
+                ("{\"repositories\":[" + quote(name) + "]}").getBytes(StandardCharsets.UTF_8)));
+    registry.on(
+        "/v2/" + name + "/tags/list",
+        (request, out) ->
+            write(
+                out,
+                request,
+                200,
+                headers(),
+                "{\"tags\":[\"v1\"]}".getBytes(StandardCharsets.UTF_8)));
     Path metrics = dir.resolve("m.prom");
     Cli.Run run = Cli.run("probe", "--registry", registry.host(), "--textfile", metrics.toString());
     assertContained(run);
@@ -287,11 +468,16 @@ class HostileRegistryIT {
     assertTrue(run.out().contains("which is not a valid repository name: skipped"), run.out());
     String text = Files.readString(metrics);
     for (char c : text.toCharArray()) {
-      assertFalse(c != '\n' && (c < 0x20 || c == 0x7f || c == 0x202e), "control character in the exposition:\n" + text);
+      assertFalse(
+          c != '\n' && (c < 0x20 || c == 0x7f || c == 0x202e),
+          "control character in the exposition:\n" + text);
     }
     assertFalse(text.lines().anyMatch(l -> l.startsWith("INTACT")), text);
-    Process promtool = new ProcessBuilder("promtool", "check", "metrics").redirectInput(metrics.toFile())
-        .redirectErrorStream(true).start();
+    Process promtool =
+        new ProcessBuilder("promtool", "check", "metrics")
+            .redirectInput(metrics.toFile())
+            .redirectErrorStream(true)
+            .start();
     String output = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(0, promtool.waitFor(), output);
   }

@@ -26,13 +26,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A real registry with htpasswd auth behind a proxy that misbehaves the way real registries,
- * load balancers and storage back ends do.
+ * A real registry with htpasswd auth behind a proxy that misbehaves the way real registries, load
+ * balancers and storage back ends do.
  */
 class MisbehavingRegistryIT {
   private static final String USER = "ci";
   private static final String PASSWORD = "fault-Pr0xy-pass";
-  @RegisterExtension static final RegistryFixture REGISTRY = RegistryFixture.withHtpasswd(USER, PASSWORD);
+
+  @RegisterExtension
+  static final RegistryFixture REGISTRY = RegistryFixture.withHtpasswd(USER, PASSWORD);
+
   private static FaultProxy proxy;
   private static BlobStore storage;
   private static SeededImage image;
@@ -47,7 +50,8 @@ class MisbehavingRegistryIT {
       List<Blob> blobs = new ArrayList<>(c.layers());
       blobs.add(c.config());
       for (Blob blob : blobs) {
-        storage.put(blob.digest().toString(), Files.readAllBytes(REGISTRY.blobDataPath(blob.digest())));
+        storage.put(
+            blob.digest().toString(), Files.readAllBytes(REGISTRY.blobDataPath(blob.digest())));
       }
     }
     ref = proxy.host() + "/team/app:v1";
@@ -72,7 +76,9 @@ class MisbehavingRegistryIT {
   }
 
   private static Cli.Run verify(String... extra) {
-    List<String> args = new ArrayList<>(List.of("verify", "--format", "json", "--username", USER, "--password", PASSWORD));
+    List<String> args =
+        new ArrayList<>(
+            List.of("verify", "--format", "json", "--username", USER, "--password", PASSWORD));
     args.addAll(List.of(extra));
     args.add(ref);
     return Cli.run(args.toArray(String[]::new));
@@ -80,7 +86,8 @@ class MisbehavingRegistryIT {
 
   private static List<JsonObject> nodes(Cli.Run run) {
     List<JsonObject> nodes = new ArrayList<>();
-    for (JsonElement n : run.json().getAsJsonArray("images").get(0).getAsJsonObject().getAsJsonArray("nodes")) {
+    for (JsonElement n :
+        run.json().getAsJsonArray("images").get(0).getAsJsonObject().getAsJsonArray("nodes")) {
       nodes.add(n.getAsJsonObject());
     }
     return nodes;
@@ -109,7 +116,11 @@ class MisbehavingRegistryIT {
     proxy.answer(matching(null, layer), 503, 100, null);
     Cli.Run run = verify("--retries", "1");
     assertEquals(3, run.exitCode(), run.all());
-    JsonObject node = nodes(run).stream().filter(n -> n.get("digest").getAsString().equals(layer)).findFirst().orElseThrow();
+    JsonObject node =
+        nodes(run).stream()
+            .filter(n -> n.get("digest").getAsString().equals(layer))
+            .findFirst()
+            .orElseThrow();
     assertEquals("unchecked", node.get("finding").getAsString());
     assertTrue(node.get("detail").getAsString().contains("kept answering 503"), node.toString());
     assertFalse(run.out().contains("\"missing\""), run.out());
@@ -128,8 +139,13 @@ class MisbehavingRegistryIT {
     Cli.Run run = verify();
     assertEquals(0, run.exitCode(), run.all());
     assertFalse(storage.seen().isEmpty());
-    assertTrue(storage.seen().stream().allMatch(s -> s.authorization() == null), storage.seen().toString());
-    assertTrue(proxy.seen().stream().filter(s -> s.path().contains("/blobs/")).allMatch(s -> s.authorization()));
+    assertTrue(
+        storage.seen().stream().allMatch(s -> s.authorization() == null),
+        storage.seen().toString());
+    assertTrue(
+        proxy.seen().stream()
+            .filter(s -> s.path().contains("/blobs/"))
+            .allMatch(s -> s.authorization()));
   }
 
   @Test
@@ -138,8 +154,16 @@ class MisbehavingRegistryIT {
     storage.refuseHead(true);
     Cli.Run run = verify("--blob-check", "head");
     assertEquals(0, run.exitCode(), run.all());
-    assertTrue(storage.seen().stream().anyMatch(s -> s.method().equals("GET") && "bytes=0-0".equals(s.range())));
-    assertTrue(nodes(run).stream().anyMatch(n -> n.get("detail").getAsString().contains("HEAD answered 403; checked with a ranged GET")),
+    assertTrue(
+        storage.seen().stream()
+            .anyMatch(s -> s.method().equals("GET") && "bytes=0-0".equals(s.range())));
+    assertTrue(
+        nodes(run).stream()
+            .anyMatch(
+                n ->
+                    n.get("detail")
+                        .getAsString()
+                        .contains("HEAD answered 403; checked with a ranged GET")),
         run.out());
   }
 
@@ -151,12 +175,20 @@ class MisbehavingRegistryIT {
     assertEquals("read", run.json().get("check").getAsString());
     List<BlobStore.Seen> layers = storage.seen().stream().filter(s -> isLayer(s.path())).toList();
     assertFalse(layers.isEmpty());
-    assertTrue(layers.stream().allMatch(s -> s.method().equals("GET") && "bytes=0-0".equals(s.range())), layers.toString());
-    assertTrue(nodes(run).stream().filter(n -> n.get("kind").getAsString().equals("layer"))
-        .allMatch(n -> n.get("proof").getAsString().equals("served")), run.out());
+    assertTrue(
+        layers.stream().allMatch(s -> s.method().equals("GET") && "bytes=0-0".equals(s.range())),
+        layers.toString());
+    assertTrue(
+        nodes(run).stream()
+            .filter(n -> n.get("kind").getAsString().equals("layer"))
+            .allMatch(n -> n.get("proof").getAsString().equals("served")),
+        run.out());
     // Configs are small and a corrupt one breaks docker run: downloaded whole and hashed.
-    assertTrue(nodes(run).stream().filter(n -> n.get("kind").getAsString().equals("config"))
-        .allMatch(n -> n.get("proof").getAsString().equals("hashed")), run.out());
+    assertTrue(
+        nodes(run).stream()
+            .filter(n -> n.get("kind").getAsString().equals("config"))
+            .allMatch(n -> n.get("proof").getAsString().equals("hashed")),
+        run.out());
   }
 
   @Test
@@ -165,7 +197,10 @@ class MisbehavingRegistryIT {
     storage.ignoreRange(true);
     Cli.Run run = verify();
     assertEquals(0, run.exitCode(), run.all());
-    assertTrue(nodes(run).stream().anyMatch(n -> n.get("detail").getAsString().contains("Range ignored (200)")), run.out());
+    assertTrue(
+        nodes(run).stream()
+            .anyMatch(n -> n.get("detail").getAsString().contains("Range ignored (200)")),
+        run.out());
   }
 
   @Test
@@ -173,13 +208,22 @@ class MisbehavingRegistryIT {
     proxy.redirect(matching(null, "/blobs/"), storage.host());
     storage.withholdBodies(true);
     Cli.Run run = verify();
-    assertEquals(1, run.exitCode(), run.out().lines().filter(l -> l.contains("detail")).distinct().toList().toString());
-    List<JsonObject> blobs = nodes(run).stream()
-        .filter(n -> List.of("layer", "config").contains(n.get("kind").getAsString())).toList();
+    assertEquals(
+        1,
+        run.exitCode(),
+        run.out().lines().filter(l -> l.contains("detail")).distinct().toList().toString());
+    List<JsonObject> blobs =
+        nodes(run).stream()
+            .filter(n -> List.of("layer", "config").contains(n.get("kind").getAsString()))
+            .toList();
     assertFalse(blobs.isEmpty());
-    assertTrue(blobs.stream().allMatch(n -> n.get("finding").getAsString().equals("data-missing")), run.out());
-    assertTrue(Cli.run("verify", "--username", USER, "--password", PASSWORD, ref).out()
-        .contains("the registry lists this blob but cannot serve its bytes"));
+    assertTrue(
+        blobs.stream().allMatch(n -> n.get("finding").getAsString().equals("data-missing")),
+        run.out());
+    assertTrue(
+        Cli.run("verify", "--username", USER, "--password", PASSWORD, ref)
+            .out()
+            .contains("the registry lists this blob but cannot serve its bytes"));
   }
 
   @Test
@@ -188,8 +232,13 @@ class MisbehavingRegistryIT {
     Cli.Run run = verify("--verify-content");
     assertEquals(0, run.exitCode(), run.all());
     assertEquals("content", run.json().get("check").getAsString());
-    assertTrue(nodes(run).stream().allMatch(n -> n.get("proof").getAsString().equals("hashed")), run.out());
-    assertTrue(storage.seen().stream().filter(s -> isLayer(s.path())).allMatch(s -> s.range() == null && s.authorization() == null));
+    assertTrue(
+        nodes(run).stream().allMatch(n -> n.get("proof").getAsString().equals("hashed")),
+        run.out());
+    assertTrue(
+        storage.seen().stream()
+            .filter(s -> isLayer(s.path()))
+            .allMatch(s -> s.range() == null && s.authorization() == null));
   }
 
   @Test
@@ -203,8 +252,12 @@ class MisbehavingRegistryIT {
       assertEquals(0, verify().exitCode(), "the default check reads one byte and cannot see this");
       Cli.Run run = verify("--verify-content");
       assertEquals(1, run.exitCode(), run.all());
-      assertEquals(List.of(layer.digest().toString()), nodes(run).stream()
-          .filter(n -> !n.get("finding").getAsString().equals("intact")).map(n -> n.get("digest").getAsString()).toList());
+      assertEquals(
+          List.of(layer.digest().toString()),
+          nodes(run).stream()
+              .filter(n -> !n.get("finding").getAsString().equals("intact"))
+              .map(n -> n.get("digest").getAsString())
+              .toList());
       assertTrue(run.out().contains("digest-differs"), run.out());
     } finally {
       flipped[flipped.length - 1] ^= 1;
@@ -213,7 +266,9 @@ class MisbehavingRegistryIT {
   }
 
   private static boolean isLayer(String path) {
-    return image.children().stream().flatMap(c -> c.layers().stream()).anyMatch(l -> path.endsWith(l.digest().toString()));
+    return image.children().stream()
+        .flatMap(c -> c.layers().stream())
+        .anyMatch(l -> path.endsWith(l.digest().toString()));
   }
 
   @Test
@@ -228,7 +283,10 @@ class MisbehavingRegistryIT {
     proxy.dropHeader("Content-Length");
     Cli.Run run = verify("--blob-check", "head");
     assertEquals(0, run.exitCode(), run.all());
-    assertTrue(nodes(run).stream().anyMatch(n -> n.get("detail").getAsString().contains("size not reported")), run.out());
+    assertTrue(
+        nodes(run).stream()
+            .anyMatch(n -> n.get("detail").getAsString().contains("size not reported")),
+        run.out());
   }
 
   @Test
@@ -237,8 +295,13 @@ class MisbehavingRegistryIT {
     proxy.stall(matching(null, config), Duration.ofSeconds(3));
     Cli.Run run = verify("--read-timeout", "1s", "--retries", "0");
     assertEquals(3, run.exitCode(), run.all());
-    JsonObject node = nodes(run).stream().filter(n -> n.get("digest").getAsString().equals(config)).findFirst().orElseThrow();
-    assertTrue(node.get("detail").getAsString().contains("did not answer in time"), node.toString());
+    JsonObject node =
+        nodes(run).stream()
+            .filter(n -> n.get("digest").getAsString().equals(config))
+            .findFirst()
+            .orElseThrow();
+    assertTrue(
+        node.get("detail").getAsString().contains("did not answer in time"), node.toString());
   }
 
   @Test
@@ -247,8 +310,14 @@ class MisbehavingRegistryIT {
     Cli.Run run = verify("--timeout", "1s");
     assertEquals(3, run.exitCode(), run.all());
     // Requests in flight at the deadline are aborted, not waited for: the run ends on time.
-    assertTrue(nodes(run).stream().anyMatch(n -> n.get("detail").getAsString()
-        .contains("the run's deadline of 1 s passed while waiting for the answer")), run.out());
+    assertTrue(
+        nodes(run).stream()
+            .anyMatch(
+                n ->
+                    n.get("detail")
+                        .getAsString()
+                        .contains("the run's deadline of 1 s passed while waiting for the answer")),
+        run.out());
     assertTrue(run.json().get("durationMs").getAsLong() < 2000, run.out());
   }
 }

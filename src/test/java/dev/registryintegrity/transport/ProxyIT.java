@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * HTTP_PROXY for real: the registry is named by a host only the proxy can reach
- * (registry.test), so the check passes only when every request goes through the proxy.
+ * HTTP_PROXY for real: the registry is named by a host only the proxy can reach (registry.test), so
+ * the check passes only when every request goes through the proxy.
  */
 class ProxyIT {
   @RegisterExtension static final RegistryFixture REGISTRY = RegistryFixture.create();
@@ -35,8 +35,13 @@ class ProxyIT {
 
   @Test
   void requestsGoThroughTheProxyFromTheEnvironment() {
-    Cli.Run run = Cli.run(Map.of("HTTP_PROXY", "http://" + proxy.host()), "",
-        "verify", "--plain-http", "registry.test:5000/team/app:v1");
+    Cli.Run run =
+        Cli.run(
+            Map.of("HTTP_PROXY", "http://" + proxy.host()),
+            "",
+            "verify",
+            "--plain-http",
+            "registry.test:5000/team/app:v1");
     assertEquals(0, run.exitCode(), run.all());
     assertFalse(proxy.seen().isEmpty());
     assertTrue(proxy.seen().stream().allMatch(FaultProxy.Seen::absolute), proxy.seen().toString());
@@ -44,8 +49,15 @@ class ProxyIT {
 
   @Test
   void noProxyExemptsTheHost() {
-    Cli.Run run = Cli.run(Map.of("HTTP_PROXY", "http://" + proxy.host(), "NO_PROXY", "registry.test"), "",
-        "verify", "--plain-http", "--retries", "0", "registry.test:5000/team/app:v1");
+    Cli.Run run =
+        Cli.run(
+            Map.of("HTTP_PROXY", "http://" + proxy.host(), "NO_PROXY", "registry.test"),
+            "",
+            "verify",
+            "--plain-http",
+            "--retries",
+            "0",
+            "registry.test:5000/team/app:v1");
     assertEquals(3, run.exitCode(), run.all());
     assertTrue(run.out().contains("cannot resolve registry host registry.test"), run.out());
   }

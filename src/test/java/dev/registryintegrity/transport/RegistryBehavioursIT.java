@@ -35,11 +35,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Behaviours of registries in the field, each a named profile played by a proxy in front of a
- * real distribution registry, and the verdict each must get: registries that hide their catalog,
- * referrers APIs that are not there in five different ways, HEADs without Docker-Content-Digest
- * or that disagree with GET, Content-Types that disagree with the body, manifest GETs rate
- * limited, and a fallback tag that resolves to the image itself (GitLab).
+ * Behaviours of registries in the field, each a named profile played by a proxy in front of a real
+ * distribution registry, and the verdict each must get: registries that hide their catalog,
+ * referrers APIs that are not there in five different ways, HEADs without Docker-Content-Digest or
+ * that disagree with GET, Content-Types that disagree with the body, manifest GETs rate limited,
+ * and a fallback tag that resolves to the image itself (GitLab).
  */
 class RegistryBehavioursIT {
   private static final String SPDX = "application/spdx+json";
@@ -54,7 +54,9 @@ class RegistryBehavioursIT {
     ReferrerSeeder referrers = new ReferrerSeeder(REGISTRY.seeder());
     signed = REGISTRY.seeder().pushImage("team/app", ImageSpec.multiPlatform(), "v1");
     signature = referrers.signWithCosignTag("team/app", signed.top("v1"));
-    sbom = referrers.attach("team/app", signed.top("v1"), SPDX, SPDX, "{\"spdxVersion\":\"SPDX-2.3\"}");
+    sbom =
+        referrers.attach(
+            "team/app", signed.top("v1"), SPDX, SPDX, "{\"spdxVersion\":\"SPDX-2.3\"}");
     REGISTRY.seeder().pushImage("team/single", ImageSpec.singlePlatform(), "v1");
     proxy = new FaultProxy(REGISTRY.baseUri());
   }
@@ -75,15 +77,20 @@ class RegistryBehavioursIT {
 
   private static List<JsonObject> nodes(Cli.Run run) {
     List<JsonObject> nodes = new ArrayList<>();
-    for (JsonElement n : run.json().getAsJsonArray("images").get(0).getAsJsonObject().getAsJsonArray("nodes")) {
+    for (JsonElement n :
+        run.json().getAsJsonArray("images").get(0).getAsJsonObject().getAsJsonArray("nodes")) {
       nodes.add(n.getAsJsonObject());
     }
     return nodes;
   }
 
   private static boolean hasNode(Cli.Run run, Object digest, String kind) {
-    return nodes(run).stream().anyMatch(n -> digest.toString().equals(n.get("digest").getAsString())
-        && kind.equals(n.get("kind").getAsString()) && n.get("verdict").getAsString().equals("ok"));
+    return nodes(run).stream()
+        .anyMatch(
+            n ->
+                digest.toString().equals(n.get("digest").getAsString())
+                    && kind.equals(n.get("kind").getAsString())
+                    && n.get("verdict").getAsString().equals("ok"));
   }
 
   private static void assertBothReferrersWalked(Cli.Run run) {
@@ -94,15 +101,25 @@ class RegistryBehavioursIT {
 
   @ParameterizedTest
   @ValueSource(ints = {404, 403, 401})
-  void aRegistryThatHidesItsCatalogEndsTheProbeInOneLineNamingReposFileWithoutRetries(int status) throws Exception {
-    proxy.respond(matching("GET", "/v2/_catalog$"), status, Map.of("Content-Type", "application/json"),
-        "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"admins only\"}]}".getBytes(StandardCharsets.UTF_8), 100);
+  void aRegistryThatHidesItsCatalogEndsTheProbeInOneLineNamingReposFileWithoutRetries(int status)
+      throws Exception {
+    proxy.respond(
+        matching("GET", "/v2/_catalog$"),
+        status,
+        Map.of("Content-Type", "application/json"),
+        "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"admins only\"}]}"
+            .getBytes(StandardCharsets.UTF_8),
+        100);
     Cli.Run run = Cli.run("probe", "--registry", proxy.host(), "--format", "json");
     assertEquals(3, run.exitCode(), run.all());
     assertEquals("cannot-check", run.json().get("result").getAsString());
     assertEquals(3, run.json().get("exitCode").getAsInt());
-    assertTrue(run.json().getAsJsonArray("warnings").toString().contains("--repos-file"), run.out());
-    assertEquals(1, proxy.seen().stream().filter(s -> s.path().equals("/v2/_catalog")).count(), "no retries");
+    assertTrue(
+        run.json().getAsJsonArray("warnings").toString().contains("--repos-file"), run.out());
+    assertEquals(
+        1,
+        proxy.seen().stream().filter(s -> s.path().equals("/v2/_catalog")).count(),
+        "no retries");
 
     Cli.Run text = Cli.run("probe", "--registry", proxy.host());
     assertEquals(3, text.exitCode(), text.all());
@@ -110,7 +127,8 @@ class RegistryBehavioursIT {
     assertTrue(text.out().lines().filter(l -> l.contains("--repos-file")).count() == 1, text.out());
     assertTrue(text.out().contains("COULD NOT CHECK (catalog not readable)"), text.out());
 
-    Path repos = Files.writeString(Files.createTempFile("repos", ".txt"), "team/app\nteam/single\n");
+    Path repos =
+        Files.writeString(Files.createTempFile("repos", ".txt"), "team/app\nteam/single\n");
     Cli.Run listed = Cli.run("probe", "--registry", proxy.host(), "--repos-file", repos.toString());
     assertEquals(0, listed.exitCode(), listed.all());
   }
@@ -119,22 +137,30 @@ class RegistryBehavioursIT {
   @ValueSource(ints = {401, 404, 405, 406, 501})
   void referrersApiAnswersThatMeanNoApiFallBackToTheTags(int status) {
     proxy.respond(matching("GET", "/referrers/"), status, Map.of(), new byte[0], 100);
-    assertBothReferrersWalked(Cli.run("verify", "--referrers", "--format", "json", ref("team/app:v1")));
+    assertBothReferrersWalked(
+        Cli.run("verify", "--referrers", "--format", "json", ref("team/app:v1")));
   }
 
   @Test
   void aReferrersApiThatAnswersAnythingButAnIndexIsTakenAsNoApi() {
-    proxy.respond(matching("GET", "/referrers/"), 200, Map.of("Content-Type", "text/html"),
-        "<html>catch-all</html>".getBytes(StandardCharsets.UTF_8), 100);
+    proxy.respond(
+        matching("GET", "/referrers/"),
+        200,
+        Map.of("Content-Type", "text/html"),
+        "<html>catch-all</html>".getBytes(StandardCharsets.UTF_8),
+        100);
     Cli.Run run = Cli.run("verify", "--referrers", "--format", "json", ref("team/app:v1"));
     assertBothReferrersWalked(run);
-    assertTrue(run.json().getAsJsonArray("notes").toString().contains("taken as no referrers API"), run.out());
+    assertTrue(
+        run.json().getAsJsonArray("notes").toString().contains("taken as no referrers API"),
+        run.out());
   }
 
   @Test
   void headAnswersWithoutDockerContentDigestStillFindTheCosignSignature() {
     proxy.dropHeader("Docker-Content-Digest");
-    assertBothReferrersWalked(Cli.run("verify", "--referrers", "--format", "json", ref("team/app:v1")));
+    assertBothReferrersWalked(
+        Cli.run("verify", "--referrers", "--format", "json", ref("team/app:v1")));
   }
 
   @Test
@@ -143,19 +169,31 @@ class RegistryBehavioursIT {
     proxy.respond(matching("HEAD", "/manifests/sha256:"), 404, Map.of(), new byte[0], 100);
     Cli.Run run = Cli.run("verify", "--format", "json", ref("team/app:" + sigTag));
     assertEquals(0, run.exitCode(), run.all());
-    assertEquals(0, run.json().getAsJsonObject("summary").get("warnings").getAsInt(), "the subject is there: " + run.out());
-    assertTrue(nodes(run).stream().anyMatch(n -> n.get("kind").getAsString().equals("subject")
-        && n.get("detail").getAsString().contains("the GET decides")), run.out());
+    assertEquals(
+        0,
+        run.json().getAsJsonObject("summary").get("warnings").getAsInt(),
+        "the subject is there: " + run.out());
+    assertTrue(
+        nodes(run).stream()
+            .anyMatch(
+                n ->
+                    n.get("kind").getAsString().equals("subject")
+                        && n.get("detail").getAsString().contains("the GET decides")),
+        run.out());
   }
 
   @Test
   void aContentTypeThatDisagreesWithTheBodyIsReadByTheBodysShape() {
-    proxy.rewriteHeader(matching("GET", "/team/single/manifests/v1$"), "Content-Type", MediaTypes.DOCKER_MANIFEST_LIST);
+    proxy.rewriteHeader(
+        matching("GET", "/team/single/manifests/v1$"),
+        "Content-Type",
+        MediaTypes.DOCKER_MANIFEST_LIST);
     Cli.Run run = Cli.run("verify", "--format", "json", ref("team/single:v1"));
     assertEquals(0, run.exitCode(), run.all());
     List<JsonObject> nodes = nodes(run);
     assertEquals(4, nodes.size(), "manifest, config and two layers walked: " + run.out());
-    assertTrue(nodes.get(0).get("detail").getAsString().contains("disagrees with the body"), run.out());
+    assertTrue(
+        nodes.get(0).get("detail").getAsString().contains("disagrees with the body"), run.out());
   }
 
   @Test
@@ -168,19 +206,34 @@ class RegistryBehavioursIT {
 
   @Test
   void aFallbackTagThatResolvesToTheImageItselfListsNoReferrers() throws Exception {
-    SeededImage image = REGISTRY.seeder().pushImage("team/gitlab", ImageSpec.singlePlatform(), "v1");
+    SeededImage image =
+        REGISTRY.seeder().pushImage("team/gitlab", ImageSpec.singlePlatform(), "v1");
     String fallback = "sha256-" + image.top("v1").digest().hex();
     // The tag exists in the listing; the proxy answers it with the image itself, as GitLab does.
     new FieldImages(REGISTRY.seeder()).index("team/gitlab", fallback, List.of());
-    HttpResponse<byte[]> own = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-        URI.create(REGISTRY.baseUri() + "/v2/team/gitlab/manifests/v1")).header("Accept", MediaTypes.OCI_MANIFEST).build(),
-        HttpResponse.BodyHandlers.ofByteArray());
-    proxy.respond(matching(null, "/manifests/" + fallback + "$"), 200,
-        Map.of("Content-Type", MediaTypes.OCI_MANIFEST, "Docker-Content-Digest", image.top("v1").digest().toString()),
-        own.body(), 100);
+    HttpResponse<byte[]> own =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create(REGISTRY.baseUri() + "/v2/team/gitlab/manifests/v1"))
+                    .header("Accept", MediaTypes.OCI_MANIFEST)
+                    .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    proxy.respond(
+        matching(null, "/manifests/" + fallback + "$"),
+        200,
+        Map.of(
+            "Content-Type",
+            MediaTypes.OCI_MANIFEST,
+            "Docker-Content-Digest",
+            image.top("v1").digest().toString()),
+        own.body(),
+        100);
     Cli.Run run = Cli.run("verify", "--referrers", "--format", "json", ref("team/gitlab:v1"));
     assertEquals(0, run.exitCode(), run.all());
     assertEquals(4, nodes(run).size(), "the image alone, no referrer: " + run.out());
-    assertTrue(run.json().getAsJsonArray("notes").toString().contains("resolves to the image itself"), run.out());
+    assertTrue(
+        run.json().getAsJsonArray("notes").toString().contains("resolves to the image itself"),
+        run.out());
   }
 }

@@ -15,8 +15,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** A registry serving HTTPS with a certificate from a CA the test made. */
 class TlsIT {
   private static final TestPki PKI = TestPki.create();
+
   @RegisterExtension
-  static final RegistryFixture REGISTRY = RegistryFixture.create().withTls(PKI.serverCert, PKI.serverKey, TestPki.trustAll());
+  static final RegistryFixture REGISTRY =
+      RegistryFixture.create().withTls(PKI.serverCert, PKI.serverKey, TestPki.trustAll());
+
   private static String image;
 
   @BeforeAll
@@ -55,14 +58,23 @@ class TlsIT {
 
   @Test
   void unreadableCaFileIsAUsageError() throws Exception {
-    Cli.Run run = Cli.run("verify", "--ca-cert", Files.createTempFile("empty", ".pem").toString(), image);
+    Cli.Run run =
+        Cli.run("verify", "--ca-cert", Files.createTempFile("empty", ".pem").toString(), image);
     assertEquals(2, run.exitCode(), run.all());
     assertTrue(run.err().contains("--ca-cert:"), run.err());
   }
 
   @Test
   void theProbeFindsTheTlsOfALoopbackRegistryAndSaysWhichSchemeItSpoke() {
-    Cli.Run run = Cli.run("probe", "--registry", REGISTRY.host(), "--ca-cert", PKI.caCert.toString(), "--format", "json");
+    Cli.Run run =
+        Cli.run(
+            "probe",
+            "--registry",
+            REGISTRY.host(),
+            "--ca-cert",
+            PKI.caCert.toString(),
+            "--format",
+            "json");
     assertEquals(0, run.exitCode(), run.all());
     assertEquals("intact", run.json().get("result").getAsString());
     assertTrue(run.json().getAsJsonArray("notes").toString().contains("speaks HTTPS"), run.out());

@@ -22,14 +22,18 @@ class TokenAuthIT {
   private static final String PASSWORD = "t0ken-flow-Passw0rd";
   private static final TestPki PKI = TestPki.create();
   private static final TokenIssuer ISSUER = TokenIssuer.start(PKI, USER, PASSWORD);
+
   @RegisterExtension
-  static final RegistryFixture REGISTRY = RegistryFixture.create()
-      .withTokenAuth(ISSUER.realm(), TokenIssuer.SERVICE, TokenIssuer.ISSUER, PKI.tokenCert);
+  static final RegistryFixture REGISTRY =
+      RegistryFixture.create()
+          .withTokenAuth(ISSUER.realm(), TokenIssuer.SERVICE, TokenIssuer.ISSUER, PKI.tokenCert);
 
   @BeforeAll
   static void seed() throws Exception {
     REGISTRY.seeder(USER, PASSWORD).pushImage("public/tool", ImageSpec.multiPlatform(), "v1");
-    REGISTRY.seeder(USER, PASSWORD).pushImage("private/app", ImageSpec.multiPlatform().layers(4), "v1");
+    REGISTRY
+        .seeder(USER, PASSWORD)
+        .pushImage("private/app", ImageSpec.multiPlatform().layers(4), "v1");
   }
 
   @AfterAll
@@ -55,7 +59,16 @@ class TokenAuthIT {
 
   @Test
   void credentialedPullAsksForOneTokenPerScopeAndReusesIt() {
-    Cli.Run run = Cli.run("verify", "--format", "json", "--username", USER, "--password", PASSWORD, ref("private/app"));
+    Cli.Run run =
+        Cli.run(
+            "verify",
+            "--format",
+            "json",
+            "--username",
+            USER,
+            "--password",
+            PASSWORD,
+            ref("private/app"));
     assertEquals(0, run.exitCode(), run.all());
     assertTrue(run.json().getAsJsonObject("summary").get("digests").getAsInt() >= 20);
     assertEquals(List.of("repository:private/app:pull"), ISSUER.scopesAsked());
@@ -64,7 +77,10 @@ class TokenAuthIT {
   @Test
   void accessTokenFieldIsAcceptedLikeToken() {
     ISSUER.useAccessTokenField(true);
-    assertEquals(0, Cli.run("verify", "--username", USER, "--password", PASSWORD, ref("private/app")).exitCode());
+    assertEquals(
+        0,
+        Cli.run("verify", "--username", USER, "--password", PASSWORD, ref("private/app"))
+            .exitCode());
   }
 
   @Test
@@ -77,20 +93,39 @@ class TokenAuthIT {
 
   @Test
   void wrongPasswordIsRefusedByTheTokenServiceAndNamesTheCredentialNotTheSecret() {
-    Cli.Run run = Cli.run("verify", "--debug", "--username", USER, "--password", "wrong-pass-1", ref("private/app"));
+    Cli.Run run =
+        Cli.run(
+            "verify",
+            "--debug",
+            "--username",
+            USER,
+            "--password",
+            "wrong-pass-1",
+            ref("private/app"));
     assertEquals(3, run.exitCode(), run.all());
-    assertTrue(run.out().contains("token service refused user 'ci' from --password (401)"), run.out());
+    assertTrue(
+        run.out().contains("token service refused user 'ci' from --password (401)"), run.out());
     assertFalse(run.all().contains("wrong-pass-1"));
   }
 
   @Test
   void nothingPrintedAtDebugLevelContainsAPasswordOrToken() {
-    Cli.Run run = Cli.run("verify", "--debug", "--username", USER, "--password", PASSWORD, ref("private/app"));
+    Cli.Run run =
+        Cli.run(
+            "verify", "--debug", "--username", USER, "--password", PASSWORD, ref("private/app"));
     assertEquals(0, run.exitCode(), run.all());
-    assertTrue(run.err().contains("debug: GET http://" + REGISTRY.host() + "/v2/private/app/manifests/v1 -> 401"), run.err());
+    assertTrue(
+        run.err()
+            .contains(
+                "debug: GET http://" + REGISTRY.host() + "/v2/private/app/manifests/v1 -> 401"),
+        run.err());
     assertFalse(run.all().contains(PASSWORD));
     assertFalse(run.all().contains("Bearer"));
-    assertFalse(run.all().contains("eyJ"), "a JWT was printed"); // every JWT starts with base64 of {"
-    assertFalse(run.all().contains(java.util.Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes())));
+    assertFalse(
+        run.all().contains("eyJ"), "a JWT was printed"); // every JWT starts with base64 of {"
+    assertFalse(
+        run.all()
+            .contains(
+                java.util.Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes())));
   }
 }

@@ -15,7 +15,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class AuthIT {
   private static final String USER = "ci-bot";
   private static final String PASSWORD = "s3cret-Pa55word-xyz";
-  @RegisterExtension static final RegistryFixture REGISTRY = RegistryFixture.withHtpasswd(USER, PASSWORD);
+
+  @RegisterExtension
+  static final RegistryFixture REGISTRY = RegistryFixture.withHtpasswd(USER, PASSWORD);
+
   private static String image;
 
   @BeforeAll
@@ -33,7 +36,8 @@ class AuthIT {
 
   @Test
   void passwordFromStandardInputWorksAndIsNeverPrinted() {
-    Cli.Run run = Cli.run(Map.of(), PASSWORD + "\n", "verify", "--username", USER, "--password-stdin", image);
+    Cli.Run run =
+        Cli.run(Map.of(), PASSWORD + "\n", "verify", "--username", USER, "--password-stdin", image);
     assertEquals(0, run.exitCode(), run.all());
     assertFalse(run.all().contains(PASSWORD));
   }
@@ -43,7 +47,11 @@ class AuthIT {
     String wrong = "wrong-password-123";
     Cli.Run run = Cli.run("verify", "--username", USER, "--password", wrong, image);
     assertEquals(3, run.exitCode(), run.all());
-    assertTrue(run.out().contains("registry " + REGISTRY.host() + " refused user 'ci-bot' from --password (401"), run.out());
+    assertTrue(
+        run.out()
+            .contains(
+                "registry " + REGISTRY.host() + " refused user 'ci-bot' from --password (401"),
+        run.out());
     assertFalse(run.all().contains(wrong));
     assertFalse(run.all().contains("MISSING"));
   }
@@ -52,6 +60,7 @@ class AuthIT {
   void missingCredentialsCannotCheckAndSayHowToGiveThem() {
     Cli.Run run = Cli.run("verify", image);
     assertEquals(3, run.exitCode(), run.all());
-    assertTrue(run.out().contains("requires authentication: pass --username and --password"), run.out());
+    assertTrue(
+        run.out().contains("requires authentication: pass --username and --password"), run.out());
   }
 }

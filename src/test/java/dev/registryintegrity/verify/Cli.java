@@ -31,8 +31,12 @@ public final class Cli {
   public static Run run(Map<String, String> env, String stdin, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    Main.Environment environment = new Main.Environment(
-        env, new ByteArrayInputStream(stdin.getBytes(java.nio.charset.StandardCharsets.UTF_8)), Clock.systemUTC(), false);
+    Main.Environment environment =
+        new Main.Environment(
+            env,
+            new ByteArrayInputStream(stdin.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+            Clock.systemUTC(),
+            false);
     int code = Main.run(args, environment, new PrintWriter(out), new PrintWriter(err));
     return new Run(code, out.toString(), err.toString());
   }

@@ -37,25 +37,35 @@ class ReferrersIT {
   private Signed signedImage(String repo) throws Exception {
     SeededImage image = REGISTRY.seeder().pushImage(repo, ImageSpec.multiPlatform(), "v1");
     Artifact signature = referrers.signWithCosignTag(repo, image.top("v1"));
-    Artifact sbom = referrers.attach(repo, image.top("v1"), SPDX, SPDX, "{\"spdxVersion\":\"SPDX-2.3\",\"name\":\"" + repo + "\"}");
+    Artifact sbom =
+        referrers.attach(
+            repo,
+            image.top("v1"),
+            SPDX,
+            SPDX,
+            "{\"spdxVersion\":\"SPDX-2.3\",\"name\":\"" + repo + "\"}");
     return new Signed(image, signature, sbom);
   }
 
   private static List<JsonObject> nodes(Cli.Run run) {
     List<JsonObject> nodes = new ArrayList<>();
-    for (JsonElement n : run.json().getAsJsonArray("images").get(0).getAsJsonObject().getAsJsonArray("nodes")) {
+    for (JsonElement n :
+        run.json().getAsJsonArray("images").get(0).getAsJsonObject().getAsJsonArray("nodes")) {
       nodes.add(n.getAsJsonObject());
     }
     return nodes;
   }
 
   private static JsonObject node(Cli.Run run, Object digest) {
-    return nodes(run).stream().filter(n -> digest.toString().equals(n.get("digest").getAsString())).findFirst()
+    return nodes(run).stream()
+        .filter(n -> digest.toString().equals(n.get("digest").getAsString()))
+        .findFirst()
         .orElseThrow(() -> new AssertionError(digest + " not in the report: " + run.out()));
   }
 
   @Test
-  void aTagSchemeSignatureAndAnOci11SbomAreWalkedWithTheirBlobsUnderTheirSubject() throws Exception {
+  void aTagSchemeSignatureAndAnOci11SbomAreWalkedWithTheirBlobsUnderTheirSubject()
+      throws Exception {
     String repo = REGISTRY.uniqueRepo("signed");
     Signed s = signedImage(repo);
     Cli.Run run = Cli.run("verify", "--referrers", "--format", "json", ref(repo, "v1"));
@@ -71,7 +81,9 @@ class ReferrersIT {
     assertEquals(index, sbom.get("parent").getAsString());
     for (Artifact a : List.of(s.signature(), s.sbom())) {
       assertEquals("intact", node(run, a.layer().digest()).get("finding").getAsString());
-      assertEquals(a.manifest().digest().toString(), node(run, a.layer().digest()).get("parent").getAsString());
+      assertEquals(
+          a.manifest().digest().toString(),
+          node(run, a.layer().digest()).get("parent").getAsString());
       assertEquals("intact", node(run, a.config().digest()).get("finding").getAsString());
     }
     Cli.Run text = Cli.run("verify", "--referrers", ref(repo, "v1"));
@@ -85,11 +97,15 @@ class ReferrersIT {
     Signed s = signedImage(repo);
     Cli.Run run = Cli.run("verify", "--format", "json", ref(repo, "v1"));
     assertEquals(0, run.exitCode(), run.all());
-    assertEquals(s.image().digestsOf("v1").size(), run.json().getAsJsonObject("summary").get("requests").getAsInt());
-    assertEquals(Reports.strings(s.image().digestsOf("v1")), Reports.findingCodes(run.json()).keySet());
+    assertEquals(
+        s.image().digestsOf("v1").size(),
+        run.json().getAsJsonObject("summary").get("requests").getAsInt());
+    assertEquals(
+        Reports.strings(s.image().digestsOf("v1")), Reports.findingCodes(run.json()).keySet());
     Cli.Run with = Cli.run("verify", "--referrers", "--format", "json", ref(repo, "v1"));
-    int extra = with.json().getAsJsonObject("summary").get("requests").getAsInt()
-        - run.json().getAsJsonObject("summary").get("requests").getAsInt();
+    int extra =
+        with.json().getAsJsonObject("summary").get("requests").getAsInt()
+            - run.json().getAsJsonObject("summary").get("requests").getAsInt();
     // One tag listing for the repository, one referrers-API probe (404: no API, so no other
     // manifest asks), the fallback index, the cosign tag's HEAD, and the two referrers' own
     // manifests, configs and layers.
@@ -103,10 +119,13 @@ class ReferrersIT {
     REGISTRY.seeder().deleteManifest(repo, s.sbom().manifest().digest());
     Cli.Run run = Cli.run("verify", "--referrers", "--format", "json", ref(repo, "v1"));
     assertEquals(1, run.exitCode(), run.all());
-    assertEquals(Set.of(s.sbom().manifest().digest().toString()), Reports.failingDigests(run.json()));
+    assertEquals(
+        Set.of(s.sbom().manifest().digest().toString()), Reports.failingDigests(run.json()));
     JsonObject failure = run.json().getAsJsonArray("failures").get(0).getAsJsonObject();
     assertEquals("sbom", failure.get("kind").getAsString());
-    assertTrue(failure.get("hint").getAsString().contains("sign or attest the image again"), failure.toString());
+    assertTrue(
+        failure.get("hint").getAsString().contains("sign or attest the image again"),
+        failure.toString());
     assertEquals(0, Cli.run("verify", ref(repo, "v1")).exitCode(), "the image itself still pulls");
   }
 
@@ -117,9 +136,12 @@ class ReferrersIT {
     REGISTRY.deleteLayerLink(repo, s.signature().layer().digest());
     Cli.Run run = Cli.run("verify", "--referrers", "--format", "json", ref(repo, "v1"));
     assertEquals(1, run.exitCode(), run.all());
-    assertEquals(Set.of(s.signature().layer().digest().toString()), Reports.failingDigests(run.json()));
+    assertEquals(
+        Set.of(s.signature().layer().digest().toString()), Reports.failingDigests(run.json()));
     // The broken signature no longer satisfies a requirement for one.
-    Cli.Run required = Cli.run("verify", "--require-artifact-type", COSIGN_SIG, "--format", "json", ref(repo, "v1"));
+    Cli.Run required =
+        Cli.run(
+            "verify", "--require-artifact-type", COSIGN_SIG, "--format", "json", ref(repo, "v1"));
     assertTrue(Reports.findingCodes(required.json()).containsValue("missing"), required.out());
     assertTrue(required.out().contains("referrer-missing"), required.out());
   }
@@ -130,12 +152,22 @@ class ReferrersIT {
     REGISTRY.seeder().pushImage(repo, ImageSpec.singlePlatform(), "v1");
     Cli.Run unsigned = Cli.run("verify", "--require-artifact-type", COSIGN_SIG, ref(repo, "v1"));
     assertEquals(1, unsigned.exitCode(), unsigned.all());
-    assertTrue(unsigned.out().contains("REFERRER-MISSING  no intact referrer of artifact type " + COSIGN_SIG), unsigned.out());
+    assertTrue(
+        unsigned
+            .out()
+            .contains("REFERRER-MISSING  no intact referrer of artifact type " + COSIGN_SIG),
+        unsigned.out());
 
     String signedRepo = REGISTRY.uniqueRepo("signed-ok");
     signedImage(signedRepo);
-    assertEquals(0, Cli.run("verify", "--require-artifact-type", COSIGN_SIG + "," + SPDX, ref(signedRepo, "v1")).exitCode());
-    assertEquals(2, Cli.run("verify", "--require-artifact-type", "not a type", ref(signedRepo, "v1")).exitCode());
+    assertEquals(
+        0,
+        Cli.run("verify", "--require-artifact-type", COSIGN_SIG + "," + SPDX, ref(signedRepo, "v1"))
+            .exitCode());
+    assertEquals(
+        2,
+        Cli.run("verify", "--require-artifact-type", "not a type", ref(signedRepo, "v1"))
+            .exitCode());
   }
 
   @Test

@@ -24,18 +24,21 @@ public final class Reports {
   }
 
   /**
-   * "finding detail" per digest, over every image's nodes; a node without a digest (a tag that
-   * did not resolve) is keyed by its image's reference.
+   * "finding detail" per digest, over every image's nodes; a node without a digest (a tag that did
+   * not resolve) is keyed by its image's reference.
    */
   public static Map<String, String> findings(JsonObject report) {
     Map<String, String> findings = new HashMap<>();
     for (JsonElement image : report.getAsJsonArray("images")) {
       for (JsonElement n : image.getAsJsonObject().getAsJsonArray("nodes")) {
         JsonObject node = n.getAsJsonObject();
-        String key = node.get("digest").isJsonNull()
-            ? image.getAsJsonObject().get("reference").getAsString()
-            : node.get("digest").getAsString();
-        findings.put(key, (node.get("finding").getAsString() + " " + node.get("detail").getAsString()).trim());
+        String key =
+            node.get("digest").isJsonNull()
+                ? image.getAsJsonObject().get("reference").getAsString()
+                : node.get("digest").getAsString();
+        findings.put(
+            key,
+            (node.get("finding").getAsString() + " " + node.get("detail").getAsString()).trim());
       }
     }
     return findings;

@@ -1,7 +1,6 @@
 package dev.registryintegrity.verify;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
@@ -27,17 +26,21 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * behind its back: what a HEAD cannot see and what the default check must.
  */
 class ServedBytesIT {
-  @RegisterExtension static final RegistryFixture REGISTRY = RegistryFixture.create().withBlobDescriptorCache();
+  @RegisterExtension
+  static final RegistryFixture REGISTRY = RegistryFixture.create().withBlobDescriptorCache();
 
   private String ref(String repo, String tag) {
     return REGISTRY.host() + "/" + repo + ":" + tag;
   }
 
   @Test
-  void layerDataLostBehindAWarmCacheIsNamedBlobByBlobWhileAHeadOnlyCheckIsFooled() throws Exception {
+  void layerDataLostBehindAWarmCacheIsNamedBlobByBlobWhileAHeadOnlyCheckIsFooled()
+      throws Exception {
     String repo = REGISTRY.uniqueRepo("cached");
-    SeededImage broken = REGISTRY.seeder().pushImage(repo, ImageSpec.multiPlatform().seed(101), "v1");
-    SeededImage untouched = REGISTRY.seeder().pushImage(repo, ImageSpec.multiPlatform().seed(202), "v2");
+    SeededImage broken =
+        REGISTRY.seeder().pushImage(repo, ImageSpec.multiPlatform().seed(101), "v1");
+    SeededImage untouched =
+        REGISTRY.seeder().pushImage(repo, ImageSpec.multiPlatform().seed(202), "v2");
     // Warm the cache, as any earlier pull or verify does.
     assertEquals(0, Cli.run("verify", ref(repo, "v1"), ref(repo, "v2")).exitCode());
 
@@ -51,48 +54,81 @@ class ServedBytesIT {
     }
 
     Cli.Run head = Cli.run("verify", "--blob-check", "head", "--format", "json", ref(repo, "v1"));
-    assertEquals(0, head.exitCode(), "HEAD is answered from the cache: the blind spot the opt-out documents");
+    assertEquals(
+        0,
+        head.exitCode(),
+        "HEAD is answered from the cache: the blind spot the opt-out documents");
     assertEquals("head", head.json().get("check").getAsString());
 
     Cli.Run run = Cli.run("verify", "--format", "json", ref(repo, "v1"));
     assertEquals(1, run.exitCode(), run.all());
     assertEquals(lost, Reports.failingDigests(run.json()));
-    assertTrue(Reports.findingCodes(run.json()).entrySet().stream()
-        .filter(e -> lost.contains(e.getKey())).allMatch(e -> e.getValue().equals("data-missing")), run.out());
+    assertTrue(
+        Reports.findingCodes(run.json()).entrySet().stream()
+            .filter(e -> lost.contains(e.getKey()))
+            .allMatch(e -> e.getValue().equals("data-missing")),
+        run.out());
     Skopeo.assertCannotPull(ref(repo, "v1"), "unexpected EOF");
 
     Cli.Run text = Cli.run("verify", ref(repo, "v1"));
     assertTrue(text.out().contains("DATA-MISSING layer"), text.out());
-    assertTrue(text.out().contains("next: the registry lists this blob but cannot serve its bytes"), text.out());
+    assertTrue(
+        text.out().contains("next: the registry lists this blob but cannot serve its bytes"),
+        text.out());
     assertTrue(text.out().contains("blob check read"), text.out());
 
     Cli.Run healthy = Cli.run("verify", "--format", "json", ref(repo, "v2"));
     assertEquals(0, healthy.exitCode(), healthy.all());
     // Still one request per unique digest: a ranged GET replaces the HEAD, a GET the config's HEAD.
-    assertEquals(untouched.digestsOf("v2").size(), healthy.json().getAsJsonObject("summary").get("requests").getAsInt());
+    assertEquals(
+        untouched.digestsOf("v2").size(),
+        healthy.json().getAsJsonObject("summary").get("requests").getAsInt());
   }
 
   @Test
-  void probeCountsBlobsTheRegistryCannotServeAsFailures(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+  void probeCountsBlobsTheRegistryCannotServeAsFailures(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
     String repo = REGISTRY.uniqueRepo("probed");
-    SeededImage image = REGISTRY.seeder().pushImage(repo, ImageSpec.singlePlatform().seed(303), "v1");
+    SeededImage image =
+        REGISTRY.seeder().pushImage(repo, ImageSpec.singlePlatform().seed(303), "v1");
     assertEquals(0, Cli.run("verify", ref(repo, "v1")).exitCode());
     Digest layer = image.children().get(0).layers().get(0).digest();
     REGISTRY.deleteBlobData(layer);
     Path metrics = dir.resolve("probe.prom");
-    Cli.Run probe = Cli.run("probe", "--registry", REGISTRY.host(), "--include", repo, "--textfile", metrics.toString());
+    Cli.Run probe =
+        Cli.run(
+            "probe",
+            "--registry",
+            REGISTRY.host(),
+            "--include",
+            repo,
+            "--textfile",
+            metrics.toString());
     assertEquals(1, probe.exitCode(), probe.all());
     String text = Files.readString(metrics);
-    assertTrue(text.contains("registry_manifest_integrity_failures{instance=\"" + REGISTRY.host() + "\"} 1"), text);
-    assertTrue(text.contains("registry_manifest_integrity_repo_failures{instance=\"" + REGISTRY.host() + "\",repository=\""
-        + repo + "\",kind=\"layer\"} 1"), text);
-    assertTrue(text.contains("registry_manifest_integrity_probe_errors{instance=\"" + REGISTRY.host() + "\"} 0"), text);
+    assertTrue(
+        text.contains(
+            "registry_manifest_integrity_failures{instance=\"" + REGISTRY.host() + "\"} 1"),
+        text);
+    assertTrue(
+        text.contains(
+            "registry_manifest_integrity_repo_failures{instance=\""
+                + REGISTRY.host()
+                + "\",repository=\""
+                + repo
+                + "\",kind=\"layer\"} 1"),
+        text);
+    assertTrue(
+        text.contains(
+            "registry_manifest_integrity_probe_errors{instance=\"" + REGISTRY.host() + "\"} 0"),
+        text);
   }
 
   @Test
   void aSameSizeCorruptLayerPassesTheReadCheckAndFailsTheContentCheck() throws Exception {
     String repo = REGISTRY.uniqueRepo("flipped");
-    SeededImage image = REGISTRY.seeder().pushImage(repo, ImageSpec.singlePlatform().seed(404), "v1");
+    SeededImage image =
+        REGISTRY.seeder().pushImage(repo, ImageSpec.singlePlatform().seed(404), "v1");
     Digest layer = image.children().get(0).layers().get(1).digest();
     byte[] bytes = Files.readAllBytes(REGISTRY.blobDataPath(layer));
     bytes[bytes.length / 2] ^= 0x20;
@@ -104,28 +140,48 @@ class ServedBytesIT {
     assertEquals(Set.of(layer.toString()), Reports.failingDigests(content.json()));
     assertEquals("digest-differs", Reports.findingCodes(content.json()).get(layer.toString()));
     JsonObject failure = content.json().getAsJsonArray("failures").get(0).getAsJsonObject();
-    assertTrue(failure.get("detail").getAsString().contains("the hash of the bytes read is sha256:"), failure.toString());
+    assertTrue(
+        failure.get("detail").getAsString().contains("the hash of the bytes read is sha256:"),
+        failure.toString());
   }
 
   @Test
-  void contentCheckOfAnOciLayoutHashesEveryFile(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+  void contentCheckOfAnOciLayoutHashesEveryFile(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
     Path layout = dir.resolve("layout");
     copyDirectory(Path.of("examples/layouts/healthy"), layout);
     Cli.Run intact = Cli.run("verify", "--verify-content", "--format", "json", "oci:" + layout);
     assertEquals(0, intact.exitCode(), intact.all());
     List<String> proofs = new ArrayList<>();
-    intact.json().getAsJsonArray("images").get(0).getAsJsonObject().getAsJsonArray("nodes")
+    intact
+        .json()
+        .getAsJsonArray("images")
+        .get(0)
+        .getAsJsonObject()
+        .getAsJsonArray("nodes")
         .forEach(n -> proofs.add(n.getAsJsonObject().get("proof").getAsString()));
     assertEquals(Set.of("hashed"), new HashSet<>(proofs));
 
-    String layer = intact.json().getAsJsonArray("images").get(0).getAsJsonObject().getAsJsonArray("nodes").asList().stream()
-        .map(n -> n.getAsJsonObject()).filter(n -> n.get("kind").getAsString().equals("layer"))
-        .map(n -> n.get("digest").getAsString()).findFirst().orElseThrow();
+    String layer =
+        intact
+            .json()
+            .getAsJsonArray("images")
+            .get(0)
+            .getAsJsonObject()
+            .getAsJsonArray("nodes")
+            .asList()
+            .stream()
+            .map(n -> n.getAsJsonObject())
+            .filter(n -> n.get("kind").getAsString().equals("layer"))
+            .map(n -> n.get("digest").getAsString())
+            .findFirst()
+            .orElseThrow();
     Path file = layout.resolve("blobs/sha256/" + layer.substring("sha256:".length()));
     byte[] bytes = Files.readAllBytes(file);
     bytes[0] ^= 1;
     Files.write(file, bytes);
-    assertEquals(0, Cli.run("verify", "oci:" + layout).exitCode(), "a file of the right size is served");
+    assertEquals(
+        0, Cli.run("verify", "oci:" + layout).exitCode(), "a file of the right size is served");
     Cli.Run corrupt = Cli.run("verify", "--verify-content", "--format", "json", "oci:" + layout);
     assertEquals(1, corrupt.exitCode(), corrupt.all());
     assertEquals(Set.of(layer), Reports.failingDigests(corrupt.json()));

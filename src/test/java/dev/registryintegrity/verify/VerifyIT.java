@@ -22,7 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** verify against a real distribution registry, with damage done the way it happens in production. */
+/**
+ * verify against a real distribution registry, with damage done the way it happens in production.
+ */
 class VerifyIT {
   @RegisterExtension static final RegistryFixture REGISTRY = RegistryFixture.create();
 
@@ -35,14 +37,19 @@ class VerifyIT {
   @Test
   void healthyMultiPlatformImageWithAttestationsIsIntactWithEveryDigestChecked() throws Exception {
     String repo = REGISTRY.uniqueRepo("healthy");
-    SeededImage image = seeder.pushImage(repo, ImageSpec.multiPlatform().platforms("linux/amd64", "linux/arm64", "linux/arm/v7"), "v1");
+    SeededImage image =
+        seeder.pushImage(
+            repo,
+            ImageSpec.multiPlatform().platforms("linux/amd64", "linux/arm64", "linux/arm/v7"),
+            "v1");
     Cli.Run run = Cli.run("verify", "--format", "json", ref(repo, "v1"));
     assertEquals(0, run.exitCode(), run.all());
     JsonObject report = run.json();
     assertEquals(Reports.strings(image.digestsOf("v1")), Reports.findingCodes(report).keySet());
     assertTrue(Reports.findingCodes(report).values().stream().allMatch("intact"::equals));
     // 3 platforms x (manifest + config + 2 own layers) + shared layer + 3 attestations x 3 + index
-    assertEquals(3 * 4 + 1 + 3 * 3 + 1, report.getAsJsonObject("summary").get("digests").getAsInt());
+    assertEquals(
+        3 * 4 + 1 + 3 * 3 + 1, report.getAsJsonObject("summary").get("digests").getAsInt());
 
     Cli.Run text = Cli.run("verify", ref(repo, "v1"));
     assertEquals(0, text.exitCode());
@@ -62,7 +69,8 @@ class VerifyIT {
 
     Cli.Run run = Cli.run("verify", "--format", "json", ref(repo, "5319f03e"));
     assertEquals(1, run.exitCode(), run.all());
-    assertEquals(Reports.strings(image.manifestDigestsBelowTop()), Reports.failingDigests(run.json()));
+    assertEquals(
+        Reports.strings(image.manifestDigestsBelowTop()), Reports.failingDigests(run.json()));
     for (JsonElement f : run.json().getAsJsonArray("failures")) {
       JsonObject failure = f.getAsJsonObject();
       assertEquals("missing", failure.get("finding").getAsString());
@@ -73,8 +81,15 @@ class VerifyIT {
 
     Cli.Run text = Cli.run("verify", ref(repo, "5319f03e"));
     assertTrue(text.out().contains("404 MANIFEST_UNKNOWN"), text.out());
-    assertTrue(text.out().contains("MISSING attestation linux/amd64 " + image.attestations().get(0).manifest().digest()), text.out());
-    assertTrue(text.out().contains("next: the index lists a manifest that is no longer served"), text.out());
+    assertTrue(
+        text.out()
+            .contains(
+                "MISSING attestation linux/amd64 "
+                    + image.attestations().get(0).manifest().digest()),
+        text.out());
+    assertTrue(
+        text.out().contains("next: the index lists a manifest that is no longer served"),
+        text.out());
     Skopeo.assertCannotPull(ref(repo, "5319f03e"), "manifest unknown");
   }
 
@@ -97,7 +112,8 @@ class VerifyIT {
   @Test
   void missingConfigIsAFailureOfKindConfig() throws Exception {
     String repo = REGISTRY.uniqueRepo("config");
-    SeededImage image = seeder.pushImage(repo, ImageSpec.multiPlatform().format(ImageSeeder.Format.DOCKER), "v1");
+    SeededImage image =
+        seeder.pushImage(repo, ImageSpec.multiPlatform().format(ImageSeeder.Format.DOCKER), "v1");
     Digest config = image.child("linux/amd64").config().digest();
     REGISTRY.deleteLayerLink(repo, config);
     Cli.Run run = Cli.run("verify", "--format", "json", ref(repo, "v1"));
@@ -116,7 +132,8 @@ class VerifyIT {
     Cli.Run run = Cli.run("verify", "--format", "json", ref(repo, "v1"));
     assertEquals(1, run.exitCode(), run.all());
     assertEquals(Set.of(child.toString()), Reports.failingDigests(run.json()));
-    JsonArray path = run.json().getAsJsonArray("failures").get(0).getAsJsonObject().getAsJsonArray("path");
+    JsonArray path =
+        run.json().getAsJsonArray("failures").get(0).getAsJsonObject().getAsJsonArray("path");
     assertEquals("index " + image.innerIndex().digest(), path.get(2).getAsString());
   }
 
@@ -172,8 +189,18 @@ class VerifyIT {
     String repo = REGISTRY.uniqueRepo("expect");
     SeededImage image = seeder.pushImage(repo, ImageSpec.multiPlatform(), "v1");
     String top = image.top("v1").digest().toString();
-    assertEquals(0, Cli.run("verify", "--expected-digest", top, "--platform", "linux/amd64,linux/arm64", ref(repo, "v1")).exitCode());
-    Cli.Run moved = Cli.run("verify", "--expected-digest", "sha256:" + "0".repeat(64), ref(repo, "v1"));
+    assertEquals(
+        0,
+        Cli.run(
+                "verify",
+                "--expected-digest",
+                top,
+                "--platform",
+                "linux/amd64,linux/arm64",
+                ref(repo, "v1"))
+            .exitCode());
+    Cli.Run moved =
+        Cli.run("verify", "--expected-digest", "sha256:" + "0".repeat(64), ref(repo, "v1"));
     assertEquals(1, moved.exitCode());
     assertTrue(moved.out().contains("TAG-MOVED"), moved.out());
     Cli.Run platform = Cli.run("verify", "--platform", "linux/s390x", ref(repo, "v1"));
@@ -196,9 +223,12 @@ class VerifyIT {
     Path file = dir.resolve("out/report.json");
     Cli.Run run = Cli.run("verify", "--report", file.toString(), ref(repo, "v1"));
     assertEquals(0, run.exitCode(), run.all());
-    JsonObject written = com.google.gson.JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+    JsonObject written =
+        com.google.gson.JsonParser.parseString(Files.readString(file)).getAsJsonObject();
     assertEquals(1, written.get("schemaVersion").getAsInt());
     assertEquals(4, written.getAsJsonObject("summary").get("digests").getAsInt());
-    assertNotEquals(0, written.getAsJsonArray("images").get(0).getAsJsonObject().getAsJsonArray("nodes").size());
+    assertNotEquals(
+        0,
+        written.getAsJsonArray("images").get(0).getAsJsonObject().getAsJsonArray("nodes").size());
   }
 }

@@ -1,8 +1,8 @@
 package dev.registryintegrity.walk;
 
 import dev.registryintegrity.model.Digest;
-import dev.registryintegrity.source.ContentSource;
 import dev.registryintegrity.source.BlobCheck;
+import dev.registryintegrity.source.ContentSource;
 import dev.registryintegrity.source.Lookup;
 import dev.registryintegrity.source.Proof;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +23,7 @@ final class MemorySource implements ContentSource {
   final Map<String, Long> blobSizes = new ConcurrentHashMap<>();
   final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
   private final AtomicInteger requests = new AtomicInteger();
+
   /** Requests asked from a virtual thread (socket I/O there starts the JDK's poller). */
   final AtomicInteger onVirtualThreads = new AtomicInteger();
 
@@ -64,14 +65,22 @@ final class MemorySource implements ContentSource {
     if (body.length > maxBytes) {
       return new Lookup.TooLarge("200", maxBytes);
     }
-    return Lookup.Found.withBody("200", mediaTypes.get(reference), Optional.empty(), body, List.of());
+    return Lookup.Found.withBody(
+        "200", mediaTypes.get(reference), Optional.empty(), body, List.of());
   }
 
   @Override
   public Lookup checkManifest(String repository, Digest digest) {
     count(digest.toString());
     return manifests.containsKey(digest.toString())
-        ? new Lookup.Found("200", "", OptionalLong.empty(), Optional.empty(), Optional.empty(), List.of(), Proof.LISTED)
+        ? new Lookup.Found(
+            "200",
+            "",
+            OptionalLong.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            List.of(),
+            Proof.LISTED)
         : new Lookup.Absent("404 MANIFEST_UNKNOWN", "MANIFEST_UNKNOWN", "");
   }
 
@@ -81,7 +90,13 @@ final class MemorySource implements ContentSource {
     Long size = blobSizes.get(digest.toString());
     return size == null
         ? new Lookup.Absent("404 BLOB_UNKNOWN", "BLOB_UNKNOWN", "blob unknown to registry")
-        : new Lookup.Found("200", "", OptionalLong.of(size), Optional.of(digest), Optional.empty(), List.of(),
+        : new Lookup.Found(
+            "200",
+            "",
+            OptionalLong.of(size),
+            Optional.of(digest),
+            Optional.empty(),
+            List.of(),
             check == BlobCheck.HEAD ? Proof.LISTED : Proof.SERVED);
   }
 

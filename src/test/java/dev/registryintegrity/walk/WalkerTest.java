@@ -16,25 +16,51 @@ import org.junit.jupiter.api.Test;
 class WalkerTest {
   private final MemorySource source = new MemorySource();
 
-  private String manifestJson(Digest config, long configSize, List<Digest> layers, List<Long> sizes) {
+  private String manifestJson(
+      Digest config, long configSize, List<Digest> layers, List<Long> sizes) {
     StringBuilder l = new StringBuilder();
     for (int i = 0; i < layers.size(); i++) {
-      l.append(i == 0 ? "" : ",").append("{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"")
-          .append(layers.get(i)).append("\",\"size\":").append(sizes.get(i)).append('}');
+      l.append(i == 0 ? "" : ",")
+          .append("{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"")
+          .append(layers.get(i))
+          .append("\",\"size\":")
+          .append(sizes.get(i))
+          .append('}');
     }
-    return "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"config\":{\"mediaType\":\""
-        + MediaTypes.OCI_CONFIG + "\",\"digest\":\"" + config + "\",\"size\":" + configSize + "},\"layers\":[" + l + "]}";
+    return "{\"schemaVersion\":2,\"mediaType\":\""
+        + MediaTypes.OCI_MANIFEST
+        + "\",\"config\":{\"mediaType\":\""
+        + MediaTypes.OCI_CONFIG
+        + "\",\"digest\":\""
+        + config
+        + "\",\"size\":"
+        + configSize
+        + "},\"layers\":["
+        + l
+        + "]}";
   }
 
   private String child(Digest digest, int size, String platform) {
     String[] p = platform.split("/");
-    return "{\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"digest\":\"" + digest + "\",\"size\":" + size
-        + ",\"platform\":{\"os\":\"" + p[0] + "\",\"architecture\":\"" + p[1] + "\"}}";
+    return "{\"mediaType\":\""
+        + MediaTypes.OCI_MANIFEST
+        + "\",\"digest\":\""
+        + digest
+        + "\",\"size\":"
+        + size
+        + ",\"platform\":{\"os\":\""
+        + p[0]
+        + "\",\"architecture\":\""
+        + p[1]
+        + "\"}}";
   }
 
   private String index(List<String> children) {
-    return "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_INDEX + "\",\"manifests\":["
-        + String.join(",", children) + "]}";
+    return "{\"schemaVersion\":2,\"mediaType\":\""
+        + MediaTypes.OCI_INDEX
+        + "\",\"manifests\":["
+        + String.join(",", children)
+        + "]}";
   }
 
   private record Built(Digest index, List<Digest> children, Digest sharedLayer) {}
@@ -46,8 +72,12 @@ class WalkerTest {
     for (String platform : List.of("linux/amd64", "linux/arm64")) {
       Digest config = source.putBlob("config " + platform);
       Digest own = source.putBlob("layer " + platform);
-      String json = manifestJson(config, ("config " + platform).length(), List.of(shared, own),
-          List.of((long) "shared layer".length(), (long) ("layer " + platform).length()));
+      String json =
+          manifestJson(
+              config,
+              ("config " + platform).length(),
+              List.of(shared, own),
+              List.of((long) "shared layer".length(), (long) ("layer " + platform).length()));
       Digest m = source.putManifest(null, MediaTypes.OCI_MANIFEST, json);
       childDigests.add(m);
       children.add(child(m, json.length(), platform));
@@ -84,7 +114,11 @@ class WalkerTest {
     source.manifests.remove(built.children().get(1).toString());
     ImageResult r = walk("v1");
     assertEquals(Verdict.FAIL, r.verdict());
-    Node missing = unique(r).stream().filter(n -> n.finding() instanceof Finding.Missing).findFirst().orElseThrow();
+    Node missing =
+        unique(r).stream()
+            .filter(n -> n.finding() instanceof Finding.Missing)
+            .findFirst()
+            .orElseThrow();
     assertEquals(Kind.MANIFEST, missing.kind());
     assertEquals(Optional.of("linux/arm64"), missing.platform());
     assertEquals("404 MANIFEST_UNKNOWN", missing.status());
@@ -102,8 +136,13 @@ class WalkerTest {
     Built built = twoPlatformImage("v1");
     source.blobSizes.put(built.sharedLayer().toString(), 3L);
     ImageResult r = walk("v1");
-    Finding.SizeDiffers f = unique(r).stream().map(Node::finding)
-        .filter(Finding.SizeDiffers.class::isInstance).map(Finding.SizeDiffers.class::cast).findFirst().orElseThrow();
+    Finding.SizeDiffers f =
+        unique(r).stream()
+            .map(Node::finding)
+            .filter(Finding.SizeDiffers.class::isInstance)
+            .map(Finding.SizeDiffers.class::cast)
+            .findFirst()
+            .orElseThrow();
     assertEquals("shared layer".length(), f.declared());
     assertEquals(3, f.actual());
   }
@@ -123,26 +162,46 @@ class WalkerTest {
 
   @Test
   void nestingDeeperThanTheLimitIsReportedNotFollowed() {
-    Digest leaf = source.putManifest(null, MediaTypes.OCI_MANIFEST,
-        manifestJson(source.putBlob("c"), 1, List.of(), List.of()));
+    Digest leaf =
+        source.putManifest(
+            null,
+            MediaTypes.OCI_MANIFEST,
+            manifestJson(source.putBlob("c"), 1, List.of(), List.of()));
     Digest current = leaf;
     int size = source.manifests.get(leaf.toString()).length;
     String type = MediaTypes.OCI_MANIFEST;
     for (int i = 0; i < 12; i++) {
-      String json = "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_INDEX + "\",\"manifests\":[{\"mediaType\":\""
-          + type + "\",\"digest\":\"" + current + "\",\"size\":" + size + "}]}";
+      String json =
+          "{\"schemaVersion\":2,\"mediaType\":\""
+              + MediaTypes.OCI_INDEX
+              + "\",\"manifests\":[{\"mediaType\":\""
+              + type
+              + "\",\"digest\":\""
+              + current
+              + "\",\"size\":"
+              + size
+              + "}]}";
       current = source.putManifest(i == 11 ? "deep" : null, MediaTypes.OCI_INDEX, json);
       size = json.length();
       type = MediaTypes.OCI_INDEX;
     }
     ImageResult r = walk("deep");
     assertEquals(Verdict.FAIL, r.verdict());
-    assertTrue(unique(r).stream().anyMatch(n -> n.finding() instanceof Finding.LimitExceeded l && l.reason().contains("deeper")));
+    assertTrue(
+        unique(r).stream()
+            .anyMatch(
+                n ->
+                    n.finding() instanceof Finding.LimitExceeded l
+                        && l.reason().contains("deeper")));
   }
 
   @Test
   void indexWithTooManyEntriesIsReportedInsteadOfWalked() {
-    Digest m = source.putManifest(null, MediaTypes.OCI_MANIFEST, manifestJson(source.putBlob("c"), 1, List.of(), List.of()));
+    Digest m =
+        source.putManifest(
+            null,
+            MediaTypes.OCI_MANIFEST,
+            manifestJson(source.putBlob("c"), 1, List.of(), List.of()));
     String entry = child(m, source.manifests.get(m.toString()).length, "linux/amd64");
     String json = index(java.util.Collections.nCopies(10_001, entry));
     source.putManifest("wide", MediaTypes.OCI_INDEX, json);
@@ -154,7 +213,8 @@ class WalkerTest {
 
   @Test
   void manifestOverTheSizeLimitIsNeverReadWhole() {
-    source.putManifest("huge", MediaTypes.OCI_INDEX, "{\"x\":\"" + "a".repeat(5 * 1024 * 1024) + "\"}");
+    source.putManifest(
+        "huge", MediaTypes.OCI_INDEX, "{\"x\":\"" + "a".repeat(5 * 1024 * 1024) + "\"}");
     ImageResult r = walk("huge");
     assertInstanceOf(Finding.LimitExceeded.class, r.root().finding());
   }
@@ -164,9 +224,16 @@ class WalkerTest {
     Built built = twoPlatformImage("v1");
     Digest other = Digest.sha256Of(new byte[] {1});
     try (Walker walker = new Walker(source, WalkLimits.defaults())) {
-      ImageResult r = walker.walk("img:v1", "img", "v1",
-          new Expectations(Optional.of(other), List.of(Platform.parse("linux/amd64"), Platform.parse("linux/s390x"))));
-      List<String> codes = r.imageFindings().stream().map(Finding::code).collect(Collectors.toList());
+      ImageResult r =
+          walker.walk(
+              "img:v1",
+              "img",
+              "v1",
+              new Expectations(
+                  Optional.of(other),
+                  List.of(Platform.parse("linux/amd64"), Platform.parse("linux/s390x"))));
+      List<String> codes =
+          r.imageFindings().stream().map(Finding::code).collect(Collectors.toList());
       assertEquals(List.of("tag-moved", "platform-missing"), codes);
       assertEquals(built.index(), r.root().digest().orElseThrow());
     }
@@ -175,8 +242,13 @@ class WalkerTest {
   @Test
   void twoTagsSharingChildrenFetchEachChildOnce() {
     Built a = twoPlatformImage("a");
-    String indexJson = new String(source.manifests.get("a"), java.nio.charset.StandardCharsets.UTF_8);
-    source.putManifest("b", MediaTypes.OCI_INDEX, indexJson.replace("\"schemaVersion\":2", "\"schemaVersion\":2,\"annotations\":{\"x\":\"y\"}"));
+    String indexJson =
+        new String(source.manifests.get("a"), java.nio.charset.StandardCharsets.UTF_8);
+    source.putManifest(
+        "b",
+        MediaTypes.OCI_INDEX,
+        indexJson.replace(
+            "\"schemaVersion\":2", "\"schemaVersion\":2,\"annotations\":{\"x\":\"y\"}"));
     try (Walker walker = new Walker(source, WalkLimits.defaults())) {
       walker.walk("img:a", "img", "a", Expectations.none());
       walker.walk("img:b", "img", "b", Expectations.none());
@@ -197,10 +269,24 @@ class WalkerTest {
 
   private Digest imageWithLayer(String tag, String layerDescriptor, String subject) {
     Digest config = source.putBlob("config");
-    String json = "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"config\":{\"mediaType\":\""
-        + MediaTypes.OCI_CONFIG + "\",\"digest\":\"" + config + "\",\"size\":6},\"layers\":[" + layerDescriptor + "]"
-        + (subject == null ? "" : ",\"subject\":{\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"digest\":\""
-            + subject + "\",\"size\":100}") + "}";
+    String json =
+        "{\"schemaVersion\":2,\"mediaType\":\""
+            + MediaTypes.OCI_MANIFEST
+            + "\",\"config\":{\"mediaType\":\""
+            + MediaTypes.OCI_CONFIG
+            + "\",\"digest\":\""
+            + config
+            + "\",\"size\":6},\"layers\":["
+            + layerDescriptor
+            + "]"
+            + (subject == null
+                ? ""
+                : ",\"subject\":{\"mediaType\":\""
+                    + MediaTypes.OCI_MANIFEST
+                    + "\",\"digest\":\""
+                    + subject
+                    + "\",\"size\":100}")
+            + "}";
     return source.putManifest(tag, MediaTypes.OCI_MANIFEST, json);
   }
 
@@ -212,9 +298,16 @@ class WalkerTest {
 
   @Test
   void aForeignLayerTheSourceDoesNotHoldIsExternalAndTheImagePasses() {
-    Digest foreign = Digest.sha256Of("windows base".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    imageWithLayer("win", "{\"mediaType\":\"" + MediaTypes.DOCKER_FOREIGN_LAYER + "\",\"digest\":\"" + foreign
-        + "\",\"size\":12,\"urls\":[\"https://example.invalid/base\"]}", null);
+    Digest foreign =
+        Digest.sha256Of("windows base".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    imageWithLayer(
+        "win",
+        "{\"mediaType\":\""
+            + MediaTypes.DOCKER_FOREIGN_LAYER
+            + "\",\"digest\":\""
+            + foreign
+            + "\",\"size\":12,\"urls\":[\"https://example.invalid/base\"]}",
+        null);
     ImageResult r = walk("win");
     assertEquals(Verdict.OK, r.verdict());
     Node layer = unique(r).stream().filter(n -> n.kind() == Kind.LAYER).findFirst().orElseThrow();
@@ -227,34 +320,55 @@ class WalkerTest {
   @Test
   void anOrdinaryLayerWithUrlsThatTheSourceLacksIsExternalButOneWithoutIsMissing() {
     Digest withUrl = Digest.sha256Of("u".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    imageWithLayer("urls", "{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"" + withUrl
-        + "\",\"size\":1,\"urls\":[\"https://example.invalid/u\"]}", null);
+    imageWithLayer(
+        "urls",
+        "{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\""
+            + withUrl
+            + "\",\"size\":1,\"urls\":[\"https://example.invalid/u\"]}",
+        null);
     assertEquals(Verdict.OK, walk("urls").verdict());
     Digest plain = Digest.sha256Of("p".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    imageWithLayer("plain", "{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"" + plain
-        + "\",\"size\":1}", null);
+    imageWithLayer(
+        "plain",
+        "{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\""
+            + plain
+            + "\",\"size\":1}",
+        null);
     assertEquals(Verdict.FAIL, walk("plain").verdict());
   }
 
   @Test
   void checkingAnExternalLayerAsksTheSourceForItsUrlAndAnUnservedUrlFails() {
     Digest foreign = Digest.sha256Of("gone".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    imageWithLayer("win", "{\"mediaType\":\"" + MediaTypes.DOCKER_FOREIGN_LAYER + "\",\"digest\":\"" + foreign
-        + "\",\"size\":4,\"urls\":[\"https://example.invalid/gone\"]}", null);
+    imageWithLayer(
+        "win",
+        "{\"mediaType\":\""
+            + MediaTypes.DOCKER_FOREIGN_LAYER
+            + "\",\"digest\":\""
+            + foreign
+            + "\",\"size\":4,\"urls\":[\"https://example.invalid/gone\"]}",
+        null);
     // A source that cannot fetch URLs says so: could not check, never intact.
-    assertEquals(Verdict.UNKNOWN, walk("win", WalkLimits.defaults().withCheckExternal(true)).verdict());
+    assertEquals(
+        Verdict.UNKNOWN, walk("win", WalkLimits.defaults().withCheckExternal(true)).verdict());
   }
 
   @Test
   void aReferrerWhoseSubjectIsGoneIsAWarningAndStrictMakesItAFailure() {
     Digest layer = source.putBlob("signature payload");
-    Digest gone = Digest.sha256Of("deleted image".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    imageWithLayer("sig", "{\"mediaType\":\"application/vnd.dev.cosign.simplesigning.v1+json\",\"digest\":\"" + layer
-        + "\",\"size\":17}", gone.toString());
+    Digest gone =
+        Digest.sha256Of("deleted image".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    imageWithLayer(
+        "sig",
+        "{\"mediaType\":\"application/vnd.dev.cosign.simplesigning.v1+json\",\"digest\":\""
+            + layer
+            + "\",\"size\":17}",
+        gone.toString());
     ImageResult r = walk("sig");
     assertEquals(Verdict.WARN, r.verdict());
     assertEquals(dev.registryintegrity.ExitCode.INTACT, Verdict.exitCode(r.verdicts()));
-    Node subject = unique(r).stream().filter(n -> n.kind() == Kind.SUBJECT).findFirst().orElseThrow();
+    Node subject =
+        unique(r).stream().filter(n -> n.kind() == Kind.SUBJECT).findFirst().orElseThrow();
     assertEquals(new Finding.OrphanedReferrer(gone, false), subject.finding());
     assertEquals(Verdict.FAIL, walk("sig", WalkLimits.defaults().withStrict(true)).verdict());
   }
@@ -262,9 +376,12 @@ class WalkerTest {
   @Test
   void aCosignTagWhoseImageIsGoneIsAWarningAndOneWhoseImageIsThereIsIntact() {
     Digest layer = source.putBlob("signature payload");
-    String sig = "{\"mediaType\":\"application/vnd.dev.cosign.simplesigning.v1+json\",\"digest\":\"" + layer
-        + "\",\"size\":17}";
-    Digest gone = Digest.sha256Of("deleted image".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    String sig =
+        "{\"mediaType\":\"application/vnd.dev.cosign.simplesigning.v1+json\",\"digest\":\""
+            + layer
+            + "\",\"size\":17}";
+    Digest gone =
+        Digest.sha256Of("deleted image".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     imageWithLayer("sha256-" + gone.hex() + ".sig", sig, null);
     assertEquals(Verdict.WARN, walk("sha256-" + gone.hex() + ".sig").verdict());
     Built live = twoPlatformImage("v1");

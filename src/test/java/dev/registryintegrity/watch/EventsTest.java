@@ -21,29 +21,40 @@ class EventsTest {
   @Test
   void aTaggedIndexPushAsDistributionSendsIt() {
     // The shape docker-registry 2.8.2 posts, trimmed of the fields the receiver does not read.
-    Events.Parsed parsed = parse("""
+    Events.Parsed parsed =
+        parse(
+            """
         {"events":[{"id":"e1","timestamp":"2026-11-24T10:00:00Z","action":"push",
           "target":{"mediaType":"application/vnd.oci.image.index.v1+json","size":700,"digest":"%s","length":700,
             "repository":"team/app","url":"http://r/v2/team/app/manifests/%s","tag":"v1"},
           "request":{"id":"r1","addr":"127.0.0.1","host":"r","method":"PUT","useragent":"skopeo"},
-          "actor":{},"source":{"addr":"r:5000","instanceID":"i"}}]}""".formatted(DIGEST, DIGEST));
+          "actor":{},"source":{"addr":"r:5000","instanceID":"i"}}]}"""
+                .formatted(DIGEST, DIGEST));
     assertEquals(0, parsed.skipped());
     Event e = parsed.events().get(0);
-    assertEquals(new Event("push", "team/app", Optional.of("v1"), Optional.of(Digest.parse(DIGEST)), true), e);
+    assertEquals(
+        new Event("push", "team/app", Optional.of("v1"), Optional.of(Digest.parse(DIGEST)), true),
+        e);
   }
 
   @Test
   void blobPushesAreEventsButNotManifests() {
-    Event e = parse("""
+    Event e =
+        parse(
+                """
         {"events":[{"action":"push","target":{"mediaType":"application/octet-stream","digest":"%s","repository":"app"}}]}"""
-        .formatted(DIGEST)).events().get(0);
+                    .formatted(DIGEST))
+            .events()
+            .get(0);
     assertFalse(e.manifest());
     assertTrue(e.tag().isEmpty());
   }
 
   @Test
   void badEntriesAreSkippedAndCountedWithoutLosingTheGoodOnes() {
-    Events.Parsed parsed = parse("""
+    Events.Parsed parsed =
+        parse(
+            """
         {"events":[
           {"action":"push","target":{"repository":"UPPER/case","tag":"v1"}},
           {"action":"push","target":{"repository":"app","tag":"bad tag"}},
@@ -51,7 +62,8 @@ class EventsTest {
           {"action":7,"target":{}},
           "not an object",
           {"action":"push"},
-          {"action":"delete","target":{"repository":"app","digest":"%s"}}]}""".formatted(DIGEST));
+          {"action":"delete","target":{"repository":"app","digest":"%s"}}]}"""
+                .formatted(DIGEST));
     assertEquals(6, parsed.skipped());
     assertEquals(1, parsed.events().size());
     assertEquals("delete", parsed.events().get(0).action());
@@ -60,16 +72,25 @@ class EventsTest {
   @Test
   void anEnvelopeWithMoreEntriesThanAnyRegistrySendsIsCutAtTheLimit() {
     String one = "{\"action\":\"pull\",\"target\":{\"repository\":\"app\"}}";
-    Events.Parsed parsed = parse("{\"events\":[" + (one + ",").repeat(Events.MAX_EVENTS + 9) + one + "]}");
+    Events.Parsed parsed =
+        parse("{\"events\":[" + (one + ",").repeat(Events.MAX_EVENTS + 9) + one + "]}");
     assertEquals(Events.MAX_EVENTS, parsed.events().size());
     assertEquals(10, parsed.skipped());
   }
 
   @Test
   void aBodyThatIsNotAnEnvelopeIsOneNamedError() {
-    assertEquals("the body is not JSON", assertThrows(InputException.class, () -> parse("{\"events\":[")).getMessage());
-    assertTrue(assertThrows(InputException.class, () -> parse("[]")).getMessage().contains("not an event envelope"));
-    assertTrue(assertThrows(InputException.class, () -> parse("{\"events\":{}}")).getMessage().contains("not an event envelope"));
+    assertEquals(
+        "the body is not JSON",
+        assertThrows(InputException.class, () -> parse("{\"events\":[")).getMessage());
+    assertTrue(
+        assertThrows(InputException.class, () -> parse("[]"))
+            .getMessage()
+            .contains("not an event envelope"));
+    assertTrue(
+        assertThrows(InputException.class, () -> parse("{\"events\":{}}"))
+            .getMessage()
+            .contains("not an event envelope"));
     assertThrows(InputException.class, () -> parse("[".repeat(100) + "]".repeat(100)));
   }
 }

@@ -21,13 +21,15 @@ class JournalTest {
   @TempDir Path dir;
 
   private static Journal.TagVerdict verdict(String tag, String result) {
-    return new Journal.TagVerdict("app", tag, result, result.equals("failed") ? 2 : 0, 0, 1000, Set.of(A));
+    return new Journal.TagVerdict(
+        "app", tag, result, result.equals("failed") ? 2 : 0, 0, 1000, Set.of(A));
   }
 
   @Test
   void acceptedChecksWithoutAVerdictAndEveryVerdictComeBackAfterAReopen() throws Exception {
     try (Journal journal = Journal.open(dir, 100)) {
-      journal.accepted(List.of(new Journal.Accepted("app", "v1", T), new Journal.Accepted("app", "v2", T)));
+      journal.accepted(
+          List.of(new Journal.Accepted("app", "v1", T), new Journal.Accepted("app", "v2", T)));
       journal.verdict(verdict("v1", "failed"));
       journal.verdict(verdict("v2", "unchecked"));
     }
@@ -52,7 +54,10 @@ class JournalTest {
     try (Journal journal = Journal.open(dir, 100)) {
       journal.accepted(List.of(new Journal.Accepted("app", "v1", T)));
     }
-    Files.writeString(dir.resolve(Journal.FILE), "{\"op\":\"accept\",\"repo\":\"app\",\"ta", java.nio.file.StandardOpenOption.APPEND);
+    Files.writeString(
+        dir.resolve(Journal.FILE),
+        "{\"op\":\"accept\",\"repo\":\"app\",\"ta",
+        java.nio.file.StandardOpenOption.APPEND);
     Journal.State state = Journal.open(dir, 100).state();
     assertEquals(1, state.pending().size());
     assertTrue(state.problems().get(0).contains("torn by a crash"), state.problems().toString());
@@ -63,13 +68,19 @@ class JournalTest {
     try (Journal journal = Journal.open(dir, 100)) {
       journal.accepted(List.of(new Journal.Accepted("app", "v1", T)));
     }
-    Files.writeString(dir.resolve(Journal.FILE), "garbage\n{\"op\":\"accept\",\"repo\":\"app\",\"tag\":\"v2\",\"first\":1}\n",
+    Files.writeString(
+        dir.resolve(Journal.FILE),
+        "garbage\n{\"op\":\"accept\",\"repo\":\"app\",\"tag\":\"v2\",\"first\":1}\n",
         java.nio.file.StandardOpenOption.APPEND);
     Journal.State state = Journal.open(dir, 100).state();
     assertEquals(List.of("v1"), state.pending().stream().map(Journal.Accepted::tag).toList());
     assertTrue(state.problems().get(0).contains("is damaged"), state.problems().toString());
     try (var files = Files.list(dir)) {
-      assertEquals(1, files.filter(f -> f.getFileName().toString().startsWith(Journal.FILE + ".damaged-")).count());
+      assertEquals(
+          1,
+          files
+              .filter(f -> f.getFileName().toString().startsWith(Journal.FILE + ".damaged-"))
+              .count());
     }
   }
 
@@ -77,7 +88,8 @@ class JournalTest {
   void aFileThatIsNotAJournalIsAStartUpErrorAndIsNotOverwritten() throws Exception {
     Files.writeString(dir.resolve(Journal.FILE), "precious data\n");
     InputException e = assertThrows(InputException.class, () -> Journal.open(dir, 100));
-    assertTrue(e.getMessage().contains("is not a registry-integrity watch journal"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("is not a registry-integrity watch journal"), e.getMessage());
     assertEquals("precious data\n", Files.readString(dir.resolve(Journal.FILE)));
   }
 

@@ -61,7 +61,10 @@ class PushQueueTest {
     clock.advance(Duration.ofMillis(1500));
     queue.offer("app", "v1");
     clock.advance(Duration.ofSeconds(5));
-    assertEquals(first.plusMillis(3500), queue.takeBatch().get(0).due(), "2 s after the second event, not the first");
+    assertEquals(
+        first.plusMillis(3500),
+        queue.takeBatch().get(0).due(),
+        "2 s after the second event, not the first");
   }
 
   @Test
@@ -98,7 +101,8 @@ class PushQueueTest {
   }
 
   @Test
-  void aRetriedCheckIsDueAfterItsDelayEvenWhenTheQueueIsFullAndKeepsItsFirstEvent() throws Exception {
+  void aRetriedCheckIsDueAfterItsDelayEvenWhenTheQueueIsFullAndKeepsItsFirstEvent()
+      throws Exception {
     Instant first = clock.instant();
     for (String tag : List.of("a", "b", "c")) {
       assertTrue(queue.offer("app", tag));
@@ -107,7 +111,9 @@ class PushQueueTest {
     queue.retry("app", "d", first, Duration.ofSeconds(30));
     assertEquals(4, queue.size(), "an accepted check goes back whatever the capacity");
     clock.advance(Duration.ofSeconds(2));
-    assertEquals(List.of("a", "b", "c"), queue.takeBatch(Duration.ZERO).stream().map(PushQueue.Pending::tag).toList());
+    assertEquals(
+        List.of("a", "b", "c"),
+        queue.takeBatch(Duration.ZERO).stream().map(PushQueue.Pending::tag).toList());
     assertEquals(List.of(), queue.takeBatch(Duration.ZERO), "d is not due yet");
     clock.advance(Duration.ofSeconds(28));
     List<PushQueue.Pending> retried = queue.takeBatch(Duration.ZERO);

@@ -25,18 +25,19 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The receiver treated as production treats it, against a real registry that notifies it and a
- * real process: SIGKILL and SIGTERM with accepted checks queued, a restart on the same state
- * directory, the registry down and back, a breaking delete after a restart, an image deleted on
- * purpose, a flood into a small queue, a client that trickles its request.
+ * The receiver treated as production treats it, against a real registry that notifies it and a real
+ * process: SIGKILL and SIGTERM with accepted checks queued, a restart on the same state directory,
+ * the registry down and back, a breaking delete after a restart, an image deleted on purpose, a
+ * flood into a small queue, a client that trickles its request.
  */
 class WatchFaultsIT {
   private static final String TOKEN = "fault-token-0123456789abcdef";
   private static final int PORT = RegistryFixture.freeLoopbackPort();
   private static final int TAGS = 12;
+
   @RegisterExtension
-  static final RegistryFixture REGISTRY = RegistryFixture.create()
-      .withNotifications("http://127.0.0.1:" + PORT + "/events", TOKEN);
+  static final RegistryFixture REGISTRY =
+      RegistryFixture.create().withNotifications("http://127.0.0.1:" + PORT + "/events", TOKEN);
 
   private static Path token;
   @TempDir Path state;
@@ -72,21 +73,31 @@ class WatchFaultsIT {
 
   /** The bytes of a tag's manifest, to tag them again (a retag, one push event each). */
   private static byte[] manifestOf(String repo, String tag) throws Exception {
-    var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-            java.net.URI.create(REGISTRY.baseUri() + "/v2/" + repo + "/manifests/" + tag))
-        .header("Accept", "application/vnd.oci.image.manifest.v1+json").build(),
-        java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+    var response =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(
+                            REGISTRY.baseUri() + "/v2/" + repo + "/manifests/" + tag))
+                    .header("Accept", "application/vnd.oci.image.manifest.v1+json")
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
     return response.body();
   }
 
   private void awaitQueued(int n) throws InterruptedException {
-    receiver.await(() -> receiver.metric("watch_queue_depth", "").orElse(0) >= n, Duration.ofSeconds(30),
+    receiver.await(
+        () -> receiver.metric("watch_queue_depth", "").orElse(0) >= n,
+        Duration.ofSeconds(30),
         n + " checks queued");
   }
 
-  private void awaitAllVerified(String repo, List<String> tags, double failures) throws InterruptedException {
+  private void awaitAllVerified(String repo, List<String> tags, double failures)
+      throws InterruptedException {
     for (String tag : tags) {
-      receiver.await(() -> receiver.tagFailures(repo, tag).equals(OptionalDouble.of(failures)), Duration.ofSeconds(60),
+      receiver.await(
+          () -> receiver.tagFailures(repo, tag).equals(OptionalDouble.of(failures)),
+          Duration.ofSeconds(60),
           repo + ":" + tag + " verified with " + failures + " failures");
     }
   }
@@ -110,8 +121,15 @@ class WatchFaultsIT {
     awaitQueued(TAGS);
     ReceiverProcess stopping = receiver;
     stopping.terminate();
-    assertTrue(stopping.log().contains("stopping: " + TAGS + " accepted checks not yet verified are kept in "
-        + state.resolve("journal.log")), stopping.log());
+    assertTrue(
+        stopping
+            .log()
+            .contains(
+                "stopping: "
+                    + TAGS
+                    + " accepted checks not yet verified are kept in "
+                    + state.resolve("journal.log")),
+        stopping.log());
     start(REGISTRY.host(), "--settle", "200ms", "--state-dir", state.toString());
     awaitAllVerified("crash/term", tags, 0);
   }
@@ -124,7 +142,13 @@ class WatchFaultsIT {
     awaitQueued(TAGS);
     ReceiverProcess stopping = receiver;
     stopping.terminate();
-    assertTrue(stopping.log().contains("stopping: " + TAGS + " accepted checks not yet verified are lost (no --state-dir)"),
+    assertTrue(
+        stopping
+            .log()
+            .contains(
+                "stopping: "
+                    + TAGS
+                    + " accepted checks not yet verified are lost (no --state-dir)"),
         stopping.log());
   }
 
@@ -135,14 +159,21 @@ class WatchFaultsIT {
     awaitAllVerified("crash/tracked", List.of("v1"), 0);
     receiver.terminate();
     start(REGISTRY.host(), "--settle", "200ms", "--state-dir", state.toString());
-    assertEquals(OptionalDouble.of(0), receiver.tagFailures("crash/tracked", "v1"), "the verdict survived: " + receiver.log());
-    // Distribution sends only the digest of a deleted manifest: the restored tracking maps it to v1.
+    assertEquals(
+        OptionalDouble.of(0),
+        receiver.tagFailures("crash/tracked", "v1"),
+        "the verdict survived: " + receiver.log());
+    // Distribution sends only the digest of a deleted manifest: the restored tracking maps it to
+    // v1.
     seeder.deleteManifest("crash/tracked", image.child("linux/arm64").manifest().digest());
-    receiver.await(() -> receiver.tagFailures("crash/tracked", "v1").orElse(0) >= 1, Duration.ofSeconds(30),
+    receiver.await(
+        () -> receiver.tagFailures("crash/tracked", "v1").orElse(0) >= 1,
+        Duration.ofSeconds(30),
         "the breaking delete to fail v1");
     receiver.kill();
     start(REGISTRY.host(), "--settle", "200ms", "--state-dir", state.toString());
-    assertTrue(receiver.tagFailures("crash/tracked", "v1").orElse(0) >= 1,
+    assertTrue(
+        receiver.tagFailures("crash/tracked", "v1").orElse(0) >= 1,
         "the failing verdict (the alert's input) survives a crash: " + receiver.get("/metrics"));
   }
 
@@ -153,15 +184,21 @@ class WatchFaultsIT {
     awaitQueued(1);
     REGISTRY.stopRegistry();
     try {
-      receiver.await(() -> receiver.metric("tag_unchecked", "tag=\"v1\"").equals(OptionalDouble.of(1)),
-          Duration.ofSeconds(30), "v1 unchecked while the registry is down");
-      receiver.await(() -> receiver.metric("watch_checks_retried_total", "").orElse(0) >= 2, Duration.ofSeconds(30),
+      receiver.await(
+          () -> receiver.metric("tag_unchecked", "tag=\"v1\"").equals(OptionalDouble.of(1)),
+          Duration.ofSeconds(30),
+          "v1 unchecked while the registry is down");
+      receiver.await(
+          () -> receiver.metric("watch_checks_retried_total", "").orElse(0) >= 2,
+          Duration.ofSeconds(30),
           "retries to be counted");
     } finally {
       REGISTRY.startRegistry();
     }
-    receiver.await(() -> receiver.metric("tag_unchecked", "tag=\"v1\"").equals(OptionalDouble.of(0)),
-        Duration.ofSeconds(90), "v1 checked once the registry is back");
+    receiver.await(
+        () -> receiver.metric("tag_unchecked", "tag=\"v1\"").equals(OptionalDouble.of(0)),
+        Duration.ofSeconds(90),
+        "v1 checked once the registry is back");
     assertEquals(OptionalDouble.of(0), receiver.tagFailures("crash/down", "v1"));
   }
 
@@ -172,30 +209,50 @@ class WatchFaultsIT {
     awaitAllVerified("crash/retired", List.of("v1"), 0);
     // distribution sends the digest's delete (v1 reached it: re-checked), then the tag's.
     seeder.deleteManifest("crash/retired", image.top("v1").digest());
-    receiver.await(() -> receiver.metric("watch_tags_gone_total", "").equals(OptionalDouble.of(1)), Duration.ofSeconds(30),
+    receiver.await(
+        () -> receiver.metric("watch_tags_gone_total", "").equals(OptionalDouble.of(1)),
+        Duration.ofSeconds(30),
         "the re-check to find v1 gone");
-    assertTrue(receiver.log().contains("crash/retired:v1 is gone (manifest unknown, not in tags/list)"), receiver.log());
-    assertTrue(receiver.tagFailures("crash/retired", "v1").isEmpty(), "no failing series for a deleted image");
+    assertTrue(
+        receiver.log().contains("crash/retired:v1 is gone (manifest unknown, not in tags/list)"),
+        receiver.log());
+    assertTrue(
+        receiver.tagFailures("crash/retired", "v1").isEmpty(),
+        "no failing series for a deleted image");
     assertFalse(receiver.log().contains("FAILED"), receiver.log());
     receiver.kill();
     start(REGISTRY.host(), "--settle", "200ms", "--state-dir", state.toString());
-    assertTrue(receiver.tagFailures("crash/retired", "v1").isEmpty(), "forgotten across a restart too");
+    assertTrue(
+        receiver.tagFailures("crash/retired", "v1").isEmpty(), "forgotten across a restart too");
   }
 
   @Test
   void aFloodIntoASmallQueueIsTurnedAwayAndResentNothingAcceptedIsLost() throws Exception {
-    start(REGISTRY.host(), "--settle", "300ms", "--queue", "2", "--workers", "1", "--state-dir", state.toString());
+    start(
+        REGISTRY.host(),
+        "--settle",
+        "300ms",
+        "--queue",
+        "2",
+        "--workers",
+        "1",
+        "--state-dir",
+        state.toString());
     List<String> tags = pushTags("crash/flood");
     awaitAllVerified("crash/flood", tags, 0);
-    assertTrue(receiver.metric("watch_events_deferred_total", "").orElse(0) >= 1, receiver.get("/metrics"));
+    assertTrue(
+        receiver.metric("watch_events_deferred_total", "").orElse(0) >= 1,
+        receiver.get("/metrics"));
   }
 
   @Test
   void aClientThatTricklesItsRequestIsCutWithinSeconds() throws Exception {
     start(REGISTRY.host(), "--settle", "200ms");
     long started = System.nanoTime();
-    byte[] request = ("POST /events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n"
-        + "\r\n{\"events\":[").getBytes(StandardCharsets.US_ASCII);
+    byte[] request =
+        ("POST /events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n"
+                + "\r\n{\"events\":[")
+            .getBytes(StandardCharsets.US_ASCII);
     boolean cut = false;
     try (Socket socket = new Socket("127.0.0.1", PORT)) {
       // One byte every 200 ms (the read's timeout paces it), headers first, then the body.

@@ -9,25 +9,34 @@ import org.junit.jupiter.api.Test;
 
 class WatchMetricsTest {
   private static long series(String exposition, String name) {
-    return exposition.lines().filter(l -> l.startsWith("registry_manifest_integrity_" + name + "{")).count();
+    return exposition
+        .lines()
+        .filter(l -> l.startsWith("registry_manifest_integrity_" + name + "{"))
+        .count();
   }
 
   @Test
   void intactSeriesExpireByAgeAndCountWhileFailingAndUncheckedOnesStay() {
-    WatchMetrics metrics = new WatchMetrics("reg", new WatchMetrics.SeriesLimit(Duration.ofHours(1), 3));
+    WatchMetrics metrics =
+        new WatchMetrics("reg", new WatchMetrics.SeriesLimit(Duration.ofHours(1), 3));
     metrics.verdict("app", "broken", "failed", 2, 0, 1, 1000);
     metrics.verdict("app", "unknown", "unchecked", 0, 0, 1, 1000);
     for (int i = 0; i < 5; i++) {
       metrics.verdict("app", "ok" + i, "intact", 0, 0, 1, 1000 + i);
     }
     String now = metrics.render(0, 1010);
-    assertEquals(5, series(now, "tag_failures"), "three newest intact tags, the failing and the unchecked one:\n" + now);
+    assertEquals(
+        5,
+        series(now, "tag_failures"),
+        "three newest intact tags, the failing and the unchecked one:\n" + now);
     assertFalse(now.contains("tag=\"ok0\""), now);
     assertTrue(now.contains("tag=\"ok4\""), now);
     String later = metrics.render(0, 1000 + 3600 + 10);
     assertEquals(2, series(later, "tag_failures"), later);
     assertTrue(later.contains("tag=\"broken\"} 2"), later);
-    assertTrue(later.contains("registry_manifest_integrity_tag_unchecked{instance=\"reg\",repository=\"app\",tag=\"unknown\"} 1"),
+    assertTrue(
+        later.contains(
+            "registry_manifest_integrity_tag_unchecked{instance=\"reg\",repository=\"app\",tag=\"unknown\"} 1"),
         later);
   }
 }
