@@ -53,7 +53,7 @@ public final class OciLayoutSource implements ContentSource {
   }
 
   /** How {@link #describe()} starts, for renderers that speak about layouts differently. */
-  public static final String DESCRIPTION = "OCI layout ";
+  public static final String DESCRIPTION = ContentSource.OCI_LAYOUT;
 
   @Override
   public String describe() {

@@ -1,6 +1,6 @@
 package dev.registryintegrity.probe;
 
-import dev.registryintegrity.report.Text;
+import dev.registryintegrity.report.Exposition;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -10,8 +10,6 @@ import java.util.Map;
  * those of the shell probe this replaces, so existing alert rules keep working.
  */
 public final class Metrics {
-  public static final String PREFIX = "registry_manifest_integrity_";
-
   private Metrics() {}
 
   /**
@@ -92,7 +90,7 @@ public final class Metrics {
             (repo, kinds) ->
                 kinds.forEach(
                     (kind, count) ->
-                        out.append(PREFIX)
+                        out.append(Exposition.PREFIX)
                             .append("repo_failures")
                             .append(
                                 labels(
@@ -113,20 +111,24 @@ public final class Metrics {
   }
 
   private static void header(StringBuilder out, String name, String help) {
-    out.append("# HELP ").append(PREFIX).append(name).append(' ').append(help).append('\n');
-    out.append("# TYPE ").append(PREFIX).append(name).append(" gauge\n");
+    Exposition.header(out, name, "gauge", help);
   }
 
   private static void gauge(
       StringBuilder out, String name, String help, String labels, long value) {
     header(out, name, help);
-    out.append(PREFIX).append(name).append(labels).append(' ').append(value).append('\n');
+    out.append(Exposition.PREFIX)
+        .append(name)
+        .append(labels)
+        .append(' ')
+        .append(value)
+        .append('\n');
   }
 
   private static void gaugeDouble(
       StringBuilder out, String name, String help, String labels, double value) {
     header(out, name, help);
-    out.append(PREFIX)
+    out.append(Exposition.PREFIX)
         .append(name)
         .append(labels)
         .append(' ')
@@ -136,17 +138,12 @@ public final class Metrics {
 
   private static String labels(
       String instance, Map<String, String> extra, Map<String, String> more) {
-    StringBuilder b = new StringBuilder("{instance=\"").append(escape(instance)).append('"');
+    StringBuilder b =
+        new StringBuilder("{instance=\"").append(Exposition.label(instance)).append('"');
     for (Map<String, String> m : List.of(extra, more)) {
-      m.forEach((k, v) -> b.append(',').append(k).append("=\"").append(escape(v)).append('"'));
+      m.forEach(
+          (k, v) -> b.append(',').append(k).append("=\"").append(Exposition.label(v)).append('"'));
     }
     return b.append('}').toString();
-  }
-
-  /** Label values escape backslash, double quote and newline (exposition format). */
-  public static String escape(String value) {
-    // Escaped for the terminal first (a label is shown on dashboards and in alerts), then for
-    // the exposition format, whose only specials are backslash, quote and newline.
-    return Text.safe(value).replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
   }
 }

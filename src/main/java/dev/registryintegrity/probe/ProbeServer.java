@@ -3,6 +3,7 @@ package dev.registryintegrity.probe;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.registryintegrity.report.Text;
+import dev.registryintegrity.serve.Endpoints;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;

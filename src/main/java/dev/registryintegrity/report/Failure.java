@@ -1,5 +1,6 @@
 package dev.registryintegrity.report;
 
+import dev.registryintegrity.source.ContentSource;
 import dev.registryintegrity.walk.Finding;
 import dev.registryintegrity.walk.Graphs;
 import dev.registryintegrity.walk.ImageResult;
@@ -81,7 +82,7 @@ public record Failure(
   /** What the user should do next; specific to the kind of thing and the kind of finding. */
   public String hint() {
     Kind kind = node.map(Node::kind).orElse(Kind.TAG);
-    if (source.startsWith(dev.registryintegrity.layout.OciLayoutSource.DESCRIPTION)) {
+    if (source.startsWith(ContentSource.OCI_LAYOUT)) {
       return layoutHint(kind);
     }
     return switch (finding) {

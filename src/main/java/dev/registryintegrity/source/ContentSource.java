@@ -10,6 +10,11 @@ import dev.registryintegrity.model.Digest;
  * {@link Lookup.Absent}, "could not find out" is {@link Lookup.Unavailable}; neither throws.
  */
 public interface ContentSource extends AutoCloseable {
+  /**
+   * How an OCI layout's {@link #describe()} begins: a report tells its hints (copy the image again)
+   * from a registry's (re-push, repair the storage) by it.
+   */
+  String OCI_LAYOUT = "OCI layout ";
 
   /** For report headers: "registry 127.0.0.1:5000", "OCI layout examples/layouts/healthy". */
   String describe();

@@ -1,6 +1,6 @@
 package dev.registryintegrity.watch;
 
-import dev.registryintegrity.probe.Metrics;
+import dev.registryintegrity.report.Exposition;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * time from a push's first event to its verdict.
  */
 public final class WatchMetrics {
-  private static final String P = Metrics.PREFIX;
+  private static final String P = Exposition.PREFIX;
 
   /** Seconds; a push is verified a settle delay after its event, then as fast as the walk. */
   private static final double[] BUCKETS = {0.5, 1, 2, 5, 10, 30, 60, 120, 300};
@@ -167,7 +167,7 @@ public final class WatchMetrics {
   public synchronized String render(int queueDepth, long nowEpochSeconds) {
     prune(nowEpochSeconds);
     StringBuilder out = new StringBuilder();
-    String base = "instance=\"" + Metrics.escape(instance) + "\"";
+    String base = "instance=\"" + Exposition.label(instance) + "\"";
     header(
         out,
         "tag_failures",
@@ -180,9 +180,9 @@ public final class WatchMetrics {
                     .append("tag_failures{")
                     .append(base)
                     .append(",repository=\"")
-                    .append(Metrics.escape(k.repository()))
+                    .append(Exposition.label(k.repository()))
                     .append("\",tag=\"")
-                    .append(Metrics.escape(k.tag()))
+                    .append(Exposition.label(k.tag()))
                     .append("\"} ")
                     .append(s.failures())
                     .append('\n'));
@@ -209,9 +209,9 @@ public final class WatchMetrics {
                     .append("tag_unchecked{")
                     .append(base)
                     .append(",repository=\"")
-                    .append(Metrics.escape(k.repository()))
+                    .append(Exposition.label(k.repository()))
                     .append("\",tag=\"")
-                    .append(Metrics.escape(k.tag()))
+                    .append(Exposition.label(k.tag()))
                     .append("\"} ")
                     .append(s.unchecked() ? 1 : 0)
                     .append('\n'));
@@ -351,7 +351,6 @@ public final class WatchMetrics {
   }
 
   private static void header(StringBuilder out, String name, String type, String help) {
-    out.append("# HELP ").append(P).append(name).append(' ').append(help).append('\n');
-    out.append("# TYPE ").append(P).append(name).append(' ').append(type).append('\n');
+    Exposition.header(out, name, type, help);
   }
 }

@@ -9,12 +9,13 @@ import org.junit.jupiter.api.Test;
 class MetricsTest {
   @Test
   void labelValuesEscapeBackslashAndQuoteForTheExposition() {
-    assertEquals("a\\\\b\\\"c", Metrics.escape("a\\b\"c"));
+    assertEquals("a\\\\b\\\"c", dev.registryintegrity.report.Exposition.label("a\\b\"c"));
   }
 
   @Test
   void labelValuesShowControlAndInvisibleCharactersEscapedSoNoDashboardOrAlertCanBeForged() {
-    String label = Metrics.escape("repo\u001b[31m\r\nINTACT\u0007\u202e");
+    String label =
+        dev.registryintegrity.report.Exposition.label("repo\u001b[31m\r\nINTACT\u0007\u202e");
     // Text.safe turns them into visible escapes; the exposition then doubles their backslashes.
     assertEquals("repo\\\\x1b[31m\\\\x0d\\\\x0aINTACT\\\\x07\\\\u202e", label);
     assertTrue(label.chars().allMatch(c -> c >= 0x20 && c < 0x7f), label);

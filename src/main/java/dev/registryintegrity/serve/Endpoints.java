@@ -1,4 +1,4 @@
-package dev.registryintegrity.probe;
+package dev.registryintegrity.serve;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
