@@ -88,7 +88,7 @@ class ParsersFuzzTest {
     String text = utf8(input);
     try {
       ImageReference.parse(text).toString();
-    } catch (InputException expected) {
+    } catch (dev.registryintegrity.model.InvalidValueException expected) {
       // bad input, exit 2
     }
   }
@@ -145,7 +145,7 @@ class ParsersFuzzTest {
   void notificationEnvelope(byte[] body) {
     try {
       Events.parse(body);
-    } catch (InputException expected) {
+    } catch (dev.registryintegrity.model.InvalidValueException expected) {
       // not an envelope: 400
     }
   }

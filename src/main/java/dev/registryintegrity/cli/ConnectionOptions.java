@@ -4,6 +4,7 @@ import dev.registryintegrity.InputException;
 import dev.registryintegrity.model.ArtifactTypes;
 import dev.registryintegrity.model.ByteSize;
 import dev.registryintegrity.model.Durations;
+import dev.registryintegrity.model.InvalidValueException;
 import dev.registryintegrity.registry.CredentialSources;
 import dev.registryintegrity.registry.Credentials;
 import dev.registryintegrity.registry.ProxySelection;
@@ -277,7 +278,7 @@ final class ConnectionOptions {
   static List<String> artifactTypes(String[] values) {
     try {
       return ArtifactTypes.parse(values == null ? List.of() : java.util.Arrays.asList(values));
-    } catch (InputException e) {
+    } catch (InvalidValueException e) {
       throw new InputException("--require-artifact-type " + e.getMessage());
     }
   }

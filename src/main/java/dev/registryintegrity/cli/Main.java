@@ -3,6 +3,7 @@ package dev.registryintegrity.cli;
 import dev.registryintegrity.CannotCheckException;
 import dev.registryintegrity.ExitCode;
 import dev.registryintegrity.InputException;
+import dev.registryintegrity.model.InvalidValueException;
 import dev.registryintegrity.plugin.PluginCommand;
 import dev.registryintegrity.plugin.SettingsReader;
 import dev.registryintegrity.report.Text;
@@ -78,6 +79,11 @@ public final class Main {
                     + "': use one of verify, probe, fsck, refs, watch, help, version");
       };
     } catch (InputException e) {
+      err.println("registry-integrity: error: " + Text.safe(e.getMessage()));
+      return ExitCode.USAGE.code();
+    } catch (InvalidValueException e) {
+      // The edge: a value that does not parse and that nothing nearer named (an argument, a
+      // setting) is the user's; values from registries and files are caught where they are read.
       err.println("registry-integrity: error: " + Text.safe(e.getMessage()));
       return ExitCode.USAGE.code();
     } catch (java.io.IOException e) {

@@ -3,6 +3,7 @@ package dev.registryintegrity.cli;
 import dev.registryintegrity.ExitCode;
 import dev.registryintegrity.InputException;
 import dev.registryintegrity.model.Digest;
+import dev.registryintegrity.model.InvalidValueException;
 import dev.registryintegrity.model.Platform;
 import dev.registryintegrity.reference.TargetReference;
 import dev.registryintegrity.registry.Sleeper;
@@ -187,7 +188,7 @@ final class VerifyCommand {
   static Digest digest(String option, String value) {
     try {
       return Digest.parse(value.trim());
-    } catch (InputException e) {
+    } catch (InvalidValueException e) {
       throw new InputException(option + ": " + e.getMessage());
     }
   }

@@ -1,6 +1,5 @@
 package dev.registryintegrity.model;
 
-import dev.registryintegrity.InputException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -23,7 +22,7 @@ public final class ArtifactTypes {
           continue;
         }
         if (!MEDIA_TYPE.matcher(t).matches()) {
-          throw new InputException(
+          throw new InvalidValueException(
               "'"
                   + t
                   + "' is not a media type: write e.g."

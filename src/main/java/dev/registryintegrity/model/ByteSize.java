@@ -1,6 +1,5 @@
 package dev.registryintegrity.model;
 
-import dev.registryintegrity.InputException;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -15,7 +14,7 @@ public final class ByteSize {
   public static long parse(String name, String text) {
     Matcher m = SIZE.matcher(text.trim().toLowerCase(Locale.ROOT));
     if (!m.matches()) {
-      throw new InputException(
+      throw new InvalidValueException(
           name + " '" + text + "' is not a size: write e.g. 512MiB, 10G or 1048576");
     }
     int shift =
@@ -28,7 +27,7 @@ public final class ByteSize {
         };
     double bytes = Double.parseDouble(m.group(1)) * (1L << shift);
     if (bytes < 1 || bytes > (double) (1L << 50)) {
-      throw new InputException(
+      throw new InvalidValueException(
           name + " '" + text + "' is out of range: give a size from 1 byte to 1 PiB");
     }
     return (long) bytes;

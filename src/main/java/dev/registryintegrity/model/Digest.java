@@ -1,6 +1,5 @@
 package dev.registryintegrity.model;
 
-import dev.registryintegrity.InputException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -21,11 +20,17 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
           case "sha256" -> 64;
           case "sha512" -> 128;
           default ->
-              throw new InputException(
-                  "digest algorithm '" + algorithm + "' is not supported: use sha256 or sha512");
+              throw new InvalidValueException(
+                  "digest '"
+                      + algorithm
+                      + ":"
+                      + hex
+                      + "' uses algorithm '"
+                      + algorithm
+                      + "', which is not supported: use sha256 or sha512");
         };
     if (hex.length() != expected || !HEX.matcher(hex).matches()) {
-      throw new InputException(
+      throw new InvalidValueException(
           "digest '"
               + algorithm
               + ":"
@@ -41,11 +46,11 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
   /** Parses {@code sha256:<64 hex>}; the message of a failure names the text given. */
   public static Digest parse(String text) {
     if (text == null) {
-      throw new InputException("digest is missing: expected sha256:<64 hex characters>");
+      throw new InvalidValueException("digest is missing: expected sha256:<64 hex characters>");
     }
     int colon = text.indexOf(':');
     if (colon <= 0) {
-      throw new InputException(
+      throw new InvalidValueException(
           "digest '" + text + "' is malformed: expected sha256:<64 hex characters>");
     }
     return new Digest(text.substring(0, colon), text.substring(colon + 1));

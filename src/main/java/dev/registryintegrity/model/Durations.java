@@ -1,6 +1,5 @@
 package dev.registryintegrity.model;
 
-import dev.registryintegrity.InputException;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -39,7 +38,7 @@ public final class Durations {
       end = m.end();
     }
     if (end != value.length() || value.isEmpty()) {
-      throw new InputException(
+      throw new InvalidValueException(
           name + " '" + text + "' is not a duration: write e.g. 90s, 5m, 1h or 1m30s");
     }
     return bounded(name, text, total);
@@ -47,10 +46,10 @@ public final class Durations {
 
   private static Duration bounded(String name, String text, Duration d) {
     if (d.isZero()) {
-      throw new InputException(name + " '" + text + "' must be more than zero");
+      throw new InvalidValueException(name + " '" + text + "' must be more than zero");
     }
     if (d.compareTo(MAX) > 0) {
-      throw new InputException(
+      throw new InvalidValueException(
           name + " '" + text + "' is longer than 7 days: give a shorter duration");
     }
     return d;

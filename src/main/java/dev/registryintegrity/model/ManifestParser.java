@@ -8,7 +8,6 @@ import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
-import dev.registryintegrity.InputException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -231,7 +230,7 @@ public final class ManifestParser {
     Digest digest;
     try {
       digest = Digest.parse(digestText);
-    } catch (InputException e) {
+    } catch (InvalidValueException e) {
       throw malformed(where + ".digest: " + e.getMessage());
     }
     JsonElement sizeElement =

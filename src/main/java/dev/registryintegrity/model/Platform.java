@@ -1,7 +1,5 @@
 package dev.registryintegrity.model;
 
-import dev.registryintegrity.InputException;
-
 /** An OCI platform: os/architecture[/variant]. */
 public record Platform(String os, String architecture, String variant) {
   public Platform {
@@ -14,7 +12,7 @@ public record Platform(String os, String architecture, String variant) {
   public static Platform parse(String text) {
     String[] parts = text.trim().split("/", -1);
     if (parts.length < 2 || parts.length > 3 || parts[0].isBlank() || parts[1].isBlank()) {
-      throw new InputException(
+      throw new InvalidValueException(
           "platform '"
               + text
               + "' is malformed: expected os/architecture[/variant], e.g. linux/amd64");

@@ -10,6 +10,7 @@ import dev.registryintegrity.model.ArtifactTypes;
 import dev.registryintegrity.model.ByteSize;
 import dev.registryintegrity.model.Digest;
 import dev.registryintegrity.model.Durations;
+import dev.registryintegrity.model.InvalidValueException;
 import dev.registryintegrity.model.Platform;
 import dev.registryintegrity.reference.ImageReference;
 import dev.registryintegrity.registry.CredentialStore;
@@ -443,7 +444,7 @@ public final class SettingsReader {
   private <T> T wrap(Setting setting, java.util.function.Supplier<T> parse) {
     try {
       return parse.get();
-    } catch (InputException e) {
+    } catch (InputException | InvalidValueException e) {
       throw new InputException(name(setting) + ": " + e.getMessage());
     }
   }

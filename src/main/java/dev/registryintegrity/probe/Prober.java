@@ -3,10 +3,10 @@ package dev.registryintegrity.probe;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.registryintegrity.CannotCheckException;
-import dev.registryintegrity.InputException;
 import dev.registryintegrity.model.Deadline;
 import dev.registryintegrity.model.Descriptor;
 import dev.registryintegrity.model.Digest;
+import dev.registryintegrity.model.InvalidValueException;
 import dev.registryintegrity.model.MalformedManifestException;
 import dev.registryintegrity.model.Manifest;
 import dev.registryintegrity.model.ManifestParser;
@@ -260,7 +260,7 @@ public final class Prober {
         ref.withTag(tag);
       }
       return true;
-    } catch (InputException e) {
+    } catch (InvalidValueException e) {
       return false;
     }
   }

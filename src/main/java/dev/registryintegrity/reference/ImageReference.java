@@ -1,7 +1,7 @@
 package dev.registryintegrity.reference;
 
-import dev.registryintegrity.InputException;
 import dev.registryintegrity.model.Digest;
+import dev.registryintegrity.model.InvalidValueException;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -53,7 +53,7 @@ public record ImageReference(
       String digestText = rest.substring(at + 1);
       try {
         digest = Optional.of(Digest.parse(digestText));
-      } catch (InputException e) {
+      } catch (InvalidValueException e) {
         throw invalid(text, e.getMessage());
       }
       rest = rest.substring(0, at);
@@ -147,8 +147,8 @@ public record ImageReference(
     }
   }
 
-  private static InputException invalid(String text, String why) {
-    return new InputException("invalid image reference '" + text + "': " + why);
+  private static InvalidValueException invalid(String text, String why) {
+    return new InvalidValueException("invalid image reference '" + text + "': " + why);
   }
 
   /** What to ask the registry for: the digest when there is one (it pins), else the tag. */

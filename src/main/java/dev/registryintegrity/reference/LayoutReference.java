@@ -1,6 +1,6 @@
 package dev.registryintegrity.reference;
 
-import dev.registryintegrity.InputException;
+import dev.registryintegrity.model.InvalidValueException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -21,7 +21,7 @@ public record LayoutReference(Path directory, Optional<String> tag) implements T
   public static LayoutReference parse(String argument) {
     String rest = argument.substring(PREFIX.length());
     if (rest.isEmpty()) {
-      throw new InputException(
+      throw new InvalidValueException(
           "invalid image reference '" + argument + "': oci: needs a directory (oci:DIR[:TAG])");
     }
     int colon = rest.lastIndexOf(':');
@@ -33,7 +33,7 @@ public record LayoutReference(Path directory, Optional<String> tag) implements T
         return new LayoutReference(Path.of(dir), Optional.of(tag));
       }
       if (!wholeIsDirectory && !tag.isEmpty()) {
-        throw new InputException(
+        throw new InvalidValueException(
             "invalid image reference '" + argument + "': '" + tag + "' is not a valid tag");
       }
     }

@@ -1,6 +1,6 @@
 package dev.registryintegrity.reference;
 
-import dev.registryintegrity.InputException;
+import dev.registryintegrity.model.InvalidValueException;
 
 /** An image argument: a reference into a registry, or an OCI image layout on disk. */
 public sealed interface TargetReference permits ImageReference, LayoutReference {
@@ -8,7 +8,7 @@ public sealed interface TargetReference permits ImageReference, LayoutReference 
   /** Parses {@code oci:DIR[:TAG]} or {@code [registry[:port]/]repo[:tag][@digest]}. */
   static TargetReference parse(String argument) {
     if (argument == null || argument.isBlank()) {
-      throw new InputException(
+      throw new InvalidValueException(
           "empty image reference: give [registry[:port]/]repo[:tag][@digest] or oci:DIR[:TAG]");
     }
     if (argument.startsWith(LayoutReference.PREFIX)) {

@@ -2,6 +2,7 @@ package dev.registryintegrity.storage;
 
 import dev.registryintegrity.InputException;
 import dev.registryintegrity.model.Digest;
+import dev.registryintegrity.model.InvalidValueException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -130,7 +131,7 @@ public record StorageLayout(Path v2) {
       for (Path hex : list(algorithm)) {
         try {
           digests.add(new Digest(algorithm.getFileName().toString(), hex.getFileName().toString()));
-        } catch (InputException notADigest) {
+        } catch (InvalidValueException notADigest) {
           // a stray directory is not a link; the fsck report is about what the API serves
         }
       }
@@ -148,7 +149,7 @@ public record StorageLayout(Path v2) {
               try {
                 action.accept(
                     new Digest(algorithm.getFileName().toString(), blob.getFileName().toString()));
-              } catch (InputException notADigest) {
+              } catch (InvalidValueException notADigest) {
                 // not a blob directory
               }
             }

@@ -1,7 +1,7 @@
 package dev.registryintegrity.storage;
 
-import dev.registryintegrity.InputException;
 import dev.registryintegrity.model.Digest;
+import dev.registryintegrity.model.InvalidValueException;
 import dev.registryintegrity.source.BlobCheck;
 import dev.registryintegrity.source.ContentSource;
 import dev.registryintegrity.source.FileHash;
@@ -83,8 +83,9 @@ public final class StorageSource implements ContentSource {
         return unreadable(link, e);
       }
       try {
-        digest = Digest.parse(text.orElseThrow(() -> new InputException("the file is missing")));
-      } catch (InputException e) {
+        digest =
+            Digest.parse(text.orElseThrow(() -> new InvalidValueException("the file is missing")));
+      } catch (InvalidValueException e) {
         return new Lookup.Absent(
             "bad tag link",
             "TAG_LINK_INVALID",

@@ -7,8 +7,8 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
-import dev.registryintegrity.InputException;
 import dev.registryintegrity.model.Digest;
+import dev.registryintegrity.model.InvalidValueException;
 import dev.registryintegrity.model.MediaTypes;
 import dev.registryintegrity.reference.ImageReference;
 import java.io.StringReader;
@@ -39,7 +39,7 @@ public final class Events {
   }
 
   /**
-   * @throws InputException when the body is not an envelope at all
+   * @throws InvalidValueException when the body is not an envelope at all
    */
   public static Parsed parse(byte[] body) {
     JsonElement root;
@@ -50,15 +50,15 @@ public final class Events {
       reader.setNestingLimit(16);
       root = JsonParser.parseReader(reader);
       if (reader.peek() != com.google.gson.stream.JsonToken.END_DOCUMENT) {
-        throw new InputException("the body has more after the envelope");
+        throw new InvalidValueException("the body has more after the envelope");
       }
     } catch (JsonParseException | IllegalStateException | java.io.IOException e) {
-      throw new InputException("the body is not JSON");
+      throw new InvalidValueException("the body is not JSON");
     }
     if (!root.isJsonObject()
         || !root.getAsJsonObject().has("events")
         || !root.getAsJsonObject().get("events").isJsonArray()) {
-      throw new InputException("the body is not an event envelope ({\"events\": [...]})");
+      throw new InvalidValueException("the body is not an event envelope ({\"events\": [...]})");
     }
     JsonArray entries = root.getAsJsonObject().getAsJsonArray("events");
     List<Event> events = new ArrayList<>();
@@ -99,7 +99,7 @@ public final class Events {
     Optional<Digest> digest;
     try {
       digest = string(target.get(), "digest").map(Digest::parse);
-    } catch (InputException e) {
+    } catch (InvalidValueException e) {
       return Optional.empty();
     }
     String mediaType = string(target.get(), "mediaType").orElse("");
@@ -121,7 +121,7 @@ public final class Events {
     try {
       ImageReference.parseRepository("registry.invalid/" + repository);
       return repository.length() <= 255;
-    } catch (InputException e) {
+    } catch (InvalidValueException e) {
       return false;
     }
   }
@@ -130,7 +130,7 @@ public final class Events {
     try {
       ImageReference.parseRepository("registry.invalid/" + repository).withTag(tag);
       return true;
-    } catch (InputException e) {
+    } catch (InvalidValueException e) {
       return false;
     }
   }

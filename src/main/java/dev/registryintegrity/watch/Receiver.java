@@ -2,7 +2,6 @@ package dev.registryintegrity.watch;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.registryintegrity.InputException;
 import dev.registryintegrity.model.Digest;
 import dev.registryintegrity.report.RunReport;
 import dev.registryintegrity.report.Text;
@@ -226,7 +225,7 @@ public final class Receiver implements AutoCloseable {
     Events.Parsed parsed;
     try {
       parsed = Events.parse(body);
-    } catch (InputException bad) {
+    } catch (dev.registryintegrity.model.InvalidValueException bad) {
       metrics.rejected("malformed");
       Endpoints.send(e, 400, "text/plain", bad.getMessage() + "\n");
       return;

@@ -1,10 +1,10 @@
 package dev.registryintegrity.bench;
 
+import dev.registryintegrity.fixture.Cli;
 import dev.registryintegrity.fixture.ImageSeeder;
 import dev.registryintegrity.fixture.ImageSeeder.ImageSpec;
 import dev.registryintegrity.fixture.LatencyProxy;
 import dev.registryintegrity.fixture.RegistryFixture;
-import dev.registryintegrity.verify.Cli;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,11 +1,11 @@
 package dev.registryintegrity.bench;
 
 import com.google.gson.JsonObject;
+import dev.registryintegrity.fixture.Cli;
 import dev.registryintegrity.fixture.ImageSeeder;
 import dev.registryintegrity.fixture.ImageSeeder.SeededImage;
 import dev.registryintegrity.fixture.LatencyProxy;
 import dev.registryintegrity.fixture.ReferrerSeeder;
-import dev.registryintegrity.verify.Cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

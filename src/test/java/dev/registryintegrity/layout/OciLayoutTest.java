@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import dev.registryintegrity.fixture.Cli;
 import dev.registryintegrity.model.Digest;
-import dev.registryintegrity.verify.Cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.registryintegrity.InputException;
 import java.time.Duration;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -31,7 +30,8 @@ class ValueParsingTest {
         "200h"
       })
   void anythingElseIsAUsageErrorNamingTheSetting(String text) {
-    InputException e = assertThrows(InputException.class, () -> Durations.parse("timeout", text));
+    InvalidValueException e =
+        assertThrows(InvalidValueException.class, () -> Durations.parse("timeout", text));
     assertTrue(e.getMessage().startsWith("timeout '"), e.getMessage());
   }
 
@@ -51,8 +51,9 @@ class ValueParsingTest {
   @ParameterizedTest
   @ValueSource(strings = {"", "0", "-1", "ten", "5X", "99999999999999T", "1e9"})
   void badSizesAreAUsageErrorNamingTheOption(String text) {
-    InputException e =
-        assertThrows(InputException.class, () -> ByteSize.parse("--max-content-bytes", text));
+    InvalidValueException e =
+        assertThrows(
+            InvalidValueException.class, () -> ByteSize.parse("--max-content-bytes", text));
     assertTrue(e.getMessage().startsWith("--max-content-bytes '"), e.getMessage());
   }
 }

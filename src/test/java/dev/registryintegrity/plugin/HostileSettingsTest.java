@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.registryintegrity.verify.Cli;
+import dev.registryintegrity.fixture.Cli;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.registryintegrity.InputException;
+import dev.registryintegrity.model.InvalidValueException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -71,7 +71,8 @@ class ImageReferenceTest {
         "-leading                 | not a valid repository name component",
       })
   void invalidReferencesAreOneLineUsageErrorsThatNameTheInput(String text, String fragment) {
-    InputException e = assertThrows(InputException.class, () -> ImageReference.parse(text));
+    InvalidValueException e =
+        assertThrows(InvalidValueException.class, () -> ImageReference.parse(text));
     assertTrue(e.getMessage().contains("'" + text + "'"), e.getMessage());
     assertTrue(e.getMessage().contains(fragment), e.getMessage());
     assertFalse(e.getMessage().contains("\n"));
@@ -79,7 +80,8 @@ class ImageReferenceTest {
 
   @Test
   void tagLongerThan128CharactersIsRefused() {
-    assertThrows(InputException.class, () -> ImageReference.parse("repo:" + "a".repeat(129)));
+    assertThrows(
+        InvalidValueException.class, () -> ImageReference.parse("repo:" + "a".repeat(129)));
     assertEquals(
         "a".repeat(128), ImageReference.parse("repo:" + "a".repeat(128)).tag().orElseThrow());
   }
@@ -106,9 +108,9 @@ class ImageReferenceTest {
     assertEquals(
         "registry.example.com:5050/infra-ci:5319f03e", repo.withTag("5319f03e").toString());
     assertThrows(
-        InputException.class,
+        InvalidValueException.class,
         () -> ImageReference.parseRepository("registry.example.com:5050/infra-ci:v1"));
-    assertThrows(InputException.class, () -> repo.withTag("bad tag"));
+    assertThrows(InvalidValueException.class, () -> repo.withTag("bad tag"));
   }
 
   @Test

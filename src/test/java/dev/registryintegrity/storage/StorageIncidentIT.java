@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonElement;
+import dev.registryintegrity.fixture.Cli;
 import dev.registryintegrity.fixture.ImageSeeder;
 import dev.registryintegrity.fixture.ImageSeeder.Child;
 import dev.registryintegrity.fixture.ImageSeeder.ImageSpec;
 import dev.registryintegrity.fixture.ImageSeeder.SeededImage;
 import dev.registryintegrity.fixture.RegistryFixture;
-import dev.registryintegrity.verify.Cli;
-import dev.registryintegrity.verify.Reports;
+import dev.registryintegrity.fixture.Reports;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.registryintegrity.fixture.Cli;
 import dev.registryintegrity.fixture.HostileRegistry;
 import dev.registryintegrity.model.Digest;
-import dev.registryintegrity.verify.Cli;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -6,9 +6,9 @@ import static dev.registryintegrity.fixture.HostileRegistry.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.registryintegrity.fixture.Cli;
 import dev.registryintegrity.fixture.HostileRegistry;
 import dev.registryintegrity.fixture.RawHttpServer;
-import dev.registryintegrity.verify.Cli;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import dev.registryintegrity.fixture.Cli;
 import dev.registryintegrity.fixture.HostileRegistry;
 import dev.registryintegrity.model.Digest;
-import dev.registryintegrity.verify.Cli;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import dev.registryintegrity.fixture.Cli;
 import dev.registryintegrity.fixture.FaultProxy;
 import dev.registryintegrity.fixture.FieldImages;
 import dev.registryintegrity.fixture.ImageSeeder.ImageSpec;
@@ -15,7 +16,6 @@ import dev.registryintegrity.fixture.ReferrerSeeder;
 import dev.registryintegrity.fixture.ReferrerSeeder.Artifact;
 import dev.registryintegrity.fixture.RegistryFixture;
 import dev.registryintegrity.model.MediaTypes;
-import dev.registryintegrity.verify.Cli;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import dev.registryintegrity.fixture.Cli;
 import dev.registryintegrity.fixture.ImageSeeder.ImageSpec;
 import dev.registryintegrity.fixture.ImageSeeder.SeededImage;
 import dev.registryintegrity.fixture.ReferrerSeeder;
 import dev.registryintegrity.fixture.ReferrerSeeder.Artifact;
 import dev.registryintegrity.fixture.RegistryFixture;
+import dev.registryintegrity.fixture.Reports;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
+import dev.registryintegrity.fixture.Cli;
 import dev.registryintegrity.fixture.ImageSeeder.Blob;
 import dev.registryintegrity.fixture.ImageSeeder.Child;
 import dev.registryintegrity.fixture.ImageSeeder.ImageSpec;
 import dev.registryintegrity.fixture.ImageSeeder.SeededImage;
 import dev.registryintegrity.fixture.RegistryFixture;
+import dev.registryintegrity.fixture.Reports;
 import dev.registryintegrity.fixture.Skopeo;
 import dev.registryintegrity.model.Digest;
 import java.nio.file.Files;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.registryintegrity.InputException;
 import dev.registryintegrity.model.Digest;
+import dev.registryintegrity.model.InvalidValueException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -82,15 +82,15 @@ class EventsTest {
   void aBodyThatIsNotAnEnvelopeIsOneNamedError() {
     assertEquals(
         "the body is not JSON",
-        assertThrows(InputException.class, () -> parse("{\"events\":[")).getMessage());
+        assertThrows(InvalidValueException.class, () -> parse("{\"events\":[")).getMessage());
     assertTrue(
-        assertThrows(InputException.class, () -> parse("[]"))
+        assertThrows(InvalidValueException.class, () -> parse("[]"))
             .getMessage()
             .contains("not an event envelope"));
     assertTrue(
-        assertThrows(InputException.class, () -> parse("{\"events\":{}}"))
+        assertThrows(InvalidValueException.class, () -> parse("{\"events\":{}}"))
             .getMessage()
             .contains("not an event envelope"));
-    assertThrows(InputException.class, () -> parse("[".repeat(100) + "]".repeat(100)));
+    assertThrows(InvalidValueException.class, () -> parse("[".repeat(100) + "]".repeat(100)));
   }
 }
