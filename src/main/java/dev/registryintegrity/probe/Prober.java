@@ -22,6 +22,7 @@ import dev.registryintegrity.walk.Expectations;
 import dev.registryintegrity.walk.Graphs;
 import dev.registryintegrity.walk.ImageResult;
 import dev.registryintegrity.walk.Kind;
+import dev.registryintegrity.walk.Tally;
 import dev.registryintegrity.walk.Verdict;
 import dev.registryintegrity.walk.WalkLimits;
 import dev.registryintegrity.walk.Walker;
@@ -207,9 +208,8 @@ public final class Prober {
       RunReport report) {
     Set<String> seen = new HashSet<>();
     Set<String> indexes = new HashSet<>();
-    int failures = 0;
-    int orphans = 0;
-    int unchecked = listingErrors;
+    // Registry-wide: a (repository, digest) reached by many tags counts once.
+    Tally tally = new Tally();
     Map<String, Map<String, Integer>> byRepo = new TreeMap<>();
     for (ImageResult image : images) {
       String repo = repositoryOf(image.reference());
@@ -223,16 +223,11 @@ public final class Prober {
         if (node.kind() == Kind.INDEX) {
           indexes.add(key);
         }
-        Verdict verdict = node.finding().verdict();
-        if (verdict == Verdict.FAIL) {
-          failures++;
+        tally.add(node.finding());
+        if (node.finding().verdict() == Verdict.FAIL) {
           byRepo
               .computeIfAbsent(repo, r -> new TreeMap<>())
               .merge(node.kind().label(), 1, Integer::sum);
-        } else if (verdict == Verdict.UNKNOWN) {
-          unchecked++;
-        } else if (verdict == Verdict.WARN) {
-          orphans++;
         }
       }
     }
@@ -243,10 +238,10 @@ public final class Prober {
         tags,
         indexes.size(),
         seen.size(),
-        failures,
-        unchecked,
+        tally.failed(),
+        tally.unchecked() + listingErrors,
         withoutTags,
-        orphans,
+        tally.warned(),
         byRepo,
         finished,
         report.duration(),

@@ -2,10 +2,8 @@ package dev.registryintegrity.report;
 
 import dev.registryintegrity.ExitCode;
 import dev.registryintegrity.source.BlobCheck;
-import dev.registryintegrity.walk.Finding;
-import dev.registryintegrity.walk.Graphs;
 import dev.registryintegrity.walk.ImageResult;
-import dev.registryintegrity.walk.Node;
+import dev.registryintegrity.walk.Tally;
 import dev.registryintegrity.walk.Verdict;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,36 +60,10 @@ public record RunReport(
    * image); external layers and warnings apart from intact, as they prove less.
    */
   public Counts counts() {
-    int ok = 0;
-    int external = 0;
-    int warned = 0;
-    int failed = 0;
-    int unknown = 0;
-    for (ImageResult image : images) {
-      List<Node> nodes = new ArrayList<>();
-      Graphs.forEachUnique(image.root(), (node, path) -> nodes.add(node));
-      for (Node node : nodes) {
-        switch (node.finding().verdict()) {
-          case OK -> {
-            if (node.finding() instanceof Finding.External) {
-              external++;
-            } else {
-              ok++;
-            }
-          }
-          case WARN -> warned++;
-          case FAIL -> failed++;
-          case UNKNOWN -> unknown++;
-        }
-      }
-      for (var finding : image.imageFindings()) {
-        if (finding.verdict() == Verdict.FAIL) {
-          failed++;
-        }
-      }
-    }
+    Tally all = new Tally();
+    images.forEach(image -> all.addAll(Tally.of(image)));
     return new Counts(
-        ok + external + warned + failed + unknown, ok, external, warned, failed, unknown);
+        all.total(), all.intact(), all.external(), all.warned(), all.failed(), all.unchecked());
   }
 
   public record Counts(

@@ -5,6 +5,7 @@ import dev.registryintegrity.walk.Finding;
 import dev.registryintegrity.walk.Graphs;
 import dev.registryintegrity.walk.ImageResult;
 import dev.registryintegrity.walk.Node;
+import dev.registryintegrity.walk.Tally;
 import dev.registryintegrity.walk.Verdict;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -80,25 +81,17 @@ public final class TextReport {
       return;
     }
     if (detail == Detail.BRIEF && pulls) {
-      int[] count = {0, 0, 0};
-      Graphs.forEachUnique(
-          root,
-          (node, path) -> {
-            count[
-                node.finding() instanceof Finding.External
-                    ? 1
-                    : node.finding().verdict() == Verdict.WARN ? 2 : 0]++;
-          });
+      Tally tally = Tally.of(image);
       out.println(
           paint(GREEN, "ok")
               + "  "
               + Text.safe(image.reference())
               + resolved
               + "  ("
-              + count[0]
+              + tally.intact()
               + " digests intact"
-              + (count[1] > 0 ? ", " + count[1] + " external" : "")
-              + (count[2] > 0 ? ", " + plural(count[2], "warning") : "")
+              + (tally.external() > 0 ? ", " + tally.external() + " external" : "")
+              + (tally.warned() > 0 ? ", " + plural(tally.warned(), "warning") : "")
               + ")");
       return;
     }

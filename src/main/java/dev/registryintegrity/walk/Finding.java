@@ -17,8 +17,28 @@ public sealed interface Finding {
     return Verdict.FAIL;
   }
 
-  /** A stable machine name for the JSON report and metrics: "intact", "missing", ... */
-  String code();
+  /**
+   * A stable machine name for the JSON report and metrics: "intact", "missing", ... All of them
+   * here, in one exhaustive switch: the README's list of findings is this list.
+   */
+  default String code() {
+    return switch (this) {
+      case Intact f -> "intact";
+      case External f -> "external";
+      case OrphanedReferrer f -> "orphaned-referrer";
+      case Missing f -> "missing";
+      case DataMissing f -> "data-missing";
+      case SizeDiffers f -> "size-differs";
+      case DigestDiffers f -> "digest-differs";
+      case TagMoved f -> "tag-moved";
+      case PlatformMissing f -> "platform-missing";
+      case ReferrerMissing f -> "referrer-missing";
+      case Malformed f -> "malformed";
+      case Unsupported f -> "unsupported";
+      case LimitExceeded f -> "limit-exceeded";
+      case Unreachable f -> "unchecked";
+    };
+  }
 
   /** One human sentence with the specifics. */
   String detail();
@@ -36,11 +56,6 @@ public sealed interface Finding {
     @Override
     public Verdict verdict() {
       return Verdict.OK;
-    }
-
-    @Override
-    public String code() {
-      return "intact";
     }
 
     @Override
@@ -65,11 +80,6 @@ public sealed interface Finding {
     }
 
     @Override
-    public String code() {
-      return "external";
-    }
-
-    @Override
     public String detail() {
       String where = url.isEmpty() ? "names no URL" : "is fetched from " + url;
       return "not held by the registry by design; "
@@ -90,11 +100,6 @@ public sealed interface Finding {
     }
 
     @Override
-    public String code() {
-      return "orphaned-referrer";
-    }
-
-    @Override
     public String detail() {
       return "deleted: the referrer that names it as its subject pulls, but describes nothing";
     }
@@ -102,10 +107,6 @@ public sealed interface Finding {
 
   /** The source says it is not there: a pull fails here. */
   record Missing(String errorCode, String message) implements Finding {
-    @Override
-    public String code() {
-      return "missing";
-    }
 
     @Override
     public String detail() {
@@ -120,10 +121,6 @@ public sealed interface Finding {
    * little): what a registry's warm descriptor cache answers for a blob whose storage is gone.
    */
   record DataMissing(String reason) implements Finding {
-    @Override
-    public String code() {
-      return "data-missing";
-    }
 
     @Override
     public String detail() {
@@ -133,10 +130,6 @@ public sealed interface Finding {
 
   /** The stored content has another size than its descriptor declares (truncated or wrong). */
   record SizeDiffers(long declared, long actual) implements Finding {
-    @Override
-    public String code() {
-      return "size-differs";
-    }
 
     @Override
     public String detail() {
@@ -146,10 +139,6 @@ public sealed interface Finding {
 
   /** The bytes served do not hash to the digest they were requested by. */
   record DigestDiffers(Digest expected, Digest actual, String source) implements Finding {
-    @Override
-    public String code() {
-      return "digest-differs";
-    }
 
     @Override
     public String detail() {
@@ -159,10 +148,6 @@ public sealed interface Finding {
 
   /** The tag resolves, but not to the digest that was pushed (overwritten by someone else). */
   record TagMoved(Digest expected, Digest actual) implements Finding {
-    @Override
-    public String code() {
-      return "tag-moved";
-    }
 
     @Override
     public String detail() {
@@ -172,10 +157,6 @@ public sealed interface Finding {
 
   /** A platform that must be in the index is not. */
   record PlatformMissing(Platform platform) implements Finding {
-    @Override
-    public String code() {
-      return "platform-missing";
-    }
 
     @Override
     public String detail() {
@@ -185,10 +166,6 @@ public sealed interface Finding {
 
   /** No intact referrer of an artifact type the image must have (a signature, an SBOM). */
   record ReferrerMissing(String artifactType) implements Finding {
-    @Override
-    public String code() {
-      return "referrer-missing";
-    }
 
     @Override
     public String detail() {
@@ -198,10 +175,6 @@ public sealed interface Finding {
 
   /** The body is not a manifest any client can use. */
   record Malformed(String reason) implements Finding {
-    @Override
-    public String code() {
-      return "malformed";
-    }
 
     @Override
     public String detail() {
@@ -211,10 +184,6 @@ public sealed interface Finding {
 
   /** Content current clients refuse (Docker schema1). */
   record Unsupported(String reason) implements Finding {
-    @Override
-    public String code() {
-      return "unsupported";
-    }
 
     @Override
     public String detail() {
@@ -224,10 +193,6 @@ public sealed interface Finding {
 
   /** The graph breaks a safety limit (cycle, depth, size, width): not walked further. */
   record LimitExceeded(String reason) implements Finding {
-    @Override
-    public String code() {
-      return "limit-exceeded";
-    }
 
     @Override
     public String detail() {
@@ -240,11 +205,6 @@ public sealed interface Finding {
     @Override
     public Verdict verdict() {
       return Verdict.UNKNOWN;
-    }
-
-    @Override
-    public String code() {
-      return "unchecked";
     }
 
     @Override

@@ -12,7 +12,6 @@ import dev.registryintegrity.model.Platform;
 import dev.registryintegrity.source.BlobCheck;
 import dev.registryintegrity.source.ContentSource;
 import dev.registryintegrity.source.Lookup;
-import dev.registryintegrity.source.Proof;
 import dev.registryintegrity.source.Referrer;
 import dev.registryintegrity.source.ReferrerLookup;
 import java.util.ArrayList;
@@ -48,6 +47,7 @@ public final class Walker implements AutoCloseable {
   private final ExecutorService requests;
 
   private final ManifestParser parser = new ManifestParser();
+  private final Judge judge;
   private final Map<Key, CompletableFuture<ManifestRead>> manifests = new ConcurrentHashMap<>();
   private final Map<BlobKey, CompletableFuture<Lookup>> blobs = new ConcurrentHashMap<>();
   private final Map<Key, CompletableFuture<Lookup>> manifestChecks = new ConcurrentHashMap<>();
@@ -80,6 +80,7 @@ public final class Walker implements AutoCloseable {
   public Walker(ContentSource source, WalkLimits limits, Deadline deadline, Transfer transfer) {
     this.source = source;
     this.limits = limits;
+    this.judge = new Judge(limits);
     this.requests =
         Executors.newFixedThreadPool(
             limits.concurrency(), Thread.ofPlatform().daemon().name("request-", 0).factory());
@@ -127,10 +128,14 @@ public final class Walker implements AutoCloseable {
               tagNode(unavailable.status(), new Finding.Unreachable(unavailable.reason()));
           case Lookup.Unserved unserved ->
               tagNode(unserved.status(), new Finding.DataMissing(unserved.reason()));
-          case Lookup.TooLarge tooLarge -> tagNode(tooLarge.status(), tooLarge(tooLarge.limit()));
+          case Lookup.TooLarge tooLarge ->
+              tagNode(tooLarge.status(), Judge.tooLarge(tooLarge.limit()));
         };
     return new ImageResult(
-        displayName, source.describe(), root, imageFindings(repository, root, expectations));
+        displayName,
+        source.describe(),
+        root,
+        ExpectationCheck.findings(root, rootManifest(repository, root), expectations));
   }
 
   private Node walkRoot(String repository, Optional<Digest> requested, Lookup.Found found) {
@@ -157,13 +162,7 @@ public final class Walker implements AutoCloseable {
       return root;
     }
     Lookup lookup = checkManifestOnce(repository, subject.get());
-    Finding finding =
-        switch (lookup) {
-          // The tag says which manifest, not its size or type: being there is all it can show.
-          case Lookup.Found found -> new Finding.Intact(found.notes(), found.proof());
-          case Lookup.Absent absent -> new Finding.OrphanedReferrer(subject.get(), limits.strict());
-          default -> judgeExistence(Descriptor.of("", subject.get(), -1), lookup);
-        };
+    Finding finding = judge.namedSubject(subject.get(), lookup);
     List<Node> children = new ArrayList<>(root.children());
     children.add(
         new Node(
@@ -180,53 +179,11 @@ public final class Walker implements AutoCloseable {
         root.artifactType());
   }
 
-  private List<Finding> imageFindings(String repository, Node root, Expectations expectations) {
-    List<Finding> findings = new ArrayList<>();
-    if (root.digest().isPresent()) {
-      Digest actual = root.digest().get();
-      expectations
-          .digest()
-          .filter(expected -> !expected.equals(actual))
-          .ifPresent(expected -> findings.add(new Finding.TagMoved(expected, actual)));
-    }
-    for (String type : expectations.artifactTypes()) {
-      if (!hasIntactReferrer(root, type)) {
-        findings.add(new Finding.ReferrerMissing(type));
-      }
-    }
-    if (!expectations.platforms().isEmpty() && root.finding().verdict() == Verdict.OK) {
-      List<Platform> present = platformsOf(repository, root);
-      for (Platform wanted : expectations.platforms()) {
-        if (present.stream().noneMatch(p -> p.satisfies(wanted))) {
-          findings.add(new Finding.PlatformMissing(wanted));
-        }
-      }
-    }
-    return findings;
-  }
-
-  /** A referrer of that type somewhere in the graph, intact with everything below it. */
-  private static boolean hasIntactReferrer(Node node, String type) {
-    if (node.artifactType().filter(type::equals).isPresent() && intactBelow(node)) {
-      return true;
-    }
-    return node.children().stream().anyMatch(child -> hasIntactReferrer(child, type));
-  }
-
-  private static boolean intactBelow(Node node) {
-    return node.finding().verdict() == Verdict.OK
-        && node.children().stream().allMatch(Walker::intactBelow);
-  }
-
-  private List<Platform> platformsOf(String repository, Node root) {
-    ManifestRead read = manifests.get(new Key(repository, root.digest().orElseThrow())).join();
-    if (read.manifest().orElse(null) instanceof Manifest.Index index) {
-      return index.manifests().stream()
-          .filter(d -> !d.isAttestation())
-          .flatMap(d -> d.platform().stream())
-          .toList();
-    }
-    return List.of();
+  /** The tag's own manifest, parsed, when the walk read one. */
+  private Optional<Manifest> rootManifest(String repository, Node root) {
+    return root.digest()
+        .map(d -> manifests.get(new Key(repository, d)))
+        .flatMap(read -> read == null ? Optional.empty() : read.join().manifest());
   }
 
   /**
@@ -262,9 +219,9 @@ public final class Walker implements AutoCloseable {
     }
     Key key = new Key(repository, digest);
     ManifestRead read = readManifest(key);
-    Finding finding = judgeManifest(descriptor, read);
+    Finding finding = judge.manifest(descriptor, read.lookup(), read.manifest(), read.parseError());
     List<Node> below = List.of();
-    if (read.manifest().isPresent() && trusted(finding)) {
+    if (read.manifest().isPresent() && Judge.trusted(finding)) {
       List<Digest> lineage = new ArrayList<>(ancestors);
       lineage.add(digest);
       Manifest manifest = read.manifest().get();
@@ -279,7 +236,8 @@ public final class Walker implements AutoCloseable {
     Node node = node(kind, descriptor, platform, read.lookup().status(), finding, below);
     return referrerRole.isEmpty()
         ? node
-        : withArtifactType(node, artifactType(descriptor, read.manifest(), referrerRole.get()));
+        : withArtifactType(
+            node, ReferrerKinds.artifactType(descriptor, read.manifest(), referrerRole.get()));
   }
 
   private ManifestRead readManifest(Key key) {
@@ -310,58 +268,6 @@ public final class Walker implements AutoCloseable {
         n.finding(),
         n.children(),
         Optional.of(type));
-  }
-
-  /**
-   * What a referrer is: the type its referrers index gives it, else its own artifactType, else what
-   * the cosign tag it was found under means, else its config's media type (OCI 1.1's rule).
-   */
-  private static String artifactType(
-      Descriptor descriptor, Optional<Manifest> manifest, String role) {
-    return descriptor
-        .artifactType()
-        .or(() -> manifest.flatMap(Walker::declaredArtifactType))
-        .or(() -> CosignTags.artifactType(role))
-        .or(
-            () ->
-                manifest.flatMap(
-                    m ->
-                        m instanceof Manifest.Image image
-                            ? image.config().map(Descriptor::mediaType)
-                            : Optional.empty()))
-        .orElse("unknown");
-  }
-
-  private static Optional<String> declaredArtifactType(Manifest m) {
-    return switch (m) {
-      case Manifest.Index index -> index.artifactType();
-      case Manifest.Image image -> image.artifactType();
-      default -> Optional.empty();
-    };
-  }
-
-  /** Signature, SBOM, attestation or plain referrer, from the way it was found or its type. */
-  static Kind referrerKind(String role, String artifactType) {
-    String t = (role + " " + artifactType).toLowerCase(java.util.Locale.ROOT);
-    if (t.contains("signature") || t.contains("artifact.sig") || t.contains("notary")) {
-      return Kind.SIGNATURE;
-    }
-    if (t.contains("sbom") || t.contains("spdx") || t.contains("cyclonedx")) {
-      return Kind.SBOM;
-    }
-    if (t.contains("attestation")
-        || t.contains("in-toto")
-        || t.contains("dsse")
-        || t.contains("provenance")
-        || t.contains("artifact.att")) {
-      return Kind.ATTESTATION;
-    }
-    return Kind.REFERRER;
-  }
-
-  /** A body that hashes to its digest can be walked even when its declared size is wrong. */
-  private static boolean trusted(Finding finding) {
-    return finding instanceof Finding.Intact || finding instanceof Finding.SizeDiffers;
   }
 
   private List<Node> walkChildren(
@@ -432,7 +338,7 @@ public final class Walker implements AutoCloseable {
           f.notes().forEach(notes::add);
           for (Referrer r : f.referrers()) {
             String role = r.role().orElse("");
-            Kind kind = referrerKind(role, r.descriptor().artifactType().orElse(""));
+            Kind kind = ReferrerKinds.kind(role, r.descriptor().artifactType().orElse(""));
             pending.add(
                 executor.submit(
                     () ->
@@ -542,10 +448,9 @@ public final class Walker implements AutoCloseable {
                                   return source.checkBlob(repository, descriptor.digest(), asked);
                                 })))
             .join();
-    Finding finding = judgeExistence(descriptor, lookup);
-    if (descriptor.isExternal()
-        && (finding instanceof Finding.Missing || finding instanceof Finding.DataMissing)) {
-      finding = external(descriptor);
+    Finding finding = Judge.existence(descriptor, lookup);
+    if (Judge.lawfullyAbsent(descriptor, finding)) {
+      finding = Judge.external(descriptor, externalAnswer(descriptor));
     }
     if (finding instanceof Finding.Intact intact && !notes.isEmpty()) {
       notes.addAll(0, intact.notes());
@@ -558,35 +463,27 @@ public final class Walker implements AutoCloseable {
    * Where the registry does not hold an external layer, its URL is what a client uses: asked only
    * under --check-external, and never with the registry's credentials.
    */
-  private Finding external(Descriptor descriptor) {
-    String url = descriptor.urls().isEmpty() ? "" : descriptor.urls().get(0);
+  private Optional<Lookup> externalAnswer(Descriptor descriptor) {
     if (!limits.checkExternal()) {
-      return new Finding.External(url, Optional.empty());
+      return Optional.empty();
     }
-    Lookup lookup =
+    return Optional.of(
         externals
             .computeIfAbsent(
                 descriptor.digest(),
                 d -> async(() -> limited(() -> source.checkExternal(descriptor))))
-            .join();
-    return switch (lookup) {
-      case Lookup.Found found ->
-          new Finding.External(url, Optional.of("first byte served there, " + found.status()));
-      case Lookup.Absent absent -> new Finding.Missing(absent.code(), absent.message());
-      default -> judgeExistence(descriptor, lookup);
-    };
+            .join());
   }
 
-  /**
-   * A referrer's subject, reached upwards from the referrer: gone, it makes the referrer an orphan.
-   */
   private Node visitSubject(String repository, Descriptor descriptor, Optional<String> platform) {
     Lookup lookup = checkManifestOnce(repository, descriptor.digest());
-    Finding finding =
-        lookup instanceof Lookup.Absent
-            ? new Finding.OrphanedReferrer(descriptor.digest(), limits.strict())
-            : judgeExistence(descriptor, lookup);
-    return node(Kind.SUBJECT, descriptor, platform, lookup.status(), finding, List.of());
+    return node(
+        Kind.SUBJECT,
+        descriptor,
+        platform,
+        lookup.status(),
+        judge.subject(descriptor, lookup),
+        List.of());
   }
 
   private Lookup checkManifestOnce(String repository, Digest digest) {
@@ -595,84 +492,6 @@ public final class Walker implements AutoCloseable {
             new Key(repository, digest),
             k -> async(() -> limited(() -> source.checkManifest(repository, digest))))
         .join();
-  }
-
-  private Finding judgeManifest(Descriptor descriptor, ManifestRead read) {
-    if (!(read.lookup() instanceof Lookup.Found found)) {
-      return judgeExistence(descriptor, read.lookup());
-    }
-    byte[] body = found.body().orElse(new byte[0]);
-    Digest actual = descriptor.digest().recompute(body);
-    if (!actual.equals(descriptor.digest())) {
-      return new Finding.DigestDiffers(descriptor.digest(), actual, "the body served");
-    }
-    Optional<Digest> header = found.reportedDigest();
-    if (header.isPresent()
-        && header.get().algorithm().equals(actual.algorithm())
-        && !header.get().equals(actual)) {
-      return new Finding.DigestDiffers(descriptor.digest(), header.get(), "Docker-Content-Digest");
-    }
-    if (body.length != descriptor.size()) {
-      return new Finding.SizeDiffers(descriptor.size(), body.length);
-    }
-    if (read.parseError().isPresent()) {
-      return new Finding.Malformed(read.parseError().get());
-    }
-    Manifest manifest = read.manifest().orElseThrow();
-    if (manifest instanceof Manifest.Schema1) {
-      return new Finding.Unsupported(
-          "Docker schema1 manifest: current clients refuse it; re-push with a current client");
-    }
-    if (manifest instanceof Manifest.Index index
-        && index.manifests().size() > limits.maxIndexEntries()) {
-      return new Finding.LimitExceeded(
-          "index lists "
-              + index.manifests().size()
-              + " manifests, over the limit of "
-              + limits.maxIndexEntries()
-              + "; not walked");
-    }
-    List<String> notes = new ArrayList<>(found.notes());
-    String declared = ManifestParser.stripParameters(found.mediaType());
-    if (MediaTypes.isManifest(declared)
-        && MediaTypes.isIndex(declared) != manifest instanceof Manifest.Index) {
-      notes.add(
-          "Content-Type " + declared + " disagrees with the body; read as " + manifest.mediaType());
-    }
-    if (manifest instanceof Manifest.Opaque opaque) {
-      notes.add("unknown media type " + opaque.mediaType() + ": references not followed");
-    }
-    return new Finding.Intact(notes, Proof.HASHED);
-  }
-
-  private static Finding judgeExistence(Descriptor descriptor, Lookup lookup) {
-    return switch (lookup) {
-      case Lookup.Found found -> {
-        if (found.size().isPresent() && found.size().getAsLong() != descriptor.size()) {
-          yield new Finding.SizeDiffers(descriptor.size(), found.size().getAsLong());
-        }
-        Optional<Digest> header = found.reportedDigest();
-        if (header.isPresent()
-            && header.get().algorithm().equals(descriptor.digest().algorithm())
-            && !header.get().equals(descriptor.digest())) {
-          // A registry may report a digest in a header; a content check hashes the bytes it read.
-          String what =
-              found.proof() == Proof.HASHED
-                  ? "the hash of the bytes read"
-                  : "Docker-Content-Digest";
-          yield new Finding.DigestDiffers(descriptor.digest(), header.get(), what);
-        }
-        List<String> notes = new ArrayList<>(found.notes());
-        if (found.size().isEmpty()) {
-          notes.add("size not reported");
-        }
-        yield new Finding.Intact(notes, found.proof());
-      }
-      case Lookup.Absent absent -> new Finding.Missing(absent.code(), absent.message());
-      case Lookup.Unserved unserved -> new Finding.DataMissing(unserved.reason());
-      case Lookup.TooLarge tooLarge -> tooLarge(tooLarge.limit());
-      case Lookup.Unavailable unavailable -> new Finding.Unreachable(unavailable.reason());
-    };
   }
 
   private ManifestRead read(Lookup lookup) {
@@ -686,10 +505,6 @@ public final class Walker implements AutoCloseable {
     } catch (MalformedManifestException e) {
       return new ManifestRead(lookup, Optional.empty(), Optional.of(e.getMessage()));
     }
-  }
-
-  private static Finding tooLarge(long limit) {
-    return new Finding.LimitExceeded("manifest body is over " + limit + " bytes; not read");
   }
 
   private static Node tagNode(String status, Finding finding) {

@@ -12,6 +12,7 @@ import dev.registryintegrity.walk.Graphs;
 import dev.registryintegrity.walk.ImageResult;
 import dev.registryintegrity.walk.Kind;
 import dev.registryintegrity.walk.Node;
+import dev.registryintegrity.walk.Tally;
 import dev.registryintegrity.walk.Verdict;
 import java.io.IOException;
 import java.io.InputStream;
@@ -393,8 +394,9 @@ public final class Receiver implements AutoCloseable {
             case FAIL -> "failed";
             case UNKNOWN -> "unchecked";
           };
-      int failures = count(image, Verdict.FAIL);
-      int orphans = count(image, Verdict.WARN);
+      Tally tally = Tally.of(image);
+      int failures = tally.failed();
+      int orphans = tally.warned();
       double seconds = Duration.between(pending.firstEvent(), now).toMillis() / 1000.0;
       metrics.verdict(
           repository, pending.tag(), result, failures, orphans, seconds, now.getEpochSecond());
@@ -480,23 +482,6 @@ public final class Receiver implements AutoCloseable {
       log.println(line);
       log.flush();
     }
-  }
-
-  private static int count(ImageResult image, Verdict verdict) {
-    int[] n = {0};
-    Graphs.forEachUnique(
-        image.root(),
-        (node, path) -> {
-          if (node.finding().verdict() == verdict) {
-            n[0]++;
-          }
-        });
-    for (Finding f : image.imageFindings()) {
-      if (f.verdict() == verdict) {
-        n[0]++;
-      }
-    }
-    return n[0];
   }
 
   /** Blocks until {@link #close()} (or the JVM is told to stop). */
