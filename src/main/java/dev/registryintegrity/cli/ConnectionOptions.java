@@ -11,6 +11,7 @@ import dev.registryintegrity.registry.ProxySelection;
 import dev.registryintegrity.registry.RetryPolicy;
 import dev.registryintegrity.registry.TlsSettings;
 import dev.registryintegrity.registry.TransportSettings;
+import dev.registryintegrity.report.Console;
 import dev.registryintegrity.source.BlobCheck;
 import dev.registryintegrity.walk.WalkLimits;
 import java.io.IOException;
@@ -76,6 +77,16 @@ final class ConnectionOptions {
   }
 
   private ConnectionOptions() {}
+
+  /** --debug's request log: each exchange as one escaped line on stderr (never headers). */
+  static Consumer<String> debugLog(java.io.PrintWriter err) {
+    Console console = new Console(err);
+    return line -> {
+      synchronized (err) {
+        console.line("debug: {}", Console.upTo(2000, line));
+      }
+    };
+  }
 
   static void addTo(Options o) {
     o.addOption(

@@ -7,8 +7,8 @@ import com.google.gson.JsonParser;
 import dev.registryintegrity.ExitCode;
 import dev.registryintegrity.InputException;
 import dev.registryintegrity.model.Digest;
+import dev.registryintegrity.report.Console;
 import dev.registryintegrity.report.JsonReport;
-import dev.registryintegrity.report.Text;
 import dev.registryintegrity.report.TextReport;
 import dev.registryintegrity.storage.Fsck;
 import dev.registryintegrity.storage.StorageLayout;
@@ -136,12 +136,12 @@ final class FsckCommand {
       if (repair) {
         out.println(dryRun ? "repair plan (dry run, nothing changed):" : "repair:");
         for (Fsck.LinkOperation op : result.repairs()) {
-          out.println(
-              "  "
-                  + (dryRun ? "would create " : "created ")
-                  + Text.safe(op.link().toString())
-                  + " containing "
-                  + op.digest());
+          new Console(out)
+              .line(
+                  "  {}{} containing {}",
+                  dryRun ? "would create " : "created ",
+                  op.link(),
+                  op.digest());
         }
         if (result.repairs().isEmpty()) {
           out.println("  nothing to restore: no missing link has its bytes on disk");
@@ -159,14 +159,12 @@ final class FsckCommand {
               false, line.hasOption("brief") ? TextReport.Detail.BRIEF : TextReport.Detail.FULL)
           .render(result.report(), out);
       for (Fsck.RootInfo info : result.roots()) {
-        out.println(
-            "storage "
-                + Text.safe(info.root().toString())
-                + ": "
-                + info.repositories()
-                + " repositories, "
-                + info.tags()
-                + " tags");
+        new Console(out)
+            .line(
+                "storage {}: {} repositories, {} tags",
+                info.root(),
+                info.repositories(),
+                info.tags());
         int untagged = info.untagged().values().stream().mapToInt(List::size).sum();
         out.println(
             "  information: "
@@ -178,7 +176,7 @@ final class FsckCommand {
         info.untagged()
             .forEach(
                 (repo, digests) ->
-                    digests.forEach(d -> out.println("    untagged " + Text.safe(repo) + "@" + d)));
+                    digests.forEach(d -> new Console(out).line("    untagged {}@{}", repo, d)));
         for (Digest d : info.unreferencedSample()) {
           out.println("    unreferenced blob " + d);
         }

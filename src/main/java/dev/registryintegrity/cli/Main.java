@@ -6,7 +6,7 @@ import dev.registryintegrity.InputException;
 import dev.registryintegrity.model.InvalidValueException;
 import dev.registryintegrity.plugin.PluginCommand;
 import dev.registryintegrity.plugin.SettingsReader;
-import dev.registryintegrity.report.Text;
+import dev.registryintegrity.report.Console;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -79,18 +79,18 @@ public final class Main {
                     + "': use one of verify, probe, fsck, refs, watch, help, version");
       };
     } catch (InputException e) {
-      err.println("registry-integrity: error: " + Text.safe(e.getMessage()));
+      new Console(err).line("registry-integrity: error: {}", e.getMessage());
       return ExitCode.USAGE.code();
     } catch (InvalidValueException e) {
       // The edge: a value that does not parse and that nothing nearer named (an argument, a
       // setting) is the user's; values from registries and files are caught where they are read.
-      err.println("registry-integrity: error: " + Text.safe(e.getMessage()));
+      new Console(err).line("registry-integrity: error: {}", e.getMessage());
       return ExitCode.USAGE.code();
     } catch (java.io.IOException e) {
-      err.println("registry-integrity: error: " + Text.safe(e.getMessage()));
+      new Console(err).line("registry-integrity: error: {}", e.getMessage());
       return ExitCode.CANNOT_CHECK.code();
     } catch (CannotCheckException e) {
-      err.println("registry-integrity: could not check: " + Text.safe(e.getMessage()));
+      new Console(err).line("registry-integrity: could not check: {}", e.getMessage());
       return ExitCode.CANNOT_CHECK.code();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -99,10 +99,11 @@ public final class Main {
     } catch (RuntimeException | Error e) {
       // Exit 1 means "the image is broken" and only findings may say that: whatever escaped
       // every handler is a broken check, one line, and the stack trace only when asked for.
-      err.println(
-          "registry-integrity: internal error, nothing was decided: "
-              + Text.safe(describe(e))
-              + (debugging(args, environment) ? "" : " (run with --debug for the stack trace)"));
+      new Console(err)
+          .line(
+              "registry-integrity: internal error, nothing was decided: {}{}",
+              describe(e),
+              debugging(args, environment) ? "" : " (run with --debug for the stack trace)");
       if (debugging(args, environment)) {
         e.printStackTrace(err);
       }

@@ -16,8 +16,8 @@ import dev.registryintegrity.registry.ManifestCache;
 import dev.registryintegrity.registry.RateLimiter;
 import dev.registryintegrity.registry.Sleeper;
 import dev.registryintegrity.registry.TransportSettings;
+import dev.registryintegrity.report.Console;
 import dev.registryintegrity.report.JsonReport;
-import dev.registryintegrity.report.Text;
 import dev.registryintegrity.report.TextReport;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -187,7 +187,8 @@ final class ProbeCommand {
             c.timeout(),
             c.requiredArtifactTypes());
     TransportSettings transport =
-        c.transport(environment, this::debug).withRateLimiter(new RateLimiter(rps));
+        c.transport(environment, ConnectionOptions.debugLog(err))
+            .withRateLimiter(new RateLimiter(rps));
     PushgatewayOptions push = PushgatewayOptions.read(line, registry, JOB);
     String instance = push.instance();
     String job = push.job();
@@ -249,7 +250,7 @@ final class ProbeCommand {
               MetricsSinks.push(
                   url, MetricsSinks.grouping(job, instance, options.shard()), metrics));
     } catch (CannotCheckException e) {
-      err.println("registry-integrity: " + Text.safe(e.getMessage()));
+      new Console(err).line("registry-integrity: {}", e.getMessage());
       sinkFailure = ExitCode.CANNOT_CHECK;
     }
     if (json) {
@@ -267,10 +268,6 @@ final class ProbeCommand {
 
   private static ProbeResult withInstance(ProbeResult r, String instance) {
     return r.withInstance(instance);
-  }
-
-  private synchronized void debug(String line) {
-    err.println("debug: " + Text.safe(line, 2000));
   }
 
   private static List<String> values(CommandLine line, String name) {

@@ -9,7 +9,6 @@ import dev.registryintegrity.model.Digest;
 import dev.registryintegrity.reference.TargetReference;
 import dev.registryintegrity.registry.Sleeper;
 import dev.registryintegrity.report.RunReport;
-import dev.registryintegrity.report.Text;
 import dev.registryintegrity.storage.Referrers;
 import dev.registryintegrity.storage.StorageLayout;
 import dev.registryintegrity.storage.StorageSource;
@@ -199,7 +198,7 @@ final class RefsCommand {
     // SBOMs and attestations of what it keeps (and their blobs).
     Verifier.Settings settings =
         new Verifier.Settings(
-            c.transport(environment, l -> err.println("debug: " + Text.safe(l, 2000))),
+            c.transport(environment, ConnectionOptions.debugLog(err)),
             c.limits(),
             c.plainHttp(),
             c.timeout(),

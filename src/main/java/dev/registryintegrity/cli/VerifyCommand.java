@@ -10,7 +10,6 @@ import dev.registryintegrity.registry.Sleeper;
 import dev.registryintegrity.report.JsonReport;
 import dev.registryintegrity.report.ReportFile;
 import dev.registryintegrity.report.RunReport;
-import dev.registryintegrity.report.Text;
 import dev.registryintegrity.report.TextReport;
 import dev.registryintegrity.source.BlobCheck;
 import dev.registryintegrity.verify.Verifier;
@@ -129,14 +128,10 @@ final class VerifyCommand {
             .map(d -> digest("--expected-digest", d)));
   }
 
-  private synchronized void debug(String line) {
-    err.println("debug: " + Text.safe(line, 2000));
-  }
-
   Verifier.Settings settings(VerifyOptions options) {
     ConnectionOptions.Connection c = options.connection();
     return new Verifier.Settings(
-        c.transport(environment, this::debug),
+        c.transport(environment, ConnectionOptions.debugLog(err)),
         c.limits(),
         c.plainHttp(),
         c.timeout(),

@@ -13,8 +13,8 @@ import dev.registryintegrity.reference.TargetReference;
 import dev.registryintegrity.registry.RegistryClient;
 import dev.registryintegrity.registry.RegistryTransport;
 import dev.registryintegrity.registry.Sleeper;
+import dev.registryintegrity.report.Console;
 import dev.registryintegrity.report.RunReport;
-import dev.registryintegrity.report.Text;
 import dev.registryintegrity.verify.Verifier;
 import dev.registryintegrity.walk.Expectations;
 import dev.registryintegrity.watch.Journal;
@@ -189,7 +189,7 @@ final class WatchCommand {
             .map(dir -> Journal.open(Path.of(dir), settings.tracked()));
     Verifier.Settings verify =
         new Verifier.Settings(
-            c.transport(environment, l -> err.println("debug: " + Text.safe(l, 2000))),
+            c.transport(environment, ConnectionOptions.debugLog(err)),
             c.limits(),
             c.plainHttp(),
             c.timeout(),
@@ -207,7 +207,7 @@ final class WatchCommand {
                         MetricsSinks.push(
                             url, MetricsSinks.grouping(job, instance, Shard.all()), text);
                       } catch (CannotCheckException e) {
-                        err.println("watch: warning: " + Text.safe(e.getMessage()));
+                        new Console(err).line("watch: warning: {}", e.getMessage());
                       }
                     })
             .orElse(text -> {});
@@ -257,17 +257,14 @@ final class WatchCommand {
             out,
             journal,
             push)) {
-      out.println(
-          "watch: receiving "
-              + Text.safe(registry)
-              + "'s events on port "
-              + receiver.port()
-              + " (POST /events;"
-              + " GET /metrics, /healthz); settle "
-              + settings.settle().toMillis()
-              + " ms, "
-              + settings.workers()
-              + " workers");
+      new Console(out)
+          .line(
+              "watch: receiving {}'s events on port {} (POST /events; GET /metrics, /healthz); settle"
+                  + " {} ms, {} workers",
+              registry,
+              receiver.port(),
+              settings.settle().toMillis(),
+              settings.workers());
       out.flush();
       // SIGTERM (a rollout's stop): take no more events, finish what is in flight, say what is
       // left.

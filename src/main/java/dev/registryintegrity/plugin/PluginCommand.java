@@ -6,10 +6,10 @@ import dev.registryintegrity.reference.ImageReference;
 import dev.registryintegrity.reference.TargetReference;
 import dev.registryintegrity.registry.ProxySelection;
 import dev.registryintegrity.registry.Sleeper;
+import dev.registryintegrity.report.Console;
 import dev.registryintegrity.report.JsonReport;
 import dev.registryintegrity.report.ReportFile;
 import dev.registryintegrity.report.RunReport;
-import dev.registryintegrity.report.Text;
 import dev.registryintegrity.report.TextReport;
 import dev.registryintegrity.verify.Verifier;
 import dev.registryintegrity.walk.Expectations;
@@ -43,16 +43,17 @@ public final class PluginCommand {
     Path workspace = Path.of(env.getOrDefault("CI_WORKSPACE", "")).toAbsolutePath();
     PluginSettings settings = new SettingsReader(env, workspace).read();
     boolean color = "woodpecker".equals(env.get("CI")) && !env.containsKey("NO_COLOR");
-    header(settings);
+    Console console = new Console(out);
+    header(settings, console);
     for (String warning : settings.warnings()) {
-      out.println(
-          (color ? "\u001b[33m" : "")
-              + "warning: "
-              + Text.safe(warning)
-              + (color ? "\u001b[0m" : ""));
+      console.line(
+          "{}warning: {}{}",
+          Console.ours(color ? "\u001b[33m" : ""),
+          warning,
+          Console.ours(color ? "\u001b[0m" : ""));
     }
     if (settings.dryRun()) {
-      out.println("dry run: settings are valid; nothing was checked");
+      console.line("dry run: settings are valid; nothing was checked");
       return ExitCode.INTACT;
     }
     Verifier verifier =
@@ -94,64 +95,59 @@ public final class PluginCommand {
         r.check());
   }
 
-  private void header(PluginSettings s) {
-    out.println("registry-integrity " + version + " (Woodpecker plugin)");
-    String pipeline =
+  /** What was understood, each value as given shown escaped: settings are the user's text. */
+  private void header(PluginSettings s, Console out) {
+    out.line("registry-integrity {} (Woodpecker plugin)", version);
+    out.line(
+        "{}{}{}{}",
         Optional.ofNullable(env.get("CI_PIPELINE_NUMBER"))
             .map(n -> "pipeline #" + n)
-            .orElse("pipeline");
-    String event =
-        Optional.ofNullable(env.get("CI_PIPELINE_EVENT")).map(e -> " (" + e + ")").orElse("");
-    String repo = Optional.ofNullable(env.get("CI_REPO")).map(r -> " of " + r).orElse("");
-    String commit =
+            .orElse("pipeline"),
+        Optional.ofNullable(env.get("CI_PIPELINE_EVENT")).map(e -> " (" + e + ")").orElse(""),
+        Optional.ofNullable(env.get("CI_REPO")).map(r -> " of " + r).orElse(""),
         Optional.ofNullable(env.get("CI_COMMIT_SHA"))
             .map(c -> " at " + c.substring(0, Math.min(8, c.length())))
-            .orElse("");
-    out.println(Text.safe(pipeline + event + repo + commit));
-    out.println(
-        "images:      "
-            + Text.safe(
-                s.images().stream().map(ImageReference::toString).collect(Collectors.joining(", ")),
-                2000));
+            .orElse(""));
+    out.line(
+        "images:      {}",
+        Console.upTo(
+            2000,
+            s.images().stream().map(ImageReference::toString).collect(Collectors.joining(", "))));
     if (!s.platforms().isEmpty()) {
-      out.println(
-          "platforms:   "
-              + s.platforms().stream().map(Platform::toString).collect(Collectors.joining(", ")));
+      out.line(
+          "platforms:   {}",
+          Console.upTo(
+              2000,
+              s.platforms().stream().map(Platform::toString).collect(Collectors.joining(", "))));
     }
     s.expectedDigest()
-        .ifPresent(
-            d -> out.println("expected:    " + d + " (from " + s.expectedDigestSource() + ")"));
-    out.println(
-        "credentials: "
-            + (s.credentialSources().isEmpty()
-                ? "none (anonymous)"
-                : Text.safe(String.join("; ", s.credentialSources()), 2000)));
+        .ifPresent(d -> out.line("expected:    {} (from {})", d, s.expectedDigestSource()));
+    out.line(
+        "credentials: {}",
+        s.credentialSources().isEmpty()
+            ? "none (anonymous)"
+            : Console.upTo(2000, String.join("; ", s.credentialSources())));
     String transport = s.plainHttp() ? "plain HTTP" : "HTTPS (plain HTTP for loopback registries)";
     if (s.tls().insecure()) {
       transport += ", TLS NOT VERIFIED (skip_tls_verify)";
     } else if (!s.tls().extraCas().isEmpty()) {
       transport += ", " + s.tls().extraCas().size() + " extra CA certificate(s)";
     }
-    out.println(
-        "transport:   "
-            + transport
-            + "; concurrency "
-            + s.concurrency()
-            + ", retries "
-            + s.retries()
-            + ", timeout "
-            + s.timeout().toSeconds()
-            + " s");
-    out.println("blob check:  " + s.blobCheck().label() + " (" + s.blobCheck().proves() + ")");
+    out.line(
+        "transport:   {}; concurrency {}, retries {}, timeout {} s",
+        transport,
+        s.concurrency(),
+        s.retries(),
+        s.timeout().toSeconds());
+    out.line("blob check:  {} ({})", s.blobCheck().label(), s.blobCheck().proves());
     if (s.limits().referrers()) {
-      out.println(
-          "referrers:   walked"
-              + (s.requiredArtifactTypes().isEmpty()
-                  ? ""
-                  : "; required: "
-                      + Text.safe(String.join(", ", s.requiredArtifactTypes()), 1000)));
+      out.line(
+          "referrers:   walked{}",
+          s.requiredArtifactTypes().isEmpty()
+              ? ""
+              : Console.upTo(1000, "; required: " + String.join(", ", s.requiredArtifactTypes())));
     }
-    s.report().ifPresent(r -> out.println("report:      " + Text.safe(r.toString())));
-    out.println();
+    s.report().ifPresent(r -> out.line("report:      {}", r));
+    out.blank();
   }
 }

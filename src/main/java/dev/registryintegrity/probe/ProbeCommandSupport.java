@@ -1,5 +1,6 @@
 package dev.registryintegrity.probe;
 
+import dev.registryintegrity.report.Console;
 import java.util.Locale;
 
 /** The one-line summary of a probe run, shared by one-shot and server mode. */
@@ -15,24 +16,25 @@ public final class ProbeCommandSupport {
           default ->
               r.catalogAccessible() ? "COULD NOT CHECK" : "COULD NOT CHECK (catalog not readable)";
         };
-    return String.format(
-        Locale.ROOT,
-        "probe %s: %s: %d repositories%s, %d tags, %d digests, %d indexes: %d broken, %d unchecked%s;"
-            + " %d requests in %.2f s (exit %d)",
-        r.instance(),
-        verdict,
-        r.reposChecked(),
-        r.reposWithoutTags() > 0 ? " (" + r.reposWithoutTags() + " without tags)" : "",
-        r.tagsChecked(),
-        r.digestsChecked(),
-        r.indexesChecked(),
-        r.failures(),
-        r.unchecked(),
-        r.orphanedReferrers() > 0
-            ? ", " + r.orphanedReferrers() + " orphaned referrers (warnings)"
-            : "",
-        r.report().requests(),
-        r.duration().toMillis() / 1000.0,
-        r.report().exitCode().code());
+    // The instance is a setting (--instance, or the registry as given): shown escaped.
+    return Console.format("probe {}: ", r.instance())
+        + String.format(
+            Locale.ROOT,
+            "%s: %d repositories%s, %d tags, %d digests, %d indexes: %d broken, %d unchecked%s;"
+                + " %d requests in %.2f s (exit %d)",
+            verdict,
+            r.reposChecked(),
+            r.reposWithoutTags() > 0 ? " (" + r.reposWithoutTags() + " without tags)" : "",
+            r.tagsChecked(),
+            r.digestsChecked(),
+            r.indexesChecked(),
+            r.failures(),
+            r.unchecked(),
+            r.orphanedReferrers() > 0
+                ? ", " + r.orphanedReferrers() + " orphaned referrers (warnings)"
+                : "",
+            r.report().requests(),
+            r.duration().toMillis() / 1000.0,
+            r.report().exitCode().code());
   }
 }

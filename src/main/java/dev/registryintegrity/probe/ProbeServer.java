@@ -2,7 +2,7 @@ package dev.registryintegrity.probe;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.registryintegrity.report.Text;
+import dev.registryintegrity.report.Console;
 import dev.registryintegrity.serve.Endpoints;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -57,7 +57,7 @@ public final class ProbeServer implements AutoCloseable {
             log.println(ProbeCommandSupport.summary(result));
             log.flush();
           } catch (RuntimeException e) {
-            log.println("probe run failed: " + Text.safe(e.getMessage()));
+            new Console(log).line("probe run failed: {}", e.getMessage());
             log.flush();
           }
         },

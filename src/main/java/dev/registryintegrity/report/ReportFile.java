@@ -28,26 +28,24 @@ public final class ReportFile {
       } finally {
         Files.deleteIfExists(temp);
       }
-      log.println("report written to " + Text.safe(file.toString()));
+      new Console(log).line("report written to {}", file);
       return true;
     } catch (AccessDeniedException e) {
-      log.println(
-          "warning: could not write the JSON report to "
-              + Text.safe(file.toString())
-              + ": permission denied for "
-              + System.getProperty("user.name")
-              + " on "
-              + e.getFile()
-              + " (the workspace is usually root's: make the directory writable in an earlier step,"
-              + " e.g. mkdir -p reports && chmod 777 reports); the verdict above stands");
+      new Console(log)
+          .line(
+              "warning: could not write the JSON report to {}: permission denied for {} on {} (the"
+                  + " workspace is usually root's: make the directory writable in an earlier step,"
+                  + " e.g. mkdir -p reports && chmod 777 reports); the verdict above stands",
+              file,
+              System.getProperty("user.name"),
+              e.getFile());
       return false;
     } catch (IOException | RuntimeException e) {
-      log.println(
-          "warning: could not write the JSON report to "
-              + Text.safe(file.toString())
-              + " ("
-              + e
-              + "); the verdict above stands");
+      new Console(log)
+          .line(
+              "warning: could not write the JSON report to {} ({}); the verdict above stands",
+              file,
+              e);
       return false;
     }
   }

@@ -49,30 +49,31 @@ public final class TextReport {
 
   /**
    * The same report ending in {@code summaryLine} (the probe's, in its own terms) instead of the
-   * run's.
+   * run's. Every value from a registry, a file or a setting goes through {@link Console} as an
+   * argument, so it is shown escaped whatever the call site.
    */
-  public void render(RunReport report, PrintWriter out, String summaryLine) {
+  public void render(RunReport report, PrintWriter writer, String summaryLine) {
+    Console out = new Console(writer);
     for (String warning : report.warnings()) {
-      out.println(paint(YELLOW, "warning: " + Text.safe(warning)));
+      out.line("{}", paint(YELLOW, "warning: {}", warning));
     }
     if (detail == Detail.FULL) {
-      out.println(
-          paint(DIM, "check: " + report.check().label() + " (" + report.check().proves() + ")"));
+      out.line("{}", paint(DIM, "check: {} ({})", report.check().label(), report.check().proves()));
     }
     for (ImageResult image : report.images()) {
       renderImage(image, out);
     }
     section("FAILURES", Failure.of(report.images()), out);
     section("WARNINGS", Failure.warnings(report.images()), out);
-    out.println();
+    out.blank();
     for (String note : report.notes()) {
-      out.println(paint(DIM, Text.safe(note)));
+      out.line("{}", paint(DIM, "{}", note));
     }
-    out.println(summaryLine);
+    out.line("{}", Console.ours(summaryLine));
     out.flush();
   }
 
-  private void renderImage(ImageResult image, PrintWriter out) {
+  private void renderImage(ImageResult image, Console out) {
     Node root = image.root();
     Verdict verdict = image.verdict();
     String resolved = root.digest().map(d -> " -> " + d).orElse("");
@@ -82,26 +83,24 @@ public final class TextReport {
     }
     if (detail == Detail.BRIEF && pulls) {
       Tally tally = Tally.of(image);
-      out.println(
-          paint(GREEN, "ok")
-              + "  "
-              + Text.safe(image.reference())
-              + resolved
-              + "  ("
-              + tally.intact()
-              + " digests intact"
-              + (tally.external() > 0 ? ", " + tally.external() + " external" : "")
-              + (tally.warned() > 0 ? ", " + plural(tally.warned(), "warning") : "")
-              + ")");
+      out.line(
+          "{}  {}{}  ({} digests intact{}{})",
+          paint(GREEN, "ok"),
+          image.reference(),
+          resolved,
+          tally.intact(),
+          tally.external() > 0 ? ", " + tally.external() + " external" : "",
+          tally.warned() > 0 ? ", " + plural(tally.warned(), "warning") : "");
       return;
     }
-    out.println();
-    out.println(
-        paint(BOLD, Text.safe(image.reference()))
-            + resolved
-            + paint(DIM, "  [" + Text.safe(image.source()) + "]"));
+    out.blank();
+    out.line(
+        "{}{}{}",
+        paint(BOLD, "{}", image.reference()),
+        resolved,
+        paint(DIM, "  [{}]", image.source()));
     for (Finding f : image.imageFindings()) {
-      out.println("  " + verdictWord(f) + "  " + Text.safe(f.detail()));
+      out.line("  {}  {}", verdictWord(f), f.detail());
     }
     List<Row> rows = new ArrayList<>();
     Graphs.forEachPosition(root, (node, depth, repeat) -> rows.add(new Row(node, depth, repeat)));
@@ -115,115 +114,96 @@ public final class TextReport {
       statusWidth = Math.max(statusWidth, status(r.node).length());
       sizeWidth = Math.max(sizeWidth, size(r.node).length());
     }
-    String format =
-        "  %-"
-            + kindWidth
-            + "s  %-"
-            + platformWidth
-            + "s  %-71s  %"
-            + sizeWidth
-            + "s  %-"
-            + statusWidth
-            + "s  %s";
-    out.println(
-        paint(
-            DIM,
-            String.format(
-                Locale.ROOT, format, "KIND", "PLATFORM", "DIGEST", "SIZE", "STATUS", "VERDICT")));
+    String header =
+        Console.format(
+            "  {}  {}  {}  {}  {}  VERDICT",
+            Console.cell("KIND", kindWidth),
+            Console.cell("PLATFORM", platformWidth),
+            Console.cell("DIGEST", 71),
+            Console.ours(" ".repeat(sizeWidth - "SIZE".length()) + "SIZE"),
+            Console.cell("STATUS", statusWidth));
+    out.line("{}", paint(DIM, "{}", Console.ours(header)));
     for (Row r : rows) {
-      String kind = "  ".repeat(r.depth) + r.node.kind().label();
-      String digest = r.node.digest().map(Digest::toString).orElse("-");
-      String verdictText =
-          r.repeat ? paint(DIM, "(shared, listed above)") : verdictWord(r.node.finding());
-      String detailText =
-          (r.repeat ? "" : lineDetail(r.node.finding()))
-              + r.node
-                  .artifactType()
-                  .map(t -> paint(DIM, "  [" + Text.safe(t, 120) + "]"))
-                  .orElse("");
-      out.println(
-          String.format(
-                  Locale.ROOT,
-                  format,
-                  kind,
-                  platform(r.node),
-                  digest,
-                  size(r.node),
-                  status(r.node),
-                  verdictText)
-              + detailText);
+      String size = size(r.node);
+      out.line(
+          "  {}  {}  {}  {}  {}  {}{}{}",
+          Console.cell(Console.ours("  ".repeat(r.depth) + r.node.kind().label()), kindWidth),
+          Console.cell(platform(r.node), platformWidth),
+          Console.cell(r.node.digest().map(Digest::toString).orElse("-"), 71),
+          Console.ours(" ".repeat(Math.max(0, sizeWidth - size.length())) + size),
+          Console.cell(status(r.node), statusWidth),
+          r.repeat ? paint(DIM, "(shared, listed above)") : verdictWord(r.node.finding()),
+          r.repeat ? "" : lineDetail(r.node.finding()),
+          r.node
+              .artifactType()
+              .map(t -> paint(DIM, "  [{}]", Console.upTo(120, t)))
+              .orElse(Console.ours("")));
     }
   }
 
-  private String lineDetail(Finding finding) {
+  private Console.Ours lineDetail(Finding finding) {
     return switch (finding) {
       case Finding.Intact intact ->
-          intact.notes().isEmpty() ? "" : paint(DIM, "  (" + Text.safe(intact.detail()) + ")");
-      case Finding.Missing missing -> "";
-      case Finding.External external -> paint(DIM, "  (" + Text.safe(external.detail(), 300) + ")");
-      default -> "  " + Text.safe(finding.detail());
+          intact.notes().isEmpty() ? Console.ours("") : paint(DIM, "  ({})", intact.detail());
+      case Finding.Missing missing -> Console.ours("");
+      case Finding.External external -> paint(DIM, "  ({})", Console.upTo(300, external.detail()));
+      default -> Console.ours(Console.format("  {}", finding.detail()));
     };
   }
 
   /**
    * Each entry again with its path and what to do, numbered, under a heading; nothing when empty.
    */
-  private void section(String title, List<Failure> entries, PrintWriter out) {
+  private void section(String title, List<Failure> entries, Console out) {
     if (entries.isEmpty()) {
       return;
     }
-    out.println();
-    out.println(paint(BOLD, title + " (" + entries.size() + ")"));
+    out.blank();
+    out.line("{}", paint(BOLD, title + " (" + entries.size() + ")"));
     int n = 1;
     for (Failure f : entries) {
       renderFailure(n++, f, out);
     }
   }
 
-  private void renderFailure(int n, Failure f, PrintWriter out) {
+  private void renderFailure(int n, Failure f, Console out) {
     String what =
         f.node()
             .map(
                 node ->
-                    node.kind().label()
-                        + platformSuffix(node)
-                        + " "
-                        + node.digest().map(Digest::toString).orElse(""))
+                    Console.format(
+                        "{}{} {}",
+                        node.kind().label(),
+                        node.platform().map(p -> " " + p).orElse(""),
+                        node.digest().map(Digest::toString).orElse("")))
             .orElse("image");
-    out.println(
-        "  "
-            + n
-            + ". "
-            + verdictWord(f.finding())
-            + " "
-            + what.trim()
-            + ": "
-            + Text.safe(f.finding().detail()));
-    StringBuilder path = new StringBuilder(Text.safe(f.image()));
-    for (Node step : f.path()) {
-      path.append(" -> ")
-          .append(step.kind().label())
-          .append(' ')
-          .append(step.digest().map(Digest::toString).orElse("?"));
-    }
+    out.line(
+        "  {}. {} {}: {}",
+        n,
+        verdictWord(f.finding()),
+        Console.ours(what.trim()),
+        f.finding().detail());
+    StringBuilder path = new StringBuilder(Console.format("{}", f.image()));
+    List<Node> steps = new ArrayList<>(f.path());
     if (f.node().isPresent() && !f.path().isEmpty()) {
-      Node node = f.node().get();
-      path.append(" -> ")
-          .append(node.kind().label())
-          .append(' ')
-          .append(node.digest().map(Digest::toString).orElse("?"));
+      steps.add(f.node().get());
     }
-    out.println("     path: " + path);
-    out.println("     next: " + f.hint());
+    for (Node step : steps) {
+      path.append(
+          Console.format(
+              " -> {} {}", step.kind().label(), step.digest().map(Digest::toString).orElse("?")));
+    }
+    out.line("     path: {}", Console.ours(path.toString()));
+    out.line("     next: {}", f.hint());
   }
 
   public String summary(RunReport report) {
     RunReport.Counts c = report.counts();
     String result =
         switch (report.exitCode()) {
-          case INTACT -> paint(GREEN, "INTACT");
-          case INTEGRITY_FAILURE -> paint(RED, "FAIL");
-          case CANNOT_CHECK -> paint(YELLOW, "COULD NOT CHECK");
+          case INTACT -> paint(GREEN, "INTACT").text();
+          case INTEGRITY_FAILURE -> paint(RED, "FAIL").text();
+          case CANNOT_CHECK -> paint(YELLOW, "COULD NOT CHECK").text();
           case USAGE -> "USAGE";
         };
     return String.format(
@@ -245,15 +225,16 @@ public final class TextReport {
         report.exitCode().code());
   }
 
-  private String verdictWord(Finding finding) {
+  private Console.Ours verdictWord(Finding finding) {
     return switch (finding.verdict()) {
       case OK ->
           finding instanceof Finding.External
               ? paint(DIM, "external")
-              : paint(GREEN, "ok")
-                  + (finding instanceof Finding.Intact i
-                      ? paint(DIM, " " + i.proof().label())
-                      : "");
+              : Console.ours(
+                  paint(GREEN, "ok")
+                      + (finding instanceof Finding.Intact i
+                          ? paint(DIM, " " + i.proof().label()).text()
+                          : ""));
       case WARN -> paint(YELLOW, finding.code().toUpperCase(Locale.ROOT));
       case FAIL -> paint(RED, finding.code().toUpperCase(Locale.ROOT));
       case UNKNOWN -> paint(YELLOW, finding.code().toUpperCase(Locale.ROOT));
@@ -264,24 +245,26 @@ public final class TextReport {
     return n + " " + word + (n == 1 ? "" : "s");
   }
 
+  /** Escaped and cut as the table shows it: its width is measured on what is shown. */
   private static String platform(Node node) {
-    return Text.safe(node.platform().orElse("-"), 60);
-  }
-
-  private static String platformSuffix(Node node) {
-    return node.platform().map(p -> " " + Text.safe(p, 60)).orElse("");
+    return Console.format("{}", Console.upTo(60, node.platform().orElse("-")));
   }
 
   private static String status(Node node) {
-    return Text.safe(node.status(), 60);
+    return Console.format("{}", Console.upTo(60, node.status()));
   }
 
   private static String size(Node node) {
     return node.size() < 0 ? "-" : Long.toString(node.size());
   }
 
-  private String paint(String code, String text) {
-    return color ? code + text + RESET : text;
+  /**
+   * {@code template} (our words) with its values escaped, in {@code code}'s colour when colour is
+   * on: the one way styled text is made, so a value cannot bring its own escape sequences.
+   */
+  private Console.Ours paint(String code, String template, Object... values) {
+    String text = Console.format(template, values);
+    return Console.ours(color ? code + text + RESET : text);
   }
 
   private record Row(Node node, int depth, boolean repeat) {}

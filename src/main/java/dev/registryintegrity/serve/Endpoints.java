@@ -4,7 +4,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import dev.registryintegrity.CannotCheckException;
-import dev.registryintegrity.report.Text;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -26,11 +25,11 @@ public final class Endpoints {
       throw new CannotCheckException(
           option
               + " "
-              + Text.safe(address.getHostString())
+              + address.getHostString()
               + ":"
               + address.getPort()
               + ": cannot listen there ("
-              + Text.safe(String.valueOf(e.getMessage()))
+              + e.getMessage()
               + "): stop what uses the port or pick another");
     }
   }

@@ -3,8 +3,8 @@ package dev.registryintegrity.watch;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.registryintegrity.model.Digest;
+import dev.registryintegrity.report.Console;
 import dev.registryintegrity.report.RunReport;
-import dev.registryintegrity.report.Text;
 import dev.registryintegrity.report.TextReport;
 import dev.registryintegrity.serve.Endpoints;
 import dev.registryintegrity.walk.Finding;
@@ -91,6 +91,7 @@ public final class Receiver implements AutoCloseable {
   private final Checker checker;
   private final Clock clock;
   private final PrintWriter log;
+  private final Console console;
   private final byte[] expectedAuthorization;
   private final ExecutorService workers;
   private final Map<TagKey, Set<Digest>> reached;
@@ -124,6 +125,7 @@ public final class Receiver implements AutoCloseable {
     this.checker = checker;
     this.clock = clock;
     this.log = log;
+    this.console = new Console(log);
     this.journal = journal;
     this.settle = settings.settle();
     this.afterVerdicts = afterVerdicts;
@@ -176,18 +178,12 @@ public final class Receiver implements AutoCloseable {
     for (Journal.Accepted a : state.pending()) {
       queue.restore(a.repository(), a.tag(), a.firstEvent());
     }
-    synchronized (log) {
-      state.problems().forEach(p -> log.println("watch: warning: " + Text.safe(p)));
-      log.println(
-          "watch: state from "
-              + Text.safe(j.file().toString())
-              + ": "
-              + state.verdicts().size()
-              + " tag verdicts, "
-              + state.pending().size()
-              + " accepted checks queued again");
-      log.flush();
-    }
+    state.problems().forEach(p -> logLine("watch: warning: {}", p));
+    logLine(
+        "watch: state from {}: {} tag verdicts, {} accepted checks queued again",
+        j.file(),
+        state.verdicts().size(),
+        state.pending().size());
   }
 
   public int port() {
@@ -251,11 +247,7 @@ public final class Receiver implements AutoCloseable {
     } catch (IOException io) {
       // Not on disk, not acknowledged: the registry sends it again (the queued entries are
       // checked all the same, and de-duplicated then).
-      synchronized (log) {
-        log.println(
-            "watch: cannot write the journal (" + Text.safe(io.getMessage()) + "): answering 503");
-        log.flush();
-      }
+      logLine("watch: cannot write the journal ({}): answering 503", io.getMessage());
       Endpoints.send(e, 503, "text/plain", "cannot record the checks: send again later\n");
       return;
     }
@@ -294,11 +286,9 @@ public final class Receiver implements AutoCloseable {
         if (event.tag().isPresent()) {
           forgetTag(event.repository(), event.tag().get());
           logLine(
-              "watch: "
-                  + Text.safe(event.repository())
-                  + ":"
-                  + Text.safe(event.tag().get())
-                  + " deleted (the registry's tag delete event): its series are removed");
+              "watch: {}:{} deleted (the registry's tag delete event): its series are removed",
+              event.repository(),
+              event.tag().get());
         }
         yield event
             .digest()
@@ -317,7 +307,7 @@ public final class Receiver implements AutoCloseable {
           try {
             j.forget(repository, tag);
           } catch (IOException io) {
-            logLine("watch: cannot write the journal (" + Text.safe(io.getMessage()) + ")");
+            logLine("watch: cannot write the journal ({})", io.getMessage());
           }
         });
   }
@@ -351,11 +341,7 @@ public final class Receiver implements AutoCloseable {
         verify(batch);
       } catch (RuntimeException | Error e) {
         // One bad check must not take a worker with it; the check is tried again.
-        logLine(
-            "watch: verifying "
-                + Text.safe(batch.get(0).repository())
-                + " failed: "
-                + Text.safe(String.valueOf(e)));
+        logLine("watch: verifying {} failed: {}", batch.get(0).repository(), e);
         batch.forEach(p -> retry(p));
       } finally {
         inFlight.addAndGet(-batch.size());
@@ -373,6 +359,7 @@ public final class Receiver implements AutoCloseable {
     }
     Instant now = clock.instant();
     boolean anyFailed = false;
+    List<Runnable> published = new ArrayList<>();
     for (int i = 0; i < report.images().size() && i < batch.size(); i++) {
       ImageResult image = report.images().get(i);
       PushQueue.Pending pending = batch.get(i);
@@ -382,10 +369,9 @@ public final class Receiver implements AutoCloseable {
         attempts.remove(key);
         metrics.gone(repository, pending.tag());
         logLine(
-            "watch: "
-                + Text.safe(image.reference())
-                + " is gone (manifest unknown, not in tags/list):"
-                + " deleted on purpose, its series are removed");
+            "watch: {} is gone (manifest unknown, not in tags/list): deleted on purpose, its"
+                + " series are removed",
+            image.reference());
         continue;
       }
       String result =
@@ -398,8 +384,17 @@ public final class Receiver implements AutoCloseable {
       int failures = tally.failed();
       int orphans = tally.warned();
       double seconds = Duration.between(pending.firstEvent(), now).toMillis() / 1000.0;
-      metrics.verdict(
-          repository, pending.tag(), result, failures, orphans, seconds, now.getEpochSecond());
+      // Series change last, once the log says why: whoever sees a verdict there finds its report.
+      published.add(
+          () ->
+              metrics.verdict(
+                  repository,
+                  pending.tag(),
+                  result,
+                  failures,
+                  orphans,
+                  seconds,
+                  now.getEpochSecond()));
       Set<Digest> seen = new HashSet<>();
       Graphs.forEachUnique(image.root(), (node, path) -> node.digest().ifPresent(seen::add));
       // What could not be seen is not what the tag reaches: delete tracking keeps the last
@@ -416,14 +411,12 @@ public final class Receiver implements AutoCloseable {
           new Journal.TagVerdict(
               repository, pending.tag(), result, failures, orphans, now.getEpochSecond(), digests));
       logLine(
-          String.format(
-              java.util.Locale.ROOT,
-              "watch: %s %s%s (%d digests, %.1f s after the event)",
-              result.toUpperCase(java.util.Locale.ROOT),
-              Text.safe(image.reference()),
-              image.root().digest().map(d -> " -> " + d).orElse(""),
-              digests.size(),
-              seconds));
+          "watch: {} {}{} ({} digests, {} s after the event)",
+          result.toUpperCase(java.util.Locale.ROOT),
+          image.reference(),
+          image.root().digest().map(d -> " -> " + d).orElse(""),
+          digests.size(),
+          String.format(java.util.Locale.ROOT, "%.1f", seconds));
     }
     if (anyFailed) {
       synchronized (log) {
@@ -431,6 +424,7 @@ public final class Receiver implements AutoCloseable {
         log.flush();
       }
     }
+    published.forEach(Runnable::run);
     afterVerdicts.accept(metrics.render(queue.size(), now.getEpochSecond()));
   }
 
@@ -470,17 +464,16 @@ public final class Receiver implements AutoCloseable {
             j.verdict(verdict);
           } catch (IOException io) {
             logLine(
-                "watch: cannot write the journal ("
-                    + Text.safe(io.getMessage())
-                    + "): this verdict is not kept");
+                "watch: cannot write the journal ({}): this verdict is not kept", io.getMessage());
           }
         });
   }
 
-  private void logLine(String line) {
+  /** One line of the receiver's log: our words, each value escaped (see {@link Console}). */
+  private void logLine(String template, Object... values) {
     synchronized (log) {
-      log.println(line);
-      log.flush();
+      console.line(template, values);
+      console.flush();
     }
   }
 
@@ -512,17 +505,14 @@ public final class Receiver implements AutoCloseable {
     int left = queue.size() + inFlight.get();
     if (journal.isPresent()) {
       logLine(
-          "watch: stopping: "
-              + left
-              + " accepted checks not yet verified are kept in "
-              + Text.safe(journal.get().file().toString())
-              + " and verified at the next start");
+          "watch: stopping: {} accepted checks not yet verified are kept in {} and verified at the"
+              + " next start",
+          left,
+          journal.get().file());
       journal.get().close();
     } else {
       logLine(
-          "watch: stopping: "
-              + left
-              + " accepted checks not yet verified are lost (no --state-dir)");
+          "watch: stopping: {} accepted checks not yet verified are lost (no --state-dir)", left);
     }
     server.stop(0);
     stopped.countDown();

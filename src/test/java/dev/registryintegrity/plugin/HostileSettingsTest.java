@@ -162,4 +162,29 @@ class HostileSettingsTest {
                 + " was larger than expected) (run with --debug for the stack trace)"),
         err.toString().lines().toList());
   }
+
+  /**
+   * Every setting, and the CI variables the header shows, carrying an escape sequence, a carriage
+   * return, a bell and a bidi override: whatever the plugin prints (its header, a warning, a usage
+   * error) shows them escaped. With dry_run, nothing is sent anywhere.
+   */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(Setting.class)
+  void controlCharactersInAnySettingNeverReachTheStepLog(Setting setting) {
+    String forged = "x\u001b[31m\r\nINTACT: forged\u0007\u202e";
+    Map<String, String> env = new HashMap<>();
+    env.put("CI_WORKSPACE", workspace.toString());
+    env.put("PLUGIN_REPO", "127.0.0.1:1/team/app");
+    env.put("PLUGIN_DRY_RUN", "true");
+    env.put("CI_REPO", forged);
+    env.put("CI_PIPELINE_EVENT", forged);
+    env.put(setting.variables().get(0), forged);
+    Cli.Run run = Cli.run(env, "");
+    for (char c : run.all().toCharArray()) {
+      assertFalse(
+          c != '\n' && (c < 0x20 || c == 0x7f || c == 0x202e),
+          setting.key() + ": control character " + (int) c + " in the step log:\n" + run.all());
+    }
+    assertFalse(run.all().lines().anyMatch(l -> l.startsWith("INTACT")), run.all());
+  }
 }

@@ -292,7 +292,8 @@ class HostileRegistryIT {
             "negative", "manifests[0].size is -1: a size cannot be negative",
             "huge", "manifests[0].size is 1e30, expected a whole number of bytes",
             "pathlike", "manifests[0].digest: digest 'sha256:../../etc/passwd' is malformed",
-            "algorithm", "digest algorithm 'md5' is not supported",
+            "algorithm",
+                "digest 'md5:0cc175b9c0f1b6a831c399e269772661' uses algorithm 'md5', which is not supported",
             "notjson", "body is not valid JSON",
             "deep", "body is not valid JSON (nested deeper than 32 levels)");
     cases.forEach((tag, json) -> registry.manifest("shapes", OCI_INDEX, json, tag));

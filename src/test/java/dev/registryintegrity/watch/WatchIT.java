@@ -250,7 +250,10 @@ class WatchIT {
     seeder.deleteManifest(repo, child);
     awaitVerdict(repo, "v1", v -> v >= 1);
     awaitVerdict(repo, "stable", v -> v >= 1);
-    assertTrue(LOG.toString().contains("MISSING manifest linux/arm64 " + child), LOG.toString());
+    // The verdict is on /metrics a moment before its report is in the log.
+    waitFor(
+        () -> LOG.toString().contains("MISSING manifest linux/arm64 " + child),
+        "the report naming the deleted child: " + LOG);
   }
 
   @Test
