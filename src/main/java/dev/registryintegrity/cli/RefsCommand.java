@@ -7,7 +7,7 @@ import dev.registryintegrity.ExitCode;
 import dev.registryintegrity.InputException;
 import dev.registryintegrity.model.Digest;
 import dev.registryintegrity.reference.TargetReference;
-import dev.registryintegrity.registry.Sleeper;
+import dev.registryintegrity.registry.transport.Sleeper;
 import dev.registryintegrity.report.RunReport;
 import dev.registryintegrity.storage.Referrers;
 import dev.registryintegrity.storage.StorageLayout;

@@ -6,7 +6,7 @@ import dev.registryintegrity.model.Digest;
 import dev.registryintegrity.model.InvalidValueException;
 import dev.registryintegrity.model.Platform;
 import dev.registryintegrity.reference.TargetReference;
-import dev.registryintegrity.registry.Sleeper;
+import dev.registryintegrity.registry.transport.Sleeper;
 import dev.registryintegrity.report.JsonReport;
 import dev.registryintegrity.report.ReportFile;
 import dev.registryintegrity.report.RunReport;

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.registryintegrity.fixture.RawHttpServer;
 import dev.registryintegrity.model.Digest;
+import dev.registryintegrity.registry.transport.RegistryTransport;
+import dev.registryintegrity.registry.transport.RetryPolicy;
+import dev.registryintegrity.registry.transport.TransportSettings;
 import dev.registryintegrity.source.BlobCheck;
 import dev.registryintegrity.source.Lookup;
 import dev.registryintegrity.source.Proof;

@@ -1,4 +1,4 @@
-package dev.registryintegrity.registry;
+package dev.registryintegrity.registry.credentials;
 
 /**
  * A username and password (or token) for one registry, and where they came from.

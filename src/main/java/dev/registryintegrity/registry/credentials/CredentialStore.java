@@ -1,4 +1,4 @@
-package dev.registryintegrity.registry;
+package dev.registryintegrity.registry.credentials;
 
 import java.util.List;
 import java.util.Locale;

@@ -1,5 +1,6 @@
-package dev.registryintegrity.registry;
+package dev.registryintegrity.registry.transport;
 
+import dev.registryintegrity.registry.credentials.CredentialStore;
 import java.time.Duration;
 
 /**

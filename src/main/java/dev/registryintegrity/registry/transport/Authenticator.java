@@ -1,10 +1,12 @@
-package dev.registryintegrity.registry;
+package dev.registryintegrity.registry.transport;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import dev.registryintegrity.CannotCheckException;
+import dev.registryintegrity.registry.credentials.CredentialStore;
+import dev.registryintegrity.registry.credentials.Credentials;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.registryintegrity.registry;
+package dev.registryintegrity.registry.credentials;
 
 import dev.registryintegrity.InputException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.registryintegrity.registry;
+package dev.registryintegrity.registry.transport;
 
 import java.net.URI;
 import java.util.Arrays;

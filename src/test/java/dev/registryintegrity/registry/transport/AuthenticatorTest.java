@@ -1,4 +1,4 @@
-package dev.registryintegrity.registry;
+package dev.registryintegrity.registry.transport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.registryintegrity.CannotCheckException;
+import dev.registryintegrity.registry.credentials.CredentialStore;
+import dev.registryintegrity.registry.credentials.Credentials;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

@@ -1,0 +1,95 @@
+package dev.registryintegrity.registry.transport;
+
+import dev.registryintegrity.model.Deadline;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+
+/**
+ * Bounds each exchange in time: a read timeout alone never trips on a server that sends one byte
+ * just before each timeout, so a watchdog aborts an exchange that outlives the run's deadline or,
+ * for a buffered answer, its own budget in all.
+ */
+final class ExchangeGuard implements AutoCloseable {
+  private final Deadline deadline;
+  private final Duration requestBudget;
+  private final ScheduledExecutorService watchdog =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "registry-integrity-watchdog");
+            t.setDaemon(true);
+            return t;
+          });
+
+  /**
+   * @param requestBudget longest a buffered answer may take in all
+   */
+  ExchangeGuard(Deadline deadline, Duration requestBudget) {
+    this.deadline = deadline;
+    this.requestBudget = requestBudget;
+  }
+
+  /**
+   * Runs one exchange under a watchdog that aborts it when the run's deadline passes or, for a
+   * buffered answer, when it takes longer than {@link #requestBudget} in all. Streamed content
+   * reads are bounded by the run's deadline only: a large layer may take long, legitimately.
+   */
+  HttpResponse guarded(
+      HttpUriRequestBase message, URI uri, HttpRequest request, Redirects.Hop exchange)
+      throws IOException {
+    if (deadline.passed()) {
+      throw new CutOff(deadline.describe() + " passed first (raise --timeout)");
+    }
+    Duration runLeft = deadline.remaining();
+    boolean runBound = request.hashing().isPresent() || runLeft.compareTo(requestBudget) <= 0;
+    Duration budget = runBound ? runLeft : requestBudget;
+    String reason =
+        runBound
+            ? deadline.describe() + " passed while waiting for the answer (raise --timeout)"
+            : "the answer took longer than "
+                + requestBudget.toSeconds()
+                + " s in all (the registry sends too slowly)";
+    java.util.concurrent.atomic.AtomicBoolean cut = new java.util.concurrent.atomic.AtomicBoolean();
+    ScheduledFuture<?> guard =
+        watchdog.schedule(
+            () -> {
+              cut.set(true);
+              message.cancel();
+            },
+            budget.toMillis(),
+            TimeUnit.MILLISECONDS);
+    try {
+      HttpResponse response = exchange.send(message, uri, request);
+      if (cut.get()) {
+        throw new CutOff(reason);
+      }
+      return response;
+    } catch (IOException | RuntimeException e) {
+      if (cut.get()) {
+        throw new CutOff(reason);
+      }
+      throw e;
+    } finally {
+      guard.cancel(false);
+    }
+  }
+
+  /** An exchange this transport aborted itself: never retried, never taken for lost data. */
+  static final class CutOff extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    CutOff(String reason) {
+      super(reason);
+    }
+  }
+
+  @Override
+  public void close() {
+    watchdog.shutdownNow();
+  }
+}
