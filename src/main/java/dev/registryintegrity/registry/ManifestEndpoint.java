@@ -1,0 +1,130 @@
+package dev.registryintegrity.registry;
+
+import dev.registryintegrity.CannotCheckException;
+import dev.registryintegrity.model.Digest;
+import dev.registryintegrity.registry.transport.HttpResponse;
+import dev.registryintegrity.source.Lookup;
+import dev.registryintegrity.source.Proof;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Manifests: read by tag or digest (from the probe server's cache when it can answer, a HEAD
+ * proving the registry still serves it), or asked about with a HEAD the GET may contradict.
+ */
+final class ManifestEndpoint {
+  private final RegistryConnection connection;
+  private volatile ManifestCache cache;
+
+  ManifestEndpoint(RegistryConnection connection) {
+    this.connection = connection;
+  }
+
+  Lookup fetchManifest(String repository, String reference, int maxBytes) {
+    ManifestCache c = cache;
+    if (c != null) {
+      Lookup cached = cachedOrNull(c, repository, reference);
+      if (cached != null) {
+        return cached;
+      }
+    }
+    Lookup fetched = fetchManifestBody(repository, reference, maxBytes);
+    if (c != null && fetched instanceof Lookup.Found f && f.body().isPresent()) {
+      Digest digest = f.reportedDigest().orElseGet(() -> Digest.sha256Of(f.body().get()));
+      c.put(digest, f.body().get(), f.mediaType());
+    }
+    return fetched;
+  }
+
+  /**
+   * A HEAD answers whether the repository serves the manifest (and, for a tag, which digest); the
+   * body then comes from the cache. Null when the cache cannot answer.
+   */
+  private Lookup cachedOrNull(ManifestCache c, String repository, String reference) {
+    boolean byDigest = reference.contains(":");
+    if (byDigest ? c.get(Digest.parse(reference)).isEmpty() : c.size() == 0) {
+      return null;
+    }
+    try {
+      HttpResponse r =
+          connection.send(
+              "HEAD",
+              repository,
+              "manifests/" + reference,
+              Map.of("Accept", RegistryConnection.ACCEPT),
+              0);
+      if (r.status() != 200) {
+        return null;
+      }
+      Optional<Digest> digest =
+          byDigest ? Optional.of(Digest.parse(reference)) : connection.reportedDigest(r);
+      return digest
+          .flatMap(c::get)
+          .map(
+              e ->
+                  (Lookup) Lookup.Found.withBody("200", e.mediaType(), digest, e.body(), List.of()))
+          .orElse(null);
+    } catch (CannotCheckException e) {
+      return null;
+    }
+  }
+
+  Lookup fetchManifestBody(String repository, String reference, int maxBytes) {
+    return connection.ask(
+        () -> {
+          HttpResponse r =
+              connection.send(
+                  "GET",
+                  repository,
+                  "manifests/" + reference,
+                  Map.of("Accept", RegistryConnection.ACCEPT),
+                  maxBytes);
+          if (r.status() == 200) {
+            if (r.truncated()) {
+              return new Lookup.TooLarge("200", maxBytes);
+            }
+            if (r.bodyError().isPresent()) {
+              return new Lookup.Unserved(
+                  "200", "the connection.registry() answered 200 but " + r.bodyError().get());
+            }
+            return Lookup.Found.withBody(
+                "200",
+                r.header("content-type").orElse(""),
+                connection.reportedDigest(r),
+                r.body(),
+                r.notes());
+          }
+          return connection.notFound(r, r);
+        });
+  }
+
+  Lookup checkManifest(String repository, Digest digest) {
+    return connection.ask(
+        () -> {
+          HttpResponse r =
+              connection.send(
+                  "HEAD",
+                  repository,
+                  "manifests/" + digest,
+                  Map.of("Accept", RegistryConnection.ACCEPT),
+                  0);
+          if (r.status() == 200) {
+            return connection.found(
+                r, r.contentLength(), Optional.empty(), List.of(), Proof.LISTED);
+          }
+          HttpResponse get =
+              connection.errorBody(
+                  "manifests/" + digest, repository, Map.of("Accept", RegistryConnection.ACCEPT));
+          if (get.status() == 200) {
+            return connection.disagreeingHead(r, get, Proof.SERVED);
+          }
+          return connection.notFound(r, get);
+        });
+  }
+
+  /** Keep manifest bodies in {@code shared} and use them instead of GETs (probe server mode). */
+  void useCache(ManifestCache shared) {
+    this.cache = shared;
+  }
+}
