@@ -10,9 +10,9 @@ import dev.registryintegrity.registry.credentials.Credentials;
 import dev.registryintegrity.registry.transport.ProxySelection;
 import dev.registryintegrity.registry.transport.RetryPolicy;
 import dev.registryintegrity.registry.transport.TlsSettings;
-import dev.registryintegrity.registry.transport.TransportSettings;
 import dev.registryintegrity.report.Console;
 import dev.registryintegrity.source.BlobCheck;
+import dev.registryintegrity.verify.CheckSettings;
 import dev.registryintegrity.walk.WalkLimits;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -54,29 +54,40 @@ final class ConnectionOptions {
       boolean checkExternal,
       boolean strict) {
 
-    /** How hard and how wide the walk looks, as these options say. */
-    WalkLimits limits() {
-      return WalkLimits.withConcurrency(concurrency)
-          .withBlobCheck(blobCheck, maxContentBytes)
-          .withReferrers(referrers || !requiredArtifactTypes.isEmpty())
-          .withCheckExternal(checkExternal)
-          .withStrict(strict);
-    }
-
-    /** The transport these options describe, with credentials from every documented source. */
-    TransportSettings transport(Main.Environment environment, Consumer<String> debugLog) {
-      return TransportSettings.defaults()
-          .withRetry(RetryPolicy.defaults().withRetries(retries))
-          .withMaxConnections(Math.max(2, concurrency))
-          .withCredentials(CredentialSources.standard(credentials, environment.variables()))
-          .withTls(tls)
-          .withProxies(ProxySelection.fromEnvironment(environment.variables()))
-          .withTimeouts(connectTimeout, readTimeout)
-          .withRequestLog(debug ? debugLog : line -> {});
+    /** The options as the one form every check is built from, credentials from every source. */
+    CheckSettings check(Main.Environment environment, Consumer<String> debugLog) {
+      return new CheckSettings(
+          plainHttp,
+          CredentialSources.standard(credentials, environment.variables()),
+          tls,
+          ProxySelection.fromEnvironment(environment.variables()),
+          concurrency,
+          retries,
+          timeout,
+          connectTimeout,
+          readTimeout,
+          blobCheck,
+          maxContentBytes,
+          referrers,
+          requiredArtifactTypes,
+          checkExternal,
+          strict,
+          debug ? debugLog : line -> {});
     }
   }
 
   private ConnectionOptions() {}
+
+  /** {@code --format}: text (the default) or json; every command that reports reads it here. */
+  static boolean json(CommandLine line) {
+    String format = line.getOptionValue("format", "text");
+    return switch (format) {
+      case "text" -> false;
+      case "json" -> true;
+      default ->
+          throw new InputException("--format '" + format + "' is not known: use text or json");
+    };
+  }
 
   /** --debug's request log: each exchange as one escaped line on stderr (never headers). */
   static Consumer<String> debugLog(java.io.PrintWriter err) {
@@ -295,17 +306,12 @@ final class ConnectionOptions {
   }
 
   private static BlobCheck blobCheck(CommandLine line) {
-    BlobCheck asked = BlobCheck.parse("--blob-check", line.getOptionValue("blob-check", "read"));
-    if (line.hasOption("verify-content")) {
-      if (line.hasOption("blob-check") && asked != BlobCheck.CONTENT) {
-        throw new InputException(
-            "--verify-content and --blob-check "
-                + asked.label()
-                + " contradict each other: give one");
-      }
-      return BlobCheck.CONTENT;
-    }
-    return asked;
+    return CheckSettings.blobCheck(
+        Optional.ofNullable(line.getOptionValue("blob-check"))
+            .map(v -> BlobCheck.parse("--blob-check", v)),
+        line.hasOption("verify-content"),
+        "--verify-content",
+        "--blob-check");
   }
 
   private static Optional<Credentials> credentials(CommandLine line, Main.Environment environment) {
@@ -327,21 +333,12 @@ final class ConnectionOptions {
             "--password-stdin: cannot read standard input (" + e.getMessage() + ")");
       }
     }
-    if (username == null && password == null) {
-      return Optional.empty();
-    }
-    if (username == null || username.isEmpty()) {
-      throw new InputException("a password was given without --username: give both");
-    }
-    if (password == null) {
-      throw new InputException(
-          "--username given without a password: add --password or --password-stdin");
-    }
-    return Optional.of(
-        new Credentials(
-            username,
-            password,
-            line.hasOption("password-stdin") ? "--password-stdin" : "--password"));
+    return CheckSettings.credential(
+        Optional.ofNullable(username),
+        Optional.ofNullable(password),
+        "a password was given without --username: give both",
+        "--username given without a password: add --password or --password-stdin",
+        line.hasOption("password-stdin") ? "--password-stdin" : "--password");
   }
 
   private static TlsSettings tls(CommandLine line) {

@@ -99,16 +99,7 @@ final class FsckCommand {
     for (String root : line.getArgList()) {
       roots.add(StorageLayout.at(Path.of(root)));
     }
-    boolean json =
-        switch (line.getOptionValue("format", "text")) {
-          case "text" -> false;
-          case "json" -> true;
-          default ->
-              throw new InputException(
-                  "--format '"
-                      + line.getOptionValue("format")
-                      + "' is not known: use text or json");
-        };
+    boolean json = ConnectionOptions.json(line);
     int concurrency =
         ConnectionOptions.intOption(line, "concurrency", WalkLimits.DEFAULT_CONCURRENCY);
     Fsck fsck =

@@ -19,6 +19,7 @@ import dev.registryintegrity.registry.transport.TransportSettings;
 import dev.registryintegrity.report.Console;
 import dev.registryintegrity.report.JsonReport;
 import dev.registryintegrity.report.TextReport;
+import dev.registryintegrity.verify.CheckSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -186,9 +187,8 @@ final class ProbeCommand {
             rps,
             c.timeout(),
             c.requiredArtifactTypes());
-    TransportSettings transport =
-        c.transport(environment, ConnectionOptions.debugLog(err))
-            .withRateLimiter(new RateLimiter(rps));
+    CheckSettings check = c.check(environment, ConnectionOptions.debugLog(err));
+    TransportSettings transport = check.transport().withRateLimiter(new RateLimiter(rps));
     PushgatewayOptions push = PushgatewayOptions.read(line, registry, JOB);
     String instance = push.instance();
     String job = push.job();
@@ -198,18 +198,15 @@ final class ProbeCommand {
             : Map.of();
     Optional<URI> gateway = push.gateway();
     Optional<Path> textfile = Optional.ofNullable(line.getOptionValue("textfile")).map(Path::of);
-    boolean json = "json".equals(line.getOptionValue("format", "text"));
-    if (!List.of("text", "json").contains(line.getOptionValue("format", "text"))) {
-      throw new InputException(
-          "--format '" + line.getOptionValue("format") + "' is not known: use text or json");
-    }
+    boolean json = ConnectionOptions.json(line);
 
     if (line.hasOption("listen")) {
       Duration interval = Durations.parse("--interval", line.getOptionValue("interval", "15m"));
       // Manifests never change: later runs cost mostly HEADs.
       ManifestCache cache = new ManifestCache(256L * 1024 * 1024);
       Prober prober =
-          new Prober(options, transport, c.limits(), environment.clock(), Sleeper.system(), cache);
+          new Prober(
+              options, transport, check.limits(), environment.clock(), Sleeper.system(), cache);
       try (ProbeServer server =
           new ProbeServer(
               ConnectionOptions.address("--listen", line.getOptionValue("listen")),
@@ -232,7 +229,8 @@ final class ProbeCommand {
 
     ProbeResult result =
         withInstance(
-            new Prober(options, transport, c.limits(), environment.clock(), Sleeper.system(), null)
+            new Prober(
+                    options, transport, check.limits(), environment.clock(), Sleeper.system(), null)
                 .run(),
             instance);
     String metrics =

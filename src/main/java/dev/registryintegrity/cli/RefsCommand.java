@@ -92,16 +92,7 @@ final class RefsCommand {
                   + " 3 could not check."));
       return ExitCode.INTACT;
     }
-    boolean json =
-        switch (line.getOptionValue("format", "text")) {
-          case "text" -> false;
-          case "json" -> true;
-          default ->
-              throw new InputException(
-                  "--format '"
-                      + line.getOptionValue("format")
-                      + "' is not known: use text or json");
-        };
+    boolean json = ConnectionOptions.json(line);
     ConnectionOptions.Connection c = ConnectionOptions.connection(line, environment);
     boolean referrers = line.hasOption("referrers");
     List<ImageResult> images =
@@ -171,7 +162,9 @@ final class RefsCommand {
           "refs --storage takes no IMAGE arguments (got '" + line.getArgList().get(0) + "')");
     }
     List<ImageResult> images = new ArrayList<>();
-    try (Walker walker = new Walker(new StorageSource(layout, false), c.limits())) {
+    try (Walker walker =
+        new Walker(
+            new StorageSource(layout, false), c.check(environment, ignored -> {}).limits())) {
       for (String tag : tags) {
         images.add(walker.walk(repo + ":" + tag, repo, tag, Expectations.none()));
       }
@@ -197,12 +190,7 @@ final class RefsCommand {
     // Referrers are found and walked like any child, so the keep-set includes the signatures,
     // SBOMs and attestations of what it keeps (and their blobs).
     Verifier.Settings settings =
-        new Verifier.Settings(
-            c.transport(environment, ConnectionOptions.debugLog(err)),
-            c.limits(),
-            c.plainHttp(),
-            c.timeout(),
-            Expectations.none());
+        c.check(environment, ConnectionOptions.debugLog(err)).verifier(Expectations.none());
     RunReport report =
         new Verifier(settings, environment.clock(), Sleeper.system())
             .verify("refs", targets, List.of());

@@ -119,7 +119,7 @@ final class VerifyCommand {
     return new VerifyOptions(
         targets,
         ConnectionOptions.connection(line, environment),
-        format(line.getOptionValue("format", "text")),
+        ConnectionOptions.json(line) ? VerifyOptions.Format.JSON : VerifyOptions.Format.TEXT,
         Optional.ofNullable(line.getOptionValue("report")).map(Path::of),
         color(line.getOptionValue("color", "auto")),
         line.hasOption("brief") ? TextReport.Detail.BRIEF : TextReport.Detail.FULL,
@@ -130,12 +130,10 @@ final class VerifyCommand {
 
   Verifier.Settings settings(VerifyOptions options) {
     ConnectionOptions.Connection c = options.connection();
-    return new Verifier.Settings(
-        c.transport(environment, ConnectionOptions.debugLog(err)),
-        c.limits(),
-        c.plainHttp(),
-        c.timeout(),
-        new Expectations(options.expectedDigest(), options.platforms(), c.requiredArtifactTypes()));
+    return c.check(environment, ConnectionOptions.debugLog(err))
+        .verifier(
+            new Expectations(
+                options.expectedDigest(), options.platforms(), c.requiredArtifactTypes()));
   }
 
   private void emit(RunReport report, VerifyOptions options) {
@@ -147,15 +145,6 @@ final class VerifyCommand {
       new TextReport(options.color(), options.detail()).render(report, out);
     }
     options.reportFile().ifPresent(file -> ReportFile.write(json.render(report), file, err));
-  }
-
-  private static VerifyOptions.Format format(String value) {
-    return switch (value) {
-      case "text" -> VerifyOptions.Format.TEXT;
-      case "json" -> VerifyOptions.Format.JSON;
-      default ->
-          throw new InputException("--format '" + value + "' is not known: use text or json");
-    };
   }
 
   private boolean color(String value) {

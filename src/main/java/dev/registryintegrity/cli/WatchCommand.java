@@ -188,12 +188,8 @@ final class WatchCommand {
         Optional.ofNullable(line.getOptionValue("state-dir"))
             .map(dir -> Journal.open(Path.of(dir), settings.tracked()));
     Verifier.Settings verify =
-        new Verifier.Settings(
-            c.transport(environment, ConnectionOptions.debugLog(err)),
-            c.limits(),
-            c.plainHttp(),
-            c.timeout(),
-            new Expectations(Optional.empty(), List.of(), c.requiredArtifactTypes()));
+        c.check(environment, ConnectionOptions.debugLog(err))
+            .verifier(new Expectations(Optional.empty(), List.of(), c.requiredArtifactTypes()));
     PushgatewayOptions pushOptions = PushgatewayOptions.read(line, registry, JOB);
     String instance = pushOptions.instance();
     Optional<URI> gateway = pushOptions.gateway();

@@ -58,18 +58,13 @@ public final class PluginCommand {
     }
     Verifier verifier =
         new Verifier(
-            Verifier.Settings.of(
-                settings.limits(),
-                settings.retries(),
-                settings.credentials(),
-                settings.tls(),
-                ProxySelection.fromEnvironment(env),
-                settings.plainHttp(),
-                settings.timeout(),
-                new Expectations(
-                    settings.expectedDigest(),
-                    settings.platforms(),
-                    settings.requiredArtifactTypes())),
+            settings
+                .check(ProxySelection.fromEnvironment(env))
+                .verifier(
+                    new Expectations(
+                        settings.expectedDigest(),
+                        settings.platforms(),
+                        settings.requiredArtifactTypes())),
             clock,
             Sleeper.system());
     List<TargetReference> targets = List.copyOf(settings.images());

@@ -4,8 +4,11 @@ import dev.registryintegrity.model.Digest;
 import dev.registryintegrity.model.Platform;
 import dev.registryintegrity.reference.ImageReference;
 import dev.registryintegrity.registry.credentials.CredentialStore;
+import dev.registryintegrity.registry.transport.ProxySelection;
 import dev.registryintegrity.registry.transport.TlsSettings;
+import dev.registryintegrity.registry.transport.TransportSettings;
 import dev.registryintegrity.source.BlobCheck;
+import dev.registryintegrity.verify.CheckSettings;
 import dev.registryintegrity.walk.WalkLimits;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,12 +44,29 @@ public record PluginSettings(
     boolean dryRun,
     List<String> warnings) {
 
+  /** The settings as the one form every check is built from. */
+  public CheckSettings check(ProxySelection proxies) {
+    return new CheckSettings(
+        plainHttp,
+        credentials,
+        tls,
+        proxies,
+        concurrency,
+        retries,
+        timeout,
+        TransportSettings.defaults().connectTimeout(),
+        TransportSettings.defaults().readTimeout(),
+        blobCheck,
+        maxContentBytes,
+        referrers,
+        requiredArtifactTypes,
+        checkExternal,
+        strict,
+        line -> {});
+  }
+
   public WalkLimits limits() {
-    return WalkLimits.withConcurrency(concurrency)
-        .withBlobCheck(blobCheck, maxContentBytes)
-        .withReferrers(referrers || !requiredArtifactTypes.isEmpty())
-        .withCheckExternal(checkExternal)
-        .withStrict(strict);
+    return check(ProxySelection.none()).limits();
   }
 
   public PluginSettings {

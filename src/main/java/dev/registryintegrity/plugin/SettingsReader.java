@@ -19,6 +19,7 @@ import dev.registryintegrity.registry.credentials.DockerConfig;
 import dev.registryintegrity.registry.transport.RetryPolicy;
 import dev.registryintegrity.registry.transport.TlsSettings;
 import dev.registryintegrity.source.BlobCheck;
+import dev.registryintegrity.verify.CheckSettings;
 import dev.registryintegrity.walk.WalkLimits;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -132,19 +133,12 @@ public final class SettingsReader {
   }
 
   private BlobCheck blobCheck() {
-    Optional<BlobCheck> asked =
+    return CheckSettings.blobCheck(
         text(Setting.BLOB_CHECK)
-            .map(v -> wrap(Setting.BLOB_CHECK, () -> BlobCheck.parse("value", v)));
-    if (bool(Setting.VERIFY_CONTENT)) {
-      if (asked.isPresent() && asked.get() != BlobCheck.CONTENT) {
-        throw new InputException(
-            "settings verify_content and blob_check: "
-                + asked.get().label()
-                + " contradict each other: set one of them");
-      }
-      return BlobCheck.CONTENT;
-    }
-    return asked.orElse(BlobCheck.READ);
+            .map(v -> wrap(Setting.BLOB_CHECK, () -> BlobCheck.parse("value", v))),
+        bool(Setting.VERIFY_CONTENT),
+        "settings verify_content",
+        "blob_check");
   }
 
   private List<ImageReference> images() {
@@ -196,20 +190,13 @@ public final class SettingsReader {
   }
 
   private Credentials explicitCredentials() {
-    Optional<String> user = text(Setting.USERNAME);
-    Optional<String> password = raw(Setting.PASSWORD).filter(p -> !p.isEmpty());
-    if (user.isEmpty() && password.isEmpty()) {
-      return null;
-    }
-    if (user.isEmpty()) {
-      throw new InputException(
-          "setting password is set but username is not: set both (from_secret)");
-    }
-    if (password.isEmpty()) {
-      throw new InputException(
-          "setting username is set but password is not: set both (from_secret)");
-    }
-    return new Credentials(user.get(), password.get(), "settings username/password");
+    return CheckSettings.credential(
+            text(Setting.USERNAME),
+            raw(Setting.PASSWORD),
+            "setting password is set but username is not: set both (from_secret)",
+            "setting username is set but password is not: set both (from_secret)",
+            "settings username/password")
+        .orElse(null);
   }
 
   private void logins(List<CredentialStore> stores, List<String> sources) {

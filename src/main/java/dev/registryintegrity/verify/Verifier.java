@@ -8,12 +8,8 @@ import dev.registryintegrity.reference.ImageReference;
 import dev.registryintegrity.reference.LayoutReference;
 import dev.registryintegrity.reference.TargetReference;
 import dev.registryintegrity.registry.RegistryClient;
-import dev.registryintegrity.registry.credentials.CredentialStore;
-import dev.registryintegrity.registry.transport.ProxySelection;
 import dev.registryintegrity.registry.transport.RegistryTransport;
-import dev.registryintegrity.registry.transport.RetryPolicy;
 import dev.registryintegrity.registry.transport.Sleeper;
-import dev.registryintegrity.registry.transport.TlsSettings;
 import dev.registryintegrity.registry.transport.TransportSettings;
 import dev.registryintegrity.report.RunReport;
 import dev.registryintegrity.source.ContentSource;
@@ -57,26 +53,6 @@ public final class Verifier {
       boolean plainHttp,
       Duration deadline,
       Expectations expectations) {
-
-    /** The settings the command line and the plugin both build from their own inputs. */
-    public static Settings of(
-        WalkLimits limits,
-        int retries,
-        CredentialStore credentials,
-        TlsSettings tls,
-        ProxySelection proxies,
-        boolean plainHttp,
-        Duration deadline,
-        Expectations expectations) {
-      TransportSettings transport =
-          TransportSettings.defaults()
-              .withRetry(RetryPolicy.defaults().withRetries(retries))
-              .withMaxConnections(Math.max(2, limits.concurrency()))
-              .withCredentials(credentials)
-              .withTls(tls)
-              .withProxies(proxies);
-      return new Settings(transport, limits, plainHttp, deadline, expectations);
-    }
 
     /** The same settings with the transport adjusted (timeouts, a request log). */
     public Settings withTransport(java.util.function.UnaryOperator<TransportSettings> change) {
