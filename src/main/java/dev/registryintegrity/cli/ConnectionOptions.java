@@ -1,6 +1,7 @@
 package dev.registryintegrity.cli;
 
 import dev.registryintegrity.InputException;
+import dev.registryintegrity.Suggestion;
 import dev.registryintegrity.model.ArtifactTypes;
 import dev.registryintegrity.model.ByteSize;
 import dev.registryintegrity.model.Durations;
@@ -256,10 +257,20 @@ final class ConnectionOptions {
     try {
       return DefaultParser.builder().setAllowPartialMatching(false).build().parse(options, args);
     } catch (UnrecognizedOptionException e) {
+      String given = e.getOption().replaceFirst("^-+", "").replaceFirst("=.*$", "");
       throw new InputException(
           "unknown option '"
               + e.getOption()
-              + "': run 'registry-integrity "
+              + "': "
+              + Suggestion.closest(
+                      given,
+                      options.getOptions().stream()
+                          .map(Option::getLongOpt)
+                          .filter(java.util.Objects::nonNull)
+                          .toList())
+                  .map(s -> "did you mean '--" + s + "'? ")
+                  .orElse("")
+              + "run 'registry-integrity "
               + command
               + " --help' for the options");
     } catch (MissingArgumentException e) {

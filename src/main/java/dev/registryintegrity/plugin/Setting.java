@@ -13,7 +13,7 @@ enum Setting {
       "repo",
       "repository (or a list) as in the push step, e.g. registry.example.com:5050/infra-ci"),
   REGISTRY("registry", "registry host for repositories given without one"),
-  TAGS("tags", "tags to verify (list); default: the .tags file, else latest"),
+  TAGS("tags", "tags to verify (list); default: the .tags file, else latest", "tag"),
   TAGS_FILE("tags_file", "file of tags, comma- or newline-separated; default .tags when it exists"),
   IMAGES("images", "full image references, instead of repo + tags"),
   USERNAME("username", "registry username (for the registry of repo)"),

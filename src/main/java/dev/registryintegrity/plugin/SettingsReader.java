@@ -6,6 +6,7 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import dev.registryintegrity.InputException;
 import dev.registryintegrity.InputFiles;
+import dev.registryintegrity.Suggestion;
 import dev.registryintegrity.model.ArtifactTypes;
 import dev.registryintegrity.model.ByteSize;
 import dev.registryintegrity.model.Digest;
@@ -296,61 +297,35 @@ public final class SettingsReader {
     return digest(Setting.METADATA_FILE, found.get(0));
   }
 
+  /**
+   * A mistyped setting would silently drop what it asked for (a platform requirement, a tag), and
+   * the step would stay green: every PLUGIN_* variable must be a known setting, or the step fails
+   * naming the closest one.
+   */
   private List<String> unknownSettings() {
     Set<String> known = new TreeSet<>();
     for (Setting s : Setting.values()) {
       known.addAll(s.variables());
     }
-    List<String> warnings = new ArrayList<>();
     for (String name : new TreeSet<>(env.keySet())) {
       if (name.startsWith("PLUGIN_") && !known.contains(name)) {
         String key = name.substring("PLUGIN_".length()).toLowerCase(Locale.ROOT);
-        String suggestion = closest(key).map(s -> " (did you mean '" + s + "'?)").orElse("");
-        warnings.add(
+        throw new InputException(
             "unknown setting '"
                 + key
                 + "' ("
                 + name
-                + ") is ignored"
-                + suggestion
-                + "; known settings: "
-                + String.join(", ", Arrays.stream(Setting.values()).map(Setting::key).toList()));
+                + "): "
+                + closest(key)
+                    .map(s -> "did you mean '" + s + "'?")
+                    .orElse("not a setting of this plugin (its docs list them)"));
       }
     }
-    return warnings;
+    return List.of();
   }
 
   private static Optional<String> closest(String key) {
-    String best = null;
-    int bestDistance = Integer.MAX_VALUE;
-    for (Setting s : Setting.values()) {
-      int d = distance(key, s.key());
-      if (d < bestDistance) {
-        bestDistance = d;
-        best = s.key();
-      }
-    }
-    return bestDistance <= Math.max(2, key.length() / 3) ? Optional.of(best) : Optional.empty();
-  }
-
-  private static int distance(String a, String b) {
-    int[] previous = new int[b.length() + 1];
-    int[] current = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      previous[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      current[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        current[j] =
-            Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-      }
-      int[] swap = previous;
-      previous = current;
-      current = swap;
-    }
-    return previous[b.length()];
+    return Suggestion.closest(key, Arrays.stream(Setting.values()).map(Setting::key).toList());
   }
 
   /** The raw value under the first of the setting's names that is present, even if empty. */

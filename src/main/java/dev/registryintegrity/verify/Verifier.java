@@ -43,8 +43,8 @@ import java.util.concurrent.TimeoutException;
 public final class Verifier {
 
   /**
-   * @param plainHttp talk HTTP instead of HTTPS to every registry (loopback registries always get
-   *     plain HTTP, as docker treats them as insecure registries)
+   * @param plainHttp talk HTTP instead of HTTPS to every registry (a loopback registry gets
+   *     whichever it speaks, as docker treats 127.0.0.0/8 as insecure)
    * @param deadline the whole run's time limit; what is unfinished then is "could not check"
    */
   public record Settings(
@@ -52,13 +52,7 @@ public final class Verifier {
       WalkLimits limits,
       boolean plainHttp,
       Duration deadline,
-      Expectations expectations) {
-
-    /** The same settings with the transport adjusted (timeouts, a request log). */
-    public Settings withTransport(java.util.function.UnaryOperator<TransportSettings> change) {
-      return new Settings(change.apply(transport), limits, plainHttp, deadline, expectations);
-    }
-  }
+      Expectations expectations) {}
 
   private final Settings settings;
   private final Clock clock;

@@ -15,7 +15,9 @@ class UsageTest {
       delimiter = '|',
       value = {
         "verify Foo/Bar                          | invalid image reference 'Foo/Bar': repository names must be lowercase",
-        "verify --bogus alpine                   | unknown option '--bogus'",
+        "verify --bogus alpine                   | unknown option '--bogus': run 'registry-integrity verify --help'",
+        "verify --refferers alpine               | unknown option '--refferers': did you mean '--referrers'?",
+        "probe --registy r.example               | unknown option '--registy': did you mean '--registry'?",
         "verify                                  | no image given",
         "verify --format yaml alpine             | --format 'yaml' is not known",
         "verify --concurrency 0 alpine           | concurrency 0 is out of range",

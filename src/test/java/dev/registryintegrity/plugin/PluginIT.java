@@ -146,18 +146,18 @@ class PluginIT {
   }
 
   @Test
-  void aTypodSettingWarnsAndNamesTheRightOne() throws Exception {
+  void aTypodSettingFailsTheStepNamingTheRightOne() throws Exception {
     PluginContainer.Result r =
         PluginContainer.step()
             .setting("repo", healthyRepo)
-            .setting("platfroms", "linux/amd64")
+            .setting("platfroms", "linux/amd64,linux/s390x")
             .run();
-    assertEquals(0, r.exitCode(), r.log());
-    assertTrue(
-        r.log()
-            .contains(
-                "warning: unknown setting 'platfroms' (PLUGIN_PLATFROMS) is ignored (did you mean 'platforms'?)"),
-        r.log());
+    // A green step would have dropped the platform requirement without a word.
+    assertEquals(2, r.exitCode(), r.log());
+    assertEquals(
+        "registry-integrity: error: unknown setting 'platfroms' (PLUGIN_PLATFROMS): did you mean"
+            + " 'platforms'?",
+        r.log().strip());
   }
 
   @Test

@@ -135,16 +135,26 @@ class SettingsReaderTest {
   }
 
   @Test
-  void unknownSettingsWarnWithASuggestionAndTheKnownNames() {
-    PluginSettings s = read("PLUGIN_REPO", "org/app", "PLUGIN_PLATFROMS", "linux/amd64");
-    assertEquals(1, s.warnings().size());
-    assertTrue(
-        s.warnings()
-            .get(0)
-            .contains(
-                "unknown setting 'platfroms' (PLUGIN_PLATFROMS) is ignored (did you mean 'platforms'?)"),
-        s.warnings().get(0));
-    assertTrue(s.warnings().get(0).contains("known settings: repo, registry, tags"));
+  void aMistypedSettingIsAUsageErrorNamingTheClosestOneNotTheWholeList() {
+    InputException typo =
+        assertThrows(
+            InputException.class,
+            () -> read("PLUGIN_REPO", "org/app", "PLUGIN_PLATFROMS", "linux/amd64"));
+    assertEquals(
+        "unknown setting 'platfroms' (PLUGIN_PLATFROMS): did you mean 'platforms'?",
+        typo.getMessage());
+    InputException unknown =
+        assertThrows(
+            InputException.class, () -> read("PLUGIN_REPO", "org/app", "PLUGIN_COLOUR", "x"));
+    assertEquals(
+        "unknown setting 'colour' (PLUGIN_COLOUR): not a setting of this plugin (its docs list them)",
+        unknown.getMessage());
+  }
+
+  @Test
+  void tagIsTheDockerPluginsAliasOfTags() {
+    assertEquals(
+        List.of("docker.io/org/app:v2"), names(read("PLUGIN_REPO", "org/app", "PLUGIN_TAG", "v2")));
   }
 
   @Test
