@@ -63,8 +63,17 @@ final class VerifyCommand {
             .build());
     o.addOption(
         Option.builder()
+            .longOpt("log-level")
+            .hasArg()
+            .argName("info|debug")
+            .desc(
+                "info (default): the verdict and the failures first, then only the branches that"
+                    + " lead to them; debug: every digest of every image")
+            .build());
+    o.addOption(
+        Option.builder()
             .longOpt("brief")
-            .desc("one line per intact image; full detail for the others")
+            .desc("the same as --log-level info (the default)")
             .build());
     o.addOption(
         Option.builder()
@@ -122,7 +131,7 @@ final class VerifyCommand {
         ConnectionOptions.json(line) ? VerifyOptions.Format.JSON : VerifyOptions.Format.TEXT,
         Optional.ofNullable(line.getOptionValue("report")).map(Path::of),
         color(line.getOptionValue("color", "auto")),
-        line.hasOption("brief") ? TextReport.Detail.BRIEF : TextReport.Detail.FULL,
+        detail(line),
         platforms(line.getOptionValues("platform")),
         Optional.ofNullable(line.getOptionValue("expected-digest"))
             .map(d -> digest("--expected-digest", d)));
@@ -167,6 +176,23 @@ final class VerifyCommand {
         .filter(v -> !v.isBlank())
         .map(Platform::parse)
         .toList();
+  }
+
+  private static TextReport.Detail detail(CommandLine line) {
+    String level =
+        line.getOptionValue("log-level", "info").trim().toLowerCase(java.util.Locale.ROOT);
+    return switch (level) {
+      case "debug", "trace" -> {
+        if (line.hasOption("brief")) {
+          throw new InputException(
+              "--brief and --log-level " + level + " contradict each other: give one");
+        }
+        yield TextReport.Detail.FULL;
+      }
+      case "info", "warn", "warning", "error" -> TextReport.Detail.BRIEF;
+      default ->
+          throw new InputException("--log-level '" + level + "' is not known: use info or debug");
+    };
   }
 
   static Digest digest(String option, String value) {

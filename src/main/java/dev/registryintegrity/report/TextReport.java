@@ -59,12 +59,25 @@ public final class TextReport {
     }
     if (detail == Detail.FULL) {
       out.line("{}", paint(DIM, "check: {} ({})", report.check().label(), report.check().proves()));
+      for (ImageResult image : report.images()) {
+        renderImage(image, out);
+      }
+      section("FAILURES", Failure.of(report.images()), out);
+      section("WARNINGS", Failure.warnings(report.images()), out);
+    } else {
+      // Failure first: a person reading the top of a red step log (or the first screen of a
+      // thousand-tag probe) sees the verdict and what is broken before anything that is fine.
+      List<Failure> failures = Failure.of(report.images());
+      List<Failure> warned = Failure.warnings(report.images());
+      if (!failures.isEmpty() || !warned.isEmpty()) {
+        out.line("{}", Console.ours(summaryLine));
+      }
+      section("FAILURES", failures, out);
+      section("WARNINGS", warned, out);
+      for (ImageResult image : report.images()) {
+        renderImage(image, out);
+      }
     }
-    for (ImageResult image : report.images()) {
-      renderImage(image, out);
-    }
-    section("FAILURES", Failure.of(report.images()), out);
-    section("WARNINGS", Failure.warnings(report.images()), out);
     out.blank();
     for (String note : report.notes()) {
       out.line("{}", paint(DIM, "{}", note));
@@ -99,11 +112,23 @@ public final class TextReport {
         paint(BOLD, "{}", image.reference()),
         resolved,
         paint(DIM, "  [{}]", image.source()));
+    // Below the full level, only the branches that lead to what is not intact.
+    java.util.Map<Node, Boolean> shown = new java.util.IdentityHashMap<>();
+    boolean pruned = detail != Detail.FULL;
     for (Finding f : image.imageFindings()) {
       out.line("  {}  {}", verdictWord(f), f.detail());
     }
     List<Row> rows = new ArrayList<>();
-    Graphs.forEachPosition(root, (node, depth, repeat) -> rows.add(new Row(node, depth, repeat)));
+    int[] hidden = {0};
+    Graphs.forEachPosition(
+        root,
+        (node, depth, repeat) -> {
+          if (!pruned || (!repeat && leadsToProblem(node, shown))) {
+            rows.add(new Row(node, depth, repeat));
+          } else if (!repeat) {
+            hidden[0]++;
+          }
+        });
     int kindWidth = "KIND".length();
     int platformWidth = "PLATFORM".length();
     int statusWidth = "STATUS".length();
@@ -123,7 +148,27 @@ public final class TextReport {
             Console.ours(" ".repeat(sizeWidth - "SIZE".length()) + "SIZE"),
             Console.cell("STATUS", statusWidth));
     out.line("{}", paint(DIM, "{}", Console.ours(header)));
-    for (Row r : rows) {
+    int alike = 0;
+    for (int i = 0; i < rows.size(); i++) {
+      Row r = rows.get(i);
+      // A run of siblings with the same finding in the same words: the first few, then a count.
+      alike = i > 0 && pruned && sameFinding(rows.get(i - 1), r) ? alike + 1 : 0;
+      if (alike >= ROWS_SHOWN) {
+        int more = 1;
+        while (i + 1 < rows.size() && sameFinding(rows.get(i), rows.get(i + 1))) {
+          more++;
+          i++;
+        }
+        out.line(
+            "  {}... and {} more {}: {}  {}",
+            Console.ours("  ".repeat(r.depth)),
+            more,
+            r.node.kind().label() + (more == 1 ? "" : "s"),
+            verdictWord(r.node.finding()),
+            r.node.finding().detail());
+        alike = 0;
+        continue;
+      }
       String size = size(r.node);
       out.line(
           "  {}  {}  {}  {}  {}  {}{}{}",
@@ -139,6 +184,43 @@ public final class TextReport {
               .map(t -> paint(DIM, "  [{}]", Console.upTo(120, t)))
               .orElse(Console.ours("")));
     }
+    if (hidden[0] > 0) {
+      out.line(
+          "{}",
+          paint(
+              DIM,
+              "  ... and {} intact digest{} (--log-level debug lists every digest)",
+              hidden[0],
+              hidden[0] == 1 ? "" : "s"));
+    }
+  }
+
+  /** Rows of one run this long are shown; the rest of the run is one line with a count. */
+  private static final int ROWS_SHOWN = 3;
+
+  private static boolean sameFinding(Row a, Row b) {
+    return !a.repeat
+        && !b.repeat
+        && a.depth == b.depth
+        && a.node.kind() == b.node.kind()
+        && a.node.finding().verdict() != Verdict.OK
+        && a.node.finding().code().equals(b.node.finding().code())
+        && a.node.finding().detail().equals(b.node.finding().detail())
+        && a.node.children().isEmpty()
+        && b.node.children().isEmpty();
+  }
+
+  /** The node is not intact, or something below it is not. */
+  private static boolean leadsToProblem(Node node, java.util.Map<Node, Boolean> memo) {
+    Boolean known = memo.get(node);
+    if (known != null) {
+      return known;
+    }
+    boolean problem =
+        node.finding().verdict() != Verdict.OK
+            || node.children().stream().anyMatch(child -> leadsToProblem(child, memo));
+    memo.put(node, problem);
+    return problem;
   }
 
   private Console.Ours lineDetail(Finding finding) {
@@ -160,10 +242,41 @@ public final class TextReport {
     }
     out.blank();
     out.line("{}", paint(BOLD, title + " (" + entries.size() + ")"));
-    int n = 1;
+    // The same finding with the same words for many digests (a deadline that cut 400 checks) is
+    // one entry with a count, so the distinct problems stay on the first screen.
+    java.util.Map<String, List<Failure>> groups = new java.util.LinkedHashMap<>();
     for (Failure f : entries) {
-      renderFailure(n++, f, out);
+      String key =
+          detail == Detail.FULL
+              ? String.valueOf(System.identityHashCode(f))
+              : f.finding().code() + "\u0000" + f.finding().detail() + "\u0000" + f.hint();
+      groups.computeIfAbsent(key, k -> new ArrayList<>()).add(f);
     }
+    int n = 1;
+    for (List<Failure> group : groups.values()) {
+      if (group.size() < GROUPED) {
+        for (Failure f : group) {
+          renderFailure(n++, f, out);
+        }
+      } else {
+        renderGroup(n++, group, out);
+      }
+    }
+  }
+
+  /** Entries alike in all but their digest, from this many on, are one entry. */
+  private static final int GROUPED = 10;
+
+  private void renderGroup(int n, List<Failure> group, Console out) {
+    Failure first = group.get(0);
+    out.line(
+        "  {}. {} {} digests alike: {}",
+        n,
+        verdictWord(first.finding()),
+        group.size(),
+        first.finding().detail());
+    out.line("     first: {}", Console.ours(path(first)));
+    out.line("     next: {}", first.hint());
   }
 
   private void renderFailure(int n, Failure f, Console out) {
@@ -183,6 +296,12 @@ public final class TextReport {
         verdictWord(f.finding()),
         Console.ours(what.trim()),
         f.finding().detail());
+    out.line("     path: {}", Console.ours(path(f)));
+    out.line("     next: {}", f.hint());
+  }
+
+  /** The reference, then each step from the tag to the finding's digest, escaped. */
+  private static String path(Failure f) {
     StringBuilder path = new StringBuilder(Console.format("{}", f.image()));
     List<Node> steps = new ArrayList<>(f.path());
     if (f.node().isPresent() && !f.path().isEmpty()) {
@@ -193,8 +312,7 @@ public final class TextReport {
           Console.format(
               " -> {} {}", step.kind().label(), step.digest().map(Digest::toString).orElse("?")));
     }
-    out.line("     path: {}", Console.ours(path.toString()));
-    out.line("     next: {}", f.hint());
+    return path.toString();
   }
 
   public String summary(RunReport report) {

@@ -254,4 +254,35 @@ class PluginIT {
     assertTrue(r.log().contains("layer"), r.log());
     assertNotEquals(-1, r.log().indexOf("INTACT"), r.log());
   }
+
+  @Test
+  void oneMissingChildOfAFiftyPlatformIndexIsInTheFirstLinesOfAShortLog() throws Exception {
+    String[] platforms =
+        java.util.stream.IntStream.range(0, 50)
+            .mapToObj(i -> "linux/arch" + i)
+            .toArray(String[]::new);
+    SeededImage wide =
+        REGISTRY
+            .seeder()
+            .pushImage(
+                "wide-ci",
+                ImageSpec.multiPlatform().platforms(platforms).layers(1).attestations(false),
+                "v1");
+    dev.registryintegrity.model.Digest gone = wide.child("linux/arch17").manifest().digest();
+    REGISTRY.deleteRevisionLink("wide-ci", gone);
+    PluginContainer.Result r =
+        PluginContainer.step()
+            .setting("repo", REGISTRY.host() + "/wide-ci")
+            .setting("tags", "v1")
+            .run();
+    assertEquals(1, r.exitCode(), r.log());
+    java.util.List<String> lines = r.log().lines().toList();
+    assertTrue(lines.size() < 80, lines.size() + " lines:\n" + r.log());
+    int first = -1;
+    for (int i = 0; i < lines.size() && first < 0; i++) {
+      first = lines.get(i).contains(gone.toString()) ? i : -1;
+    }
+    assertTrue(
+        first >= 0 && first < 25, "the missing digest is on line " + first + ":\n" + r.log());
+  }
 }

@@ -245,7 +245,7 @@ class HostileRegistryIT {
                     "Docker-Content-Digest",
                     digest.toString()),
                 honest.toByteArray()));
-    Cli.Run decoded = verify(ref("zipped:v1"));
+    Cli.Run decoded = verify("--log-level", "debug", ref("zipped:v1"));
     assertEquals(0, decoded.exitCode(), decoded.all());
     assertTrue(
         decoded.out().contains("gzip-encoded answer though asked for identity; decoded"),

@@ -38,7 +38,8 @@ class TlsIT {
 
   @Test
   void caCertificateAddsTrustWithoutDisablingVerification() {
-    Cli.Run run = Cli.run("verify", "--ca-cert", PKI.caCert.toString(), image);
+    Cli.Run run =
+        Cli.run("verify", "--log-level", "debug", "--ca-cert", PKI.caCert.toString(), image);
     assertEquals(0, run.exitCode(), run.all());
     assertTrue(run.out().contains("https://" + REGISTRY.host()), run.out());
   }

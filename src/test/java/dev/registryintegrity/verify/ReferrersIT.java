@@ -88,7 +88,7 @@ class ReferrersIT {
           node(run, a.layer().digest()).get("parent").getAsString());
       assertEquals("intact", node(run, a.config().digest()).get("finding").getAsString());
     }
-    Cli.Run text = Cli.run("verify", "--referrers", ref(repo, "v1"));
+    Cli.Run text = Cli.run("verify", "--referrers", "--log-level", "debug", ref(repo, "v1"));
     assertTrue(text.out().contains("  signature    -"), text.out());
     assertTrue(text.out().contains("[" + SPDX + "]"), text.out());
   }

@@ -53,7 +53,7 @@ class VerifyIT {
     assertEquals(
         3 * 4 + 1 + 3 * 3 + 1, report.getAsJsonObject("summary").get("digests").getAsInt());
 
-    Cli.Run text = Cli.run("verify", ref(repo, "v1"));
+    Cli.Run text = Cli.run("verify", "--log-level", "debug", ref(repo, "v1"));
     assertEquals(0, text.exitCode());
     assertTrue(text.out().contains("attestation  linux/arm/v7"), text.out());
     assertTrue(text.out().contains("INTACT: 1 image, 23 digests"), text.out());
