@@ -6,6 +6,7 @@ import dev.registryintegrity.model.ArtifactTypes;
 import dev.registryintegrity.model.ByteSize;
 import dev.registryintegrity.model.Durations;
 import dev.registryintegrity.model.InvalidValueException;
+import dev.registryintegrity.model.Spelling;
 import dev.registryintegrity.registry.credentials.CredentialSources;
 import dev.registryintegrity.registry.credentials.Credentials;
 import dev.registryintegrity.registry.transport.ProxySelection;
@@ -73,7 +74,8 @@ final class ConnectionOptions {
           requiredArtifactTypes,
           checkExternal,
           strict,
-          debug ? debugLog : line -> {});
+          debug ? debugLog : line -> {},
+          Spelling.CLI);
     }
   }
 
@@ -134,8 +136,15 @@ final class ConnectionOptions {
             .build());
     o.addOption(
         Option.builder()
-            .longOpt("insecure")
+            .longOpt("skip-tls-verify")
             .desc("do not verify TLS certificates (said in the report header)")
+            .build());
+    // "Insecure" means plain HTTP to docker and its plugins and "skip verification" to curl: one
+    // word, two meanings, so it only says which two words to choose from.
+    o.addOption(
+        Option.builder()
+            .longOpt("insecure")
+            .desc("ambiguous: see --skip-tls-verify and --plain-http")
             .build());
     o.addOption(
         Option.builder()
@@ -360,7 +369,12 @@ final class ConnectionOptions {
         cas.addAll(TlsSettings.readCertificates("--ca-cert", file, Path.of("")));
       }
     }
-    return new TlsSettings(line.hasOption("insecure"), cas);
+    if (line.hasOption("insecure")) {
+      throw new InputException(
+          "--insecure means two things to different tools: give --skip-tls-verify (do not verify"
+              + " TLS certificates) or --plain-http (talk HTTP, not HTTPS)");
+    }
+    return new TlsSettings(line.hasOption("skip-tls-verify"), cas);
   }
 
   static int intOption(CommandLine line, String name, int fallback) {

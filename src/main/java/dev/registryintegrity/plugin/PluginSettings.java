@@ -2,6 +2,7 @@ package dev.registryintegrity.plugin;
 
 import dev.registryintegrity.model.Digest;
 import dev.registryintegrity.model.Platform;
+import dev.registryintegrity.model.Spelling;
 import dev.registryintegrity.reference.ImageReference;
 import dev.registryintegrity.registry.credentials.CredentialStore;
 import dev.registryintegrity.registry.transport.ProxySelection;
@@ -62,7 +63,8 @@ public record PluginSettings(
         requiredArtifactTypes,
         checkExternal,
         strict,
-        line -> {});
+        line -> {},
+        Spelling.PLUGIN);
   }
 
   public WalkLimits limits() {

@@ -19,7 +19,10 @@ enum Setting {
   USERNAME("username", "registry username (for the registry of repo)"),
   PASSWORD("password", "registry password or token"),
   LOGINS("logins", "list of {registry, username, password}"),
-  INSECURE("insecure", "plain HTTP registry"),
+  PLAIN_HTTP(
+      "plain_http",
+      "the registry speaks plain HTTP (alias: insecure, the docker plugins' name for it)",
+      "insecure"),
   SKIP_TLS_VERIFY(
       "skip_tls_verify",
       "do not verify TLS certificates",

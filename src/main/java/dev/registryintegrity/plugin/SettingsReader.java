@@ -109,7 +109,7 @@ public final class SettingsReader {
         images,
         CredentialStore.firstOf(stores),
         sources,
-        bool(Setting.INSECURE),
+        bool(Setting.PLAIN_HTTP),
         new TlsSettings(skipVerify, cas),
         platforms(),
         expected,

@@ -222,7 +222,9 @@ final class RegistryConnection implements AutoCloseable {
           "registry "
               + registry
               + " speaks TLS on this port: it answered plain HTTP with 400"
-              + " \"Client sent an HTTP request to an HTTPS server\" (drop --plain-http; plugin: insecure)");
+              + " \"Client sent an HTTP request to an HTTPS server\" (drop "
+              + transport.spelling().plainHttp()
+              + ")");
     }
     if (otherScheme != null) {
       otherScheme = null;

@@ -1,6 +1,7 @@
 package dev.registryintegrity.verify;
 
 import dev.registryintegrity.InputException;
+import dev.registryintegrity.model.Spelling;
 import dev.registryintegrity.registry.credentials.CredentialStore;
 import dev.registryintegrity.registry.credentials.Credentials;
 import dev.registryintegrity.registry.transport.ProxySelection;
@@ -23,6 +24,7 @@ import java.util.function.Consumer;
  *
  * @param credentials the explicit credential and every other source, already combined
  * @param requestLog where --debug sends one line per exchange (never headers)
+ * @param spelling how messages name the user's inputs: flags or settings
  */
 public record CheckSettings(
     boolean plainHttp,
@@ -40,7 +42,8 @@ public record CheckSettings(
     List<String> requiredArtifactTypes,
     boolean checkExternal,
     boolean strict,
-    Consumer<String> requestLog) {
+    Consumer<String> requestLog,
+    Spelling spelling) {
 
   public CheckSettings {
     requiredArtifactTypes = List.copyOf(requiredArtifactTypes);
@@ -66,7 +69,8 @@ public record CheckSettings(
         .withTls(tls)
         .withProxies(proxies)
         .withTimeouts(connectTimeout, readTimeout)
-        .withRequestLog(requestLog);
+        .withRequestLog(requestLog)
+        .withSpelling(spelling);
   }
 
   /** A verify run of these settings, expecting {@code expectations} of every image. */

@@ -78,7 +78,8 @@ public final class Verifier {
     Instant started = clock.instant();
     Map<String, Walker> walkers = new LinkedHashMap<>();
     List<ImageResult> results = new ArrayList<>();
-    Deadline runDeadline = Deadline.after(clock, settings.deadline());
+    Deadline runDeadline =
+        Deadline.after(clock, settings.deadline(), settings.transport().spelling());
     try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
       List<Future<ImageResult>> pending = new ArrayList<>();
       for (TargetReference target : targets) {
@@ -109,7 +110,9 @@ public final class Verifier {
     List<String> allWarnings = new ArrayList<>(warnings);
     if (settings.transport().tls().insecure()) {
       allWarnings.add(
-          "TLS certificates are not verified (--insecure / skip_tls_verify): anyone in the path can answer for the registry");
+          "TLS certificates are not verified ("
+              + settings.transport().spelling().skipTlsVerify()
+              + "): anyone in the path can answer for the registry");
     }
     return new RunReport(
         command,
@@ -142,8 +145,8 @@ public final class Verifier {
           walker,
           "the run's deadline of "
               + settings.deadline().toSeconds()
-              + " s passed before this image was checked"
-              + " (raise --timeout)");
+              + " s passed before this image was checked "
+              + settings.transport().spelling().raiseTimeout());
     } catch (ExecutionException e) {
       // Bad configuration found mid-walk (a credential helper that is not installed) is still a
       // usage error; anything else that escaped the walker is a bug and says so.

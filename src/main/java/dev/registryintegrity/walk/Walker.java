@@ -331,7 +331,10 @@ public final class Walker implements AutoCloseable {
                   deadline.passed()
                       ? new ReferrerLookup.Unavailable(
                           "-",
-                          "not checked: " + deadline.describe() + " passed first (raise --timeout)")
+                          "not checked: "
+                              + deadline.describe()
+                              + " passed first "
+                              + deadline.raise())
                       : limitedReferrers(repository, self));
       switch (found) {
         case ReferrerLookup.Found f -> {
@@ -544,7 +547,8 @@ public final class Walker implements AutoCloseable {
         () ->
             deadline.passed()
                 ? new Lookup.Unavailable(
-                    "-", "not checked: " + deadline.describe() + " passed first (raise --timeout)")
+                    "-",
+                    "not checked: " + deadline.describe() + " passed first " + deadline.raise())
                 : request.get());
   }
 

@@ -26,6 +26,7 @@ class UsageTest {
         "verify --platform linux alpine          | platform 'linux' is malformed",
         "verify --expected-digest sha256:1 alpine | --expected-digest: digest 'sha256:1' is malformed",
         "verify --password secret alpine         | a password was given without --username",
+        "verify --insecure alpine                | --insecure means two things to different tools: give --skip-tls-verify",
         "verify --color sometimes alpine         | --color 'sometimes' is not known",
         "gc                                      | unknown command 'gc'",
         "verify oci:/nonexistent/dir:latest      | OCI layout '/nonexistent/dir' is not a directory",

@@ -106,7 +106,8 @@ class SettingsReaderTest {
       value = {
         "PLUGIN_CONCURRENCY     | lots        | setting concurrency (PLUGIN_CONCURRENCY) is 'lots'",
         "PLUGIN_CONCURRENCY     | 0           | setting concurrency (PLUGIN_CONCURRENCY) is 0: use a number from 1 to 256",
-        "PLUGIN_INSECURE        | maybe       | setting insecure (PLUGIN_INSECURE) is 'maybe': use true or false",
+        "PLUGIN_INSECURE        | maybe       | setting plain_http (PLUGIN_INSECURE) is 'maybe': use true or false",
+        "PLUGIN_PLAIN_HTTP      | maybe       | setting plain_http (PLUGIN_PLAIN_HTTP) is 'maybe': use true or false",
         "PLUGIN_SKIP_VERIFY     | perhaps     | setting skip_tls_verify (PLUGIN_SKIP_VERIFY) is 'perhaps'",
         "PLUGIN_TIMEOUT         | forever     | setting timeout (PLUGIN_TIMEOUT)",
         "PLUGIN_PLATFORMS       | linux       | setting platforms (PLUGIN_PLATFORMS): platform 'linux' is malformed",

@@ -1,6 +1,7 @@
 package dev.registryintegrity.transport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.registryintegrity.fixture.Cli;
@@ -52,7 +53,7 @@ class TlsIT {
 
   @Test
   void insecureSkipsVerificationAndSaysSoInTheReport() {
-    Cli.Run run = Cli.run("verify", "--insecure", image);
+    Cli.Run run = Cli.run("verify", "--skip-tls-verify", image);
     assertEquals(0, run.exitCode(), run.all());
     assertTrue(run.out().contains("warning: TLS certificates are not verified"), run.out());
   }
@@ -87,5 +88,17 @@ class TlsIT {
     assertEquals(3, run.exitCode(), run.all());
     assertTrue(run.out().contains("speaks TLS on this port"), run.out());
     assertTrue(run.out().contains("drop --plain-http"), run.out());
+  }
+
+  @Test
+  void thePluginNamesItsOwnSettingsAndTheCommandLineItsFlags() {
+    Cli.Run plugin =
+        Cli.run(
+            java.util.Map.of("PLUGIN_REPO", REGISTRY.host() + "/tls/app", "PLUGIN_TAGS", "v1"), "");
+    assertEquals(3, plugin.exitCode(), plugin.all());
+    assertTrue(plugin.out().contains("use the ca_cert setting for a private CA"), plugin.out());
+    assertFalse(plugin.out().contains("--ca-cert"), plugin.out());
+    Cli.Run cli = Cli.run("verify", image);
+    assertTrue(cli.out().contains("use --ca-cert for a private CA"), cli.out());
   }
 }

@@ -43,14 +43,14 @@ final class ExchangeGuard implements AutoCloseable {
       HttpUriRequestBase message, URI uri, HttpRequest request, Redirects.Hop exchange)
       throws IOException {
     if (deadline.passed()) {
-      throw new CutOff(deadline.describe() + " passed first (raise --timeout)");
+      throw new CutOff(deadline.describe() + " passed first " + deadline.raise());
     }
     Duration runLeft = deadline.remaining();
     boolean runBound = request.hashing().isPresent() || runLeft.compareTo(requestBudget) <= 0;
     Duration budget = runBound ? runLeft : requestBudget;
     String reason =
         runBound
-            ? deadline.describe() + " passed while waiting for the answer (raise --timeout)"
+            ? deadline.describe() + " passed while waiting for the answer " + deadline.raise()
             : "the answer took longer than "
                 + requestBudget.toSeconds()
                 + " s in all (the registry sends too slowly)";

@@ -2,6 +2,7 @@ package dev.registryintegrity.registry.transport;
 
 import dev.registryintegrity.CannotCheckException;
 import dev.registryintegrity.model.Deadline;
+import dev.registryintegrity.model.Spelling;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -52,6 +53,7 @@ public final class RegistryTransport implements AutoCloseable {
   private final CloseableHttpClient client;
   private final PoolingHttpClientConnectionManager pool;
   private final Authenticator auth;
+  private final Spelling spelling;
   private final Retries retries;
   private final AtomicLong requests = new AtomicLong();
   private final RateLimiter rateLimiter;
@@ -95,6 +97,7 @@ public final class RegistryTransport implements AutoCloseable {
                     .build())
             .build();
     this.auth = new Authenticator(settings.credentials(), clock);
+    this.spelling = settings.spelling();
     this.retries = new Retries(settings.retry(), sleeper, clock, deadline);
     this.rateLimiter = settings.rateLimiter();
     // A buffered answer is at most a few MiB; one that takes longer than this in all is dripping.
@@ -153,6 +156,11 @@ public final class RegistryTransport implements AutoCloseable {
   /** Same scheme, host and port: where a registry's credential may be sent. */
   public static boolean sameOrigin(URI a, URI b) {
     return Redirects.sameOrigin(a, b);
+  }
+
+  /** How the user names the inputs messages point to. */
+  public Spelling spelling() {
+    return spelling;
   }
 
   /** HTTP answers received so far, retries, redirects and token requests included. */
@@ -333,7 +341,7 @@ public final class RegistryTransport implements AutoCloseable {
     return RegistryError.parse(response.body()).map(e -> " " + e.code()).orElse("");
   }
 
-  private static String describe(String registry, URI uri, IOException e, int retries) {
+  private String describe(String registry, URI uri, IOException e, int retries) {
     String after = retries > 0 ? " after " + (retries + 1) + " attempts" : "";
     if (e instanceof UnknownHostException) {
       return "cannot resolve registry host " + uri.getHost() + ": check the name and DNS";
@@ -343,14 +351,20 @@ public final class RegistryTransport implements AutoCloseable {
           + registry
           + " failed: "
           + e.getMessage()
-          + " (use --ca-cert for a private CA, or --plain-http for a plain-HTTP registry)";
+          + " (use "
+          + spelling.caCert()
+          + " for a private CA, or "
+          + spelling.plainHttp()
+          + " for a plain-HTTP registry)";
     }
     if (e instanceof SSLException) {
       return "TLS error talking to "
           + registry
           + ": "
           + e.getMessage()
-          + " (a plain-HTTP registry needs --plain-http)";
+          + " (a plain-HTTP registry needs "
+          + spelling.plainHttp()
+          + ")";
     }
     if (e instanceof ConnectException || e instanceof NoRouteToHostException) {
       return "cannot connect to "

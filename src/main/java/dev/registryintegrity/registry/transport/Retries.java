@@ -54,7 +54,8 @@ final class Retries {
               + registry
               + ": "
               + deadline.describe()
-              + " would pass before the next retry (raise --timeout)");
+              + " would pass before the next retry "
+              + deadline.raise());
     }
     try {
       sleeper.sleep(delay);

@@ -1,5 +1,6 @@
 package dev.registryintegrity.registry.transport;
 
+import dev.registryintegrity.model.Spelling;
 import dev.registryintegrity.registry.credentials.CredentialStore;
 import java.time.Duration;
 
@@ -17,7 +18,8 @@ public record TransportSettings(
     TlsSettings tls,
     ProxySelection proxies,
     java.util.function.Consumer<String> requestLog,
-    RateLimiter rateLimiter) {
+    RateLimiter rateLimiter,
+    Spelling spelling) {
 
   public static TransportSettings defaults() {
     return new TransportSettings(
@@ -29,7 +31,8 @@ public record TransportSettings(
         TlsSettings.defaults(),
         ProxySelection.none(),
         line -> {},
-        RateLimiter.unlimited());
+        RateLimiter.unlimited(),
+        Spelling.CLI);
   }
 
   public TransportSettings withRateLimiter(RateLimiter limiter) {
@@ -42,7 +45,8 @@ public record TransportSettings(
         tls,
         proxies,
         requestLog,
-        limiter);
+        limiter,
+        spelling);
   }
 
   /** Where one line per HTTP exchange goes (debug output); never given headers. */
@@ -56,7 +60,8 @@ public record TransportSettings(
         tls,
         proxies,
         sink,
-        rateLimiter);
+        rateLimiter,
+        spelling);
   }
 
   public TransportSettings withProxies(ProxySelection selection) {
@@ -69,7 +74,8 @@ public record TransportSettings(
         tls,
         selection,
         requestLog,
-        rateLimiter);
+        rateLimiter,
+        spelling);
   }
 
   public TransportSettings withTls(TlsSettings settings) {
@@ -82,7 +88,8 @@ public record TransportSettings(
         settings,
         proxies,
         requestLog,
-        rateLimiter);
+        rateLimiter,
+        spelling);
   }
 
   public TransportSettings withCredentials(CredentialStore store) {
@@ -95,7 +102,8 @@ public record TransportSettings(
         tls,
         proxies,
         requestLog,
-        rateLimiter);
+        rateLimiter,
+        spelling);
   }
 
   public TransportSettings withRetry(RetryPolicy policy) {
@@ -108,12 +116,22 @@ public record TransportSettings(
         tls,
         proxies,
         requestLog,
-        rateLimiter);
+        rateLimiter,
+        spelling);
   }
 
   public TransportSettings withTimeouts(Duration connect, Duration read) {
     return new TransportSettings(
-        connect, read, maxConnections, retry, credentials, tls, proxies, requestLog, rateLimiter);
+        connect,
+        read,
+        maxConnections,
+        retry,
+        credentials,
+        tls,
+        proxies,
+        requestLog,
+        rateLimiter,
+        spelling);
   }
 
   public TransportSettings withMaxConnections(int connections) {
@@ -126,6 +144,22 @@ public record TransportSettings(
         tls,
         proxies,
         requestLog,
-        rateLimiter);
+        rateLimiter,
+        spelling);
+  }
+
+  /** How the user names the inputs the transport's messages point to (flags or settings). */
+  public TransportSettings withSpelling(Spelling names) {
+    return new TransportSettings(
+        connectTimeout,
+        readTimeout,
+        maxConnections,
+        retry,
+        credentials,
+        tls,
+        proxies,
+        requestLog,
+        rateLimiter,
+        names);
   }
 }
