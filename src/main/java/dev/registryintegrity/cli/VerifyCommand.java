@@ -111,8 +111,7 @@ final class VerifyCommand {
     } else {
       report = verifier.verify("verify", options.targets(), List.of());
     }
-    emit(report, options);
-    return report.exitCode();
+    return ReportFile.exitCode(report.exitCode(), emit(report, options));
   }
 
   VerifyOptions parse(CommandLine line) {
@@ -145,7 +144,8 @@ final class VerifyCommand {
                 options.expectedDigest(), options.platforms(), c.requiredArtifactTypes()));
   }
 
-  private void emit(RunReport report, VerifyOptions options) {
+  /** Renders the report; whether the report file (when asked for) was written. */
+  private boolean emit(RunReport report, VerifyOptions options) {
     JsonReport json = new JsonReport(Main.version());
     if (options.format() == VerifyOptions.Format.JSON) {
       json.render(report, out);
@@ -153,7 +153,10 @@ final class VerifyCommand {
     } else {
       new TextReport(options.color(), options.detail()).render(report, out);
     }
-    options.reportFile().ifPresent(file -> ReportFile.write(json.render(report), file, err));
+    return options
+        .reportFile()
+        .map(file -> ReportFile.write(json.render(report), file, err))
+        .orElse(true);
   }
 
   private boolean color(String value) {

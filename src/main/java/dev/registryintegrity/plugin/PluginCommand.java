@@ -71,10 +71,12 @@ public final class PluginCommand {
     RunReport report = verifier.verify("verify", targets, settings.warnings());
     new TextReport(color, settings.debug() ? TextReport.Detail.FULL : TextReport.Detail.BRIEF)
         .render(withoutWarnings(report), out);
-    settings
-        .report()
-        .ifPresent(file -> ReportFile.write(new JsonReport(version).render(report), file, out));
-    return report.exitCode();
+    boolean written =
+        settings
+            .report()
+            .map(file -> ReportFile.write(new JsonReport(version).render(report), file, out))
+            .orElse(true);
+    return ReportFile.exitCode(report.exitCode(), written);
   }
 
   /** Warnings were printed in the header already; the JSON report keeps them. */

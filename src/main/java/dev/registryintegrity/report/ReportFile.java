@@ -10,11 +10,22 @@ import java.nio.file.StandardCopyOption;
 
 /**
  * Writes the JSON report atomically (temp file, then rename), so a later step never reads half a
- * report. The report is a by-product: failing to write it is said loudly, never turned into another
- * verdict.
+ * report. A later step reads it, so a report asked for and not written fails a run that would
+ * otherwise pass (exit 2, {@link #exitCode}); a broken image's exit code stands.
  */
 public final class ReportFile {
   private ReportFile() {}
+
+  /**
+   * The run's exit code once the report was (not) written: an intact run whose report a later step
+   * needs and cannot have is a configuration error; a failing run keeps its own answer.
+   */
+  public static dev.registryintegrity.ExitCode exitCode(
+      dev.registryintegrity.ExitCode verdict, boolean written) {
+    return written || verdict != dev.registryintegrity.ExitCode.INTACT
+        ? verdict
+        : dev.registryintegrity.ExitCode.USAGE;
+  }
 
   /** Returns whether the file was written; says what happened on {@code log} either way. */
   public static boolean write(String json, Path file, PrintWriter log) {
@@ -33,19 +44,24 @@ public final class ReportFile {
     } catch (AccessDeniedException e) {
       new Console(log)
           .line(
-              "warning: could not write the JSON report to {}: permission denied for {} on {} (the"
-                  + " workspace is usually root's: make the directory writable in an earlier step,"
-                  + " e.g. mkdir -p reports && chmod 777 reports); the verdict above stands",
+              "error: could not write the JSON report to {}: permission denied for {} on {} (give the"
+                  + " step a directory it may write, e.g. mkdir -p reports && chmod 777 reports in an"
+                  + " earlier step)",
               file,
               System.getProperty("user.name"),
               e.getFile());
       return false;
+    } catch (java.nio.file.NoSuchFileException e) {
+      new Console(log)
+          .line(
+              "error: could not write the JSON report to {}: {} does not exist", file, e.getFile());
+      return false;
     } catch (IOException | RuntimeException e) {
       new Console(log)
           .line(
-              "warning: could not write the JSON report to {} ({}); the verdict above stands",
+              "error: could not write the JSON report to {}: {}",
               file,
-              e);
+              String.valueOf(e.getMessage()));
       return false;
     }
   }

@@ -181,11 +181,9 @@ class PluginIT {
   }
 
   @Test
-  void jsonReportAppearsInAWritableWorkspaceDirectory() throws Exception {
+  void jsonReportAppearsInTheWorkspaceAsTheCloneStepLeftIt() throws Exception {
     Path ws = workspace();
-    Path reports = Files.createDirectory(ws.resolve("reports"));
-    // What an earlier step does so a non-root plugin can write there.
-    Files.setPosixFilePermissions(reports, PosixFilePermissions.fromString("rwxrwxrwx"));
+    Path reports = ws.resolve("reports");
     PluginContainer.Result r =
         PluginContainer.step()
             .workspace(ws)
@@ -202,23 +200,29 @@ class PluginIT {
   }
 
   @Test
-  void reportThatCannotBeWrittenIsAWarningAndTheVerdictStands() throws Exception {
+  void aReportThatCannotBeWrittenFailsAnIntactStepAndABrokenOneKeepsItsVerdict() throws Exception {
     Path ws = workspace();
+    // A later step reads the report: an intact run without it must not look green.
+    Files.writeString(ws.resolve("not-a-directory"), "a file");
     PluginContainer.Result r =
         PluginContainer.step()
             .workspace(ws)
             .setting("repo", healthyRepo)
-            .setting("report", "integrity.json")
+            .setting("report", "not-a-directory/integrity.json")
             .run();
-    assertEquals(0, r.exitCode(), r.log());
+    assertEquals(2, r.exitCode(), r.log());
     assertTrue(
-        r.log()
-            .contains(
-                "warning: could not write the JSON report to "
-                    + PluginContainer.WORKSPACE
-                    + "/integrity.json"),
+        r.log().contains("error: could not write the JSON report to " + PluginContainer.WORKSPACE),
         r.log());
-    assertFalse(Files.exists(ws.resolve("integrity.json")));
+    assertFalse(r.log().contains("Exception"), "no exception class names: " + r.log());
+    PluginContainer.Result broken =
+        PluginContainer.step()
+            .workspace(ws)
+            .setting("repo", brokenRepo)
+            .setting("tags", "new")
+            .setting("report", "not-a-directory/integrity.json")
+            .run();
+    assertEquals(1, broken.exitCode(), broken.log());
   }
 
   @Test

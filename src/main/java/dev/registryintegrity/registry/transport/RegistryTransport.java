@@ -341,6 +341,19 @@ public final class RegistryTransport implements AutoCloseable {
     return RegistryError.parse(response.body()).map(e -> " " + e.code()).orElse("");
   }
 
+  /**
+   * A library's message in our words: no exception class names ("...SunCertPathBuilderException:
+   * unable to find valid certification path"), and the certificate-path failure said plainly.
+   */
+  static String plain(Throwable e) {
+    String message = String.valueOf(e.getMessage());
+    if (message.contains("PKIX path building failed")
+        || message.contains("unable to find valid certification path")) {
+      return "the registry's certificate is not signed by a CA this machine trusts";
+    }
+    return message.replaceAll("(?:[a-z][a-z0-9_]*\\.)+[A-Z]\\w*(?:Exception|Error): ?", "").trim();
+  }
+
   private String describe(String registry, URI uri, IOException e, int retries) {
     String after = retries > 0 ? " after " + (retries + 1) + " attempts" : "";
     if (e instanceof UnknownHostException) {
@@ -350,7 +363,7 @@ public final class RegistryTransport implements AutoCloseable {
       return "TLS handshake with "
           + registry
           + " failed: "
-          + e.getMessage()
+          + plain(e)
           + " (use "
           + spelling.caCert()
           + " for a private CA, or "
@@ -361,7 +374,7 @@ public final class RegistryTransport implements AutoCloseable {
       return "TLS error talking to "
           + registry
           + ": "
-          + e.getMessage()
+          + plain(e)
           + " (a plain-HTTP registry needs "
           + spelling.plainHttp()
           + ")";
@@ -373,7 +386,7 @@ public final class RegistryTransport implements AutoCloseable {
           + uri.getAuthority()
           + after
           + ": "
-          + (e instanceof ConnectException ? "connection refused" : e.getMessage())
+          + (e instanceof ConnectException ? "connection refused" : plain(e))
           + " (is the registry running, and is the host and port right?)";
     }
     if (e instanceof SocketTimeoutException
