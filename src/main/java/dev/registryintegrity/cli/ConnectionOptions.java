@@ -206,7 +206,9 @@ final class ConnectionOptions {
     o.addOption(
         Option.builder()
             .longOpt("progress")
-            .desc("print a progress line for content checks even when stderr is not a terminal")
+            .desc(
+                "print a progress line every few seconds (digests checked; for content checks the"
+                    + " bytes, rate and time left) even when stderr is not a terminal")
             .build());
     o.addOption(
         Option.builder()

@@ -18,6 +18,7 @@ import dev.registryintegrity.registry.transport.Sleeper;
 import dev.registryintegrity.registry.transport.TransportSettings;
 import dev.registryintegrity.report.Console;
 import dev.registryintegrity.report.JsonReport;
+import dev.registryintegrity.report.Progress;
 import dev.registryintegrity.report.TextReport;
 import dev.registryintegrity.verify.CheckSettings;
 import java.io.IOException;
@@ -227,12 +228,14 @@ final class ProbeCommand {
       return ExitCode.INTACT;
     }
 
-    ProbeResult result =
-        withInstance(
-            new Prober(
-                    options, transport, check.limits(), environment.clock(), Sleeper.system(), null)
-                .run(),
-            instance);
+    Prober prober =
+        new Prober(options, transport, check.limits(), environment.clock(), Sleeper.system(), null);
+    ProbeResult result;
+    // A sweep of a large registry takes minutes: stderr says how far it got, a line every few
+    // seconds (the report itself stays on stdout).
+    try (Progress progress = new Progress(prober.counts()::line, err, environment.terminal())) {
+      result = withInstance(prober.run(), instance);
+    }
     String metrics =
         Metrics.render(
             result,

@@ -8,10 +8,10 @@ import dev.registryintegrity.model.Platform;
 import dev.registryintegrity.reference.TargetReference;
 import dev.registryintegrity.registry.transport.Sleeper;
 import dev.registryintegrity.report.JsonReport;
+import dev.registryintegrity.report.Progress;
 import dev.registryintegrity.report.ReportFile;
 import dev.registryintegrity.report.RunReport;
 import dev.registryintegrity.report.TextReport;
-import dev.registryintegrity.source.BlobCheck;
 import dev.registryintegrity.verify.Verifier;
 import dev.registryintegrity.walk.Expectations;
 import dev.registryintegrity.walk.Transfer;
@@ -104,8 +104,9 @@ final class VerifyCommand {
     Verifier verifier =
         new Verifier(settings(options), environment.clock(), Sleeper.system(), transfer);
     RunReport report;
-    if (c.blobCheck() == BlobCheck.CONTENT && (c.progress() || environment.terminal())) {
-      try (ProgressLine progress = new ProgressLine(transfer, err, environment.terminal())) {
+    if (c.progress() || environment.terminal()) {
+      try (Progress progress =
+          new Progress(Progress.walk("verify", transfer), err, environment.terminal())) {
         report = verifier.verify("verify", options.targets(), List.of());
       }
     } else {

@@ -8,11 +8,13 @@ import dev.registryintegrity.registry.transport.ProxySelection;
 import dev.registryintegrity.registry.transport.Sleeper;
 import dev.registryintegrity.report.Console;
 import dev.registryintegrity.report.JsonReport;
+import dev.registryintegrity.report.Progress;
 import dev.registryintegrity.report.ReportFile;
 import dev.registryintegrity.report.RunReport;
 import dev.registryintegrity.report.TextReport;
 import dev.registryintegrity.verify.Verifier;
 import dev.registryintegrity.walk.Expectations;
+import dev.registryintegrity.walk.Transfer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -56,6 +58,7 @@ public final class PluginCommand {
       console.line("dry run: settings are valid; nothing was checked");
       return ExitCode.INTACT;
     }
+    Transfer transfer = new Transfer();
     Verifier verifier =
         new Verifier(
             settings
@@ -66,9 +69,18 @@ public final class PluginCommand {
                         settings.platforms(),
                         settings.requiredArtifactTypes())),
             clock,
-            Sleeper.system());
+            Sleeper.system(),
+            transfer);
     List<TargetReference> targets = List.copyOf(settings.images());
-    RunReport report = verifier.verify("verify", targets, settings.warnings());
+    RunReport report;
+    if (settings.progress()) {
+      // The step log is no terminal: a line every few seconds once the check runs past 3 s.
+      try (Progress progress = new Progress(Progress.walk("verify", transfer), out, false)) {
+        report = verifier.verify("verify", targets, settings.warnings());
+      }
+    } else {
+      report = verifier.verify("verify", targets, settings.warnings());
+    }
     new TextReport(color, settings.debug() ? TextReport.Detail.FULL : TextReport.Detail.BRIEF)
         .render(withoutWarnings(report), out);
     boolean written =

@@ -43,6 +43,7 @@ public record PluginSettings(
     Optional<Path> report,
     boolean debug,
     boolean dryRun,
+    boolean progress,
     List<String> warnings) {
 
   /** The settings as the one form every check is built from. */

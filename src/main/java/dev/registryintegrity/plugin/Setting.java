@@ -59,6 +59,9 @@ enum Setting {
   REPORT("report", "path of the JSON report, relative to the workspace"),
   LOG_LEVEL("log_level", "info (default) or debug (full report even when intact)"),
   DEBUG("debug", "same as log_level: debug"),
+  PROGRESS(
+      "progress",
+      "a progress line every few seconds once a check runs longer than 3 s (default true)"),
   DRY_RUN("dry_run", "print what would be checked and check nothing");
 
   private final String key;

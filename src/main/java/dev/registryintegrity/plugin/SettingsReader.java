@@ -130,6 +130,7 @@ public final class SettingsReader {
         text(Setting.REPORT).map(r -> InputFiles.inside(name(Setting.REPORT), workspace, r)),
         bool(Setting.DEBUG) || logLevel.equals("debug") || logLevel.equals("trace"),
         bool(Setting.DRY_RUN),
+        text(Setting.PROGRESS).isEmpty() || bool(Setting.PROGRESS),
         warnings);
   }
 

@@ -55,6 +55,40 @@ public final class Prober {
   private final Clock clock;
   private final Sleeper sleeper;
   private final ManifestCache cache;
+  private final Counts counts = new Counts();
+
+  /**
+   * How far a run has got, for a progress line: repositories listed of those selected, tags walked
+   * of those queued, digests checked.
+   */
+  public static final class Counts {
+    final java.util.concurrent.atomic.AtomicInteger repositories =
+        new java.util.concurrent.atomic.AtomicInteger();
+    final java.util.concurrent.atomic.AtomicInteger listed =
+        new java.util.concurrent.atomic.AtomicInteger();
+    final java.util.concurrent.atomic.AtomicInteger tags =
+        new java.util.concurrent.atomic.AtomicInteger();
+    final java.util.concurrent.atomic.AtomicInteger walked =
+        new java.util.concurrent.atomic.AtomicInteger();
+    final dev.registryintegrity.walk.Transfer transfer = new dev.registryintegrity.walk.Transfer();
+
+    /** "probe: 12 of 40 repositories listed, 130 of 200 tags walked, 2400 digests checked". */
+    public String line() {
+      return String.format(
+          java.util.Locale.ROOT,
+          "probe: %d of %d repositories listed, %d of %d tags walked, %d digests checked",
+          listed.get(),
+          repositories.get(),
+          walked.get(),
+          tags.get(),
+          transfer.checked());
+    }
+  }
+
+  /** This run's progress so far (reset at each run in server mode). */
+  public Counts counts() {
+    return counts;
+  }
 
   /**
    * @param cache manifest bodies kept between runs (server mode); null for a one-shot run
@@ -125,7 +159,11 @@ public final class Prober {
     int tagsChecked = 0;
     int withoutTags = 0;
     List<String> notes;
-    try (Walker walker = new Walker(client, limits, deadline);
+    counts.repositories.set(selected.size());
+    counts.listed.set(0);
+    counts.tags.set(0);
+    counts.walked.set(0);
+    try (Walker walker = new Walker(client, limits, deadline, counts.transfer);
         Window<Listing> listings = Window.forLimits(limits);
         Window<ImageResult> walks = Window.forLimits(limits)) {
       for (String repo : selected) {
@@ -135,6 +173,8 @@ public final class Prober {
                 return new Listing(selectTags(client, repo), null);
               } catch (CannotCheckException e) {
                 return new Listing(List.of(), e.getMessage());
+              } finally {
+                counts.listed.incrementAndGet();
               }
             });
       }
@@ -157,14 +197,20 @@ public final class Prober {
             continue;
           }
           tagsChecked++;
+          counts.tags.incrementAndGet();
           walks.submit(
-              () ->
-                  walker.walk(
+              () -> {
+                try {
+                  return walker.walk(
                       registryRef.registry() + "/" + repo + ":" + tag,
                       repo,
                       tag,
                       new Expectations(
-                          Optional.empty(), List.of(), options.requiredArtifactTypes())));
+                          Optional.empty(), List.of(), options.requiredArtifactTypes()));
+                } finally {
+                  counts.walked.incrementAndGet();
+                }
+              });
         }
       }
       images = walks.results();

@@ -544,12 +544,16 @@ public final class Walker implements AutoCloseable {
   /** Runs a request on one of the source's request threads, if time is left. */
   private Lookup limited(Supplier<Lookup> request) {
     return onRequestThread(
-        () ->
-            deadline.passed()
-                ? new Lookup.Unavailable(
-                    "-",
-                    "not checked: " + deadline.describe() + " passed first " + deadline.raise())
-                : request.get());
+        () -> {
+          Lookup answer =
+              deadline.passed()
+                  ? new Lookup.Unavailable(
+                      "-",
+                      "not checked: " + deadline.describe() + " passed first " + deadline.raise())
+                  : request.get();
+          transfer.answered();
+          return answer;
+        });
   }
 
   private <T> T onRequestThread(Supplier<T> request) {

@@ -236,4 +236,33 @@ class RegistryBehavioursIT {
         run.json().getAsJsonArray("notes").toString().contains("resolves to the image itself"),
         run.out());
   }
+
+  @Test
+  void aSlowCheckSaysHowFarItGotInTheStepLogAndAProbeOnStderr() {
+    // One answer held 4 s: past the 3 s of quiet, so one progress line, not a flood.
+    proxy.stall(matching("GET", "/team/single/manifests/v1$"), java.time.Duration.ofSeconds(4));
+    Cli.Run plugin =
+        Cli.run(Map.of("PLUGIN_REPO", proxy.host() + "/team/single", "PLUGIN_TAGS", "v1"), "");
+    assertEquals(0, plugin.exitCode(), plugin.all());
+    assertTrue(
+        plugin.out().lines().anyMatch(l -> l.matches("verify: \\d+ digests checked")),
+        plugin.out());
+    Cli.Run quiet =
+        Cli.run(
+            Map.of(
+                "PLUGIN_REPO",
+                proxy.host() + "/team/single",
+                "PLUGIN_TAGS",
+                "v1",
+                "PLUGIN_PROGRESS",
+                "false"),
+            "");
+    assertFalse(quiet.out().contains("digests checked"), quiet.out());
+
+    proxy.reset();
+    proxy.stall(matching("GET", "/tags/list$"), java.time.Duration.ofSeconds(4));
+    Cli.Run probe = Cli.run("probe", "--registry", proxy.host(), "--include", "team/single");
+    assertEquals(0, probe.exitCode(), probe.all());
+    assertTrue(probe.err().contains("probe: 0 of 1 repositories listed"), probe.err());
+  }
 }
