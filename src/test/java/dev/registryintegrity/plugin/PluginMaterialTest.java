@@ -42,7 +42,7 @@ class PluginMaterialTest {
       Map<?, ?> pipeline = new Yaml().load(Files.readString(file));
       for (Object step : (List<?>) pipeline.get("steps")) {
         Map<?, ?> s = (Map<?, ?>) step;
-        if (String.valueOf(s.get("image")).startsWith("registry-integrity/")) {
+        if (String.valueOf(s.get("image")).endsWith("/registry-integrity:1")) {
           pluginSteps++;
           assertFalse(
               s.containsKey("commands") || s.containsKey("environment"),
