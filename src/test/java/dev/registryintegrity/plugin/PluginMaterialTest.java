@@ -93,4 +93,16 @@ class PluginMaterialTest {
         Stream.of(Setting.values()).filter(s -> readme.contains("| `" + s.key() + "` |")).count();
     assertEquals(Setting.values().length, documented);
   }
+
+  @Test
+  void theReadmesFirstScreenHoldsTheTwoSetUpCommandsAndTheWoodpeckerStep() throws Exception {
+    List<String> first = Files.readAllLines(Path.of("README.md")).subList(0, 45);
+    String screen = String.join("\n", first);
+    assertTrue(screen.contains("`scripts/run-example`"), screen);
+    assertTrue(screen.contains("`scripts/test`"), screen);
+    assertTrue(screen.contains("image: registry.example.com/tools/registry-integrity:1"), screen);
+    for (String doc : List.of("docs/architecture.md", "docs/plugin-image.md", "CHANGELOG.md")) {
+      assertTrue(Files.exists(Path.of(doc)), doc);
+    }
+  }
 }
