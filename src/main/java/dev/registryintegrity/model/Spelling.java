@@ -5,15 +5,29 @@ package dev.registryintegrity.model;
  * settings, and a message that says "raise --timeout" to someone who wrote a pipeline file sends
  * them looking for something that is not there.
  */
-public record Spelling(String timeout, String caCert, String plainHttp, String skipTlsVerify) {
+public record Spelling(
+    String timeout,
+    String caCert,
+    String plainHttp,
+    String skipTlsVerify,
+    String maxContentBytes,
+    String credentials) {
   public static final Spelling CLI =
-      new Spelling("--timeout", "--ca-cert", "--plain-http", "--skip-tls-verify");
+      new Spelling(
+          "--timeout",
+          "--ca-cert",
+          "--plain-http",
+          "--skip-tls-verify",
+          "--max-content-bytes",
+          "--username and --password");
   public static final Spelling PLUGIN =
       new Spelling(
           "the timeout setting",
           "the ca_cert setting",
           "the plain_http setting",
-          "the skip_tls_verify setting");
+          "the skip_tls_verify setting",
+          "the max_content_bytes setting",
+          "the username and password settings");
 
   /** "(raise --timeout)", for a message about the run's deadline. */
   public String raiseTimeout() {

@@ -140,5 +140,5 @@ public record Failure(
   private static final String ORPHAN_HINT =
       "the image this signature, SBOM or attestation describes was deleted: delete the referrer too (its tag"
           + " sha256-<hex>.sig/.att/.sbom or fallback tag sha256-<hex>), or re-push the image; have retention delete"
-          + " an image's referrers with it (registry-integrity refs --referrers lists them). --strict fails on this";
+          + " an image's referrers with it (registry-integrity refs --referrers lists them). Strict mode fails on this";
 }

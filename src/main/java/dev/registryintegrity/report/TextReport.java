@@ -189,7 +189,7 @@ public final class TextReport {
           "{}",
           paint(
               DIM,
-              "  ... and {} intact digest{} (--log-level debug lists every digest)",
+              "  ... and {} intact digest{} (log level debug lists every digest)",
               hidden[0],
               hidden[0] == 1 ? "" : "s"));
     }

@@ -433,7 +433,9 @@ public final class Walker implements AutoCloseable {
               + descriptor.size()
               + " bytes is over the content limit of "
               + limits.maxContentBytes()
-              + " (--max-content-bytes); first byte served only");
+              + " ("
+              + deadline.spelling().maxContentBytes()
+              + "); first byte served only");
     }
     BlobCheck asked = check;
     Lookup lookup =

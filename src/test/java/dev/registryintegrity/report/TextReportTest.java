@@ -62,7 +62,7 @@ class TextReportTest {
     assertTrue(lines.get(3).contains("MISSING manifest linux/arch17"), text);
     assertTrue(lines.size() < 20, lines.size() + " lines:\n" + text);
     assertTrue(
-        text.contains("... and 98 intact digests (--log-level debug lists every digest)"), text);
+        text.contains("... and 98 intact digests (log level debug lists every digest)"), text);
     String full =
         render(
             TextReport.Detail.FULL,
