@@ -66,11 +66,9 @@ final class BlobEndpoint {
           ? new Lookup.Absent(
               "-",
               "NO_URL",
-              "not in the connection.registry(), and its descriptor names no URL to fetch it from")
+              "not in the registry, and its descriptor names no URL to fetch it from")
           : new Lookup.Absent(
-              "-",
-              "NO_URL",
-              "not in the connection.registry(), and its descriptor names no http(s) URL");
+              "-", "NO_URL", "not in the registry, and its descriptor names no http(s) URL");
     }
     String host = url.get().getAuthority();
     try {
@@ -119,9 +117,9 @@ final class BlobEndpoint {
   }
 
   /**
-   * A ranged GET for the first byte, which the connection.registry() must deliver: a descriptor
-   * cache answers HEAD (and the headers of a GET) for a blob whose data is gone, but cannot make up
-   * its bytes. One request, one byte, wherever the blob is served from (redirects are followed).
+   * A ranged GET for the first byte, which the registry must deliver: a descriptor cache answers
+   * HEAD (and the headers of a GET) for a blob whose data is gone, but cannot make up its bytes.
+   * One request, one byte, wherever the blob is served from (redirects are followed).
    */
   private Lookup readFirstByte(String repository, Digest digest, List<String> notes) {
     String path = "blobs/" + digest;
@@ -145,7 +143,7 @@ final class BlobEndpoint {
       if (r.bodyError().isPresent() || (r.bodyLength() == 0 && !empty)) {
         return new Lookup.Unserved(
             String.valueOf(r.status()),
-            "the connection.registry() answered "
+            "the registry answered "
                 + r.status()
                 + (size.isPresent() ? " for a " + size.getAsLong() + "-byte blob" : "")
                 + " but "
@@ -174,7 +172,7 @@ final class BlobEndpoint {
     if (r.bodyError().isPresent()) {
       return new Lookup.Unserved(
           "200",
-          "the connection.registry() answered 200"
+          "the registry answered 200"
               + (announced.isPresent() ? " for " + announced.getAsLong() + " bytes" : "")
               + " but "
               + r.bodyError().get());

@@ -116,8 +116,8 @@ final class Listings {
 
   /**
    * A Link target, relative to the page it came with (on the scheme in use now); a malformed one
-   * ends the listing there. One that leaves the connection.registry() is refused: the registry's
-   * credentials would go with it.
+   * ends the listing there. One that leaves the registry is refused: the registry's credentials
+   * would go with it.
    */
   URI resolveLink(URI page, String link) {
     URI current =

@@ -86,7 +86,7 @@ final class ManifestEndpoint {
             }
             if (r.bodyError().isPresent()) {
               return new Lookup.Unserved(
-                  "200", "the connection.registry() answered 200 but " + r.bodyError().get());
+                  "200", "the registry answered 200 but " + r.bodyError().get());
             }
             return Lookup.Found.withBody(
                 "200",

@@ -42,11 +42,11 @@ final class ReferrerEndpoint {
 
   /**
    * The referrers of {@code subject}, found the ways clients record them: the OCI 1.1 referrers API
-   * ({@code GET /v2/<name>/referrers/<digest>}, pages followed); where the connection.registry()
-   * has none (distribution 2.8 answers 404), the spec's fallback tag {@code sha256-<hex>} holding
-   * an index of them; and cosign's tags ({@link CosignTags}). Which tags exist is learnt from one
-   * tag listing per repository, so a manifest with no referrers costs one request (the API) or none
-   * (no API, no tag).
+   * ({@code GET /v2/<name>/referrers/<digest>}, pages followed); where the registry has none
+   * (distribution 2.8 answers 404), the spec's fallback tag {@code sha256-<hex>} holding an index
+   * of them; and cosign's tags ({@link CosignTags}). Which tags exist is learnt from one tag
+   * listing per repository, so a manifest with no referrers costs one request (the API) or none (no
+   * API, no tag).
    */
   ReferrerLookup referrers(String repository, Digest subject) {
     try {
@@ -182,15 +182,16 @@ final class ReferrerEndpoint {
   }
 
   /**
-   * Answers that mean "this connection.registry() has no referrers API" rather than "it failed":
-   * 404 (distribution 2.8), 405 and 501 (not implemented), 406 (the Accept of an OCI index is not
-   * understood), and a 401 with no challenge to answer (a proxy in front that knows no such route).
+   * Answers that mean "this registry has no referrers API" rather than "it failed": 404
+   * (distribution 2.8), 405 and 501 (no such method or route), 406 (the Accept of an OCI index is
+   * not understood), and a 401 with no challenge to answer (a proxy in front that knows no such
+   * route).
    */
   private static boolean noReferrersApi(int status) {
     return status == 404 || status == 405 || status == 406 || status == 501 || status == 401;
   }
 
-  /** The API's answer, all pages; empty when the connection.registry() has no referrers API. */
+  /** The API's answer, all pages; empty when the registry has no referrers API. */
   private Optional<List<Descriptor>> referrersFromApi(
       String repository, Digest subject, List<String> notes) {
     List<Descriptor> all = new java.util.ArrayList<>();

@@ -74,6 +74,10 @@ class ServedBytesIT {
 
     Cli.Run text = Cli.run("verify", ref(repo, "v1"));
     assertTrue(text.out().contains("DATA-MISSING layer"), text.out());
+    // The reason in the registry's terms, as a person reads it.
+    assertTrue(
+        text.out().contains("listed but its bytes are not served: the registry answered"),
+        text.out());
     assertTrue(
         text.out().contains("next: the registry lists this blob but cannot serve its bytes"),
         text.out());
