@@ -54,7 +54,8 @@ final class ConnectionOptions {
       boolean referrers,
       List<String> requiredArtifactTypes,
       boolean checkExternal,
-      boolean strict) {
+      boolean strict,
+      boolean readEveryRepository) {
 
     /** The options as the one form every check is built from, credentials from every source. */
     CheckSettings check(Main.Environment environment, Consumer<String> debugLog) {
@@ -75,7 +76,8 @@ final class ConnectionOptions {
           checkExternal,
           strict,
           debug ? debugLog : line -> {},
-          Spelling.CLI);
+          Spelling.CLI,
+          readEveryRepository);
     }
   }
 
@@ -235,6 +237,13 @@ final class ConnectionOptions {
             .build());
     o.addOption(
         Option.builder()
+            .longOpt("read-every-repository")
+            .desc(
+                "read (or hash) a blob's bytes in every repository that references it; by default"
+                    + " once per run, the other repositories' links checked with a HEAD")
+            .build());
+    o.addOption(
+        Option.builder()
             .longOpt("strict")
             .desc(
                 "warnings fail too: an orphaned referrer (a signature or SBOM whose image is gone) exits 1")
@@ -316,7 +325,8 @@ final class ConnectionOptions {
         line.hasOption("referrers"),
         artifactTypes(line.getOptionValues("require-artifact-type")),
         line.hasOption("check-external"),
-        line.hasOption("strict"));
+        line.hasOption("strict"),
+        line.hasOption("read-every-repository"));
   }
 
   static List<String> artifactTypes(String[] values) {

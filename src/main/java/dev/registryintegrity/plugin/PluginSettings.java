@@ -65,7 +65,8 @@ public record PluginSettings(
         checkExternal,
         strict,
         line -> {},
-        Spelling.PLUGIN);
+        Spelling.PLUGIN,
+        false);
   }
 
   public WalkLimits limits() {

@@ -25,6 +25,8 @@ import java.util.function.Consumer;
  * @param credentials the explicit credential and every other source, already combined
  * @param requestLog where --debug sends one line per exchange (never headers)
  * @param spelling how messages name the user's inputs: flags or settings
+ * @param readEveryRepository a blob's bytes read in each repository that references it, not once
+ *     per run
  */
 public record CheckSettings(
     boolean plainHttp,
@@ -43,7 +45,8 @@ public record CheckSettings(
     boolean checkExternal,
     boolean strict,
     Consumer<String> requestLog,
-    Spelling spelling) {
+    Spelling spelling,
+    boolean readEveryRepository) {
 
   public CheckSettings {
     requiredArtifactTypes = List.copyOf(requiredArtifactTypes);
@@ -55,7 +58,8 @@ public record CheckSettings(
         .withBlobCheck(blobCheck, maxContentBytes)
         .withReferrers(referrers || !requiredArtifactTypes.isEmpty())
         .withCheckExternal(checkExternal)
-        .withStrict(strict);
+        .withStrict(strict)
+        .withReadEveryRepository(readEveryRepository);
   }
 
   /**

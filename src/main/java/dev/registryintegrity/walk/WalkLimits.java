@@ -18,6 +18,8 @@ import dev.registryintegrity.source.BlobCheck;
  * @param checkExternal an external layer the registry does not hold gets its first byte read from
  *     its URL (never with the registry's credentials); otherwise it is reported as external only
  * @param strict warnings (an orphaned referrer) fail the image like any integrity failure
+ * @param readEveryRepository read a blob's bytes in every repository that references it, not once
+ *     per run (for storage that keeps bytes per repository)
  */
 public record WalkLimits(
     int concurrency,
@@ -28,7 +30,8 @@ public record WalkLimits(
     long maxContentBytes,
     boolean referrers,
     boolean checkExternal,
-    boolean strict) {
+    boolean strict,
+    boolean readEveryRepository) {
   public static final int DEFAULT_CONCURRENCY = 8;
 
   /**
@@ -62,6 +65,7 @@ public record WalkLimits(
         BlobCheck.DEFAULT_MAX_CONTENT_BYTES,
         false,
         false,
+        false,
         false);
   }
 
@@ -75,7 +79,8 @@ public record WalkLimits(
         maxContent,
         referrers,
         checkExternal,
-        strict);
+        strict,
+        readEveryRepository);
   }
 
   public WalkLimits withReferrers(boolean walk) {
@@ -88,7 +93,8 @@ public record WalkLimits(
         maxContentBytes,
         walk,
         checkExternal,
-        strict);
+        strict,
+        readEveryRepository);
   }
 
   public WalkLimits withCheckExternal(boolean check) {
@@ -101,7 +107,8 @@ public record WalkLimits(
         maxContentBytes,
         referrers,
         check,
-        strict);
+        strict,
+        readEveryRepository);
   }
 
   public WalkLimits withStrict(boolean failOnWarnings) {
@@ -114,6 +121,21 @@ public record WalkLimits(
         maxContentBytes,
         referrers,
         checkExternal,
-        failOnWarnings);
+        failOnWarnings,
+        readEveryRepository);
+  }
+
+  public WalkLimits withReadEveryRepository(boolean everyRepository) {
+    return new WalkLimits(
+        concurrency,
+        maxDepth,
+        maxManifestBytes,
+        maxIndexEntries,
+        blobCheck,
+        maxContentBytes,
+        referrers,
+        checkExternal,
+        strict,
+        everyRepository);
   }
 }

@@ -12,6 +12,7 @@ import dev.registryintegrity.model.Platform;
 import dev.registryintegrity.source.BlobCheck;
 import dev.registryintegrity.source.ContentSource;
 import dev.registryintegrity.source.Lookup;
+import dev.registryintegrity.source.Proof;
 import dev.registryintegrity.source.Referrer;
 import dev.registryintegrity.source.ReferrerLookup;
 import java.util.ArrayList;
@@ -56,6 +57,8 @@ public final class Walker implements AutoCloseable {
   private final Map<Key, CompletableFuture<ReferrerLookup>> referrerLists =
       new ConcurrentHashMap<>();
   private final Map<Digest, CompletableFuture<Lookup>> externals = new ConcurrentHashMap<>();
+  private final Map<BytesKey, CompletableFuture<ProvenBytes>> bytesProven =
+      new ConcurrentHashMap<>();
 
   /** Facts about the walk worth a line in the report (ignored referrer tags); each said once. */
   private final java.util.Set<String> notes =
@@ -437,22 +440,7 @@ public final class Walker implements AutoCloseable {
               + deadline.spelling().maxContentBytes()
               + "); first byte served only");
     }
-    BlobCheck asked = check;
-    Lookup lookup =
-        blobs
-            .computeIfAbsent(
-                new BlobKey(new Key(repository, descriptor.digest()), asked),
-                k ->
-                    async(
-                        () ->
-                            limited(
-                                () -> {
-                                  if (asked == BlobCheck.CONTENT) {
-                                    transfer.planned(descriptor.size());
-                                  }
-                                  return source.checkBlob(repository, descriptor.digest(), asked);
-                                })))
-            .join();
+    Lookup lookup = checkBlobBytesOnce(repository, descriptor, check);
     Finding finding = Judge.existence(descriptor, lookup);
     if (Judge.lawfullyAbsent(descriptor, finding)) {
       finding = Judge.external(descriptor, externalAnswer(descriptor));
@@ -462,6 +450,72 @@ public final class Walker implements AutoCloseable {
       finding = new Finding.Intact(notes, intact.proof());
     }
     return node(kind, descriptor, platform, lookup.status(), finding, List.of());
+  }
+
+  /**
+   * A blob's bytes are stored once per registry (content addressed); what each repository has of
+   * its own is the link, which a HEAD shows as well as a GET. So the bytes of a digest are read (or
+   * hashed) in the first repository that reaches it, and every other repository's reference is a
+   * HEAD that borrows that proof: a digest whose bytes are not served fails wherever it is reached,
+   * at the cost of one read per digest per run. --read-every-repository reads in each.
+   */
+  private Lookup checkBlobBytesOnce(String repository, Descriptor descriptor, BlobCheck check) {
+    if (check == BlobCheck.HEAD || limits.readEveryRepository()) {
+      return checkBlob(repository, descriptor, check);
+    }
+    BytesKey key = new BytesKey(descriptor.digest(), check);
+    CompletableFuture<ProvenBytes> mine = new CompletableFuture<>();
+    CompletableFuture<ProvenBytes> first = bytesProven.putIfAbsent(key, mine);
+    if (first == null) {
+      Lookup read = checkBlob(repository, descriptor, check);
+      mine.complete(new ProvenBytes(repository, read));
+      return read;
+    }
+    ProvenBytes proven = first.join();
+    if (proven.repository().equals(repository)) {
+      return proven.lookup();
+    }
+    Lookup link = checkBlob(repository, descriptor, BlobCheck.HEAD);
+    return switch (proven.lookup()) {
+      // Linked here, and its bytes served (or hashed) by the registry in another repository.
+      case Lookup.Found bytes when link instanceof Lookup.Found here ->
+          new Lookup.Found(
+              here.status(),
+              here.mediaType(),
+              here.size(),
+              bytes.proof() == Proof.HASHED ? bytes.reportedDigest() : here.reportedDigest(),
+              Optional.empty(),
+              concat(here.notes(), "bytes proven once for the run, in " + proven.repository()),
+              bytes.proof());
+      case Lookup.Unserved lost when link instanceof Lookup.Found ->
+          new Lookup.Unserved(
+              link.status(), lost.reason() + " (its bytes, read in " + proven.repository() + ")");
+      // Not linked here: that is this repository's own answer.
+      default -> link instanceof Lookup.Found ? checkBlob(repository, descriptor, check) : link;
+    };
+  }
+
+  private static List<String> concat(List<String> notes, String note) {
+    List<String> all = new ArrayList<>(notes);
+    all.add(note);
+    return all;
+  }
+
+  private Lookup checkBlob(String repository, Descriptor descriptor, BlobCheck check) {
+    return blobs
+        .computeIfAbsent(
+            new BlobKey(new Key(repository, descriptor.digest()), check),
+            k ->
+                async(
+                    () ->
+                        limited(
+                            () -> {
+                              if (check == BlobCheck.CONTENT) {
+                                transfer.planned(descriptor.size());
+                              }
+                              return source.checkBlob(repository, descriptor.digest(), check);
+                            })))
+        .join();
   }
 
   /**
@@ -625,6 +679,11 @@ public final class Walker implements AutoCloseable {
   private record Key(String repository, Digest digest) {}
 
   private record BlobKey(Key blob, BlobCheck check) {}
+
+  private record BytesKey(Digest digest, BlobCheck check) {}
+
+  /** A digest's bytes as the first repository to reach it in this run found them. */
+  private record ProvenBytes(String repository, Lookup lookup) {}
 
   private record ChildrenKey(Key manifest, Optional<String> platform) {}
 

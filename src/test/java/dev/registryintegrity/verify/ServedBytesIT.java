@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import dev.registryintegrity.fixture.Cli;
+import dev.registryintegrity.fixture.ImageSeeder;
 import dev.registryintegrity.fixture.ImageSeeder.Blob;
 import dev.registryintegrity.fixture.ImageSeeder.Child;
 import dev.registryintegrity.fixture.ImageSeeder.ImageSpec;
@@ -204,5 +205,48 @@ class ServedBytesIT {
         }
       }
     }
+  }
+
+  @Test
+  void aBaseLayerSharedByManyRepositoriesWhoseBytesAreGoneFailsInEveryOneReadOnce(
+      @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    dev.registryintegrity.fixture.FieldImages field =
+        new dev.registryintegrity.fixture.FieldImages(REGISTRY.seeder());
+    byte[] base =
+        "a base layer every team builds on".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    List<String> repos = List.of("fleet/a", "fleet/b", "fleet/c");
+    Digest shared = null;
+    for (String repo : repos) {
+      ImageSeeder.Blob layer = REGISTRY.seeder().pushBlob(repo, base, ImageSeeder.OCI_LAYER);
+      shared = layer.digest();
+      field.linuxImageOf(repo, "v1", layer);
+      assertEquals(0, Cli.run("verify", ref(repo, "v1")).exitCode(), "warm the descriptor cache");
+    }
+    REGISTRY.deleteBlobData(shared);
+    Cli.Run probe =
+        Cli.run("probe", "--registry", REGISTRY.host(), "--include", "fleet/*", "--format", "json");
+    assertEquals(1, probe.exitCode(), probe.all());
+    java.util.Map<String, String> findings = new java.util.HashMap<>();
+    for (var image : probe.json().getAsJsonArray("images")) {
+      String reference = image.getAsJsonObject().get("reference").getAsString();
+      for (var n : image.getAsJsonObject().getAsJsonArray("nodes")) {
+        if (shared.toString().equals(n.getAsJsonObject().get("digest").getAsString())) {
+          findings.put(
+              reference,
+              n.getAsJsonObject().get("finding").getAsString()
+                  + " "
+                  + n.getAsJsonObject().get("detail").getAsString());
+        }
+      }
+    }
+    assertEquals(3, findings.size(), findings.toString());
+    assertTrue(
+        findings.values().stream().allMatch(f -> f.startsWith("data-missing")),
+        findings.toString());
+    // Read once, in whichever repository reached it first; the others borrowed that proof.
+    assertEquals(
+        2,
+        findings.values().stream().filter(f -> f.contains("(its bytes, read in fleet/")).count(),
+        findings.toString());
   }
 }

@@ -87,6 +87,7 @@ final class MemorySource implements ContentSource {
   @Override
   public Lookup checkBlob(String repository, Digest digest, BlobCheck check) {
     count(digest.toString());
+    count(check.label() + " " + digest);
     Long size = blobSizes.get(digest.toString());
     return size == null
         ? new Lookup.Absent("404 BLOB_UNKNOWN", "BLOB_UNKNOWN", "blob unknown to registry")

@@ -388,4 +388,35 @@ class WalkerTest {
     imageWithLayer("sha256-" + live.index().hex() + ".sig", sig, null);
     assertEquals(Verdict.OK, walk("sha256-" + live.index().hex() + ".sig").verdict());
   }
+
+  @Test
+  void aBlobSharedByRepositoriesHasItsBytesReadOnceAndItsLinkCheckedInEach() {
+    Digest shared = source.putBlob("shared base layer");
+    String layer =
+        "{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\""
+            + shared
+            + "\",\"size\":17}";
+    imageWithLayer("a", layer, null);
+    try (Walker walker = new Walker(source, WalkLimits.defaults())) {
+      for (String repo : List.of("one", "two", "three")) {
+        ImageResult r = walker.walk(repo + ":a", repo, "a", Expectations.none());
+        assertEquals(Verdict.OK, r.verdict());
+        Node node =
+            unique(r).stream().filter(n -> n.kind() == Kind.LAYER).findFirst().orElseThrow();
+        assertEquals(
+            dev.registryintegrity.source.Proof.SERVED,
+            ((Finding.Intact) node.finding()).proof(),
+            "every repository's node says its bytes were served");
+      }
+    }
+    assertEquals(1, source.calls.get("read " + shared).get(), "bytes read once per run");
+    assertEquals(2, source.calls.get("head " + shared).get(), "the other repositories' links");
+    try (Walker every = new Walker(source, WalkLimits.defaults().withReadEveryRepository(true))) {
+      for (String repo : List.of("one", "two")) {
+        every.walk(repo + ":a", repo, "a", Expectations.none());
+      }
+    }
+    assertEquals(
+        3, source.calls.get("read " + shared).get(), "--read-every-repository reads in each");
+  }
 }
