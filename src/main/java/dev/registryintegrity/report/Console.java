@@ -20,7 +20,7 @@ public final class Console {
   }
 
   /** An untrusted value allowed to be longer than {@link Text#MAX_LENGTH} before it is cut. */
-  public record Long(Object value, int maxLength) {}
+  public record Cut(Object value, int maxLength) {}
 
   private final PrintWriter out;
 
@@ -33,8 +33,8 @@ public final class Console {
   }
 
   /** An untrusted value cut at {@code maxLength} instead of the default. */
-  public static Long upTo(int maxLength, Object value) {
-    return new Long(value, maxLength);
+  public static Cut upTo(int maxLength, Object value) {
+    return new Cut(value, maxLength);
   }
 
   /** An untrusted value escaped and padded to {@code width} columns: a table cell. */
@@ -77,7 +77,7 @@ public final class Console {
   private static String shown(Object value) {
     return switch (value) {
       case Ours ours -> ours.text();
-      case Long l -> Text.safe(String.valueOf(l.value()), l.maxLength());
+      case Cut c -> Text.safe(String.valueOf(c.value()), c.maxLength());
       case null -> "";
       default -> Text.safe(String.valueOf(value));
     };

@@ -9,8 +9,11 @@ import dev.registryintegrity.walk.Tally;
 import dev.registryintegrity.walk.Verdict;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The human report: per image, one line per digest in a tree that shows parentage; then every
@@ -113,7 +116,7 @@ public final class TextReport {
         resolved,
         paint(DIM, "  [{}]", image.source()));
     // Below the full level, only the branches that lead to what is not intact.
-    java.util.Map<Node, Boolean> shown = new java.util.IdentityHashMap<>();
+    Map<Node, Boolean> shown = new IdentityHashMap<>();
     boolean pruned = detail != Detail.FULL;
     for (Finding f : image.imageFindings()) {
       out.line("  {}  {}", verdictWord(f), f.detail());
@@ -211,7 +214,7 @@ public final class TextReport {
   }
 
   /** The node is not intact, or something below it is not. */
-  private static boolean leadsToProblem(Node node, java.util.Map<Node, Boolean> memo) {
+  private static boolean leadsToProblem(Node node, Map<Node, Boolean> memo) {
     Boolean known = memo.get(node);
     if (known != null) {
       return known;
@@ -242,18 +245,8 @@ public final class TextReport {
     }
     out.blank();
     out.line("{}", paint(BOLD, title + " (" + entries.size() + ")"));
-    // The same finding with the same words for many digests (a deadline that cut 400 checks) is
-    // one entry with a count, so the distinct problems stay on the first screen.
-    java.util.Map<String, List<Failure>> groups = new java.util.LinkedHashMap<>();
-    for (Failure f : entries) {
-      String key =
-          detail == Detail.FULL
-              ? String.valueOf(System.identityHashCode(f))
-              : f.finding().code() + "\u0000" + f.finding().detail() + "\u0000" + f.hint();
-      groups.computeIfAbsent(key, k -> new ArrayList<>()).add(f);
-    }
     int n = 1;
-    for (List<Failure> group : groups.values()) {
+    for (List<Failure> group : groups(entries)) {
       if (group.size() < GROUPED) {
         for (Failure f : group) {
           renderFailure(n++, f, out);
@@ -262,6 +255,22 @@ public final class TextReport {
         renderGroup(n++, group, out);
       }
     }
+  }
+
+  /**
+   * The same finding with the same words for many digests (a deadline that cut 400 checks) is one
+   * group, so the distinct problems stay on the first screen; full detail keeps every entry alone.
+   */
+  private List<List<Failure>> groups(List<Failure> entries) {
+    if (detail == Detail.FULL) {
+      return entries.stream().map(List::of).toList();
+    }
+    Map<String, List<Failure>> byWords = new LinkedHashMap<>();
+    for (Failure f : entries) {
+      String words = f.finding().code() + "\u0000" + f.finding().detail() + "\u0000" + f.hint();
+      byWords.computeIfAbsent(words, k -> new ArrayList<>()).add(f);
+    }
+    return List.copyOf(byWords.values());
   }
 
   /** Entries alike in all but their digest, from this many on, are one entry. */

@@ -71,11 +71,9 @@ public final class Journal implements AutoCloseable {
   /** What the file held at start, and what was wrong with it (for the log). */
   public record State(List<Accepted> pending, List<TagVerdict> verdicts, List<String> problems) {}
 
-  private record Key(String repository, String tag) {}
-
   private final Path file;
-  private final Map<Key, Accepted> pending = new LinkedHashMap<>();
-  private final Map<Key, TagVerdict> verdicts;
+  private final Map<TagKey, Accepted> pending = new LinkedHashMap<>();
+  private final Map<TagKey, TagVerdict> verdicts;
   private final State loaded;
   private FileChannel channel;
   private long linesSinceSnapshot;
@@ -85,7 +83,7 @@ public final class Journal implements AutoCloseable {
     this.verdicts =
         new LinkedHashMap<>(16, 0.75f, true) {
           @Override
-          protected boolean removeEldestEntry(Map.Entry<Key, TagVerdict> eldest) {
+          protected boolean removeEldestEntry(Map.Entry<TagKey, TagVerdict> eldest) {
             return size() > tracked;
           }
         };
@@ -218,7 +216,7 @@ public final class Journal implements AutoCloseable {
   private boolean apply(String line) {
     try {
       JsonObject o = JsonParser.parseString(line).getAsJsonObject();
-      Key key = new Key(o.get("repo").getAsString(), o.get("tag").getAsString());
+      TagKey key = new TagKey(o.get("repo").getAsString(), o.get("tag").getAsString());
       switch (o.get("op").getAsString()) {
         case "accept" ->
             pending.putIfAbsent(
@@ -256,7 +254,7 @@ public final class Journal implements AutoCloseable {
   }
 
   private void record(TagVerdict v) {
-    Key key = new Key(v.repository(), v.tag());
+    TagKey key = new TagKey(v.repository(), v.tag());
     if (!v.result().equals("unchecked")) {
       pending.remove(key);
     }
@@ -267,7 +265,7 @@ public final class Journal implements AutoCloseable {
   public synchronized void accepted(List<Accepted> checks) throws IOException {
     List<String> lines = new ArrayList<>();
     for (Accepted a : checks) {
-      if (pending.putIfAbsent(new Key(a.repository(), a.tag()), a) == null) {
+      if (pending.putIfAbsent(new TagKey(a.repository(), a.tag()), a) == null) {
         lines.add(line(a));
       }
     }
@@ -282,26 +280,21 @@ public final class Journal implements AutoCloseable {
 
   /** The tag is gone (deleted on purpose): nothing about it is kept. */
   public synchronized void forget(String repository, String tag) throws IOException {
-    Key key = new Key(repository, tag);
+    TagKey key = new TagKey(repository, tag);
     boolean known = pending.remove(key) != null | verdicts.remove(key) != null;
     if (known) {
       append(List.of(record("forget", key).toString()));
     }
   }
 
-  /** Checks accepted and not yet settled by a verdict. */
-  public synchronized int pendingCount() {
-    return pending.size();
-  }
-
   private static String line(Accepted a) {
-    JsonObject o = record("accept", new Key(a.repository(), a.tag()));
+    JsonObject o = record("accept", new TagKey(a.repository(), a.tag()));
     o.addProperty("first", a.firstEvent().toEpochMilli());
     return o.toString();
   }
 
   private static String line(TagVerdict v) {
-    JsonObject o = record("verdict", new Key(v.repository(), v.tag()));
+    JsonObject o = record("verdict", new TagKey(v.repository(), v.tag()));
     o.addProperty("result", v.result());
     o.addProperty("failures", v.failures());
     o.addProperty("orphans", v.orphans());
@@ -312,7 +305,7 @@ public final class Journal implements AutoCloseable {
     return o.toString();
   }
 
-  private static JsonObject record(String op, Key key) {
+  private static JsonObject record(String op, TagKey key) {
     JsonObject o = new JsonObject();
     o.addProperty("op", op);
     o.addProperty("repo", key.repository());

@@ -24,15 +24,13 @@ public final class PushQueue {
    */
   public record Pending(String repository, String tag, Instant firstEvent, Instant due) {}
 
-  private record Key(String repository, String tag) {}
-
   /**
    * However often a tag's events keep coming, it is verified within this many settle delays of the
    * first.
    */
   static final int MAX_SETTLES = 5;
 
-  private final Map<Key, Pending> pending = new LinkedHashMap<>();
+  private final Map<TagKey, Pending> pending = new LinkedHashMap<>();
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private final Clock clock;
@@ -50,7 +48,7 @@ public final class PushQueue {
     lock.lock();
     try {
       Instant now = clock.instant();
-      Key key = new Key(repository, tag);
+      TagKey key = new TagKey(repository, tag);
       Pending before = pending.get(key);
       if (before == null && pending.size() >= capacity) {
         return false;
@@ -74,7 +72,7 @@ public final class PushQueue {
   public void retry(String repository, String tag, Instant firstEvent, Duration delay) {
     lock.lock();
     try {
-      Key key = new Key(repository, tag);
+      TagKey key = new TagKey(repository, tag);
       Pending newer = pending.get(key);
       Instant due = clock.instant().plus(delay);
       // A new event for the tag since the failed check brings it forward; never later.
@@ -93,7 +91,7 @@ public final class PushQueue {
     lock.lock();
     try {
       pending.putIfAbsent(
-          new Key(repository, tag),
+          new TagKey(repository, tag),
           new Pending(repository, tag, firstEvent, clock.instant().plus(settle)));
       changed.signalAll();
     } finally {

@@ -30,9 +30,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -95,16 +98,13 @@ public final class Receiver implements AutoCloseable {
   private final byte[] expectedAuthorization;
   private final ExecutorService workers;
   private final Map<TagKey, Set<Digest>> reached;
-  private final Map<TagKey, Integer> attempts = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<TagKey, Integer> attempts = new ConcurrentHashMap<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final Consumer<String> afterVerdicts;
   private final Optional<Journal> journal;
   private final Duration settle;
   private volatile boolean stopping;
-  private final java.util.concurrent.atomic.AtomicInteger inFlight =
-      new java.util.concurrent.atomic.AtomicInteger();
-
-  private record TagKey(String repository, String tag) {}
+  private final AtomicInteger inFlight = new AtomicInteger();
 
   /**
    * @param journal where accepted checks and verdicts are kept across restarts; empty: in memory
@@ -494,8 +494,7 @@ public final class Receiver implements AutoCloseable {
     stopping = true;
     workers.shutdown();
     try {
-      if (!workers.awaitTermination(
-          STOP_GRACE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      if (!workers.awaitTermination(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
         workers.shutdownNow();
       }
     } catch (InterruptedException e) {

@@ -18,14 +18,6 @@ public final class WatchMetrics {
   /** Seconds; a push is verified a settle delay after its event, then as fast as the walk. */
   private static final double[] BUCKETS = {0.5, 1, 2, 5, 10, 30, 60, 120, 300};
 
-  private record TagKey(String repository, String tag) implements Comparable<TagKey> {
-    @Override
-    public int compareTo(TagKey o) {
-      int c = repository.compareTo(o.repository);
-      return c != 0 ? c : tag.compareTo(o.tag);
-    }
-  }
-
   /**
    * Failed digests at the tag's last verification (0: intact), orphaned referrers found (a
    * warning), and whether it could be checked.

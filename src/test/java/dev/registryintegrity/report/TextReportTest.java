@@ -1,6 +1,7 @@
 package dev.registryintegrity.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.registryintegrity.model.Digest;
@@ -89,5 +90,11 @@ class TextReportTest {
     assertEquals(1, text.lines().filter(l -> l.contains("400 digests alike")).count(), text);
     assertTrue(text.lines().count() < 20, text.lines().count() + " lines:\n" + text);
     assertTrue(text.contains("... and 397 more layers: UNCHECKED"), text);
+    String full =
+        render(
+            TextReport.Detail.FULL,
+            new ImageResult("reg/app:v1", "registry reg", index, List.of()));
+    assertFalse(full.contains("digests alike"), "debug lists every entry on its own");
+    assertTrue(full.contains("  400. UNCHECKED layer"), full);
   }
 }

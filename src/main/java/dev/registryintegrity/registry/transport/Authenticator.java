@@ -5,6 +5,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import dev.registryintegrity.CannotCheckException;
+import dev.registryintegrity.model.Spelling;
 import dev.registryintegrity.registry.credentials.CredentialStore;
 import dev.registryintegrity.registry.credentials.Credentials;
 import java.net.URI;
@@ -29,13 +30,15 @@ final class Authenticator {
   private static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofSeconds(60);
 
   private final CredentialStore credentials;
+  private final Spelling spelling;
   private final Clock clock;
   private final Map<String, String> basicByRegistry = new ConcurrentHashMap<>();
   private final Map<String, Token> tokens = new ConcurrentHashMap<>();
   private final Map<String, Challenge> bearerByRegistry = new ConcurrentHashMap<>();
 
-  Authenticator(CredentialStore credentials, Clock clock) {
+  Authenticator(CredentialStore credentials, Spelling spelling, Clock clock) {
     this.credentials = credentials;
+    this.spelling = spelling;
     this.clock = clock;
   }
 
@@ -74,8 +77,8 @@ final class Authenticator {
                   new CannotCheckException(
                       "registry "
                           + registry
-                          + " requires authentication: pass --username and --password"
-                          + " (or the plugin's username/password settings)"));
+                          + " requires authentication: pass "
+                          + spelling.credentials()));
       String header = basic(c);
       basicByRegistry.put(registry, header);
       return header;

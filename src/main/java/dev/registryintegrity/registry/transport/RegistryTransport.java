@@ -96,7 +96,7 @@ public final class RegistryTransport implements AutoCloseable {
                     .setResponseTimeout(Timeout.of(settings.readTimeout()))
                     .build())
             .build();
-    this.auth = new Authenticator(settings.credentials(), clock);
+    this.auth = new Authenticator(settings.credentials(), settings.spelling(), clock);
     this.spelling = settings.spelling();
     this.retries = new Retries(settings.retry(), sleeper, clock, deadline);
     this.rateLimiter = settings.rateLimiter();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.registryintegrity.CannotCheckException;
+import dev.registryintegrity.model.Spelling;
 import dev.registryintegrity.registry.credentials.CredentialStore;
 import dev.registryintegrity.registry.credentials.Credentials;
 import java.net.URI;
@@ -58,7 +59,7 @@ class AuthenticatorTest {
 
   @Test
   void aTokenIsReusedForItsScopeUntilShortlyBeforeItExpires() {
-    Authenticator auth = new Authenticator(CredentialStore.none(), clock);
+    Authenticator auth = new Authenticator(CredentialStore.none(), Spelling.CLI, clock);
     String first =
         auth.answer(
             "reg.example",
@@ -84,7 +85,7 @@ class AuthenticatorTest {
 
   @Test
   void eachRepositoryGetsItsOwnScope() {
-    Authenticator auth = new Authenticator(CredentialStore.none(), clock);
+    Authenticator auth = new Authenticator(CredentialStore.none(), Spelling.CLI, clock);
     auth.answer("reg.example", "a/b", BEARER, r -> tokenAnswer(r, "{\"token\":\"ab\"}"));
     auth.answer("reg.example", "c/d", BEARER, r -> tokenAnswer(r, "{\"token\":\"cd\"}"));
     assertEquals(Optional.of("Bearer ab"), auth.known("reg.example", "a/b"));
@@ -94,7 +95,7 @@ class AuthenticatorTest {
 
   @Test
   void tokenWithoutLifetimeLastsTheSpecsDefaultSixtySeconds() {
-    Authenticator auth = new Authenticator(CredentialStore.none(), clock);
+    Authenticator auth = new Authenticator(CredentialStore.none(), Spelling.CLI, clock);
     auth.answer("r", "a/b", BEARER, req -> tokenAnswer(req, "{\"token\":\"t\"}"));
     now = now.plusSeconds(50);
     assertTrue(auth.known("r", "a/b").isPresent());
@@ -105,7 +106,7 @@ class AuthenticatorTest {
   @Test
   void tokenRequestCarriesBasicCredentialsButTheyNeverShowInMessages() {
     Credentials c = new Credentials("u", "p4ss-word", "--password");
-    Authenticator auth = new Authenticator(CredentialStore.everywhere(c), clock);
+    Authenticator auth = new Authenticator(CredentialStore.everywhere(c), Spelling.CLI, clock);
     List<HttpRequest> requests = new ArrayList<>();
     CannotCheckException e =
         assertThrows(
@@ -128,18 +129,24 @@ class AuthenticatorTest {
     assertFalse(c.toString().contains("p4ss-word"));
   }
 
-  @Test
-  void basicChallengeWithoutCredentialsSaysHowToGiveThem() {
-    Authenticator auth = new Authenticator(CredentialStore.none(), clock);
-    CannotCheckException e =
-        assertThrows(
+  private String basicRefusalWithoutCredentials(Spelling spelling) {
+    Authenticator auth = new Authenticator(CredentialStore.none(), spelling, clock);
+    return assertThrows(
             CannotCheckException.class,
             () ->
                 auth.answer(
-                    "r", "a/b", Challenge.parse("Basic realm=x").orElseThrow(), req -> null));
+                    "r", "a/b", Challenge.parse("Basic realm=x").orElseThrow(), req -> null))
+        .getMessage();
+  }
+
+  @Test
+  void basicChallengeWithoutCredentialsSaysHowToGiveThemInTheUsersOwnWords() {
+    String cli = basicRefusalWithoutCredentials(Spelling.CLI);
+    assertTrue(cli.endsWith("requires authentication: pass --username and --password"), cli);
+    String plugin = basicRefusalWithoutCredentials(Spelling.PLUGIN);
     assertTrue(
-        e.getMessage().contains("requires authentication: pass --username and --password"),
-        e.getMessage());
+        plugin.endsWith("requires authentication: pass the username and password settings"),
+        plugin);
   }
 
   @Test
