@@ -2,7 +2,9 @@ package dev.registryintegrity.watch;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.registryintegrity.CannotCheckException;
 import dev.registryintegrity.model.Digest;
+import dev.registryintegrity.model.InvalidValueException;
 import dev.registryintegrity.report.Console;
 import dev.registryintegrity.report.RunReport;
 import dev.registryintegrity.report.TextReport;
@@ -24,9 +26,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -58,7 +62,7 @@ public final class Receiver implements AutoCloseable {
     /**
      * Whether the registry still lists the tag in {@code tags/list}.
      *
-     * @throws dev.registryintegrity.CannotCheckException when it cannot tell
+     * @throws CannotCheckException when it cannot tell
      */
     boolean tagListed(String repository, String tag);
   }
@@ -132,7 +136,7 @@ public final class Receiver implements AutoCloseable {
     this.expectedAuthorization = ("Bearer " + settings.token()).getBytes(StandardCharsets.UTF_8);
     int tracked = settings.tracked();
     this.reached =
-        java.util.Collections.synchronizedMap(
+        Collections.synchronizedMap(
             new LinkedHashMap<>(16, 0.75f, true) {
               @Override
               protected boolean removeEldestEntry(Map.Entry<TagKey, Set<Digest>> eldest) {
@@ -222,7 +226,7 @@ public final class Receiver implements AutoCloseable {
     Events.Parsed parsed;
     try {
       parsed = Events.parse(body);
-    } catch (dev.registryintegrity.model.InvalidValueException bad) {
+    } catch (InvalidValueException bad) {
       metrics.rejected("malformed");
       Endpoints.send(e, 400, "text/plain", bad.getMessage() + "\n");
       return;
@@ -268,7 +272,7 @@ public final class Receiver implements AutoCloseable {
     if (contentType == null) {
       return false;
     }
-    String type = contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+    String type = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
     return type.equals(Events.MEDIA_TYPE) || type.equals("application/json");
   }
 
@@ -412,11 +416,11 @@ public final class Receiver implements AutoCloseable {
               repository, pending.tag(), result, failures, orphans, now.getEpochSecond(), digests));
       logLine(
           "watch: {} {}{} ({} digests, {} s after the event)",
-          result.toUpperCase(java.util.Locale.ROOT),
+          result.toUpperCase(Locale.ROOT),
           image.reference(),
           image.root().digest().map(d -> " -> " + d).orElse(""),
           digests.size(),
-          String.format(java.util.Locale.ROOT, "%.1f", seconds));
+          String.format(Locale.ROOT, "%.1f", seconds));
     }
     if (anyFailed) {
       synchronized (log) {
@@ -440,7 +444,7 @@ public final class Receiver implements AutoCloseable {
     }
     try {
       return !checker.tagListed(repository, tag);
-    } catch (dev.registryintegrity.CannotCheckException e) {
+    } catch (CannotCheckException e) {
       return false;
     }
   }
