@@ -187,7 +187,10 @@ final class ProbeCommand {
             line.hasOption("shard") ? Shard.parse(line.getOptionValue("shard")) : Shard.all(),
             rps,
             c.timeout(),
-            c.requiredArtifactTypes());
+            c.requiredArtifactTypes(),
+            // The JSON report lists every node; the text report and the metrics need only what
+            // is not intact, so only JSON pays for holding the registry's graph.
+            ConnectionOptions.json(line) && !line.hasOption("listen"));
     CheckSettings check = c.check(environment, ConnectionOptions.debugLog(err));
     TransportSettings transport = check.transport().withRateLimiter(new RateLimiter(rps));
     PushgatewayOptions push = PushgatewayOptions.read(line, registry, JOB);

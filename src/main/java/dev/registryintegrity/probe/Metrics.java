@@ -100,6 +100,27 @@ public final class Metrics {
                             .append(' ')
                             .append(count)
                             .append('\n')));
+    // Failing tags only, so the series count is bounded by what is broken, not by the registry.
+    header(
+        out,
+        "probe_tag_failures",
+        "Failed digests reached by a tag in the last run; failing tags only (the receiver's"
+            + " tag_failures, for the whole registry).");
+    for (RepositoryVerdict repo : r.repositories()) {
+      repo.failedTags()
+          .forEach(
+              (tag, count) ->
+                  out.append(Exposition.PREFIX)
+                      .append("probe_tag_failures")
+                      .append(
+                          labels(
+                              r.instance(),
+                              extraLabels,
+                              orderedPair("repository", repo.repository(), "tag", tag)))
+                      .append(' ')
+                      .append(count)
+                      .append('\n'));
+    }
     return out.toString();
   }
 

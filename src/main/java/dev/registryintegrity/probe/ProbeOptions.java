@@ -12,6 +12,8 @@ import java.util.Optional;
  * @param reposFile repositories to probe when the catalog is hidden (one per line)
  * @param shard this process's share of the repositories, {@code index/count}
  * @param requestsPerSecond cap on requests to the registry; 0: none
+ * @param keepIntact keep every intact image's graph for the report (the JSON report lists them);
+ *     otherwise intact images are counted and let go as each repository finishes
  */
 public record ProbeOptions(
     String registry,
@@ -24,7 +26,8 @@ public record ProbeOptions(
     Shard shard,
     double requestsPerSecond,
     Duration timeout,
-    List<String> requiredArtifactTypes) {
+    List<String> requiredArtifactTypes,
+    boolean keepIntact) {
 
   public ProbeOptions {
     include = List.copyOf(include);

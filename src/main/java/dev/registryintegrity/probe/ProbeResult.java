@@ -3,6 +3,7 @@ package dev.registryintegrity.probe;
 import dev.registryintegrity.report.RunReport;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,6 +17,7 @@ import java.util.Map;
  * @param orphanedReferrers unique (repository, digest) pairs of referrers whose subject is gone
  *     (warnings unless --strict)
  * @param failuresByRepoAndKind failures per repository and kind ("manifest", "layer", ...)
+ * @param repositories each repository's outcome, in name order
  * @param report the per-digest facts, for the text and JSON reports
  */
 public record ProbeResult(
@@ -32,7 +34,12 @@ public record ProbeResult(
     Map<String, Map<String, Integer>> failuresByRepoAndKind,
     Instant finishedAt,
     Duration duration,
+    List<RepositoryVerdict> repositories,
     RunReport report) {
+
+  public ProbeResult {
+    repositories = List.copyOf(repositories);
+  }
 
   /** Nothing wrong and everything checked: the verdict every output of the run states. */
   public boolean succeeded() {
@@ -55,6 +62,7 @@ public record ProbeResult(
         failuresByRepoAndKind,
         finishedAt,
         duration,
+        repositories,
         report);
   }
 }

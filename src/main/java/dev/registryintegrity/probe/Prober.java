@@ -155,7 +155,6 @@ public final class Prober {
     }
     List<String> selected = valid.stream().filter(this::wanted).sorted().toList();
 
-    List<ImageResult> images;
     int tagsChecked = 0;
     int withoutTags = 0;
     List<String> notes;
@@ -163,9 +162,9 @@ public final class Prober {
     counts.listed.set(0);
     counts.tags.set(0);
     counts.walked.set(0);
+    Sweep sweep;
     try (Walker walker = new Walker(client, limits, deadline, counts.transfer);
-        Window<Listing> listings = Window.forLimits(limits);
-        Window<ImageResult> walks = Window.forLimits(limits)) {
+        Window<Listing> listings = Window.forLimits(limits)) {
       for (String repo : selected) {
         listings.submit(
             () -> {
@@ -179,41 +178,50 @@ public final class Prober {
             });
       }
       List<Listing> tagLists = listings.results();
-      for (int i = 0; i < selected.size(); i++) {
-        String repo = selected.get(i);
-        if (tagLists.get(i).error() != null) {
-          listingErrors++;
-          warnings.add("tags of " + repo + " not readable: " + tagLists.get(i).error());
-          continue;
-        }
-        if (tagLists.get(i).tags().isEmpty()) {
-          withoutTags++;
-        }
-        for (String tag : tagLists.get(i).tags()) {
-          if (!validName(registryRef, repo, tag)) {
+      sweep = new Sweep(options.keepIntact(), walker::forget);
+      try (Window<ImageResult> walks = Window.forLimits(limits, sweep::add)) {
+        for (int i = 0; i < selected.size(); i++) {
+          String repo = selected.get(i);
+          if (tagLists.get(i).error() != null) {
             listingErrors++;
-            warnings.add(
-                "the tags of " + repo + " name '" + tag + "', which is not a valid tag: skipped");
+            warnings.add("tags of " + repo + " not readable: " + tagLists.get(i).error());
+            sweep.unlisted(repo);
             continue;
           }
-          tagsChecked++;
-          counts.tags.incrementAndGet();
-          walks.submit(
-              () -> {
-                try {
-                  return walker.walk(
-                      registryRef.registry() + "/" + repo + ":" + tag,
-                      repo,
-                      tag,
-                      new Expectations(
-                          Optional.empty(), List.of(), options.requiredArtifactTypes()));
-                } finally {
-                  counts.walked.incrementAndGet();
-                }
-              });
+          if (tagLists.get(i).tags().isEmpty()) {
+            withoutTags++;
+          }
+          List<String> tags = new ArrayList<>();
+          for (String tag : tagLists.get(i).tags()) {
+            if (validName(registryRef, repo, tag)) {
+              tags.add(tag);
+            } else {
+              listingErrors++;
+              warnings.add(
+                  "the tags of " + repo + " name '" + tag + "', which is not a valid tag: skipped");
+            }
+          }
+          sweep.expect(repo, tags.size());
+          for (String tag : tags) {
+            tagsChecked++;
+            counts.tags.incrementAndGet();
+            walks.submit(
+                () -> {
+                  try {
+                    return walker.walk(
+                        registryRef.registry() + "/" + repo + ":" + tag,
+                        repo,
+                        tag,
+                        new Expectations(
+                            Optional.empty(), List.of(), options.requiredArtifactTypes()));
+                  } finally {
+                    counts.walked.incrementAndGet();
+                  }
+                });
+          }
         }
+        walks.drain();
       }
-      images = walks.results();
       notes = walker.notes();
     } finally {
       client.close();
@@ -224,74 +232,153 @@ public final class Prober {
             "probe",
             started,
             Duration.between(started, finished),
-            images,
+            sweep.kept(),
             client.requestCount(),
             warnings,
             notes,
             limits.blobCheck(),
-            listingErrors);
-    return summarise(
+            listingErrors,
+            sweep.leftOut());
+    return new ProbeResult(
         registryRef.registry(),
         catalogAccessible,
         selected.size(),
         tagsChecked,
+        sweep.indexes,
+        sweep.digests,
+        sweep.tally.failed(),
+        sweep.tally.unchecked() + listingErrors,
         withoutTags,
-        listingErrors,
-        images,
+        sweep.tally.warned(),
+        sweep.failuresByRepo,
         finished,
+        report.duration(),
+        sweep.repositories.stream()
+            .sorted(Comparator.comparing(RepositoryVerdict::repository))
+            .toList(),
         report);
   }
 
-  private ProbeResult summarise(
-      String instance,
-      boolean catalogAccessible,
-      int repos,
-      int tags,
-      int withoutTags,
-      int listingErrors,
-      List<ImageResult> images,
-      Instant finished,
-      RunReport report) {
-    Set<String> seen = new HashSet<>();
-    Set<String> indexes = new HashSet<>();
+  /**
+   * Folds each repository's walks into the run's counts as soon as its last tag is walked, then
+   * lets the repository go: the heap holds the repositories in flight and what is not intact, not
+   * every digest of the registry. Results arrive in the order tags were submitted (the window keeps
+   * that order), so a repository's last result means all of them are in.
+   */
+  private static final class Sweep {
+    private final boolean keepIntact;
+    private final java.util.function.Consumer<String> done;
+    private final java.util.ArrayDeque<Expected> expected = new java.util.ArrayDeque<>();
+    private final List<ImageResult> current = new ArrayList<>();
+    private final List<ImageResult> kept = new ArrayList<>();
+    private final Tally leftOutDigests = new Tally();
+    private int leftOutImages;
     // Registry-wide: a (repository, digest) reached by many tags counts once.
-    Tally tally = new Tally();
-    Map<String, Map<String, Integer>> byRepo = new TreeMap<>();
-    for (ImageResult image : images) {
-      String repo = repositoryOf(image.reference());
-      List<dev.registryintegrity.walk.Node> nodes = new ArrayList<>();
-      Graphs.forEachUnique(image.root(), (node, path) -> nodes.add(node));
-      for (var node : nodes) {
-        String key = repo + "@" + node.digest().map(Digest::toString).orElse(image.reference());
-        if (!seen.add(key)) {
-          continue;
-        }
-        if (node.kind() == Kind.INDEX) {
-          indexes.add(key);
-        }
-        tally.add(node.finding());
-        if (node.finding().verdict() == Verdict.FAIL) {
-          byRepo
-              .computeIfAbsent(repo, r -> new TreeMap<>())
-              .merge(node.kind().label(), 1, Integer::sum);
-        }
+    private final Tally tally = new Tally();
+    private int digests;
+    private int indexes;
+    private final Map<String, Map<String, Integer>> failuresByRepo = new TreeMap<>();
+    private final List<RepositoryVerdict> repositories = new ArrayList<>();
+
+    private record Expected(String repository, int tags) {}
+
+    Sweep(boolean keepIntact, java.util.function.Consumer<String> done) {
+      this.keepIntact = keepIntact;
+      this.done = done;
+    }
+
+    void expect(String repository, int tags) {
+      if (tags > 0) {
+        expected.addLast(new Expected(repository, tags));
+      } else {
+        repositories.add(new RepositoryVerdict(repository, 0, 0, 0, 0, 0, Verdict.OK, Map.of()));
       }
     }
-    return new ProbeResult(
-        instance,
-        catalogAccessible,
-        repos,
-        tags,
-        indexes.size(),
-        seen.size(),
-        tally.failed(),
-        tally.unchecked() + listingErrors,
-        withoutTags,
-        tally.warned(),
-        byRepo,
-        finished,
-        report.duration(),
-        report);
+
+    /** A repository whose tags could not be listed: nothing of it was checked. */
+    void unlisted(String repository) {
+      repositories.add(new RepositoryVerdict(repository, 0, 0, 0, 0, 0, Verdict.UNKNOWN, Map.of()));
+    }
+
+    void add(ImageResult image) {
+      current.add(image);
+      Expected repo = expected.getFirst();
+      if (current.size() < repo.tags()) {
+        return;
+      }
+      expected.removeFirst();
+      fold(repo.repository());
+      current.clear();
+      done.accept(repo.repository());
+    }
+
+    private void fold(String repo) {
+      Set<Digest> seen = new HashSet<>();
+      Tally here = new Tally();
+      List<Verdict> verdicts = new ArrayList<>();
+      Map<String, Integer> failedTags = new TreeMap<>();
+      for (ImageResult image : current) {
+        Graphs.forEachUnique(
+            image.root(),
+            (node, path) -> {
+              // A tag that did not resolve has no digest: it counts once, as itself.
+              if (node.digest().isPresent() && !seen.add(node.digest().get())) {
+                return;
+              }
+              here.add(node.finding());
+              if (node.kind() == Kind.INDEX) {
+                indexes++;
+              }
+              if (node.finding().verdict() == Verdict.FAIL) {
+                failuresByRepo
+                    .computeIfAbsent(repo, r -> new TreeMap<>())
+                    .merge(node.kind().label(), 1, Integer::sum);
+              }
+            });
+        Verdict verdict = image.verdict();
+        verdicts.add(verdict);
+        if (verdict == Verdict.FAIL) {
+          // A tag cannot hold ':', so the last one ends the repository (a port's comes first).
+          String tag = image.reference().substring(image.reference().lastIndexOf(':') + 1);
+          failedTags.put(tag, Tally.of(image).failed());
+        }
+        if (keepIntact || verdict != Verdict.OK) {
+          kept.add(image);
+        } else {
+          leftOutImages++;
+          leftOutDigests.addAll(Tally.of(image));
+        }
+      }
+      digests += here.total();
+      tally.addAll(here);
+      repositories.add(
+          new RepositoryVerdict(
+              repo,
+              current.size(),
+              here.total(),
+              here.failed(),
+              here.unchecked(),
+              here.warned(),
+              worst(verdicts),
+              failedTags));
+    }
+
+    private static Verdict worst(List<Verdict> verdicts) {
+      for (Verdict v : List.of(Verdict.FAIL, Verdict.UNKNOWN, Verdict.WARN)) {
+        if (verdicts.contains(v)) {
+          return v;
+        }
+      }
+      return Verdict.OK;
+    }
+
+    List<ImageResult> kept() {
+      return kept;
+    }
+
+    RunReport.LeftOut leftOut() {
+      return new RunReport.LeftOut(leftOutImages, RunReport.Counts.of(leftOutDigests));
+    }
   }
 
   private static boolean validName(ImageReference registry, String repo, String tag) {
@@ -304,11 +391,6 @@ public final class Prober {
     } catch (InvalidValueException e) {
       return false;
     }
-  }
-
-  private static String repositoryOf(String reference) {
-    String withoutRegistry = reference.substring(reference.indexOf('/') + 1);
-    return withoutRegistry.substring(0, withoutRegistry.lastIndexOf(':'));
   }
 
   private boolean wanted(String repository) {

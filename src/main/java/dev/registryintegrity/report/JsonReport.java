@@ -50,7 +50,7 @@ public final class JsonReport {
     root.addProperty("check", report.check().label());
     RunReport.Counts c = report.counts();
     JsonObject summary = new JsonObject();
-    summary.addProperty("images", report.images().size());
+    summary.addProperty("images", report.imageCount());
     summary.addProperty("digests", c.digests());
     summary.addProperty("intact", c.intact());
     summary.addProperty("external", c.external());

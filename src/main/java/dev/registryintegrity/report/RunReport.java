@@ -16,6 +16,8 @@ import java.util.List;
  * @param check how hard blobs were looked at, so no reader mistakes "listed" for "served"
  * @param unlisted listings (a catalog, a repository's tags) that could not be read: what they would
  *     have named was not checked, so the run cannot be intact
+ * @param leftOut images found intact and not kept (a probe's text report names only what is not
+ *     intact, and a registry's worth of intact graphs would not fit its heap): counted, not listed
  */
 public record RunReport(
     String command,
@@ -26,7 +28,8 @@ public record RunReport(
     List<String> warnings,
     List<String> notes,
     BlobCheck check,
-    int unlisted) {
+    int unlisted,
+    LeftOut leftOut) {
 
   public RunReport {
     images = List.copyOf(images);
@@ -42,8 +45,36 @@ public record RunReport(
       long requests,
       List<String> warnings,
       List<String> notes,
+      BlobCheck check,
+      int unlisted) {
+    this(
+        command,
+        startedAt,
+        duration,
+        images,
+        requests,
+        warnings,
+        notes,
+        check,
+        unlisted,
+        LeftOut.NONE);
+  }
+
+  public RunReport(
+      String command,
+      Instant startedAt,
+      Duration duration,
+      List<ImageResult> images,
+      long requests,
+      List<String> warnings,
+      List<String> notes,
       BlobCheck check) {
     this(command, startedAt, duration, images, requests, warnings, notes, check, 0);
+  }
+
+  /** How many images the run checked, listed or not. */
+  public int imageCount() {
+    return images.size() + leftOut.images();
   }
 
   public ExitCode exitCode() {
@@ -62,10 +93,37 @@ public record RunReport(
   public Counts counts() {
     Tally all = new Tally();
     images.forEach(image -> all.addAll(Tally.of(image)));
-    return new Counts(
-        all.total(), all.intact(), all.external(), all.warned(), all.failed(), all.unchecked());
+    return Counts.of(all).plus(leftOut.digests());
   }
 
   public record Counts(
-      int digests, int intact, int external, int warnings, int failed, int unchecked) {}
+      int digests, int intact, int external, int warnings, int failed, int unchecked) {
+    public static Counts of(Tally tally) {
+      return new Counts(
+          tally.total(),
+          tally.intact(),
+          tally.external(),
+          tally.warned(),
+          tally.failed(),
+          tally.unchecked());
+    }
+
+    public Counts plus(Counts other) {
+      return new Counts(
+          digests + other.digests,
+          intact + other.intact,
+          external + other.external,
+          warnings + other.warnings,
+          failed + other.failed,
+          unchecked + other.unchecked);
+    }
+  }
+
+  /**
+   * Images walked, found intact and not kept: only their number and their digests' tally. Their
+   * verdicts are all OK, so the exit code does not need them.
+   */
+  public record LeftOut(int images, Counts digests) {
+    public static final LeftOut NONE = new LeftOut(0, new Counts(0, 0, 0, 0, 0, 0));
+  }
 }

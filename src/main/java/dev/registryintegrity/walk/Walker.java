@@ -670,6 +670,19 @@ public final class Walker implements AutoCloseable {
     }
   }
 
+  /**
+   * Drops what this walker remembers of a repository whose walks are all done, so a sweep of a
+   * whole registry holds the repositories in flight rather than every one it has seen. What is
+   * proven for the run (each digest's bytes, external URLs) stays.
+   */
+  public void forget(String repository) {
+    manifests.keySet().removeIf(k -> k.repository().equals(repository));
+    blobs.keySet().removeIf(k -> k.blob().repository().equals(repository));
+    manifestChecks.keySet().removeIf(k -> k.repository().equals(repository));
+    children.keySet().removeIf(k -> k.manifest().repository().equals(repository));
+    referrerLists.keySet().removeIf(k -> k.repository().equals(repository));
+  }
+
   @Override
   public void close() {
     executor.shutdownNow();

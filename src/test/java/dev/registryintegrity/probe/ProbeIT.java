@@ -129,6 +129,22 @@ class ProbeIT {
     assertEquals(2.0, m.get("registry_manifest_integrity_repo_failures{broken-ci,manifest}"));
     assertEquals(2.0, m.get("registry_manifest_integrity_repo_failures{broken-ci,attestation}"));
     assertEquals(1.0, m.get("registry_manifest_integrity_repo_failures{apps/layerless,layer}"));
+    // The failing tags, each by name, and no series for the twelve intact ones.
+    String exposition = Files.readString(textfile);
+    assertTrue(
+        exposition.contains(
+            "registry_manifest_integrity_probe_tag_failures{instance=\""
+                + REGISTRY.host()
+                + "\",repository=\"broken-ci\",tag=\"new\"} 4\n"),
+        exposition);
+    assertTrue(
+        exposition.contains(
+            "registry_manifest_integrity_probe_tag_failures{instance=\""
+                + REGISTRY.host()
+                + "\",repository=\"apps/layerless\",tag=\"v1\"} 1\n"),
+        exposition);
+    assertEquals(
+        2, exposition.split("\nregistry_manifest_integrity_probe_tag_failures\\{").length - 1);
     assertTrue(
         Math.abs(
                 m.get("registry_manifest_integrity_last_run_timestamp")

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.registryintegrity.model.Digest;
 import dev.registryintegrity.model.MediaTypes;
 import dev.registryintegrity.model.Platform;
+import dev.registryintegrity.source.BlobCheck;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -392,10 +393,7 @@ class WalkerTest {
   @Test
   void aBlobSharedByRepositoriesHasItsBytesReadOnceAndItsLinkCheckedInEach() {
     Digest shared = source.putBlob("shared base layer");
-    String layer =
-        "{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\""
-            + shared
-            + "\",\"size\":17}";
+    String layer = layerDescriptor(shared);
     imageWithLayer("a", layer, null);
     try (Walker walker = new Walker(source, WalkLimits.defaults())) {
       for (String repo : List.of("one", "two", "three")) {
@@ -418,5 +416,34 @@ class WalkerTest {
     }
     assertEquals(
         3, source.calls.get("read " + shared).get(), "--read-every-repository reads in each");
+  }
+
+  @Test
+  void aForgottenRepositoryIsAskedAgainWhileTheRunsProofOfBytesStays() {
+    Digest shared = source.putBlob("shared base layer");
+    String layer = layerDescriptor(shared);
+    imageWithLayer("a", layer, null);
+    WalkLimits head = WalkLimits.defaults().withBlobCheck(BlobCheck.HEAD, Long.MAX_VALUE);
+    try (Walker walker = new Walker(source, head)) {
+      walker.walk("one:a", "one", "a", Expectations.none());
+      walker.walk("one:a", "one", "a", Expectations.none());
+      assertEquals(1, source.calls.get("head " + shared).get(), "remembered: asked once");
+      walker.forget("one");
+      assertEquals(Verdict.OK, walker.walk("one:a", "one", "a", Expectations.none()).verdict());
+      assertEquals(2, source.calls.get("head " + shared).get(), "forgotten: asked again");
+    }
+    try (Walker walker = new Walker(source, WalkLimits.defaults())) {
+      walker.walk("one:a", "one", "a", Expectations.none());
+      walker.forget("one");
+      walker.walk("two:a", "two", "a", Expectations.none());
+    }
+    assertEquals(1, source.calls.get("read " + shared).get(), "the bytes' proof outlives forget");
+  }
+
+  /** A 17-byte gzip layer's descriptor, as the shared-layer tests give their images. */
+  private static String layerDescriptor(Digest digest) {
+    return "{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\""
+        + digest
+        + "\",\"size\":17}";
   }
 }

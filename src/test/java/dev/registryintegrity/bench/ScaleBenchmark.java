@@ -1,0 +1,465 @@
+package dev.registryintegrity.bench;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The probe at registry scale (README "Benchmarks"): the fsck benchmark's synthetic store (1,000
+ * repositories x 14 tags by default) served by a real docker-registry process, one probe run per
+ * blob check, each a new JVM under -Xmx256m. For each run: requests by kind (from the registry's
+ * own access log), wall time, our CPU and peak resident size (GNU time), our heap (the JVM's GC
+ * log) and the registry's CPU (its /proc/PID/stat before and after). Then the registry's capacity
+ * for the same request kinds, measured with a load generator, so a run's rate can be read against
+ * what the registry can serve at all. Run: scripts/benchmark-probe --scale [REPOSITORIES]
+ */
+public final class ScaleBenchmark {
+  private static final Pattern ACCESS =
+      Pattern.compile("\"(GET|HEAD) (/v2/\\S*) HTTP/[0-9.]+\" (\\d{3})");
+  private static final Pattern BLOB = Pattern.compile("^/v2/(.+)/blobs/(sha256:[0-9a-f]{64})$");
+  private static final Pattern MANIFEST = Pattern.compile("^/v2/(.+)/manifests/([^/]+)$");
+  private static final Pattern GC = Pattern.compile("(\\d+)M->(\\d+)M\\(\\d+M\\)");
+  private static final Pattern HEAP_AT_EXIT = Pattern.compile("used (\\d+)K");
+  private static final long TICKS_PER_SECOND = 100;
+  private static final Duration CAPACITY_WINDOW = Duration.ofSeconds(10);
+  private static final int LOAD_CONCURRENCY = 16;
+  private static final String JSON_HEAP = "1g";
+
+  private final Path work;
+  private final Path accessLog;
+  private Process registry;
+  private String host;
+
+  private ScaleBenchmark(Path work) {
+    this.work = work;
+    this.accessLog = work.resolve("access.log");
+  }
+
+  public static void main(String[] args) throws Exception {
+    int repos = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+    boolean withJson = List.of(args).contains("--with-json");
+    Path store = Path.of("target/fsck-bench-" + repos);
+    if (!Files.isDirectory(store)) {
+      SyntheticStore.main(new String[] {store.toString(), String.valueOf(repos)});
+    }
+    Path work = Files.createDirectories(Path.of("target/probe-scale"));
+    ScaleBenchmark bench = new ScaleBenchmark(work);
+    bench.start(store.toAbsolutePath());
+    try {
+      warmPageCache(store);
+      System.out.printf(
+          Locale.ROOT,
+          "store: %s (%d repositories x 14 tags), served by %s on %s; each probe a new JVM, -Xmx256m%n%n",
+          store,
+          repos,
+          version(),
+          bench.host);
+      List<Run> runs = new ArrayList<>();
+      System.out.println(Run.header());
+      for (String check : List.of("head", "read", "content")) {
+        runs.add(bench.probe(check, false));
+        System.out.println(runs.get(runs.size() - 1).row());
+      }
+      if (withJson) {
+        // The JSON report lists every node, so it holds the registry's graph: given more heap
+        // to show how much (under 256 MiB it runs out at this size).
+        Run json = bench.probe("read", true);
+        System.out.println(json.row());
+      }
+      Run head = runs.get(0);
+      Run read = runs.get(1);
+      Run content = runs.get(2);
+      System.out.printf(
+          Locale.ROOT,
+          "%nregistry CPU, read / head: %.2f (goal <= 1.5); content / head: %.2f%n",
+          read.registryCpuMillis / (double) head.registryCpuMillis,
+          content.registryCpuMillis / (double) head.registryCpuMillis);
+      for (Run r : List.of(read, content)) {
+        System.out.printf(
+            Locale.ROOT,
+            "%s: %d blob GETs for %d unique blob digests reached (goal: equal)%n",
+            r.check,
+            r.log.blobGets,
+            r.log.uniqueBlobs.size());
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "heap: peak %d MiB, most retained after a collection %d MiB (goal: within 256 MiB)%n",
+          runs.stream().limit(3).mapToLong(r -> r.peakHeapMiB).max().orElse(0),
+          runs.stream().limit(3).mapToLong(r -> r.liveHeapMiB).max().orElse(0));
+      System.out.printf(
+          Locale.ROOT,
+          "%nregistry capacity on this machine (%d concurrent clients, %d s each, the load"
+              + " generator on the same 2 cores):%n",
+          LOAD_CONCURRENCY,
+          CAPACITY_WINDOW.toSeconds());
+      System.out.printf(
+          Locale.ROOT, "%-28s %12s %18s%n", "request kind", "per second", "registry CPU/req");
+      for (Capacity c : bench.capacity(head.log)) {
+        System.out.printf(
+            Locale.ROOT,
+            "%-28s %12.0f %15.2f ms%n",
+            c.kind,
+            c.perSecond,
+            c.registryMillisPerRequest);
+      }
+    } finally {
+      bench.stop();
+    }
+  }
+
+  /** What the registry's access log says one run asked for. */
+  static final class LogCounts {
+    long manifestGets;
+    long manifestHeads;
+    long blobGets;
+    long blobHeads;
+    long other;
+    final Set<String> uniqueBlobs = new HashSet<>();
+    final List<String> blobPaths = new ArrayList<>();
+    final List<String> manifestPaths = new ArrayList<>();
+
+    long total() {
+      return manifestGets + manifestHeads + blobGets + blobHeads + other;
+    }
+  }
+
+  record Run(
+      String check,
+      boolean json,
+      int exitCode,
+      long requests,
+      LogCounts log,
+      double wallSeconds,
+      double ourCpuSeconds,
+      long rssMiB,
+      long peakHeapMiB,
+      long liveHeapMiB,
+      long registryCpuMillis) {
+
+    static String header() {
+      return String.format(
+          Locale.ROOT,
+          "%-14s %9s %9s %9s %9s %9s %8s %8s %9s %9s %9s %9s %5s",
+          "blob check",
+          "requests",
+          "man GET",
+          "blob HEAD",
+          "blob GET",
+          "uniq blob",
+          "wall s",
+          "our CPU",
+          "reg CPU s",
+          "reg ms/rq",
+          "heap MiB",
+          "RSS MiB",
+          "exit");
+    }
+
+    String row() {
+      return String.format(
+          Locale.ROOT,
+          "%-14s %9d %9d %9d %9d %9d %8.1f %8.1f %9.1f %9.2f %4d/%-4d %9d %5d",
+          check + (json ? " json " + JSON_HEAP : ""),
+          requests,
+          log.manifestGets,
+          log.blobHeads,
+          log.blobGets,
+          log.uniqueBlobs.size(),
+          wallSeconds,
+          ourCpuSeconds,
+          registryCpuMillis / 1000.0,
+          registryCpuMillis / (double) Math.max(1, log.total()),
+          peakHeapMiB,
+          liveHeapMiB,
+          rssMiB,
+          exitCode);
+    }
+  }
+
+  record Capacity(String kind, double perSecond, double registryMillisPerRequest) {}
+
+  private void start(Path store) throws Exception {
+    int port;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    host = "127.0.0.1:" + port;
+    Path config = work.resolve("config.yml");
+    // No blob descriptor cache: every answer comes from storage, as after a restart. The access
+    // log is on in every phase, so its cost is in each figure alike.
+    Files.writeString(
+        config,
+        "version: 0.1\n"
+            + "log:\n  level: warn\n  accesslog:\n    disabled: false\n"
+            + "storage:\n  filesystem:\n    rootdirectory: "
+            + store
+            + "\n  delete:\n    enabled: true\n"
+            + "http:\n  addr: "
+            + host
+            + "\n");
+    Files.deleteIfExists(accessLog);
+    registry =
+        new ProcessBuilder("docker-registry", "serve", config.toString())
+            .redirectOutput(accessLog.toFile())
+            .redirectError(work.resolve("registry.err").toFile())
+            .start();
+    HttpClient client = HttpClient.newHttpClient();
+    for (int i = 0; i < 100; i++) {
+      try {
+        client.send(
+            HttpRequest.newBuilder(URI.create("http://" + host + "/v2/")).build(),
+            HttpResponse.BodyHandlers.discarding());
+        return;
+      } catch (IOException e) {
+        Thread.sleep(100);
+      }
+    }
+    throw new IllegalStateException("docker-registry did not start: see " + work);
+  }
+
+  private void stop() throws InterruptedException {
+    registry.destroy();
+    registry.waitFor(10, TimeUnit.SECONDS);
+  }
+
+  private Run probe(String check, boolean json) throws Exception {
+    Path gcLog = work.resolve("gc-" + check + (json ? "-json" : "") + ".log");
+    Path timeOut = work.resolve("time-" + check + ".txt");
+    long logFrom = Files.size(accessLog);
+    long cpuBefore = registryCpuTicks();
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "/usr/bin/time",
+                "-o",
+                timeOut.toString(),
+                "-f",
+                "%e %U %S %M",
+                System.getProperty("java.home") + "/bin/java",
+                json ? "-Xmx" + JSON_HEAP : "-Xmx256m",
+                "-Xlog:gc,gc+heap+exit:file=" + gcLog,
+                "-jar",
+                "target/registry-integrity.jar",
+                "probe",
+                "--registry",
+                host,
+                "--plain-http",
+                "--blob-check",
+                check));
+    if (json) {
+      command.addAll(List.of("--format", "json"));
+    }
+    Path out = work.resolve("probe-" + check + (json ? "-json" : "") + ".out");
+    Process p =
+        new ProcessBuilder(command)
+            .redirectOutput(out.toFile())
+            .redirectError(work.resolve("probe-" + check + (json ? "-json" : "") + ".err").toFile())
+            .start();
+    int exit = p.waitFor();
+    long cpuAfter = registryCpuTicks();
+    String[] time = Files.readString(timeOut).trim().split("\\R");
+    String[] t = time[time.length - 1].trim().split(" ");
+    long requests = requestsOf(out, json);
+    LogCounts log = readLog(logFrom);
+    long[] heap = heapOf(gcLog);
+    return new Run(
+        check,
+        json,
+        exit,
+        requests,
+        log,
+        Double.parseDouble(t[0]),
+        Double.parseDouble(t[1]) + Double.parseDouble(t[2]),
+        Long.parseLong(t[3]) / 1024,
+        heap[0],
+        heap[1],
+        (cpuAfter - cpuBefore) * 1000 / TICKS_PER_SECOND);
+  }
+
+  private static long requestsOf(Path out, boolean json) throws IOException {
+    String text = Files.readString(out);
+    Matcher m =
+        Pattern.compile(json ? "\"requests\":\\s*(\\d+)" : "; (\\d+) requests in").matcher(text);
+    // A run that ended early (its exit code says how) printed no count.
+    return m.find() ? Long.parseLong(m.group(1)) : -1;
+  }
+
+  /** Peak heap in use (the most before any collection, or at exit) and the most kept after one. */
+  private static long[] heapOf(Path gcLog) throws IOException {
+    long peak = 0;
+    long live = 0;
+    for (String line : Files.readAllLines(gcLog)) {
+      Matcher m = GC.matcher(line);
+      if (m.find()) {
+        peak = Math.max(peak, Long.parseLong(m.group(1)));
+        live = Math.max(live, Long.parseLong(m.group(2)));
+      }
+      Matcher exit = HEAP_AT_EXIT.matcher(line);
+      if (line.contains("garbage-first heap") && exit.find()) {
+        peak = Math.max(peak, Long.parseLong(exit.group(1)) / 1024);
+      }
+    }
+    return new long[] {peak, live};
+  }
+
+  private LogCounts readLog(long from) throws IOException {
+    LogCounts counts = new LogCounts();
+    byte[] bytes;
+    try (RandomAccessFile file = new RandomAccessFile(accessLog.toFile(), "r")) {
+      bytes = new byte[(int) (file.length() - from)];
+      file.seek(from);
+      file.readFully(bytes);
+    }
+    for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
+      Matcher m = ACCESS.matcher(line);
+      if (!m.find()) {
+        continue;
+      }
+      boolean get = m.group(1).equals("GET");
+      String path = m.group(2);
+      Matcher blob = BLOB.matcher(path);
+      if (blob.matches()) {
+        counts.uniqueBlobs.add(blob.group(2));
+        if (get) {
+          counts.blobGets++;
+        } else {
+          counts.blobHeads++;
+          counts.blobPaths.add(path);
+        }
+      } else if (MANIFEST.matcher(path).matches()) {
+        if (get) {
+          counts.manifestGets++;
+          counts.manifestPaths.add(path);
+        } else {
+          counts.manifestHeads++;
+        }
+      } else {
+        counts.other++;
+      }
+    }
+    return counts;
+  }
+
+  /** The registry's own rate and CPU per request for each kind the probe sends, at saturation. */
+  private List<Capacity> capacity(LogCounts head) throws Exception {
+    List<Capacity> all = new ArrayList<>();
+    all.add(load("ranged blob GET (1 byte)", head.blobPaths, "GET", true));
+    all.add(load("blob HEAD", head.blobPaths, "HEAD", false));
+    all.add(load("manifest GET", head.manifestPaths, "GET", false));
+    return all;
+  }
+
+  private Capacity load(String kind, List<String> paths, String method, boolean ranged)
+      throws Exception {
+    ExecutorService pool =
+        Executors.newFixedThreadPool(LOAD_CONCURRENCY, Thread.ofPlatform().daemon().factory());
+    try (HttpClient client = HttpClient.newBuilder().executor(pool).build()) {
+      return load(client, kind, paths, method, ranged);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private Capacity load(
+      HttpClient client, String kind, List<String> paths, String method, boolean ranged)
+      throws Exception {
+    AtomicLong done = new AtomicLong();
+    AtomicLong next = new AtomicLong();
+    AtomicBoolean running = new AtomicBoolean(true);
+    long cpuBefore = registryCpuTicks();
+    long started = System.nanoTime();
+    List<Thread> workers = new ArrayList<>();
+    for (int i = 0; i < LOAD_CONCURRENCY; i++) {
+      workers.add(
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    while (running.get()) {
+                      String path = paths.get((int) (next.getAndIncrement() % paths.size()));
+                      HttpRequest.Builder request =
+                          HttpRequest.newBuilder(URI.create("http://" + host + path))
+                              .method(method, HttpRequest.BodyPublishers.noBody())
+                              .header(
+                                  "Accept",
+                                  "application/vnd.oci.image.index.v1+json,"
+                                      + "application/vnd.oci.image.manifest.v1+json");
+                      if (ranged) {
+                        request.header("Range", "bytes=0-0");
+                      }
+                      try {
+                        HttpResponse<Void> response =
+                            client.send(request.build(), HttpResponse.BodyHandlers.discarding());
+                        if (response.statusCode() >= 400) {
+                          throw new IllegalStateException(response.statusCode() + " for " + path);
+                        }
+                        done.incrementAndGet();
+                      } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                      } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                      }
+                    }
+                  }));
+    }
+    Thread.sleep(CAPACITY_WINDOW.toMillis());
+    running.set(false);
+    for (Thread worker : workers) {
+      worker.join();
+    }
+    double seconds = (System.nanoTime() - started) / 1e9;
+    long cpuMillis = (registryCpuTicks() - cpuBefore) * 1000 / TICKS_PER_SECOND;
+    return new Capacity(kind, done.get() / seconds, cpuMillis / (double) done.get());
+  }
+
+  /** utime + stime of the registry process, in clock ticks (fields 14 and 15 of stat). */
+  private long registryCpuTicks() throws IOException {
+    String stat = Files.readString(Path.of("/proc/" + registry.pid() + "/stat"));
+    // The command name (field 2) is in parentheses and may hold spaces: count after it.
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+  }
+
+  private static void warmPageCache(Path store) throws IOException {
+    try (Stream<Path> files = Files.walk(store)) {
+      files.filter(Files::isRegularFile).forEach(ScaleBenchmark::readQuietly);
+    }
+  }
+
+  private static void readQuietly(Path file) {
+    try {
+      Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String version() throws Exception {
+    Process p =
+        new ProcessBuilder("docker-registry", "--version").redirectErrorStream(true).start();
+    String v = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    p.waitFor();
+    return v.replace("github.com/docker/distribution ", "distribution ");
+  }
+}
