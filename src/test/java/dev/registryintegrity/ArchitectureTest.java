@@ -36,6 +36,7 @@ class ArchitectureTest {
           Map.entry("walk", Set.of("", "model", "source")),
           Map.entry("report", Set.of("", "model", "source", "walk")),
           Map.entry("serve", Set.of("", "report")),
+          Map.entry("status", Set.of("", "model", "walk", "report", "serve")),
           Map.entry(
               "registry",
               Set.of(
@@ -54,8 +55,19 @@ class ArchitectureTest {
               Set.of("", "model", "reference", "source", "walk", "report", "registry", "layout")),
           Map.entry(
               "probe",
-              Set.of("", "model", "reference", "source", "walk", "report", "registry", "serve")),
-          Map.entry("watch", Set.of("", "model", "reference", "source", "walk", "report", "serve")),
+              Set.of(
+                  "",
+                  "model",
+                  "reference",
+                  "source",
+                  "walk",
+                  "report",
+                  "registry",
+                  "serve",
+                  "status")),
+          Map.entry(
+              "watch",
+              Set.of("", "model", "reference", "source", "walk", "report", "serve", "status")),
           Map.entry(
               "plugin",
               Set.of("", "model", "reference", "source", "walk", "report", "registry", "verify")),

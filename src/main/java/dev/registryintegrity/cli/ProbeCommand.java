@@ -217,9 +217,12 @@ final class ProbeCommand {
               interval,
               () -> withInstance(prober.run(), instance),
               extraLabels,
-              out)) {
+              out,
+              "probe " + instance,
+              environment.clock(),
+              Main.version())) {
         out.println(
-            "probe serving /metrics and /healthz on port "
+            "probe serving / (status page), /status.json, /metrics and /healthz on port "
                 + server.port()
                 + ", a run every "
                 + interval.toSeconds()

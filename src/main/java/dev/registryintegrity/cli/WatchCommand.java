@@ -252,10 +252,13 @@ final class WatchCommand {
             environment.clock(),
             out,
             journal,
-            push)) {
+            push,
+            "watch " + registry,
+            Main.version())) {
       new Console(out)
           .line(
-              "watch: receiving {}'s events on port {} (POST /events; GET /metrics, /healthz); settle"
+              "watch: receiving {}'s events on port {} (POST /events; GET /, /status.json, /metrics,"
+                  + " /healthz); settle"
                   + " {} ms, {} workers",
               registry,
               receiver.port(),

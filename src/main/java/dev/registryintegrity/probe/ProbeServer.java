@@ -4,11 +4,14 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.registryintegrity.report.Console;
 import dev.registryintegrity.serve.Endpoints;
+import dev.registryintegrity.status.StatusRoutes;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -19,13 +22,14 @@ import java.util.function.Supplier;
 
 /**
  * Server mode: one probe run per interval (the next starts an interval after the previous one
- * ended, so two never overlap), {@code /metrics} serving the last finished run, {@code /healthz}
- * answering while the server is up.
+ * ended, so two never overlap), {@code /metrics} serving the last finished run, {@code /} and
+ * {@code /status.json} showing it to a person, {@code /healthz} answering while the server is up.
  */
 public final class ProbeServer implements AutoCloseable {
   private final HttpServer server;
   private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
   private final AtomicReference<String> metrics = new AtomicReference<>();
+  private final AtomicReference<ProbeResult> last = new AtomicReference<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile long lastSuccess = -1;
 
@@ -34,9 +38,16 @@ public final class ProbeServer implements AutoCloseable {
       Duration interval,
       Supplier<ProbeResult> run,
       Map<String, String> extraLabels,
-      PrintWriter log)
+      PrintWriter log,
+      String title,
+      Clock clock,
+      String version)
       throws IOException {
     server = Endpoints.listen("--listen", address);
+    StatusRoutes.install(
+        server,
+        () -> ProbeStatus.of(title, Optional.ofNullable(last.get()), clock.instant()),
+        version);
     Endpoints.route(server, "/metrics", Endpoints.READ, this::metrics);
     Endpoints.route(
         server, "/healthz", Endpoints.READ, e -> Endpoints.send(e, 200, "text/plain", "ok\n"));
@@ -46,6 +57,7 @@ public final class ProbeServer implements AutoCloseable {
         () -> {
           try {
             ProbeResult result = run.get();
+            last.set(result);
             if (result.succeeded()) {
               lastSuccess = result.finishedAt().getEpochSecond();
             }

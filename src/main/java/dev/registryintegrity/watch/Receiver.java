@@ -6,9 +6,12 @@ import dev.registryintegrity.CannotCheckException;
 import dev.registryintegrity.model.Digest;
 import dev.registryintegrity.model.InvalidValueException;
 import dev.registryintegrity.report.Console;
+import dev.registryintegrity.report.Failure;
 import dev.registryintegrity.report.RunReport;
 import dev.registryintegrity.report.TextReport;
 import dev.registryintegrity.serve.Endpoints;
+import dev.registryintegrity.status.Status;
+import dev.registryintegrity.status.StatusRoutes;
 import dev.registryintegrity.walk.Finding;
 import dev.registryintegrity.walk.Graphs;
 import dev.registryintegrity.walk.ImageResult;
@@ -103,6 +106,10 @@ public final class Receiver implements AutoCloseable {
   private final ExecutorService workers;
   private final Map<TagKey, Set<Digest>> reached;
   private final Map<TagKey, Integer> attempts = new ConcurrentHashMap<>();
+
+  /** What the last check of each tag that is not intact found, for the status page. */
+  private final Map<TagKey, List<Status.Problem>> problems = new ConcurrentHashMap<>();
+
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final Consumer<String> afterVerdicts;
   private final Optional<Journal> journal;
@@ -122,7 +129,9 @@ public final class Receiver implements AutoCloseable {
       Clock clock,
       PrintWriter log,
       Optional<Journal> journal,
-      Consumer<String> afterVerdicts)
+      Consumer<String> afterVerdicts,
+      String title,
+      String version)
       throws IOException {
     this.queue = new PushQueue(clock, settings.settle(), settings.queueCapacity());
     this.metrics = metrics;
@@ -158,6 +167,7 @@ public final class Receiver implements AutoCloseable {
                 metrics.render(queue.size(), clock.instant().getEpochSecond())));
     Endpoints.route(
         server, "/healthz", Endpoints.READ, e -> Endpoints.send(e, 200, "text/plain", "ok\n"));
+    StatusRoutes.install(server, () -> status(title), version);
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     this.workers =
         Executors.newFixedThreadPool(
@@ -192,6 +202,39 @@ public final class Receiver implements AutoCloseable {
 
   public int port() {
     return server.getAddress().getPort();
+  }
+
+  /**
+   * The receiver's page: the tags with series now, failing first, and what their last check found;
+   * a tag restored from the journal shows its verdict, and its detail after its next check.
+   */
+  private Status status(String title) {
+    List<Status.Problem> shown = new ArrayList<>();
+    List<Status.Row> rows = new ArrayList<>();
+    for (WatchMetrics.Shown tag : metrics.shown()) {
+      TagKey key = new TagKey(tag.repository(), tag.tag());
+      shown.addAll(problems.getOrDefault(key, List.of()));
+      rows.add(
+          new Status.Row(
+              tag.repository() + ":" + tag.tag(),
+              tag.verdict(),
+              -1,
+              reached.getOrDefault(key, Set.of()).size(),
+              tag.failures(),
+              Instant.ofEpochSecond(tag.verifiedAt())));
+    }
+    shown.sort(
+        java.util.Comparator.comparing((Status.Problem p) -> p.severity().equals("warning"))
+            .thenComparing(Status.Problem::image));
+    int more = Math.max(0, shown.size() - Status.MAX_PROBLEMS);
+    return new Status(
+        title,
+        clock.instant(),
+        Optional.empty(),
+        shown.subList(0, shown.size() - more),
+        more,
+        "tag",
+        rows);
   }
 
   private void events(HttpExchange e) throws IOException {
@@ -305,6 +348,7 @@ public final class Receiver implements AutoCloseable {
 
   private void forgetTag(String repository, String tag) {
     reached.remove(new TagKey(repository, tag));
+    problems.remove(new TagKey(repository, tag));
     metrics.forget(repository, tag);
     journal.ifPresent(
         j -> {
@@ -399,6 +443,12 @@ public final class Receiver implements AutoCloseable {
                   orphans,
                   seconds,
                   now.getEpochSecond()));
+      if (image.verdict() == Verdict.OK) {
+        problems.remove(key);
+      } else {
+        problems.put(
+            key, Status.Problem.of(Failure.of(List.of(image)), Failure.warnings(List.of(image))));
+      }
       Set<Digest> seen = new HashSet<>();
       Graphs.forEachUnique(image.root(), (node, path) -> node.digest().ifPresent(seen::add));
       // What could not be seen is not what the tag reaches: delete tracking keeps the last

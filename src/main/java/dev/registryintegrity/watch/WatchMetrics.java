@@ -114,6 +114,31 @@ public final class WatchMetrics {
         new TagState(failures, orphans, result.equals("unchecked"), verifiedAt));
   }
 
+  /**
+   * A tag's last verdict, as the status page shows it.
+   *
+   * @param verdict "intact", "warning", "broken" or "unchecked"
+   */
+  public record Shown(
+      String repository, String tag, String verdict, int failures, long verifiedAt) {}
+
+  /** Every tag with series now (failing ones always, intact ones within their limits). */
+  public synchronized java.util.List<Shown> shown() {
+    java.util.List<Shown> all = new java.util.ArrayList<>();
+    tags.forEach(
+        (key, s) ->
+            all.add(
+                new Shown(
+                    key.repository(),
+                    key.tag(),
+                    s.failures() > 0
+                        ? "broken"
+                        : s.unchecked() ? "unchecked" : s.orphans() > 0 ? "warning" : "intact",
+                    s.failures(),
+                    s.verifiedAt())));
+    return all;
+  }
+
   /** A deleted tag is no longer a failure to alert on. */
   public void forget(String repository, String tag) {
     tags.remove(new TagKey(repository, tag));

@@ -262,6 +262,14 @@ class ProbeIT {
       try {
         String first = waitForMetrics(port);
         assertEquals("ok\n", get(port, "/healthz"));
+        String page = get(port, "/");
+        assertTrue(page.contains("<h1>INTACT</h1>"), page);
+        assertTrue(page.contains("<td>apps/one</td><td>intact</td><td>5</td>"), page);
+        com.google.gson.JsonObject status =
+            com.google.gson.JsonParser.parseString(get(port, "/status.json")).getAsJsonObject();
+        assertEquals("intact", status.get("verdict").getAsString());
+        assertEquals(1, status.getAsJsonObject("rows").get("total").getAsInt());
+        assertTrue(get(port, "/status.css").contains("header.broken"));
         double firstRun = parse(first).get("registry_manifest_integrity_last_run_timestamp");
         assertEquals(5.0, parse(first).get("registry_manifest_integrity_tags_checked"));
         assertTrue(

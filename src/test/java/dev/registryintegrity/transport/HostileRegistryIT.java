@@ -157,6 +157,88 @@ class HostileRegistryIT {
   }
 
   @Test
+  void markupFromTheRegistryIsShownAsTextOnTheStatusPage() throws Exception {
+    String markup = "<img src=x onerror=alert(1)><script>alert(2)</script>";
+    String child = image("app", "linux");
+    Digest gone = Digest.sha256Of("gone".getBytes(StandardCharsets.UTF_8));
+    registry
+        .json(
+            "/v2/app/manifests/" + gone,
+            404,
+            HostileRegistry.error("MANIFEST_UNKNOWN", markup + FORGED))
+        .json("/v2/_catalog", 200, "{\"repositories\":[\"app\"]}".getBytes(StandardCharsets.UTF_8))
+        .json(
+            "/v2/app/tags/list",
+            200,
+            "{\"name\":\"app\",\"tags\":[\"v1\"]}".getBytes(StandardCharsets.UTF_8));
+    registry.manifest(
+        "app",
+        OCI_INDEX,
+        "{\"schemaVersion\":2,\"mediaType\":\""
+            + OCI_INDEX
+            + "\",\"manifests\":[{\"mediaType\":\""
+            + OCI_MANIFEST
+            + "\",\"digest\":\""
+            + gone
+            + "\",\"size\":4,\"platform\":{\"os\":"
+            + quote(markup)
+            + ",\"architecture\":\"amd64\"}}]}",
+        "v1");
+    registry.manifest("app", OCI_MANIFEST, child);
+    int port = dev.registryintegrity.fixture.RegistryFixture.freeLoopbackPort();
+    java.io.StringWriter log = new java.io.StringWriter();
+    String[] args = {
+      "probe", "--registry", registry.host(), "--listen", "127.0.0.1:" + port, "--interval", "1h"
+    };
+    Thread server =
+        Thread.ofVirtual()
+            .start(
+                () ->
+                    dev.registryintegrity.cli.Main.run(
+                        args,
+                        new dev.registryintegrity.cli.Main.Environment(
+                            Map.of(), System.in, java.time.Clock.systemUTC(), false),
+                        new java.io.PrintWriter(log),
+                        new java.io.PrintWriter(log)));
+    try {
+      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+      String json = "";
+      for (int i = 0; i < 300 && !json.contains("\"lastRun\""); i++) {
+        Thread.sleep(100);
+        try {
+          json = get(http, port, "/status.json");
+        } catch (java.io.IOException notYet) {
+          // not listening yet
+        }
+      }
+      assertTrue(json.contains("\"lastRun\""), "no run on the status page: " + log);
+      String page = get(http, port, "/");
+      assertTrue(page.contains("<h1>BROKEN</h1>"), page);
+      assertFalse(page.contains("<img"), page);
+      assertFalse(page.contains("<script"), page);
+      assertTrue(page.contains("&lt;script&gt;alert(2)&lt;/script&gt;"), page);
+      assertTrue(page.contains("\\x1b[32m"), "control characters shown as escapes: " + page);
+      for (char c : page.toCharArray()) {
+        assertFalse(c < 0x20 && c != '\n', "a control character reached the page: " + page);
+      }
+      // The JSON carries the registry's text as it came, for programs.
+      assertTrue(json.contains("<script>alert(2)</script>"), json);
+    } finally {
+      server.interrupt();
+      server.join(10_000);
+    }
+  }
+
+  private static String get(java.net.http.HttpClient http, int port, String path) throws Exception {
+    return http.send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + port + path))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
+  @Test
   void aRegistryThatDripsOneByteEveryTwoSecondsCannotOutliveTheDeadline() {
     registry.on(
         "/v2/slow/manifests/v1",

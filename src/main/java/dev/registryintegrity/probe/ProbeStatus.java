@@ -1,0 +1,73 @@
+package dev.registryintegrity.probe;
+
+import dev.registryintegrity.report.Failure;
+import dev.registryintegrity.status.Status;
+import dev.registryintegrity.walk.Verdict;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The probe server's status page: its last finished run, or a wait for the first. */
+final class ProbeStatus {
+  private ProbeStatus() {}
+
+  static Status of(String title, Optional<ProbeResult> last, Instant now) {
+    if (last.isEmpty()) {
+      return new Status(title, now, Optional.empty(), List.of(), 0, "repository", List.of());
+    }
+    ProbeResult r = last.get();
+    String verdict =
+        switch (r.report().exitCode()) {
+          case INTACT -> r.orphanedReferrers() > 0 ? "warning" : "intact";
+          case INTEGRITY_FAILURE -> "broken";
+          default -> "unchecked";
+        };
+    List<Status.Problem> problems = new ArrayList<>();
+    for (String listing : r.report().warnings()) {
+      problems.add(
+          new Status.Problem(
+              "unchecked",
+              "registry " + r.instance(),
+              "listing",
+              Optional.empty(),
+              List.of(),
+              listing,
+              "what the listing would name was not checked: fix access to the registry"
+                  + " (network, credentials, catalog scope) or pass --repos-file"));
+    }
+    problems.addAll(
+        Status.Problem.of(Failure.of(r.report().images()), Failure.warnings(r.report().images())));
+    int more = Math.max(0, problems.size() - Status.MAX_PROBLEMS);
+    List<Status.Row> rows = new ArrayList<>();
+    for (RepositoryVerdict repo : r.repositories()) {
+      rows.add(
+          new Status.Row(
+              repo.repository(),
+              word(repo.verdict()),
+              repo.tags(),
+              repo.digests(),
+              repo.failed(),
+              r.finishedAt()));
+    }
+    return new Status(
+        title,
+        now,
+        Optional.of(
+            new Status.LastRun(
+                verdict, r.finishedAt(), r.duration(), ProbeCommandSupport.summary(r))),
+        problems.subList(0, problems.size() - more),
+        more,
+        "repository",
+        rows);
+  }
+
+  private static String word(Verdict v) {
+    return switch (v) {
+      case OK -> "intact";
+      case WARN -> "warning";
+      case FAIL -> "broken";
+      case UNKNOWN -> "unchecked";
+    };
+  }
+}
