@@ -211,6 +211,10 @@ public final class Receiver implements AutoCloseable {
   private Status status(String title) {
     List<Status.Problem> shown = new ArrayList<>();
     List<Status.Row> rows = new ArrayList<>();
+    // A get would move each tag in the access-ordered map: viewing the page must not change
+    // which tags delete tracking forgets first. Iterating leaves the order alone.
+    Map<TagKey, Integer> digests = new java.util.HashMap<>();
+    reached.forEach((key, reachedDigests) -> digests.put(key, reachedDigests.size()));
     for (WatchMetrics.Shown tag : metrics.shown()) {
       TagKey key = new TagKey(tag.repository(), tag.tag());
       shown.addAll(problems.getOrDefault(key, List.of()));
@@ -219,7 +223,7 @@ public final class Receiver implements AutoCloseable {
               tag.repository() + ":" + tag.tag(),
               tag.verdict(),
               -1,
-              reached.getOrDefault(key, Set.of()).size(),
+              digests.getOrDefault(key, 0),
               tag.failures(),
               Instant.ofEpochSecond(tag.verifiedAt())));
     }
