@@ -220,7 +220,8 @@ final class ProbeCommand {
               out,
               "probe " + instance,
               environment.clock(),
-              Main.version())) {
+              Main.version(),
+              prober.counts()::line)) {
         out.println(
             "probe serving / (status page), /status.json, /metrics and /healthz on port "
                 + server.port()

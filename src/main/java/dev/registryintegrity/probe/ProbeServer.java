@@ -32,6 +32,7 @@ public final class ProbeServer implements AutoCloseable {
   private final AtomicReference<ProbeResult> last = new AtomicReference<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile long lastSuccess = -1;
+  private volatile boolean running;
 
   public ProbeServer(
       InetSocketAddress address,
@@ -41,12 +42,18 @@ public final class ProbeServer implements AutoCloseable {
       PrintWriter log,
       String title,
       Clock clock,
-      String version)
+      String version,
+      Supplier<String> progress)
       throws IOException {
     server = Endpoints.listen("--listen", address);
     StatusRoutes.install(
         server,
-        () -> ProbeStatus.of(title, Optional.ofNullable(last.get()), clock.instant()),
+        () ->
+            ProbeStatus.of(
+                title,
+                Optional.ofNullable(last.get()),
+                clock.instant(),
+                running ? Optional.of(progress.get()) : Optional.empty()),
         version);
     Endpoints.route(server, "/metrics", Endpoints.READ, this::metrics);
     Endpoints.route(
@@ -56,7 +63,13 @@ public final class ProbeServer implements AutoCloseable {
     scheduler.scheduleWithFixedDelay(
         () -> {
           try {
-            ProbeResult result = run.get();
+            running = true;
+            ProbeResult result;
+            try {
+              result = run.get();
+            } finally {
+              running = false;
+            }
             last.set(result);
             if (result.succeeded()) {
               lastSuccess = result.finishedAt().getEpochSecond();

@@ -12,9 +12,14 @@ import java.util.Optional;
 final class ProbeStatus {
   private ProbeStatus() {}
 
-  static Status of(String title, Optional<ProbeResult> last, Instant now) {
+  /**
+   * @param running the run in progress, how far it has got
+   */
+  static Status of(
+      String title, Optional<ProbeResult> last, Instant now, Optional<String> running) {
     if (last.isEmpty()) {
-      return new Status(title, now, Optional.empty(), List.of(), 0, "repository", List.of());
+      return new Status(
+          title, now, Optional.empty(), running, List.of(), 0, "repository", List.of());
     }
     ProbeResult r = last.get();
     String verdict =
@@ -56,6 +61,7 @@ final class ProbeStatus {
         Optional.of(
             new Status.LastRun(
                 verdict, r.finishedAt(), r.duration(), ProbeCommandSupport.summary(r))),
+        running,
         problems.subList(0, problems.size() - more),
         more,
         "repository",

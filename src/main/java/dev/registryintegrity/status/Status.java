@@ -17,6 +17,7 @@ import java.util.Optional;
  *
  * @param title what is watched ("probe registry.example.com", "watch 0.0.0.0:8090")
  * @param lastRun the last finished run, for the probe; empty for the receiver, or before one ends
+ * @param running how far the run in progress has got (a sweep of a large registry takes minutes)
  * @param problems what is broken or could not be checked, then warnings, in full up to {@link
  *     #MAX_PROBLEMS}
  * @param moreProblems problems left out past that bound
@@ -27,6 +28,7 @@ public record Status(
     String title,
     Instant now,
     Optional<LastRun> lastRun,
+    Optional<String> running,
     List<Problem> problems,
     int moreProblems,
     String rowsLabel,

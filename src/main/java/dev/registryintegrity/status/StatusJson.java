@@ -30,6 +30,7 @@ public final class StatusJson {
               last.addProperty("summary", run.summary());
               root.add("lastRun", last);
             });
+    status.running().ifPresent(r -> root.addProperty("running", r));
     JsonArray problems = new JsonArray();
     for (Status.Problem p : status.problems()) {
       JsonObject o = new JsonObject();

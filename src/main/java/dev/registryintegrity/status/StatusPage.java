@@ -65,6 +65,10 @@ public final class StatusPage {
     } else if (rows.matching() == 0 && status.rows().isEmpty()) {
       h.append("<p>no verdict yet: the first check has not finished</p>");
     }
+    status
+        .running()
+        .ifPresent(
+            r -> h.append("<p class=\"running\">now running: ").append(esc(r)).append("</p>"));
     h.append("</header>\n");
     problems(h, status);
     table(h, status, rows);

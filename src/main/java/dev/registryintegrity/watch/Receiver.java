@@ -235,6 +235,7 @@ public final class Receiver implements AutoCloseable {
         title,
         clock.instant(),
         Optional.empty(),
+        Optional.empty(),
         shown.subList(0, shown.size() - more),
         more,
         "tag",

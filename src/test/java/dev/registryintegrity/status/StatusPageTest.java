@@ -26,6 +26,7 @@ class StatusPageTest {
         Optional.of(
             new Status.LastRun(
                 "broken", NOW.minusSeconds(300), Duration.ofSeconds(42), "probe ...: FAIL")),
+        Optional.of("probe: 3 of 9 repositories listed, 10 of 40 tags walked, 80 digests checked"),
         List.of(problems),
         0,
         "repository",
@@ -81,6 +82,7 @@ class StatusPageTest {
     assertTrue(html.indexOf("z/broken") < html.indexOf("m/odd"), html);
     assertTrue(html.indexOf("m/odd") < html.indexOf("a/intact"), html);
     assertTrue(html.contains("5 min ago"), html);
+    assertTrue(html.contains("now running: probe: 3 of 9 repositories listed"), html);
     assertTrue(html.contains("content=\"30\""), "reloads itself");
     assertFalse(html.contains("<script"), "no script at all");
   }
