@@ -83,6 +83,24 @@ final class ConnectionOptions {
 
   private ConnectionOptions() {}
 
+  /** The {@code --format} option every reporting command offers; {@link #json} reads it. */
+  static Option format(String description) {
+    return Option.builder()
+        .longOpt("format")
+        .hasArg()
+        .argName("text|json")
+        .desc(description)
+        .build();
+  }
+
+  /** {@code --registry HOST[:PORT]}, trimmed; {@code whenMissing} says what to give when absent. */
+  static String registry(CommandLine line, String whenMissing) {
+    return java.util.Optional.ofNullable(line.getOptionValue("registry"))
+        .map(String::trim)
+        .filter(r -> !r.isEmpty())
+        .orElseThrow(() -> new InputException(whenMissing));
+  }
+
   /** {@code --format}: text (the default) or json; every command that reports reads it here. */
   static boolean json(CommandLine line) {
     String format = line.getOptionValue("format", "text");

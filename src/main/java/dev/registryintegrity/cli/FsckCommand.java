@@ -60,13 +60,7 @@ final class FsckCommand {
             .argName("N")
             .desc("files read at once (default 8)")
             .build());
-    o.addOption(
-        Option.builder()
-            .longOpt("format")
-            .hasArg()
-            .argName("text|json")
-            .desc("report on stdout (default text)")
-            .build());
+    o.addOption(ConnectionOptions.format("report on stdout (default text)"));
     o.addOption(
         Option.builder()
             .longOpt("brief")

@@ -13,7 +13,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -103,7 +102,7 @@ public final class Main {
       new Console(err)
           .line(
               "registry-integrity: internal error, nothing was decided: {}{}",
-              describe(e, args),
+              describe(e),
               debugging(args, environment) ? "" : " (run with --debug for the stack trace)");
       if (debugging(args, environment)) {
         e.printStackTrace(err);
@@ -115,15 +114,8 @@ public final class Main {
     }
   }
 
-  private static String describe(Throwable e, String[] args) {
+  private static String describe(Throwable e) {
     if (e instanceof OutOfMemoryError) {
-      List<String> given = Arrays.asList(args);
-      // The one run whose memory grows with the registry by design: it lists every node.
-      if (given.contains("probe") && given.stream().anyMatch(a -> a.endsWith("json"))) {
-        return "out of memory: a probe's --format json report keeps every node of the registry"
-            + " (about 64 KiB a tag): give the JVM more heap (-Xmx), or use the text report,"
-            + " the metrics or --include";
-      }
       return "out of memory (an input or an answer was larger than expected)";
     }
     if (e instanceof StackOverflowError) {

@@ -70,13 +70,7 @@ final class RefsCommand {
             .argName("TAG,...")
             .desc("with --storage: the tags (repeatable, comma-separated)")
             .build());
-    o.addOption(
-        Option.builder()
-            .longOpt("format")
-            .hasArg()
-            .argName("text|json")
-            .desc("one digest per line (default), or JSON")
-            .build());
+    o.addOption(ConnectionOptions.format("one digest per line (default), or JSON"));
     return o;
   }
 

@@ -40,13 +40,7 @@ final class VerifyCommand {
   static Options options() {
     Options o = new Options();
     ConnectionOptions.addTo(o);
-    o.addOption(
-        Option.builder()
-            .longOpt("format")
-            .hasArg()
-            .argName("text|json")
-            .desc("report on stdout (default text)")
-            .build());
+    o.addOption(ConnectionOptions.format("report on stdout (default text)"));
     o.addOption(
         Option.builder()
             .longOpt("report")

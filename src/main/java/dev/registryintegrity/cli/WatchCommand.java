@@ -145,13 +145,8 @@ final class WatchCommand {
       throw new InputException("watch takes no arguments (got '" + line.getArgList().get(0) + "')");
     }
     String registry =
-        Optional.ofNullable(line.getOptionValue("registry"))
-            .map(String::trim)
-            .filter(r -> !r.isEmpty())
-            .orElseThrow(
-                () ->
-                    new InputException(
-                        "watch needs --registry HOST[:PORT]: the registry whose events arrive"));
+        ConnectionOptions.registry(
+            line, "watch needs --registry HOST[:PORT]: the registry whose events arrive");
     ImageReference.parseRepository(registry + "/probe");
     String tokenFile =
         Optional.ofNullable(line.getOptionValue("token-file"))

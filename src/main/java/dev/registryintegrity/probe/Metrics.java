@@ -106,20 +106,13 @@ public final class Metrics {
         "probe_tag_failures",
         "Failed digests reached by a tag in the last run; failing tags only (the receiver's"
             + " tag_failures, for the whole registry).");
+    String inner = labels.substring(1, labels.length() - 1);
     for (RepositoryVerdict repo : r.repositories()) {
       repo.failedTags()
           .forEach(
               (tag, count) ->
-                  out.append(Exposition.PREFIX)
-                      .append("probe_tag_failures")
-                      .append(
-                          labels(
-                              r.instance(),
-                              extraLabels,
-                              orderedPair("repository", repo.repository(), "tag", tag)))
-                      .append(' ')
-                      .append(count)
-                      .append('\n'));
+                  Exposition.tagSample(
+                      out, "probe_tag_failures", inner, repo.repository(), tag, count));
     }
     return out.toString();
   }

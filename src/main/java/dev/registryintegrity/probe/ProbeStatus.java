@@ -2,7 +2,6 @@ package dev.registryintegrity.probe;
 
 import dev.registryintegrity.report.Failure;
 import dev.registryintegrity.status.Status;
-import dev.registryintegrity.walk.Verdict;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,8 +17,7 @@ final class ProbeStatus {
   static Status of(
       String title, Optional<ProbeResult> last, Instant now, Optional<String> running) {
     if (last.isEmpty()) {
-      return new Status(
-          title, now, Optional.empty(), running, List.of(), 0, "repository", List.of());
+      return Status.of(title, now, Optional.empty(), running, List.of(), "repository", List.of());
     }
     ProbeResult r = last.get();
     String verdict =
@@ -43,37 +41,26 @@ final class ProbeStatus {
     }
     problems.addAll(
         Status.Problem.of(Failure.of(r.report().images()), Failure.warnings(r.report().images())));
-    int more = Math.max(0, problems.size() - Status.MAX_PROBLEMS);
     List<Status.Row> rows = new ArrayList<>();
     for (RepositoryVerdict repo : r.repositories()) {
       rows.add(
           new Status.Row(
               repo.repository(),
-              word(repo.verdict()),
+              Status.word(repo.verdict()),
               repo.tags(),
               repo.digests(),
               repo.failed(),
               r.finishedAt()));
     }
-    return new Status(
+    return Status.of(
         title,
         now,
         Optional.of(
             new Status.LastRun(
                 verdict, r.finishedAt(), r.duration(), ProbeCommandSupport.summary(r))),
         running,
-        problems.subList(0, problems.size() - more),
-        more,
+        problems,
         "repository",
         rows);
-  }
-
-  private static String word(Verdict v) {
-    return switch (v) {
-      case OK -> "intact";
-      case WARN -> "warning";
-      case FAIL -> "broken";
-      case UNKNOWN -> "unchecked";
-    };
   }
 }

@@ -47,13 +47,7 @@ final class ManifestEndpoint {
       return null;
     }
     try {
-      HttpResponse r =
-          connection.send(
-              "HEAD",
-              repository,
-              "manifests/" + reference,
-              Map.of("Accept", RegistryConnection.ACCEPT),
-              0);
+      HttpResponse r = connection.sendManifest("HEAD", repository, reference, 0);
       if (r.status() != 200) {
         return null;
       }
@@ -73,13 +67,7 @@ final class ManifestEndpoint {
   Lookup fetchManifestBody(String repository, String reference, int maxBytes) {
     return connection.ask(
         () -> {
-          HttpResponse r =
-              connection.send(
-                  "GET",
-                  repository,
-                  "manifests/" + reference,
-                  Map.of("Accept", RegistryConnection.ACCEPT),
-                  maxBytes);
+          HttpResponse r = connection.sendManifest("GET", repository, reference, maxBytes);
           if (r.status() == 200) {
             if (r.truncated()) {
               return new Lookup.TooLarge("200", maxBytes);
@@ -102,13 +90,7 @@ final class ManifestEndpoint {
   Lookup checkManifest(String repository, Digest digest) {
     return connection.ask(
         () -> {
-          HttpResponse r =
-              connection.send(
-                  "HEAD",
-                  repository,
-                  "manifests/" + digest,
-                  Map.of("Accept", RegistryConnection.ACCEPT),
-                  0);
+          HttpResponse r = connection.sendManifest("HEAD", repository, digest.toString(), 0);
           if (r.status() == 200) {
             return connection.found(
                 r, r.contentLength(), Optional.empty(), List.of(), Proof.LISTED);

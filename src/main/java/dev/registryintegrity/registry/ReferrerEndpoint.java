@@ -120,9 +120,7 @@ final class ReferrerEndpoint {
    * A cosign tag's manifest as a descriptor; its HEAD suffices, a GET decides where HEAD is vague.
    */
   private Optional<Descriptor> cosignReferrer(String repository, String tag, String role) {
-    HttpResponse r =
-        connection.send(
-            "HEAD", repository, "manifests/" + tag, Map.of("Accept", RegistryConnection.ACCEPT), 0);
+    HttpResponse r = connection.sendManifest("HEAD", repository, tag, 0);
     Optional<Digest> digest = connection.reportedDigest(r);
     if (r.status() == 200 && digest.isPresent() && r.contentLength().isPresent()) {
       return Optional.of(

@@ -189,6 +189,11 @@ final class RegistryConnection implements AutoCloseable {
     return base.resolve("/v2/" + repository + "/" + path);
   }
 
+  /** A manifest request, with the Accept header every manifest request carries. */
+  HttpResponse sendManifest(String method, String repository, String reference, int maxBody) {
+    return send(method, repository, "manifests/" + reference, Map.of("Accept", ACCEPT), maxBody);
+  }
+
   HttpResponse send(
       String method, String repository, String path, Map<String, String> headers, int maxBody) {
     return send(new HttpRequest(method, uri(repository, path), headers, repository, maxBody));

@@ -20,6 +20,25 @@ public final class Exposition {
     return Text.safe(value).replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
   }
 
+  /**
+   * One sample of a per-tag series (the receiver's and the probe's), {@code labels} being the
+   * series' own labels ({@code instance="..."}) without braces.
+   */
+  public static void tagSample(
+      StringBuilder out, String name, String labels, String repository, String tag, long value) {
+    out.append(PREFIX)
+        .append(name)
+        .append('{')
+        .append(labels)
+        .append(",repository=\"")
+        .append(label(repository))
+        .append("\",tag=\"")
+        .append(label(tag))
+        .append("\"} ")
+        .append(value)
+        .append('\n');
+  }
+
   /** The {@code # HELP} and {@code # TYPE} lines of a metric. */
   public static void header(StringBuilder out, String name, String type, String help) {
     out.append("# HELP ").append(PREFIX).append(name).append(' ').append(help).append('\n');

@@ -37,29 +37,7 @@ public record RunReport(
     notes = List.copyOf(notes);
   }
 
-  public RunReport(
-      String command,
-      Instant startedAt,
-      Duration duration,
-      List<ImageResult> images,
-      long requests,
-      List<String> warnings,
-      List<String> notes,
-      BlobCheck check,
-      int unlisted) {
-    this(
-        command,
-        startedAt,
-        duration,
-        images,
-        requests,
-        warnings,
-        notes,
-        check,
-        unlisted,
-        LeftOut.NONE);
-  }
-
+  /** A run that read every listing it needed and kept every image. */
   public RunReport(
       String command,
       Instant startedAt,
@@ -69,7 +47,7 @@ public record RunReport(
       List<String> warnings,
       List<String> notes,
       BlobCheck check) {
-    this(command, startedAt, duration, images, requests, warnings, notes, check, 0);
+    this(command, startedAt, duration, images, requests, warnings, notes, check, 0, LeftOut.NONE);
   }
 
   /** How many images the run checked, listed or not. */

@@ -3,6 +3,7 @@ package dev.registryintegrity.status;
 import dev.registryintegrity.model.Digest;
 import dev.registryintegrity.report.Failure;
 import dev.registryintegrity.walk.Node;
+import dev.registryintegrity.walk.Verdict;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,6 +43,37 @@ public record Status(
     rows = rows.stream().sorted(Row.PROBLEMS_FIRST).toList();
   }
 
+  /** A status that lists the first {@link #MAX_PROBLEMS} problems in full and counts the rest. */
+  public static Status of(
+      String title,
+      Instant now,
+      Optional<LastRun> lastRun,
+      Optional<String> running,
+      List<Problem> problems,
+      String rowsLabel,
+      List<Row> rows) {
+    int listed = Math.min(problems.size(), MAX_PROBLEMS);
+    return new Status(
+        title,
+        now,
+        lastRun,
+        running,
+        problems.subList(0, listed),
+        problems.size() - listed,
+        rowsLabel,
+        rows);
+  }
+
+  /** A verdict in the words the page and its JSON use. */
+  public static String word(Verdict verdict) {
+    return switch (verdict) {
+      case OK -> "intact";
+      case WARN -> "warning";
+      case FAIL -> "broken";
+      case UNKNOWN -> "unchecked";
+    };
+  }
+
   /**
    * @param verdict "intact", "broken", "unchecked" (the run's exit code, in words)
    * @param summary the run's one summary line, as the log prints it
@@ -75,13 +107,7 @@ public record Status(
     }
 
     private static Problem from(Failure f, String severity) {
-      String word =
-          severity != null
-              ? severity
-              : switch (f.finding().verdict()) {
-                case FAIL -> "broken";
-                default -> "unchecked";
-              };
+      String word = severity != null ? severity : Status.word(f.finding().verdict());
       List<String> path = new ArrayList<>();
       for (Node step : f.path()) {
         path.add(

@@ -5,6 +5,7 @@ import dev.registryintegrity.model.Spelling;
 import dev.registryintegrity.registry.credentials.CredentialStore;
 import dev.registryintegrity.registry.credentials.Credentials;
 import dev.registryintegrity.registry.transport.ProxySelection;
+import dev.registryintegrity.registry.transport.RateLimiter;
 import dev.registryintegrity.registry.transport.RetryPolicy;
 import dev.registryintegrity.registry.transport.TlsSettings;
 import dev.registryintegrity.registry.transport.TransportSettings;
@@ -54,27 +55,31 @@ public record CheckSettings(
 
   /** How hard and how wide the walk looks; a required artifact type needs the referrers walked. */
   public WalkLimits limits() {
-    return WalkLimits.withConcurrency(concurrency)
-        .withBlobCheck(blobCheck, maxContentBytes)
-        .withReferrers(referrers || !requiredArtifactTypes.isEmpty())
-        .withCheckExternal(checkExternal)
-        .withStrict(strict)
-        .withReadEveryRepository(readEveryRepository);
+    return WalkLimits.of(
+        concurrency,
+        blobCheck,
+        maxContentBytes,
+        referrers || !requiredArtifactTypes.isEmpty(),
+        checkExternal,
+        strict,
+        readEveryRepository);
   }
 
   /**
    * The transport: retries, connections for the concurrency, credentials, TLS, proxies, timeouts.
    */
   public TransportSettings transport() {
-    return TransportSettings.defaults()
-        .withRetry(RetryPolicy.defaults().withRetries(retries))
-        .withMaxConnections(Math.max(2, concurrency))
-        .withCredentials(credentials)
-        .withTls(tls)
-        .withProxies(proxies)
-        .withTimeouts(connectTimeout, readTimeout)
-        .withRequestLog(requestLog)
-        .withSpelling(spelling);
+    return new TransportSettings(
+        connectTimeout,
+        readTimeout,
+        Math.max(2, concurrency),
+        RetryPolicy.defaults().withRetries(retries),
+        credentials,
+        tls,
+        proxies,
+        requestLog,
+        RateLimiter.unlimited(),
+        spelling);
   }
 
   /** A verify run of these settings, expecting {@code expectations} of every image. */

@@ -56,11 +56,8 @@ public record WalkLimits(
   }
 
   public static WalkLimits withConcurrency(int concurrency) {
-    return new WalkLimits(
+    return of(
         concurrency,
-        8,
-        4 * 1024 * 1024,
-        10_000,
         BlobCheck.READ,
         BlobCheck.DEFAULT_MAX_CONTENT_BYTES,
         false,
@@ -69,73 +66,27 @@ public record WalkLimits(
         false);
   }
 
-  public WalkLimits withBlobCheck(BlobCheck check, long maxContent) {
+  /**
+   * What a user chooses, within the bounds every walk keeps (depth, manifest size, index width).
+   */
+  public static WalkLimits of(
+      int concurrency,
+      BlobCheck blobCheck,
+      long maxContentBytes,
+      boolean referrers,
+      boolean checkExternal,
+      boolean strict,
+      boolean readEveryRepository) {
     return new WalkLimits(
         concurrency,
-        maxDepth,
-        maxManifestBytes,
-        maxIndexEntries,
-        check,
-        maxContent,
-        referrers,
-        checkExternal,
-        strict,
-        readEveryRepository);
-  }
-
-  public WalkLimits withReferrers(boolean walk) {
-    return new WalkLimits(
-        concurrency,
-        maxDepth,
-        maxManifestBytes,
-        maxIndexEntries,
-        blobCheck,
-        maxContentBytes,
-        walk,
-        checkExternal,
-        strict,
-        readEveryRepository);
-  }
-
-  public WalkLimits withCheckExternal(boolean check) {
-    return new WalkLimits(
-        concurrency,
-        maxDepth,
-        maxManifestBytes,
-        maxIndexEntries,
-        blobCheck,
-        maxContentBytes,
-        referrers,
-        check,
-        strict,
-        readEveryRepository);
-  }
-
-  public WalkLimits withStrict(boolean failOnWarnings) {
-    return new WalkLimits(
-        concurrency,
-        maxDepth,
-        maxManifestBytes,
-        maxIndexEntries,
-        blobCheck,
-        maxContentBytes,
-        referrers,
-        checkExternal,
-        failOnWarnings,
-        readEveryRepository);
-  }
-
-  public WalkLimits withReadEveryRepository(boolean everyRepository) {
-    return new WalkLimits(
-        concurrency,
-        maxDepth,
-        maxManifestBytes,
-        maxIndexEntries,
+        8,
+        4 * 1024 * 1024,
+        10_000,
         blobCheck,
         maxContentBytes,
         referrers,
         checkExternal,
         strict,
-        everyRepository);
+        readEveryRepository);
   }
 }

@@ -230,16 +230,8 @@ public final class Receiver implements AutoCloseable {
     shown.sort(
         java.util.Comparator.comparing((Status.Problem p) -> p.severity().equals("warning"))
             .thenComparing(Status.Problem::image));
-    int more = Math.max(0, shown.size() - Status.MAX_PROBLEMS);
-    return new Status(
-        title,
-        clock.instant(),
-        Optional.empty(),
-        Optional.empty(),
-        shown.subList(0, shown.size() - more),
-        more,
-        "tag",
-        rows);
+    return Status.of(
+        title, clock.instant(), Optional.empty(), Optional.empty(), shown, "tag", rows);
   }
 
   private void events(HttpExchange e) throws IOException {

@@ -193,16 +193,8 @@ public final class WatchMetrics {
     new TreeMap<>(tags)
         .forEach(
             (k, s) ->
-                out.append(P)
-                    .append("tag_failures{")
-                    .append(base)
-                    .append(",repository=\"")
-                    .append(Exposition.label(k.repository()))
-                    .append("\",tag=\"")
-                    .append(Exposition.label(k.tag()))
-                    .append("\"} ")
-                    .append(s.failures())
-                    .append('\n'));
+                Exposition.tagSample(
+                    out, "tag_failures", base, k.repository(), k.tag(), s.failures()));
     header(
         out,
         "orphaned_referrers",
@@ -222,16 +214,8 @@ public final class WatchMetrics {
     new TreeMap<>(tags)
         .forEach(
             (k, s) ->
-                out.append(P)
-                    .append("tag_unchecked{")
-                    .append(base)
-                    .append(",repository=\"")
-                    .append(Exposition.label(k.repository()))
-                    .append("\",tag=\"")
-                    .append(Exposition.label(k.tag()))
-                    .append("\"} ")
-                    .append(s.unchecked() ? 1 : 0)
-                    .append('\n'));
+                Exposition.tagSample(
+                    out, "tag_unchecked", base, k.repository(), k.tag(), s.unchecked() ? 1 : 0));
     header(
         out, "watch_events_total", "counter", "Registry notification events received, by action.");
     new TreeMap<>(events)

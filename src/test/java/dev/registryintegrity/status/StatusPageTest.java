@@ -71,6 +71,8 @@ class StatusPageTest {
     String html = page.render(status(List.of(), p), "", 1);
     assertFalse(html.contains("\u001b"), html);
     assertFalse(html.contains("\u202e"), html);
+    // Shown, not dropped: the reader sees what the registry sent.
+    assertTrue(html.contains("a\\x1b[2Jb\\u202ec"), html);
   }
 
   @Test

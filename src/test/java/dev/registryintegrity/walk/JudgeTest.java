@@ -8,6 +8,7 @@ import dev.registryintegrity.model.Digest;
 import dev.registryintegrity.model.Manifest;
 import dev.registryintegrity.model.ManifestParser;
 import dev.registryintegrity.model.MediaTypes;
+import dev.registryintegrity.source.BlobCheck;
 import dev.registryintegrity.source.Lookup;
 import dev.registryintegrity.source.Proof;
 import java.nio.charset.StandardCharsets;
@@ -131,7 +132,17 @@ class JudgeTest {
     assertEquals(Verdict.WARN, new Judge(WalkLimits.defaults()).subject(BLOB, gone).verdict());
     assertEquals(
         Verdict.FAIL,
-        new Judge(WalkLimits.defaults().withStrict(true)).subject(BLOB, gone).verdict());
+        new Judge(
+                WalkLimits.of(
+                    WalkLimits.DEFAULT_CONCURRENCY,
+                    BlobCheck.READ,
+                    BlobCheck.DEFAULT_MAX_CONTENT_BYTES,
+                    /* referrers= */ false,
+                    /* checkExternal= */ false,
+                    /* strict= */ true,
+                    /* readEveryRepository= */ false))
+            .subject(BLOB, gone)
+            .verdict());
     assertEquals(
         Verdict.WARN, new Judge(WalkLimits.defaults()).namedSubject(DIGEST, gone).verdict());
     assertEquals(

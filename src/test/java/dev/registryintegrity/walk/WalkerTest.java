@@ -351,7 +351,18 @@ class WalkerTest {
         null);
     // A source that cannot fetch URLs says so: could not check, never intact.
     assertEquals(
-        Verdict.UNKNOWN, walk("win", WalkLimits.defaults().withCheckExternal(true)).verdict());
+        Verdict.UNKNOWN,
+        walk(
+                "win",
+                WalkLimits.of(
+                    WalkLimits.DEFAULT_CONCURRENCY,
+                    BlobCheck.READ,
+                    BlobCheck.DEFAULT_MAX_CONTENT_BYTES,
+                    /* referrers= */ false,
+                    /* checkExternal= */ true,
+                    /* strict= */ false,
+                    /* readEveryRepository= */ false))
+            .verdict());
   }
 
   @Test
@@ -371,7 +382,19 @@ class WalkerTest {
     Node subject =
         unique(r).stream().filter(n -> n.kind() == Kind.SUBJECT).findFirst().orElseThrow();
     assertEquals(new Finding.OrphanedReferrer(gone, false), subject.finding());
-    assertEquals(Verdict.FAIL, walk("sig", WalkLimits.defaults().withStrict(true)).verdict());
+    assertEquals(
+        Verdict.FAIL,
+        walk(
+                "sig",
+                WalkLimits.of(
+                    WalkLimits.DEFAULT_CONCURRENCY,
+                    BlobCheck.READ,
+                    BlobCheck.DEFAULT_MAX_CONTENT_BYTES,
+                    /* referrers= */ false,
+                    /* checkExternal= */ false,
+                    /* strict= */ true,
+                    /* readEveryRepository= */ false))
+            .verdict());
   }
 
   @Test
@@ -409,7 +432,17 @@ class WalkerTest {
     }
     assertEquals(1, source.calls.get("read " + shared).get(), "bytes read once per run");
     assertEquals(2, source.calls.get("head " + shared).get(), "the other repositories' links");
-    try (Walker every = new Walker(source, WalkLimits.defaults().withReadEveryRepository(true))) {
+    try (Walker every =
+        new Walker(
+            source,
+            WalkLimits.of(
+                WalkLimits.DEFAULT_CONCURRENCY,
+                BlobCheck.READ,
+                BlobCheck.DEFAULT_MAX_CONTENT_BYTES,
+                /* referrers= */ false,
+                /* checkExternal= */ false,
+                /* strict= */ false,
+                /* readEveryRepository= */ true))) {
       for (String repo : List.of("one", "two")) {
         every.walk(repo + ":a", repo, "a", Expectations.none());
       }
@@ -423,7 +456,15 @@ class WalkerTest {
     Digest shared = source.putBlob("shared base layer");
     String layer = layerDescriptor(shared);
     imageWithLayer("a", layer, null);
-    WalkLimits head = WalkLimits.defaults().withBlobCheck(BlobCheck.HEAD, Long.MAX_VALUE);
+    WalkLimits head =
+        WalkLimits.of(
+            WalkLimits.DEFAULT_CONCURRENCY,
+            BlobCheck.HEAD,
+            BlobCheck.DEFAULT_MAX_CONTENT_BYTES,
+            /* referrers= */ false,
+            /* checkExternal= */ false,
+            /* strict= */ false,
+            /* readEveryRepository= */ false);
     try (Walker walker = new Walker(source, head)) {
       walker.walk("one:a", "one", "a", Expectations.none());
       walker.walk("one:a", "one", "a", Expectations.none());

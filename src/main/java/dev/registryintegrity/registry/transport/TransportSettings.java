@@ -49,63 +49,6 @@ public record TransportSettings(
         spelling);
   }
 
-  /** Where one line per HTTP exchange goes (debug output); never given headers. */
-  public TransportSettings withRequestLog(java.util.function.Consumer<String> sink) {
-    return new TransportSettings(
-        connectTimeout,
-        readTimeout,
-        maxConnections,
-        retry,
-        credentials,
-        tls,
-        proxies,
-        sink,
-        rateLimiter,
-        spelling);
-  }
-
-  public TransportSettings withProxies(ProxySelection selection) {
-    return new TransportSettings(
-        connectTimeout,
-        readTimeout,
-        maxConnections,
-        retry,
-        credentials,
-        tls,
-        selection,
-        requestLog,
-        rateLimiter,
-        spelling);
-  }
-
-  public TransportSettings withTls(TlsSettings settings) {
-    return new TransportSettings(
-        connectTimeout,
-        readTimeout,
-        maxConnections,
-        retry,
-        credentials,
-        settings,
-        proxies,
-        requestLog,
-        rateLimiter,
-        spelling);
-  }
-
-  public TransportSettings withCredentials(CredentialStore store) {
-    return new TransportSettings(
-        connectTimeout,
-        readTimeout,
-        maxConnections,
-        retry,
-        store,
-        tls,
-        proxies,
-        requestLog,
-        rateLimiter,
-        spelling);
-  }
-
   public TransportSettings withRetry(RetryPolicy policy) {
     return new TransportSettings(
         connectTimeout,
@@ -132,34 +75,5 @@ public record TransportSettings(
         requestLog,
         rateLimiter,
         spelling);
-  }
-
-  public TransportSettings withMaxConnections(int connections) {
-    return new TransportSettings(
-        connectTimeout,
-        readTimeout,
-        connections,
-        retry,
-        credentials,
-        tls,
-        proxies,
-        requestLog,
-        rateLimiter,
-        spelling);
-  }
-
-  /** How the user names the inputs the transport's messages point to (flags or settings). */
-  public TransportSettings withSpelling(Spelling names) {
-    return new TransportSettings(
-        connectTimeout,
-        readTimeout,
-        maxConnections,
-        retry,
-        credentials,
-        tls,
-        proxies,
-        requestLog,
-        rateLimiter,
-        names);
   }
 }
