@@ -69,6 +69,17 @@ class ArchitectureTest {
               "watch",
               Set.of("", "model", "reference", "source", "walk", "report", "serve", "status")),
           Map.entry(
+              "heal",
+              Set.of(
+                  "",
+                  "model",
+                  "source",
+                  "walk",
+                  "report",
+                  "registry",
+                  "registry.transport",
+                  "storage")),
+          Map.entry(
               "plugin",
               Set.of("", "model", "reference", "source", "walk", "report", "registry", "verify")),
           Map.entry(
@@ -84,6 +95,7 @@ class ArchitectureTest {
                   "layout",
                   "storage",
                   "verify",
+                  "heal",
                   "probe",
                   "watch",
                   "serve",

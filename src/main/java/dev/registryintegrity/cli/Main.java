@@ -64,6 +64,7 @@ public final class Main {
         case "fsck" -> new FsckCommand(environment, out).run(rest).code();
         case "refs" -> new RefsCommand(environment, out, err).run(rest).code();
         case "watch" -> new WatchCommand(environment, out, err).run(rest).code();
+        case "heal" -> new HealCommand(environment, out, err).run(rest).code();
         case "help", "-h", "--help" -> {
           out.println(usage());
           yield ExitCode.INTACT.code();
@@ -76,7 +77,7 @@ public final class Main {
             throw new InputException(
                 "unknown command '"
                     + command
-                    + "': use one of verify, probe, fsck, refs, watch, help, version");
+                    + "': use one of verify, probe, fsck, refs, watch, heal, help, version");
       };
     } catch (InputException e) {
       new Console(err).line("registry-integrity: error: {}", e.getMessage());
@@ -144,6 +145,7 @@ public final class Main {
         "  fsck ROOT...      check a registry's storage directory offline; --repair restores links",
         "  refs IMAGE...     every digest the images need (the keep-set for retention scripts)",
         "  watch             receive the registry's push/delete notifications and verify each push",
+        "  heal IMAGE...     put missing manifests and blobs back by digest (--from SOURCE), then verify",
         "  help              this text; 'registry-integrity verify --help' for the options",
         "  version           print the version",
         "",

@@ -189,6 +189,44 @@ final class BlobEndpoint {
         r, OptionalLong.of(r.bodyLength()), r.bodyDigest(), List.of(), Proof.HASHED);
   }
 
+  /**
+   * Every byte written to {@code file} while it is hashed, at most {@code maxBytes}: a copy of the
+   * blob that never sits in memory. The answer is judged like a content check; only a {@link
+   * Proof#HASHED} answer whose digest is {@code digest} left a good copy.
+   */
+  Lookup download(
+      String repository,
+      Digest digest,
+      java.nio.file.Path file,
+      long maxBytes,
+      java.util.function.LongConsumer progress) {
+    return connection.ask(
+        () -> {
+          HttpResponse r =
+              connection.send(
+                  new HttpRequest(
+                      "GET",
+                      connection.uri(repository, "blobs/" + digest),
+                      Map.of(),
+                      repository,
+                      0,
+                      Optional.of(
+                          new HttpRequest.Hashing(digest, maxBytes, progress, Optional.of(file)))));
+          if (r.status() != 200) {
+            return connection.notFound(r, r);
+          }
+          if (r.bodyError().isPresent() || r.truncated()) {
+            return new Lookup.Unserved(
+                "200",
+                r.truncated()
+                    ? "sent more than " + maxBytes + " bytes"
+                    : "the body " + r.bodyError().get());
+          }
+          return connection.found(
+              r, OptionalLong.of(r.bodyLength()), r.bodyDigest(), List.of(), Proof.HASHED);
+        });
+  }
+
   /** A blob's bytes (a config, to learn when an image was built), at most {@code maxBytes}. */
   Optional<byte[]> fetchBlob(String repository, Digest digest, int maxBytes) {
     HttpResponse r = connection.send("GET", repository, "blobs/" + digest, Map.of(), maxBytes);

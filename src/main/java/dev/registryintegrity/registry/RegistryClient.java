@@ -28,6 +28,7 @@ public final class RegistryClient implements ContentSource {
   private final BlobEndpoint blobs;
   private final Listings listings;
   private final ReferrerEndpoint referrers;
+  private final PushEndpoint pushes;
 
   /**
    * @param registry the registry as users name it ("docker.io", "127.0.0.1:5000"), for messages and
@@ -50,6 +51,7 @@ public final class RegistryClient implements ContentSource {
     this.blobs = new BlobEndpoint(connection);
     this.listings = new Listings(connection);
     this.referrers = new ReferrerEndpoint(connection, listings, manifests);
+    this.pushes = new PushEndpoint(connection);
   }
 
   /**
@@ -116,6 +118,43 @@ public final class RegistryClient implements ContentSource {
   /** A blob's bytes (a config, to learn when an image was built), at most {@code maxBytes}. */
   public Optional<byte[]> fetchBlob(String repository, Digest digest, int maxBytes) {
     return blobs.fetchBlob(repository, digest, maxBytes);
+  }
+
+  /**
+   * A blob copied to {@code file} while hashed, never held in memory: a {@link
+   * dev.registryintegrity.source.Proof#HASHED} answer whose digest matches left a good copy.
+   */
+  public Lookup downloadBlob(
+      String repository,
+      Digest digest,
+      java.nio.file.Path file,
+      long maxBytes,
+      java.util.function.LongConsumer progress) {
+    return blobs.download(repository, digest, file, maxBytes, progress);
+  }
+
+  /** Puts a manifest under its digest (never a tag); the registry checks what it references. */
+  public PushResult pushManifest(String repository, Digest digest, String mediaType, byte[] body) {
+    return pushes.putManifest(repository, digest, mediaType, body);
+  }
+
+  /** A cross-repository mount of blob {@code digest} from {@code from} into {@code repository}. */
+  public PushResult mountBlob(String repository, Digest digest, String from) {
+    return pushes.mount(repository, digest, from);
+  }
+
+  /** Uploads a blob, committed only when the bytes sent hash to {@code digest}. */
+  public PushResult uploadBlob(
+      String repository,
+      Digest digest,
+      long size,
+      dev.registryintegrity.registry.transport.HttpRequest.Opener bytes) {
+    return pushes.upload(repository, digest, size, bytes);
+  }
+
+  /** The registry as users name it ("127.0.0.1:5000"). */
+  public String registry() {
+    return connection.registry();
   }
 
   @Override

@@ -92,13 +92,7 @@ final class RegistryConnection implements AutoCloseable {
     }
     URI moved =
         now.resolve(uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
-    return new HttpRequest(
-        request.method(),
-        moved,
-        request.headers(),
-        request.repository(),
-        request.maxBody(),
-        request.hashing());
+    return request.withUri(moved);
   }
 
   /**
@@ -266,14 +260,7 @@ final class RegistryConnection implements AutoCloseable {
                 + (request.uri().getRawQuery() == null ? "" : "?" + request.uri().getRawQuery()));
     base = otherScheme;
     otherScheme = null;
-    return send(
-        new HttpRequest(
-            request.method(),
-            moved,
-            request.headers(),
-            request.repository(),
-            request.maxBody(),
-            request.hashing()));
+    return send(request.withUri(moved));
   }
 
   /** A server that is there but hung up on plain HTTP: a TLS server reading an HTTP request. */

@@ -10,10 +10,24 @@ import dev.registryintegrity.CannotCheckException;
 public final class AccessRefusedException extends CannotCheckException {
   private static final long serialVersionUID = 1L;
   private final int status;
+  private final boolean write;
 
   public AccessRefusedException(int status, String message) {
+    this(status, message, false);
+  }
+
+  /**
+   * @param write the refused request was a write (a push, an upload): the credential lacks push
+   */
+  public AccessRefusedException(int status, String message, boolean write) {
     super(message);
     this.status = status;
+    this.write = write;
+  }
+
+  /** A write was refused: the credential may read but not push. */
+  public boolean write() {
+    return write;
   }
 
   public int status() {

@@ -43,7 +43,7 @@ final class Authenticator {
   }
 
   /** The Authorization header to send up front, when an earlier challenge taught us one. */
-  Optional<String> known(String registry, String repository) {
+  Optional<String> known(String registry, String repository, String actions) {
     String basic = basicByRegistry.get(registry);
     if (basic != null) {
       return Optional.of(basic);
@@ -52,7 +52,7 @@ final class Authenticator {
     if (bearer == null) {
       return Optional.empty();
     }
-    Token token = tokens.get(tokenKey(registry, scopeFor(bearer, repository)));
+    Token token = tokens.get(tokenKey(registry, scopeFor(bearer, repository, actions)));
     return token != null && token.validAt(clock.instant())
         ? Optional.of("Bearer " + token.value())
         : Optional.empty();
@@ -67,6 +67,7 @@ final class Authenticator {
   String answer(
       String registry,
       String repository,
+      String actions,
       Challenge challenge,
       Function<HttpRequest, HttpResponse> send) {
     Optional<Credentials> credential = credentials.find(registry);
@@ -92,7 +93,7 @@ final class Authenticator {
               + "' authentication, which is not supported: use a registry token or basic auth");
     }
     bearerByRegistry.put(registry, challenge);
-    String scope = scopeFor(challenge, repository);
+    String scope = scopeFor(challenge, repository, actions);
     String key = tokenKey(registry, scope);
     Token cached = tokens.get(key);
     if (cached != null && cached.validAt(clock.instant())) {
@@ -178,11 +179,11 @@ final class Authenticator {
     return new Token(value, expiry);
   }
 
-  private static String scopeFor(Challenge challenge, String repository) {
+  private static String scopeFor(Challenge challenge, String repository, String actions) {
     if (repository == null || repository.isEmpty()) {
       return challenge.param("scope").orElse("");
     }
-    return "repository:" + repository + ":pull";
+    return "repository:" + repository + ":" + actions;
   }
 
   private static String tokenKey(String registry, String scope) {

@@ -65,13 +65,16 @@ final class BodyReader {
         }
       } else {
         HttpRequest.Hashing hashing = request.hashing().get();
-        byte[] buffer = new byte[64 * 1024];
-        int n;
-        while (!truncated && (n = in.read(buffer)) > 0) {
-          hasher.update(buffer, 0, n);
-          length += n;
-          hashing.progress().accept(n);
-          truncated = length > hashing.maxBytes();
+        try (java.io.OutputStream copy = copyTo(hashing)) {
+          byte[] buffer = new byte[64 * 1024];
+          int n;
+          while (!truncated && (n = in.read(buffer)) > 0) {
+            hasher.update(buffer, 0, n);
+            copy.write(buffer, 0, n);
+            length += n;
+            hashing.progress().accept(n);
+            truncated = length > hashing.maxBytes();
+          }
         }
       }
       if (truncated) {
@@ -101,6 +104,14 @@ final class BodyReader {
             ? Optional.empty()
             : Optional.of(request.hashing().get().expected().finish(hasher));
     return new Body(kept, length, truncated, digest, Optional.empty());
+  }
+
+  /** Where a copied body goes, written anew: a retried attempt starts the file again. */
+  private static java.io.OutputStream copyTo(HttpRequest.Hashing hashing) throws IOException {
+    return hashing.copyTo().isPresent()
+        ? new java.io.BufferedOutputStream(
+            java.nio.file.Files.newOutputStream(hashing.copyTo().get()), 64 * 1024)
+        : java.io.OutputStream.nullOutputStream();
   }
 
   /** Our words for why a body broke off; a library's message is not for the report. */

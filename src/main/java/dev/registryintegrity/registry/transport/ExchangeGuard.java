@@ -37,7 +37,8 @@ final class ExchangeGuard implements AutoCloseable {
   /**
    * Runs one exchange under a watchdog that aborts it when the run's deadline passes or, for a
    * buffered answer, when it takes longer than {@link #requestBudget} in all. Streamed content
-   * reads are bounded by the run's deadline only: a large layer may take long, legitimately.
+   * reads and uploads are bounded by the run's deadline only: a large layer may take long,
+   * legitimately.
    */
   HttpResponse guarded(
       HttpUriRequestBase message, URI uri, HttpRequest request, Redirects.Hop exchange)
@@ -46,7 +47,10 @@ final class ExchangeGuard implements AutoCloseable {
       throw new CutOff(deadline.describe() + " passed first " + deadline.raise());
     }
     Duration runLeft = deadline.remaining();
-    boolean runBound = request.hashing().isPresent() || runLeft.compareTo(requestBudget) <= 0;
+    boolean runBound =
+        request.hashing().isPresent()
+            || request.body().isPresent()
+            || runLeft.compareTo(requestBudget) <= 0;
     Duration budget = runBound ? runLeft : requestBudget;
     String reason =
         runBound

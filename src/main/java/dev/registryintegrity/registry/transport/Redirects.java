@@ -55,6 +55,14 @@ final class Redirects {
       // Digests are over the bytes as stored; ask for them as they are.
       message.setHeader("Accept-Encoding", "identity");
       request.headers().forEach(message::setHeader);
+      if (request.body().isPresent() && !method.equals("GET") && !method.equals("HEAD")) {
+        HttpRequest.Body body = request.body().get();
+        message.setEntity(
+            new org.apache.hc.core5.http.io.entity.InputStreamEntity(
+                body.opener().open(),
+                body.length(),
+                org.apache.hc.core5.http.ContentType.parse(body.contentType())));
+      }
       if (authorization.isPresent() && sameOrigin(uri, request.uri())) {
         message.setHeader("Authorization", authorization.get());
       } else if (!sameOrigin(uri, request.uri())) {

@@ -191,7 +191,9 @@ public final class RegistryTransport implements AutoCloseable {
    */
   private HttpResponse send(String registry, HttpRequest request, boolean authenticate) {
     Optional<String> authorization =
-        authenticate ? auth.known(registry, request.repository()) : Optional.empty();
+        authenticate
+            ? auth.known(registry, request.repository(), request.actions())
+            : Optional.empty();
     boolean challenged = !authenticate;
     boolean bodyRetried = false;
     int attempt = 0;
@@ -200,7 +202,7 @@ public final class RegistryTransport implements AutoCloseable {
       try {
         response = redirects.follow(request, authorization);
       } catch (IOException e) {
-        if (attempt < retries.retries() && Retries.transient_(e)) {
+        if (attempt < retries.retries() && Retries.transient_(e) && request.resendable()) {
           attempt++;
           retries.backOff(attempt, registry);
           continue;
@@ -227,6 +229,7 @@ public final class RegistryTransport implements AutoCloseable {
                 auth.answer(
                     registry,
                     request.repository(),
+                    request.actions(),
                     challenge,
                     tokenRequest -> send(registry, tokenRequest, false)));
         challenged = true;
@@ -241,7 +244,14 @@ public final class RegistryTransport implements AutoCloseable {
                 + auth.describeCredential(registry)
                 + " (401"
                 + errorCode(response)
-                + "): check the username and password");
+                + (request.actions().equals(HttpRequest.PUSH)
+                    ? "): it needs push rights on "
+                        + request.repository()
+                        + " (token scope repository:"
+                        + request.repository()
+                        + ":pull,push); check the username and password and the user's permissions"
+                    : "): check the username and password"),
+            request.actions().equals(HttpRequest.PUSH));
       }
       if (response.status() == 403 && fromRegistry) {
         throw new AccessRefusedException(
@@ -254,7 +264,13 @@ public final class RegistryTransport implements AutoCloseable {
                 + request.repository()
                 + " (403"
                 + errorCode(response)
-                + "): the credential needs pull rights on that repository");
+                + "): the credential needs "
+                + (request.actions().equals(HttpRequest.PUSH)
+                    ? "push rights on that repository (token scope repository:"
+                        + request.repository()
+                        + ":pull,push)"
+                    : "pull rights on that repository"),
+            request.actions().equals(HttpRequest.PUSH));
       }
       if (response.bodyError().isPresent() && !bodyRetried && retries.retries() > 0) {
         // Once: a network blip recovers, a registry that lost the data breaks off again.
@@ -262,7 +278,9 @@ public final class RegistryTransport implements AutoCloseable {
         retries.backOff(1, registry);
         continue;
       }
-      if (RetryPolicy.retryable(response.status()) && attempt < retries.retries()) {
+      if (RetryPolicy.retryable(response.status())
+          && attempt < retries.retries()
+          && request.resendable()) {
         attempt++;
         Optional<Duration> asked = retries.retryAfter(response);
         if (asked.isPresent()) {

@@ -64,19 +64,26 @@ class AuthenticatorTest {
         auth.answer(
             "reg.example",
             "a/b",
+            HttpRequest.PULL,
             BEARER,
             r -> tokenAnswer(r, "{\"token\":\"t1\",\"expires_in\":100}"));
     assertEquals("Bearer t1", first);
-    assertEquals(Optional.of("Bearer t1"), auth.known("reg.example", "a/b"));
+    assertEquals(Optional.of("Bearer t1"), auth.known("reg.example", "a/b", HttpRequest.PULL));
     now = now.plusSeconds(89);
-    assertEquals(Optional.of("Bearer t1"), auth.known("reg.example", "a/b"));
+    assertEquals(Optional.of("Bearer t1"), auth.known("reg.example", "a/b", HttpRequest.PULL));
     now = now.plusSeconds(2);
     assertEquals(
-        Optional.empty(), auth.known("reg.example", "a/b"), "renewed before expiry, not after");
+        Optional.empty(),
+        auth.known("reg.example", "a/b", HttpRequest.PULL),
+        "renewed before expiry, not after");
     assertEquals(
         "Bearer t2",
         auth.answer(
-            "reg.example", "a/b", BEARER, r -> tokenAnswer(r, "{\"access_token\":\"t2\"}")));
+            "reg.example",
+            "a/b",
+            HttpRequest.PULL,
+            BEARER,
+            r -> tokenAnswer(r, "{\"access_token\":\"t2\"}")));
     assertEquals(2, asked.size());
     assertTrue(
         asked.get(0).getQuery().contains("scope=repository:a/b:pull"), asked.get(0).toString());
@@ -86,21 +93,23 @@ class AuthenticatorTest {
   @Test
   void eachRepositoryGetsItsOwnScope() {
     Authenticator auth = new Authenticator(CredentialStore.none(), Spelling.CLI, clock);
-    auth.answer("reg.example", "a/b", BEARER, r -> tokenAnswer(r, "{\"token\":\"ab\"}"));
-    auth.answer("reg.example", "c/d", BEARER, r -> tokenAnswer(r, "{\"token\":\"cd\"}"));
-    assertEquals(Optional.of("Bearer ab"), auth.known("reg.example", "a/b"));
-    assertEquals(Optional.of("Bearer cd"), auth.known("reg.example", "c/d"));
+    auth.answer(
+        "reg.example", "a/b", HttpRequest.PULL, BEARER, r -> tokenAnswer(r, "{\"token\":\"ab\"}"));
+    auth.answer(
+        "reg.example", "c/d", HttpRequest.PULL, BEARER, r -> tokenAnswer(r, "{\"token\":\"cd\"}"));
+    assertEquals(Optional.of("Bearer ab"), auth.known("reg.example", "a/b", HttpRequest.PULL));
+    assertEquals(Optional.of("Bearer cd"), auth.known("reg.example", "c/d", HttpRequest.PULL));
     assertTrue(asked.get(1).getQuery().contains("repository:c/d:pull"));
   }
 
   @Test
   void tokenWithoutLifetimeLastsTheSpecsDefaultSixtySeconds() {
     Authenticator auth = new Authenticator(CredentialStore.none(), Spelling.CLI, clock);
-    auth.answer("r", "a/b", BEARER, req -> tokenAnswer(req, "{\"token\":\"t\"}"));
+    auth.answer("r", "a/b", HttpRequest.PULL, BEARER, req -> tokenAnswer(req, "{\"token\":\"t\"}"));
     now = now.plusSeconds(50);
-    assertTrue(auth.known("r", "a/b").isPresent());
+    assertTrue(auth.known("r", "a/b", HttpRequest.PULL).isPresent());
     now = now.plusSeconds(5);
-    assertFalse(auth.known("r", "a/b").isPresent());
+    assertFalse(auth.known("r", "a/b", HttpRequest.PULL).isPresent());
   }
 
   @Test
@@ -115,6 +124,7 @@ class AuthenticatorTest {
                 auth.answer(
                     "r",
                     "a/b",
+                    HttpRequest.PULL,
                     BEARER,
                     req -> {
                       requests.add(req);
@@ -135,7 +145,11 @@ class AuthenticatorTest {
             CannotCheckException.class,
             () ->
                 auth.answer(
-                    "r", "a/b", Challenge.parse("Basic realm=x").orElseThrow(), req -> null))
+                    "r",
+                    "a/b",
+                    HttpRequest.PULL,
+                    Challenge.parse("Basic realm=x").orElseThrow(),
+                    req -> null))
         .getMessage();
   }
 

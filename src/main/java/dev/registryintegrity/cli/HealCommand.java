@@ -1,0 +1,309 @@
+package dev.registryintegrity.cli;
+
+import dev.registryintegrity.ExitCode;
+import dev.registryintegrity.InputException;
+import dev.registryintegrity.heal.Donor;
+import dev.registryintegrity.heal.FileDonor;
+import dev.registryintegrity.heal.Healer;
+import dev.registryintegrity.heal.RegistryDonor;
+import dev.registryintegrity.heal.Restoration;
+import dev.registryintegrity.model.ByteSize;
+import dev.registryintegrity.model.Deadline;
+import dev.registryintegrity.reference.ImageReference;
+import dev.registryintegrity.reference.TargetReference;
+import dev.registryintegrity.registry.RegistryClient;
+import dev.registryintegrity.registry.transport.RegistryTransport;
+import dev.registryintegrity.registry.transport.Sleeper;
+import dev.registryintegrity.report.Console;
+import dev.registryintegrity.report.Progress;
+import dev.registryintegrity.report.RunReport;
+import dev.registryintegrity.report.TextReport;
+import dev.registryintegrity.verify.CheckSettings;
+import dev.registryintegrity.verify.Verifier;
+import dev.registryintegrity.walk.Expectations;
+import dev.registryintegrity.walk.ImageResult;
+import dev.registryintegrity.walk.Kind;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+/**
+ * {@code registry-integrity heal IMAGE... --from SOURCE...}: walks each image as verify does, puts
+ * back every missing manifest and blob by digest from the sources, then verifies again.
+ */
+final class HealCommand {
+  /** Rounds of walk-and-restore: a restored manifest can reveal children that were missing too. */
+  private static final int MAX_ROUNDS = 4;
+
+  private final Main.Environment environment;
+  private final PrintWriter out;
+  private final PrintWriter err;
+
+  HealCommand(Main.Environment environment, PrintWriter out, PrintWriter err) {
+    this.environment = environment;
+    this.out = out;
+    this.err = err;
+  }
+
+  static Options options() {
+    Options o = new Options();
+    ConnectionOptions.addTo(o);
+    o.addOption(
+        Option.builder()
+            .longOpt("from")
+            .hasArg()
+            .argName("SOURCE")
+            .desc(
+                "where missing content may survive, asked in the order given (repeatable):"
+                    + " docker://HOST/REPO or HOST/REPO (another registry or repository),"
+                    + " oci:DIR (an OCI layout), storage:ROOT (a registry's storage directory,"
+                    + " e.g. a backup)")
+            .build());
+    o.addOption(
+        Option.builder()
+            .longOpt("from-repos")
+            .hasArg()
+            .argName("REPO[,REPO]")
+            .desc(
+                "repositories of the image's own registry to mount blobs from (asked first: a"
+                    + " mount moves no bytes)")
+            .build());
+    o.addOption(
+        Option.builder()
+            .longOpt("from-catalog")
+            .desc("every repository the registry's catalog lists, after --from-repos")
+            .build());
+    o.addOption(
+        Option.builder()
+            .longOpt("dry-run")
+            .desc(
+                "print the plan (what is missing, where it was found, bytes to move); write nothing")
+            .build());
+    return o;
+  }
+
+  ExitCode run(String[] args) {
+    CommandLine line = ConnectionOptions.parse(options(), args, "heal");
+    if (line.hasOption("help")) {
+      out.println(
+          ConnectionOptions.help(
+              options(),
+              "registry-integrity heal [options] IMAGE... --from SOURCE...",
+              "Puts a broken image's missing manifests and blobs back by digest, from wherever they"
+                  + " survive, then verifies it. Pushes by digest only: never deletes, never moves"
+                  + " or creates a tag.",
+              "Exit codes: 0 every image intact afterwards (with --dry-run: everything missing was"
+                  + " found), 1 something stays missing, 2 usage error, 3 could not check or push."));
+      return ExitCode.INTACT;
+    }
+    List<ImageReference> images = images(line.getArgList());
+    List<String> from =
+        List.of(
+            line.getOptionValues("from") == null ? new String[0] : line.getOptionValues("from"));
+    List<String> repos = names(line.getOptionValues("from-repos"));
+    if (from.isEmpty() && repos.isEmpty() && !line.hasOption("from-catalog")) {
+      throw new InputException(
+          "no source to heal from: give --from SOURCE (docker://HOST/REPO, oci:DIR, storage:ROOT),"
+              + " --from-repos REPO or --from-catalog");
+    }
+    boolean dryRun = line.hasOption("dry-run");
+    ConnectionOptions.Connection c = ConnectionOptions.connection(line, environment);
+    CheckSettings check = c.check(environment, ConnectionOptions.debugLog(err));
+    Verifier verifier =
+        new Verifier(check.verifier(Expectations.none()), environment.clock(), Sleeper.system());
+    List<TargetReference> targets = new ArrayList<>(images);
+    Console console = new Console(out);
+    RunReport before = verifier.verify("heal", targets, List.of());
+    Donor.Transfer moved = new Donor.Transfer();
+    List<Restoration> restorations = new ArrayList<>();
+    Deadline deadline = Deadline.after(environment.clock(), check.timeout(), check.spelling());
+    try (RegistryTransport transport =
+        new RegistryTransport(check.transport(), environment.clock(), Sleeper.system(), deadline)) {
+      Map<String, Healer> healers = new LinkedHashMap<>();
+      RunReport walked = before;
+      for (int round = 0; round < (dryRun ? 1 : MAX_ROUNDS); round++) {
+        int restoredBefore = (int) restorations.stream().filter(Restoration::ok).count();
+        for (int i = 0; i < images.size(); i++) {
+          ImageReference image = images.get(i);
+          ImageResult result = walked.images().get(i);
+          Healer healer =
+              healers.computeIfAbsent(
+                  image.registry() + "/" + image.repository(),
+                  k ->
+                      healer(
+                          image,
+                          transport,
+                          check,
+                          from,
+                          repos,
+                          line.hasOption("from-catalog"),
+                          dryRun,
+                          moved));
+          if (round == 0 && result.root().kind() == Kind.TAG) {
+            console.line(
+                "heal {}: the tag does not resolve: heal puts content back by digest and never"
+                    + " creates a tag; give IMAGE@DIGEST",
+                image);
+          }
+          List<Restoration> settled;
+          if (c.progress() || environment.terminal()) {
+            try (Progress progress =
+                new Progress(
+                    () -> "heal: " + ByteSize.format(moved.bytes()) + " copied",
+                    err,
+                    environment.terminal())) {
+              settled = healer.heal(image.repository(), result);
+            }
+          } else {
+            settled = healer.heal(image.repository(), result);
+          }
+          restorations.addAll(settled);
+        }
+        long restoredNow = restorations.stream().filter(Restoration::ok).count();
+        if (dryRun || restoredNow == restoredBefore) {
+          break;
+        }
+        walked = verifier.verify("heal", targets, List.of());
+        if (walked.exitCode() == ExitCode.INTACT) {
+          break;
+        }
+      }
+    }
+    new dev.registryintegrity.heal.HealReport(dryRun).render(restorations, console);
+    if (dryRun) {
+      out.println();
+      new TextReport(false, TextReport.Detail.BRIEF).render(before, out);
+      return dev.registryintegrity.heal.HealReport.planExit(before, restorations);
+    }
+    RunReport after =
+        restorations.stream().anyMatch(Restoration::ok)
+            ? verifier.verify("heal", targets, List.of())
+            : before;
+    out.println();
+    new TextReport(false, TextReport.Detail.BRIEF).render(after, out);
+    ExitCode exit = dev.registryintegrity.heal.HealReport.exit(after, restorations);
+    if (exit == ExitCode.INTEGRITY_FAILURE) {
+      console.line(
+          "heal: what no source holds can only come back by a rebuild and re-push (a new digest):"
+              + " give another --from that may hold it first");
+    }
+    return exit;
+  }
+
+  private Healer healer(
+      ImageReference image,
+      RegistryTransport transport,
+      CheckSettings check,
+      List<String> from,
+      List<String> repos,
+      boolean catalog,
+      boolean dryRun,
+      Donor.Transfer moved) {
+    RegistryClient target = RegistryClient.open(image, transport, check.plainHttp());
+    Path spool = Path.of(System.getProperty("java.io.tmpdir"));
+    List<Donor> donors = new ArrayList<>();
+    List<String> same = new ArrayList<>(repos);
+    if (catalog) {
+      for (String repo : target.listRepositories(1000)) {
+        if (!same.contains(repo)) {
+          same.add(repo);
+        }
+      }
+    }
+    same.remove(image.repository());
+    for (String repo : same) {
+      donors.add(new RegistryDonor(target, repo, true, spool));
+    }
+    for (String source : from) {
+      donors.add(donor(source, image, target, transport, check, spool));
+    }
+    return new Healer(
+        target,
+        donors,
+        new Healer.Settings(dryRun, check.concurrency(), check.limits().maxManifestBytes()),
+        moved);
+  }
+
+  private static Donor donor(
+      String source,
+      ImageReference image,
+      RegistryClient target,
+      RegistryTransport transport,
+      CheckSettings check,
+      Path spool) {
+    String value = source.trim();
+    if (value.startsWith("oci:")) {
+      return FileDonor.ociLayout(existing("oci:", value.substring(4)));
+    }
+    if (value.startsWith("storage:")) {
+      return FileDonor.storage(existing("storage:", value.substring(8)));
+    }
+    String reference = value.startsWith("docker://") ? value.substring(9) : value;
+    ImageReference donor;
+    try {
+      donor = ImageReference.parse(reference);
+    } catch (RuntimeException e) {
+      throw new InputException(
+          "--from '"
+              + source
+              + "' is not a source: give docker://HOST/REPO, HOST/REPO, oci:DIR or storage:ROOT ("
+              + e.getMessage()
+              + ")");
+    }
+    boolean same = donor.registry().equals(image.registry());
+    return new RegistryDonor(
+        same ? target : RegistryClient.open(donor, transport, check.plainHttp()),
+        donor.repository(),
+        same,
+        spool);
+  }
+
+  private static List<String> names(String[] values) {
+    List<String> names = new ArrayList<>();
+    if (values != null) {
+      for (String v : values) {
+        for (String name : v.split("[,\\s]+")) {
+          if (!name.isBlank()) {
+            names.add(name);
+          }
+        }
+      }
+    }
+    return names;
+  }
+
+  private static Path existing(String prefix, String path) {
+    Path p = Path.of(path.isEmpty() ? "." : path);
+    if (!Files.isDirectory(p)) {
+      throw new InputException(
+          "--from " + prefix + path + ": no such directory: give the directory that holds it");
+    }
+    return p;
+  }
+
+  private static List<ImageReference> images(List<String> arguments) {
+    if (arguments.isEmpty()) {
+      throw new InputException(
+          "no image given: registry-integrity heal [options] IMAGE... --from SOURCE");
+    }
+    List<ImageReference> images = new ArrayList<>();
+    for (String argument : arguments) {
+      TargetReference target = TargetReference.parse(argument);
+      if (!(target instanceof ImageReference image)) {
+        throw new InputException(
+            "heal "
+                + argument
+                + ": heal writes to a registry; an OCI layout is a source (--from oci:DIR)");
+      }
+      images.add(image);
+    }
+    return images;
+  }
+}
