@@ -65,6 +65,7 @@ public final class Main {
         case "refs" -> new RefsCommand(environment, out, err).run(rest).code();
         case "watch" -> new WatchCommand(environment, out, err).run(rest).code();
         case "heal" -> new HealCommand(environment, out, err).run(rest).code();
+        case "gc-check" -> new GcCheckCommand(out).run(rest).code();
         case "help", "-h", "--help" -> {
           out.println(usage());
           yield ExitCode.INTACT.code();
@@ -77,7 +78,7 @@ public final class Main {
             throw new InputException(
                 "unknown command '"
                     + command
-                    + "': use one of verify, probe, fsck, refs, watch, heal, help, version");
+                    + "': use one of verify, probe, fsck, refs, watch, heal, gc-check, help, version");
       };
     } catch (InputException e) {
       new Console(err).line("registry-integrity: error: {}", e.getMessage());
@@ -146,6 +147,7 @@ public final class Main {
         "  refs IMAGE...     every digest the images need (the keep-set for retention scripts)",
         "  watch             receive the registry's push/delete notifications and verify each push",
         "  heal IMAGE...     put missing manifests and blobs back by digest (--from SOURCE), then verify",
+        "  gc-check ROOT     what garbage-collect would delete that a tag still needs (exit 1: do not run it)",
         "  help              this text; 'registry-integrity verify --help' for the options",
         "  version           print the version",
         "",

@@ -1,0 +1,321 @@
+package dev.registryintegrity.storage;
+
+import dev.registryintegrity.model.Descriptor;
+import dev.registryintegrity.model.Digest;
+import dev.registryintegrity.model.Manifest;
+import dev.registryintegrity.model.ManifestParser;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Predicts, from a storage directory, what distribution's {@code garbage-collect} would delete, and
+ * which of it a tag still needs. The collector is modelled on its own mark-and-sweep
+ * (registry/storage/garbagecollect.go): with {@code --delete-untagged} every manifest no tag
+ * currently points to loses its revision link; every blob nothing marked is deleted. The versions
+ * differ in what they mark: 2.x marks a kept manifest's direct references only, so an index's
+ * children (never tagged themselves) lose their links and their configs and layers; v3 marks
+ * recursively through manifests the repository holds and spares a marked manifest's link, and also
+ * removes the repository's layer links to blobs it deletes (those whose data is still there).
+ * Referrers (manifests whose subject is a kept one) are untagged and referenced by nothing in both.
+ */
+public final class GcCheck {
+  /** Which collector: their marking differs. */
+  public enum Collector {
+    V2,
+    V3
+  }
+
+  /**
+   * What the collector would delete, and what of it breaks a tag.
+   *
+   * @param revisionLinks "repo@digest": manifests no longer served in that repository
+   * @param blobs blobs whose data would be deleted
+   * @param layerLinks "repo@digest": blob links removed (v3 only)
+   * @param breaks what a tag still needs among them, one line each with its path
+   * @param stops why the collector would stop with an error before deleting anything
+   */
+  public record Prediction(
+      Set<String> revisionLinks,
+      Set<Digest> blobs,
+      Set<String> layerLinks,
+      List<Break> breaks,
+      List<String> stops) {}
+
+  /**
+   * @param tag "repo:tag"
+   * @param kind manifest, config, layer, referrer
+   * @param lost "revision link", "blob data", "layer link"
+   * @param path tag -> index -> ... -> the digest
+   */
+  public record Break(String tag, String kind, Digest digest, String lost, List<String> path) {}
+
+  private final StorageLayout layout;
+  private final ManifestParser parser = new ManifestParser();
+  private final Map<Digest, Optional<Manifest>> parsed = new HashMap<>();
+
+  public GcCheck(StorageLayout layout) {
+    this.layout = layout;
+  }
+
+  public Prediction predict(Collector collector, boolean deleteUntagged) {
+    Set<Digest> marked = new HashSet<>();
+    List<String> untagged = new ArrayList<>();
+    List<String> stops = new ArrayList<>();
+    Map<String, Set<Digest>> layersOf = new HashMap<>();
+    for (String repo : layout.repositories()) {
+      Set<Digest> tagged = new HashSet<>(currentTags(repo).values());
+      Set<Digest> revisions = new HashSet<>(layout.revisions(repo));
+      for (Digest manifest : layout.revisions(repo)) {
+        if (deleteUntagged && !tagged.contains(manifest)) {
+          untagged.add(repo + "@" + manifest);
+          continue;
+        }
+        marked.add(manifest);
+        mark(manifest, repo, revisions, collector, marked, stops);
+      }
+      layersOf.put(repo, new HashSet<>(layout.layers(repo)));
+    }
+    Set<String> revisionLinks = new TreeSet<>();
+    for (String link : untagged) {
+      Digest d = Digest.parse(link.substring(link.indexOf('@') + 1));
+      // v3 spares the link of a manifest something kept marks; 2.x removes every untagged one.
+      if (collector == Collector.V2 || !marked.contains(d)) {
+        revisionLinks.add(link);
+      }
+    }
+    Set<Digest> blobs = new TreeSet<>();
+    layout.forEachBlob(
+        d -> {
+          if (!marked.contains(d)) {
+            blobs.add(d);
+          }
+        });
+    Set<String> layerLinks = new TreeSet<>();
+    if (collector == Collector.V3) {
+      layersOf.forEach(
+          (repo, layers) ->
+              layers.stream()
+                  // Its enumeration skips links whose blob is gone already (found on v3.0.0).
+                  .filter(d -> !marked.contains(d) && Files.isRegularFile(layout.blobData(d)))
+                  .forEach(d -> layerLinks.add(repo + "@" + d)));
+    }
+    if (!stops.isEmpty()) {
+      return new Prediction(Set.of(), Set.of(), Set.of(), List.of(), stops);
+    }
+    return new Prediction(
+        revisionLinks, blobs, layerLinks, breaks(revisionLinks, blobs, layerLinks), stops);
+  }
+
+  private void mark(
+      Digest manifest,
+      String repo,
+      Set<Digest> revisions,
+      Collector collector,
+      Set<Digest> marked,
+      List<String> stops) {
+    Optional<Manifest> m = manifest(manifest);
+    if (m.isEmpty()) {
+      stops.add(
+          "repository "
+              + repo
+              + " links manifest "
+              + manifest
+              + " whose data is missing or unreadable: the collector fails on it (run fsck first)");
+      return;
+    }
+    for (Descriptor ref : references(m.get())) {
+      boolean already = !marked.add(ref.digest());
+      if (collector == Collector.V3 && !already && revisions.contains(ref.digest())) {
+        mark(ref.digest(), repo, revisions, collector, marked, stops);
+      }
+    }
+  }
+
+  /** What the collector calls a manifest's references: children, or config and layers. */
+  private static List<Descriptor> references(Manifest manifest) {
+    return switch (manifest) {
+      case Manifest.Index index -> index.manifests();
+      case Manifest.Image image -> {
+        List<Descriptor> refs = new ArrayList<>();
+        image.config().ifPresent(refs::add);
+        refs.addAll(image.layers());
+        yield refs;
+      }
+      case Manifest.Schema1 s -> List.of();
+      case Manifest.Opaque o -> List.of();
+    };
+  }
+
+  private Optional<Manifest> manifest(Digest digest) {
+    return parsed.computeIfAbsent(
+        digest,
+        d -> {
+          try {
+            byte[] body = Files.readAllBytes(layout.blobData(d));
+            return Optional.of(parser.parse(body, ""));
+          } catch (IOException | dev.registryintegrity.model.MalformedManifestException e) {
+            return Optional.empty();
+          }
+        });
+  }
+
+  private Map<String, Digest> currentTags(String repo) {
+    Map<String, Digest> tags = new HashMap<>();
+    for (String tag : layout.tags(repo)) {
+      try {
+        StorageLayout.readLink(layout.tagLink(repo, tag))
+            .map(Digest::parse)
+            .ifPresent(d -> tags.put(tag, d));
+      } catch (IOException | RuntimeException e) {
+        // A tag whose link is unreadable points nowhere the collector can see either.
+      }
+    }
+    return tags;
+  }
+
+  /** Walks every tag's closure (and its referrers) and names what the deletions take from it. */
+  private List<Break> breaks(Set<String> revisionLinks, Set<Digest> blobs, Set<String> layerLinks) {
+    List<Break> breaks = new ArrayList<>();
+    for (String repo : layout.repositories()) {
+      Map<Digest, Set<Digest>> referrers = referrersOf(repo);
+      Map<String, Digest> tags = new java.util.TreeMap<>(currentTags(repo));
+      tags.forEach(
+          (tag, top) -> {
+            String name = repo + ":" + tag;
+            Set<Digest> seen = new HashSet<>();
+            walk(
+                repo,
+                name,
+                top,
+                "manifest",
+                List.of(name),
+                seen,
+                referrers,
+                revisionLinks,
+                blobs,
+                layerLinks,
+                breaks);
+          });
+    }
+    return breaks;
+  }
+
+  private void walk(
+      String repo,
+      String tag,
+      Digest digest,
+      String kind,
+      List<String> path,
+      Set<Digest> seen,
+      Map<Digest, Set<Digest>> referrers,
+      Set<String> revisionLinks,
+      Set<Digest> blobs,
+      Set<String> layerLinks,
+      List<Break> breaks) {
+    if (!seen.add(digest)) {
+      return;
+    }
+    List<String> here = new ArrayList<>(path);
+    here.add(kind + " " + digest);
+    boolean isManifest = !kind.equals("config") && !kind.equals("layer");
+    if (isManifest && revisionLinks.contains(repo + "@" + digest)) {
+      breaks.add(new Break(tag, kind, digest, "revision link", here));
+    } else if (!isManifest && layerLinks.contains(repo + "@" + digest)) {
+      breaks.add(new Break(tag, kind, digest, "layer link", here));
+    } else if (blobs.contains(digest)) {
+      breaks.add(new Break(tag, kind, digest, "blob data", here));
+    }
+    if (!isManifest) {
+      return;
+    }
+    Optional<Manifest> manifest = manifest(digest);
+    if (manifest.isEmpty()) {
+      return;
+    }
+    switch (manifest.get()) {
+      case Manifest.Index index -> {
+        for (Descriptor child : index.manifests()) {
+          walk(
+              repo,
+              tag,
+              child.digest(),
+              child.isAttestation() ? "attestation" : "manifest",
+              here,
+              seen,
+              referrers,
+              revisionLinks,
+              blobs,
+              layerLinks,
+              breaks);
+        }
+      }
+      case Manifest.Image image -> {
+        image
+            .config()
+            .ifPresent(
+                c ->
+                    walk(
+                        repo,
+                        tag,
+                        c.digest(),
+                        "config",
+                        here,
+                        seen,
+                        referrers,
+                        revisionLinks,
+                        blobs,
+                        layerLinks,
+                        breaks));
+        for (Descriptor layer : image.layers()) {
+          if (!layer.isExternal()) {
+            walk(
+                repo,
+                tag,
+                layer.digest(),
+                "layer",
+                here,
+                seen,
+                referrers,
+                revisionLinks,
+                blobs,
+                layerLinks,
+                breaks);
+          }
+        }
+      }
+      default -> {}
+    }
+    for (Digest referrer : referrers.getOrDefault(digest, Set.of())) {
+      walk(
+          repo,
+          tag,
+          referrer,
+          "referrer",
+          here,
+          seen,
+          referrers,
+          revisionLinks,
+          blobs,
+          layerLinks,
+          breaks);
+    }
+  }
+
+  private Map<Digest, Set<Digest>> referrersOf(String repo) {
+    Map<Digest, Set<Digest>> referrers = new HashMap<>();
+    for (Digest d : layout.revisions(repo)) {
+      manifest(d)
+          .flatMap(Manifest::subject)
+          .ifPresent(s -> referrers.computeIfAbsent(s.digest(), k -> new TreeSet<>()).add(d));
+    }
+    return referrers;
+  }
+}
