@@ -135,6 +135,9 @@ class RunbookIT {
     variables.put("STORAGE", REGISTRY.storageDirectory().toString());
     variables.put("REGISTRY_CONFIG", REGISTRY.configFile().toString());
     variables.put("BUILD_CONTEXT", buildContext().toString());
+    // Only the heal block names these, and it is checked for syntax: heal has its own tests.
+    variables.put("MIRROR", "mirror.invalid:5000");
+    variables.put("BACKUP", work.resolve("backup").toString());
     Map<String, String> env = new LinkedHashMap<>(variables);
     env.put("PATH", Path.of("bin").toAbsolutePath() + ":" + System.getenv("PATH"));
     env.put("REGISTRY_INTEGRITY_START_CACHE", "off");
@@ -184,7 +187,7 @@ class RunbookIT {
         }
       }
     }
-    // The four phases, in order, all present.
+    // The phases, in order, all present.
     assertEquals(
         List.of(
             "verify-failing-tag",
@@ -194,6 +197,7 @@ class RunbookIT {
             "repair",
             "restart-registry (the test's own)",
             "verify-after-repair",
+            "heal-first (syntax)",
             "trigger-manual-cli (syntax)",
             "trigger-manual-api (syntax)",
             "rebuild-on-host",
