@@ -185,127 +185,86 @@ public final class GcCheck {
   private List<Break> breaks(Set<String> revisionLinks, Set<Digest> blobs, Set<String> layerLinks) {
     List<Break> breaks = new ArrayList<>();
     for (String repo : layout.repositories()) {
-      Map<Digest, Set<Digest>> referrers = referrersOf(repo);
-      Map<String, Digest> tags = new java.util.TreeMap<>(currentTags(repo));
-      tags.forEach(
-          (tag, top) -> {
-            String name = repo + ":" + tag;
-            Set<Digest> seen = new HashSet<>();
-            walk(
-                repo,
-                name,
-                top,
-                "manifest",
-                List.of(name),
-                seen,
-                referrers,
-                revisionLinks,
-                blobs,
-                layerLinks,
-                breaks);
-          });
+      Closure closure =
+          new Closure(repo, referrersOf(repo), revisionLinks, blobs, layerLinks, breaks);
+      new java.util.TreeMap<>(currentTags(repo))
+          .forEach(
+              (tag, top) ->
+                  closure.walk(
+                      repo + ":" + tag,
+                      top,
+                      "manifest",
+                      List.of(repo + ":" + tag),
+                      new HashSet<>()));
     }
     return breaks;
   }
 
-  private void walk(
-      String repo,
-      String tag,
-      Digest digest,
-      String kind,
-      List<String> path,
-      Set<Digest> seen,
-      Map<Digest, Set<Digest>> referrers,
-      Set<String> revisionLinks,
-      Set<Digest> blobs,
-      Set<String> layerLinks,
-      List<Break> breaks) {
-    if (!seen.add(digest)) {
-      return;
+  /** One repository's tags walked through storage, every lost piece a {@link Break}. */
+  private final class Closure {
+    private final String repo;
+    private final Map<Digest, Set<Digest>> referrers;
+    private final Set<String> revisionLinks;
+    private final Set<Digest> blobs;
+    private final Set<String> layerLinks;
+    private final List<Break> breaks;
+
+    Closure(
+        String repo,
+        Map<Digest, Set<Digest>> referrers,
+        Set<String> revisionLinks,
+        Set<Digest> blobs,
+        Set<String> layerLinks,
+        List<Break> breaks) {
+      this.repo = repo;
+      this.referrers = referrers;
+      this.revisionLinks = revisionLinks;
+      this.blobs = blobs;
+      this.layerLinks = layerLinks;
+      this.breaks = breaks;
     }
-    List<String> here = new ArrayList<>(path);
-    here.add(kind + " " + digest);
-    boolean isManifest = !kind.equals("config") && !kind.equals("layer");
-    if (isManifest && revisionLinks.contains(repo + "@" + digest)) {
-      breaks.add(new Break(tag, kind, digest, "revision link", here));
-    } else if (!isManifest && layerLinks.contains(repo + "@" + digest)) {
-      breaks.add(new Break(tag, kind, digest, "layer link", here));
-    } else if (blobs.contains(digest)) {
-      breaks.add(new Break(tag, kind, digest, "blob data", here));
-    }
-    if (!isManifest) {
-      return;
-    }
-    Optional<Manifest> manifest = manifest(digest);
-    if (manifest.isEmpty()) {
-      return;
-    }
-    switch (manifest.get()) {
-      case Manifest.Index index -> {
-        for (Descriptor child : index.manifests()) {
-          walk(
-              repo,
-              tag,
-              child.digest(),
-              child.isAttestation() ? "attestation" : "manifest",
-              here,
-              seen,
-              referrers,
-              revisionLinks,
-              blobs,
-              layerLinks,
-              breaks);
-        }
+
+    void walk(String tag, Digest digest, String kind, List<String> path, Set<Digest> seen) {
+      if (!seen.add(digest)) {
+        return;
       }
-      case Manifest.Image image -> {
-        image
-            .config()
-            .ifPresent(
-                c ->
-                    walk(
-                        repo,
-                        tag,
-                        c.digest(),
-                        "config",
-                        here,
-                        seen,
-                        referrers,
-                        revisionLinks,
-                        blobs,
-                        layerLinks,
-                        breaks));
-        for (Descriptor layer : image.layers()) {
-          if (!layer.isExternal()) {
+      List<String> here = new ArrayList<>(path);
+      here.add(kind + " " + digest);
+      boolean isManifest = !kind.equals("config") && !kind.equals("layer");
+      if (isManifest && revisionLinks.contains(repo + "@" + digest)) {
+        breaks.add(new Break(tag, kind, digest, "revision link", here));
+      } else if (!isManifest && layerLinks.contains(repo + "@" + digest)) {
+        breaks.add(new Break(tag, kind, digest, "layer link", here));
+      } else if (blobs.contains(digest)) {
+        breaks.add(new Break(tag, kind, digest, "blob data", here));
+      }
+      if (!isManifest) {
+        return;
+      }
+      switch (manifest(digest).orElse(null)) {
+        case Manifest.Index index -> {
+          for (Descriptor child : index.manifests()) {
             walk(
-                repo,
                 tag,
-                layer.digest(),
-                "layer",
+                child.digest(),
+                child.isAttestation() ? "attestation" : "manifest",
                 here,
-                seen,
-                referrers,
-                revisionLinks,
-                blobs,
-                layerLinks,
-                breaks);
+                seen);
           }
         }
+        case Manifest.Image image -> {
+          image.config().ifPresent(c -> walk(tag, c.digest(), "config", here, seen));
+          for (Descriptor layer : image.layers()) {
+            if (!layer.isExternal()) {
+              walk(tag, layer.digest(), "layer", here, seen);
+            }
+          }
+        }
+        case null, default -> {}
       }
-      default -> {}
-    }
-    for (Digest referrer : referrers.getOrDefault(digest, Set.of())) {
-      walk(
-          repo,
-          tag,
-          referrer,
-          "referrer",
-          here,
-          seen,
-          referrers,
-          revisionLinks,
-          blobs,
-          layerLinks,
-          breaks);
+      for (Digest referrer : referrers.getOrDefault(digest, Set.of())) {
+        walk(tag, referrer, "referrer", here, seen);
+      }
     }
   }
 

@@ -10,6 +10,7 @@ import dev.registryintegrity.fixture.ImageSeeder.SeededImage;
 import dev.registryintegrity.fixture.RegistryFixture;
 import dev.registryintegrity.fixture.Reports;
 import dev.registryintegrity.fixture.Skopeo;
+import dev.registryintegrity.fixture.Trees;
 import dev.registryintegrity.model.Digest;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -70,6 +71,15 @@ class HealIT {
     assertEquals(0, pull.exitCode(), pull.output());
   }
 
+  /** The image as the builder's OCI layout holds it, taken before the collection. */
+  private static void copyToLayout(String repo, Path layout) {
+    try {
+      Skopeo.copyToLayout(ref(BROKEN, repo, "keep"), layout);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private TreeMap<String, String> tags(String repo) throws IOException {
     TreeMap<String, String> tags = new TreeMap<>();
     Path dir =
@@ -115,16 +125,7 @@ class HealIT {
   void incidentHealedFromAnOciLayoutSkopeoWrote() throws Exception {
     String repo = "heal-layout";
     Path layout = temp.resolve("layout");
-    SeededImage image =
-        incident(
-            repo,
-            () -> {
-              try {
-                Skopeo.copyToLayout(ref(BROKEN, repo, "keep"), layout);
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-            });
+    SeededImage image = incident(repo, () -> copyToLayout(repo, layout));
     assertHealed(
         image, repo, Cli.run("heal", ref(BROKEN, repo, "keep"), "--from", "oci:" + layout));
   }
@@ -133,7 +134,7 @@ class HealIT {
   void incidentHealedFromACopyOfTheStorageTakenBeforeTheCollection() throws Exception {
     String repo = "heal-backup";
     Path backup = temp.resolve("backup");
-    SeededImage image = incident(repo, () -> copyTree(BROKEN.storageDirectory(), backup));
+    SeededImage image = incident(repo, () -> Trees.copy(BROKEN.storageDirectory(), backup));
     Cli.Run heal = Cli.run("heal", ref(BROKEN, repo, "keep"), "--from", "storage:" + backup);
     assertHealed(image, repo, heal);
     assertTrue(heal.out().contains("from storage " + backup + " (copy)"), heal.out());
@@ -169,16 +170,7 @@ class HealIT {
   void aSourceServingWrongBytesForADigestGetsNothingCommitted() throws Exception {
     String repo = "heal-wrong";
     Path layout = temp.resolve("wrong");
-    SeededImage image =
-        incident(
-            repo,
-            () -> {
-              try {
-                Skopeo.copyToLayout(ref(BROKEN, repo, "keep"), layout);
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-            });
+    SeededImage image = incident(repo, () -> copyToLayout(repo, layout));
     Digest layer = image.child("linux/amd64").layers().get(1).digest();
     Path file = layout.resolve("blobs").resolve(layer.algorithm()).resolve(layer.hex());
     byte[] wrong = Files.readAllBytes(file);
@@ -225,20 +217,5 @@ class HealIT {
     Cli.Run run = Cli.run("heal", "127.0.0.1:1/app:v1");
     assertEquals(2, run.exitCode(), run.all());
     assertTrue(run.err().contains("--from SOURCE"), run.err());
-  }
-
-  private static void copyTree(Path from, Path to) {
-    try (Stream<Path> files = Files.walk(from)) {
-      for (Path p : files.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target);
-        }
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

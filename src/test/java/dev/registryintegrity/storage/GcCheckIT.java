@@ -10,13 +10,13 @@ import dev.registryintegrity.fixture.Cli;
 import dev.registryintegrity.fixture.ImageSeeder.ImageSpec;
 import dev.registryintegrity.fixture.ImageSeeder.SeededImage;
 import dev.registryintegrity.fixture.RegistryFixture;
+import dev.registryintegrity.fixture.Trees;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -132,7 +132,7 @@ class GcCheckIT {
     REGISTRY.stopRegistry();
     Path root = temp.resolve("v3-storage");
     try {
-      copyTree(REGISTRY.storageDirectory(), root);
+      Trees.copy(REGISTRY.storageDirectory(), root);
     } finally {
       REGISTRY.startRegistry();
     }
@@ -179,18 +179,5 @@ class GcCheckIT {
               + ": give -Dregistry3.binary=PATH (shared/registry/registry3, built by its build-registry3.sh)");
     }
     return binary;
-  }
-
-  private static void copyTree(Path from, Path to) throws Exception {
-    try (Stream<Path> files = Files.walk(from)) {
-      for (Path p : files.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target);
-        }
-      }
-    }
   }
 }
