@@ -129,13 +129,9 @@ class GcCheckIT {
   @Test
   void onDistributionV3TheSameStoreIsSafeAndItsCollectorDeletesWhatWasPredicted() throws Exception {
     incident("gc-v3");
-    REGISTRY.stopRegistry();
+    // The registry is idle: its storage copies as a backup would.
     Path root = temp.resolve("v3-storage");
-    try {
-      Trees.copy(REGISTRY.storageDirectory(), root);
-    } finally {
-      REGISTRY.startRegistry();
-    }
+    Trees.copy(REGISTRY.storageDirectory(), root);
     Cli.Run check =
         Cli.run(
             "gc-check",
@@ -164,7 +160,8 @@ class GcCheckIT {
     assertEquals(0, gc.exitValue(), output);
     assertEquals(
         predicted(check.json()), removed(before, state(root)), "predicted = what v3 deleted");
-    REGISTRY.startRegistry();
+    Cli.Run fsck = Cli.run("fsck", root.toString());
+    assertEquals(0, fsck.exitCode(), "v3 kept every child of the kept index: " + fsck.all());
   }
 
   /** distribution v3.0.0 as built beside the project (shared/registry/registry3); never skipped. */
