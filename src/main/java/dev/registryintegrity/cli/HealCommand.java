@@ -4,6 +4,7 @@ import dev.registryintegrity.ExitCode;
 import dev.registryintegrity.InputException;
 import dev.registryintegrity.heal.Donor;
 import dev.registryintegrity.heal.FileDonor;
+import dev.registryintegrity.heal.HealReport;
 import dev.registryintegrity.heal.Healer;
 import dev.registryintegrity.heal.RegistryDonor;
 import dev.registryintegrity.heal.Restoration;
@@ -107,7 +108,7 @@ final class HealCommand {
     List<String> from =
         List.of(
             line.getOptionValues("from") == null ? new String[0] : line.getOptionValues("from"));
-    List<String> repos = names(line.getOptionValues("from-repos"));
+    List<String> repos = VerifyCommand.values(line.getOptionValues("from-repos"));
     if (from.isEmpty() && repos.isEmpty() && !line.hasOption("from-catalog")) {
       throw new InputException(
           "no source to heal from: give --from SOURCE (docker://HOST/REPO, oci:DIR, storage:ROOT),"
@@ -121,15 +122,17 @@ final class HealCommand {
     List<TargetReference> targets = new ArrayList<>(images);
     Console console = new Console(out);
     RunReport before = verifier.verify("heal", targets, List.of());
+    // The walk each round heals from; after the last productive round it is the verify after.
+    RunReport walked = before;
     Donor.Transfer moved = new Donor.Transfer();
     List<Restoration> restorations = new ArrayList<>();
     Deadline deadline = Deadline.after(environment.clock(), check.timeout(), check.spelling());
     try (RegistryTransport transport =
         new RegistryTransport(check.transport(), environment.clock(), Sleeper.system(), deadline)) {
       Map<String, Healer> healers = new LinkedHashMap<>();
-      RunReport walked = before;
+      boolean progress = c.progress() || environment.terminal();
       for (int round = 0; round < (dryRun ? 1 : MAX_ROUNDS); round++) {
-        int restoredBefore = (int) restorations.stream().filter(Restoration::ok).count();
+        int settledBefore = restorations.size();
         for (int i = 0; i < images.size(); i++) {
           ImageReference image = images.get(i);
           ImageResult result = walked.images().get(i);
@@ -152,22 +155,20 @@ final class HealCommand {
                     + " creates a tag; give IMAGE@DIGEST",
                 image);
           }
-          List<Restoration> settled;
-          if (c.progress() || environment.terminal()) {
-            try (Progress progress =
-                new Progress(
-                    () -> "heal: " + ByteSize.format(moved.bytes()) + " copied",
-                    err,
-                    environment.terminal())) {
-              settled = healer.heal(image.repository(), result);
-            }
-          } else {
-            settled = healer.heal(image.repository(), result);
+          try (Progress ticker =
+              progress
+                  ? new Progress(
+                      () -> "heal: " + ByteSize.format(moved.bytes()) + " copied",
+                      err,
+                      environment.terminal())
+                  : null) {
+            restorations.addAll(healer.heal(image.repository(), result));
           }
-          restorations.addAll(settled);
         }
-        long restoredNow = restorations.stream().filter(Restoration::ok).count();
-        if (dryRun || restoredNow == restoredBefore) {
+        boolean restored =
+            restorations.subList(settledBefore, restorations.size()).stream()
+                .anyMatch(Restoration::ok);
+        if (dryRun || !restored) {
           break;
         }
         walked = verifier.verify("heal", targets, List.of());
@@ -176,19 +177,15 @@ final class HealCommand {
         }
       }
     }
-    new dev.registryintegrity.heal.HealReport(dryRun).render(restorations, console);
-    if (dryRun) {
-      out.println();
-      new TextReport(false, TextReport.Detail.BRIEF).render(before, out);
-      return dev.registryintegrity.heal.HealReport.planExit(before, restorations);
-    }
-    RunReport after =
-        restorations.stream().anyMatch(Restoration::ok)
-            ? verifier.verify("heal", targets, List.of())
-            : before;
+    new HealReport(dryRun).render(restorations, console);
     out.println();
-    new TextReport(false, TextReport.Detail.BRIEF).render(after, out);
-    ExitCode exit = dev.registryintegrity.heal.HealReport.exit(after, restorations);
+    if (dryRun) {
+      new TextReport(false, TextReport.Detail.BRIEF).render(before, out);
+      return HealReport.planExit(before, restorations);
+    }
+    // Every productive round ends with a verify, so the last walk is the state heal left.
+    new TextReport(false, TextReport.Detail.BRIEF).render(walked, out);
+    ExitCode exit = HealReport.exit(walked, restorations);
     if (exit == ExitCode.INTEGRITY_FAILURE) {
       console.line(
           "heal: what no source holds can only come back by a rebuild and re-push (a new digest):"
@@ -263,20 +260,6 @@ final class HealCommand {
         donor.repository(),
         same,
         spool);
-  }
-
-  private static List<String> names(String[] values) {
-    List<String> names = new ArrayList<>();
-    if (values != null) {
-      for (String v : values) {
-        for (String name : v.split("[,\\s]+")) {
-          if (!name.isBlank()) {
-            names.add(name);
-          }
-        }
-      }
-    }
-    return names;
   }
 
   private static Path existing(String prefix, String path) {

@@ -166,13 +166,17 @@ final class VerifyCommand {
   }
 
   static List<Platform> platforms(String[] values) {
-    if (values == null) {
+    return values(values).stream().map(Platform::parse).toList();
+  }
+
+  /** A repeatable option's values, each of which may list several, comma or space separated. */
+  static List<String> values(String[] given) {
+    if (given == null) {
       return List.of();
     }
-    return Arrays.stream(values)
+    return Arrays.stream(given)
         .flatMap(v -> Arrays.stream(v.split("[,\\s]+")))
         .filter(v -> !v.isBlank())
-        .map(Platform::parse)
         .toList();
   }
 

@@ -156,15 +156,23 @@ final class BlobEndpoint {
 
   /** Every byte, streamed through a hasher once (never held in memory). */
   private Lookup readContent(String repository, Digest digest) {
+    return readContent(repository, new HttpRequest.Hashing(digest, contentLimit, bytesRead));
+  }
+
+  /**
+   * Every byte of {@code hashing.expected()} streamed through a hasher (and to its file, when it
+   * names one), judged as a content check: only a {@link Proof#HASHED} answer read it all.
+   */
+  private Lookup readContent(String repository, HttpRequest.Hashing hashing) {
     HttpResponse r =
         connection.send(
             new HttpRequest(
                 "GET",
-                connection.uri(repository, "blobs/" + digest),
+                connection.uri(repository, "blobs/" + hashing.expected()),
                 Map.of(),
                 repository,
                 0,
-                Optional.of(new HttpRequest.Hashing(digest, contentLimit, bytesRead))));
+                Optional.of(hashing)));
     if (r.status() != 200) {
       return connection.notFound(r, r);
     }
@@ -182,7 +190,7 @@ final class BlobEndpoint {
           r,
           OptionalLong.of(r.bodyLength()),
           Optional.empty(),
-          List.of("sent more than " + contentLimit + " bytes: stopped reading, not hashed"),
+          List.of("sent more than " + hashing.maxBytes() + " bytes: stopped reading, not hashed"),
           Proof.SERVED);
     }
     return connection.found(
@@ -191,8 +199,8 @@ final class BlobEndpoint {
 
   /**
    * Every byte written to {@code file} while it is hashed, at most {@code maxBytes}: a copy of the
-   * blob that never sits in memory. The answer is judged like a content check; only a {@link
-   * Proof#HASHED} answer whose digest is {@code digest} left a good copy.
+   * blob that never sits in memory. Only a {@link Proof#HASHED} answer whose digest is {@code
+   * digest} left a good copy.
    */
   Lookup download(
       String repository,
@@ -201,30 +209,10 @@ final class BlobEndpoint {
       long maxBytes,
       java.util.function.LongConsumer progress) {
     return connection.ask(
-        () -> {
-          HttpResponse r =
-              connection.send(
-                  new HttpRequest(
-                      "GET",
-                      connection.uri(repository, "blobs/" + digest),
-                      Map.of(),
-                      repository,
-                      0,
-                      Optional.of(
-                          new HttpRequest.Hashing(digest, maxBytes, progress, Optional.of(file)))));
-          if (r.status() != 200) {
-            return connection.notFound(r, r);
-          }
-          if (r.bodyError().isPresent() || r.truncated()) {
-            return new Lookup.Unserved(
-                "200",
-                r.truncated()
-                    ? "sent more than " + maxBytes + " bytes"
-                    : "the body " + r.bodyError().get());
-          }
-          return connection.found(
-              r, OptionalLong.of(r.bodyLength()), r.bodyDigest(), List.of(), Proof.HASHED);
-        });
+        () ->
+            readContent(
+                repository,
+                new HttpRequest.Hashing(digest, maxBytes, progress, Optional.of(file))));
   }
 
   /** A blob's bytes (a config, to learn when an image was built), at most {@code maxBytes}. */

@@ -21,6 +21,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * interrupted or wrong copy leaves nothing a later run has to undo).
  */
 final class PushEndpoint {
+  /** Write answers carry at most an error's JSON. */
+  private static final int ERROR_BODY =
+      dev.registryintegrity.registry.transport.RegistryTransport.ERROR_BODY_LIMIT;
+
   private final RegistryConnection connection;
 
   PushEndpoint(RegistryConnection connection) {
@@ -35,7 +39,7 @@ final class PushEndpoint {
                     connection.uri(repository, "manifests/" + digest),
                     Map.of("Content-Type", mediaType),
                     repository,
-                    dev.registryintegrity.registry.transport.RegistryTransport.ERROR_BODY_LIMIT)
+                    ERROR_BODY)
                 .sending(HttpRequest.Body.of(mediaType, bytes)));
     if (r.status() != 201) {
       return refused(r);
@@ -117,9 +121,6 @@ final class PushEndpoint {
                 .sending(HttpRequest.Body.empty()));
     return committed.status() == 201 ? new PushResult.Done() : refused(committed);
   }
-
-  private static final int ERROR_BODY =
-      dev.registryintegrity.registry.transport.RegistryTransport.ERROR_BODY_LIMIT;
 
   private HttpResponse post(String repository, String path, Map<String, String> headers) {
     return connection.send(

@@ -70,10 +70,14 @@ public final class GcCheck {
     List<String> untagged = new ArrayList<>();
     List<String> stops = new ArrayList<>();
     Map<String, Set<Digest>> layersOf = new HashMap<>();
+    Map<String, Map<String, Digest>> tagsOf = new java.util.TreeMap<>();
     for (String repo : layout.repositories()) {
-      Set<Digest> tagged = new HashSet<>(currentTags(repo).values());
-      Set<Digest> revisions = new HashSet<>(layout.revisions(repo));
-      for (Digest manifest : layout.revisions(repo)) {
+      Map<String, Digest> tags = currentTags(repo);
+      tagsOf.put(repo, tags);
+      Set<Digest> tagged = new HashSet<>(tags.values());
+      List<Digest> listed = layout.revisions(repo);
+      Set<Digest> revisions = new HashSet<>(listed);
+      for (Digest manifest : listed) {
         if (deleteUntagged && !tagged.contains(manifest)) {
           untagged.add(repo + "@" + manifest);
           continue;
@@ -111,7 +115,7 @@ public final class GcCheck {
       return new Prediction(Set.of(), Set.of(), Set.of(), List.of(), stops);
     }
     return new Prediction(
-        revisionLinks, blobs, layerLinks, breaks(revisionLinks, blobs, layerLinks), stops);
+        revisionLinks, blobs, layerLinks, breaks(tagsOf, revisionLinks, blobs, layerLinks), stops);
   }
 
   private void mark(
@@ -182,12 +186,16 @@ public final class GcCheck {
   }
 
   /** Walks every tag's closure (and its referrers) and names what the deletions take from it. */
-  private List<Break> breaks(Set<String> revisionLinks, Set<Digest> blobs, Set<String> layerLinks) {
+  private List<Break> breaks(
+      Map<String, Map<String, Digest>> tagsOf,
+      Set<String> revisionLinks,
+      Set<Digest> blobs,
+      Set<String> layerLinks) {
     List<Break> breaks = new ArrayList<>();
-    for (String repo : layout.repositories()) {
+    for (String repo : tagsOf.keySet()) {
       Closure closure =
           new Closure(repo, referrersOf(repo), revisionLinks, blobs, layerLinks, breaks);
-      new java.util.TreeMap<>(currentTags(repo))
+      new java.util.TreeMap<>(tagsOf.get(repo))
           .forEach(
               (tag, top) ->
                   closure.walk(

@@ -59,24 +59,30 @@ class GcCheckIT {
     return gone;
   }
 
-  private void incident(String repo) throws Exception {
-    REGISTRY.seeder().pushImage(repo, ImageSpec.multiPlatform(), "latest", "keep");
+  private SeededImage incident(String repo) throws Exception {
+    SeededImage image =
+        REGISTRY.seeder().pushImage(repo, ImageSpec.multiPlatform(), "latest", "keep");
     REGISTRY.deleteTagDirectory(repo, "latest");
+    return image;
+  }
+
+  /** gc-check's JSON prediction of {@code garbage-collect --delete-untagged} on that version. */
+  private static Cli.Run gcCheck(String version, Path root) {
+    return Cli.run(
+        "gc-check",
+        "--delete-untagged",
+        "--registry-version",
+        version,
+        "--format",
+        "json",
+        root.toString());
   }
 
   @Test
   void onDistribution28ItNamesExactlyTheIndexChildrenTheCollectorThenDeletes() throws Exception {
-    incident("gc-incident");
+    SeededImage image = incident("gc-incident");
     Path root = REGISTRY.storageDirectory();
-    Cli.Run check =
-        Cli.run(
-            "gc-check",
-            "--delete-untagged",
-            "--registry-version",
-            "2",
-            "--format",
-            "json",
-            root.toString());
+    Cli.Run check = gcCheck("2", root);
     assertEquals(1, check.exitCode(), "the collection would break the kept tag: " + check.all());
     JsonObject report = check.json();
     JsonArray breaks = report.getAsJsonArray("breaks");
@@ -85,6 +91,19 @@ class GcCheckIT {
     breaks.forEach(b -> broken.add(b.getAsJsonObject().get("tag").getAsString()));
     assertTrue(broken.contains("gc-incident:keep"), broken.toString());
     assertFalse(broken.contains("gc-safe:v1"), "a tag without an index loses nothing: " + broken);
+    Set<String> unlinked = new TreeSet<>();
+    breaks.forEach(
+        b -> {
+          JsonObject o = b.getAsJsonObject();
+          if (o.get("tag").getAsString().equals("gc-incident:keep")
+              && o.get("lost").getAsString().equals("revision link")) {
+            unlinked.add(o.get("digest").getAsString());
+          }
+        });
+    assertEquals(
+        dev.registryintegrity.fixture.Reports.strings(image.manifestDigestsBelowTop()),
+        unlinked,
+        "every child manifest of the kept index is named as losing its link");
     Cli.Run text =
         Cli.run("gc-check", "--delete-untagged", "--registry-version", "2", root.toString());
     assertTrue(text.out().contains("NOT SAFE"), text.out());
@@ -101,15 +120,7 @@ class GcCheckIT {
     REGISTRY.seeder().pushImage("gc-safe", ImageSpec.singlePlatform().seed(7), "old");
     REGISTRY.deleteTagDirectory("gc-safe", "old");
     Path root = REGISTRY.storageDirectory();
-    Cli.Run check =
-        Cli.run(
-            "gc-check",
-            "--delete-untagged",
-            "--registry-version",
-            "2",
-            "--format",
-            "json",
-            root.toString());
+    Cli.Run check = gcCheck("2", root);
     assertEquals(0, check.exitCode(), check.all());
     Set<String> predicted = predicted(check.json());
     assertFalse(predicted.isEmpty(), "the dropped tag's manifest and blobs go");
@@ -132,15 +143,7 @@ class GcCheckIT {
     // The registry is idle: its storage copies as a backup would.
     Path root = temp.resolve("v3-storage");
     Trees.copy(REGISTRY.storageDirectory(), root);
-    Cli.Run check =
-        Cli.run(
-            "gc-check",
-            "--delete-untagged",
-            "--registry-version",
-            "3",
-            "--format",
-            "json",
-            root.toString());
+    Cli.Run check = gcCheck("3", root);
     assertEquals(0, check.exitCode(), "v3 marks an index's children: " + check.all());
     Path config = temp.resolve("v3.yml");
     Files.writeString(
