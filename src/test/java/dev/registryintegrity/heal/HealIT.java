@@ -43,8 +43,7 @@ class HealIT {
     SeededImage image =
         BROKEN.seeder().pushImage(repo, ImageSpec.multiPlatform(), "latest", "keep");
     beforeCollection.run();
-    BROKEN.deleteTagDirectory(repo, "latest");
-    BROKEN.garbageCollect(true);
+    BROKEN.loseIndexChildren(repo, "latest", image);
     Cli.Run broken = Cli.run("verify", "--format", "json", ref(BROKEN, repo, "keep"));
     assertEquals(1, broken.exitCode(), broken.all());
     assertEquals(

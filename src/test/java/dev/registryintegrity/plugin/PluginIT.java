@@ -37,8 +37,7 @@ class PluginIT {
     PluginContainer.requireImage();
     broken = REGISTRY.seeder().pushImage("broken-ci", ImageSpec.multiPlatform(), "old", "new");
     brokenRepo = REGISTRY.host() + "/broken-ci";
-    REGISTRY.deleteTagDirectory("broken-ci", "old");
-    REGISTRY.garbageCollect(true);
+    REGISTRY.loseIndexChildren("broken-ci", "old", broken);
     // After the collection: distribution 2.8 deletes the children of every tagged OCI index.
     healthyRepo = REGISTRY.host() + "/infra-ci";
     healthy =

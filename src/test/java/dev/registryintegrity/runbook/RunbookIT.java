@@ -93,10 +93,9 @@ class RunbookIT {
 
   /** The same image under two tags; the older tag deleted; GC with --delete-untagged. */
   private void replayTheIncident() throws Exception {
-    REGISTRY.seeder().pushImage(REPO, ImageSpec.multiPlatform(), "previous", TAG);
+    var image = REGISTRY.seeder().pushImage(REPO, ImageSpec.multiPlatform(), "previous", TAG);
     REGISTRY.seeder().pushImage("tools/other", ImageSpec.singlePlatform(), "v1");
-    REGISTRY.deleteTagDirectory(REPO, "previous");
-    REGISTRY.garbageCollect(true);
+    REGISTRY.loseIndexChildren(REPO, "previous", image);
   }
 
   /** What the operator's build checkout would be: ci/Dockerfile that builds without RUN. */
