@@ -19,22 +19,33 @@ import java.util.Optional;
 
 /**
  * Reads distribution's event envelope ({@code {"events":[{"action":"push","target":{...}}]}}, media
- * type {@code application/vnd.docker.distribution.events.v1+json}). The body is untrusted: an entry
- * with a wrong shape, an invalid repository, tag or digest is skipped and counted, never allowed to
- * stop the entries after it.
+ * type {@code application/vnd.docker.distribution.events.v1+json} from 2.x, {@code
+ * ...events.v2+json} from v3, the same fields either way). The body is untrusted: an entry with a
+ * wrong shape, an invalid repository, tag or digest is skipped and counted, never allowed to stop
+ * the entries after it.
  */
 public final class Events {
   public static final String MEDIA_TYPE = "application/vnd.docker.distribution.events.v1+json";
+
+  /** What distribution v3 sends: the version was raised, the envelope and event fields were not. */
+  public static final String MEDIA_TYPE_V3 = "application/vnd.docker.distribution.events.v2+json";
 
   /** The registry sends at most a few dozen events per envelope; a thousand is a flood. */
   static final int MAX_EVENTS = 1000;
 
   private Events() {}
 
-  /** The envelope's usable events and how many entries were skipped. */
-  public record Parsed(List<Event> events, int skipped) {
+  /**
+   * What one request said, whichever registry sent it: the usable events, the entries skipped as
+   * malformed, and the events understood but not about a container image (a Forgejo npm package).
+   */
+  public record Parsed(List<Event> events, int skipped, int ignored) {
     public Parsed {
       events = List.copyOf(events);
+    }
+
+    Parsed(List<Event> events, int skipped) {
+      this(events, skipped, 0);
     }
   }
 
@@ -42,19 +53,7 @@ public final class Events {
    * @throws InvalidValueException when the body is not an envelope at all
    */
   public static Parsed parse(byte[] body) {
-    JsonElement root;
-    try {
-      JsonReader reader =
-          new JsonReader(new StringReader(new String(body, StandardCharsets.UTF_8)));
-      reader.setStrictness(Strictness.STRICT);
-      reader.setNestingLimit(16);
-      root = JsonParser.parseReader(reader);
-      if (reader.peek() != com.google.gson.stream.JsonToken.END_DOCUMENT) {
-        throw new InvalidValueException("the body has more after the envelope");
-      }
-    } catch (JsonParseException | IllegalStateException | java.io.IOException e) {
-      throw new InvalidValueException("the body is not JSON");
-    }
+    JsonElement root = json(body);
     if (!root.isJsonObject()
         || !root.getAsJsonObject().has("events")
         || !root.getAsJsonObject().get("events").isJsonArray()) {
@@ -72,6 +71,28 @@ public final class Events {
       }
     }
     return new Parsed(events, skipped);
+  }
+
+  /**
+   * One JSON document, strictly: an untrusted body is not JSON when anything follows it or it nests
+   * deeper than any webhook does.
+   *
+   * @throws InvalidValueException when it is not
+   */
+  static JsonElement json(byte[] body) {
+    try {
+      JsonReader reader =
+          new JsonReader(new StringReader(new String(body, StandardCharsets.UTF_8)));
+      reader.setStrictness(Strictness.STRICT);
+      reader.setNestingLimit(16);
+      JsonElement root = JsonParser.parseReader(reader);
+      if (reader.peek() != com.google.gson.stream.JsonToken.END_DOCUMENT) {
+        throw new InvalidValueException("the body has more after the JSON document");
+      }
+      return root;
+    } catch (JsonParseException | IllegalStateException | java.io.IOException e) {
+      throw new InvalidValueException("the body is not JSON");
+    }
   }
 
   private static Optional<Event> event(JsonElement element) {
@@ -110,14 +131,14 @@ public final class Events {
     return Optional.of(new Event(action.get(), repository.get(), tag, digest, manifest));
   }
 
-  private static Optional<String> string(JsonObject o, String field) {
+  static Optional<String> string(JsonObject o, String field) {
     JsonElement e = o.get(field);
     return e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isString()
         ? Optional.of(e.getAsString())
         : Optional.empty();
   }
 
-  private static boolean validRepository(String repository) {
+  static boolean validRepository(String repository) {
     try {
       ImageReference.parseRepository("registry.invalid/" + repository);
       return repository.length() <= 255;
@@ -126,7 +147,7 @@ public final class Events {
     }
   }
 
-  private static boolean validTag(String repository, String tag) {
+  static boolean validTag(String repository, String tag) {
     try {
       ImageReference.parseRepository("registry.invalid/" + repository).withTag(tag);
       return true;

@@ -251,7 +251,11 @@ public final class Receiver implements AutoCloseable {
     }
     if (!acceptedMediaType(e.getRequestHeaders().getFirst("Content-Type"))) {
       metrics.rejected("media-type");
-      Endpoints.send(e, 415, "text/plain", "expected " + Events.MEDIA_TYPE + "\n");
+      Endpoints.send(
+          e,
+          415,
+          "text/plain",
+          "expected " + Events.MEDIA_TYPE + " or " + Events.MEDIA_TYPE_V3 + "\n");
       return;
     }
     byte[] body;
@@ -305,15 +309,17 @@ public final class Receiver implements AutoCloseable {
   }
 
   /**
-   * The registry's media type, or JSON (its older releases), with parameters; nothing that only
-   * starts like them.
+   * The registry's media type (2.x's or v3's), or JSON (its older releases), with parameters;
+   * nothing that only starts like them.
    */
   static boolean acceptedMediaType(String contentType) {
     if (contentType == null) {
       return false;
     }
     String type = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-    return type.equals(Events.MEDIA_TYPE) || type.equals("application/json");
+    return type.equals(Events.MEDIA_TYPE)
+        || type.equals(Events.MEDIA_TYPE_V3)
+        || type.equals("application/json");
   }
 
   /** The checks an event asks for: the pushed tag, or the tags a deleted digest may break. */

@@ -19,6 +19,19 @@ class EventsTest {
   }
 
   @Test
+  void theEnvelopeMediaTypesOfBothRegistryVersionsAreAcceptedAndNothingThatOnlyStartsLikeThem() {
+    // 2.x posts events.v1+json; v3.0.0 raised the version to v2+json with the same fields.
+    assertTrue(Receiver.acceptedMediaType("application/vnd.docker.distribution.events.v1+json"));
+    assertTrue(Receiver.acceptedMediaType("application/vnd.docker.distribution.events.v2+json"));
+    assertTrue(
+        Receiver.acceptedMediaType("Application/Vnd.Docker.Distribution.Events.V2+JSON; a=b"));
+    assertTrue(Receiver.acceptedMediaType("application/json"));
+    assertFalse(Receiver.acceptedMediaType("application/vnd.docker.distribution.events.v3+json"));
+    assertFalse(Receiver.acceptedMediaType("application/vnd.docker.distribution.events.v2+jsonx"));
+    assertFalse(Receiver.acceptedMediaType(null));
+  }
+
+  @Test
   void aTaggedIndexPushAsDistributionSendsIt() {
     // The shape docker-registry 2.8.2 posts, trimmed of the fields the receiver does not read.
     Events.Parsed parsed =
