@@ -69,7 +69,7 @@ public final class GcCheck {
     Set<Digest> marked = new HashSet<>();
     List<String> untagged = new ArrayList<>();
     List<String> stops = new ArrayList<>();
-    Map<String, Set<Digest>> layersOf = new HashMap<>();
+    Set<String> layerLinks = new TreeSet<>();
     Map<String, Map<String, Digest>> tagsOf = new java.util.TreeMap<>();
     for (String repo : layout.repositories()) {
       Map<String, Digest> tags = currentTags(repo);
@@ -85,7 +85,16 @@ public final class GcCheck {
         marked.add(manifest);
         mark(manifest, repo, revisions, collector, marked, stops);
       }
-      layersOf.put(repo, new HashSet<>(layout.layers(repo)));
+      if (collector == Collector.V3) {
+        // v3 lists a repository's doomed layer links right after marking it, so a blob only a
+        // later repository marks still loses its link here; its enumeration skips links whose
+        // blob data is already gone (both found on v3.0.0)
+        for (Digest layer : layout.layers(repo)) {
+          if (!marked.contains(layer) && Files.isRegularFile(layout.blobData(layer))) {
+            layerLinks.add(repo + "@" + layer);
+          }
+        }
+      }
     }
     Set<String> revisionLinks = new TreeSet<>();
     for (String link : untagged) {
@@ -102,15 +111,6 @@ public final class GcCheck {
             blobs.add(d);
           }
         });
-    Set<String> layerLinks = new TreeSet<>();
-    if (collector == Collector.V3) {
-      layersOf.forEach(
-          (repo, layers) ->
-              layers.stream()
-                  // Its enumeration skips links whose blob is gone already (found on v3.0.0).
-                  .filter(d -> !marked.contains(d) && Files.isRegularFile(layout.blobData(d)))
-                  .forEach(d -> layerLinks.add(repo + "@" + d)));
-    }
     if (!stops.isEmpty()) {
       return new Prediction(Set.of(), Set.of(), Set.of(), List.of(), stops);
     }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -85,14 +86,18 @@ public record StorageLayout(Path v2) {
         .resolve("data");
   }
 
-  /** Every repository name, sorted; found by their _manifests or _layers directories. */
+  /**
+   * Every repository name, found by their _manifests or _layers directories, in the collector's
+   * walk order: path components compared in turn ({@code a/b} before {@code a-c}), because v3's
+   * collector drops a repository's layer links against what it has marked so far.
+   */
   public List<String> repositories() {
     List<String> names = new ArrayList<>();
     Path base = v2.resolve("repositories");
     if (Files.isDirectory(base)) {
       collect(base, base, names);
     }
-    names.sort(null);
+    names.sort(java.util.Comparator.comparing(name -> name.replace('/', '\0')));
     return names;
   }
 
@@ -129,6 +134,11 @@ public record StorageLayout(Path v2) {
     List<Digest> digests = new ArrayList<>();
     for (Path algorithm : list(dir)) {
       for (Path hex : list(algorithm)) {
+        if (!Files.exists(hex.resolve("link"), LinkOption.NOFOLLOW_LINKS)) {
+          // distribution v3 deletes a manifest or a layer link by removing only the link file;
+          // the empty directory it leaves is not served, so it is not a link
+          continue;
+        }
         try {
           digests.add(new Digest(algorithm.getFileName().toString(), hex.getFileName().toString()));
         } catch (InvalidValueException notADigest) {

@@ -7,28 +7,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.registryintegrity.fixture.Cli;
+import dev.registryintegrity.fixture.ImageSeeder.Child;
 import dev.registryintegrity.fixture.ImageSeeder.ImageSpec;
 import dev.registryintegrity.fixture.ImageSeeder.SeededImage;
+import dev.registryintegrity.fixture.Implementation;
+import dev.registryintegrity.fixture.ReferrerSeeder;
+import dev.registryintegrity.fixture.ReferrerSeeder.Artifact;
 import dev.registryintegrity.fixture.RegistryFixture;
-import dev.registryintegrity.fixture.Trees;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.registryintegrity.fixture.Skopeo;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * gc-check's prediction held against the real collectors: what distribution 2.8's and v3's own
- * {@code garbage-collect} then delete from the same store is exactly what gc-check named.
+ * gc-check's prediction held against the real collector of this run's registry version: what
+ * distribution 2.8's or v3's own {@code garbage-collect} then deletes is exactly what gc-check
+ * named, and the kept tag pulls (or not) as gc-check said.
  */
 class GcCheckIT {
   @RegisterExtension static final RegistryFixture REGISTRY = RegistryFixture.create();
-
-  @TempDir Path temp;
 
   /** Revision links, blob data and layer links, each as a string, to diff before and after. */
   private static Set<String> state(Path root) {
@@ -78,13 +77,30 @@ class GcCheckIT {
         root.toString());
   }
 
+  /** gc-check's name for this run's registry version. */
+  private static String version() {
+    return REGISTRY.implementation() == Implementation.V3 ? "3" : "2";
+  }
+
   @Test
-  void onDistribution28ItNamesExactlyTheIndexChildrenTheCollectorThenDeletes() throws Exception {
+  void theIncidentsCollectionIsPredictedExactlyAndBreaksTheKeptTagOnlyOn28() throws Exception {
     SeededImage image = incident("gc-incident");
     Path root = REGISTRY.storageDirectory();
-    Cli.Run check = gcCheck("2", root);
-    assertEquals(1, check.exitCode(), "the collection would break the kept tag: " + check.all());
+    Cli.Run check = gcCheck(version(), root);
     JsonObject report = check.json();
+    Set<String> before = state(root);
+    String ref = REGISTRY.host() + "/gc-incident:keep";
+    if (REGISTRY.implementation() == Implementation.V3) {
+      assertEquals(0, check.exitCode(), "v3 marks an index's children: " + check.all());
+      assertTrue(report.getAsJsonArray("breaks").isEmpty(), check.all());
+      REGISTRY.garbageCollect(true);
+      assertEquals(predicted(report), removed(before, state(root)), "predicted = what v3 deleted");
+      assertEquals(0, Cli.run("verify", ref).exitCode(), "v3 kept every child of the kept index");
+      assertEquals(0, Cli.run("fsck", root.toString()).exitCode());
+      Skopeo.assertPulls(ref);
+      return;
+    }
+    assertEquals(1, check.exitCode(), "the collection would break the kept tag: " + check.all());
     JsonArray breaks = report.getAsJsonArray("breaks");
     assertFalse(breaks.isEmpty());
     Set<String> broken = new TreeSet<>();
@@ -108,10 +124,10 @@ class GcCheckIT {
         Cli.run("gc-check", "--delete-untagged", "--registry-version", "2", root.toString());
     assertTrue(text.out().contains("NOT SAFE"), text.out());
 
-    Set<String> before = state(root);
     REGISTRY.garbageCollect(true);
     assertEquals(predicted(report), removed(before, state(root)), "predicted = what 2.8 deleted");
-    assertEquals(1, Cli.run("verify", REGISTRY.host() + "/gc-incident:keep").exitCode());
+    assertEquals(1, Cli.run("verify", ref).exitCode());
+    Skopeo.assertCannotPull(ref, "manifest unknown");
   }
 
   @Test
@@ -120,7 +136,7 @@ class GcCheckIT {
     REGISTRY.seeder().pushImage("gc-safe", ImageSpec.singlePlatform().seed(7), "old");
     REGISTRY.deleteTagDirectory("gc-safe", "old");
     Path root = REGISTRY.storageDirectory();
-    Cli.Run check = gcCheck("2", root);
+    Cli.Run check = gcCheck(version(), root);
     assertEquals(0, check.exitCode(), check.all());
     Set<String> predicted = predicted(check.json());
     assertFalse(predicted.isEmpty(), "the dropped tag's manifest and blobs go");
@@ -138,46 +154,91 @@ class GcCheckIT {
   }
 
   @Test
-  void onDistributionV3TheSameStoreIsSafeAndItsCollectorDeletesWhatWasPredicted() throws Exception {
-    incident("gc-v3");
-    // The registry is idle: its storage copies as a backup would.
-    Path root = temp.resolve("v3-storage");
-    Trees.copy(REGISTRY.storageDirectory(), root);
-    Cli.Run check = gcCheck("3", root);
-    assertEquals(0, check.exitCode(), "v3 marks an index's children: " + check.all());
-    Path config = temp.resolve("v3.yml");
-    Files.writeString(
-        config,
-        "version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: "
-            + root
-            + "\n  delete:\n    enabled: true\n",
-        StandardCharsets.UTF_8);
+  void aLayerLinkOnlyALaterRepositoryMarksIsPredictedToGoOnV3AndToStayOn28() throws Exception {
+    SeededImage dropped =
+        REGISTRY.seeder().pushImage("gc-order-a", ImageSpec.singlePlatform().seed(11), "old");
+    // a real client's copy: gc-order-b links the very blobs gc-order-a holds
+    Skopeo.copy(
+        "docker://" + REGISTRY.host() + "/gc-order-a:old",
+        "docker://" + REGISTRY.host() + "/gc-order-b:v1");
+    REGISTRY.deleteTagDirectory("gc-order-a", "old");
+    Path root = REGISTRY.storageDirectory();
+    Cli.Run check = gcCheck(version(), root);
+    assertEquals(0, check.exitCode(), check.all());
+    Set<String> predicted = predicted(check.json());
+    Child shared = dropped.children().get(0);
+    Set<String> sharedBlobs = new TreeSet<>();
+    sharedBlobs.add(shared.config().digest().toString());
+    shared.layers().forEach(l -> sharedBlobs.add(l.digest().toString()));
+    for (String blob : sharedBlobs) {
+      assertFalse(predicted.contains("blob " + blob), "gc-order-b keeps " + blob);
+      assertEquals(
+          REGISTRY.implementation() == Implementation.V3,
+          predicted.contains("layer gc-order-a@" + blob),
+          "v3 drops gc-order-a's link before it marks gc-order-b; 2.8 drops no layer link: "
+              + predicted);
+    }
     Set<String> before = state(root);
-    Process gc =
-        new ProcessBuilder(
-                registry3().toString(), "garbage-collect", "--delete-untagged", config.toString())
-            .redirectErrorStream(true)
-            .start();
-    String output = new String(gc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(gc.waitFor(120, TimeUnit.SECONDS));
-    assertEquals(0, gc.exitValue(), output);
+    REGISTRY.garbageCollect(true);
+    assertEquals(predicted, removed(before, state(root)));
+    Skopeo.assertPulls(REGISTRY.host() + "/gc-order-b:v1");
     assertEquals(
-        predicted(check.json()), removed(before, state(root)), "predicted = what v3 deleted");
-    Cli.Run fsck = Cli.run("fsck", root.toString());
-    assertEquals(0, fsck.exitCode(), "v3 kept every child of the kept index: " + fsck.all());
+        0,
+        Cli.run(
+                "verify",
+                "--expected-digest",
+                dropped.top("old").digest().toString(),
+                REGISTRY.host() + "/gc-order-b:v1")
+            .exitCode());
   }
 
-  /** distribution v3.0.0 as built beside the project (shared/registry/registry3); never skipped. */
-  static Path registry3() {
-    Path binary =
-        Path.of(System.getProperty("registry3.binary", "../shared/registry/registry3"))
-            .toAbsolutePath();
-    if (!Files.isExecutable(binary)) {
-      throw new IllegalStateException(
-          "distribution v3 is not at "
-              + binary
-              + ": give -Dregistry3.binary=PATH (shared/registry/registry3, built by its build-registry3.sh)");
+  @Test
+  void anOci11ReferrerInItsFallbackTagIsLostOn28AndKeptOnV3ACosignTagOnBoth() throws Exception {
+    SeededImage image =
+        REGISTRY.seeder().pushImage("gc-referrers", ImageSpec.singlePlatform().seed(13), "v1");
+    ReferrerSeeder referrers = new ReferrerSeeder(REGISTRY.seeder());
+    Artifact signature = referrers.signWithCosignTag("gc-referrers", image.top("v1"));
+    Artifact sbom =
+        referrers.attach(
+            "gc-referrers",
+            image.top("v1"),
+            "application/spdx+json",
+            "application/spdx+json",
+            "{\"spdxVersion\":\"SPDX-2.3\"}");
+    Path root = REGISTRY.storageDirectory();
+    Cli.Run check = gcCheck(version(), root);
+    Set<String> predicted = predicted(check.json());
+    Set<String> before = state(root);
+    REGISTRY.garbageCollect(true);
+    assertEquals(predicted, removed(before, state(root)), "predicted = what the collector did");
+    String ref = REGISTRY.host() + "/gc-referrers:v1";
+    String fallback = "gc-referrers:sha256-" + image.top("v1").digest().hex();
+    assertFalse(
+        predicted.contains("revision gc-referrers@" + signature.manifest().digest()),
+        "the cosign signature is tagged, so every version keeps it");
+    if (REGISTRY.implementation() == Implementation.V3) {
+      assertEquals(0, check.exitCode(), check.all());
+      assertEquals(0, Cli.run("verify", "--referrers", ref).exitCode());
+      return;
     }
-    return binary;
+    // 2.8 treats the untagged SBOM like an index child: its link goes, and its blobs with it.
+    assertEquals(1, check.exitCode(), check.all());
+    assertTrue(
+        predicted.contains("revision gc-referrers@" + sbom.manifest().digest()),
+        predicted.toString());
+    Set<String> broken = new TreeSet<>();
+    check
+        .json()
+        .getAsJsonArray("breaks")
+        .forEach(b -> broken.add(b.getAsJsonObject().get("tag").getAsString()));
+    // the fallback tag loses its child, and the subject's tag loses a referrer
+    assertEquals(Set.of(fallback, "gc-referrers:v1"), broken);
+    Cli.Run verify = Cli.run("verify", "--referrers", "--format", "json", ref);
+    assertEquals(1, verify.exitCode(), verify.all());
+    assertTrue(
+        dev.registryintegrity.fixture.Reports.failingDigests(verify.json())
+            .contains(sbom.manifest().digest().toString()),
+        verify.out());
+    Skopeo.assertCannotPull(REGISTRY.host() + "/" + fallback, "manifest unknown");
   }
 }
