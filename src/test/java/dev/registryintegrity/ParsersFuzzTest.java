@@ -12,6 +12,7 @@ import dev.registryintegrity.registry.credentials.DockerConfig;
 import dev.registryintegrity.registry.transport.Challenge;
 import dev.registryintegrity.report.Text;
 import dev.registryintegrity.watch.Events;
+import dev.registryintegrity.watch.Webhooks;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -147,6 +148,45 @@ class ParsersFuzzTest {
       Events.parse(body);
     } catch (dev.registryintegrity.model.InvalidValueException expected) {
       // not an envelope: 400
+    }
+  }
+
+  @FuzzTest(maxDuration = "10s")
+  @DictionaryEntries({
+    "\"action\":\"created\"",
+    "\"package\":",
+    "\"owner\":{\"login\":",
+    "\"type\":\"container\"",
+    "\"name\":",
+    "\"version\":",
+    "\"sha256:"
+  })
+  void forgejoPackageEvent(byte[] body) {
+    try {
+      Webhooks.forgejo("package", body);
+    } catch (dev.registryintegrity.model.InvalidValueException | Webhooks.UnknownEvent expected) {
+      // 400
+    }
+    Webhooks.signed(body, "secret".getBytes(java.nio.charset.StandardCharsets.UTF_8), utf8(body));
+  }
+
+  @FuzzTest(maxDuration = "10s")
+  @DictionaryEntries({
+    "\"type\":\"PUSH_ARTIFACT\"",
+    "\"type\":\"DELETE_ARTIFACT\"",
+    "\"event_data\":",
+    "\"resources\":",
+    "\"repository\":",
+    "\"repo_full_name\":",
+    "\"digest\":",
+    "\"tag\":",
+    "\"sha256:"
+  })
+  void harborEvent(byte[] body) {
+    try {
+      Webhooks.harbor(body);
+    } catch (dev.registryintegrity.model.InvalidValueException | Webhooks.UnknownEvent expected) {
+      // 400
     }
   }
 
