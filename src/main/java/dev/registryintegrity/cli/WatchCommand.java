@@ -31,9 +31,10 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
 /**
- * {@code registry-integrity watch --registry HOST --token-file F [--listen :9110]}: the receiver
- * for the registry's notifications, verifying every tagged push (and every tag a delete may break)
- * a settle delay after its event.
+ * {@code registry-integrity watch --registry HOST --token-file F|--webhook-secret-file F [--listen
+ * :9110]}: the receiver for the registry's notifications (distribution's, Forgejo's/Gitea's,
+ * Harbor's), verifying every tagged push (and every tag a delete may break) a settle delay after
+ * its event.
  */
 final class WatchCommand {
   private static final String JOB = "registry_manifest_integrity_watch";
@@ -69,7 +70,17 @@ final class WatchCommand {
             .longOpt("token-file")
             .hasArg()
             .argName("FILE")
-            .desc("shared secret the registry sends as 'Authorization: Bearer <token>' (required)")
+            .desc(
+                "shared secret distribution sends as 'Authorization: Bearer <token>' to POST /events")
+            .build());
+    o.addOption(
+        Option.builder()
+            .longOpt("webhook-secret-file")
+            .hasArg()
+            .argName("FILE")
+            .desc(
+                "secret of the Forgejo/Gitea webhook (HMAC, POST /events/forgejo) and Harbor's auth"
+                    + " header (POST /events/harbor); give it, --token-file or both")
             .build());
     o.addOption(
         Option.builder()
@@ -129,15 +140,33 @@ final class WatchCommand {
     return o;
   }
 
+  /** A secret from its file: printable, no spaces, long enough not to be guessed. */
+  private static Optional<String> secret(CommandLine line, String option) {
+    String file = line.getOptionValue(option);
+    if (file == null) {
+      return Optional.empty();
+    }
+    String secret = InputFiles.readText("--" + option, Path.of(file), 4096).strip();
+    if (secret.length() < 16 || !secret.matches("[\\x21-\\x7e]+")) {
+      throw new InputException(
+          "--"
+              + option
+              + ": the secret must be at least 16 printable characters without spaces"
+              + " (e.g. openssl rand -hex 32)");
+    }
+    return Optional.of(secret);
+  }
+
   ExitCode run(String[] args) throws java.io.IOException, InterruptedException {
     CommandLine line = ConnectionOptions.parse(options(), args, "watch");
     if (line.hasOption("help")) {
       out.println(
           ConnectionOptions.help(
               options(),
-              "registry-integrity watch --registry HOST --token-file FILE [options]",
-              "Receives the registry's notifications (POST /events) and verifies every tagged push, and every tag a"
-                  + " delete may break, a settle delay after its event. GET /metrics, GET /healthz.",
+              "registry-integrity watch --registry HOST --token-file FILE|--webhook-secret-file FILE [options]",
+              "Receives the registry's notifications (distribution: POST /events; Forgejo/Gitea: POST"
+                  + " /events/forgejo; Harbor: POST /events/harbor) and verifies every tagged push, and every"
+                  + " tag a delete may break, a settle delay after its event. GET /metrics, GET /healthz.",
               "Runs until stopped. Exit codes: 2 usage error, 3 could not start."));
       return ExitCode.INTACT;
     }
@@ -148,24 +177,20 @@ final class WatchCommand {
         ConnectionOptions.registry(
             line, "watch needs --registry HOST[:PORT]: the registry whose events arrive");
     ImageReference.parseRepository(registry + "/probe");
-    String tokenFile =
-        Optional.ofNullable(line.getOptionValue("token-file"))
-            .orElseThrow(
-                () ->
-                    new InputException(
-                        "watch needs --token-file FILE: the shared secret the registry's"
-                            + " notification endpoint sends (headers: {Authorization: [Bearer <token>]})"));
-    String token = InputFiles.readText("--token-file", Path.of(tokenFile), 4096).strip();
-    if (token.length() < 16 || !token.matches("[\\x21-\\x7e]+")) {
+    Optional<String> token = secret(line, "token-file");
+    Optional<String> webhookSecret = secret(line, "webhook-secret-file");
+    if (token.isEmpty() && webhookSecret.isEmpty()) {
       throw new InputException(
-          "--token-file: the token must be at least 16 printable characters without spaces"
-              + " (e.g. openssl rand -hex 32)");
+          "watch needs --token-file FILE (distribution's notifications: headers: {Authorization:"
+              + " [Bearer <token>]}) or --webhook-secret-file FILE (Forgejo/Gitea and Harbor"
+              + " webhooks), or both");
     }
     ConnectionOptions.Connection c = ConnectionOptions.connection(line, environment);
     Receiver.Settings settings =
         new Receiver.Settings(
             ConnectionOptions.address("--listen", line.getOptionValue("listen", ":9110")),
             token,
+            webhookSecret,
             Durations.parse("--settle", line.getOptionValue("settle", "2s")),
             ConnectionOptions.positive(
                 "--workers", ConnectionOptions.intOption(line, "workers", 2)),
@@ -252,11 +277,21 @@ final class WatchCommand {
             Main.version())) {
       new Console(out)
           .line(
-              "watch: receiving {}'s events on port {} (POST /events; GET /, /status.json, /metrics,"
+              "watch: receiving {}'s events on port {} ({}; GET /, /status.json, /metrics,"
                   + " /healthz); settle"
                   + " {} ms, {} workers",
               registry,
               receiver.port(),
+              String.join(
+                  ", ",
+                  java.util.stream.Stream.concat(
+                          token.stream().map(t -> "POST /events"),
+                          webhookSecret.stream()
+                              .flatMap(
+                                  t ->
+                                      java.util.stream.Stream.of(
+                                          "POST /events/forgejo", "POST /events/harbor")))
+                      .toList()),
               settings.settle().toMillis(),
               settings.workers());
       out.flush();

@@ -47,9 +47,12 @@ import java.util.function.Consumer;
 
 /**
  * Receives the registry's push and delete notifications and verifies what they name: {@code POST
- * /events} (distribution's envelope, a shared-secret {@code Authorization} header, answered 202 at
- * once: the registry retries and then drops a slow endpoint, so nothing is verified inline), {@code
- * GET /metrics}, {@code GET /healthz}. A fixed number of workers take settled tags from a bounded
+ * /events} (distribution's envelope, a shared-secret {@code Authorization} header), {@code POST
+ * /events/forgejo} (Forgejo's and Gitea's package webhooks, HMAC-signed) and {@code POST
+ * /events/harbor} (Harbor's artifact webhooks, its auth header), each answered at once: a sender
+ * retries and then drops a slow endpoint, so nothing is verified inline. {@code GET /metrics},
+ * {@code GET /healthz}. The format is read at the edge; every event then takes the same way through
+ * queue, journal, retries and metrics. A fixed number of workers take settled tags from a bounded
  * queue, one repository's due tags per walk.
  *
  * <p>Nothing it answered 202 for is lost: with a {@link Journal} every accepted check is on disk
@@ -71,7 +74,10 @@ public final class Receiver implements AutoCloseable {
   }
 
   /**
-   * @param token the shared secret the registry sends as {@code Authorization: Bearer <token>}
+   * @param token the shared secret distribution sends as {@code Authorization: Bearer <token>};
+   *     empty: {@code POST /events} is off
+   * @param webhookSecret Forgejo's and Gitea's HMAC key, and the header Harbor sends; empty: their
+   *     endpoints are off
    * @param settle how long a tag waits after its latest event before it is verified
    * @param tracked tags whose reached digests are remembered, to map a deleted digest to the tags
    *     it breaks
@@ -79,7 +85,8 @@ public final class Receiver implements AutoCloseable {
    */
   public record Settings(
       InetSocketAddress address,
-      String token,
+      Optional<String> token,
+      Optional<String> webhookSecret,
       Duration settle,
       int workers,
       int queueCapacity,
@@ -102,7 +109,6 @@ public final class Receiver implements AutoCloseable {
   private final Clock clock;
   private final PrintWriter log;
   private final Console console;
-  private final byte[] expectedAuthorization;
   private final ExecutorService workers;
   private final Map<TagKey, Set<Digest>> reached;
   private final Map<TagKey, Integer> attempts = new ConcurrentHashMap<>();
@@ -142,7 +148,6 @@ public final class Receiver implements AutoCloseable {
     this.journal = journal;
     this.settle = settings.settle();
     this.afterVerdicts = afterVerdicts;
-    this.expectedAuthorization = ("Bearer " + settings.token()).getBytes(StandardCharsets.UTF_8);
     int tracked = settings.tracked();
     this.reached =
         Collections.synchronizedMap(
@@ -154,7 +159,7 @@ public final class Receiver implements AutoCloseable {
             });
     journal.ifPresent(this::replay);
     this.server = Endpoints.listen("--listen", settings.address());
-    Endpoints.route(server, "/events", Set.of("POST"), this::events);
+    routeEvents(settings);
     Endpoints.route(
         server,
         "/metrics",
@@ -234,28 +239,138 @@ public final class Receiver implements AutoCloseable {
         title, clock.instant(), Optional.empty(), Optional.empty(), shown, "tag", rows);
   }
 
-  private void events(HttpExchange e) throws IOException {
+  /** Why a request was refused: its answer, the metric's reason, and what the sender is told. */
+  private record Refusal(int status, String reason, String message) {}
+
+  /** How one sender proves it is who it says, from its headers (and, for an HMAC, the body). */
+  @FunctionalInterface
+  private interface Gate {
+    Optional<Refusal> check(HttpExchange e, byte[] body);
+  }
+
+  /** One sender's format, read at the edge into the receiver's one model of events. */
+  @FunctionalInterface
+  private interface Format {
+    Events.Parsed parse(HttpExchange e, byte[] body);
+  }
+
+  /**
+   * The receiver's endpoints, each a sender's own authentication and format in front of the same
+   * queue, journal and metrics.
+   */
+  private void routeEvents(Settings settings) {
+    Optional<byte[]> token =
+        settings.token().map(t -> ("Bearer " + t).getBytes(StandardCharsets.UTF_8));
+    Optional<byte[]> secret = settings.webhookSecret().map(t -> t.getBytes(StandardCharsets.UTF_8));
+    Endpoints.route(
+        server,
+        "/events",
+        Set.of("POST"),
+        e ->
+            receive(
+                e,
+                (x, body) ->
+                    token.isEmpty()
+                        ? off("--token-file")
+                        : matches(header(x, "Authorization"), token.get()),
+                Receiver::acceptedMediaType,
+                Events.MEDIA_TYPE + " or " + Events.MEDIA_TYPE_V3,
+                (x, body) -> Events.parse(body)));
+    Endpoints.route(
+        server,
+        "/events/forgejo",
+        Set.of("POST"),
+        e ->
+            receive(
+                e,
+                (x, body) ->
+                    secret.isEmpty()
+                        ? off("--webhook-secret-file")
+                        : Webhooks.signed(body, secret.get(), forgejoSignature(x))
+                            ? Optional.empty()
+                            : Optional.of(
+                                new Refusal(
+                                    401,
+                                    "unauthorized",
+                                    "the X-Forgejo-Signature/X-Gitea-Signature is not the"
+                                        + " HMAC-SHA256 of this body under the webhook's secret")),
+                Receiver::json,
+                "application/json (the webhook's POST content type)",
+                (x, body) ->
+                    Webhooks.forgejo(
+                        Optional.ofNullable(header(x, "X-Forgejo-Event"))
+                            .orElse(header(x, "X-Gitea-Event")),
+                        body)));
+    Endpoints.route(
+        server,
+        "/events/harbor",
+        Set.of("POST"),
+        e ->
+            receive(
+                e,
+                (x, body) -> {
+                  if (secret.isEmpty()) {
+                    return off("--webhook-secret-file");
+                  }
+                  // Harbor sends the policy's auth header as it was typed: the secret alone or
+                  // "Bearer <secret>"; both are compared, each in constant time.
+                  String given = header(x, "Authorization");
+                  Optional<Refusal> bare = matches(given, secret.get());
+                  return bare.isEmpty()
+                      ? bare
+                      : matches(
+                          given,
+                          ("Bearer " + new String(secret.get(), StandardCharsets.UTF_8))
+                              .getBytes(StandardCharsets.UTF_8));
+                },
+                Receiver::json,
+                "application/json",
+                (x, body) -> Webhooks.harbor(body)));
+  }
+
+  private static String header(HttpExchange e, String name) {
+    return e.getRequestHeaders().getFirst(name);
+  }
+
+  /** Forgejo sends both headers with the same value; Gitea only its own. */
+  private static String forgejoSignature(HttpExchange e) {
+    return Optional.ofNullable(header(e, "X-Forgejo-Signature"))
+        .orElse(header(e, "X-Gitea-Signature"));
+  }
+
+  private static Optional<Refusal> off(String option) {
+    return Optional.of(
+        new Refusal(
+            401, "unauthorized", "this receiver was started without " + option + ": endpoint off"));
+  }
+
+  /** Constant time: how much of a guess matched must not show in how long the answer takes. */
+  private static Optional<Refusal> matches(String given, byte[] expected) {
+    return given != null && MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), expected)
+        ? Optional.empty()
+        : Optional.of(new Refusal(401, "unauthorized", "unauthorized"));
+  }
+
+  static boolean json(String contentType) {
+    return contentType != null
+        && contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT).equals("application/json");
+  }
+
+  private void receive(
+      HttpExchange e,
+      Gate gate,
+      java.util.function.Predicate<String> mediaType,
+      String expectedMediaType,
+      Format format)
+      throws IOException {
     if (stopping) {
-      // The registry keeps the envelope and sends it to the receiver that replaces this one.
+      // The sender keeps the event and sends it to the receiver that replaces this one.
       e.getResponseHeaders().set("Retry-After", "5");
       Endpoints.send(e, 503, "text/plain", "stopping\n");
       return;
     }
-    String given = e.getRequestHeaders().getFirst("Authorization");
-    // Constant time: how much of a guess matched must not show in how long the answer takes.
-    if (given == null
-        || !MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), expectedAuthorization)) {
-      metrics.rejected("unauthorized");
-      Endpoints.send(e, 401, "text/plain", "unauthorized\n");
-      return;
-    }
-    if (!acceptedMediaType(e.getRequestHeaders().getFirst("Content-Type"))) {
-      metrics.rejected("media-type");
-      Endpoints.send(
-          e,
-          415,
-          "text/plain",
-          "expected " + Events.MEDIA_TYPE + " or " + Events.MEDIA_TYPE_V3 + "\n");
+    if (!mediaType.test(header(e, "Content-Type"))) {
+      refuse(e, new Refusal(415, "media-type", "expected " + expectedMediaType));
       return;
     }
     byte[] body;
@@ -263,19 +378,46 @@ public final class Receiver implements AutoCloseable {
       body = in.readNBytes(MAX_BODY + 1);
     }
     if (body.length > MAX_BODY) {
-      metrics.rejected("too-large");
-      Endpoints.send(e, 413, "text/plain", "an envelope over 1 MiB is not one\n");
+      refuse(e, new Refusal(413, "too-large", "a body over 1 MiB is not an event"));
+      return;
+    }
+    Optional<Refusal> refused = gate.check(e, body);
+    if (refused.isPresent()) {
+      refuse(e, refused.get());
       return;
     }
     Events.Parsed parsed;
     try {
-      parsed = Events.parse(body);
+      parsed = format.parse(e, body);
+    } catch (Webhooks.UnknownEvent unknown) {
+      refuse(e, new Refusal(400, "unknown-event", unknown.getMessage()));
+      return;
     } catch (InvalidValueException bad) {
-      metrics.rejected("malformed");
-      Endpoints.send(e, 400, "text/plain", bad.getMessage() + "\n");
+      refuse(e, new Refusal(400, "malformed", bad.getMessage()));
       return;
     }
     metrics.skipped(parsed.skipped());
+    metrics.ignored(parsed.ignored());
+    if (parsed.events().isEmpty() && parsed.ignored() > 0) {
+      Endpoints.send(e, 200, "text/plain", "ignored: not a container image\n");
+      return;
+    }
+    enqueue(e, parsed);
+  }
+
+  /** One escaped log line per refusal (never a header's value), counted, and a 4xx. */
+  private void refuse(HttpExchange e, Refusal r) throws IOException {
+    metrics.rejected(r.reason());
+    logLine(
+        "watch: refused POST {} from {}: {} {}",
+        e.getRequestURI().getRawPath(),
+        e.getRemoteAddress().getAddress().getHostAddress(),
+        r.status(),
+        r.message());
+    Endpoints.send(e, r.status(), "text/plain", r.message() + "\n");
+  }
+
+  private void enqueue(HttpExchange e, Events.Parsed parsed) throws IOException {
     List<Journal.Accepted> accepted = new ArrayList<>();
     boolean full = false;
     for (Event event : parsed.events()) {
@@ -293,7 +435,7 @@ public final class Receiver implements AutoCloseable {
         journal.get().accepted(accepted);
       }
     } catch (IOException io) {
-      // Not on disk, not acknowledged: the registry sends it again (the queued entries are
+      // Not on disk, not acknowledged: the sender sends it again (the queued entries are
       // checked all the same, and de-duplicated then).
       logLine("watch: cannot write the journal ({}): answering 503", io.getMessage());
       Endpoints.send(e, 503, "text/plain", "cannot record the checks: send again later\n");

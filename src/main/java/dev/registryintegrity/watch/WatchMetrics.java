@@ -34,6 +34,7 @@ public final class WatchMetrics {
   private final AtomicLong gone = new AtomicLong();
   private final SeriesLimit limit;
   private final AtomicLong skipped = new AtomicLong();
+  private final AtomicLong ignored = new AtomicLong();
   private final long[] buckets = new long[BUCKETS.length];
   private long latencyCount;
   private double latencySum;
@@ -64,6 +65,11 @@ public final class WatchMetrics {
 
   public void skipped(int entries) {
     skipped.addAndGet(entries);
+  }
+
+  /** Webhook events understood and not about a container image (a Forgejo npm package). */
+  public void ignored(int events) {
+    ignored.addAndGet(events);
   }
 
   /** An envelope refused with 503 because the queue was full: the registry sends it again. */
@@ -290,11 +296,24 @@ public final class WatchMetrics {
         .append('\n');
     header(
         out,
+        "watch_events_ignored_total",
+        "counter",
+        "Webhook events answered and ignored: not about a container image (a Forgejo npm package, a Harbor scan).");
+    out.append(P)
+        .append("watch_events_ignored_total{")
+        .append(base)
+        .append("} ")
+        .append(ignored.get())
+        .append('\n');
+    header(
+        out,
         "watch_requests_rejected_total",
         "counter",
-        "Notification requests refused, by reason.");
+        "Notification and webhook requests refused, by reason.");
     for (String reason :
-        new String[] {"unauthorized", "method", "media-type", "too-large", "malformed"}) {
+        new String[] {
+          "unauthorized", "method", "media-type", "too-large", "malformed", "unknown-event"
+        }) {
       out.append(P)
           .append("watch_requests_rejected_total{")
           .append(base)

@@ -146,6 +146,10 @@ public final class Webhooks {
    */
   public static Events.Parsed harbor(byte[] body) {
     JsonObject root = object(Events.json(body), "the body is not a Harbor event object");
+    if (root.has("specversion")) {
+      throw new InvalidValueException(
+          "a CloudEvents payload: set the Harbor webhook's Payload Format to Default");
+    }
     String type =
         Events.string(root, "type")
             .orElseThrow(() -> new InvalidValueException("the Harbor event has no type"));

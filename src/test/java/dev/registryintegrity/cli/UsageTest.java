@@ -30,6 +30,9 @@ class UsageTest {
         "verify --color sometimes alpine         | --color 'sometimes' is not known",
         "gc                                      | unknown command 'gc'",
         "verify oci:/nonexistent/dir:latest      | OCI layout '/nonexistent/dir' is not a directory",
+        "watch --registry r.example              | watch needs --token-file FILE (distribution's notifications",
+        "watch --registry r.example --webhook-secret-file /nonexistent/s | --webhook-secret-file",
+        "watch --registry r.example --webhook-secret-file .gitignore | --webhook-secret-file: the secret must be at least 16 printable characters without spaces",
       })
   void badInputExitsTwoWithOneLineNamingTheInput(String args, String message) {
     Cli.Run run = Cli.run(args.trim().split("\\s+"));

@@ -168,4 +168,54 @@ class WatchExamplesTest {
     assertEquals("/run/secrets/hook-token", line.getOptionValue("token-file"));
     assertTrue(Files.exists(Path.of("examples/watch", "registry-full-config.yml")));
   }
+
+  private static com.google.gson.JsonObject json(String file) throws Exception {
+    return com.google.gson.JsonParser.parseString(Files.readString(Path.of("examples/watch", file)))
+        .getAsJsonObject();
+  }
+
+  /**
+   * The Forgejo/Gitea webhook (the body of {@code POST /api/v1/orgs/ORG/hooks}) sends package
+   * events only, as JSON (the receiver takes no form-encoded body), signed, to the route that
+   * checks the signature.
+   */
+  @Test
+  void theForgejoWebhookSendsSignedJsonPackageEventsToItsRoute() throws Exception {
+    com.google.gson.JsonObject hook = json("forgejo-webhook.json");
+    assertTrue(List.of("forgejo", "gitea").contains(hook.get("type").getAsString()));
+    assertEquals(
+        List.of("package"),
+        hook.getAsJsonArray("events").asList().stream()
+            .map(com.google.gson.JsonElement::getAsString)
+            .toList());
+    com.google.gson.JsonObject config = hook.getAsJsonObject("config");
+    assertEquals("json", config.get("content_type").getAsString());
+    java.net.URI url = java.net.URI.create(config.get("url").getAsString());
+    assertEquals("/events/forgejo", url.getPath());
+    assertEquals(9110, url.getPort());
+    assertTrue(config.get("secret").getAsString().matches("[\\x21-\\x7e]{16,}"));
+  }
+
+  /**
+   * The Harbor policy (the body of {@code POST /api/v2.0/projects/PROJECT/webhook/policies}) sends
+   * what the receiver acts on, in the Default format, with the same secret as its auth header.
+   */
+  @Test
+  void theHarborPolicySendsPushAndDeleteInTheDefaultFormatWithTheSecret() throws Exception {
+    com.google.gson.JsonObject policy = json("harbor-webhook-policy.json");
+    assertEquals(
+        List.of("PUSH_ARTIFACT", "DELETE_ARTIFACT"),
+        policy.getAsJsonArray("event_types").asList().stream()
+            .map(com.google.gson.JsonElement::getAsString)
+            .toList());
+    com.google.gson.JsonObject target = policy.getAsJsonArray("targets").get(0).getAsJsonObject();
+    assertEquals("http", target.get("type").getAsString());
+    assertEquals("Default", target.get("payload_format").getAsString());
+    java.net.URI url = java.net.URI.create(target.get("address").getAsString());
+    assertEquals("/events/harbor", url.getPath());
+    assertEquals(9110, url.getPort());
+    String secret =
+        json("forgejo-webhook.json").getAsJsonObject("config").get("secret").getAsString();
+    assertEquals("Bearer " + secret, target.get("auth_header").getAsString());
+  }
 }

@@ -171,4 +171,20 @@ class WebhooksTest {
       assertThrows(InvalidValueException.class, () -> Webhooks.harbor(bytes(body)), body);
     }
   }
+
+  @Test
+  void aHarborCloudEventsPayloadIsRefusedNamingTheSettingToChange() {
+    InvalidValueException e =
+        assertThrows(
+            InvalidValueException.class,
+            () ->
+                Webhooks.harbor(
+                    bytes(
+                        """
+                        {"specversion":"1.0","id":"4b8f","source":"/projects/2/webhook/policies/1",
+                         "type":"harbor.artifact.pushed","datacontenttype":"application/json",
+                         "data":{"resources":[],"repository":{"repo_full_name":"team/app"}}}
+                        """)));
+    assertTrue(e.getMessage().contains("Payload Format to Default"), e.getMessage());
+  }
 }
