@@ -366,7 +366,7 @@ public final class Receiver implements AutoCloseable {
     if (stopping) {
       // The sender keeps the event and sends it to the receiver that replaces this one.
       e.getResponseHeaders().set("Retry-After", "5");
-      Endpoints.send(e, 503, "text/plain", "stopping\n");
+      answer(e, 503, "stopping\n");
       return;
     }
     if (!mediaType.test(header(e, "Content-Type"))) {
@@ -399,7 +399,7 @@ public final class Receiver implements AutoCloseable {
     metrics.skipped(parsed.skipped());
     metrics.ignored(parsed.ignored());
     if (parsed.events().isEmpty() && parsed.ignored() > 0) {
-      Endpoints.send(e, 200, "text/plain", "ignored: not a container image\n");
+      answer(e, 200, "ignored: not a container image\n");
       return;
     }
     enqueue(e, parsed);
@@ -414,7 +414,7 @@ public final class Receiver implements AutoCloseable {
         e.getRemoteAddress().getAddress().getHostAddress(),
         r.status(),
         r.message());
-    Endpoints.send(e, r.status(), "text/plain", r.message() + "\n");
+    answer(e, r.status(), r.message() + "\n");
   }
 
   private void enqueue(HttpExchange e, Events.Parsed parsed) throws IOException {
@@ -438,16 +438,24 @@ public final class Receiver implements AutoCloseable {
       // Not on disk, not acknowledged: the sender sends it again (the queued entries are
       // checked all the same, and de-duplicated then).
       logLine("watch: cannot write the journal ({}): answering 503", io.getMessage());
-      Endpoints.send(e, 503, "text/plain", "cannot record the checks: send again later\n");
+      answer(e, 503, "cannot record the checks: send again later\n");
       return;
     }
     if (full) {
       metrics.deferred();
       e.getResponseHeaders().set("Retry-After", "5");
-      Endpoints.send(e, 503, "text/plain", "queue full: send again later\n");
+      answer(e, 503, "queue full: send again later\n");
       return;
     }
-    Endpoints.send(e, 202, "text/plain", "accepted\n");
+    answer(e, 202, "accepted\n");
+  }
+
+  /**
+   * Every answer on an event endpoint is counted by endpoint and code: is Harbor sending at all?
+   */
+  private void answer(HttpExchange e, int status, String body) throws IOException {
+    metrics.answered(e.getRequestURI().getRawPath(), status);
+    Endpoints.send(e, status, "text/plain", body);
   }
 
   /**

@@ -35,6 +35,10 @@ public final class WatchMetrics {
   private final SeriesLimit limit;
   private final AtomicLong skipped = new AtomicLong();
   private final AtomicLong ignored = new AtomicLong();
+
+  /** Answers on the event endpoints, by endpoint and code; the endpoints are the routes, fixed. */
+  private final Map<String, Map<Integer, AtomicLong>> answered = new ConcurrentHashMap<>();
+
   private final long[] buckets = new long[BUCKETS.length];
   private long latencyCount;
   private double latencySum;
@@ -65,6 +69,13 @@ public final class WatchMetrics {
 
   public void skipped(int entries) {
     skipped.addAndGet(entries);
+  }
+
+  public void answered(String endpoint, int code) {
+    answered
+        .computeIfAbsent(endpoint, x -> new ConcurrentHashMap<>())
+        .computeIfAbsent(code, x -> new AtomicLong())
+        .incrementAndGet();
   }
 
   /** Webhook events understood and not about a container image (a Forgejo npm package). */
@@ -294,6 +305,27 @@ public final class WatchMetrics {
         .append("} ")
         .append(skipped.get())
         .append('\n');
+    header(
+        out,
+        "watch_requests_total",
+        "counter",
+        "Requests answered on the event endpoints (/events, /events/forgejo, /events/harbor), by code.");
+    new TreeMap<>(answered)
+        .forEach(
+            (endpoint, codes) ->
+                new TreeMap<>(codes)
+                    .forEach(
+                        (code, n) ->
+                            out.append(P)
+                                .append("watch_requests_total{")
+                                .append(base)
+                                .append(",endpoint=\"")
+                                .append(endpoint)
+                                .append("\",code=\"")
+                                .append(code)
+                                .append("\"} ")
+                                .append(n.get())
+                                .append('\n')));
     header(
         out,
         "watch_events_ignored_total",

@@ -39,4 +39,24 @@ class WatchMetricsTest {
             "registry_manifest_integrity_tag_unchecked{instance=\"reg\",repository=\"app\",tag=\"unknown\"} 1"),
         later);
   }
+
+  @Test
+  void answersAreCountedByEndpointAndCodeAndIgnoredEventsApart() {
+    WatchMetrics metrics = new WatchMetrics("reg");
+    metrics.answered("/events/harbor", 202);
+    metrics.answered("/events/harbor", 202);
+    metrics.answered("/events/forgejo", 401);
+    metrics.ignored(3);
+    String text = metrics.render(0, 1000);
+    assertTrue(
+        text.contains(
+            "registry_manifest_integrity_watch_requests_total{instance=\"reg\","
+                + "endpoint=\"/events/harbor\",code=\"202\"} 2\n"),
+        text);
+    assertTrue(text.contains("endpoint=\"/events/forgejo\",code=\"401\"} 1\n"), text);
+    assertTrue(
+        text.contains(
+            "registry_manifest_integrity_watch_events_ignored_total{instance=\"reg\"} 3\n"),
+        text);
+  }
 }

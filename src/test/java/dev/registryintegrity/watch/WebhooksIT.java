@@ -287,6 +287,17 @@ class WebhooksIT {
           RECEIVERS.get(sender).process().log());
     }
     assertSameEverywhere(repo, "v1");
+    for (String endpoint : List.of("/events", "/events/forgejo", "/events/harbor")) {
+      String sender = endpoint.equals("/events") ? "distribution" : endpoint.substring(8);
+      assertTrue(
+          RECEIVERS
+                  .get(sender)
+                  .process()
+                  .metric("watch_requests_total", "endpoint=\"" + endpoint + "\",code=\"202\"")
+                  .orElse(0)
+              >= 1,
+          "each answer is counted by endpoint and code");
+    }
     assertEquals(
         List.of("accept", "verdict"),
         journal("harbor", repo).stream()
@@ -343,6 +354,11 @@ class WebhooksIT {
             Map.of("Content-Type", "application/json", "X-Forgejo-Event", "package"),
             signed));
     assertEquals(forgejoRefused + 3, rejected(forgejo, "unauthorized"));
+    assertTrue(
+        forgejo
+                .metric("watch_requests_total", "endpoint=\"/events/forgejo\",code=\"401\"")
+                .orElse(0)
+            >= 3);
 
     String push = forgejoBody("created", "container", repo, "v1");
     assertEquals(
