@@ -116,6 +116,9 @@ class DashboardIT {
     watch.retried();
     watch.skipped(1);
     watch.rejected("unauthorized");
+    watch.answered("/events/harbor", 202);
+    watch.answered("/events/forgejo", 401);
+    watch.ignored(1);
     all.append(watch.render(0, now));
     return all.toString();
   }
