@@ -171,6 +171,22 @@ class ParsersFuzzTest {
   }
 
   @FuzzTest(maxDuration = "10s")
+  @DictionaryEntries({"payload=", "&payload=", "%7B%22action%22%3A", "%", "%zz", "+", "&"})
+  void forgejoFormEncodedDelivery(byte[] body) {
+    byte[] payload;
+    try {
+      payload = Webhooks.formPayload(body);
+    } catch (dev.registryintegrity.model.InvalidValueException expected) {
+      return; // 400
+    }
+    try {
+      Webhooks.forgejo("package", payload);
+    } catch (dev.registryintegrity.model.InvalidValueException | Webhooks.UnknownEvent expected) {
+      // 400
+    }
+  }
+
+  @FuzzTest(maxDuration = "10s")
   @DictionaryEntries({
     "\"type\":\"PUSH_ARTIFACT\"",
     "\"type\":\"DELETE_ARTIFACT\"",

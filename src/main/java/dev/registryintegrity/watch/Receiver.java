@@ -248,6 +248,15 @@ public final class Receiver implements AutoCloseable {
     Optional<Refusal> check(HttpExchange e, byte[] body);
   }
 
+  /**
+   * What a sender's body carries, taken out of its wrapping before the gate and the format see it:
+   * the body itself, or the JSON in a form field.
+   */
+  @FunctionalInterface
+  private interface Unwrap {
+    byte[] payload(HttpExchange e, byte[] body);
+  }
+
   /** One sender's format, read at the edge into the receiver's one model of events. */
   @FunctionalInterface
   private interface Format {
@@ -275,6 +284,7 @@ public final class Receiver implements AutoCloseable {
                         : matches(header(x, "Authorization"), token.get()),
                 Receiver::acceptedMediaType,
                 Events.MEDIA_TYPE + " or " + Events.MEDIA_TYPE_V3,
+                (x, body) -> body,
                 (x, body) -> Events.parse(body)));
     Endpoints.route(
         server,
@@ -293,9 +303,11 @@ public final class Receiver implements AutoCloseable {
                                     401,
                                     "unauthorized",
                                     "the X-Forgejo-Signature/X-Gitea-Signature is not the"
-                                        + " HMAC-SHA256 of this body under the webhook's secret")),
-                Receiver::json,
-                "application/json (the webhook's POST content type)",
+                                        + " HMAC-SHA256 of the delivered JSON under the webhook's secret")),
+                type -> json(type) || form(type),
+                "application/json or application/x-www-form-urlencoded (the webhook's POST"
+                    + " content type)",
+                (x, body) -> form(header(x, "Content-Type")) ? Webhooks.formPayload(body) : body,
                 (x, body) ->
                     Webhooks.forgejo(
                         Optional.ofNullable(header(x, "X-Forgejo-Event"))
@@ -325,6 +337,7 @@ public final class Receiver implements AutoCloseable {
                 },
                 Receiver::json,
                 "application/json",
+                (x, body) -> body,
                 (x, body) -> Webhooks.harbor(body)));
   }
 
@@ -332,10 +345,20 @@ public final class Receiver implements AutoCloseable {
     return e.getRequestHeaders().getFirst(name);
   }
 
-  /** Forgejo sends both headers with the same value; Gitea only its own. */
+  /**
+   * Forgejo sends its own header and Gitea's with the same value, Gitea only its own; both also
+   * send GitHub's {@code X-Hub-Signature-256: sha256=HEX}, which is all that is left when a proxy
+   * in between passes only the headers it knows.
+   */
   private static String forgejoSignature(HttpExchange e) {
-    return Optional.ofNullable(header(e, "X-Forgejo-Signature"))
-        .orElse(header(e, "X-Gitea-Signature"));
+    String own =
+        Optional.ofNullable(header(e, "X-Forgejo-Signature"))
+            .orElse(header(e, "X-Gitea-Signature"));
+    if (own != null) {
+      return own;
+    }
+    String hub = header(e, "X-Hub-Signature-256");
+    return hub != null && hub.startsWith("sha256=") ? hub.substring("sha256=".length()) : null;
   }
 
   private static Optional<Refusal> off(String option) {
@@ -352,8 +375,16 @@ public final class Receiver implements AutoCloseable {
   }
 
   static boolean json(String contentType) {
-    return contentType != null
-        && contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT).equals("application/json");
+    return mediaType(contentType).equals("application/json");
+  }
+
+  /** Forgejo's and Gitea's other POST content type: the JSON in a {@code payload} field. */
+  static boolean form(String contentType) {
+    return mediaType(contentType).equals("application/x-www-form-urlencoded");
+  }
+
+  private static String mediaType(String contentType) {
+    return contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
   }
 
   private void receive(
@@ -361,6 +392,7 @@ public final class Receiver implements AutoCloseable {
       Gate gate,
       java.util.function.Predicate<String> mediaType,
       String expectedMediaType,
+      Unwrap unwrap,
       Format format)
       throws IOException {
     if (stopping) {
@@ -381,14 +413,21 @@ public final class Receiver implements AutoCloseable {
       refuse(e, new Refusal(413, "too-large", "a body over 1 MiB is not an event"));
       return;
     }
-    Optional<Refusal> refused = gate.check(e, body);
+    byte[] payload;
+    try {
+      payload = unwrap.payload(e, body);
+    } catch (InvalidValueException bad) {
+      refuse(e, new Refusal(400, "malformed", bad.getMessage()));
+      return;
+    }
+    Optional<Refusal> refused = gate.check(e, payload);
     if (refused.isPresent()) {
       refuse(e, refused.get());
       return;
     }
     Events.Parsed parsed;
     try {
-      parsed = format.parse(e, body);
+      parsed = format.parse(e, payload);
     } catch (Webhooks.UnknownEvent unknown) {
       refuse(e, new Refusal(400, "unknown-event", unknown.getMessage()));
       return;
@@ -463,10 +502,7 @@ public final class Receiver implements AutoCloseable {
    * nothing that only starts like them.
    */
   static boolean acceptedMediaType(String contentType) {
-    if (contentType == null) {
-      return false;
-    }
-    String type = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    String type = mediaType(contentType);
     return type.equals(Events.MEDIA_TYPE)
         || type.equals(Events.MEDIA_TYPE_V3)
         || type.equals("application/json");

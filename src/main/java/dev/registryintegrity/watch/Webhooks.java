@@ -79,6 +79,44 @@ public final class Webhooks {
   }
 
   /**
+   * The JSON a Forgejo or Gitea webhook set to {@code application/x-www-form-urlencoded} sends as
+   * its one {@code payload} field. That JSON, not the form body, is what the sender signs, so the
+   * signature is checked against what this returns.
+   */
+  public static byte[] formPayload(byte[] body) {
+    String form = new String(body, StandardCharsets.UTF_8);
+    String payload = null;
+    for (String pair : form.split("&", -1)) {
+      int eq = pair.indexOf('=');
+      String name = decodeFormPart(eq < 0 ? pair : pair.substring(0, eq));
+      if (!name.equals("payload")) {
+        continue;
+      }
+      if (payload != null) {
+        throw new InvalidValueException(
+            "the form-encoded webhook has more than one 'payload' field: one delivery is one event");
+      }
+      payload = eq < 0 ? "" : decodeFormPart(pair.substring(eq + 1));
+    }
+    if (payload == null || payload.isBlank()) {
+      throw new InvalidValueException(
+          "the form-encoded webhook has no 'payload' field: set the webhook's POST content type"
+              + " to application/json or application/x-www-form-urlencoded");
+    }
+    return payload.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String decodeFormPart(String part) {
+    try {
+      return java.net.URLDecoder.decode(part, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException bad) {
+      throw new InvalidValueException(
+          "the form-encoded webhook body has a broken %-escape: it is not what Forgejo or Gitea"
+              + " sends");
+    }
+  }
+
+  /**
    * A Forgejo or Gitea webhook delivery.
    *
    * @param event the {@code X-Forgejo-Event} or {@code X-Gitea-Event} header

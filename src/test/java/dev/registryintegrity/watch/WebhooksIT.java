@@ -430,18 +430,65 @@ class WebhooksIT {
     String body = forgejoBody("created", "container", repo, "v1");
     assertEquals(
         202,
-        post(
-            RECEIVERS.get("forgejo").port(),
-            "/events/forgejo",
-            Map.of(
-                "Content-Type",
-                "application/json",
-                "X-Gitea-Event",
-                "package",
-                "X-Gitea-Signature",
-                hmac(SECRET, body.getBytes(StandardCharsets.UTF_8))),
+        deliverAs(
+            "application/json",
+            "X-Gitea-Event",
+            "X-Gitea-Signature",
+            hmac(SECRET, body.getBytes(StandardCharsets.UTF_8)),
             body));
     awaitFailures("forgejo", repo, "v1", v -> v == 0);
+  }
+
+  private static final String FORM = "application/x-www-form-urlencoded";
+
+  @Test
+  void aFormEncodedDeliveryIsSignedOverItsJsonAndReadLikeTheJsonOne() throws Exception {
+    String repo = "platform/" + REGISTRY.uniqueRepo("form");
+    seeder.pushImage(repo, ImageSpec.singlePlatform(), "v1");
+    String json = forgejoBody("created", "container", repo, "v1");
+    String form = "payload=" + java.net.URLEncoder.encode(json, StandardCharsets.UTF_8);
+    String overJson = hmac(SECRET, json.getBytes(StandardCharsets.UTF_8));
+    String overForm = hmac(SECRET, form.getBytes(StandardCharsets.UTF_8));
+    double refused = rejected(RECEIVERS.get("forgejo").process(), "unauthorized");
+    assertEquals(
+        401,
+        deliverAs(FORM, "X-Forgejo-Event", "X-Forgejo-Signature", overForm, form),
+        "the sender signs the JSON in the field, not the form");
+    assertEquals(refused + 1, rejected(RECEIVERS.get("forgejo").process(), "unauthorized"));
+    assertEquals(202, deliverAs(FORM, "X-Forgejo-Event", "X-Forgejo-Signature", overJson, form));
+    awaitFailures("forgejo", repo, "v1", v -> v == 0);
+  }
+
+  @Test
+  void githubsSignatureHeaderAloneIsEnoughAndItsPrefixIsRequired() throws Exception {
+    String repo = "platform/" + REGISTRY.uniqueRepo("hub");
+    seeder.pushImage(repo, ImageSpec.singlePlatform(), "v1");
+    String body = forgejoBody("created", "container", repo, "v1");
+    String signature = hmac(SECRET, body.getBytes(StandardCharsets.UTF_8));
+    assertEquals(
+        401,
+        deliverAs("application/json", "X-Gitea-Event", "X-Hub-Signature-256", signature, body),
+        "a bare hex in GitHub's header is not its format");
+    assertEquals(
+        202,
+        deliverAs(
+            "application/json",
+            "X-Gitea-Event",
+            "X-Hub-Signature-256",
+            "sha256=" + signature,
+            body));
+    awaitFailures("forgejo", repo, "v1", v -> v == 0);
+  }
+
+  /** One delivery with only the headers named: what a sender, or a proxy in front, passes. */
+  private static int deliverAs(
+      String contentType, String eventHeader, String signatureHeader, String signature, String body)
+      throws Exception {
+    return post(
+        RECEIVERS.get("forgejo").port(),
+        "/events/forgejo",
+        Map.of("Content-Type", contentType, eventHeader, "package", signatureHeader, signature),
+        body);
   }
 
   private static double events(ReceiverProcess p) {

@@ -1,5 +1,6 @@
 package dev.registryintegrity.watch;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -116,6 +117,25 @@ class WebhooksTest {
     assertFalse(Webhooks.signed(tampered, secret, signature));
     assertFalse(Webhooks.signed(body, secret, null));
     assertFalse(Webhooks.signed(body, secret, "sha256=" + signature));
+  }
+
+  @Test
+  void aFormEncodedDeliveryCarriesTheSignedJsonInItsPayloadField() {
+    String json = forgejoBody("created", "container", "1.4.2");
+    byte[] form = bytes("payload=" + java.net.URLEncoder.encode(json, StandardCharsets.UTF_8));
+    assertArrayEquals(bytes(json), Webhooks.formPayload(form));
+    assertEquals(
+        Webhooks.forgejo("package", bytes(json)).events(),
+        Webhooks.forgejo("package", Webhooks.formPayload(form)).events());
+    assertArrayEquals(bytes("{}"), Webhooks.formPayload(bytes("other=1&payload=%7B%7D")));
+  }
+
+  @Test
+  void aFormWithoutOneReadablePayloadFieldIsRefused() {
+    for (String form :
+        List.of("", "payload=", "other=1", "payload=%7B%7D&payload=%7B%7D", "payload=%zz")) {
+      assertThrows(InvalidValueException.class, () -> Webhooks.formPayload(bytes(form)), form);
+    }
   }
 
   @Test
