@@ -220,7 +220,7 @@ public final class ScaleBenchmark {
             + "\n");
     Files.deleteIfExists(accessLog);
     registry =
-        new ProcessBuilder("docker-registry", "serve", config.toString())
+        new ProcessBuilder(registryBinary(), "serve", config.toString())
             .redirectOutput(accessLog.toFile())
             .redirectError(work.resolve("registry.err").toFile())
             .start();
@@ -235,7 +235,7 @@ public final class ScaleBenchmark {
         Thread.sleep(100);
       }
     }
-    throw new IllegalStateException("docker-registry did not start: see " + work);
+    throw new IllegalStateException(registryBinary() + " did not start: see " + work);
   }
 
   private void stop() throws InterruptedException {
@@ -456,10 +456,18 @@ public final class ScaleBenchmark {
   }
 
   private static String version() throws Exception {
-    Process p =
-        new ProcessBuilder("docker-registry", "--version").redirectErrorStream(true).start();
+    Process p = new ProcessBuilder(registryBinary(), "--version").redirectErrorStream(true).start();
     String v = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
     p.waitFor();
-    return v.replace("github.com/docker/distribution ", "distribution ");
+    return v.replace("github.com/docker/distribution ", "distribution ")
+        .replace("github.com/distribution/distribution/v3 ", "distribution ");
+  }
+
+  /** Debian's docker-registry (2.8), or v3's binary with {@code REGISTRY_IMPLEMENTATION=3}. */
+  private static String registryBinary() {
+    return dev.registryintegrity.fixture.Implementation.current()
+            == dev.registryintegrity.fixture.Implementation.V3
+        ? dev.registryintegrity.fixture.Implementation.registry3Binary().toString()
+        : "docker-registry";
   }
 }
