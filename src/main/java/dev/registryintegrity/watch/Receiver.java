@@ -254,8 +254,46 @@ public final class Receiver implements AutoCloseable {
    */
   @FunctionalInterface
   private interface Unwrap {
-    byte[] payload(HttpExchange e, byte[] body);
+    byte[] payload(byte[] body);
   }
+
+  private static final Unwrap AS_SENT = body -> body;
+
+  /**
+   * The media types an endpoint takes (lower case, without parameters), each with how its payload
+   * is unwrapped; {@code described} is what a 415 says to send instead.
+   */
+  private record Accepts(Map<String, Unwrap> byMediaType, String described) {
+    Optional<Unwrap> unwrapFor(String contentType) {
+      return Optional.ofNullable(byMediaType.get(mediaType(contentType)));
+    }
+  }
+
+  /** The registry's media type (2.x's or v3's), or JSON (its older releases). */
+  private static final Accepts DISTRIBUTION =
+      new Accepts(
+          Map.of(
+              Events.MEDIA_TYPE,
+              AS_SENT,
+              Events.MEDIA_TYPE_V3,
+              AS_SENT,
+              "application/json",
+              AS_SENT),
+          Events.MEDIA_TYPE + " or " + Events.MEDIA_TYPE_V3);
+
+  /** Forgejo's and Gitea's two POST content types: JSON, or the JSON in a {@code payload} field. */
+  private static final Accepts FORGEJO =
+      new Accepts(
+          Map.of(
+              "application/json",
+              AS_SENT,
+              "application/x-www-form-urlencoded",
+              Webhooks::formPayload),
+          "application/json or application/x-www-form-urlencoded (the webhook's POST content"
+              + " type)");
+
+  private static final Accepts HARBOR =
+      new Accepts(Map.of("application/json", AS_SENT), "application/json");
 
   /** One sender's format, read at the edge into the receiver's one model of events. */
   @FunctionalInterface
@@ -282,9 +320,7 @@ public final class Receiver implements AutoCloseable {
                     token.isEmpty()
                         ? off("--token-file")
                         : matches(header(x, "Authorization"), token.get()),
-                Receiver::acceptedMediaType,
-                Events.MEDIA_TYPE + " or " + Events.MEDIA_TYPE_V3,
-                (x, body) -> body,
+                DISTRIBUTION,
                 (x, body) -> Events.parse(body)));
     Endpoints.route(
         server,
@@ -304,10 +340,7 @@ public final class Receiver implements AutoCloseable {
                                     "unauthorized",
                                     "the X-Forgejo-Signature/X-Gitea-Signature is not the"
                                         + " HMAC-SHA256 of the delivered JSON under the webhook's secret")),
-                type -> json(type) || form(type),
-                "application/json or application/x-www-form-urlencoded (the webhook's POST"
-                    + " content type)",
-                (x, body) -> form(header(x, "Content-Type")) ? Webhooks.formPayload(body) : body,
+                FORGEJO,
                 (x, body) ->
                     Webhooks.forgejo(
                         Optional.ofNullable(header(x, "X-Forgejo-Event"))
@@ -335,9 +368,7 @@ public final class Receiver implements AutoCloseable {
                           ("Bearer " + new String(secret.get(), StandardCharsets.UTF_8))
                               .getBytes(StandardCharsets.UTF_8));
                 },
-                Receiver::json,
-                "application/json",
-                (x, body) -> body,
+                HARBOR,
                 (x, body) -> Webhooks.harbor(body)));
   }
 
@@ -374,26 +405,11 @@ public final class Receiver implements AutoCloseable {
         : Optional.of(new Refusal(401, "unauthorized", "unauthorized"));
   }
 
-  static boolean json(String contentType) {
-    return mediaType(contentType).equals("application/json");
-  }
-
-  /** Forgejo's and Gitea's other POST content type: the JSON in a {@code payload} field. */
-  static boolean form(String contentType) {
-    return mediaType(contentType).equals("application/x-www-form-urlencoded");
-  }
-
   private static String mediaType(String contentType) {
     return contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
   }
 
-  private void receive(
-      HttpExchange e,
-      Gate gate,
-      java.util.function.Predicate<String> mediaType,
-      String expectedMediaType,
-      Unwrap unwrap,
-      Format format)
+  private void receive(HttpExchange e, Gate gate, Accepts accepts, Format format)
       throws IOException {
     if (stopping) {
       // The sender keeps the event and sends it to the receiver that replaces this one.
@@ -401,8 +417,9 @@ public final class Receiver implements AutoCloseable {
       answer(e, 503, "stopping\n");
       return;
     }
-    if (!mediaType.test(header(e, "Content-Type"))) {
-      refuse(e, new Refusal(415, "media-type", "expected " + expectedMediaType));
+    Optional<Unwrap> unwrap = accepts.unwrapFor(header(e, "Content-Type"));
+    if (unwrap.isEmpty()) {
+      refuse(e, new Refusal(415, "media-type", "expected " + accepts.described()));
       return;
     }
     byte[] body;
@@ -415,7 +432,7 @@ public final class Receiver implements AutoCloseable {
     }
     byte[] payload;
     try {
-      payload = unwrap.payload(e, body);
+      payload = unwrap.get().payload(body);
     } catch (InvalidValueException bad) {
       refuse(e, new Refusal(400, "malformed", bad.getMessage()));
       return;
@@ -498,14 +515,11 @@ public final class Receiver implements AutoCloseable {
   }
 
   /**
-   * The registry's media type (2.x's or v3's), or JSON (its older releases), with parameters;
+   * What {@code /events} takes: distribution's media types, with parameters and in any case;
    * nothing that only starts like them.
    */
   static boolean acceptedMediaType(String contentType) {
-    String type = mediaType(contentType);
-    return type.equals(Events.MEDIA_TYPE)
-        || type.equals(Events.MEDIA_TYPE_V3)
-        || type.equals("application/json");
+    return DISTRIBUTION.unwrapFor(contentType).isPresent();
   }
 
   /** The checks an event asks for: the pushed tag, or the tags a deleted digest may break. */

@@ -100,8 +100,8 @@ public final class Webhooks {
     }
     if (payload == null || payload.isBlank()) {
       throw new InvalidValueException(
-          "the form-encoded webhook has no 'payload' field: set the webhook's POST content type"
-              + " to application/json or application/x-www-form-urlencoded");
+          "the form-encoded webhook has no 'payload' field, or an empty one: Forgejo and Gitea send"
+              + " the event's JSON there");
     }
     return payload.getBytes(StandardCharsets.UTF_8);
   }

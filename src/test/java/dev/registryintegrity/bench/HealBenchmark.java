@@ -1,9 +1,9 @@
 package dev.registryintegrity.bench;
 
 import dev.registryintegrity.fixture.ImageSeeder;
-import dev.registryintegrity.fixture.Implementation;
 import dev.registryintegrity.fixture.RegistryFixture;
 import dev.registryintegrity.model.Digest;
+import dev.registryintegrity.model.MediaTypes;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,10 +18,10 @@ import java.util.concurrent.TimeUnit;
  * and a config per platform) in two real registries; in one, the incident (the other tag's
  * directory removed, the real {@code garbage-collect --delete-untagged}) takes every child
  * manifest, config and layer; then {@code heal --from} the other, each run a new process (the jar),
- * timed with GNU time. On distribution v3, whose collector keeps an index's children, they are
- * first deleted by digest through the API, as a cleanup of untagged manifests does there (the same
- * loss as {@link RegistryFixture#loseIndexChildren}). Run: scripts/benchmark-heal [RUNS], with
- * {@code REGISTRY_IMPLEMENTATION=3} for v3.
+ * timed with GNU time. Each run replays the incident as {@link RegistryFixture#loseIndexChildren}
+ * does on the registry version at hand (on v3, whose collector keeps an index's children, they are
+ * deleted by digest first). Run: scripts/benchmark-heal [RUNS], with {@code
+ * REGISTRY_IMPLEMENTATION=3} for v3.
  */
 public final class HealBenchmark {
   private static final int PLATFORMS = 50;
@@ -37,19 +37,10 @@ public final class HealBenchmark {
     broken.start();
     mirror.start();
     try {
-      List<Digest> children = new ArrayList<>();
-      byte[] index = seed(broken.seeder(), children);
-      seed(mirror.seeder(), new ArrayList<>());
-      mirror
-          .seeder()
-          .pushManifest(REPO, "keep", dev.registryintegrity.model.MediaTypes.OCI_INDEX, index);
-      broken
-          .seeder()
-          .pushManifest(REPO, "keep", dev.registryintegrity.model.MediaTypes.OCI_INDEX, index);
-      broken
-          .seeder()
-          .pushManifest(REPO, "latest", dev.registryintegrity.model.MediaTypes.OCI_INDEX, index);
-      broken.deleteTagDirectory(REPO, "latest");
+      Seeded seeded = seed(broken.seeder());
+      seed(mirror.seeder());
+      mirror.seeder().pushManifest(REPO, "keep", MediaTypes.OCI_INDEX, seeded.index());
+      broken.seeder().pushManifest(REPO, "keep", MediaTypes.OCI_INDEX, seeded.index());
       System.out.printf(
           Locale.ROOT,
           "image: %d platforms, %d MiB of layers (one %d MiB layer each); mirror and broken registry"
@@ -70,12 +61,8 @@ public final class HealBenchmark {
       String image = broken.host() + "/" + REPO + ":keep";
       String from = "docker://" + mirror.host() + "/" + REPO;
       for (int i = 0; i < runs; i++) {
-        if (broken.implementation() == Implementation.V3) {
-          for (Digest child : children) {
-            broken.seeder().deleteManifest(REPO, child);
-          }
-        }
-        broken.garbageCollect(true);
+        broken.seeder().pushManifest(REPO, "latest", MediaTypes.OCI_INDEX, seeded.index());
+        broken.loseIndexChildren(REPO, "latest", seeded.children());
         row("dry run", List.of("heal", "--dry-run", image, "--from", from));
         row("heal", List.of("heal", image, "--from", from));
       }
@@ -85,12 +72,13 @@ public final class HealBenchmark {
     }
   }
 
-  /**
-   * Pushes the platforms' configs, layers and manifests by digest, adding the manifests' digests to
-   * {@code children}; returns the index's bytes.
-   */
-  private static byte[] seed(ImageSeeder seeder, List<Digest> children) throws Exception {
+  /** The index's bytes and the digests of the platform manifests it names. */
+  private record Seeded(byte[] index, List<Digest> children) {}
+
+  /** Pushes the platforms' configs, layers and manifests by digest. */
+  private static Seeded seed(ImageSeeder seeder) throws Exception {
     Random random = new Random(42);
+    List<Digest> children = new ArrayList<>();
     StringBuilder manifests = new StringBuilder();
     for (int p = 0; p < PLATFORMS; p++) {
       byte[] layer = new byte[LAYER_BYTES];
@@ -131,12 +119,14 @@ public final class HealBenchmark {
           .append(arch)
           .append("\"}}");
     }
-    return ("{\"schemaVersion\":2,\"mediaType\":\""
-            + dev.registryintegrity.model.MediaTypes.OCI_INDEX
-            + "\",\"manifests\":["
-            + manifests
-            + "]}")
-        .getBytes(StandardCharsets.UTF_8);
+    byte[] index =
+        ("{\"schemaVersion\":2,\"mediaType\":\""
+                + MediaTypes.OCI_INDEX
+                + "\",\"manifests\":["
+                + manifests
+                + "]}")
+            .getBytes(StandardCharsets.UTF_8);
+    return new Seeded(index, List.copyOf(children));
   }
 
   private static void row(String name, List<String> args) throws Exception {

@@ -1,5 +1,7 @@
 package dev.registryintegrity.bench;
 
+import dev.registryintegrity.fixture.Implementation;
+import dev.registryintegrity.fixture.RegistryFixture;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.net.URI;
@@ -47,12 +49,21 @@ public final class ScaleBenchmark {
 
   private final Path work;
   private final Path accessLog;
+
+  /** Debian's docker-registry (2.8), or v3's binary with {@code REGISTRY_IMPLEMENTATION=3}. */
+  private final String binary;
+
   private Process registry;
   private String host;
 
   private ScaleBenchmark(Path work) {
     this.work = work;
     this.accessLog = work.resolve("access.log");
+    Implementation implementation = Implementation.current();
+    this.binary =
+        RegistryFixture.processBinary(implementation)
+            .orElseThrow(() -> new IllegalStateException(implementation + " is not installed"))
+            .toString();
   }
 
   public static void main(String[] args) throws Exception {
@@ -72,7 +83,7 @@ public final class ScaleBenchmark {
           "store: %s (%d repositories x 14 tags), served by %s on %s; each probe a new JVM, -Xmx256m%n%n",
           store,
           repos,
-          version(),
+          bench.version(),
           bench.host);
       List<Run> runs = new ArrayList<>();
       System.out.println(Run.header());
@@ -220,7 +231,7 @@ public final class ScaleBenchmark {
             + "\n");
     Files.deleteIfExists(accessLog);
     registry =
-        new ProcessBuilder(registryBinary(), "serve", config.toString())
+        new ProcessBuilder(binary, "serve", config.toString())
             .redirectOutput(accessLog.toFile())
             .redirectError(work.resolve("registry.err").toFile())
             .start();
@@ -235,7 +246,7 @@ public final class ScaleBenchmark {
         Thread.sleep(100);
       }
     }
-    throw new IllegalStateException(registryBinary() + " did not start: see " + work);
+    throw new IllegalStateException(binary + " did not start: see " + work);
   }
 
   private void stop() throws InterruptedException {
@@ -455,19 +466,11 @@ public final class ScaleBenchmark {
     }
   }
 
-  private static String version() throws Exception {
-    Process p = new ProcessBuilder(registryBinary(), "--version").redirectErrorStream(true).start();
+  private String version() throws Exception {
+    Process p = new ProcessBuilder(binary, "--version").redirectErrorStream(true).start();
     String v = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
     p.waitFor();
     return v.replace("github.com/docker/distribution ", "distribution ")
         .replace("github.com/distribution/distribution/v3 ", "distribution ");
-  }
-
-  /** Debian's docker-registry (2.8), or v3's binary with {@code REGISTRY_IMPLEMENTATION=3}. */
-  private static String registryBinary() {
-    return dev.registryintegrity.fixture.Implementation.current()
-            == dev.registryintegrity.fixture.Implementation.V3
-        ? dev.registryintegrity.fixture.Implementation.registry3Binary().toString()
-        : "docker-registry";
   }
 }
