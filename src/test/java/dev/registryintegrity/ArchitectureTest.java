@@ -78,6 +78,7 @@ class ArchitectureTest {
                   "report",
                   "registry",
                   "registry.transport",
+                  "layout",
                   "storage")),
           Map.entry(
               "plugin",

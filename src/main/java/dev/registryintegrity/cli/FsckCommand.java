@@ -7,19 +7,19 @@ import com.google.gson.JsonParser;
 import dev.registryintegrity.ExitCode;
 import dev.registryintegrity.InputException;
 import dev.registryintegrity.model.Digest;
+import dev.registryintegrity.model.Spelling;
 import dev.registryintegrity.report.Console;
 import dev.registryintegrity.report.JsonReport;
 import dev.registryintegrity.report.TextReport;
 import dev.registryintegrity.storage.Fsck;
 import dev.registryintegrity.storage.StorageLayout;
+import dev.registryintegrity.verify.CheckSettings;
 import dev.registryintegrity.walk.WalkLimits;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.commons.cli.CommandLine;
-import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
 /**
@@ -27,60 +27,40 @@ import org.apache.commons.cli.Options;
  * offline, with what the HTTP API would fail on; {@code --repair} restores links whose bytes
  * survived (never deletes anything).
  */
-final class FsckCommand {
-  private final Main.Environment environment;
-  private final PrintWriter out;
-
-  FsckCommand(Main.Environment environment, PrintWriter out) {
-    this.environment = environment;
-    this.out = out;
+final class FsckCommand implements Command {
+  @Override
+  public About about() {
+    return new About(
+        "fsck",
+        "ROOT...",
+        "check a registry's storage directory offline; --repair restores links",
+        "registry-integrity fsck [options] STORAGE_ROOT...",
+        "Checks a registry's filesystem storage offline: every tag of every repository, as the API"
+            + " would serve it.",
+        "Read-only unless --repair; --repair only adds links, never deletes.");
   }
 
-  static Options options() {
+  @Override
+  public Options options() {
     Options o = new Options();
     o.addOption(
-        Option.builder()
-            .longOpt("verify-content")
-            .desc("hash every blob's data against its name (reads all bytes)")
-            .build());
+        Flags.flag("verify-content", "hash every blob's data against its name (reads all bytes)"));
     o.addOption(
-        Option.builder()
-            .longOpt("repair")
-            .desc("add missing revision and _layers links whose bytes exist and verify")
-            .build());
+        Flags.flag(
+            "repair", "add missing revision and _layers links whose bytes exist and verify"));
+    o.addOption(Flags.flag("dry-run", "with --repair: print the file operations, change nothing"));
     o.addOption(
-        Option.builder()
-            .longOpt("dry-run")
-            .desc("with --repair: print the file operations, change nothing")
-            .build());
-    o.addOption(
-        Option.builder()
-            .longOpt("concurrency")
-            .hasArg()
-            .argName("N")
-            .desc("files read at once (default 8)")
-            .build());
-    o.addOption(ConnectionOptions.format("report on stdout (default text)"));
-    o.addOption(
-        Option.builder()
-            .longOpt("brief")
-            .desc("one line per intact tag; full detail for the others")
-            .build());
-    o.addOption(Option.builder("h").longOpt("help").desc("this help").build());
+        Flags.valued(
+            "concurrency",
+            "N",
+            "files read at once (default " + WalkLimits.DEFAULT_CONCURRENCY + ")"));
+    o.addOption(Flags.format("report on stdout (default text)"));
+    o.addOption(Flags.flag("brief", "one line per intact tag; full detail for the others"));
     return o;
   }
 
-  ExitCode run(String[] args) {
-    CommandLine line = ConnectionOptions.parse(options(), args, "fsck");
-    if (line.hasOption("help")) {
-      out.println(
-          ConnectionOptions.help(
-              options(),
-              "registry-integrity fsck [options] STORAGE_ROOT...",
-              "Checks a registry's filesystem storage offline: every tag of every repository, as the API would serve it.",
-              "Read-only unless --repair; --repair only adds links, never deletes."));
-      return ExitCode.INTACT;
-    }
+  @Override
+  public ExitCode run(CommandLine line, Context context) {
     if (line.getArgList().isEmpty()) {
       throw new InputException(
           "fsck needs a storage directory: registry-integrity fsck /var/lib/registry (the rootdirectory of the filesystem driver)");
@@ -89,91 +69,94 @@ final class FsckCommand {
       throw new InputException(
           "--dry-run goes with --repair: without --repair fsck changes nothing anyway");
     }
+    // The files read at once: the same option and range as a registry check's requests.
+    CheckSettings.Builder check = CheckSettings.builder(Spelling.CLI);
+    if (line.hasOption("concurrency")) {
+      check.concurrency(Flags.integer(line, "concurrency", WalkLimits.DEFAULT_CONCURRENCY));
+    }
     List<StorageLayout> roots = new ArrayList<>();
     for (String root : line.getArgList()) {
       roots.add(StorageLayout.at(Path.of(root)));
     }
-    boolean json = ConnectionOptions.json(line);
-    int concurrency =
-        ConnectionOptions.intOption(line, "concurrency", WalkLimits.DEFAULT_CONCURRENCY);
+    boolean json = Flags.json(line);
     Fsck fsck =
         new Fsck(
-            WalkLimits.withConcurrency(concurrency),
+            check.build().limits(),
             line.hasOption("verify-content"),
-            environment.clock());
+            context.environment().clock());
     boolean repair = line.hasOption("repair");
     boolean dryRun = line.hasOption("dry-run");
     Fsck.Result result = fsck.run(roots, repair, dryRun);
-
+    Console console = context.console();
     if (json) {
       JsonObject report =
           JsonParser.parseString(new JsonReport(Main.version()).render(result.report()))
               .getAsJsonObject();
       report.add("storage", storageJson(result, repair, dryRun));
-      out.println(
+      console.json(
           new GsonBuilder()
               .setPrettyPrinting()
               .disableHtmlEscaping()
               .serializeNulls()
               .create()
               .toJson(report));
-    } else {
-      if (repair) {
-        out.println(dryRun ? "repair plan (dry run, nothing changed):" : "repair:");
-        for (Fsck.LinkOperation op : result.repairs()) {
-          new Console(out)
-              .line(
-                  "  {}{} containing {}",
-                  dryRun ? "would create " : "created ",
-                  op.link(),
-                  op.digest());
-        }
-        if (result.repairs().isEmpty()) {
-          out.println("  nothing to restore: no missing link has its bytes on disk");
-        } else if (!dryRun) {
-          out.println(
-              "  then restart the registry (or flush its cache): distribution caches descriptors in memory,"
-                  + " e.g. systemctl restart docker-registry, or kubectl rollout restart deployment/registry");
-        }
-        out.println(
-            dryRun
-                ? "the report below shows the store as it would be after the repair:"
-                : "the store after the repair:");
-      }
-      new TextReport(
-              false, line.hasOption("brief") ? TextReport.Detail.BRIEF : TextReport.Detail.FULL)
-          .render(result.report(), out);
-      for (Fsck.RootInfo info : result.roots()) {
-        new Console(out)
-            .line(
-                "storage {}: {} repositories, {} tags",
-                info.root(),
-                info.repositories(),
-                info.tags());
-        int untagged = info.untagged().values().stream().mapToInt(List::size).sum();
-        out.println(
-            "  information: "
-                + untagged
-                + " untagged manifests (garbage-collect --delete-untagged deletes them),"
-                + " "
-                + info.unreferencedBlobs()
-                + " blobs no manifest references (garbage-collect reclaims them)");
-        info.untagged()
-            .forEach(
-                (repo, digests) ->
-                    digests.forEach(d -> new Console(out).line("    untagged {}@{}", repo, d)));
-        for (Digest d : info.unreferencedSample()) {
-          out.println("    unreferenced blob " + d);
-        }
-        if (info.unreferencedBlobs() > info.unreferencedSample().size()) {
-          out.println(
-              "    ... and "
-                  + (info.unreferencedBlobs() - info.unreferencedSample().size())
-                  + " more (--format json lists counts)");
-        }
-      }
+      return result.report().exitCode();
+    }
+    if (repair) {
+      repairs(result, dryRun, console);
+    }
+    new TextReport(
+            false, line.hasOption("brief") ? TextReport.Detail.BRIEF : TextReport.Detail.FULL)
+        .render(result.report(), context.out());
+    for (Fsck.RootInfo info : result.roots()) {
+      information(info, console);
     }
     return result.report().exitCode();
+  }
+
+  private static void repairs(Fsck.Result result, boolean dryRun, Console console) {
+    console.line(dryRun ? "repair plan (dry run, nothing changed):" : "repair:");
+    for (Fsck.LinkOperation op : result.repairs()) {
+      console.line(
+          "  {}{} containing {}",
+          Console.ours(dryRun ? "would create " : "created "),
+          op.link(),
+          op.digest());
+    }
+    if (result.repairs().isEmpty()) {
+      console.line("  nothing to restore: no missing link has its bytes on disk");
+    } else if (!dryRun) {
+      console.line(
+          "  then restart the registry (or flush its cache): distribution caches descriptors in"
+              + " memory, e.g. systemctl restart docker-registry, or kubectl rollout restart"
+              + " deployment/registry");
+    }
+    console.line(
+        dryRun
+            ? "the report below shows the store as it would be after the repair:"
+            : "the store after the repair:");
+  }
+
+  private static void information(Fsck.RootInfo info, Console console) {
+    console.line(
+        "storage {}: {} repositories, {} tags", info.root(), info.repositories(), info.tags());
+    int untagged = info.untagged().values().stream().mapToInt(List::size).sum();
+    console.line(
+        "  information: {} untagged manifests (garbage-collect --delete-untagged deletes them), {}"
+            + " blobs no manifest references (garbage-collect reclaims them)",
+        untagged,
+        info.unreferencedBlobs());
+    info.untagged()
+        .forEach(
+            (repo, digests) -> digests.forEach(d -> console.line("    untagged {}@{}", repo, d)));
+    for (Digest d : info.unreferencedSample()) {
+      console.line("    unreferenced blob {}", d);
+    }
+    if (info.unreferencedBlobs() > info.unreferencedSample().size()) {
+      console.line(
+          "    ... and {} more (--format json lists counts)",
+          info.unreferencedBlobs() - info.unreferencedSample().size());
+    }
   }
 
   private static JsonObject storageJson(Fsck.Result result, boolean repair, boolean dryRun) {

@@ -8,12 +8,10 @@ import dev.registryintegrity.InputException;
 import dev.registryintegrity.report.Console;
 import dev.registryintegrity.storage.GcCheck;
 import dev.registryintegrity.storage.StorageLayout;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import org.apache.commons.cli.CommandLine;
-import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
 /**
@@ -21,46 +19,38 @@ import org.apache.commons.cli.Options;
  * the registry's garbage collector would delete that a tag still needs; exit 1 when anything, so a
  * cron runs {@code gc-check ... && registry garbage-collect ...}.
  */
-final class GcCheckCommand {
-  private final PrintWriter out;
-
-  GcCheckCommand(PrintWriter out) {
-    this.out = out;
+final class GcCheckCommand implements Command {
+  @Override
+  public About about() {
+    return new About(
+        "gc-check",
+        "ROOT",
+        "what garbage-collect would delete that a tag still needs (exit 1: do not run it)",
+        "registry-integrity gc-check [--delete-untagged] --registry-version 2|3 STORAGE_ROOT",
+        "Predicts from storage what the registry's garbage-collect with the same flags would"
+            + " delete, and names what of it a tag still needs (index children, attestations,"
+            + " referrers, their configs and layers). Reads only.",
+        "Exit codes: 0 the collection breaks no tag, 1 it would, 2 usage error.");
   }
 
-  static Options options() {
+  @Override
+  public Options options() {
     Options o = new Options();
     o.addOption(
-        Option.builder()
-            .longOpt("delete-untagged")
-            .desc(
-                "predict garbage-collect --delete-untagged (the flag that deletes index children)")
-            .build());
+        Flags.flag(
+            "delete-untagged",
+            "predict garbage-collect --delete-untagged (the flag that deletes index children)"));
     o.addOption(
-        Option.builder()
-            .longOpt("registry-version")
-            .hasArg()
-            .argName("2|3")
-            .desc("the distribution version whose collector runs: their marking differs (required)")
-            .build());
-    o.addOption(ConnectionOptions.format("report on stdout (default text)"));
-    o.addOption(Option.builder("h").longOpt("help").desc("this help").build());
+        Flags.valued(
+            "registry-version",
+            "2|3",
+            "the distribution version whose collector runs: their marking differs (required)"));
+    o.addOption(Flags.format("report on stdout (default text)"));
     return o;
   }
 
-  ExitCode run(String[] args) {
-    CommandLine line = ConnectionOptions.parse(options(), args, "gc-check");
-    if (line.hasOption("help")) {
-      out.println(
-          ConnectionOptions.help(
-              options(),
-              "registry-integrity gc-check [--delete-untagged] --registry-version 2|3 STORAGE_ROOT",
-              "Predicts from storage what the registry's garbage-collect with the same flags would"
-                  + " delete, and names what of it a tag still needs (index children,"
-                  + " attestations, referrers, their configs and layers). Reads only.",
-              "Exit codes: 0 the collection breaks no tag, 1 it would, 2 usage error."));
-      return ExitCode.INTACT;
-    }
+  @Override
+  public ExitCode run(CommandLine line, Context context) {
     GcCheck.Collector collector =
         switch (line.getOptionValue("registry-version", "").trim()) {
           case "2", "2.8", "v2" -> GcCheck.Collector.V2;
@@ -85,7 +75,7 @@ final class GcCheckCommand {
     GcCheck.Prediction p =
         new GcCheck(StorageLayout.at(Path.of(roots.get(0)))).predict(collector, deleteUntagged);
     boolean safe = p.breaks().isEmpty() && p.stops().isEmpty();
-    if (ConnectionOptions.json(line)) {
+    if (Flags.json(line)) {
       JsonObject json = new JsonObject();
       json.addProperty("safe", safe);
       json.addProperty("registryVersion", collector == GcCheck.Collector.V2 ? "2" : "3");
@@ -99,7 +89,7 @@ final class GcCheckCommand {
       for (GcCheck.Break b : p.breaks()) {
         JsonObject o = new JsonObject();
         o.addProperty("tag", b.tag());
-        o.addProperty("kind", b.kind());
+        o.addProperty("kind", b.kind().label());
         o.addProperty("digest", b.digest().toString());
         o.addProperty("lost", b.lost());
         o.add("path", array(b.path()));
@@ -107,10 +97,11 @@ final class GcCheckCommand {
       }
       json.add("breaks", breaks);
       json.add("stops", array(p.stops()));
-      out.println(
-          new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(json));
+      context
+          .console()
+          .json(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(json));
     } else {
-      Console console = new Console(out);
+      Console console = context.console();
       console.line(
           "gc-check: garbage-collect{} (distribution {}) would remove {} manifest link(s), {}"
               + " blob(s){}",
@@ -127,7 +118,7 @@ final class GcCheckCommand {
         console.line(
             "  breaks {}: {} {} loses its {} (path: {})",
             b.tag(),
-            b.kind(),
+            b.kind().label(),
             b.digest(),
             b.lost(),
             String.join(" -> ", b.path()));

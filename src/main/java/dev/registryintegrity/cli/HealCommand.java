@@ -10,6 +10,7 @@ import dev.registryintegrity.heal.RegistryDonor;
 import dev.registryintegrity.heal.Restoration;
 import dev.registryintegrity.model.ByteSize;
 import dev.registryintegrity.model.Deadline;
+import dev.registryintegrity.model.Kind;
 import dev.registryintegrity.reference.ImageReference;
 import dev.registryintegrity.reference.TargetReference;
 import dev.registryintegrity.registry.RegistryClient;
@@ -23,114 +24,91 @@ import dev.registryintegrity.verify.CheckSettings;
 import dev.registryintegrity.verify.Verifier;
 import dev.registryintegrity.walk.Expectations;
 import dev.registryintegrity.walk.ImageResult;
-import dev.registryintegrity.walk.Kind;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.commons.cli.CommandLine;
-import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
 /**
  * {@code registry-integrity heal IMAGE... --from SOURCE...}: walks each image as verify does, puts
  * back every missing manifest and blob by digest from the sources, then verifies again.
  */
-final class HealCommand {
+final class HealCommand implements Command {
   /** Rounds of walk-and-restore: a restored manifest can reveal children that were missing too. */
   private static final int MAX_ROUNDS = 4;
 
-  private final Main.Environment environment;
-  private final PrintWriter out;
-  private final PrintWriter err;
-
-  HealCommand(Main.Environment environment, PrintWriter out, PrintWriter err) {
-    this.environment = environment;
-    this.out = out;
-    this.err = err;
+  @Override
+  public About about() {
+    return new About(
+        "heal",
+        "IMAGE...",
+        "put missing manifests and blobs back by digest (--from SOURCE), then verify",
+        "registry-integrity heal [options] IMAGE... --from SOURCE...",
+        "Puts a broken image's missing manifests and blobs back by digest, from wherever they"
+            + " survive, then verifies it. Pushes by digest only: never deletes, never moves or"
+            + " creates a tag.",
+        "Exit codes: 0 every image intact afterwards (with --dry-run: everything missing was"
+            + " found), 1 something stays missing, 2 usage error, 3 could not check or push.");
   }
 
-  static Options options() {
+  @Override
+  public Options options() {
     Options o = new Options();
     ConnectionOptions.addTo(o);
     o.addOption(
-        Option.builder()
-            .longOpt("from")
-            .hasArg()
-            .argName("SOURCE")
-            .desc(
-                "where missing content may survive, asked in the order given (repeatable):"
-                    + " docker://HOST/REPO or HOST/REPO (another registry or repository),"
-                    + " oci:DIR (an OCI layout), storage:ROOT (a registry's storage directory,"
-                    + " e.g. a backup)")
-            .build());
+        Flags.valued(
+            "from",
+            "SOURCE",
+            "where missing content may survive, asked in the order given (repeatable):"
+                + " docker://HOST/REPO or HOST/REPO (another registry or repository), oci:DIR (an"
+                + " OCI layout), storage:ROOT (a registry's storage directory, e.g. a backup)"));
     o.addOption(
-        Option.builder()
-            .longOpt("from-repos")
-            .hasArg()
-            .argName("REPO[,REPO]")
-            .desc(
-                "repositories of the image's own registry to mount blobs from (asked first: a"
-                    + " mount moves no bytes)")
-            .build());
+        Flags.valued(
+            "from-repos",
+            "REPO[,REPO]",
+            "repositories of the image's own registry to mount blobs from (asked first: a mount"
+                + " moves no bytes)"));
     o.addOption(
-        Option.builder()
-            .longOpt("from-catalog")
-            .desc("every repository the registry's catalog lists, after --from-repos")
-            .build());
+        Flags.flag(
+            "from-catalog", "every repository the registry's catalog lists, after --from-repos"));
     o.addOption(
-        Option.builder()
-            .longOpt("dry-run")
-            .desc(
-                "print the plan (what is missing, where it was found, bytes to move); write nothing")
-            .build());
+        Flags.flag(
+            "dry-run",
+            "print the plan (what is missing, where it was found, bytes to move); write nothing"));
     return o;
   }
 
-  ExitCode run(String[] args) {
-    CommandLine line = ConnectionOptions.parse(options(), args, "heal");
-    if (line.hasOption("help")) {
-      out.println(
-          ConnectionOptions.help(
-              options(),
-              "registry-integrity heal [options] IMAGE... --from SOURCE...",
-              "Puts a broken image's missing manifests and blobs back by digest, from wherever they"
-                  + " survive, then verifies it. Pushes by digest only: never deletes, never moves"
-                  + " or creates a tag.",
-              "Exit codes: 0 every image intact afterwards (with --dry-run: everything missing was"
-                  + " found), 1 something stays missing, 2 usage error, 3 could not check or push."));
-      return ExitCode.INTACT;
-    }
+  @Override
+  public ExitCode run(CommandLine line, Context context) {
     List<ImageReference> images = images(line.getArgList());
-    List<String> from =
-        List.of(
-            line.getOptionValues("from") == null ? new String[0] : line.getOptionValues("from"));
-    List<String> repos = VerifyCommand.values(line.getOptionValues("from-repos"));
+    List<String> from = Flags.repeated(line, "from");
+    List<String> repos = Flags.list(line, "from-repos");
     if (from.isEmpty() && repos.isEmpty() && !line.hasOption("from-catalog")) {
       throw new InputException(
           "no source to heal from: give --from SOURCE (docker://HOST/REPO, oci:DIR, storage:ROOT),"
               + " --from-repos REPO or --from-catalog");
     }
     boolean dryRun = line.hasOption("dry-run");
-    ConnectionOptions.Connection c = ConnectionOptions.connection(line, environment);
-    CheckSettings check = c.check(environment, ConnectionOptions.debugLog(err));
-    Verifier verifier =
-        new Verifier(check.verifier(Expectations.none()), environment.clock(), Sleeper.system());
+    CheckSettings check = ConnectionOptions.check(line, context);
+    Clock clock = context.environment().clock();
+    Verifier verifier = new Verifier(check, Expectations.none(), clock, Sleeper.system());
     List<TargetReference> targets = new ArrayList<>(images);
-    Console console = new Console(out);
+    Console console = context.console();
     RunReport before = verifier.verify("heal", targets, List.of());
     // The walk each round heals from; after the last productive round it is the verify after.
     RunReport walked = before;
     Donor.Transfer moved = new Donor.Transfer();
     List<Restoration> restorations = new ArrayList<>();
-    Deadline deadline = Deadline.after(environment.clock(), check.timeout(), check.spelling());
+    Deadline deadline = Deadline.after(clock, check.timeout(), check.spelling());
     try (RegistryTransport transport =
-        new RegistryTransport(check.transport(), environment.clock(), Sleeper.system(), deadline)) {
+        new RegistryTransport(check.transport(), clock, Sleeper.system(), deadline)) {
       Map<String, Healer> healers = new LinkedHashMap<>();
-      boolean progress = c.progress() || environment.terminal();
+      boolean progress = ConnectionOptions.progress(line, context);
       for (int round = 0; round < (dryRun ? 1 : MAX_ROUNDS); round++) {
         int settledBefore = restorations.size();
         for (int i = 0; i < images.size(); i++) {
@@ -159,8 +137,8 @@ final class HealCommand {
               progress
                   ? new Progress(
                       () -> "heal: " + ByteSize.format(moved.bytes()) + " copied",
-                      err,
-                      environment.terminal())
+                      context.err(),
+                      context.environment().terminal())
                   : null) {
             restorations.addAll(healer.heal(image.repository(), result));
           }
@@ -178,13 +156,13 @@ final class HealCommand {
       }
     }
     new HealReport(dryRun).render(restorations, console);
-    out.println();
+    console.blank();
     if (dryRun) {
-      new TextReport(false, TextReport.Detail.BRIEF).render(before, out);
+      new TextReport(false, TextReport.Detail.BRIEF).render(before, context.out());
       return HealReport.planExit(before, restorations);
     }
     // Every productive round ends with a verify, so the last walk is the state heal left.
-    new TextReport(false, TextReport.Detail.BRIEF).render(walked, out);
+    new TextReport(false, TextReport.Detail.BRIEF).render(walked, context.out());
     ExitCode exit = HealReport.exit(walked, restorations);
     if (exit == ExitCode.INTEGRITY_FAILURE) {
       console.line(
@@ -203,7 +181,7 @@ final class HealCommand {
       boolean catalog,
       boolean dryRun,
       Donor.Transfer moved) {
-    RegistryClient target = RegistryClient.open(image, transport, check.plainHttp());
+    RegistryClient target = RegistryClient.open(image.registryName(), transport, check.plainHttp());
     Path spool = Path.of(System.getProperty("java.io.tmpdir"));
     List<Donor> donors = new ArrayList<>();
     List<String> same = new ArrayList<>(repos);
@@ -224,7 +202,8 @@ final class HealCommand {
     return new Healer(
         target,
         donors,
-        new Healer.Settings(dryRun, check.concurrency(), check.limits().maxManifestBytes()),
+        new Healer.Settings(
+            dryRun, check.limits().concurrency(), check.limits().maxManifestBytes()),
         moved);
   }
 
@@ -256,7 +235,7 @@ final class HealCommand {
     }
     boolean same = donor.registry().equals(image.registry());
     return new RegistryDonor(
-        same ? target : RegistryClient.open(donor, transport, check.plainHttp()),
+        same ? target : RegistryClient.open(donor.registryName(), transport, check.plainHttp()),
         donor.repository(),
         same,
         spool);

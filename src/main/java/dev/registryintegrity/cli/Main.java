@@ -12,14 +12,29 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.apache.commons.cli.CommandLine;
 
 /**
  * Entry point: {@code registry-integrity <verify> [options] [args]}. Only {@link #main} exits the
  * JVM; {@link #run} returns the exit code so tests drive the whole program in-process.
  */
 public final class Main {
+  /** Every command, in the order the usage lists them. */
+  static final List<Command> COMMANDS =
+      List.of(
+          new VerifyCommand(),
+          new ProbeCommand(),
+          new FsckCommand(),
+          new RefsCommand(),
+          new WatchCommand(),
+          new HealCommand(),
+          new GcCheckCommand());
+
   private Main() {}
 
   public static void main(String[] args) {
@@ -52,34 +67,41 @@ public final class Main {
             "the plugin step has no settings: set repo (with tags) or images under"
                 + " settings: in the step, e.g. repo: registry.example.com/team/app, tags: [latest]");
       }
+      Console errors = new Console(err);
       if (args.length == 0) {
-        err.println(usage());
+        errors.line("{}", Console.ours(usage()));
         return ExitCode.USAGE.code();
       }
-      String command = args[0];
+      String name = args[0];
       String[] rest = Arrays.copyOfRange(args, 1, args.length);
-      return switch (command) {
-        case "verify" -> new VerifyCommand(environment, out, err).run(rest).code();
-        case "probe" -> new ProbeCommand(environment, out, err).run(rest).code();
-        case "fsck" -> new FsckCommand(environment, out).run(rest).code();
-        case "refs" -> new RefsCommand(environment, out, err).run(rest).code();
-        case "watch" -> new WatchCommand(environment, out, err).run(rest).code();
-        case "heal" -> new HealCommand(environment, out, err).run(rest).code();
-        case "gc-check" -> new GcCheckCommand(out).run(rest).code();
+      switch (name) {
         case "help", "-h", "--help" -> {
-          out.println(usage());
-          yield ExitCode.INTACT.code();
+          new Console(out).line("{}", Console.ours(usage()));
+          return ExitCode.INTACT.code();
         }
         case "version", "--version" -> {
-          out.println("registry-integrity " + version());
-          yield ExitCode.INTACT.code();
+          new Console(out).line("registry-integrity {}", version());
+          return ExitCode.INTACT.code();
         }
-        default ->
-            throw new InputException(
-                "unknown command '"
-                    + command
-                    + "': use one of verify, probe, fsck, refs, watch, heal, gc-check, help, version");
-      };
+        default -> {}
+      }
+      Command command =
+          find(name)
+              .orElseThrow(
+                  () ->
+                      new InputException(
+                          "unknown command '"
+                              + name
+                              + "': use one of "
+                              + String.join(
+                                  ", ", COMMANDS.stream().map(c -> c.about().name()).toList())
+                              + ", help, version"));
+      CommandLine line = OptionParser.parse(OptionParser.optionsOf(command), rest, name);
+      if (line.hasOption("help")) {
+        new Console(out).line("{}", Console.ours(OptionParser.helpText(command)));
+        return ExitCode.INTACT.code();
+      }
+      return command.run(line, new Context(environment, out, err)).code();
     } catch (InputException e) {
       new Console(err).line("registry-integrity: error: {}", e.getMessage());
       return ExitCode.USAGE.code();
@@ -96,7 +118,7 @@ public final class Main {
       return ExitCode.CANNOT_CHECK.code();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      err.println("registry-integrity: interrupted: nothing was decided");
+      new Console(err).line("registry-integrity: interrupted: nothing was decided");
       return ExitCode.CANNOT_CHECK.code();
     } catch (RuntimeException | Error e) {
       // Exit 1 means "the image is broken" and only findings may say that: whatever escaped
@@ -134,25 +156,29 @@ public final class Main {
         || "trace".equalsIgnoreCase(env.get("PLUGIN_LOG_LEVEL"));
   }
 
+  static Optional<Command> find(String name) {
+    return COMMANDS.stream().filter(c -> c.about().name().equals(name)).findFirst();
+  }
+
+  /** The program's usage: every command with its summary, derived from the commands. */
   static String usage() {
-    return String.join(
-        "\n",
-        "usage: registry-integrity <command> [options] [args]",
-        "       (no arguments, with PLUGIN_* settings in the environment: the Woodpecker plugin)",
-        "",
-        "commands:",
-        "  verify IMAGE...   check that every digest the images reference can be pulled",
-        "  probe             walk a whole registry and export Prometheus metrics",
-        "  fsck ROOT...      check a registry's storage directory offline; --repair restores links",
-        "  refs IMAGE...     every digest the images need (the keep-set for retention scripts)",
-        "  watch             receive the registry's push/delete notifications and verify each push",
-        "  heal IMAGE...     put missing manifests and blobs back by digest (--from SOURCE), then verify",
-        "  gc-check ROOT     what garbage-collect would delete that a tag still needs (exit 1: do not run it)",
-        "  help              this text; 'registry-integrity verify --help' for the options",
-        "  version           print the version",
-        "",
-        "IMAGE is [registry[:port]/]repo[:tag][@digest] or oci:DIR[:TAG].",
-        "exit codes: 0 intact, 1 integrity failure, 2 usage error, 3 could not check");
+    List<String> lines = new ArrayList<>();
+    lines.add("usage: registry-integrity <command> [options] [args]");
+    lines.add(
+        "       (no arguments, with PLUGIN_* settings in the environment: the Woodpecker plugin)");
+    lines.add("");
+    lines.add("commands:");
+    for (Command command : COMMANDS) {
+      Command.About about = command.about();
+      String call = (about.name() + " " + about.arguments()).strip();
+      lines.add("  " + call + " ".repeat(Math.max(1, 18 - call.length())) + about.summary());
+    }
+    lines.add("  help              this text; 'registry-integrity verify --help' for the options");
+    lines.add("  version           print the version");
+    lines.add("");
+    lines.add("IMAGE is [registry[:port]/]repo[:tag][@digest] or oci:DIR[:TAG].");
+    lines.add("exit codes: 0 intact, 1 integrity failure, 2 usage error, 3 could not check");
+    return String.join("\n", lines);
   }
 
   /** From a resource Maven filters, so the jar, the image and the tests all know it. */

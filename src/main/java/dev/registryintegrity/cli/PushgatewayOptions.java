@@ -3,7 +3,6 @@ package dev.registryintegrity.cli;
 import java.net.URI;
 import java.util.Optional;
 import org.apache.commons.cli.CommandLine;
-import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
 /**
@@ -15,27 +14,15 @@ import org.apache.commons.cli.Options;
  */
 record PushgatewayOptions(Optional<URI> gateway, String job, String instance) {
   static void addTo(Options o, String when, String defaultJob) {
-    o.addOption(Option.builder().longOpt("pushgateway").hasArg().argName("URL").desc(when).build());
-    o.addOption(
-        Option.builder()
-            .longOpt("job")
-            .hasArg()
-            .argName("NAME")
-            .desc("Pushgateway job (default " + defaultJob + ")")
-            .build());
-    o.addOption(
-        Option.builder()
-            .longOpt("instance")
-            .hasArg()
-            .argName("NAME")
-            .desc("instance label (default the registry)")
-            .build());
+    o.addOption(Flags.valued("pushgateway", "URL", when));
+    o.addOption(Flags.valued("job", "NAME", "Pushgateway job (default " + defaultJob + ")"));
+    o.addOption(Flags.valued("instance", "NAME", "instance label (default the registry)"));
   }
 
   static PushgatewayOptions read(CommandLine line, String registry, String defaultJob) {
     return new PushgatewayOptions(
         Optional.ofNullable(line.getOptionValue("pushgateway"))
-            .map(u -> ConnectionOptions.uri("--pushgateway", u)),
+            .map(u -> Flags.url("--pushgateway", u)),
         line.getOptionValue("job", defaultJob),
         line.getOptionValue("instance", registry));
   }

@@ -5,29 +5,29 @@ import dev.registryintegrity.ExitCode;
 import dev.registryintegrity.InputException;
 import dev.registryintegrity.InputFiles;
 import dev.registryintegrity.model.Deadline;
-import dev.registryintegrity.model.Durations;
 import dev.registryintegrity.probe.MetricsSinks;
 import dev.registryintegrity.probe.Shard;
 import dev.registryintegrity.reference.ImageReference;
+import dev.registryintegrity.reference.RegistryName;
 import dev.registryintegrity.reference.TargetReference;
 import dev.registryintegrity.registry.RegistryClient;
 import dev.registryintegrity.registry.transport.RegistryTransport;
 import dev.registryintegrity.registry.transport.Sleeper;
 import dev.registryintegrity.report.Console;
 import dev.registryintegrity.report.RunReport;
+import dev.registryintegrity.verify.CheckSettings;
 import dev.registryintegrity.verify.Verifier;
-import dev.registryintegrity.walk.Expectations;
 import dev.registryintegrity.watch.Journal;
 import dev.registryintegrity.watch.Receiver;
 import dev.registryintegrity.watch.WatchMetrics;
-import java.io.PrintWriter;
-import java.net.URI;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.apache.commons.cli.CommandLine;
-import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
 /**
@@ -36,106 +36,75 @@ import org.apache.commons.cli.Options;
  * Harbor's), verifying every tagged push (and every tag a delete may break) a settle delay after
  * its event.
  */
-final class WatchCommand {
+final class WatchCommand implements Command {
   private static final String JOB = "registry_manifest_integrity_watch";
-  private final Main.Environment environment;
-  private final PrintWriter out;
-  private final PrintWriter err;
 
-  WatchCommand(Main.Environment environment, PrintWriter out, PrintWriter err) {
-    this.environment = environment;
-    this.out = out;
-    this.err = err;
+  @Override
+  public About about() {
+    return new About(
+        "watch",
+        "",
+        "receive the registry's push/delete notifications and verify each push",
+        "registry-integrity watch --registry HOST --token-file FILE|--webhook-secret-file FILE"
+            + " [options]",
+        "Receives the registry's notifications (distribution: POST /events; Forgejo/Gitea: POST"
+            + " /events/forgejo; Harbor: POST /events/harbor) and verifies every tagged push, and"
+            + " every tag a delete may break, a settle delay after its event. GET /metrics, GET"
+            + " /healthz.",
+        "Runs until stopped. Exit codes: 2 usage error, 3 could not start.");
   }
 
-  static Options options() {
+  @Override
+  public Options options() {
     Options o = new Options();
     ConnectionOptions.addTo(o);
+    o.addOption(Flags.valued("registry", "HOST[:PORT]", "the registry whose events arrive"));
+    o.addOption(Flags.valued("listen", "[HOST]:PORT", "where to receive events (default :9110)"));
     o.addOption(
-        Option.builder()
-            .longOpt("registry")
-            .hasArg()
-            .argName("HOST[:PORT]")
-            .desc("the registry whose events arrive")
-            .build());
+        Flags.valued(
+            "token-file",
+            "FILE",
+            "shared secret distribution sends as 'Authorization: Bearer <token>' to POST"
+                + " /events"));
     o.addOption(
-        Option.builder()
-            .longOpt("listen")
-            .hasArg()
-            .argName("[HOST]:PORT")
-            .desc("where to receive events (default :9110)")
-            .build());
+        Flags.valued(
+            "webhook-secret-file",
+            "FILE",
+            "secret of the Forgejo/Gitea webhook (HMAC, POST /events/forgejo) and Harbor's auth"
+                + " header (POST /events/harbor); give it, --token-file or both"));
     o.addOption(
-        Option.builder()
-            .longOpt("token-file")
-            .hasArg()
-            .argName("FILE")
-            .desc(
-                "shared secret distribution sends as 'Authorization: Bearer <token>' to POST /events")
-            .build());
+        Flags.valued(
+            "settle",
+            "DURATION",
+            "wait after a tag's latest event before verifying it (default 2s)"));
+    o.addOption(Flags.valued("workers", "N", "verifications at once (default 2)"));
     o.addOption(
-        Option.builder()
-            .longOpt("webhook-secret-file")
-            .hasArg()
-            .argName("FILE")
-            .desc(
-                "secret of the Forgejo/Gitea webhook (HMAC, POST /events/forgejo) and Harbor's auth"
-                    + " header (POST /events/harbor); give it, --token-file or both")
-            .build());
+        Flags.valued(
+            "queue", "N", "tags waiting at most; more are dropped and counted (default 10000)"));
     o.addOption(
-        Option.builder()
-            .longOpt("settle")
-            .hasArg()
-            .argName("DURATION")
-            .desc("wait after a tag's latest event before verifying it (default 2s)")
-            .build());
+        Flags.valued(
+            "tracked",
+            "N",
+            "tags whose digests are remembered to re-verify them after a delete (default"
+                + " 100000)"));
     o.addOption(
-        Option.builder()
-            .longOpt("workers")
-            .hasArg()
-            .argName("N")
-            .desc("verifications at once (default 2)")
-            .build());
+        Flags.valued(
+            "state-dir",
+            "DIR",
+            "keep accepted checks, verdicts and delete tracking here across restarts and crashes"
+                + " (a volume); without it a restart loses them"));
     o.addOption(
-        Option.builder()
-            .longOpt("queue")
-            .hasArg()
-            .argName("N")
-            .desc("tags waiting at most; more are dropped and counted (default 10000)")
-            .build());
+        Flags.valued(
+            "intact-series-ttl",
+            "DURATION",
+            "drop an intact tag's series this long after its verdict (default 7d; failing tags"
+                + " are kept)"));
     o.addOption(
-        Option.builder()
-            .longOpt("tracked")
-            .hasArg()
-            .argName("N")
-            .desc(
-                "tags whose digests are remembered to re-verify them after a delete (default 100000)")
-            .build());
-    o.addOption(
-        Option.builder()
-            .longOpt("state-dir")
-            .hasArg()
-            .argName("DIR")
-            .desc(
-                "keep accepted checks, verdicts and delete tracking here across restarts and crashes (a volume);"
-                    + " without it a restart loses them")
-            .build());
-    o.addOption(
-        Option.builder()
-            .longOpt("intact-series-ttl")
-            .hasArg()
-            .argName("DURATION")
-            .desc(
-                "drop an intact tag's series this long after its verdict (default 7d; failing tags are kept)")
-            .build());
-    o.addOption(
-        Option.builder()
-            .longOpt("max-intact-series")
-            .hasArg()
-            .argName("N")
-            .desc(
-                "keep the series of at most N intact tags, the newest (default 10000; failing tags are kept)")
-            .build());
+        Flags.valued(
+            "max-intact-series",
+            "N",
+            "keep the series of at most N intact tags, the newest (default 10000; failing tags"
+                + " are kept)"));
     PushgatewayOptions.addTo(o, "also push the metrics after each verdict", JOB);
     return o;
   }
@@ -157,26 +126,14 @@ final class WatchCommand {
     return Optional.of(secret);
   }
 
-  ExitCode run(String[] args) throws java.io.IOException, InterruptedException {
-    CommandLine line = ConnectionOptions.parse(options(), args, "watch");
-    if (line.hasOption("help")) {
-      out.println(
-          ConnectionOptions.help(
-              options(),
-              "registry-integrity watch --registry HOST --token-file FILE|--webhook-secret-file FILE [options]",
-              "Receives the registry's notifications (distribution: POST /events; Forgejo/Gitea: POST"
-                  + " /events/forgejo; Harbor: POST /events/harbor) and verifies every tagged push, and every"
-                  + " tag a delete may break, a settle delay after its event. GET /metrics, GET /healthz.",
-              "Runs until stopped. Exit codes: 2 usage error, 3 could not start."));
-      return ExitCode.INTACT;
-    }
+  @Override
+  public ExitCode run(CommandLine line, Context context) throws IOException, InterruptedException {
     if (!line.getArgList().isEmpty()) {
       throw new InputException("watch takes no arguments (got '" + line.getArgList().get(0) + "')");
     }
-    String registry =
-        ConnectionOptions.registry(
+    RegistryName registry =
+        Flags.registry(
             line, "watch needs --registry HOST[:PORT]: the registry whose events arrive");
-    ImageReference.parseRepository(registry + "/probe");
     Optional<String> token = secret(line, "token-file");
     Optional<String> webhookSecret = secret(line, "webhook-secret-file");
     if (token.isEmpty() && webhookSecret.isEmpty()) {
@@ -185,121 +142,109 @@ final class WatchCommand {
               + " [Bearer <token>]}) or --webhook-secret-file FILE (Forgejo/Gitea and Harbor"
               + " webhooks), or both");
     }
-    ConnectionOptions.Connection c = ConnectionOptions.connection(line, environment);
+    CheckSettings check = ConnectionOptions.check(line, context);
     Receiver.Settings settings =
         new Receiver.Settings(
-            ConnectionOptions.address("--listen", line.getOptionValue("listen", ":9110")),
+            Flags.address("--listen", line.getOptionValue("listen", ":9110")),
             token,
             webhookSecret,
-            Durations.parse("--settle", line.getOptionValue("settle", "2s")),
-            ConnectionOptions.positive(
-                "--workers", ConnectionOptions.intOption(line, "workers", 2)),
-            ConnectionOptions.positive(
-                "--queue", ConnectionOptions.intOption(line, "queue", 10_000)),
-            ConnectionOptions.positive(
-                "--tracked", ConnectionOptions.intOption(line, "tracked", 100_000)),
+            Flags.duration(line, "settle", "2s"),
+            Flags.positive(line, "workers", 2),
+            Flags.positive(line, "queue", 10_000),
+            Flags.positive(line, "tracked", 100_000),
             new WatchMetrics.SeriesLimit(
-                Durations.parse(
-                    "--intact-series-ttl", line.getOptionValue("intact-series-ttl", "7d")),
-                ConnectionOptions.positive(
-                    "--max-intact-series",
-                    ConnectionOptions.intOption(line, "max-intact-series", 10_000))));
+                Flags.duration(line, "intact-series-ttl", "7d"),
+                Flags.positive(line, "max-intact-series", 10_000)));
     Optional<Journal> journal =
         Optional.ofNullable(line.getOptionValue("state-dir"))
             .map(dir -> Journal.open(Path.of(dir), settings.tracked()));
-    Verifier.Settings verify =
-        c.check(environment, ConnectionOptions.debugLog(err))
-            .verifier(new Expectations(Optional.empty(), List.of(), c.requiredArtifactTypes()));
-    PushgatewayOptions pushOptions = PushgatewayOptions.read(line, registry, JOB);
-    String instance = pushOptions.instance();
-    Optional<URI> gateway = pushOptions.gateway();
-    String job = pushOptions.job();
-    Consumer<String> push =
-        gateway
-            .<Consumer<String>>map(
-                url ->
-                    text -> {
-                      try {
-                        MetricsSinks.push(
-                            url, MetricsSinks.grouping(job, instance, Shard.all()), text);
-                      } catch (CannotCheckException e) {
-                        new Console(err).line("watch: warning: {}", e.getMessage());
-                      }
-                    })
-            .orElse(text -> {});
-    Receiver.Checker checker =
-        new Receiver.Checker() {
-          @Override
-          public RunReport check(String repository, List<String> tags) {
-            List<TargetReference> targets =
-                tags.stream()
-                    .map(
-                        tag ->
-                            (TargetReference)
-                                ImageReference.parseRepository(registry + "/" + repository)
-                                    .withTag(tag))
-                    .toList();
-            return new Verifier(verify, environment.clock(), Sleeper.system())
-                .verify("watch", targets, List.of());
-          }
-
-          @Override
-          public boolean tagListed(String repository, String tag) {
-            ImageReference ref = ImageReference.parseRepository(registry + "/" + repository);
-            try (RegistryClient client =
-                RegistryClient.open(
-                    ref,
-                    new RegistryTransport(
-                        verify.transport(),
-                        environment.clock(),
-                        Sleeper.system(),
-                        Deadline.after(environment.clock(), c.timeout())),
-                    c.plainHttp())) {
-              return client.listTags(ref.repository(), 1000).contains(tag);
-            }
-          }
-        };
+    PushgatewayOptions pushOptions = PushgatewayOptions.read(line, registry.name(), JOB);
+    Console console = context.console();
     if (journal.isEmpty()) {
-      out.println(
-          "watch: no --state-dir: a restart or crash loses the checks accepted and not yet verified, every"
-              + " verdict and all delete tracking (give --state-dir DIR on a volume to keep them)");
+      console.line(
+          "watch: no --state-dir: a restart or crash loses the checks accepted and not yet"
+              + " verified, every verdict and all delete tracking (give --state-dir DIR on a volume"
+              + " to keep them)");
     }
     try (Receiver receiver =
         new Receiver(
             settings,
-            checker,
-            new WatchMetrics(instance, settings.series()),
-            environment.clock(),
-            out,
+            new RegistryChecker(registry, check, context.environment().clock()),
+            new WatchMetrics(pushOptions.instance(), settings.series()),
+            context.environment().clock(),
+            context.out(),
             journal,
-            push,
+            metricsPush(pushOptions, context),
             "watch " + registry,
             Main.version())) {
-      new Console(out)
-          .line(
-              "watch: receiving {}'s events on port {} ({}; GET /, /status.json, /metrics,"
-                  + " /healthz); settle"
-                  + " {} ms, {} workers",
-              registry,
-              receiver.port(),
-              String.join(
-                  ", ",
-                  java.util.stream.Stream.concat(
-                          token.stream().map(t -> "POST /events"),
-                          webhookSecret.stream()
-                              .flatMap(
-                                  t ->
-                                      java.util.stream.Stream.of(
-                                          "POST /events/forgejo", "POST /events/harbor")))
-                      .toList()),
-              settings.settle().toMillis(),
-              settings.workers());
-      out.flush();
+      console.line(
+          "watch: receiving {}'s events on port {} ({}; GET /, /status.json, /metrics, /healthz);"
+              + " settle {} ms, {} workers",
+          registry,
+          receiver.port(),
+          String.join(
+              ", ",
+              Stream.concat(
+                      token.stream().map(t -> "POST /events"),
+                      webhookSecret.stream()
+                          .flatMap(t -> Stream.of("POST /events/forgejo", "POST /events/harbor")))
+                  .toList()),
+          settings.settle().toMillis(),
+          settings.workers());
+      context.out().flush();
       // SIGTERM (a rollout's stop): take no more events, finish what is in flight, say what is
       // left.
       Runtime.getRuntime().addShutdownHook(new Thread(receiver::close));
       receiver.awaitStop();
     }
     return ExitCode.INTACT;
+  }
+
+  /** The metrics pushed after each verdict, when a Pushgateway is given; a failure is a warning. */
+  private static Consumer<String> metricsPush(PushgatewayOptions options, Context context) {
+    return options
+        .gateway()
+        .<Consumer<String>>map(
+            url ->
+                text -> {
+                  try {
+                    MetricsSinks.push(
+                        url,
+                        MetricsSinks.grouping(options.job(), options.instance(), Shard.all()),
+                        text);
+                  } catch (CannotCheckException e) {
+                    context.errors().line("watch: warning: {}", e.getMessage());
+                  }
+                })
+        .orElse(text -> {});
+  }
+
+  /** The receiver's view of the registry: a verify of a repository's tags, and its tag list. */
+  private record RegistryChecker(RegistryName registry, CheckSettings check, Clock clock)
+      implements Receiver.Checker {
+    @Override
+    public RunReport check(String repository, List<String> tags) {
+      ImageReference base = registry.repository(repository);
+      List<TargetReference> targets =
+          tags.stream().map(tag -> (TargetReference) base.withTag(tag)).toList();
+      return new Verifier(
+              check, check.expectations(Optional.empty(), List.of()), clock, Sleeper.system())
+          .verify("watch", targets, List.of());
+    }
+
+    @Override
+    public boolean tagListed(String repository, String tag) {
+      try (RegistryClient client =
+          RegistryClient.open(
+              registry,
+              new RegistryTransport(
+                  check.transport(),
+                  clock,
+                  Sleeper.system(),
+                  Deadline.after(clock, check.timeout())),
+              check.plainHttp())) {
+        return client.listTags(repository, 1000).contains(tag);
+      }
+    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.registryintegrity.heal;
 
+import dev.registryintegrity.layout.OciLayout;
 import dev.registryintegrity.model.Descriptor;
 import dev.registryintegrity.model.Digest;
 import dev.registryintegrity.registry.PushResult;
@@ -27,8 +28,8 @@ public final class FileDonor implements Donor {
 
   /** What {@code skopeo copy ... oci:DIR}, buildx {@code type=oci} or podman write. */
   public static FileDonor ociLayout(Path directory) {
-    if (!Files.isRegularFile(directory.resolve("oci-layout"))
-        && !Files.isDirectory(directory.resolve("blobs"))) {
+    OciLayout layout = new OciLayout(directory);
+    if (!layout.looksLikeLayout()) {
       throw new dev.registryintegrity.InputException(
           "--from oci:"
               + directory
@@ -36,9 +37,7 @@ public final class FileDonor implements Donor {
               + " directory skopeo copy, buildx --output type=oci,tar=false or podman save"
               + " --format oci-dir wrote");
     }
-    return new FileDonor(
-        "OCI layout " + directory,
-        d -> directory.resolve("blobs").resolve(d.algorithm()).resolve(d.hex()));
+    return new FileDonor("OCI layout " + directory, layout::blob);
   }
 
   /** A registry's filesystem storage, its rootdirectory or docker/registry/v2 (as fsck reads). */

@@ -3,9 +3,12 @@ package dev.registryintegrity.heal;
 import dev.registryintegrity.CannotCheckException;
 import dev.registryintegrity.model.Descriptor;
 import dev.registryintegrity.model.Digest;
+import dev.registryintegrity.model.Kind;
 import dev.registryintegrity.model.MalformedManifestException;
 import dev.registryintegrity.model.Manifest;
 import dev.registryintegrity.model.ManifestParser;
+import dev.registryintegrity.model.Platform;
+import dev.registryintegrity.model.References;
 import dev.registryintegrity.registry.PushResult;
 import dev.registryintegrity.registry.RegistryClient;
 import dev.registryintegrity.registry.transport.AccessRefusedException;
@@ -14,7 +17,6 @@ import dev.registryintegrity.source.Lookup;
 import dev.registryintegrity.walk.Finding;
 import dev.registryintegrity.walk.Graphs;
 import dev.registryintegrity.walk.ImageResult;
-import dev.registryintegrity.walk.Kind;
 import dev.registryintegrity.walk.Node;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -358,36 +360,16 @@ public final class Healer {
     return donors.isEmpty() ? "no source given (--from)" : "no source holds it";
   }
 
-  /** What a manifest references that a pull needs: child manifests, or a config and layers. */
+  /** What a pull of the manifest needs, each labelled with the platform it serves. */
   private static List<Wanted> children(Manifest manifest, Optional<String> platform) {
-    List<Wanted> children = new ArrayList<>();
-    switch (manifest) {
-      case Manifest.Index index -> {
-        for (Descriptor child : index.manifests()) {
-          Kind kind =
-              child.isAttestation()
-                  ? Kind.ATTESTATION
-                  : isIndex(child.mediaType()) ? Kind.INDEX : Kind.MANIFEST;
-          children.add(
-              new Wanted(kind, child, child.platform().map(Object::toString).or(() -> platform)));
-        }
-      }
-      case Manifest.Image image -> {
-        image.config().ifPresent(c -> children.add(new Wanted(Kind.CONFIG, c, platform)));
-        for (Descriptor layer : image.layers()) {
-          if (!layer.isExternal()) {
-            children.add(new Wanted(Kind.LAYER, layer, platform));
-          }
-        }
-      }
-      case Manifest.Schema1 s -> {}
-      case Manifest.Opaque o -> {}
-    }
-    return children;
-  }
-
-  private static boolean isIndex(String mediaType) {
-    return dev.registryintegrity.model.MediaTypes.isIndex(mediaType);
+    return References.of(manifest).pulled().stream()
+        .map(
+            r ->
+                new Wanted(
+                    r.kind(),
+                    r.descriptor(),
+                    r.platform().map(Platform::toString).or(() -> platform)))
+        .toList();
   }
 
   private boolean present(String repository, Wanted child) {

@@ -1,7 +1,7 @@
 package dev.registryintegrity.heal;
 
 import dev.registryintegrity.model.Descriptor;
-import dev.registryintegrity.walk.Kind;
+import dev.registryintegrity.model.Kind;
 import java.util.List;
 import java.util.Optional;
 

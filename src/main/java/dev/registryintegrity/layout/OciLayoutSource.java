@@ -33,6 +33,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class OciLayoutSource implements ContentSource {
   private final Path root;
+  private final OciLayout layout;
   private final ManifestParser parser = new ManifestParser();
   private final AtomicLong reads = new AtomicLong();
 
@@ -43,13 +44,14 @@ public final class OciLayoutSource implements ContentSource {
               + root
               + "' is not a directory: give oci:DIR where DIR holds index.json and blobs/");
     }
-    if (!Files.isRegularFile(root.resolve("index.json"))) {
+    if (!Files.isRegularFile(new OciLayout(root).indexJson())) {
       throw new InputException(
           "OCI layout '"
               + root
               + "' has no index.json: is it an OCI image layout (skopeo copy ... oci:DIR)?");
     }
     this.root = root;
+    this.layout = new OciLayout(root);
   }
 
   /** How {@link #describe()} starts, for renderers that speak about layouts differently. */
@@ -125,7 +127,7 @@ public final class OciLayoutSource implements ContentSource {
   @Override
   public Lookup checkBlob(String repository, Digest digest, BlobCheck check) {
     reads.incrementAndGet();
-    Path path = blobPath(digest);
+    Path path = layout.blob(digest);
     try {
       if (!Files.isRegularFile(path) && Files.exists(path)) {
         return new Lookup.Unavailable("unreadable", path + " is not a regular file");
@@ -158,7 +160,7 @@ public final class OciLayoutSource implements ContentSource {
   }
 
   private Lookup readIndexJson(int maxBytes) {
-    Lookup read = readFile(root.resolve("index.json"), MediaTypes.OCI_INDEX, maxBytes);
+    Lookup read = readFile(layout.indexJson(), MediaTypes.OCI_INDEX, maxBytes);
     if (read instanceof Lookup.Found found) {
       try {
         new Gson()
@@ -172,7 +174,7 @@ public final class OciLayoutSource implements ContentSource {
   }
 
   private Lookup readBlob(Digest digest, String mediaType, int maxBytes) {
-    Lookup read = readFile(blobPath(digest), mediaType, maxBytes);
+    Lookup read = readFile(layout.blob(digest), mediaType, maxBytes);
     return read instanceof Lookup.Absent ? absent(digest) : read;
   }
 
@@ -199,9 +201,5 @@ public final class OciLayoutSource implements ContentSource {
         "no file",
         "BLOB_MISSING",
         "blobs/" + digest.algorithm() + "/" + digest.hex() + " does not exist");
-  }
-
-  private Path blobPath(Digest digest) {
-    return root.resolve("blobs").resolve(digest.algorithm()).resolve(digest.hex());
   }
 }

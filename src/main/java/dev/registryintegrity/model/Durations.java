@@ -44,6 +44,19 @@ public final class Durations {
     return bounded(name, text, total);
   }
 
+  /** The shortest way to write {@code d} that {@link #parse} reads back: "10s", "10m", "1h". */
+  public static String format(Duration d) {
+    long ms = d.toMillis();
+    long[] sizes = {86_400_000L, 3_600_000L, 60_000L, 1000L};
+    String[] units = {"d", "h", "m", "s"};
+    for (int i = 0; i < sizes.length; i++) {
+      if (ms % sizes[i] == 0) {
+        return ms / sizes[i] + units[i];
+      }
+    }
+    return ms + "ms";
+  }
+
   private static Duration bounded(String name, String text, Duration d) {
     if (d.isZero()) {
       throw new InvalidValueException(name + " '" + text + "' must be more than zero");

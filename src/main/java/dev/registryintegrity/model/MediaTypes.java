@@ -37,6 +37,9 @@ public final class MediaTypes {
 
   public static final String ATTESTATION_MANIFEST = "attestation-manifest";
 
+  /** The annotation buildx puts on an attestation manifest: the digest of the image it attests. */
+  public static final String ATTESTED_DIGEST_ANNOTATION = "vnd.docker.reference.digest";
+
   /** The OCI layout annotation that names a tag in index.json. */
   public static final String REF_NAME_ANNOTATION = "org.opencontainers.image.ref.name";
 

@@ -4,7 +4,6 @@ import dev.registryintegrity.ExitCode;
 import dev.registryintegrity.model.Platform;
 import dev.registryintegrity.reference.ImageReference;
 import dev.registryintegrity.reference.TargetReference;
-import dev.registryintegrity.registry.transport.ProxySelection;
 import dev.registryintegrity.registry.transport.Sleeper;
 import dev.registryintegrity.report.Console;
 import dev.registryintegrity.report.JsonReport;
@@ -12,6 +11,8 @@ import dev.registryintegrity.report.Progress;
 import dev.registryintegrity.report.ReportFile;
 import dev.registryintegrity.report.RunReport;
 import dev.registryintegrity.report.TextReport;
+import dev.registryintegrity.source.BlobCheck;
+import dev.registryintegrity.verify.CheckSettings;
 import dev.registryintegrity.verify.Verifier;
 import dev.registryintegrity.walk.Expectations;
 import dev.registryintegrity.walk.Transfer;
@@ -60,17 +61,7 @@ public final class PluginCommand {
     }
     Transfer transfer = new Transfer();
     Verifier verifier =
-        new Verifier(
-            settings
-                .check(ProxySelection.fromEnvironment(env))
-                .verifier(
-                    new Expectations(
-                        settings.expectedDigest(),
-                        settings.platforms(),
-                        settings.requiredArtifactTypes())),
-            clock,
-            Sleeper.system(),
-            transfer);
+        new Verifier(settings.check(), settings.expectations(), clock, Sleeper.system(), transfer);
     List<TargetReference> targets = List.copyOf(settings.images());
     RunReport report;
     if (settings.progress()) {
@@ -81,8 +72,7 @@ public final class PluginCommand {
     } else {
       report = verifier.verify("verify", targets, settings.warnings());
     }
-    new TextReport(color, settings.debug() ? TextReport.Detail.FULL : TextReport.Detail.BRIEF)
-        .render(withoutWarnings(report), out);
+    new TextReport(color, settings.detail()).render(withoutWarnings(report), out);
     boolean written =
         settings
             .report()
@@ -122,39 +112,47 @@ public final class PluginCommand {
         Console.upTo(
             2000,
             s.images().stream().map(ImageReference::toString).collect(Collectors.joining(", "))));
-    if (!s.platforms().isEmpty()) {
+    Expectations expected = s.expectations();
+    if (!expected.platforms().isEmpty()) {
       out.line(
           "platforms:   {}",
           Console.upTo(
               2000,
-              s.platforms().stream().map(Platform::toString).collect(Collectors.joining(", "))));
+              expected.platforms().stream()
+                  .map(Platform::toString)
+                  .collect(Collectors.joining(", "))));
     }
-    s.expectedDigest()
+    expected
+        .digest()
         .ifPresent(d -> out.line("expected:    {} (from {})", d, s.expectedDigestSource()));
+    CheckSettings check = s.check();
     out.line(
         "credentials: {}",
         s.credentialSources().isEmpty()
             ? "none (anonymous)"
             : Console.upTo(2000, String.join("; ", s.credentialSources())));
-    String transport = s.plainHttp() ? "plain HTTP" : "HTTPS (plain HTTP for loopback registries)";
-    if (s.tls().insecure()) {
+    String transport =
+        check.plainHttp() ? "plain HTTP" : "HTTPS (plain HTTP for loopback registries)";
+    if (check.tls().insecure()) {
       transport += ", TLS NOT VERIFIED (skip_tls_verify)";
-    } else if (!s.tls().extraCas().isEmpty()) {
-      transport += ", " + s.tls().extraCas().size() + " extra CA certificate(s)";
+    } else if (!check.tls().extraCas().isEmpty()) {
+      transport += ", " + check.tls().extraCas().size() + " extra CA certificate(s)";
     }
     out.line(
         "transport:   {}; concurrency {}, retries {}, timeout {} s",
         transport,
-        s.concurrency(),
-        s.retries(),
-        s.timeout().toSeconds());
-    out.line("blob check:  {} ({})", s.blobCheck().label(), s.blobCheck().proves());
-    if (s.limits().referrers()) {
+        check.limits().concurrency(),
+        check.retries(),
+        check.timeout().toSeconds());
+    BlobCheck blobCheck = check.policy().blobCheck();
+    out.line("blob check:  {} ({})", blobCheck.label(), blobCheck.proves());
+    if (check.policy().referrers()) {
       out.line(
           "referrers:   walked{}",
-          s.requiredArtifactTypes().isEmpty()
+          check.requiredArtifactTypes().isEmpty()
               ? ""
-              : Console.upTo(1000, "; required: " + String.join(", ", s.requiredArtifactTypes())));
+              : Console.upTo(
+                  1000, "; required: " + String.join(", ", check.requiredArtifactTypes())));
     }
     s.report().ifPresent(r -> out.line("report:      {}", r));
     out.blank();

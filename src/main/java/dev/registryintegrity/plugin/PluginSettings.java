@@ -1,83 +1,40 @@
 package dev.registryintegrity.plugin;
 
-import dev.registryintegrity.model.Digest;
-import dev.registryintegrity.model.Platform;
-import dev.registryintegrity.model.Spelling;
 import dev.registryintegrity.reference.ImageReference;
-import dev.registryintegrity.registry.credentials.CredentialStore;
-import dev.registryintegrity.registry.transport.ProxySelection;
-import dev.registryintegrity.registry.transport.TlsSettings;
-import dev.registryintegrity.registry.transport.TransportSettings;
-import dev.registryintegrity.source.BlobCheck;
+import dev.registryintegrity.report.TextReport;
 import dev.registryintegrity.verify.CheckSettings;
-import dev.registryintegrity.walk.WalkLimits;
+import dev.registryintegrity.walk.Expectations;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * What the plugin step was configured to do, read from its environment once.
  *
+ * @param check the check, as the command line's options would make it
+ * @param expectations the digest every tag must resolve to, the platforms, the required referrers
+ * @param expectedDigestSource where the expected digest came from, for the header
  * @param credentialSources which registries have a credential, and from where, for the header
  * @param report where the JSON report goes, already resolved against the workspace
+ * @param detail how much the step log shows of an intact image
+ * @param progress a progress line while a long check runs
+ * @param dryRun check the settings only
  */
 public record PluginSettings(
     List<ImageReference> images,
-    CredentialStore credentials,
-    List<String> credentialSources,
-    boolean plainHttp,
-    TlsSettings tls,
-    List<Platform> platforms,
-    Optional<Digest> expectedDigest,
+    CheckSettings check,
+    Expectations expectations,
     String expectedDigestSource,
-    int concurrency,
-    BlobCheck blobCheck,
-    long maxContentBytes,
-    boolean referrers,
-    List<String> requiredArtifactTypes,
-    boolean checkExternal,
-    boolean strict,
-    Duration timeout,
-    int retries,
+    List<String> credentialSources,
     Optional<Path> report,
-    boolean debug,
-    boolean dryRun,
+    TextReport.Detail detail,
     boolean progress,
-    List<String> warnings) {
-
-  /** The settings as the one form every check is built from. */
-  public CheckSettings check(ProxySelection proxies) {
-    return new CheckSettings(
-        plainHttp,
-        credentials,
-        tls,
-        proxies,
-        concurrency,
-        retries,
-        timeout,
-        TransportSettings.defaults().connectTimeout(),
-        TransportSettings.defaults().readTimeout(),
-        blobCheck,
-        maxContentBytes,
-        referrers,
-        requiredArtifactTypes,
-        checkExternal,
-        strict,
-        line -> {},
-        Spelling.PLUGIN,
-        false);
-  }
-
-  public WalkLimits limits() {
-    return check(ProxySelection.none()).limits();
-  }
+    List<String> warnings,
+    boolean dryRun) {
 
   public PluginSettings {
     images = List.copyOf(images);
     credentialSources = List.copyOf(credentialSources);
-    platforms = List.copyOf(platforms);
-    requiredArtifactTypes = List.copyOf(requiredArtifactTypes);
     warnings = List.copyOf(warnings);
   }
 }

@@ -1,90 +1,152 @@
 package dev.registryintegrity.plugin;
 
+import dev.registryintegrity.verify.CheckOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
- * The plugin's settings. Woodpecker turns each key under {@code settings:} into {@code
- * PLUGIN_<KEY>} ('.' and '-' become '_', upper case); lists of scalars arrive joined with ',', maps
- * and lists of maps as JSON, booleans as {@code true}/{@code false}.
+ * The plugin's settings: each one's key, aliases, default and its one description, from which the
+ * reader's names and the settings tables of the docs are made. The check's inputs take their key,
+ * default and text from {@link CheckOption}, the same as the command line's options.
+ *
+ * <p>Woodpecker turns each key under {@code settings:} into {@code PLUGIN_<KEY>} ('.' and '-'
+ * become '_', upper case); lists of scalars arrive joined with ',', maps and lists of maps as JSON,
+ * booleans as {@code true}/{@code false}.
  */
 enum Setting {
   REPO(
       "repo",
-      "repository (or a list) as in the push step, e.g. registry.example.com:5050/infra-ci"),
-  REGISTRY("registry", "registry host for repositories given without one"),
-  TAGS("tags", "tags to verify (list); default: the .tags file, else latest", "tag"),
-  TAGS_FILE("tags_file", "file of tags, comma- or newline-separated; default .tags when it exists"),
-  IMAGES("images", "full image references, instead of repo + tags"),
-  USERNAME("username", "registry username (for the registry of repo)"),
-  PASSWORD("password", "registry password or token"),
-  LOGINS("logins", "list of {registry, username, password}"),
-  PLAIN_HTTP(
-      "plain_http",
-      "the registry speaks plain HTTP (alias: insecure, the docker plugins' name for it)",
-      "insecure"),
+      Level.BASIC,
+      "",
+      "repository, or a list, as in the push step (`registry.example.com:5050/infra-ci`)"),
+  TAGS(
+      "tags",
+      Level.BASIC,
+      "`.tags` file, else `latest`",
+      "tags to verify (list); `tag` is accepted too, as the docker plugins do",
+      "tag"),
+  USERNAME(CheckOption.USERNAME, Level.BASIC),
+  PASSWORD(CheckOption.PASSWORD, Level.BASIC),
+  PLATFORMS(
+      "platforms",
+      Level.BASIC,
+      "",
+      "platforms that must be in the index, e.g. `linux/amd64,linux/arm64`"),
+  REPORT(
+      "report",
+      Level.BASIC,
+      "",
+      "path of the JSON report, relative to the workspace, for later steps (the directory is"
+          + " created)"),
+  REGISTRY("registry", Level.ADVANCED, "", "registry host for repositories given without one"),
+  TAGS_FILE(
+      "tags_file",
+      Level.ADVANCED,
+      "`.tags` when it exists",
+      "file of tags, comma- or newline-separated (the docker plugins' convention)"),
+  IMAGES("images", Level.ADVANCED, "", "full image references, instead of `repo` + `tags`"),
+  LOGINS(
+      "logins", Level.ADVANCED, "", "list of `{registry, username, password}`, one per registry"),
+  PLAIN_HTTP(CheckOption.PLAIN_HTTP, Level.ADVANCED, "insecure"),
   SKIP_TLS_VERIFY(
-      "skip_tls_verify",
-      "do not verify TLS certificates",
+      CheckOption.SKIP_TLS_VERIFY,
+      Level.ADVANCED,
       "skip_verify",
       "insecure_skip_verify",
       "tls_skip_verify"),
-  CA_CERT("ca_cert", "CA certificate(s) to trust: PEM text or a file path"),
-  PLATFORMS("platforms", "platforms that must be in the index, e.g. linux/amd64,linux/arm64"),
-  EXPECTED_DIGEST("expected_digest", "digest every tag must resolve to"),
+  CA_CERT(CheckOption.CA_CERT, Level.ADVANCED),
+  EXPECTED_DIGEST(
+      "expected_digest",
+      Level.ADVANCED,
+      "",
+      "the digest every tag must resolve to; a tag overwritten by another pipeline fails"),
   METADATA_FILE(
       "metadata_file",
-      "buildx --metadata-file JSON; its containerimage.digest is the expected digest"),
-  CONCURRENCY("concurrency", "requests in flight per registry"),
-  REFERRERS(
-      "referrers",
-      "also verify each manifest's referrers: signatures, SBOMs, attestations (OCI 1.1 and cosign tags)"),
-  REQUIRE_ARTIFACT_TYPES(
-      "require_artifact_types", "artifact types each image must have an intact referrer of (list)"),
-  CHECK_EXTERNAL(
-      "check_external",
-      "read the first byte of external layers (Windows base layers) from their URL, without credentials"),
-  STRICT(
-      "strict",
-      "warnings fail the step too: an orphaned referrer (a signature whose image is gone)"),
-  VERIFY_CONTENT("verify_content", "download every blob once and check its size and sha256"),
-  BLOB_CHECK(
-      "blob_check",
-      "read (default: first byte of every blob served), content, or head (listed only; blind to lost data)"),
-  MAX_CONTENT_BYTES(
-      "max_content_bytes",
-      "with content checks, larger blobs are only read-checked (default 16GiB)"),
-  TIMEOUT("timeout", "deadline for the whole check, e.g. 5m"),
-  RETRIES("retries", "retries of transient registry errors"),
-  REPORT("report", "path of the JSON report, relative to the workspace"),
-  LOG_LEVEL("log_level", "info (default) or debug (full report even when intact)"),
-  DEBUG("debug", "same as log_level: debug"),
+      Level.ADVANCED,
+      "",
+      "buildx `--metadata-file` JSON; its `containerimage.digest` is the expected digest"),
+  CONCURRENCY(CheckOption.CONCURRENCY, Level.ADVANCED),
+  REFERRERS(CheckOption.REFERRERS, Level.ADVANCED),
+  REQUIRE_ARTIFACT_TYPES(CheckOption.REQUIRE_ARTIFACT_TYPE, Level.ADVANCED),
+  CHECK_EXTERNAL(CheckOption.CHECK_EXTERNAL, Level.ADVANCED),
+  STRICT(CheckOption.STRICT, Level.ADVANCED),
+  VERIFY_CONTENT(CheckOption.VERIFY_CONTENT, Level.ADVANCED),
+  BLOB_CHECK(CheckOption.BLOB_CHECK, Level.ADVANCED),
+  MAX_CONTENT_BYTES(CheckOption.MAX_CONTENT_BYTES, Level.ADVANCED),
+  TIMEOUT(CheckOption.TIMEOUT, Level.ADVANCED),
+  RETRIES(CheckOption.RETRIES, Level.ADVANCED),
+  LOG_LEVEL(
+      "log_level", Level.ADVANCED, "`info`", "`debug` prints every digest even when all is intact"),
+  DEBUG("debug", Level.ADVANCED, "`false`", "the same as `log_level: debug`"),
   PROGRESS(
       "progress",
-      "a progress line every few seconds once a check runs longer than 3 s (default true)"),
-  DRY_RUN("dry_run", "print what would be checked and check nothing");
+      Level.ADVANCED,
+      "`true`",
+      "once a check runs longer than 3 s, a line every 5 s: digests checked, and for content"
+          + " checks bytes, rate and time left"),
+  DRY_RUN(
+      "dry_run",
+      Level.ADVANCED,
+      "`false`",
+      "check the settings, print what would be verified, check nothing");
+
+  /** Where the docs list a setting: the table most steps need, or the one for the rest. */
+  enum Level {
+    BASIC,
+    ADVANCED
+  }
 
   private final String key;
+  private final Level level;
+  private final String defaultValue;
   private final String description;
   private final List<String> aliases;
 
-  Setting(String key, String description, String... aliases) {
+  Setting(String key, Level level, String defaultValue, String description, String... aliases) {
     this.key = key;
+    this.level = level;
+    this.defaultValue = defaultValue;
     this.description = description;
     this.aliases = List.of(aliases);
+  }
+
+  /** A check input, as the command line knows it too: one key, one default, one text. */
+  Setting(CheckOption option, Level level, String... aliases) {
+    this(
+        option.key().orElseThrow(),
+        level,
+        option.defaultValue().map(d -> "`" + d + "`").orElse(""),
+        option.description()
+            + option.range().map(r -> " (" + r.min() + " to " + r.max() + ")").orElse(""),
+        aliases);
   }
 
   String key() {
     return key;
   }
 
+  Level level() {
+    return level;
+  }
+
+  /** The default as the docs show it; empty when there is none. */
+  Optional<String> defaultValue() {
+    return defaultValue.isEmpty() ? Optional.empty() : Optional.of(defaultValue);
+  }
+
   String description() {
     return description;
   }
 
+  List<String> aliases() {
+    return aliases;
+  }
+
   /** Every environment name this setting may arrive under, the documented one first. */
   List<String> variables() {
-    List<String> names = new java.util.ArrayList<>();
+    List<String> names = new ArrayList<>();
     names.add(variable(key));
     aliases.forEach(a -> names.add(variable(a)));
     return names;

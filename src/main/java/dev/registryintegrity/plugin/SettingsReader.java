@@ -13,15 +13,18 @@ import dev.registryintegrity.model.Digest;
 import dev.registryintegrity.model.Durations;
 import dev.registryintegrity.model.InvalidValueException;
 import dev.registryintegrity.model.Platform;
+import dev.registryintegrity.model.Spelling;
 import dev.registryintegrity.reference.ImageReference;
+import dev.registryintegrity.reference.RegistryName;
 import dev.registryintegrity.registry.credentials.CredentialStore;
 import dev.registryintegrity.registry.credentials.Credentials;
 import dev.registryintegrity.registry.credentials.DockerConfig;
-import dev.registryintegrity.registry.transport.RetryPolicy;
+import dev.registryintegrity.registry.transport.ProxySelection;
 import dev.registryintegrity.registry.transport.TlsSettings;
+import dev.registryintegrity.report.TextReport;
 import dev.registryintegrity.source.BlobCheck;
 import dev.registryintegrity.verify.CheckSettings;
-import dev.registryintegrity.walk.WalkLimits;
+import dev.registryintegrity.walk.WalkPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -105,42 +108,43 @@ public final class SettingsReader {
       throw new InputException(
           name(Setting.LOG_LEVEL) + " is '" + logLevel + "': use debug or info");
     }
+    CheckSettings.Builder check =
+        CheckSettings.builder(Spelling.PLUGIN)
+            .plainHttp(bool(Setting.PLAIN_HTTP))
+            .credentials(CredentialStore.firstOf(stores))
+            .tls(new TlsSettings(skipVerify, cas))
+            .proxies(ProxySelection.fromEnvironment(env))
+            .blobCheck(
+                text(Setting.BLOB_CHECK)
+                    .map(v -> wrap(Setting.BLOB_CHECK, () -> BlobCheck.parse("value", v))),
+                bool(Setting.VERIFY_CONTENT))
+            .requireArtifactTypes(
+                wrap(
+                    Setting.REQUIRE_ARTIFACT_TYPES,
+                    () -> ArtifactTypes.parse(list(Setting.REQUIRE_ARTIFACT_TYPES))))
+            .option(WalkPolicy.Option.REFERRERS, bool(Setting.REFERRERS))
+            .option(WalkPolicy.Option.CHECK_EXTERNAL, bool(Setting.CHECK_EXTERNAL))
+            .option(WalkPolicy.Option.STRICT, bool(Setting.STRICT));
+    // Only what is set: the builder holds the defaults and the ranges.
+    wholeNumber(Setting.CONCURRENCY).ifPresent(check::concurrency);
+    wholeNumber(Setting.RETRIES).ifPresent(check::retries);
+    text(Setting.TIMEOUT).map(t -> duration(Setting.TIMEOUT, t)).ifPresent(check::timeout);
+    text(Setting.MAX_CONTENT_BYTES)
+        .map(v -> wrap(Setting.MAX_CONTENT_BYTES, () -> ByteSize.parse("value", v)))
+        .ifPresent(check::maxContentBytes);
+    CheckSettings built = check.build();
+    boolean debug = bool(Setting.DEBUG) || logLevel.equals("debug") || logLevel.equals("trace");
     return new PluginSettings(
         images,
-        CredentialStore.firstOf(stores),
-        sources,
-        bool(Setting.PLAIN_HTTP),
-        new TlsSettings(skipVerify, cas),
-        platforms(),
-        expected,
+        built,
+        built.expectations(expected, platforms()),
         expectedSource,
-        integer(Setting.CONCURRENCY, WalkLimits.DEFAULT_CONCURRENCY, 1, 256),
-        blobCheck(),
-        text(Setting.MAX_CONTENT_BYTES)
-            .map(v -> wrap(Setting.MAX_CONTENT_BYTES, () -> ByteSize.parse("value", v)))
-            .orElse(BlobCheck.DEFAULT_MAX_CONTENT_BYTES),
-        bool(Setting.REFERRERS),
-        wrap(
-            Setting.REQUIRE_ARTIFACT_TYPES,
-            () -> ArtifactTypes.parse(list(Setting.REQUIRE_ARTIFACT_TYPES))),
-        bool(Setting.CHECK_EXTERNAL),
-        bool(Setting.STRICT),
-        text(Setting.TIMEOUT).map(t -> duration(Setting.TIMEOUT, t)).orElse(Duration.ofMinutes(10)),
-        integer(Setting.RETRIES, RetryPolicy.defaults().retries(), 0, 20),
+        sources,
         text(Setting.REPORT).map(r -> InputFiles.inside(name(Setting.REPORT), workspace, r)),
-        bool(Setting.DEBUG) || logLevel.equals("debug") || logLevel.equals("trace"),
-        bool(Setting.DRY_RUN),
+        debug ? TextReport.Detail.FULL : TextReport.Detail.BRIEF,
         text(Setting.PROGRESS).isEmpty() || bool(Setting.PROGRESS),
-        warnings);
-  }
-
-  private BlobCheck blobCheck() {
-    return CheckSettings.blobCheck(
-        text(Setting.BLOB_CHECK)
-            .map(v -> wrap(Setting.BLOB_CHECK, () -> BlobCheck.parse("value", v))),
-        bool(Setting.VERIFY_CONTENT),
-        "settings verify_content",
-        "blob_check");
+        warnings,
+        bool(Setting.DRY_RUN));
   }
 
   private List<ImageReference> images() {
@@ -370,21 +374,16 @@ public final class SettingsReader {
     };
   }
 
-  private int integer(Setting setting, int fallback, int min, int max) {
-    Optional<String> value = text(setting);
-    if (value.isEmpty()) {
-      return fallback;
-    }
-    try {
-      int n = Integer.parseInt(value.get().trim());
-      if (n < min || n > max) {
-        throw new InputException(
-            name(setting) + " is " + n + ": use a number from " + min + " to " + max);
-      }
-      return n;
-    } catch (NumberFormatException e) {
-      throw new InputException(name(setting) + " is '" + value.get() + "': use a whole number");
-    }
+  private Optional<Integer> wholeNumber(Setting setting) {
+    return text(setting)
+        .map(
+            value -> {
+              try {
+                return Integer.parseInt(value.trim());
+              } catch (NumberFormatException e) {
+                throw new InputException(name(setting) + " is '" + value + "': use a whole number");
+              }
+            });
   }
 
   private Duration duration(Setting setting, String value) {
@@ -414,7 +413,7 @@ public final class SettingsReader {
 
   private static boolean hasRegistry(String repo) {
     int slash = repo.indexOf('/');
-    return slash > 0 && ImageReference.isRegistry(repo.substring(0, slash));
+    return slash > 0 && RegistryName.looksLikeRegistry(repo.substring(0, slash));
   }
 
   private static String stripScheme(String registry) {

@@ -1,5 +1,6 @@
 package dev.registryintegrity.probe;
 
+import dev.registryintegrity.reference.RegistryName;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -16,7 +17,7 @@ import java.util.Optional;
  *     otherwise intact images are counted and let go as each repository finishes
  */
 public record ProbeOptions(
-    String registry,
+    RegistryName registry,
     boolean plainHttp,
     List<String> include,
     List<String> exclude,

@@ -79,7 +79,7 @@ public final class ProbeServer implements AutoCloseable {
                     result,
                     lastSuccess < 0 ? OptionalLong.empty() : OptionalLong.of(lastSuccess),
                     extraLabels));
-            log.println(ProbeCommandSupport.summary(result));
+            new Console(log).line("{}", Console.ours(ProbeCommandSupport.summary(result)));
             log.flush();
           } catch (RuntimeException e) {
             new Console(log).line("probe run failed: {}", e.getMessage());

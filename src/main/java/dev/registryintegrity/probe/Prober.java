@@ -7,10 +7,12 @@ import dev.registryintegrity.model.Deadline;
 import dev.registryintegrity.model.Descriptor;
 import dev.registryintegrity.model.Digest;
 import dev.registryintegrity.model.InvalidValueException;
+import dev.registryintegrity.model.Kind;
 import dev.registryintegrity.model.MalformedManifestException;
 import dev.registryintegrity.model.Manifest;
 import dev.registryintegrity.model.ManifestParser;
 import dev.registryintegrity.reference.ImageReference;
+import dev.registryintegrity.reference.RegistryName;
 import dev.registryintegrity.registry.ManifestCache;
 import dev.registryintegrity.registry.RegistryClient;
 import dev.registryintegrity.registry.transport.RegistryTransport;
@@ -21,10 +23,10 @@ import dev.registryintegrity.source.Lookup;
 import dev.registryintegrity.walk.Expectations;
 import dev.registryintegrity.walk.Graphs;
 import dev.registryintegrity.walk.ImageResult;
-import dev.registryintegrity.walk.Kind;
 import dev.registryintegrity.walk.Tally;
 import dev.registryintegrity.walk.Verdict;
 import dev.registryintegrity.walk.WalkLimits;
+import dev.registryintegrity.walk.WalkPolicy;
 import dev.registryintegrity.walk.Walker;
 import dev.registryintegrity.walk.Window;
 import java.nio.charset.StandardCharsets;
@@ -52,6 +54,7 @@ public final class Prober {
   private final ProbeOptions options;
   private final TransportSettings transport;
   private final WalkLimits limits;
+  private final WalkPolicy policy;
   private final Clock clock;
   private final Sleeper sleeper;
   private final ManifestCache cache;
@@ -97,12 +100,14 @@ public final class Prober {
       ProbeOptions options,
       TransportSettings transport,
       WalkLimits limits,
+      WalkPolicy policy,
       Clock clock,
       Sleeper sleeper,
       ManifestCache cache) {
     this.options = options;
     this.transport = transport;
     this.limits = limits;
+    this.policy = policy;
     this.clock = clock;
     this.sleeper = sleeper;
     this.cache = cache;
@@ -110,11 +115,11 @@ public final class Prober {
 
   public ProbeResult run() {
     Instant started = clock.instant();
-    ImageReference registryRef = ImageReference.parseRepository(options.registry() + "/probe");
+    RegistryName registry = options.registry();
     Deadline deadline = Deadline.after(clock, options.timeout());
     RegistryClient client =
         RegistryClient.open(
-            registryRef,
+            registry,
             new RegistryTransport(transport, clock, sleeper, deadline),
             options.plainHttp());
     if (cache != null) {
@@ -142,7 +147,7 @@ public final class Prober {
     }
     List<String> valid = new ArrayList<>();
     for (String repo : repositories) {
-      if (validName(registryRef, repo, null)) {
+      if (validName(registry, repo, null)) {
         valid.add(repo);
       } else {
         // A name no client could pull by, from the catalog or a file: said, counted, never sent.
@@ -163,7 +168,7 @@ public final class Prober {
     counts.tags.set(0);
     counts.walked.set(0);
     Sweep sweep;
-    try (Walker walker = new Walker(client, limits, deadline, counts.transfer);
+    try (Walker walker = new Walker(client, limits, policy, deadline, counts.transfer);
         Window<Listing> listings = Window.forLimits(limits)) {
       for (String repo : selected) {
         listings.submit(
@@ -193,7 +198,7 @@ public final class Prober {
           }
           List<String> tags = new ArrayList<>();
           for (String tag : tagLists.get(i).tags()) {
-            if (validName(registryRef, repo, tag)) {
+            if (validName(registry, repo, tag)) {
               tags.add(tag);
             } else {
               listingErrors++;
@@ -209,7 +214,7 @@ public final class Prober {
                 () -> {
                   try {
                     return walker.walk(
-                        registryRef.registry() + "/" + repo + ":" + tag,
+                        registry + "/" + repo + ":" + tag,
                         repo,
                         tag,
                         new Expectations(
@@ -236,11 +241,11 @@ public final class Prober {
             client.requestCount(),
             warnings,
             notes,
-            limits.blobCheck(),
+            policy.blobCheck(),
             listingErrors,
             sweep.leftOut());
     return new ProbeResult(
-        registryRef.registry(),
+        registry.name(),
         catalogAccessible,
         selected.size(),
         tagsChecked,
@@ -381,9 +386,9 @@ public final class Prober {
     }
   }
 
-  private static boolean validName(ImageReference registry, String repo, String tag) {
+  private static boolean validName(RegistryName registry, String repo, String tag) {
     try {
-      ImageReference ref = ImageReference.parseRepository(registry.registry() + "/" + repo);
+      ImageReference ref = registry.repository(repo);
       if (tag != null) {
         ref.withTag(tag);
       }

@@ -21,16 +21,11 @@ public record ImageReference(
     String registry, String repository, Optional<String> tag, Optional<Digest> digest)
     implements TargetReference {
 
-  public static final String DOCKER_HUB = "docker.io";
-  private static final String DOCKER_HUB_API = "registry-1.docker.io";
+  public static final String DOCKER_HUB = RegistryName.DOCKER_HUB.name();
   private static final int MAX_NAME_LENGTH = 255;
   private static final Pattern PATH_COMPONENT =
       Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*");
   private static final Pattern TAG = Pattern.compile("[\\w][\\w.-]{0,127}");
-  private static final Pattern DOMAIN =
-      Pattern.compile(
-          "(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*"
-              + "|\\[[0-9a-fA-F:.]+\\])(?::[0-9]{1,5})?");
 
   public ImageReference {
     if (tag.isEmpty() && digest.isEmpty()) {
@@ -80,15 +75,14 @@ public record ImageReference(
     String registry = DOCKER_HUB;
     String path = rest;
     int slash = rest.indexOf('/');
-    if (slash >= 0 && isRegistry(rest.substring(0, slash))) {
-      registry = rest.substring(0, slash);
+    if (slash >= 0 && RegistryName.looksLikeRegistry(rest.substring(0, slash))) {
+      try {
+        registry = RegistryName.parse(rest.substring(0, slash)).name();
+      } catch (InvalidValueException e) {
+        throw invalid(
+            text, "registry '" + rest.substring(0, slash) + "' is not a valid host[:port]");
+      }
       path = rest.substring(slash + 1);
-      if (!DOMAIN.matcher(registry).matches()) {
-        throw invalid(text, "registry '" + registry + "' is not a valid host[:port]");
-      }
-      if (registry.equals("index.docker.io") || registry.equals(DOCKER_HUB_API)) {
-        registry = DOCKER_HUB;
-      }
     }
     checkPath(text, path);
     if (registry.equals(DOCKER_HUB) && !path.contains("/")) {
@@ -112,14 +106,6 @@ public record ImageReference(
       throw invalid(text, "a repository takes no tag or digest here: list tags separately");
     }
     return parse(trimmed);
-  }
-
-  /** Docker's rule for whether the first path component names a registry. */
-  public static boolean isRegistry(String component) {
-    return component.contains(".")
-        || component.contains(":")
-        || component.equals("localhost")
-        || component.startsWith("[");
   }
 
   private static void checkPath(String text, String path) {
@@ -156,9 +142,14 @@ public record ImageReference(
     return digest.map(Digest::toString).orElseGet(() -> tag.orElse("latest"));
   }
 
+  /** The registry, as a value. */
+  public RegistryName registryName() {
+    return new RegistryName(registry);
+  }
+
   /** Where the API answers: Docker Hub's API host is not the name users write. */
   public String apiHost() {
-    return registry.equals(DOCKER_HUB) ? DOCKER_HUB_API : registry;
+    return registryName().apiHost();
   }
 
   public ImageReference withTag(String newTag) {
@@ -172,23 +163,9 @@ public record ImageReference(
     return new ImageReference(registry, repository, Optional.of(newTag), Optional.empty());
   }
 
-  public ImageReference withDigest(Digest newDigest) {
-    return new ImageReference(registry, repository, tag, Optional.of(newDigest));
-  }
-
   /** Loopback registries are plain HTTP, as docker treats 127.0.0.0/8 as an insecure registry. */
   public boolean isLoopback() {
-    String host = host();
-    return host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]");
-  }
-
-  /** The registry without its port. */
-  public String host() {
-    if (registry.startsWith("[")) {
-      return registry.substring(0, registry.indexOf(']') + 1);
-    }
-    int colon = registry.indexOf(':');
-    return colon < 0 ? registry : registry.substring(0, colon);
+    return registryName().isLoopback();
   }
 
   @Override

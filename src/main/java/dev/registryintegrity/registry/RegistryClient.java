@@ -3,7 +3,7 @@ package dev.registryintegrity.registry;
 import dev.registryintegrity.CannotCheckException;
 import dev.registryintegrity.model.Descriptor;
 import dev.registryintegrity.model.Digest;
-import dev.registryintegrity.reference.ImageReference;
+import dev.registryintegrity.reference.RegistryName;
 import dev.registryintegrity.registry.transport.AccessRefusedException;
 import dev.registryintegrity.registry.transport.RegistryTransport;
 import dev.registryintegrity.source.BlobCheck;
@@ -60,14 +60,14 @@ public final class RegistryClient implements ContentSource {
    * first answer tells which, and TLS, once chosen, is verified like anywhere else.
    */
   public static RegistryClient open(
-      ImageReference ref, RegistryTransport transport, boolean plainHttp) {
-    URI http = URI.create("http://" + ref.apiHost());
-    URI https = URI.create("https://" + ref.apiHost());
+      RegistryName registry, RegistryTransport transport, boolean plainHttp) {
+    URI http = URI.create("http://" + registry.apiHost());
+    URI https = URI.create("https://" + registry.apiHost());
     return plainHttp
-        ? new RegistryClient(ref.registry(), http, transport)
-        : ref.isLoopback()
-            ? new RegistryClient(ref.registry(), http, https, transport)
-            : new RegistryClient(ref.registry(), https, transport);
+        ? new RegistryClient(registry.name(), http, transport)
+        : registry.isLoopback()
+            ? new RegistryClient(registry.name(), http, https, transport)
+            : new RegistryClient(registry.name(), https, transport);
   }
 
   @Override

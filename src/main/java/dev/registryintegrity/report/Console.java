@@ -52,6 +52,23 @@ public final class Console {
     out.println();
   }
 
+  /** A JSON document this program rendered (JSON's own escaping applies), and a newline. */
+  public void json(String document) {
+    out.println(document);
+  }
+
+  /** The same, written while it is rendered: a registry-wide report need not be one string. */
+  public void json(java.util.function.Consumer<java.io.Writer> render) {
+    render.accept(out);
+    out.println();
+  }
+
+  /** Our own status text over the previous one, for a terminal: no newline, flushed. */
+  public void overwrite(Ours text) {
+    out.print("\r" + text.text());
+    out.flush();
+  }
+
   public void flush() {
     out.flush();
   }

@@ -1,10 +1,10 @@
 package dev.registryintegrity.report;
 
+import dev.registryintegrity.model.Kind;
 import dev.registryintegrity.source.ContentSource;
 import dev.registryintegrity.walk.Finding;
 import dev.registryintegrity.walk.Graphs;
 import dev.registryintegrity.walk.ImageResult;
-import dev.registryintegrity.walk.Kind;
 import dev.registryintegrity.walk.Node;
 import dev.registryintegrity.walk.Verdict;
 import java.util.ArrayList;

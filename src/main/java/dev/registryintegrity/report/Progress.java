@@ -16,7 +16,7 @@ public final class Progress implements AutoCloseable {
   private static final Duration QUIET = Duration.ofSeconds(3);
 
   private final Supplier<String> line;
-  private final PrintWriter err;
+  private final Console console;
   private final boolean terminal;
   private final Thread ticker;
   private volatile boolean printed;
@@ -27,7 +27,7 @@ public final class Progress implements AutoCloseable {
    */
   public Progress(Supplier<String> line, PrintWriter err, boolean terminal) {
     this.line = line;
-    this.err = err;
+    this.console = new Console(err);
     this.terminal = terminal;
     this.ticker = Thread.ofVirtual().name("progress").start(this::tick);
   }
@@ -74,12 +74,12 @@ public final class Progress implements AutoCloseable {
   private synchronized void print() {
     String text = line.get();
     if (terminal) {
-      err.print("\r" + text + " ".repeat(Math.max(0, width - text.length())));
+      console.overwrite(Console.ours(text + " ".repeat(Math.max(0, width - text.length()))));
       width = text.length();
     } else {
-      err.println(text);
+      console.line("{}", Console.ours(text));
+      console.flush();
     }
-    err.flush();
     printed = true;
   }
 
@@ -93,8 +93,7 @@ public final class Progress implements AutoCloseable {
     }
     if (printed && terminal) {
       synchronized (this) {
-        err.print("\r" + " ".repeat(width) + "\r");
-        err.flush();
+        console.overwrite(Console.ours(" ".repeat(width) + "\r"));
       }
     }
   }

@@ -1,10 +1,7 @@
 package dev.registryintegrity.storage;
 
-import dev.registryintegrity.model.Descriptor;
 import dev.registryintegrity.model.Digest;
-import dev.registryintegrity.model.MalformedManifestException;
-import dev.registryintegrity.model.Manifest;
-import dev.registryintegrity.model.ManifestParser;
+import dev.registryintegrity.model.References;
 import dev.registryintegrity.report.RunReport;
 import dev.registryintegrity.source.BlobCheck;
 import dev.registryintegrity.walk.Expectations;
@@ -12,6 +9,7 @@ import dev.registryintegrity.walk.Finding;
 import dev.registryintegrity.walk.Graphs;
 import dev.registryintegrity.walk.ImageResult;
 import dev.registryintegrity.walk.WalkLimits;
+import dev.registryintegrity.walk.WalkPolicy;
 import dev.registryintegrity.walk.Walker;
 import dev.registryintegrity.walk.Window;
 import java.io.IOException;
@@ -110,7 +108,7 @@ public final class Fsck {
 
   private List<ImageResult> walkAll(StorageSource source) {
     StorageLayout layout = source.layout();
-    try (Walker walker = new Walker(source, limits);
+    try (Walker walker = new Walker(source, limits, WalkPolicy.defaults());
         Window<ImageResult> window = Window.forLimits(limits)) {
       for (String repo : layout.repositories()) {
         for (String tag : layout.tags(repo)) {
@@ -192,7 +190,7 @@ public final class Fsck {
     }
     Map<String, List<Digest>> untagged = new TreeMap<>();
     Set<Digest> referenced = new HashSet<>();
-    ManifestParser parser = new ManifestParser();
+    StoredManifests manifests = new StoredManifests(layout);
     List<String> repositories = layout.repositories();
     for (String repo : repositories) {
       Set<Digest> reachedHere = reached.getOrDefault(repo, Set.of());
@@ -201,7 +199,7 @@ public final class Fsck {
         if (!reachedHere.contains(revision)) {
           untagged.computeIfAbsent(repo, r -> new ArrayList<>()).add(revision);
         }
-        referencesOf(layout, parser, revision).forEach(referenced::add);
+        referencesOf(manifests, revision).forEach(referenced::add);
       }
     }
     long[] unreferenced = {0};
@@ -219,26 +217,10 @@ public final class Fsck {
   }
 
   /** What a manifest names: what garbage collection keeps alive because of it. */
-  private List<Digest> referencesOf(StorageLayout layout, ManifestParser parser, Digest manifest) {
-    Path data = layout.blobData(manifest);
-    try {
-      if (!Files.isRegularFile(data) || Files.size(data) > limits.maxManifestBytes()) {
-        return List.of();
-      }
-      Manifest m = parser.parse(Files.readAllBytes(data), "");
-      List<Digest> out = new ArrayList<>();
-      switch (m) {
-        case Manifest.Index index -> index.manifests().forEach(d -> out.add(d.digest()));
-        case Manifest.Image image -> {
-          image.config().ifPresent(c -> out.add(c.digest()));
-          image.layers().forEach(l -> out.add(l.digest()));
-        }
-        default -> {}
-      }
-      m.subject().map(Descriptor::digest).ifPresent(out::add);
-      return out;
-    } catch (IOException | MalformedManifestException e) {
-      return List.of();
-    }
+  private static List<Digest> referencesOf(StoredManifests manifests, Digest manifest) {
+    return manifests
+        .get(manifest)
+        .map(m -> References.of(m).all().stream().map(References.Reference::digest).toList())
+        .orElse(List.of());
   }
 }

@@ -1,9 +1,9 @@
 package dev.registryintegrity.storage;
 
-import dev.registryintegrity.model.Descriptor;
 import dev.registryintegrity.model.Digest;
+import dev.registryintegrity.model.Kind;
 import dev.registryintegrity.model.Manifest;
-import dev.registryintegrity.model.ManifestParser;
+import dev.registryintegrity.model.References;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -51,18 +51,19 @@ public final class GcCheck {
 
   /**
    * @param tag "repo:tag"
-   * @param kind manifest, config, layer, referrer
+   * @param kind the role the lost digest plays for the tag (manifest, index, attestation, config,
+   *     layer, referrer)
    * @param lost "revision link", "blob data", "layer link"
    * @param path tag -> index -> ... -> the digest
    */
-  public record Break(String tag, String kind, Digest digest, String lost, List<String> path) {}
+  public record Break(String tag, Kind kind, Digest digest, String lost, List<String> path) {}
 
   private final StorageLayout layout;
-  private final ManifestParser parser = new ManifestParser();
-  private final Map<Digest, Optional<Manifest>> parsed = new HashMap<>();
+  private final StoredManifests manifests;
 
   public GcCheck(StorageLayout layout) {
     this.layout = layout;
+    this.manifests = new StoredManifests(layout);
   }
 
   public Prediction predict(Collector collector, boolean deleteUntagged) {
@@ -135,7 +136,8 @@ public final class GcCheck {
               + " whose data is missing or unreadable: the collector fails on it (run fsck first)");
       return;
     }
-    for (Descriptor ref : references(m.get())) {
+    // The collector marks what a manifest lists, external layers too, and never its subject.
+    for (References.Reference ref : References.of(m.get()).children()) {
       boolean already = !marked.add(ref.digest());
       if (collector == Collector.V3 && !already && revisions.contains(ref.digest())) {
         mark(ref.digest(), repo, revisions, collector, marked, stops);
@@ -143,32 +145,8 @@ public final class GcCheck {
     }
   }
 
-  /** What the collector calls a manifest's references: children, or config and layers. */
-  private static List<Descriptor> references(Manifest manifest) {
-    return switch (manifest) {
-      case Manifest.Index index -> index.manifests();
-      case Manifest.Image image -> {
-        List<Descriptor> refs = new ArrayList<>();
-        image.config().ifPresent(refs::add);
-        refs.addAll(image.layers());
-        yield refs;
-      }
-      case Manifest.Schema1 s -> List.of();
-      case Manifest.Opaque o -> List.of();
-    };
-  }
-
   private Optional<Manifest> manifest(Digest digest) {
-    return parsed.computeIfAbsent(
-        digest,
-        d -> {
-          try {
-            byte[] body = Files.readAllBytes(layout.blobData(d));
-            return Optional.of(parser.parse(body, ""));
-          } catch (IOException | dev.registryintegrity.model.MalformedManifestException e) {
-            return Optional.empty();
-          }
-        });
+    return manifests.get(digest);
   }
 
   private Map<String, Digest> currentTags(String repo) {
@@ -194,14 +172,14 @@ public final class GcCheck {
     List<Break> breaks = new ArrayList<>();
     for (String repo : tagsOf.keySet()) {
       Closure closure =
-          new Closure(repo, referrersOf(repo), revisionLinks, blobs, layerLinks, breaks);
+          new Closure(repo, manifests.referrersIn(repo), revisionLinks, blobs, layerLinks, breaks);
       new java.util.TreeMap<>(tagsOf.get(repo))
           .forEach(
               (tag, top) ->
                   closure.walk(
                       repo + ":" + tag,
                       top,
-                      "manifest",
+                      Kind.MANIFEST,
                       List.of(repo + ":" + tag),
                       new HashSet<>()));
     }
@@ -232,13 +210,13 @@ public final class GcCheck {
       this.breaks = breaks;
     }
 
-    void walk(String tag, Digest digest, String kind, List<String> path, Set<Digest> seen) {
+    void walk(String tag, Digest digest, Kind kind, List<String> path, Set<Digest> seen) {
       if (!seen.add(digest)) {
         return;
       }
       List<String> here = new ArrayList<>(path);
-      here.add(kind + " " + digest);
-      boolean isManifest = !kind.equals("config") && !kind.equals("layer");
+      here.add(kind.label() + " " + digest);
+      boolean isManifest = kind.isManifest();
       if (isManifest && revisionLinks.contains(repo + "@" + digest)) {
         breaks.add(new Break(tag, kind, digest, "revision link", here));
       } else if (!isManifest && layerLinks.contains(repo + "@" + digest)) {
@@ -249,40 +227,15 @@ public final class GcCheck {
       if (!isManifest) {
         return;
       }
-      switch (manifest(digest).orElse(null)) {
-        case Manifest.Index index -> {
-          for (Descriptor child : index.manifests()) {
-            walk(
-                tag,
-                child.digest(),
-                child.isAttestation() ? "attestation" : "manifest",
-                here,
-                seen);
-          }
+      Optional<Manifest> manifest = manifest(digest);
+      if (manifest.isPresent()) {
+        for (References.Reference ref : References.of(manifest.get()).pulled()) {
+          walk(tag, ref.digest(), ref.kind(), here, seen);
         }
-        case Manifest.Image image -> {
-          image.config().ifPresent(c -> walk(tag, c.digest(), "config", here, seen));
-          for (Descriptor layer : image.layers()) {
-            if (!layer.isExternal()) {
-              walk(tag, layer.digest(), "layer", here, seen);
-            }
-          }
-        }
-        case null, default -> {}
       }
       for (Digest referrer : referrers.getOrDefault(digest, Set.of())) {
-        walk(tag, referrer, "referrer", here, seen);
+        walk(tag, referrer, Kind.REFERRER, here, seen);
       }
     }
-  }
-
-  private Map<Digest, Set<Digest>> referrersOf(String repo) {
-    Map<Digest, Set<Digest>> referrers = new HashMap<>();
-    for (Digest d : layout.revisions(repo)) {
-      manifest(d)
-          .flatMap(Manifest::subject)
-          .ifPresent(s -> referrers.computeIfAbsent(s.digest(), k -> new TreeSet<>()).add(d));
-    }
-    return referrers;
   }
 }

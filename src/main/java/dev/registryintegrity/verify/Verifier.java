@@ -10,16 +10,13 @@ import dev.registryintegrity.reference.TargetReference;
 import dev.registryintegrity.registry.RegistryClient;
 import dev.registryintegrity.registry.transport.RegistryTransport;
 import dev.registryintegrity.registry.transport.Sleeper;
-import dev.registryintegrity.registry.transport.TransportSettings;
 import dev.registryintegrity.report.RunReport;
 import dev.registryintegrity.source.ContentSource;
 import dev.registryintegrity.walk.Expectations;
 import dev.registryintegrity.walk.Finding;
 import dev.registryintegrity.walk.ImageResult;
-import dev.registryintegrity.walk.Kind;
 import dev.registryintegrity.walk.Node;
 import dev.registryintegrity.walk.Transfer;
-import dev.registryintegrity.walk.WalkLimits;
 import dev.registryintegrity.walk.Walker;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,7 +25,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,34 +37,29 @@ import java.util.concurrent.TimeoutException;
  * repository share their work), all images walked at once, results in the order given.
  */
 public final class Verifier {
-
-  /**
-   * @param plainHttp talk HTTP instead of HTTPS to every registry (a loopback registry gets
-   *     whichever it speaks, as docker treats 127.0.0.0/8 as insecure)
-   * @param deadline the whole run's time limit; what is unfinished then is "could not check"
-   */
-  public record Settings(
-      TransportSettings transport,
-      WalkLimits limits,
-      boolean plainHttp,
-      Duration deadline,
-      Expectations expectations) {}
-
-  private final Settings settings;
+  private final CheckSettings settings;
+  private final Expectations expectations;
   private final Clock clock;
   private final Sleeper sleeper;
 
   private final Transfer transfer;
 
-  public Verifier(Settings settings, Clock clock, Sleeper sleeper) {
-    this(settings, clock, sleeper, new Transfer());
+  public Verifier(CheckSettings settings, Expectations expectations, Clock clock, Sleeper sleeper) {
+    this(settings, expectations, clock, sleeper, new Transfer());
   }
 
   /**
+   * @param expectations what every image must be besides intact (a digest, platforms, referrers)
    * @param transfer counts the bytes content checks plan and read, for a progress line
    */
-  public Verifier(Settings settings, Clock clock, Sleeper sleeper, Transfer transfer) {
+  public Verifier(
+      CheckSettings settings,
+      Expectations expectations,
+      Clock clock,
+      Sleeper sleeper,
+      Transfer transfer) {
     this.settings = settings;
+    this.expectations = expectations;
     this.clock = clock;
     this.sleeper = sleeper;
     this.transfer = transfer;
@@ -78,8 +69,7 @@ public final class Verifier {
     Instant started = clock.instant();
     Map<String, Walker> walkers = new LinkedHashMap<>();
     List<ImageResult> results = new ArrayList<>();
-    Deadline runDeadline =
-        Deadline.after(clock, settings.deadline(), settings.transport().spelling());
+    Deadline runDeadline = Deadline.after(clock, settings.timeout(), settings.spelling());
     try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
       List<Future<ImageResult>> pending = new ArrayList<>();
       for (TargetReference target : targets) {
@@ -88,12 +78,16 @@ public final class Verifier {
                 sourceKey(target),
                 k ->
                     new Walker(
-                        open(target, runDeadline), settings.limits(), runDeadline, transfer));
+                        open(target, runDeadline),
+                        settings.limits(),
+                        settings.policy(),
+                        runDeadline,
+                        transfer));
         pending.add(executor.submit(() -> walk(walker, target)));
       }
       // The walkers stop asking at the deadline and the transports abort what is in flight then;
       // this backstop covers anything else that could hold a walk past it.
-      long deadline = System.nanoTime() + settings.deadline().plusSeconds(1).toNanos();
+      long deadline = System.nanoTime() + settings.timeout().plusSeconds(1).toNanos();
       for (int i = 0; i < pending.size(); i++) {
         results.add(
             await(
@@ -108,10 +102,10 @@ public final class Verifier {
     walkers.values().forEach(w -> notes.addAll(w.notes()));
     walkers.values().forEach(w -> w.source().close());
     List<String> allWarnings = new ArrayList<>(warnings);
-    if (settings.transport().tls().insecure()) {
+    if (settings.tls().insecure()) {
       allWarnings.add(
           "TLS certificates are not verified ("
-              + settings.transport().spelling().skipTlsVerify()
+              + settings.spelling().skipTlsVerify()
               + "): anyone in the path can answer for the registry");
     }
     return new RunReport(
@@ -122,15 +116,15 @@ public final class Verifier {
         requests,
         allWarnings,
         notes,
-        settings.limits().blobCheck());
+        settings.policy().blobCheck());
   }
 
   private ImageResult walk(Walker walker, TargetReference target) {
     return switch (target) {
       case ImageReference ref ->
-          walker.walk(ref.toString(), ref.repository(), ref.identifier(), settings.expectations());
+          walker.walk(ref.toString(), ref.repository(), ref.identifier(), expectations);
       case LayoutReference layout ->
-          walker.walk(layout.toString(), "", layout.tag().orElse(""), settings.expectations());
+          walker.walk(layout.toString(), "", layout.tag().orElse(""), expectations);
     };
   }
 
@@ -144,9 +138,9 @@ public final class Verifier {
           target,
           walker,
           "the run's deadline of "
-              + settings.deadline().toSeconds()
+              + settings.timeout().toSeconds()
               + " s passed before this image was checked "
-              + settings.transport().spelling().raiseTimeout());
+              + settings.spelling().raiseTimeout());
     } catch (ExecutionException e) {
       // Bad configuration found mid-walk (a credential helper that is not installed) is still a
       // usage error; anything else that escaped the walker is a bug and says so.
@@ -167,16 +161,7 @@ public final class Verifier {
   }
 
   private static ImageResult unchecked(TargetReference target, Walker walker, String reason) {
-    Node node =
-        new Node(
-            Kind.TAG,
-            Optional.empty(),
-            -1,
-            "",
-            Optional.empty(),
-            "-",
-            new Finding.Unreachable(reason),
-            List.of());
+    Node node = Node.tag().finding(new Finding.Unreachable(reason)).build();
     return new ImageResult(target.toString(), walker.source().describe(), node, List.of());
   }
 
@@ -184,7 +169,7 @@ public final class Verifier {
     return switch (target) {
       case ImageReference ref ->
           RegistryClient.open(
-                  ref,
+                  ref.registryName(),
                   new RegistryTransport(settings.transport(), clock, sleeper, runDeadline),
                   settings.plainHttp())
               .withContentReads(settings.limits().maxContentBytes(), transfer::read);

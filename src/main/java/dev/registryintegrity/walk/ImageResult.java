@@ -1,5 +1,6 @@
 package dev.registryintegrity.walk;
 
+import dev.registryintegrity.model.Kind;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -13,14 +13,17 @@ import java.util.Optional;
 
 /**
  * What a source's answer means for one digest: {@link Lookup} (what the source said) in, {@link
- * Finding} (what it means) out. Pure: no I/O, no state but the limits, so every rule is a row in a
- * table test. Fails closed: anything not shown intact is a failure or could-not-check.
+ * Finding} (what it means) out. Pure: no I/O, no state but the limits and the policy, so every rule
+ * is a row in a table test. Fails closed: anything not shown intact is a failure or
+ * could-not-check.
  */
 final class Judge {
   private final WalkLimits limits;
+  private final WalkPolicy policy;
 
-  Judge(WalkLimits limits) {
+  Judge(WalkLimits limits, WalkPolicy policy) {
     this.limits = limits;
+    this.policy = policy;
   }
 
   /**
@@ -141,7 +144,7 @@ final class Judge {
    */
   Finding subject(Descriptor descriptor, Lookup lookup) {
     return lookup instanceof Lookup.Absent
-        ? new Finding.OrphanedReferrer(descriptor.digest(), limits.strict())
+        ? new Finding.OrphanedReferrer(descriptor.digest(), policy.strict())
         : existence(descriptor, lookup);
   }
 
@@ -151,7 +154,7 @@ final class Judge {
   Finding namedSubject(Digest subject, Lookup lookup) {
     return switch (lookup) {
       case Lookup.Found found -> new Finding.Intact(found.notes(), found.proof());
-      case Lookup.Absent absent -> new Finding.OrphanedReferrer(subject, limits.strict());
+      case Lookup.Absent absent -> new Finding.OrphanedReferrer(subject, policy.strict());
       default -> existence(Descriptor.of("", subject, -1), lookup);
     };
   }

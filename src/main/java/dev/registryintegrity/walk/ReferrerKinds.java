@@ -2,6 +2,7 @@ package dev.registryintegrity.walk;
 
 import dev.registryintegrity.model.CosignTags;
 import dev.registryintegrity.model.Descriptor;
+import dev.registryintegrity.model.Kind;
 import dev.registryintegrity.model.Manifest;
 import java.util.Locale;
 import java.util.Optional;

@@ -30,8 +30,10 @@ class WatchExamplesTest {
     List<String> args = at(pod, "containers", "0", "args");
     assertEquals("watch", args.get(0));
     CommandLine line =
-        ConnectionOptions.parse(
-            WatchCommand.options(), args.subList(1, args.size()).toArray(String[]::new), "watch");
+        OptionParser.parse(
+            new WatchCommand().options(),
+            args.subList(1, args.size()).toArray(String[]::new),
+            "watch");
     String tokenFile = line.getOptionValue("token-file");
     String mount = at(pod, "containers", "0", "volumeMounts", "0", "mountPath");
     assertEquals(mount + "/token", tokenFile);
@@ -48,8 +50,10 @@ class WatchExamplesTest {
     Map<String, Object> pod = at(docs.get(1), "spec", "template", "spec");
     List<String> args = at(pod, "containers", "0", "args");
     CommandLine line =
-        ConnectionOptions.parse(
-            WatchCommand.options(), args.subList(1, args.size()).toArray(String[]::new), "watch");
+        OptionParser.parse(
+            new WatchCommand().options(),
+            args.subList(1, args.size()).toArray(String[]::new),
+            "watch");
     String stateDir = line.getOptionValue("state-dir");
     List<Map<String, Object>> mounts = at(pod, "containers", "0", "volumeMounts");
     String volume =
@@ -161,8 +165,8 @@ class WatchExamplesTest {
     List<String> command = at(compose, "services", "registry-integrity", "command");
     assertEquals("watch", command.get(0));
     CommandLine line =
-        ConnectionOptions.parse(
-            WatchCommand.options(),
+        OptionParser.parse(
+            new WatchCommand().options(),
             command.subList(1, command.size()).toArray(String[]::new),
             "watch");
     assertEquals("/run/secrets/hook-token", line.getOptionValue("token-file"));

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.registryintegrity.InputException;
 import dev.registryintegrity.reference.ImageReference;
 import dev.registryintegrity.source.BlobCheck;
+import dev.registryintegrity.walk.WalkPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -36,12 +37,12 @@ class SettingsReaderTest {
   @Test
   void strictAndCheckExternalReachTheWalkAndAreOffByDefault() {
     PluginSettings defaults = read("PLUGIN_REPO", "org/app");
-    assertEquals(false, defaults.limits().strict());
-    assertEquals(false, defaults.limits().checkExternal());
+    assertEquals(false, defaults.check().policy().strict());
+    assertEquals(false, defaults.check().policy().has(WalkPolicy.Option.CHECK_EXTERNAL));
     PluginSettings set =
         read("PLUGIN_REPO", "org/app", "PLUGIN_STRICT", "true", "PLUGIN_CHECK_EXTERNAL", "true");
-    assertEquals(true, set.limits().strict());
-    assertEquals(true, set.limits().checkExternal());
+    assertEquals(true, set.check().policy().strict());
+    assertEquals(true, set.check().policy().has(WalkPolicy.Option.CHECK_EXTERNAL));
   }
 
   @Test
@@ -167,7 +168,7 @@ class SettingsReaderTest {
             "PLUGIN_INSECURE_SKIP_VERIFY",
             "PLUGIN_TLS_SKIP_VERIFY")) {
       PluginSettings s = read("PLUGIN_REPO", "org/app", alias, "true");
-      assertTrue(s.tls().insecure(), alias);
+      assertTrue(s.check().tls().insecure(), alias);
       assertTrue(s.warnings().isEmpty(), alias);
     }
   }
@@ -190,11 +191,12 @@ class SettingsReaderTest {
                 + "{\"registry\":\"reg.example.com\",\"username\":\"other\",\"password\":\"x\"}]",
             "DOCKER_AUTH_CONFIG",
             dockerAuth);
-    assertEquals("ci", s.credentials().find("reg.example.com").orElseThrow().username());
-    assertEquals("gh", s.credentials().find("ghcr.io").orElseThrow().username());
-    assertEquals("hub", s.credentials().find("docker.io").orElseThrow().username());
-    assertEquals("hubpass", s.credentials().find("registry-1.docker.io").orElseThrow().password());
-    assertTrue(s.credentials().find("quay.io").isEmpty());
+    assertEquals("ci", s.check().credentials().find("reg.example.com").orElseThrow().username());
+    assertEquals("gh", s.check().credentials().find("ghcr.io").orElseThrow().username());
+    assertEquals("hub", s.check().credentials().find("docker.io").orElseThrow().username());
+    assertEquals(
+        "hubpass", s.check().credentials().find("registry-1.docker.io").orElseThrow().password());
+    assertTrue(s.check().credentials().find("quay.io").isEmpty());
     assertFalse(String.join(" ", s.credentialSources()).contains("cipass"));
   }
 
@@ -205,13 +207,14 @@ class SettingsReaderTest {
         workspace.resolve("meta.json"),
         "{\"containerimage.digest\":\"" + digest + "\",\"image.name\":\"x\"}");
     PluginSettings s = read("PLUGIN_REPO", "org/app", "PLUGIN_METADATA_FILE", "meta.json");
-    assertEquals(digest, s.expectedDigest().orElseThrow().toString());
+    assertEquals(digest, s.expectations().digest().orElseThrow().toString());
     Files.writeString(
         workspace.resolve("bake.json"), "{\"app\":{\"containerimage.digest\":\"" + digest + "\"}}");
     assertEquals(
         digest,
         read("PLUGIN_REPO", "org/app", "PLUGIN_METADATA_FILE", "bake.json")
-            .expectedDigest()
+            .expectations()
+            .digest()
             .orElseThrow()
             .toString());
   }
@@ -229,22 +232,27 @@ class SettingsReaderTest {
             "PLUGIN_REPORT",
             "");
     assertEquals(List.of("docker.io/org/app:latest"), names(s));
-    assertFalse(s.plainHttp());
+    assertFalse(s.check().plainHttp());
     assertTrue(s.report().isEmpty());
   }
 
   @Test
   void blobsAreReadCheckedUnlessContentOrHeadIsAsked() {
-    assertEquals(BlobCheck.READ, read("PLUGIN_REPO", "org/app").blobCheck());
+    assertEquals(BlobCheck.READ, read("PLUGIN_REPO", "org/app").check().policy().blobCheck());
     assertEquals(
         BlobCheck.CONTENT,
-        read("PLUGIN_REPO", "org/app", "PLUGIN_VERIFY_CONTENT", "true").blobCheck());
+        read("PLUGIN_REPO", "org/app", "PLUGIN_VERIFY_CONTENT", "true")
+            .check()
+            .policy()
+            .blobCheck());
     PluginSettings head = read("PLUGIN_REPO", "org/app", "PLUGIN_BLOB_CHECK", "head");
-    assertEquals(BlobCheck.HEAD, head.blobCheck());
-    assertEquals(BlobCheck.HEAD, head.limits().blobCheck());
+    assertEquals(BlobCheck.HEAD, head.check().policy().blobCheck());
     assertEquals(
         10L << 30,
-        read("PLUGIN_REPO", "org/app", "PLUGIN_MAX_CONTENT_BYTES", "10GiB").maxContentBytes());
+        read("PLUGIN_REPO", "org/app", "PLUGIN_MAX_CONTENT_BYTES", "10GiB")
+            .check()
+            .limits()
+            .maxContentBytes());
   }
 
   @Test
@@ -291,10 +299,11 @@ class SettingsReaderTest {
             "application/vnd.dev.cosign.artifact.sig.v1+json,application/spdx+json");
     assertEquals(
         List.of("application/vnd.dev.cosign.artifact.sig.v1+json", "application/spdx+json"),
-        s.requiredArtifactTypes());
-    assertTrue(s.limits().referrers());
-    assertFalse(read("PLUGIN_REPO", "org/app").limits().referrers());
-    assertTrue(read("PLUGIN_REPO", "org/app", "PLUGIN_REFERRERS", "true").limits().referrers());
+        s.check().requiredArtifactTypes());
+    assertTrue(s.check().policy().referrers());
+    assertFalse(read("PLUGIN_REPO", "org/app").check().policy().referrers());
+    assertTrue(
+        read("PLUGIN_REPO", "org/app", "PLUGIN_REFERRERS", "true").check().policy().referrers());
     InputException bad =
         assertThrows(
             InputException.class,

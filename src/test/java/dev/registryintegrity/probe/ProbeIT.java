@@ -178,7 +178,7 @@ class ProbeIT {
   private static ProbeResult probeInProcess(boolean keepIntact) {
     ProbeOptions options =
         new ProbeOptions(
-            REGISTRY.host(),
+            dev.registryintegrity.reference.RegistryName.parse(REGISTRY.host()),
             false,
             java.util.List.of(),
             java.util.List.of(),
@@ -194,6 +194,7 @@ class ProbeIT {
             options,
             dev.registryintegrity.registry.transport.TransportSettings.defaults(),
             dev.registryintegrity.walk.WalkLimits.defaults(),
+            dev.registryintegrity.walk.WalkPolicy.defaults(),
             Clock.systemUTC(),
             dev.registryintegrity.registry.transport.Sleeper.system(),
             null)

@@ -4,12 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.registryintegrity.model.Descriptor;
 import dev.registryintegrity.model.Digest;
+import dev.registryintegrity.model.Kind;
 import dev.registryintegrity.source.BlobCheck;
 import dev.registryintegrity.source.Proof;
 import dev.registryintegrity.walk.Finding;
 import dev.registryintegrity.walk.ImageResult;
-import dev.registryintegrity.walk.Kind;
 import dev.registryintegrity.walk.Node;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -24,8 +25,12 @@ import org.junit.jupiter.api.Test;
 class TextReportTest {
   private static Node node(Kind kind, int i, Finding finding, List<Node> children) {
     Digest d = Digest.sha256Of(("digest " + kind + i).getBytes(StandardCharsets.UTF_8));
-    return new Node(
-        kind, Optional.of(d), 100, "", Optional.of("linux/arch" + i), "200", finding, children);
+    return Node.of(kind, Descriptor.of("", d, 100))
+        .platform(Optional.of("linux/arch" + i))
+        .status("200")
+        .finding(finding)
+        .children(children)
+        .build();
   }
 
   private static String render(TextReport.Detail detail, ImageResult image) {

@@ -129,25 +129,22 @@ class JudgeTest {
   @Test
   void aGoneSubjectIsAWarningUnlessStrict() {
     Lookup gone = new Lookup.Absent("404", "MANIFEST_UNKNOWN", "");
-    assertEquals(Verdict.WARN, new Judge(WalkLimits.defaults()).subject(BLOB, gone).verdict());
+    assertEquals(
+        Verdict.WARN,
+        new Judge(WalkLimits.defaults(), WalkPolicy.defaults()).subject(BLOB, gone).verdict());
     assertEquals(
         Verdict.FAIL,
-        new Judge(
-                WalkLimits.of(
-                    WalkLimits.DEFAULT_CONCURRENCY,
-                    BlobCheck.READ,
-                    BlobCheck.DEFAULT_MAX_CONTENT_BYTES,
-                    /* referrers= */ false,
-                    /* checkExternal= */ false,
-                    /* strict= */ true,
-                    /* readEveryRepository= */ false))
+        new Judge(WalkLimits.defaults(), WalkPolicy.of(BlobCheck.READ, WalkPolicy.Option.STRICT))
             .subject(BLOB, gone)
             .verdict());
     assertEquals(
-        Verdict.WARN, new Judge(WalkLimits.defaults()).namedSubject(DIGEST, gone).verdict());
+        Verdict.WARN,
+        new Judge(WalkLimits.defaults(), WalkPolicy.defaults())
+            .namedSubject(DIGEST, gone)
+            .verdict());
     assertEquals(
         Verdict.UNKNOWN,
-        new Judge(WalkLimits.defaults())
+        new Judge(WalkLimits.defaults(), WalkPolicy.defaults())
             .subject(BLOB, new Lookup.Unavailable("-", "down"))
             .verdict());
   }
@@ -221,7 +218,9 @@ class JudgeTest {
       String code) {
     assertEquals(
         code,
-        new Judge(WalkLimits.defaults()).manifest(descriptor, lookup, parsed, parseError).code());
+        new Judge(WalkLimits.defaults(), WalkPolicy.defaults())
+            .manifest(descriptor, lookup, parsed, parseError)
+            .code());
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.registryintegrity.model.Digest;
+import dev.registryintegrity.model.Kind;
 import dev.registryintegrity.model.MediaTypes;
 import dev.registryintegrity.model.Platform;
 import dev.registryintegrity.source.BlobCheck;
@@ -88,7 +89,7 @@ class WalkerTest {
   }
 
   private ImageResult walk(String tag) {
-    try (Walker walker = new Walker(source, WalkLimits.defaults())) {
+    try (Walker walker = new Walker(source, WalkLimits.defaults(), WalkPolicy.defaults())) {
       return walker.walk("img:" + tag, "img", tag, Expectations.none());
     }
   }
@@ -224,7 +225,7 @@ class WalkerTest {
   void missingPlatformAndMovedTagAreImageLevelFailures() {
     Built built = twoPlatformImage("v1");
     Digest other = Digest.sha256Of(new byte[] {1});
-    try (Walker walker = new Walker(source, WalkLimits.defaults())) {
+    try (Walker walker = new Walker(source, WalkLimits.defaults(), WalkPolicy.defaults())) {
       ImageResult r =
           walker.walk(
               "img:v1",
@@ -250,7 +251,7 @@ class WalkerTest {
         MediaTypes.OCI_INDEX,
         indexJson.replace(
             "\"schemaVersion\":2", "\"schemaVersion\":2,\"annotations\":{\"x\":\"y\"}"));
-    try (Walker walker = new Walker(source, WalkLimits.defaults())) {
+    try (Walker walker = new Walker(source, WalkLimits.defaults(), WalkPolicy.defaults())) {
       walker.walk("img:a", "img", "a", Expectations.none());
       walker.walk("img:b", "img", "b", Expectations.none());
     }
@@ -291,8 +292,8 @@ class WalkerTest {
     return source.putManifest(tag, MediaTypes.OCI_MANIFEST, json);
   }
 
-  private ImageResult walk(String tag, WalkLimits limits) {
-    try (Walker walker = new Walker(source, limits)) {
+  private ImageResult walk(String tag, WalkPolicy policy) {
+    try (Walker walker = new Walker(source, WalkLimits.defaults(), policy)) {
       return walker.walk("img:" + tag, "img", tag, Expectations.none());
     }
   }
@@ -352,17 +353,7 @@ class WalkerTest {
     // A source that cannot fetch URLs says so: could not check, never intact.
     assertEquals(
         Verdict.UNKNOWN,
-        walk(
-                "win",
-                WalkLimits.of(
-                    WalkLimits.DEFAULT_CONCURRENCY,
-                    BlobCheck.READ,
-                    BlobCheck.DEFAULT_MAX_CONTENT_BYTES,
-                    /* referrers= */ false,
-                    /* checkExternal= */ true,
-                    /* strict= */ false,
-                    /* readEveryRepository= */ false))
-            .verdict());
+        walk("win", WalkPolicy.of(BlobCheck.READ, WalkPolicy.Option.CHECK_EXTERNAL)).verdict());
   }
 
   @Test
@@ -384,17 +375,7 @@ class WalkerTest {
     assertEquals(new Finding.OrphanedReferrer(gone, false), subject.finding());
     assertEquals(
         Verdict.FAIL,
-        walk(
-                "sig",
-                WalkLimits.of(
-                    WalkLimits.DEFAULT_CONCURRENCY,
-                    BlobCheck.READ,
-                    BlobCheck.DEFAULT_MAX_CONTENT_BYTES,
-                    /* referrers= */ false,
-                    /* checkExternal= */ false,
-                    /* strict= */ true,
-                    /* readEveryRepository= */ false))
-            .verdict());
+        walk("sig", WalkPolicy.of(BlobCheck.READ, WalkPolicy.Option.STRICT)).verdict());
   }
 
   @Test
@@ -418,7 +399,7 @@ class WalkerTest {
     Digest shared = source.putBlob("shared base layer");
     String layer = layerDescriptor(shared);
     imageWithLayer("a", layer, null);
-    try (Walker walker = new Walker(source, WalkLimits.defaults())) {
+    try (Walker walker = new Walker(source, WalkLimits.defaults(), WalkPolicy.defaults())) {
       for (String repo : List.of("one", "two", "three")) {
         ImageResult r = walker.walk(repo + ":a", repo, "a", Expectations.none());
         assertEquals(Verdict.OK, r.verdict());
@@ -435,14 +416,8 @@ class WalkerTest {
     try (Walker every =
         new Walker(
             source,
-            WalkLimits.of(
-                WalkLimits.DEFAULT_CONCURRENCY,
-                BlobCheck.READ,
-                BlobCheck.DEFAULT_MAX_CONTENT_BYTES,
-                /* referrers= */ false,
-                /* checkExternal= */ false,
-                /* strict= */ false,
-                /* readEveryRepository= */ true))) {
+            WalkLimits.defaults(),
+            WalkPolicy.of(BlobCheck.READ, WalkPolicy.Option.READ_EVERY_REPOSITORY))) {
       for (String repo : List.of("one", "two")) {
         every.walk(repo + ":a", repo, "a", Expectations.none());
       }
@@ -456,16 +431,8 @@ class WalkerTest {
     Digest shared = source.putBlob("shared base layer");
     String layer = layerDescriptor(shared);
     imageWithLayer("a", layer, null);
-    WalkLimits head =
-        WalkLimits.of(
-            WalkLimits.DEFAULT_CONCURRENCY,
-            BlobCheck.HEAD,
-            BlobCheck.DEFAULT_MAX_CONTENT_BYTES,
-            /* referrers= */ false,
-            /* checkExternal= */ false,
-            /* strict= */ false,
-            /* readEveryRepository= */ false);
-    try (Walker walker = new Walker(source, head)) {
+    WalkPolicy head = WalkPolicy.of(BlobCheck.HEAD);
+    try (Walker walker = new Walker(source, WalkLimits.defaults(), head)) {
       walker.walk("one:a", "one", "a", Expectations.none());
       walker.walk("one:a", "one", "a", Expectations.none());
       assertEquals(1, source.calls.get("head " + shared).get(), "remembered: asked once");
@@ -473,7 +440,7 @@ class WalkerTest {
       assertEquals(Verdict.OK, walker.walk("one:a", "one", "a", Expectations.none()).verdict());
       assertEquals(2, source.calls.get("head " + shared).get(), "forgotten: asked again");
     }
-    try (Walker walker = new Walker(source, WalkLimits.defaults())) {
+    try (Walker walker = new Walker(source, WalkLimits.defaults(), WalkPolicy.defaults())) {
       walker.walk("one:a", "one", "a", Expectations.none());
       walker.forget("one");
       walker.walk("two:a", "two", "a", Expectations.none());

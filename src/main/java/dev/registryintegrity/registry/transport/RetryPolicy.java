@@ -1,6 +1,5 @@
 package dev.registryintegrity.registry.transport;
 
-import dev.registryintegrity.InputException;
 import java.time.Duration;
 
 /**
@@ -9,15 +8,16 @@ import java.time.Duration;
  * 401/403 are answers, never retried.
  */
 public record RetryPolicy(int retries, Duration baseDelay, Duration maxDelay) {
+  public static final int DEFAULT_RETRIES = 3;
+
   public RetryPolicy {
-    if (retries < 0 || retries > 20) {
-      throw new InputException(
-          "retries " + retries + " is out of range: use a number from 0 to 20");
+    if (retries < 0) {
+      throw new IllegalArgumentException("retries " + retries + " is below 0");
     }
   }
 
   public static RetryPolicy defaults() {
-    return new RetryPolicy(3, Duration.ofMillis(200), Duration.ofSeconds(30));
+    return new RetryPolicy(DEFAULT_RETRIES, Duration.ofMillis(200), Duration.ofSeconds(30));
   }
 
   public RetryPolicy withRetries(int n) {

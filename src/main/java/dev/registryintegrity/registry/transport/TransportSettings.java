@@ -20,11 +20,13 @@ public record TransportSettings(
     java.util.function.Consumer<String> requestLog,
     RateLimiter rateLimiter,
     Spelling spelling) {
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
 
   public static TransportSettings defaults() {
     return new TransportSettings(
-        Duration.ofSeconds(10),
-        Duration.ofSeconds(30),
+        DEFAULT_CONNECT_TIMEOUT,
+        DEFAULT_READ_TIMEOUT,
         16,
         RetryPolicy.defaults(),
         CredentialStore.none(),

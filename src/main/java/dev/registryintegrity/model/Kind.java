@@ -1,4 +1,4 @@
-package dev.registryintegrity.walk;
+package dev.registryintegrity.model;
 
 /** The role a digest plays in an image, as printed in the report's first column. */
 public enum Kind {
