@@ -14,8 +14,8 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The heal benchmark from the README: a 50-platform index with 1 GiB of layers (one 20 MiB layer
- * and a config per platform) in two real registries; in one, the incident (the other tag's
+ * The heal benchmark of docs/benchmarks.md: a 50-platform index with 1 GiB of layers (one 20 MiB
+ * layer and a config per platform) in two real registries; in one, the incident (the other tag's
  * directory removed, the real {@code garbage-collect --delete-untagged}) takes every child
  * manifest, config and layer; then {@code heal --from} the other, each run a new process (the jar),
  * timed with GNU time. Each run replays the incident as {@link RegistryFixture#loseIndexChildren}

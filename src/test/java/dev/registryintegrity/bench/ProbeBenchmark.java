@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The probe benchmark from the README: 50 repositories x 20 tags whose indexes share their
+ * The probe benchmark of docs/benchmarks.md: 50 repositories x 20 tags whose indexes share their
  * children, behind a proxy adding a 2 ms round trip; one probe run against one verify per tag, run
  * one after another. Run: scripts/benchmark-probe
  */

@@ -27,13 +27,14 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The probe at registry scale (README "Benchmarks"): the fsck benchmark's synthetic store (1,000
- * repositories x 14 tags by default) served by a real docker-registry process, one probe run per
- * blob check, each a new JVM under -Xmx256m. For each run: requests by kind (from the registry's
- * own access log), wall time, our CPU and peak resident size (GNU time), our heap (the JVM's GC
- * log) and the registry's CPU (its /proc/PID/stat before and after). Then the registry's capacity
- * for the same request kinds, measured with a load generator, so a run's rate can be read against
- * what the registry can serve at all. Run: scripts/benchmark-probe --scale [REPOSITORIES]
+ * The probe at registry scale (docs/benchmarks.md, "Probe at registry scale"): the fsck benchmark's
+ * synthetic store (1,000 repositories x 14 tags by default) served by a real docker-registry
+ * process, one probe run per blob check, each a new JVM under -Xmx256m. For each run: requests by
+ * kind (from the registry's own access log), wall time, our CPU and peak resident size (GNU time),
+ * our heap (the JVM's GC log) and the registry's CPU (its /proc/PID/stat before and after). Then
+ * the registry's capacity for the same request kinds, measured with a load generator, so a run's
+ * rate can be read against what the registry can serve at all. Run: scripts/benchmark-probe --scale
+ * [REPOSITORIES]
  */
 public final class ScaleBenchmark {
   private static final Pattern ACCESS =

@@ -17,9 +17,10 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * The verify benchmark from the README: an image of 4 platforms x 10 layers with attestations, a
- * real registry behind a proxy adding a 20 ms round trip, and verify run at several concurrencies.
- * Prints requests vs the minimum and wall time vs depth x RTT. Run: scripts/benchmark-verify
+ * The verify benchmark of docs/benchmarks.md: an image of 4 platforms x 10 layers with
+ * attestations, a real registry behind a proxy adding a 20 ms round trip, and verify run at several
+ * concurrencies. Prints requests vs the minimum and wall time vs depth x RTT. Run:
+ * scripts/benchmark-verify
  */
 public final class VerifyBenchmark {
   private static final Duration ONE_WAY = BenchImage.ONE_WAY;

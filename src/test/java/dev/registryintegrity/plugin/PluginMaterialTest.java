@@ -87,11 +87,32 @@ class PluginMaterialTest {
   }
 
   @Test
-  void readmeDocumentsEverySettingToo() throws Exception {
-    String readme = Files.readString(Path.of("README.md"));
+  void pluginReferenceDocumentsEverySettingToo() throws Exception {
+    String page = Files.readString(Path.of("docs/plugin.md"));
     long documented =
-        Stream.of(Setting.values()).filter(s -> readme.contains("| `" + s.key() + "` |")).count();
+        Stream.of(Setting.values()).filter(s -> page.contains("| `" + s.key() + "` |")).count();
     assertEquals(Setting.values().length, documented);
+  }
+
+  @Test
+  void bothSettingsPagesKeepEverySettingBetweenTheGeneratedMarkers() throws Exception {
+    for (Path file : List.of(DOCS, Path.of("docs/plugin.md"))) {
+      String page = Files.readString(file);
+      String begin = "<!-- BEGIN GENERATED SETTINGS -->\n";
+      String end = "<!-- END GENERATED SETTINGS -->\n";
+      int from = page.indexOf(begin);
+      int to = page.indexOf(end);
+      assertTrue(from >= 0 && to > from, file + " lacks the generated-settings markers");
+      assertEquals(from, page.lastIndexOf(begin), file + ": one settings span");
+      assertEquals(to, page.lastIndexOf(end), file + ": one settings span");
+      String span = page.substring(from, to);
+      String outside = page.substring(0, from) + page.substring(to);
+      for (Setting setting : Setting.values()) {
+        String row = "| `" + setting.key() + "` |";
+        assertTrue(span.contains(row), file + ": " + setting.key() + " is not in the span");
+        assertFalse(outside.contains(row), file + ": a second table lists " + setting.key());
+      }
+    }
   }
 
   @Test
@@ -101,8 +122,33 @@ class PluginMaterialTest {
     assertTrue(screen.contains("`scripts/run-example`"), screen);
     assertTrue(screen.contains("`scripts/test`"), screen);
     assertTrue(screen.contains("image: registry.example.com/tools/registry-integrity:1"), screen);
-    for (String doc : List.of("docs/architecture.md", "docs/plugin-image.md", "CHANGELOG.md")) {
+    List<String> docs =
+        List.of(
+            "docs/architecture.md",
+            "docs/plugin-image.md",
+            "CHANGELOG.md",
+            "CONTRIBUTING.md",
+            "docs/verify.md",
+            "docs/probe.md",
+            "docs/watch.md",
+            "docs/fsck.md",
+            "docs/refs.md",
+            "docs/heal.md",
+            "docs/gc-check.md",
+            "docs/plugin.md",
+            "docs/checks-and-reports.md",
+            "docs/auth-and-tls.md",
+            "docs/install.md",
+            "docs/monitoring.md",
+            "docs/webhooks.md",
+            "docs/retention.md",
+            "docs/runbook.md",
+            "docs/tests.md",
+            "docs/benchmarks.md");
+    String readme = Files.readString(Path.of("README.md"));
+    for (String doc : docs) {
       assertTrue(Files.exists(Path.of(doc)), doc);
+      assertTrue(readme.contains("](" + doc + ")"), "README.md does not link " + doc);
     }
   }
 }

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The Kubernetes material in examples/probe parses and says what the README promises. */
+/** The Kubernetes material in examples/probe parses and says what docs/probe.md promises. */
 class ProbeExamplesTest {
   private static List<Map<String, Object>> documents(String file) throws Exception {
     return YamlDocuments.load(Path.of("examples/probe", file));
