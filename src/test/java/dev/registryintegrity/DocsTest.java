@@ -68,7 +68,7 @@ class DocsTest {
           options < begin && begin < end && end < examples,
           page + ": the options span belongs under ## OPTIONS, before ## EXAMPLES");
       assertTrue(
-          lines.subList(begin, end).stream().anyMatch(l -> l.contains("`--help`")),
+          lines.subList(begin, end).stream().anyMatch(l -> l.contains("--help`")),
           page + ": the options span lists the command's options");
     }
   }

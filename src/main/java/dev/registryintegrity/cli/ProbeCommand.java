@@ -75,7 +75,11 @@ final class ProbeCommand implements Command {
     o.addOption(
         Flags.valued("textfile", "PATH", "write metrics for node_exporter's textfile collector"));
     o.addOption(
-        Flags.valued("listen", "ADDR", "server mode: serve /metrics and /healthz, e.g. :9100"));
+        Flags.valued(
+            "listen",
+            "ADDR",
+            "server mode: serve the status page (/), /status.json, /metrics and /healthz, e.g."
+                + " :9100"));
     o.addOption(
         Flags.valued("interval", "DURATION", "server mode: time between runs (default 15m)"));
     o.addOption(Flags.format("report on stdout (default text)"));

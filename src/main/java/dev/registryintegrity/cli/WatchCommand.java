@@ -80,7 +80,10 @@ final class WatchCommand implements Command {
     o.addOption(Flags.valued("workers", "N", "verifications at once (default 2)"));
     o.addOption(
         Flags.valued(
-            "queue", "N", "tags waiting at most; more are dropped and counted (default 10000)"));
+            "queue",
+            "N",
+            "tags waiting at most; beyond it the sender is answered 503 with Retry-After and sends"
+                + " again (default 10000)"));
     o.addOption(
         Flags.valued(
             "tracked",

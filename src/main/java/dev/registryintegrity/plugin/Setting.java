@@ -21,12 +21,7 @@ enum Setting {
       Level.BASIC,
       "",
       "repository, or a list, as in the push step (`registry.example.com:5050/infra-ci`)"),
-  TAGS(
-      "tags",
-      Level.BASIC,
-      "`.tags` file, else `latest`",
-      "tags to verify (list); `tag` is accepted too, as the docker plugins do",
-      "tag"),
+  TAGS("tags", Level.BASIC, "`.tags` file, else `latest`", "tags to verify (list)", "tag"),
   USERNAME(CheckOption.USERNAME, Level.BASIC),
   PASSWORD(CheckOption.PASSWORD, Level.BASIC),
   PLATFORMS(

@@ -14,8 +14,8 @@ import java.util.List;
 
 /**
  * The same facts as {@link TextReport}, as JSON for later pipeline steps and machines. The schema
- * is documented in the README ("JSON report"); {@code schemaVersion} changes on any incompatible
- * change.
+ * is documented in docs/checks-and-reports.md ("JSON report"); {@code schemaVersion} changes on any
+ * incompatible change.
  */
 public final class JsonReport {
   public static final int SCHEMA_VERSION = 1;

@@ -20,7 +20,7 @@ public enum CheckOption {
       "plain_http",
       "",
       "false",
-      "talk plain HTTP to the registry, not HTTPS (a loopback registry gets whichever it speaks)"),
+      "the registry speaks plain HTTP, not HTTPS (a loopback registry gets whichever it speaks)"),
   SKIP_TLS_VERIFY(
       "skip-tls-verify",
       "skip_tls_verify",
@@ -32,16 +32,16 @@ public enum CheckOption {
       "ca_cert",
       "FILE",
       "",
-      "CA certificate(s) to trust besides the system's, PEM (repeatable on the command line; PEM text"
-          + " or a file in the workspace for the plugin)"),
-  USERNAME("username", "username", "USER", "", "registry username"),
+      "PEM CA certificate(s) to trust besides the system's (a file; the plugin also takes the PEM"
+          + " text itself)"),
+  USERNAME("username", "username", "USER", "", "registry username, with the password"),
   PASSWORD(
       "password",
       "password",
       "PASSWORD",
       "",
-      "registry password or token (the command line prefers --password-stdin; the plugin"
-          + " from_secret)"),
+      "registry password or token (prefer --password-stdin on the command line, from_secret in a"
+          + " pipeline)"),
   CONCURRENCY(
       "concurrency",
       "concurrency",

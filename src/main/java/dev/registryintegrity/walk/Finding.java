@@ -19,7 +19,8 @@ public sealed interface Finding {
 
   /**
    * A stable machine name for the JSON report and metrics: "intact", "missing", ... All of them
-   * here, in one exhaustive switch: the README's list of findings is this list.
+   * here, in one exhaustive switch: the list of finding codes in docs/checks-and-reports.md is this
+   * list.
    */
   default String code() {
     return switch (this) {
