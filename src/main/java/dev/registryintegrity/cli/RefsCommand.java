@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 import dev.registryintegrity.ExitCode;
 import dev.registryintegrity.InputException;
 import dev.registryintegrity.model.Digest;
+import dev.registryintegrity.model.ManifestRef;
 import dev.registryintegrity.reference.TargetReference;
 import dev.registryintegrity.registry.transport.Sleeper;
 import dev.registryintegrity.report.Console;
@@ -140,12 +141,13 @@ final class RefsCommand implements Command {
     try (Walker walker =
         new Walker(new StorageSource(layout, false), check.limits(), check.policy())) {
       for (String tag : tags) {
-        images.add(walker.walk(repo + ":" + tag, repo, tag, Expectations.none()));
+        images.add(walker.walk(repo + ":" + tag, repo, ManifestRef.tag(tag), Expectations.none()));
       }
       if (check.policy().referrers()) {
         for (Digest referrer : new StoredManifests(layout).referring(repo, reached(images))) {
           images.add(
-              walker.walk(repo + "@" + referrer, repo, referrer.toString(), Expectations.none()));
+              walker.walk(
+                  repo + "@" + referrer, repo, ManifestRef.of(referrer), Expectations.none()));
         }
       }
     }

@@ -2,6 +2,7 @@ package dev.registryintegrity.heal;
 
 import dev.registryintegrity.model.Descriptor;
 import dev.registryintegrity.model.Digest;
+import dev.registryintegrity.model.ManifestRef;
 import dev.registryintegrity.registry.PushResult;
 import dev.registryintegrity.registry.RegistryClient;
 import dev.registryintegrity.source.BlobCheck;
@@ -43,7 +44,7 @@ public final class RegistryDonor implements Donor {
 
   @Override
   public Answer<byte[]> manifest(Digest digest, int maxBytes) {
-    Lookup answer = client.fetchManifest(repository, digest.toString(), maxBytes);
+    Lookup answer = client.fetchManifest(repository, ManifestRef.of(digest), maxBytes);
     if (answer instanceof Lookup.Found found && found.body().isPresent()) {
       return Answer.of(found.body().get());
     }

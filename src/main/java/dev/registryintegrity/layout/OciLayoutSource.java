@@ -7,11 +7,13 @@ import dev.registryintegrity.model.Digest;
 import dev.registryintegrity.model.MalformedManifestException;
 import dev.registryintegrity.model.Manifest;
 import dev.registryintegrity.model.ManifestParser;
+import dev.registryintegrity.model.ManifestRef;
 import dev.registryintegrity.model.MediaTypes;
 import dev.registryintegrity.source.BlobCheck;
 import dev.registryintegrity.source.ContentSource;
 import dev.registryintegrity.source.FileHash;
 import dev.registryintegrity.source.Lookup;
+import dev.registryintegrity.source.Origin;
 import dev.registryintegrity.source.Proof;
 import java.io.IOException;
 import java.io.InputStream;
@@ -54,12 +56,9 @@ public final class OciLayoutSource implements ContentSource {
     this.layout = new OciLayout(root);
   }
 
-  /** How {@link #describe()} starts, for renderers that speak about layouts differently. */
-  public static final String DESCRIPTION = ContentSource.OCI_LAYOUT;
-
   @Override
-  public String describe() {
-    return DESCRIPTION + root;
+  public Origin origin() {
+    return new Origin(Origin.Medium.OCI_LAYOUT, "OCI layout " + root);
   }
 
   @Override
@@ -68,12 +67,16 @@ public final class OciLayoutSource implements ContentSource {
   }
 
   @Override
-  public Lookup fetchManifest(String repository, String reference, int maxBytes) {
-    if (reference.isEmpty()) {
-      return readIndexJson(maxBytes);
-    }
-    if (reference.contains(":")) {
-      return readBlob(Digest.parse(reference), "", maxBytes);
+  public Lookup fetchManifest(String repository, ManifestRef ref, int maxBytes) {
+    String reference;
+    switch (ref) {
+      case ManifestRef.ByDigest d -> {
+        return readBlob(d.digest(), "", maxBytes);
+      }
+      case ManifestRef.Tag tag when tag.name().isEmpty() -> {
+        return readIndexJson(maxBytes);
+      }
+      case ManifestRef.Tag tag -> reference = tag.name();
     }
     Lookup indexJson = readIndexJson(maxBytes);
     if (!(indexJson instanceof Lookup.Found found)) {

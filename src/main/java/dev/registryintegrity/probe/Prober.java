@@ -11,6 +11,7 @@ import dev.registryintegrity.model.Kind;
 import dev.registryintegrity.model.MalformedManifestException;
 import dev.registryintegrity.model.Manifest;
 import dev.registryintegrity.model.ManifestParser;
+import dev.registryintegrity.model.ManifestRef;
 import dev.registryintegrity.reference.ImageReference;
 import dev.registryintegrity.reference.RegistryName;
 import dev.registryintegrity.registry.ManifestCache;
@@ -216,7 +217,7 @@ public final class Prober {
                     return walker.walk(
                         registry + "/" + repo + ":" + tag,
                         repo,
-                        tag,
+                        ManifestRef.tag(tag),
                         new Expectations(
                             Optional.empty(), List.of(), options.requiredArtifactTypes()));
                   } finally {
@@ -434,7 +435,7 @@ public final class Prober {
   /** The image's config "created" time; an index counts as its first platform image. */
   private Optional<Instant> created(RegistryClient client, String repo, String reference) {
     ManifestParser parser = new ManifestParser();
-    String ref = reference;
+    ManifestRef ref = ManifestRef.tag(reference);
     for (int depth = 0; depth < 3; depth++) {
       if (!(client.fetchManifest(repo, ref, limits.maxManifestBytes())
               instanceof Lookup.Found found)
@@ -453,7 +454,7 @@ public final class Prober {
         if (first.isEmpty()) {
           return Optional.empty();
         }
-        ref = first.get().digest().toString();
+        ref = ManifestRef.of(first.get().digest());
         continue;
       }
       if (manifest instanceof Manifest.Image image && image.config().isPresent()) {

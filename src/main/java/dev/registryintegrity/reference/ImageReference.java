@@ -2,6 +2,7 @@ package dev.registryintegrity.reference;
 
 import dev.registryintegrity.model.Digest;
 import dev.registryintegrity.model.InvalidValueException;
+import dev.registryintegrity.model.ManifestRef;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -138,8 +139,8 @@ public record ImageReference(
   }
 
   /** What to ask the registry for: the digest when there is one (it pins), else the tag. */
-  public String identifier() {
-    return digest.map(Digest::toString).orElseGet(() -> tag.orElse("latest"));
+  public ManifestRef identifier() {
+    return digest.map(ManifestRef::of).orElseGet(() -> ManifestRef.tag(tag.orElse("latest")));
   }
 
   /** The registry, as a value. */

@@ -2,6 +2,7 @@ package dev.registryintegrity.registry;
 
 import dev.registryintegrity.CannotCheckException;
 import dev.registryintegrity.model.Digest;
+import dev.registryintegrity.model.ManifestRef;
 import dev.registryintegrity.registry.transport.HttpResponse;
 import dev.registryintegrity.source.Lookup;
 import dev.registryintegrity.source.Proof;
@@ -21,7 +22,7 @@ final class ManifestEndpoint {
     this.connection = connection;
   }
 
-  Lookup fetchManifest(String repository, String reference, int maxBytes) {
+  Lookup fetchManifest(String repository, ManifestRef reference, int maxBytes) {
     ManifestCache c = cache;
     if (c != null) {
       Lookup cached = cachedOrNull(c, repository, reference);
@@ -41,18 +42,17 @@ final class ManifestEndpoint {
    * A HEAD answers whether the repository serves the manifest (and, for a tag, which digest); the
    * body then comes from the cache. Null when the cache cannot answer.
    */
-  private Lookup cachedOrNull(ManifestCache c, String repository, String reference) {
-    boolean byDigest = reference.contains(":");
-    if (byDigest ? c.get(Digest.parse(reference)).isEmpty() : c.size() == 0) {
+  private Lookup cachedOrNull(ManifestCache c, String repository, ManifestRef reference) {
+    Optional<Digest> named = reference.asDigest();
+    if (named.isPresent() ? c.get(named.get()).isEmpty() : c.size() == 0) {
       return null;
     }
     try {
-      HttpResponse r = connection.sendManifest("HEAD", repository, reference, 0);
+      HttpResponse r = connection.sendManifest("HEAD", repository, reference.toString(), 0);
       if (r.status() != 200) {
         return null;
       }
-      Optional<Digest> digest =
-          byDigest ? Optional.of(Digest.parse(reference)) : connection.reportedDigest(r);
+      Optional<Digest> digest = named.or(() -> connection.reportedDigest(r));
       return digest
           .flatMap(c::get)
           .map(
@@ -64,10 +64,11 @@ final class ManifestEndpoint {
     }
   }
 
-  Lookup fetchManifestBody(String repository, String reference, int maxBytes) {
+  Lookup fetchManifestBody(String repository, ManifestRef reference, int maxBytes) {
     return connection.ask(
         () -> {
-          HttpResponse r = connection.sendManifest("GET", repository, reference, maxBytes);
+          HttpResponse r =
+              connection.sendManifest("GET", repository, reference.toString(), maxBytes);
           if (r.status() == 200) {
             if (r.truncated()) {
               return new Lookup.TooLarge("200", maxBytes);

@@ -5,6 +5,7 @@ import dev.registryintegrity.model.CosignTags;
 import dev.registryintegrity.model.Descriptor;
 import dev.registryintegrity.model.Digest;
 import dev.registryintegrity.model.Manifest;
+import dev.registryintegrity.model.ManifestRef;
 import dev.registryintegrity.model.MediaTypes;
 import dev.registryintegrity.registry.transport.HttpRequest;
 import dev.registryintegrity.registry.transport.HttpResponse;
@@ -88,7 +89,8 @@ final class ReferrerEndpoint {
       String tag,
       Map<Digest, Referrer> found,
       List<String> notes) {
-    Lookup index = manifests.fetchManifestBody(repository, tag, MAX_REFERRER_INDEX);
+    Lookup index =
+        manifests.fetchManifestBody(repository, ManifestRef.tag(tag), MAX_REFERRER_INDEX);
     if (!(index instanceof Lookup.Found f) || f.body().isEmpty()) {
       notes.add(
           "the referrers fallback tag "
@@ -129,7 +131,8 @@ final class ReferrerEndpoint {
     }
     // No Docker-Content-Digest or length on the HEAD (some registries and proxies), or a HEAD
     // that says no: the body's own hash names the manifest.
-    if (manifests.fetchManifestBody(repository, tag, MAX_REFERRER_INDEX) instanceof Lookup.Found f
+    if (manifests.fetchManifestBody(repository, ManifestRef.tag(tag), MAX_REFERRER_INDEX)
+            instanceof Lookup.Found f
         && f.body().isPresent()) {
       byte[] body = f.body().get();
       return Optional.of(Descriptor.of(f.mediaType(), Digest.sha256Of(body), body.length));

@@ -3,12 +3,14 @@ package dev.registryintegrity.registry;
 import dev.registryintegrity.CannotCheckException;
 import dev.registryintegrity.model.Descriptor;
 import dev.registryintegrity.model.Digest;
+import dev.registryintegrity.model.ManifestRef;
 import dev.registryintegrity.reference.RegistryName;
 import dev.registryintegrity.registry.transport.AccessRefusedException;
 import dev.registryintegrity.registry.transport.RegistryTransport;
 import dev.registryintegrity.source.BlobCheck;
 import dev.registryintegrity.source.ContentSource;
 import dev.registryintegrity.source.Lookup;
+import dev.registryintegrity.source.Origin;
 import dev.registryintegrity.source.ReferrerLookup;
 import java.net.URI;
 import java.util.List;
@@ -71,8 +73,8 @@ public final class RegistryClient implements ContentSource {
   }
 
   @Override
-  public String describe() {
-    return connection.describe();
+  public Origin origin() {
+    return new Origin(Origin.Medium.REGISTRY, connection.describe());
   }
 
   @Override
@@ -96,7 +98,7 @@ public final class RegistryClient implements ContentSource {
   }
 
   @Override
-  public Lookup fetchManifest(String repository, String reference, int maxBytes) {
+  public Lookup fetchManifest(String repository, ManifestRef reference, int maxBytes) {
     return manifests.fetchManifest(repository, reference, maxBytes);
   }
 

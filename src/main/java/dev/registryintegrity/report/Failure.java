@@ -1,7 +1,7 @@
 package dev.registryintegrity.report;
 
 import dev.registryintegrity.model.Kind;
-import dev.registryintegrity.source.ContentSource;
+import dev.registryintegrity.source.Origin;
 import dev.registryintegrity.walk.Finding;
 import dev.registryintegrity.walk.Graphs;
 import dev.registryintegrity.walk.ImageResult;
@@ -17,7 +17,7 @@ import java.util.Optional;
  * @param node the digest's node, or empty for an image-level finding (moved tag, missing platform)
  */
 public record Failure(
-    String image, Optional<Node> node, Finding finding, List<Node> path, String source) {
+    String image, Optional<Node> node, Finding finding, List<Node> path, Origin source) {
 
   public Failure {
     path = List.copyOf(path);
@@ -82,7 +82,7 @@ public record Failure(
   /** What the user should do next; specific to the kind of thing and the kind of finding. */
   public String hint() {
     Kind kind = node.map(Node::kind).orElse(Kind.TAG);
-    if (source.startsWith(ContentSource.OCI_LAYOUT)) {
+    if (source.medium() == Origin.Medium.OCI_LAYOUT) {
       return layoutHint(kind);
     }
     return switch (finding) {

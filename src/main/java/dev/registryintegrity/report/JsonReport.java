@@ -111,7 +111,7 @@ public final class JsonReport {
   private JsonObject image(ImageResult image) {
     JsonObject o = new JsonObject();
     o.addProperty("reference", image.reference());
-    o.addProperty("source", image.source());
+    o.addProperty("source", image.source().description());
     image.root().digest().ifPresent(d -> o.addProperty("digest", d.toString()));
     o.addProperty("verdict", image.verdict().name().toLowerCase(java.util.Locale.ROOT));
     JsonArray imageFindings = new JsonArray();

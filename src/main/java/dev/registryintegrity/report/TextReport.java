@@ -114,7 +114,7 @@ public final class TextReport {
         "{}{}{}",
         paint(BOLD, "{}", image.reference()),
         resolved,
-        paint(DIM, "  [{}]", image.source()));
+        paint(DIM, "  [{}]", image.source().description()));
     // Below the full level, only the branches that lead to what is not intact.
     Map<Node, Boolean> shown = new IdentityHashMap<>();
     boolean pruned = detail != Detail.FULL;

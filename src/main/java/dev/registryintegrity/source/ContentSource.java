@@ -1,6 +1,7 @@
 package dev.registryintegrity.source;
 
 import dev.registryintegrity.model.Digest;
+import dev.registryintegrity.model.ManifestRef;
 
 /**
  * Where content comes from: a registry over HTTP, an OCI layout on disk, a registry's storage
@@ -10,20 +11,19 @@ import dev.registryintegrity.model.Digest;
  * {@link Lookup.Absent}, "could not find out" is {@link Lookup.Unavailable}; neither throws.
  */
 public interface ContentSource extends AutoCloseable {
-  /**
-   * How an OCI layout's {@link #describe()} begins: a report tells its hints (copy the image again)
-   * from a registry's (re-push, repair the storage) by it.
-   */
-  String OCI_LAYOUT = "OCI layout ";
+  /** What kind of place this is and which: "registry 127.0.0.1:5000", "OCI layout DIR". */
+  Origin origin();
 
-  /** For report headers: "registry 127.0.0.1:5000", "OCI layout examples/layouts/healthy". */
-  String describe();
+  /** For messages and report headers: the origin's description. */
+  default String describe() {
+    return origin().description();
+  }
 
   /**
    * Reads a manifest by tag or digest, with its body (at most {@code maxBytes}; more is {@link
    * Lookup.TooLarge}).
    */
-  Lookup fetchManifest(String repository, String reference, int maxBytes);
+  Lookup fetchManifest(String repository, ManifestRef reference, int maxBytes);
 
   /** Asks whether a manifest exists, without its body (cheaper; Docker Hub does not count it). */
   Lookup checkManifest(String repository, Digest digest);

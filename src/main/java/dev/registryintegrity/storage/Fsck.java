@@ -1,6 +1,7 @@
 package dev.registryintegrity.storage;
 
 import dev.registryintegrity.model.Digest;
+import dev.registryintegrity.model.ManifestRef;
 import dev.registryintegrity.model.References;
 import dev.registryintegrity.report.RunReport;
 import dev.registryintegrity.source.BlobCheck;
@@ -112,7 +113,8 @@ public final class Fsck {
         Window<ImageResult> window = Window.forLimits(limits)) {
       for (String repo : layout.repositories()) {
         for (String tag : layout.tags(repo)) {
-          window.submit(() -> walker.walk(repo + ":" + tag, repo, tag, Expectations.none()));
+          window.submit(
+              () -> walker.walk(repo + ":" + tag, repo, ManifestRef.tag(tag), Expectations.none()));
         }
       }
       return window.results();

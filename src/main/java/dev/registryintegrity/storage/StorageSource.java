@@ -2,10 +2,12 @@ package dev.registryintegrity.storage;
 
 import dev.registryintegrity.model.Digest;
 import dev.registryintegrity.model.InvalidValueException;
+import dev.registryintegrity.model.ManifestRef;
 import dev.registryintegrity.source.BlobCheck;
 import dev.registryintegrity.source.ContentSource;
 import dev.registryintegrity.source.FileHash;
 import dev.registryintegrity.source.Lookup;
+import dev.registryintegrity.source.Origin;
 import dev.registryintegrity.source.Proof;
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,8 +57,8 @@ public final class StorageSource implements ContentSource {
   }
 
   @Override
-  public String describe() {
-    return "registry storage " + layout.v2();
+  public Origin origin() {
+    return new Origin(Origin.Medium.STORAGE, "registry storage " + layout.v2());
   }
 
   @Override
@@ -65,12 +67,13 @@ public final class StorageSource implements ContentSource {
   }
 
   @Override
-  public Lookup fetchManifest(String repository, String reference, int maxBytes) {
+  public Lookup fetchManifest(String repository, ManifestRef ref, int maxBytes) {
     reads.incrementAndGet();
     Digest digest;
-    if (reference.contains(":")) {
-      digest = Digest.parse(reference);
+    if (ref instanceof ManifestRef.ByDigest byDigest) {
+      digest = byDigest.digest();
     } else {
+      String reference = ref.toString();
       Path link = layout.tagLink(repository, reference);
       if (!Files.isDirectory(layout.tagDirectory(repository, reference))) {
         return new Lookup.Absent(

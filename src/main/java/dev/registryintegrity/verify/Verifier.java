@@ -4,6 +4,7 @@ import dev.registryintegrity.CannotCheckException;
 import dev.registryintegrity.InputException;
 import dev.registryintegrity.layout.OciLayoutSource;
 import dev.registryintegrity.model.Deadline;
+import dev.registryintegrity.model.ManifestRef;
 import dev.registryintegrity.reference.ImageReference;
 import dev.registryintegrity.reference.LayoutReference;
 import dev.registryintegrity.reference.TargetReference;
@@ -124,7 +125,8 @@ public final class Verifier {
       case ImageReference ref ->
           walker.walk(ref.toString(), ref.repository(), ref.identifier(), expectations);
       case LayoutReference layout ->
-          walker.walk(layout.toString(), "", layout.tag().orElse(""), expectations);
+          walker.walk(
+              layout.toString(), "", ManifestRef.tag(layout.tag().orElse("")), expectations);
     };
   }
 
@@ -162,7 +164,7 @@ public final class Verifier {
 
   private static ImageResult unchecked(TargetReference target, Walker walker, String reason) {
     Node node = Node.tag().finding(new Finding.Unreachable(reason)).build();
-    return new ImageResult(target.toString(), walker.source().describe(), node, List.of());
+    return new ImageResult(target.toString(), walker.source().origin(), node, List.of());
   }
 
   private ContentSource open(TargetReference target, Deadline runDeadline) {

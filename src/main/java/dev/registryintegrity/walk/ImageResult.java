@@ -1,6 +1,7 @@
 package dev.registryintegrity.walk;
 
 import dev.registryintegrity.model.Kind;
+import dev.registryintegrity.source.Origin;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,7 +13,7 @@ import java.util.List;
  * @param root the tag's manifest (or a {@link Kind#TAG} node when the tag did not resolve)
  * @param imageFindings findings about the image as a whole: a moved tag, a missing platform
  */
-public record ImageResult(String reference, String source, Node root, List<Finding> imageFindings) {
+public record ImageResult(String reference, Origin source, Node root, List<Finding> imageFindings) {
 
   public ImageResult {
     imageFindings = List.copyOf(imageFindings);

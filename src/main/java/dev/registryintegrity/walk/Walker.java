@@ -8,6 +8,7 @@ import dev.registryintegrity.model.Kind;
 import dev.registryintegrity.model.MalformedManifestException;
 import dev.registryintegrity.model.Manifest;
 import dev.registryintegrity.model.ManifestParser;
+import dev.registryintegrity.model.ManifestRef;
 import dev.registryintegrity.model.MediaTypes;
 import dev.registryintegrity.model.Platform;
 import dev.registryintegrity.model.References;
@@ -90,10 +91,10 @@ public final class Walker implements AutoCloseable {
    * references. Never throws for what it finds; every finding is in the result.
    */
   public ImageResult walk(
-      String displayName, String repository, String reference, Expectations expectations) {
+      String displayName, String repository, ManifestRef reference, Expectations expectations) {
     Lookup answer =
         gate.ask(() -> source.fetchManifest(repository, reference, limits.maxManifestBytes()));
-    Optional<Digest> requested = parseDigestReference(reference);
+    Optional<Digest> requested = reference.asDigest();
     Node root =
         switch (answer) {
           case Lookup.Found found ->
@@ -122,7 +123,7 @@ public final class Walker implements AutoCloseable {
         };
     return new ImageResult(
         displayName,
-        source.describe(),
+        source.origin(),
         root,
         ExpectationCheck.findings(root, rootManifest(repository, root), expectations));
   }
@@ -146,8 +147,11 @@ public final class Walker implements AutoCloseable {
    * A manifest under a cosign tag names no subject; the tag does. Checking that manifest is still
    * there is how a signature left behind by retention is told from a live one.
    */
-  private Node withCosignSubject(String repository, String reference, Node root) {
-    Optional<Digest> subject = CosignTags.subjectOf(reference);
+  private Node withCosignSubject(String repository, ManifestRef reference, Node root) {
+    Optional<Digest> subject =
+        reference instanceof ManifestRef.Tag tag
+            ? CosignTags.subjectOf(tag.name())
+            : Optional.empty();
     if (subject.isEmpty() || root.finding().verdict() != Verdict.OK) {
       return root;
     }
@@ -316,7 +320,7 @@ public final class Walker implements AutoCloseable {
                     () ->
                         source.fetchManifest(
                             key.repository(),
-                            key.digest().toString(),
+                            ManifestRef.of(key.digest()),
                             limits.maxManifestBytes()))));
   }
 
@@ -331,10 +335,6 @@ public final class Walker implements AutoCloseable {
     } catch (MalformedManifestException e) {
       return new ManifestRead(lookup, Optional.empty(), Optional.of(e.getMessage()));
     }
-  }
-
-  private static Optional<Digest> parseDigestReference(String reference) {
-    return reference.contains(":") ? Optional.of(Digest.parse(reference)) : Optional.empty();
   }
 
   private static Node join(Future<Node> future) {

@@ -98,7 +98,10 @@ class ImageReferenceTest {
   @Test
   void digestIsWhatIsAskedForWhenTagAndDigestAreBothGiven() {
     ImageReference ref = ImageReference.parse("repo:tag@sha256:" + HEX);
-    assertEquals("sha256:" + HEX, ref.identifier());
+    assertEquals(
+        dev.registryintegrity.model.ManifestRef.of(
+            dev.registryintegrity.model.Digest.parse("sha256:" + HEX)),
+        ref.identifier());
     assertEquals("docker.io/library/repo:tag@sha256:" + HEX, ref.toString());
   }
 

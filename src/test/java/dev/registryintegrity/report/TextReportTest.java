@@ -8,6 +8,7 @@ import dev.registryintegrity.model.Descriptor;
 import dev.registryintegrity.model.Digest;
 import dev.registryintegrity.model.Kind;
 import dev.registryintegrity.source.BlobCheck;
+import dev.registryintegrity.source.Origin;
 import dev.registryintegrity.source.Proof;
 import dev.registryintegrity.walk.Finding;
 import dev.registryintegrity.walk.ImageResult;
@@ -62,7 +63,11 @@ class TextReportTest {
     String text =
         render(
             TextReport.Detail.BRIEF,
-            new ImageResult("reg/app:v1", "registry reg", index, List.of()));
+            new ImageResult(
+                "reg/app:v1",
+                new Origin(Origin.Medium.REGISTRY, "registry reg"),
+                index,
+                List.of()));
     List<String> lines = text.lines().toList();
     assertTrue(lines.get(0).startsWith("FAIL: 1 image, 100 digests: 99 intact, 1 failed"), text);
     assertTrue(lines.get(3).contains("MISSING manifest linux/arch17"), text);
@@ -72,7 +77,11 @@ class TextReportTest {
     String full =
         render(
             TextReport.Detail.FULL,
-            new ImageResult("reg/app:v1", "registry reg", index, List.of()));
+            new ImageResult(
+                "reg/app:v1",
+                new Origin(Origin.Medium.REGISTRY, "registry reg"),
+                index,
+                List.of()));
     assertTrue(full.lines().count() > 100, "debug lists every digest");
   }
 
@@ -91,14 +100,22 @@ class TextReportTest {
     String text =
         render(
             TextReport.Detail.FAILURES,
-            new ImageResult("reg/app:v1", "registry reg", index, List.of()));
+            new ImageResult(
+                "reg/app:v1",
+                new Origin(Origin.Medium.REGISTRY, "registry reg"),
+                index,
+                List.of()));
     assertEquals(1, text.lines().filter(l -> l.contains("400 digests alike")).count(), text);
     assertTrue(text.lines().count() < 20, text.lines().count() + " lines:\n" + text);
     assertTrue(text.contains("... and 397 more layers: UNCHECKED"), text);
     String full =
         render(
             TextReport.Detail.FULL,
-            new ImageResult("reg/app:v1", "registry reg", index, List.of()));
+            new ImageResult(
+                "reg/app:v1",
+                new Origin(Origin.Medium.REGISTRY, "registry reg"),
+                index,
+                List.of()));
     assertFalse(full.contains("digests alike"), "debug lists every entry on its own");
     assertTrue(full.contains("  400. UNCHECKED layer"), full);
   }

@@ -1,9 +1,11 @@
 package dev.registryintegrity.walk;
 
 import dev.registryintegrity.model.Digest;
+import dev.registryintegrity.model.ManifestRef;
 import dev.registryintegrity.source.BlobCheck;
 import dev.registryintegrity.source.ContentSource;
 import dev.registryintegrity.source.Lookup;
+import dev.registryintegrity.source.Origin;
 import dev.registryintegrity.source.Proof;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -51,12 +53,13 @@ final class MemorySource implements ContentSource {
   }
 
   @Override
-  public String describe() {
-    return "memory";
+  public Origin origin() {
+    return new Origin(Origin.Medium.REGISTRY, "memory");
   }
 
   @Override
-  public Lookup fetchManifest(String repository, String reference, int maxBytes) {
+  public Lookup fetchManifest(String repository, ManifestRef ref, int maxBytes) {
+    String reference = ref.toString();
     count(reference);
     byte[] body = manifests.get(reference);
     if (body == null) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.registryintegrity.model.Digest;
 import dev.registryintegrity.model.Kind;
+import dev.registryintegrity.model.ManifestRef;
 import dev.registryintegrity.model.MediaTypes;
 import dev.registryintegrity.model.Platform;
 import dev.registryintegrity.source.BlobCheck;
@@ -90,7 +91,7 @@ class WalkerTest {
 
   private ImageResult walk(String tag) {
     try (Walker walker = new Walker(source, WalkLimits.defaults(), WalkPolicy.defaults())) {
-      return walker.walk("img:" + tag, "img", tag, Expectations.none());
+      return walker.walk("img:" + tag, "img", ManifestRef.tag(tag), Expectations.none());
     }
   }
 
@@ -230,7 +231,7 @@ class WalkerTest {
           walker.walk(
               "img:v1",
               "img",
-              "v1",
+              ManifestRef.tag("v1"),
               new Expectations(
                   Optional.of(other),
                   List.of(Platform.parse("linux/amd64"), Platform.parse("linux/s390x"))));
@@ -252,8 +253,8 @@ class WalkerTest {
         indexJson.replace(
             "\"schemaVersion\":2", "\"schemaVersion\":2,\"annotations\":{\"x\":\"y\"}"));
     try (Walker walker = new Walker(source, WalkLimits.defaults(), WalkPolicy.defaults())) {
-      walker.walk("img:a", "img", "a", Expectations.none());
-      walker.walk("img:b", "img", "b", Expectations.none());
+      walker.walk("img:a", "img", ManifestRef.tag("a"), Expectations.none());
+      walker.walk("img:b", "img", ManifestRef.tag("b"), Expectations.none());
     }
     assertEquals(1, source.callsFor(a.children().get(0)));
     assertEquals(1, source.callsFor(a.sharedLayer()));
@@ -294,7 +295,7 @@ class WalkerTest {
 
   private ImageResult walk(String tag, WalkPolicy policy) {
     try (Walker walker = new Walker(source, WalkLimits.defaults(), policy)) {
-      return walker.walk("img:" + tag, "img", tag, Expectations.none());
+      return walker.walk("img:" + tag, "img", ManifestRef.tag(tag), Expectations.none());
     }
   }
 
@@ -401,7 +402,7 @@ class WalkerTest {
     imageWithLayer("a", layer, null);
     try (Walker walker = new Walker(source, WalkLimits.defaults(), WalkPolicy.defaults())) {
       for (String repo : List.of("one", "two", "three")) {
-        ImageResult r = walker.walk(repo + ":a", repo, "a", Expectations.none());
+        ImageResult r = walker.walk(repo + ":a", repo, ManifestRef.tag("a"), Expectations.none());
         assertEquals(Verdict.OK, r.verdict());
         Node node =
             unique(r).stream().filter(n -> n.kind() == Kind.LAYER).findFirst().orElseThrow();
@@ -419,7 +420,7 @@ class WalkerTest {
             WalkLimits.defaults(),
             WalkPolicy.of(BlobCheck.READ, WalkPolicy.Option.READ_EVERY_REPOSITORY))) {
       for (String repo : List.of("one", "two")) {
-        every.walk(repo + ":a", repo, "a", Expectations.none());
+        every.walk(repo + ":a", repo, ManifestRef.tag("a"), Expectations.none());
       }
     }
     assertEquals(
@@ -433,17 +434,19 @@ class WalkerTest {
     imageWithLayer("a", layer, null);
     WalkPolicy head = WalkPolicy.of(BlobCheck.HEAD);
     try (Walker walker = new Walker(source, WalkLimits.defaults(), head)) {
-      walker.walk("one:a", "one", "a", Expectations.none());
-      walker.walk("one:a", "one", "a", Expectations.none());
+      walker.walk("one:a", "one", ManifestRef.tag("a"), Expectations.none());
+      walker.walk("one:a", "one", ManifestRef.tag("a"), Expectations.none());
       assertEquals(1, source.calls.get("head " + shared).get(), "remembered: asked once");
       walker.forget("one");
-      assertEquals(Verdict.OK, walker.walk("one:a", "one", "a", Expectations.none()).verdict());
+      assertEquals(
+          Verdict.OK,
+          walker.walk("one:a", "one", ManifestRef.tag("a"), Expectations.none()).verdict());
       assertEquals(2, source.calls.get("head " + shared).get(), "forgotten: asked again");
     }
     try (Walker walker = new Walker(source, WalkLimits.defaults(), WalkPolicy.defaults())) {
-      walker.walk("one:a", "one", "a", Expectations.none());
+      walker.walk("one:a", "one", ManifestRef.tag("a"), Expectations.none());
       walker.forget("one");
-      walker.walk("two:a", "two", "a", Expectations.none());
+      walker.walk("two:a", "two", ManifestRef.tag("a"), Expectations.none());
     }
     assertEquals(1, source.calls.get("read " + shared).get(), "the bytes' proof outlives forget");
   }
