@@ -625,12 +625,7 @@ public final class Receiver implements AutoCloseable {
             image.reference());
         continue;
       }
-      String result =
-          switch (image.verdict()) {
-            case OK, WARN -> "intact";
-            case FAIL -> "failed";
-            case UNKNOWN -> "unchecked";
-          };
+      TagResult result = TagResult.of(image.verdict());
       Tally tally = Tally.of(image);
       int failures = tally.failed();
       int orphans = tally.warned();
@@ -656,8 +651,8 @@ public final class Receiver implements AutoCloseable {
       Graphs.forEachUnique(image.root(), (node, path) -> node.digest().ifPresent(seen::add));
       // What could not be seen is not what the tag reaches: delete tracking keeps the last
       // digests a completed check found, and the check is tried again.
-      Set<Digest> digests = result.equals("unchecked") ? reached.getOrDefault(key, Set.of()) : seen;
-      if (result.equals("unchecked")) {
+      Set<Digest> digests = result.completed() ? seen : reached.getOrDefault(key, Set.of());
+      if (!result.completed()) {
         retry(pending);
       } else {
         reached.put(key, digests);
@@ -669,7 +664,7 @@ public final class Receiver implements AutoCloseable {
               repository, pending.tag(), result, failures, orphans, now.getEpochSecond(), digests));
       logLine(
           "watch: {} {}{} ({} digests, {} s after the event)",
-          result.toUpperCase(Locale.ROOT),
+          result.label().toUpperCase(Locale.ROOT),
           image.reference(),
           image.root().digest().map(d -> " -> " + d).orElse(""),
           digests.size(),
