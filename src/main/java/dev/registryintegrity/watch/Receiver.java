@@ -23,8 +23,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -239,187 +237,27 @@ public final class Receiver implements AutoCloseable {
         title, clock.instant(), Optional.empty(), Optional.empty(), shown, "tag", rows);
   }
 
-  /** Why a request was refused: its answer, the metric's reason, and what the sender is told. */
-  private record Refusal(int status, String reason, String message) {}
-
-  /** How one sender proves it is who it says, from its headers (and, for an HMAC, the body). */
-  @FunctionalInterface
-  private interface Gate {
-    Optional<Refusal> check(HttpExchange e, byte[] body);
-  }
-
-  /**
-   * What a sender's body carries, taken out of its wrapping before the gate and the format see it:
-   * the body itself, or the JSON in a form field.
-   */
-  @FunctionalInterface
-  private interface Unwrap {
-    byte[] payload(byte[] body);
-  }
-
-  private static final Unwrap AS_SENT = body -> body;
-
-  /**
-   * The media types an endpoint takes (lower case, without parameters), each with how its payload
-   * is unwrapped; {@code described} is what a 415 says to send instead.
-   */
-  private record Accepts(Map<String, Unwrap> byMediaType, String described) {
-    Optional<Unwrap> unwrapFor(String contentType) {
-      return Optional.ofNullable(byMediaType.get(mediaType(contentType)));
-    }
-  }
-
-  /** The registry's media type (2.x's or v3's), or JSON (its older releases). */
-  private static final Accepts DISTRIBUTION =
-      new Accepts(
-          Map.of(
-              Events.MEDIA_TYPE,
-              AS_SENT,
-              Events.MEDIA_TYPE_V3,
-              AS_SENT,
-              "application/json",
-              AS_SENT),
-          Events.MEDIA_TYPE + " or " + Events.MEDIA_TYPE_V3);
-
-  /** Forgejo's and Gitea's two POST content types: JSON, or the JSON in a {@code payload} field. */
-  private static final Accepts FORGEJO =
-      new Accepts(
-          Map.of(
-              "application/json",
-              AS_SENT,
-              "application/x-www-form-urlencoded",
-              Webhooks::formPayload),
-          "application/json or application/x-www-form-urlencoded (the webhook's POST content"
-              + " type)");
-
-  private static final Accepts HARBOR =
-      new Accepts(Map.of("application/json", AS_SENT), "application/json");
-
-  /** One sender's format, read at the edge into the receiver's one model of events. */
-  @FunctionalInterface
-  private interface Format {
-    Events.Parsed parse(HttpExchange e, byte[] body);
-  }
-
   /**
    * The receiver's endpoints, each a sender's own authentication and format in front of the same
    * queue, journal and metrics.
    */
   private void routeEvents(Settings settings) {
-    Optional<byte[]> token =
-        settings.token().map(t -> ("Bearer " + t).getBytes(StandardCharsets.UTF_8));
-    Optional<byte[]> secret = settings.webhookSecret().map(t -> t.getBytes(StandardCharsets.UTF_8));
-    Endpoints.route(
-        server,
-        "/events",
-        Set.of("POST"),
-        e ->
-            receive(
-                e,
-                (x, body) ->
-                    token.isEmpty()
-                        ? off("--token-file")
-                        : matches(header(x, "Authorization"), token.get()),
-                DISTRIBUTION,
-                (x, body) -> Events.parse(body)));
-    Endpoints.route(
-        server,
-        "/events/forgejo",
-        Set.of("POST"),
-        e ->
-            receive(
-                e,
-                (x, body) ->
-                    secret.isEmpty()
-                        ? off("--webhook-secret-file")
-                        : Webhooks.signed(body, secret.get(), forgejoSignature(x))
-                            ? Optional.empty()
-                            : Optional.of(
-                                new Refusal(
-                                    401,
-                                    "unauthorized",
-                                    "the X-Forgejo-Signature/X-Gitea-Signature is not the"
-                                        + " HMAC-SHA256 of the delivered JSON under the webhook's secret")),
-                FORGEJO,
-                (x, body) ->
-                    Webhooks.forgejo(
-                        Optional.ofNullable(header(x, "X-Forgejo-Event"))
-                            .orElse(header(x, "X-Gitea-Event")),
-                        body)));
-    Endpoints.route(
-        server,
-        "/events/harbor",
-        Set.of("POST"),
-        e ->
-            receive(
-                e,
-                (x, body) -> {
-                  if (secret.isEmpty()) {
-                    return off("--webhook-secret-file");
-                  }
-                  // Harbor sends the policy's auth header as it was typed: the secret alone or
-                  // "Bearer <secret>"; both are compared, each in constant time.
-                  String given = header(x, "Authorization");
-                  Optional<Refusal> bare = matches(given, secret.get());
-                  return bare.isEmpty()
-                      ? bare
-                      : matches(
-                          given,
-                          ("Bearer " + new String(secret.get(), StandardCharsets.UTF_8))
-                              .getBytes(StandardCharsets.UTF_8));
-                },
-                HARBOR,
-                (x, body) -> Webhooks.harbor(body)));
-  }
-
-  private static String header(HttpExchange e, String name) {
-    return e.getRequestHeaders().getFirst(name);
-  }
-
-  /**
-   * Forgejo sends its own header and Gitea's with the same value, Gitea only its own; both also
-   * send GitHub's {@code X-Hub-Signature-256: sha256=HEX}, which is all that is left when a proxy
-   * in between passes only the headers it knows.
-   */
-  private static String forgejoSignature(HttpExchange e) {
-    String own =
-        Optional.ofNullable(header(e, "X-Forgejo-Signature"))
-            .orElse(header(e, "X-Gitea-Signature"));
-    if (own != null) {
-      return own;
+    for (EventEndpoint endpoint : EventEndpoint.all(settings.token(), settings.webhookSecret())) {
+      Endpoints.route(server, endpoint.path(), Set.of("POST"), e -> receive(e, endpoint));
     }
-    String hub = header(e, "X-Hub-Signature-256");
-    return hub != null && hub.startsWith("sha256=") ? hub.substring("sha256=".length()) : null;
   }
 
-  private static Optional<Refusal> off(String option) {
-    return Optional.of(
-        new Refusal(
-            401, "unauthorized", "this receiver was started without " + option + ": endpoint off"));
-  }
-
-  /** Constant time: how much of a guess matched must not show in how long the answer takes. */
-  private static Optional<Refusal> matches(String given, byte[] expected) {
-    return given != null && MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), expected)
-        ? Optional.empty()
-        : Optional.of(new Refusal(401, "unauthorized", "unauthorized"));
-  }
-
-  private static String mediaType(String contentType) {
-    return contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-  }
-
-  private void receive(HttpExchange e, Gate gate, Accepts accepts, Format format)
-      throws IOException {
+  private void receive(HttpExchange e, EventEndpoint endpoint) throws IOException {
     if (stopping) {
       // The sender keeps the event and sends it to the receiver that replaces this one.
       e.getResponseHeaders().set("Retry-After", "5");
       answer(e, 503, "stopping\n");
       return;
     }
-    Optional<Unwrap> unwrap = accepts.unwrapFor(header(e, "Content-Type"));
+    Optional<EventEndpoint.Unwrap> unwrap =
+        endpoint.accepts().unwrapFor(e.getRequestHeaders().getFirst("Content-Type"));
     if (unwrap.isEmpty()) {
-      refuse(e, new Refusal(415, "media-type", "expected " + accepts.described()));
+      refuse(e, new Refusal(415, "media-type", "expected " + endpoint.accepts().described()));
       return;
     }
     byte[] body;
@@ -437,14 +275,14 @@ public final class Receiver implements AutoCloseable {
       refuse(e, new Refusal(400, "malformed", bad.getMessage()));
       return;
     }
-    Optional<Refusal> refused = gate.check(e, payload);
+    Optional<Refusal> refused = endpoint.gate().check(e.getRequestHeaders(), payload);
     if (refused.isPresent()) {
       refuse(e, refused.get());
       return;
     }
     Events.Parsed parsed;
     try {
-      parsed = format.parse(e, payload);
+      parsed = endpoint.format().parse(e.getRequestHeaders(), payload);
     } catch (Webhooks.UnknownEvent unknown) {
       refuse(e, new Refusal(400, "unknown-event", unknown.getMessage()));
       return;
@@ -519,7 +357,7 @@ public final class Receiver implements AutoCloseable {
    * nothing that only starts like them.
    */
   static boolean acceptedMediaType(String contentType) {
-    return DISTRIBUTION.unwrapFor(contentType).isPresent();
+    return EventEndpoint.DISTRIBUTION_TYPES.unwrapFor(contentType).isPresent();
   }
 
   /** The checks an event asks for: the pushed tag, or the tags a deleted digest may break. */
