@@ -3,22 +3,14 @@ package dev.registryintegrity.watch;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.registryintegrity.CannotCheckException;
-import dev.registryintegrity.model.Digest;
 import dev.registryintegrity.model.InvalidValueException;
-import dev.registryintegrity.report.Console;
-import dev.registryintegrity.report.Failure;
 import dev.registryintegrity.report.RunReport;
-import dev.registryintegrity.report.TextReport;
 import dev.registryintegrity.serve.Endpoints;
-import dev.registryintegrity.status.Status;
 import dev.registryintegrity.status.StatusRoutes;
 import dev.registryintegrity.walk.Finding;
-import dev.registryintegrity.walk.Graphs;
 import dev.registryintegrity.walk.ImageResult;
 import dev.registryintegrity.walk.Kind;
 import dev.registryintegrity.walk.Node;
-import dev.registryintegrity.walk.Tally;
-import dev.registryintegrity.walk.Verdict;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -27,9 +19,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -105,14 +94,11 @@ public final class Receiver implements AutoCloseable {
   private final WatchMetrics metrics;
   private final Checker checker;
   private final Clock clock;
-  private final PrintWriter log;
-  private final Console console;
+  private final WatchLog log;
   private final ExecutorService workers;
-  private final Map<TagKey, Set<Digest>> reached;
+  private final DeleteTracking tracking;
+  private final VerdictLedger ledger;
   private final Map<TagKey, Integer> attempts = new ConcurrentHashMap<>();
-
-  /** What the last check of each tag that is not intact found, for the status page. */
-  private final Map<TagKey, List<Status.Problem>> problems = new ConcurrentHashMap<>();
 
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final Consumer<String> afterVerdicts;
@@ -141,21 +127,13 @@ public final class Receiver implements AutoCloseable {
     this.metrics = metrics;
     this.checker = checker;
     this.clock = clock;
-    this.log = log;
-    this.console = new Console(log);
+    this.log = new WatchLog(log);
     this.journal = journal;
     this.settle = settings.settle();
     this.afterVerdicts = afterVerdicts;
-    int tracked = settings.tracked();
-    this.reached =
-        Collections.synchronizedMap(
-            new LinkedHashMap<>(16, 0.75f, true) {
-              @Override
-              protected boolean removeEldestEntry(Map.Entry<TagKey, Set<Digest>> eldest) {
-                return size() > tracked;
-              }
-            });
-    journal.ifPresent(this::replay);
+    this.tracking = new DeleteTracking(settings.tracked());
+    this.ledger = new VerdictLedger(metrics, journal, tracking, this.log);
+    ledger.replay(queue);
     this.server = Endpoints.listen("--listen", settings.address());
     routeEvents(settings);
     Endpoints.route(
@@ -170,7 +148,7 @@ public final class Receiver implements AutoCloseable {
                 metrics.render(queue.size(), clock.instant().getEpochSecond())));
     Endpoints.route(
         server, "/healthz", Endpoints.READ, e -> Endpoints.send(e, 200, "text/plain", "ok\n"));
-    StatusRoutes.install(server, () -> status(title), version);
+    StatusRoutes.install(server, () -> ledger.status(title, clock.instant()), version);
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     this.workers =
         Executors.newFixedThreadPool(
@@ -181,60 +159,8 @@ public final class Receiver implements AutoCloseable {
     server.start();
   }
 
-  /**
-   * What the last run left: its verdicts (series and delete tracking) and its accepted checks,
-   * queued again.
-   */
-  private void replay(Journal j) {
-    Journal.State state = j.state();
-    for (Journal.TagVerdict v : state.verdicts()) {
-      metrics.restore(
-          v.repository(), v.tag(), v.result(), v.failures(), v.orphans(), v.verifiedAt());
-      reached.put(new TagKey(v.repository(), v.tag()), v.digests());
-    }
-    for (Journal.Accepted a : state.pending()) {
-      queue.restore(a.repository(), a.tag(), a.firstEvent());
-    }
-    state.problems().forEach(p -> logLine("watch: warning: {}", p));
-    logLine(
-        "watch: state from {}: {} tag verdicts, {} accepted checks queued again",
-        j.file(),
-        state.verdicts().size(),
-        state.pending().size());
-  }
-
   public int port() {
     return server.getAddress().getPort();
-  }
-
-  /**
-   * The receiver's page: the tags with series now, failing first, and what their last check found;
-   * a tag restored from the journal shows its verdict, and its detail after its next check.
-   */
-  private Status status(String title) {
-    List<Status.Problem> shown = new ArrayList<>();
-    List<Status.Row> rows = new ArrayList<>();
-    // A get would move each tag in the access-ordered map: viewing the page must not change
-    // which tags delete tracking forgets first. Iterating leaves the order alone.
-    Map<TagKey, Integer> digests = new java.util.HashMap<>();
-    reached.forEach((key, reachedDigests) -> digests.put(key, reachedDigests.size()));
-    for (WatchMetrics.Shown tag : metrics.shown()) {
-      TagKey key = new TagKey(tag.repository(), tag.tag());
-      shown.addAll(problems.getOrDefault(key, List.of()));
-      rows.add(
-          new Status.Row(
-              tag.repository() + ":" + tag.tag(),
-              tag.verdict(),
-              -1,
-              digests.getOrDefault(key, 0),
-              tag.failures(),
-              Instant.ofEpochSecond(tag.verifiedAt())));
-    }
-    shown.sort(
-        java.util.Comparator.comparing((Status.Problem p) -> p.severity().equals("warning"))
-            .thenComparing(Status.Problem::image));
-    return Status.of(
-        title, clock.instant(), Optional.empty(), Optional.empty(), shown, "tag", rows);
   }
 
   /**
@@ -302,7 +228,7 @@ public final class Receiver implements AutoCloseable {
   /** One escaped log line per refusal (never a header's value), counted, and a 4xx. */
   private void refuse(HttpExchange e, Refusal r) throws IOException {
     metrics.rejected(r.reason());
-    logLine(
+    log.line(
         "watch: refused POST {} from {}: {} {}",
         e.getRequestURI().getRawPath(),
         e.getRemoteAddress().getAddress().getHostAddress(),
@@ -331,7 +257,7 @@ public final class Receiver implements AutoCloseable {
     } catch (IOException io) {
       // Not on disk, not acknowledged: the sender sends it again (the queued entries are
       // checked all the same, and de-duplicated then).
-      logLine("watch: cannot write the journal ({}): answering 503", io.getMessage());
+      log.line("watch: cannot write the journal ({}): answering 503", io.getMessage());
       answer(e, 503, "cannot record the checks: send again later\n");
       return;
     }
@@ -372,46 +298,19 @@ public final class Receiver implements AutoCloseable {
               .orElse(List.of());
       case "delete" -> {
         if (event.tag().isPresent()) {
-          forgetTag(event.repository(), event.tag().get());
-          logLine(
+          ledger.forget(new TagKey(event.repository(), event.tag().get()));
+          log.line(
               "watch: {}:{} deleted (the registry's tag delete event): its series are removed",
               event.repository(),
               event.tag().get());
         }
         yield event
             .digest()
-            .map(digest -> tagsReaching(event.repository(), digest))
+            .map(digest -> tracking.tagsReaching(event.repository(), digest))
             .orElse(List.of());
       }
       default -> List.of();
     };
-  }
-
-  private void forgetTag(String repository, String tag) {
-    reached.remove(new TagKey(repository, tag));
-    problems.remove(new TagKey(repository, tag));
-    metrics.forget(repository, tag);
-    journal.ifPresent(
-        j -> {
-          try {
-            j.forget(repository, tag);
-          } catch (IOException io) {
-            logLine("watch: cannot write the journal ({})", io.getMessage());
-          }
-        });
-  }
-
-  private List<TagKey> tagsReaching(String repository, Digest digest) {
-    List<TagKey> tags = new ArrayList<>();
-    synchronized (reached) {
-      reached.forEach(
-          (key, digests) -> {
-            if (key.repository().equals(repository) && digests.contains(digest)) {
-              tags.add(key);
-            }
-          });
-    }
-    return tags;
   }
 
   private void work() {
@@ -430,7 +329,7 @@ public final class Receiver implements AutoCloseable {
         verify(batch);
       } catch (RuntimeException | Error e) {
         // One bad check must not take a worker with it; the check is tried again.
-        logLine("watch: verifying {} failed: {}", batch.get(0).repository(), e);
+        log.line("watch: verifying {} failed: {}", batch.get(0).repository(), e);
         batch.forEach(p -> retry(p));
       } finally {
         inFlight.addAndGet(-batch.size());
@@ -454,65 +353,33 @@ public final class Receiver implements AutoCloseable {
       PushQueue.Pending pending = batch.get(i);
       TagKey key = new TagKey(repository, pending.tag());
       if (deletedOnPurpose(image, repository, pending.tag())) {
-        forgetTag(repository, pending.tag());
+        ledger.gone(key);
         attempts.remove(key);
-        metrics.gone(repository, pending.tag());
-        logLine(
+        log.line(
             "watch: {} is gone (manifest unknown, not in tags/list): deleted on purpose, its"
                 + " series are removed",
             image.reference());
         continue;
       }
-      TagResult result = TagResult.of(image.verdict());
-      Tally tally = Tally.of(image);
-      int failures = tally.failed();
-      int orphans = tally.warned();
-      double seconds = Duration.between(pending.firstEvent(), now).toMillis() / 1000.0;
-      // Series change last, once the log says why: whoever sees a verdict there finds its report.
-      published.add(
-          () ->
-              metrics.verdict(
-                  repository,
-                  pending.tag(),
-                  result,
-                  failures,
-                  orphans,
-                  seconds,
-                  now.getEpochSecond()));
-      if (image.verdict() == Verdict.OK) {
-        problems.remove(key);
-      } else {
-        problems.put(
-            key, Status.Problem.of(Failure.of(List.of(image)), Failure.warnings(List.of(image))));
-      }
-      Set<Digest> seen = new HashSet<>();
-      Graphs.forEachUnique(image.root(), (node, path) -> node.digest().ifPresent(seen::add));
-      // What could not be seen is not what the tag reaches: delete tracking keeps the last
-      // digests a completed check found, and the check is tried again.
-      Set<Digest> digests = result.completed() ? seen : reached.getOrDefault(key, Set.of());
-      if (!result.completed()) {
-        retry(pending);
-      } else {
-        reached.put(key, digests);
+      Journal.TagVerdict verdict = ledger.record(key, image, now);
+      if (verdict.result().completed()) {
         attempts.remove(key);
-        anyFailed |= image.verdict() == Verdict.FAIL;
+        anyFailed |= verdict.result() == TagResult.FAILED;
+      } else {
+        retry(pending);
       }
-      record(
-          new Journal.TagVerdict(
-              repository, pending.tag(), result, failures, orphans, now.getEpochSecond(), digests));
-      logLine(
+      double seconds = Duration.between(pending.firstEvent(), now).toMillis() / 1000.0;
+      log.line(
           "watch: {} {}{} ({} digests, {} s after the event)",
-          result.label().toUpperCase(Locale.ROOT),
+          verdict.result().label().toUpperCase(Locale.ROOT),
           image.reference(),
           image.root().digest().map(d -> " -> " + d).orElse(""),
-          digests.size(),
+          verdict.digests().size(),
           String.format(Locale.ROOT, "%.1f", seconds));
+      published.add(() -> ledger.publish(verdict, seconds));
     }
     if (anyFailed) {
-      synchronized (log) {
-        new TextReport(false, TextReport.Detail.FAILURES).render(report, log);
-        log.flush();
-      }
+      log.failures(report);
     }
     published.forEach(Runnable::run);
     afterVerdicts.accept(metrics.render(queue.size(), now.getEpochSecond()));
@@ -547,26 +414,6 @@ public final class Receiver implements AutoCloseable {
     metrics.retried();
   }
 
-  private void record(Journal.TagVerdict verdict) {
-    journal.ifPresent(
-        j -> {
-          try {
-            j.verdict(verdict);
-          } catch (IOException io) {
-            logLine(
-                "watch: cannot write the journal ({}): this verdict is not kept", io.getMessage());
-          }
-        });
-  }
-
-  /** One line of the receiver's log: our words, each value escaped (see {@link Console}). */
-  private void logLine(String template, Object... values) {
-    synchronized (log) {
-      console.line(template, values);
-      console.flush();
-    }
-  }
-
   /** Blocks until {@link #close()} (or the JVM is told to stop). */
   public void awaitStop() throws InterruptedException {
     stopped.await();
@@ -593,14 +440,14 @@ public final class Receiver implements AutoCloseable {
     }
     int left = queue.size() + inFlight.get();
     if (journal.isPresent()) {
-      logLine(
+      log.line(
           "watch: stopping: {} accepted checks not yet verified are kept in {} and verified at the"
               + " next start",
           left,
           journal.get().file());
       journal.get().close();
     } else {
-      logLine(
+      log.line(
           "watch: stopping: {} accepted checks not yet verified are lost (no --state-dir)", left);
     }
     server.stop(0);
