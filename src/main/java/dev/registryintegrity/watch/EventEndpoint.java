@@ -8,8 +8,8 @@ import java.util.Optional;
 
 /**
  * One sender's door into the receiver: its path, the media types it posts (each with how its
- * payload is taken out of the body), its gate and its format. The receiver takes every endpoint the
- * same way into the same queue, journal and metrics: a new sender is one more definition here.
+ * payload is taken out of the body), its gate and its format. {@link Intake} takes every endpoint
+ * the same way into the same queue, journal and metrics: a new sender is one more definition here.
  */
 record EventEndpoint(String path, Accepts accepts, Gate gate, Format format) {
   /**

@@ -1,9 +1,7 @@
 package dev.registryintegrity.watch;
 
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.registryintegrity.CannotCheckException;
-import dev.registryintegrity.model.InvalidValueException;
 import dev.registryintegrity.report.RunReport;
 import dev.registryintegrity.serve.Endpoints;
 import dev.registryintegrity.status.StatusRoutes;
@@ -12,7 +10,6 @@ import dev.registryintegrity.walk.ImageResult;
 import dev.registryintegrity.walk.Kind;
 import dev.registryintegrity.walk.Node;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -23,7 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -80,9 +76,6 @@ public final class Receiver implements AutoCloseable {
       int tracked,
       WatchMetrics.SeriesLimit series) {}
 
-  /** The registry's envelopes are kilobytes; a megabyte is not an envelope. */
-  static final int MAX_BODY = 1 << 20;
-
   /** A check that could not be made is tried again after the settle delay, doubling up to this. */
   static final Duration MAX_RETRY_DELAY = Duration.ofMinutes(1);
 
@@ -135,7 +128,7 @@ public final class Receiver implements AutoCloseable {
     this.ledger = new VerdictLedger(metrics, journal, tracking, this.log);
     ledger.replay(queue);
     this.server = Endpoints.listen("--listen", settings.address());
-    routeEvents(settings);
+    routeEvents(settings, journal);
     Endpoints.route(
         server,
         "/metrics",
@@ -167,115 +160,12 @@ public final class Receiver implements AutoCloseable {
    * The receiver's endpoints, each a sender's own authentication and format in front of the same
    * queue, journal and metrics.
    */
-  private void routeEvents(Settings settings) {
+  private void routeEvents(Settings settings, Optional<Journal> journal) {
+    Intake intake =
+        new Intake(queue, ledger, tracking, metrics, journal, clock, log, () -> stopping);
     for (EventEndpoint endpoint : EventEndpoint.all(settings.token(), settings.webhookSecret())) {
-      Endpoints.route(server, endpoint.path(), Set.of("POST"), e -> receive(e, endpoint));
+      intake.route(server, endpoint);
     }
-  }
-
-  private void receive(HttpExchange e, EventEndpoint endpoint) throws IOException {
-    if (stopping) {
-      // The sender keeps the event and sends it to the receiver that replaces this one.
-      e.getResponseHeaders().set("Retry-After", "5");
-      answer(e, 503, "stopping\n");
-      return;
-    }
-    Optional<EventEndpoint.Unwrap> unwrap =
-        endpoint.accepts().unwrapFor(e.getRequestHeaders().getFirst("Content-Type"));
-    if (unwrap.isEmpty()) {
-      refuse(e, new Refusal(415, "media-type", "expected " + endpoint.accepts().described()));
-      return;
-    }
-    byte[] body;
-    try (InputStream in = e.getRequestBody()) {
-      body = in.readNBytes(MAX_BODY + 1);
-    }
-    if (body.length > MAX_BODY) {
-      refuse(e, new Refusal(413, "too-large", "a body over 1 MiB is not an event"));
-      return;
-    }
-    byte[] payload;
-    try {
-      payload = unwrap.get().payload(body);
-    } catch (InvalidValueException bad) {
-      refuse(e, new Refusal(400, "malformed", bad.getMessage()));
-      return;
-    }
-    Optional<Refusal> refused = endpoint.gate().check(e.getRequestHeaders(), payload);
-    if (refused.isPresent()) {
-      refuse(e, refused.get());
-      return;
-    }
-    Events.Parsed parsed;
-    try {
-      parsed = endpoint.format().parse(e.getRequestHeaders(), payload);
-    } catch (Webhooks.UnknownEvent unknown) {
-      refuse(e, new Refusal(400, "unknown-event", unknown.getMessage()));
-      return;
-    } catch (InvalidValueException bad) {
-      refuse(e, new Refusal(400, "malformed", bad.getMessage()));
-      return;
-    }
-    metrics.skipped(parsed.skipped());
-    metrics.ignored(parsed.ignored());
-    if (parsed.events().isEmpty() && parsed.ignored() > 0) {
-      answer(e, 200, "ignored: not a container image\n");
-      return;
-    }
-    enqueue(e, parsed);
-  }
-
-  /** One escaped log line per refusal (never a header's value), counted, and a 4xx. */
-  private void refuse(HttpExchange e, Refusal r) throws IOException {
-    metrics.rejected(r.reason());
-    log.line(
-        "watch: refused POST {} from {}: {} {}",
-        e.getRequestURI().getRawPath(),
-        e.getRemoteAddress().getAddress().getHostAddress(),
-        r.status(),
-        r.message());
-    answer(e, r.status(), r.message() + "\n");
-  }
-
-  private void enqueue(HttpExchange e, Events.Parsed parsed) throws IOException {
-    List<Journal.Accepted> accepted = new ArrayList<>();
-    boolean full = false;
-    for (Event event : parsed.events()) {
-      metrics.event(event.action());
-      for (TagKey key : checksFor(event)) {
-        if (queue.offer(key.repository(), key.tag())) {
-          accepted.add(new Journal.Accepted(key.repository(), key.tag(), clock.instant()));
-        } else {
-          full = true;
-        }
-      }
-    }
-    try {
-      if (journal.isPresent()) {
-        journal.get().accepted(accepted);
-      }
-    } catch (IOException io) {
-      // Not on disk, not acknowledged: the sender sends it again (the queued entries are
-      // checked all the same, and de-duplicated then).
-      log.line("watch: cannot write the journal ({}): answering 503", io.getMessage());
-      answer(e, 503, "cannot record the checks: send again later\n");
-      return;
-    }
-    if (full) {
-      metrics.deferred();
-      e.getResponseHeaders().set("Retry-After", "5");
-      answer(e, 503, "queue full: send again later\n");
-      return;
-    }
-    answer(e, 202, "accepted\n");
-  }
-
-  /**
-   * Every answer on an event endpoint is counted by endpoint and code: is Harbor sending at all?
-   */
-  private void answer(HttpExchange e, int status, String body) throws IOException {
-    metrics.answered(e.getRequestURI().getRawPath(), status);
-    Endpoints.send(e, status, "text/plain", body);
   }
 
   /**
@@ -284,33 +174,6 @@ public final class Receiver implements AutoCloseable {
    */
   static boolean acceptedMediaType(String contentType) {
     return EventEndpoint.DISTRIBUTION_TYPES.unwrapFor(contentType).isPresent();
-  }
-
-  /** The checks an event asks for: the pushed tag, or the tags a deleted digest may break. */
-  private List<TagKey> checksFor(Event event) {
-    return switch (event.action()) {
-      // Children and blobs arrive before the tagged index; the tag's own event starts the check.
-      case "push" ->
-          event
-              .tag()
-              .filter(t -> event.manifest())
-              .map(tag -> List.of(new TagKey(event.repository(), tag)))
-              .orElse(List.of());
-      case "delete" -> {
-        if (event.tag().isPresent()) {
-          ledger.forget(new TagKey(event.repository(), event.tag().get()));
-          log.line(
-              "watch: {}:{} deleted (the registry's tag delete event): its series are removed",
-              event.repository(),
-              event.tag().get());
-        }
-        yield event
-            .digest()
-            .map(digest -> tracking.tagsReaching(event.repository(), digest))
-            .orElse(List.of());
-      }
-      default -> List.of();
-    };
   }
 
   private void work() {
