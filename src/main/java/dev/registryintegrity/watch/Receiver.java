@@ -5,27 +5,15 @@ import dev.registryintegrity.CannotCheckException;
 import dev.registryintegrity.report.RunReport;
 import dev.registryintegrity.serve.Endpoints;
 import dev.registryintegrity.status.StatusRoutes;
-import dev.registryintegrity.walk.Finding;
-import dev.registryintegrity.walk.ImageResult;
-import dev.registryintegrity.walk.Kind;
-import dev.registryintegrity.walk.Node;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -42,6 +30,10 @@ import java.util.function.Consumer;
  * before the answer and every verdict after it, replayed at the next start; a full queue answers
  * 503 so the registry sends the envelope again; a check that could not be made is retried with
  * backoff until it is; a stop lets the checks in flight finish and says what it leaves.
+ *
+ * <p>This class wires the parts and owns the lifecycle: an {@link EventEndpoint} per sender, taken
+ * in by {@link Intake}; {@link VerifyWorkers} that walk and retry; a {@link VerdictLedger} that
+ * keeps each verdict in the series, the status page, the journal and {@link DeleteTracking}.
  */
 public final class Receiver implements AutoCloseable {
   /** Verifies tags of one repository together, as one walk, and asks the registry about tags. */
@@ -76,31 +68,21 @@ public final class Receiver implements AutoCloseable {
       int tracked,
       WatchMetrics.SeriesLimit series) {}
 
-  /** A check that could not be made is tried again after the settle delay, doubling up to this. */
-  static final Duration MAX_RETRY_DELAY = Duration.ofMinutes(1);
-
   /** How long a stop waits for the checks in flight. */
   static final Duration STOP_GRACE = Duration.ofSeconds(20);
 
   private final HttpServer server;
   private final PushQueue queue;
-  private final WatchMetrics metrics;
-  private final Checker checker;
-  private final Clock clock;
-  private final WatchLog log;
-  private final ExecutorService workers;
-  private final DeleteTracking tracking;
-  private final VerdictLedger ledger;
-  private final Map<TagKey, Integer> attempts = new ConcurrentHashMap<>();
-
-  private final CountDownLatch stopped = new CountDownLatch(1);
-  private final Consumer<String> afterVerdicts;
   private final Optional<Journal> journal;
-  private final Duration settle;
+  private final WatchLog log;
+  private final VerifyWorkers workers;
+  private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean stopping;
-  private final AtomicInteger inFlight = new AtomicInteger();
 
   /**
+   * Replays the journal, binds the address and starts the workers: the receiver is answering when
+   * this returns.
+   *
    * @param journal where accepted checks and verdicts are kept across restarts; empty: in memory
    *     only
    * @param afterVerdicts given the metrics text after each batch of verdicts (a Pushgateway push)
@@ -117,18 +99,16 @@ public final class Receiver implements AutoCloseable {
       String version)
       throws IOException {
     this.queue = new PushQueue(clock, settings.settle(), settings.queueCapacity());
-    this.metrics = metrics;
-    this.checker = checker;
-    this.clock = clock;
-    this.log = new WatchLog(log);
     this.journal = journal;
-    this.settle = settings.settle();
-    this.afterVerdicts = afterVerdicts;
-    this.tracking = new DeleteTracking(settings.tracked());
-    this.ledger = new VerdictLedger(metrics, journal, tracking, this.log);
+    this.log = new WatchLog(log);
+    DeleteTracking tracking = new DeleteTracking(settings.tracked());
+    VerdictLedger ledger = new VerdictLedger(metrics, journal, tracking, this.log);
     ledger.replay(queue);
     this.server = Endpoints.listen("--listen", settings.address());
-    routeEvents(settings, journal);
+    Intake intake =
+        new Intake(queue, ledger, tracking, metrics, journal, clock, this.log, () -> stopping);
+    EventEndpoint.all(settings.token(), settings.webhookSecret())
+        .forEach(endpoint -> intake.route(server, endpoint));
     Endpoints.route(
         server,
         "/metrics",
@@ -144,11 +124,18 @@ public final class Receiver implements AutoCloseable {
     StatusRoutes.install(server, () -> ledger.status(title, clock.instant()), version);
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     this.workers =
-        Executors.newFixedThreadPool(
-            settings.workers(), Thread.ofPlatform().daemon().name("verify-", 0).factory());
-    for (int i = 0; i < settings.workers(); i++) {
-      workers.submit(this::work);
-    }
+        new VerifyWorkers(
+            settings.workers(),
+            queue,
+            checker,
+            ledger,
+            metrics,
+            clock,
+            settings.settle(),
+            this.log,
+            afterVerdicts,
+            () -> stopping);
+    workers.start();
     server.start();
   }
 
@@ -157,124 +144,11 @@ public final class Receiver implements AutoCloseable {
   }
 
   /**
-   * The receiver's endpoints, each a sender's own authentication and format in front of the same
-   * queue, journal and metrics.
-   */
-  private void routeEvents(Settings settings, Optional<Journal> journal) {
-    Intake intake =
-        new Intake(queue, ledger, tracking, metrics, journal, clock, log, () -> stopping);
-    for (EventEndpoint endpoint : EventEndpoint.all(settings.token(), settings.webhookSecret())) {
-      intake.route(server, endpoint);
-    }
-  }
-
-  /**
    * What {@code /events} takes: distribution's media types, with parameters and in any case;
    * nothing that only starts like them.
    */
   static boolean acceptedMediaType(String contentType) {
     return EventEndpoint.DISTRIBUTION_TYPES.unwrapFor(contentType).isPresent();
-  }
-
-  private void work() {
-    while (!stopping && !Thread.currentThread().isInterrupted()) {
-      List<PushQueue.Pending> batch;
-      try {
-        batch = queue.takeBatch(Duration.ofMillis(500));
-      } catch (InterruptedException e) {
-        return;
-      }
-      if (batch.isEmpty()) {
-        continue;
-      }
-      inFlight.addAndGet(batch.size());
-      try {
-        verify(batch);
-      } catch (RuntimeException | Error e) {
-        // One bad check must not take a worker with it; the check is tried again.
-        log.line("watch: verifying {} failed: {}", batch.get(0).repository(), e);
-        batch.forEach(p -> retry(p));
-      } finally {
-        inFlight.addAndGet(-batch.size());
-      }
-    }
-  }
-
-  private void verify(List<PushQueue.Pending> batch) {
-    String repository = batch.get(0).repository();
-    List<String> tags = batch.stream().map(PushQueue.Pending::tag).toList();
-    RunReport report = checker.check(repository, tags);
-    if (stopping && Thread.currentThread().isInterrupted()) {
-      // Cut short by the stop: no verdict; the journal still holds the checks for the next start.
-      return;
-    }
-    Instant now = clock.instant();
-    boolean anyFailed = false;
-    List<Runnable> published = new ArrayList<>();
-    for (int i = 0; i < report.images().size() && i < batch.size(); i++) {
-      ImageResult image = report.images().get(i);
-      PushQueue.Pending pending = batch.get(i);
-      TagKey key = new TagKey(repository, pending.tag());
-      if (deletedOnPurpose(image, repository, pending.tag())) {
-        ledger.gone(key);
-        attempts.remove(key);
-        log.line(
-            "watch: {} is gone (manifest unknown, not in tags/list): deleted on purpose, its"
-                + " series are removed",
-            image.reference());
-        continue;
-      }
-      Journal.TagVerdict verdict = ledger.record(key, image, now);
-      if (verdict.result().completed()) {
-        attempts.remove(key);
-        anyFailed |= verdict.result() == TagResult.FAILED;
-      } else {
-        retry(pending);
-      }
-      double seconds = Duration.between(pending.firstEvent(), now).toMillis() / 1000.0;
-      log.line(
-          "watch: {} {}{} ({} digests, {} s after the event)",
-          verdict.result().label().toUpperCase(Locale.ROOT),
-          image.reference(),
-          image.root().digest().map(d -> " -> " + d).orElse(""),
-          verdict.digests().size(),
-          String.format(Locale.ROOT, "%.1f", seconds));
-      published.add(() -> ledger.publish(verdict, seconds));
-    }
-    if (anyFailed) {
-      log.failures(report);
-    }
-    published.forEach(Runnable::run);
-    afterVerdicts.accept(metrics.render(queue.size(), now.getEpochSecond()));
-  }
-
-  /**
-   * A tag that no longer resolves and that the registry no longer lists was deleted (distribution
-   * sends no tag event when a manifest is deleted by digest): not a failure to page anyone for. A
-   * tag still listed whose manifest is gone is the incident, and fails.
-   */
-  private boolean deletedOnPurpose(ImageResult image, String repository, String tag) {
-    Node root = image.root();
-    if (root.kind() != Kind.TAG || !(root.finding() instanceof Finding.Missing)) {
-      return false;
-    }
-    try {
-      return !checker.tagListed(repository, tag);
-    } catch (CannotCheckException e) {
-      return false;
-    }
-  }
-
-  private void retry(PushQueue.Pending pending) {
-    TagKey key = new TagKey(pending.repository(), pending.tag());
-    int attempt = attempts.merge(key, 1, Integer::sum);
-    Duration delay = settle.multipliedBy(1L << Math.min(attempt, 16));
-    queue.retry(
-        pending.repository(),
-        pending.tag(),
-        pending.firstEvent(),
-        delay.compareTo(MAX_RETRY_DELAY) > 0 ? MAX_RETRY_DELAY : delay);
-    metrics.retried();
   }
 
   /** Blocks until {@link #close()} (or the JVM is told to stop). */
@@ -292,16 +166,8 @@ public final class Receiver implements AutoCloseable {
       return;
     }
     stopping = true;
-    workers.shutdown();
-    try {
-      if (!workers.awaitTermination(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-        workers.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      workers.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
-    int left = queue.size() + inFlight.get();
+    workers.stop(STOP_GRACE);
+    int left = queue.size() + workers.inFlight();
     if (journal.isPresent()) {
       log.line(
           "watch: stopping: {} accepted checks not yet verified are kept in {} and verified at the"

@@ -90,13 +90,7 @@ class IntakeTest {
   }
 
   private String metric(String sample) {
-    return metrics
-        .render(queue.size(), NOW.getEpochSecond())
-        .lines()
-        .filter(l -> l.startsWith("registry_manifest_integrity_" + sample + " "))
-        .findFirst()
-        .map(l -> l.substring(l.lastIndexOf(' ') + 1))
-        .orElse("(none)");
+    return Exposed.value(metrics.render(queue.size(), NOW.getEpochSecond()), sample);
   }
 
   private static void assertAnswer(int status, String body, HttpResponse<String> response) {
