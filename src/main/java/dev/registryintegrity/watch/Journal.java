@@ -52,13 +52,13 @@ public final class Journal implements AutoCloseable {
   /**
    * A tag's last verdict.
    *
-   * @param result "intact", "failed" or "unchecked" (then {@code digests} are those of the last
-   *     check that completed, kept for delete tracking)
+   * @param result when {@link TagResult#UNCHECKED}, {@code digests} are those of the last check
+   *     that completed, kept for delete tracking
    */
   public record TagVerdict(
       String repository,
       String tag,
-      String result,
+      TagResult result,
       int failures,
       int orphans,
       long verifiedAt,
@@ -232,7 +232,7 @@ public final class Journal implements AutoCloseable {
               new TagVerdict(
                   key.repository(),
                   key.tag(),
-                  o.get("result").getAsString(),
+                  TagResult.fromLabel(o.get("result").getAsString()),
                   o.get("failures").getAsInt(),
                   o.get("orphans").getAsInt(),
                   o.get("at").getAsLong(),
@@ -255,7 +255,7 @@ public final class Journal implements AutoCloseable {
 
   private void record(TagVerdict v) {
     TagKey key = new TagKey(v.repository(), v.tag());
-    if (!v.result().equals("unchecked")) {
+    if (v.result().completed()) {
       pending.remove(key);
     }
     verdicts.put(key, v);
@@ -272,7 +272,7 @@ public final class Journal implements AutoCloseable {
     append(lines);
   }
 
-  /** Records a verdict; one that is not "unchecked" settles the tag's accepted check. */
+  /** Records a verdict; one of a check that was made settles the tag's accepted check. */
   public synchronized void verdict(TagVerdict v) throws IOException {
     record(v);
     append(List.of(line(v)));
@@ -295,7 +295,7 @@ public final class Journal implements AutoCloseable {
 
   private static String line(TagVerdict v) {
     JsonObject o = record("verdict", new TagKey(v.repository(), v.tag()));
-    o.addProperty("result", v.result());
+    o.addProperty("result", v.result().label());
     o.addProperty("failures", v.failures());
     o.addProperty("orphans", v.orphans());
     o.addProperty("at", v.verifiedAt());

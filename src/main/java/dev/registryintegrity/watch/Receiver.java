@@ -1,48 +1,19 @@
 package dev.registryintegrity.watch;
 
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.registryintegrity.CannotCheckException;
-import dev.registryintegrity.model.Digest;
-import dev.registryintegrity.model.InvalidValueException;
-import dev.registryintegrity.model.Kind;
-import dev.registryintegrity.report.Console;
-import dev.registryintegrity.report.Failure;
 import dev.registryintegrity.report.RunReport;
-import dev.registryintegrity.report.TextReport;
 import dev.registryintegrity.serve.Endpoints;
-import dev.registryintegrity.status.Status;
 import dev.registryintegrity.status.StatusRoutes;
-import dev.registryintegrity.walk.Finding;
-import dev.registryintegrity.walk.Graphs;
-import dev.registryintegrity.walk.ImageResult;
-import dev.registryintegrity.walk.Node;
-import dev.registryintegrity.walk.Tally;
-import dev.registryintegrity.walk.Verdict;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -59,6 +30,10 @@ import java.util.function.Consumer;
  * before the answer and every verdict after it, replayed at the next start; a full queue answers
  * 503 so the registry sends the envelope again; a check that could not be made is retried with
  * backoff until it is; a stop lets the checks in flight finish and says what it leaves.
+ *
+ * <p>This class wires the parts and owns the lifecycle: an {@link EventEndpoint} per sender, taken
+ * in by {@link Intake}; {@link VerifyWorkers} that walk and retry; a {@link VerdictLedger} that
+ * keeps each verdict in the series, the status page, the journal and {@link DeleteTracking}.
  */
 public final class Receiver implements AutoCloseable {
   /** Verifies tags of one repository together, as one walk, and asks the registry about tags. */
@@ -93,37 +68,21 @@ public final class Receiver implements AutoCloseable {
       int tracked,
       WatchMetrics.SeriesLimit series) {}
 
-  /** The registry's envelopes are kilobytes; a megabyte is not an envelope. */
-  static final int MAX_BODY = 1 << 20;
-
-  /** A check that could not be made is tried again after the settle delay, doubling up to this. */
-  static final Duration MAX_RETRY_DELAY = Duration.ofMinutes(1);
-
   /** How long a stop waits for the checks in flight. */
   static final Duration STOP_GRACE = Duration.ofSeconds(20);
 
   private final HttpServer server;
   private final PushQueue queue;
-  private final WatchMetrics metrics;
-  private final Checker checker;
-  private final Clock clock;
-  private final PrintWriter log;
-  private final Console console;
-  private final ExecutorService workers;
-  private final Map<TagKey, Set<Digest>> reached;
-  private final Map<TagKey, Integer> attempts = new ConcurrentHashMap<>();
-
-  /** What the last check of each tag that is not intact found, for the status page. */
-  private final Map<TagKey, List<Status.Problem>> problems = new ConcurrentHashMap<>();
-
-  private final CountDownLatch stopped = new CountDownLatch(1);
-  private final Consumer<String> afterVerdicts;
   private final Optional<Journal> journal;
-  private final Duration settle;
+  private final WatchLog log;
+  private final VerifyWorkers workers;
+  private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean stopping;
-  private final AtomicInteger inFlight = new AtomicInteger();
 
   /**
+   * Replays the journal, binds the address and starts the workers: the receiver is answering when
+   * this returns.
+   *
    * @param journal where accepted checks and verdicts are kept across restarts; empty: in memory
    *     only
    * @param afterVerdicts given the metrics text after each batch of verdicts (a Pushgateway push)
@@ -140,26 +99,16 @@ public final class Receiver implements AutoCloseable {
       String version)
       throws IOException {
     this.queue = new PushQueue(clock, settings.settle(), settings.queueCapacity());
-    this.metrics = metrics;
-    this.checker = checker;
-    this.clock = clock;
-    this.log = log;
-    this.console = new Console(log);
     this.journal = journal;
-    this.settle = settings.settle();
-    this.afterVerdicts = afterVerdicts;
-    int tracked = settings.tracked();
-    this.reached =
-        Collections.synchronizedMap(
-            new LinkedHashMap<>(16, 0.75f, true) {
-              @Override
-              protected boolean removeEldestEntry(Map.Entry<TagKey, Set<Digest>> eldest) {
-                return size() > tracked;
-              }
-            });
-    journal.ifPresent(this::replay);
+    this.log = new WatchLog(log);
+    DeleteTracking tracking = new DeleteTracking(settings.tracked());
+    VerdictLedger ledger = new VerdictLedger(metrics, journal, tracking, this.log);
+    ledger.replay(queue);
     this.server = Endpoints.listen("--listen", settings.address());
-    routeEvents(settings);
+    Intake intake =
+        new Intake(queue, ledger, tracking, metrics, journal, clock, this.log, () -> stopping);
+    EventEndpoint.all(settings.token(), settings.webhookSecret())
+        .forEach(endpoint -> intake.route(server, endpoint));
     Endpoints.route(
         server,
         "/metrics",
@@ -172,37 +121,22 @@ public final class Receiver implements AutoCloseable {
                 metrics.render(queue.size(), clock.instant().getEpochSecond())));
     Endpoints.route(
         server, "/healthz", Endpoints.READ, e -> Endpoints.send(e, 200, "text/plain", "ok\n"));
-    StatusRoutes.install(server, () -> status(title), version);
+    StatusRoutes.install(server, () -> ledger.status(title, clock.instant()), version);
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     this.workers =
-        Executors.newFixedThreadPool(
-            settings.workers(), Thread.ofPlatform().daemon().name("verify-", 0).factory());
-    for (int i = 0; i < settings.workers(); i++) {
-      workers.submit(this::work);
-    }
+        new VerifyWorkers(
+            settings.workers(),
+            queue,
+            checker,
+            ledger,
+            metrics,
+            clock,
+            settings.settle(),
+            this.log,
+            afterVerdicts,
+            () -> stopping);
+    workers.start();
     server.start();
-  }
-
-  /**
-   * What the last run left: its verdicts (series and delete tracking) and its accepted checks,
-   * queued again.
-   */
-  private void replay(Journal j) {
-    Journal.State state = j.state();
-    for (Journal.TagVerdict v : state.verdicts()) {
-      metrics.restore(
-          v.repository(), v.tag(), v.result(), v.failures(), v.orphans(), v.verifiedAt());
-      reached.put(new TagKey(v.repository(), v.tag()), v.digests());
-    }
-    for (Journal.Accepted a : state.pending()) {
-      queue.restore(a.repository(), a.tag(), a.firstEvent());
-    }
-    state.problems().forEach(p -> logLine("watch: warning: {}", p));
-    logLine(
-        "watch: state from {}: {} tag verdicts, {} accepted checks queued again",
-        j.file(),
-        state.verdicts().size(),
-        state.pending().size());
   }
 
   public int port() {
@@ -210,528 +144,11 @@ public final class Receiver implements AutoCloseable {
   }
 
   /**
-   * The receiver's page: the tags with series now, failing first, and what their last check found;
-   * a tag restored from the journal shows its verdict, and its detail after its next check.
-   */
-  private Status status(String title) {
-    List<Status.Problem> shown = new ArrayList<>();
-    List<Status.Row> rows = new ArrayList<>();
-    // A get would move each tag in the access-ordered map: viewing the page must not change
-    // which tags delete tracking forgets first. Iterating leaves the order alone.
-    Map<TagKey, Integer> digests = new java.util.HashMap<>();
-    reached.forEach((key, reachedDigests) -> digests.put(key, reachedDigests.size()));
-    for (WatchMetrics.Shown tag : metrics.shown()) {
-      TagKey key = new TagKey(tag.repository(), tag.tag());
-      shown.addAll(problems.getOrDefault(key, List.of()));
-      rows.add(
-          new Status.Row(
-              tag.repository() + ":" + tag.tag(),
-              tag.verdict(),
-              -1,
-              digests.getOrDefault(key, 0),
-              tag.failures(),
-              Instant.ofEpochSecond(tag.verifiedAt())));
-    }
-    shown.sort(
-        java.util.Comparator.comparing((Status.Problem p) -> p.severity().equals("warning"))
-            .thenComparing(Status.Problem::image));
-    return Status.of(
-        title, clock.instant(), Optional.empty(), Optional.empty(), shown, "tag", rows);
-  }
-
-  /** Why a request was refused: its answer, the metric's reason, and what the sender is told. */
-  private record Refusal(int status, String reason, String message) {}
-
-  /** How one sender proves it is who it says, from its headers (and, for an HMAC, the body). */
-  @FunctionalInterface
-  private interface Gate {
-    Optional<Refusal> check(HttpExchange e, byte[] body);
-  }
-
-  /**
-   * What a sender's body carries, taken out of its wrapping before the gate and the format see it:
-   * the body itself, or the JSON in a form field.
-   */
-  @FunctionalInterface
-  private interface Unwrap {
-    byte[] payload(byte[] body);
-  }
-
-  private static final Unwrap AS_SENT = body -> body;
-
-  /**
-   * The media types an endpoint takes (lower case, without parameters), each with how its payload
-   * is unwrapped; {@code described} is what a 415 says to send instead.
-   */
-  private record Accepts(Map<String, Unwrap> byMediaType, String described) {
-    Optional<Unwrap> unwrapFor(String contentType) {
-      return Optional.ofNullable(byMediaType.get(mediaType(contentType)));
-    }
-  }
-
-  /** The registry's media type (2.x's or v3's), or JSON (its older releases). */
-  private static final Accepts DISTRIBUTION =
-      new Accepts(
-          Map.of(
-              Events.MEDIA_TYPE,
-              AS_SENT,
-              Events.MEDIA_TYPE_V3,
-              AS_SENT,
-              "application/json",
-              AS_SENT),
-          Events.MEDIA_TYPE + " or " + Events.MEDIA_TYPE_V3);
-
-  /** Forgejo's and Gitea's two POST content types: JSON, or the JSON in a {@code payload} field. */
-  private static final Accepts FORGEJO =
-      new Accepts(
-          Map.of(
-              "application/json",
-              AS_SENT,
-              "application/x-www-form-urlencoded",
-              Webhooks::formPayload),
-          "application/json or application/x-www-form-urlencoded (the webhook's POST content"
-              + " type)");
-
-  private static final Accepts HARBOR =
-      new Accepts(Map.of("application/json", AS_SENT), "application/json");
-
-  /** One sender's format, read at the edge into the receiver's one model of events. */
-  @FunctionalInterface
-  private interface Format {
-    Events.Parsed parse(HttpExchange e, byte[] body);
-  }
-
-  /**
-   * The receiver's endpoints, each a sender's own authentication and format in front of the same
-   * queue, journal and metrics.
-   */
-  private void routeEvents(Settings settings) {
-    Optional<byte[]> token =
-        settings.token().map(t -> ("Bearer " + t).getBytes(StandardCharsets.UTF_8));
-    Optional<byte[]> secret = settings.webhookSecret().map(t -> t.getBytes(StandardCharsets.UTF_8));
-    Endpoints.route(
-        server,
-        "/events",
-        Set.of("POST"),
-        e ->
-            receive(
-                e,
-                (x, body) ->
-                    token.isEmpty()
-                        ? off("--token-file")
-                        : matches(header(x, "Authorization"), token.get()),
-                DISTRIBUTION,
-                (x, body) -> Events.parse(body)));
-    Endpoints.route(
-        server,
-        "/events/forgejo",
-        Set.of("POST"),
-        e ->
-            receive(
-                e,
-                (x, body) ->
-                    secret.isEmpty()
-                        ? off("--webhook-secret-file")
-                        : Webhooks.signed(body, secret.get(), forgejoSignature(x))
-                            ? Optional.empty()
-                            : Optional.of(
-                                new Refusal(
-                                    401,
-                                    "unauthorized",
-                                    "the X-Forgejo-Signature/X-Gitea-Signature is not the"
-                                        + " HMAC-SHA256 of the delivered JSON under the webhook's secret")),
-                FORGEJO,
-                (x, body) ->
-                    Webhooks.forgejo(
-                        Optional.ofNullable(header(x, "X-Forgejo-Event"))
-                            .orElse(header(x, "X-Gitea-Event")),
-                        body)));
-    Endpoints.route(
-        server,
-        "/events/harbor",
-        Set.of("POST"),
-        e ->
-            receive(
-                e,
-                (x, body) -> {
-                  if (secret.isEmpty()) {
-                    return off("--webhook-secret-file");
-                  }
-                  // Harbor sends the policy's auth header as it was typed: the secret alone or
-                  // "Bearer <secret>"; both are compared, each in constant time.
-                  String given = header(x, "Authorization");
-                  Optional<Refusal> bare = matches(given, secret.get());
-                  return bare.isEmpty()
-                      ? bare
-                      : matches(
-                          given,
-                          ("Bearer " + new String(secret.get(), StandardCharsets.UTF_8))
-                              .getBytes(StandardCharsets.UTF_8));
-                },
-                HARBOR,
-                (x, body) -> Webhooks.harbor(body)));
-  }
-
-  private static String header(HttpExchange e, String name) {
-    return e.getRequestHeaders().getFirst(name);
-  }
-
-  /**
-   * Forgejo sends its own header and Gitea's with the same value, Gitea only its own; both also
-   * send GitHub's {@code X-Hub-Signature-256: sha256=HEX}, which is all that is left when a proxy
-   * in between passes only the headers it knows.
-   */
-  private static String forgejoSignature(HttpExchange e) {
-    String own =
-        Optional.ofNullable(header(e, "X-Forgejo-Signature"))
-            .orElse(header(e, "X-Gitea-Signature"));
-    if (own != null) {
-      return own;
-    }
-    String hub = header(e, "X-Hub-Signature-256");
-    return hub != null && hub.startsWith("sha256=") ? hub.substring("sha256=".length()) : null;
-  }
-
-  private static Optional<Refusal> off(String option) {
-    return Optional.of(
-        new Refusal(
-            401, "unauthorized", "this receiver was started without " + option + ": endpoint off"));
-  }
-
-  /** Constant time: how much of a guess matched must not show in how long the answer takes. */
-  private static Optional<Refusal> matches(String given, byte[] expected) {
-    return given != null && MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), expected)
-        ? Optional.empty()
-        : Optional.of(new Refusal(401, "unauthorized", "unauthorized"));
-  }
-
-  private static String mediaType(String contentType) {
-    return contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-  }
-
-  private void receive(HttpExchange e, Gate gate, Accepts accepts, Format format)
-      throws IOException {
-    if (stopping) {
-      // The sender keeps the event and sends it to the receiver that replaces this one.
-      e.getResponseHeaders().set("Retry-After", "5");
-      answer(e, 503, "stopping\n");
-      return;
-    }
-    Optional<Unwrap> unwrap = accepts.unwrapFor(header(e, "Content-Type"));
-    if (unwrap.isEmpty()) {
-      refuse(e, new Refusal(415, "media-type", "expected " + accepts.described()));
-      return;
-    }
-    byte[] body;
-    try (InputStream in = e.getRequestBody()) {
-      body = in.readNBytes(MAX_BODY + 1);
-    }
-    if (body.length > MAX_BODY) {
-      refuse(e, new Refusal(413, "too-large", "a body over 1 MiB is not an event"));
-      return;
-    }
-    byte[] payload;
-    try {
-      payload = unwrap.get().payload(body);
-    } catch (InvalidValueException bad) {
-      refuse(e, new Refusal(400, "malformed", bad.getMessage()));
-      return;
-    }
-    Optional<Refusal> refused = gate.check(e, payload);
-    if (refused.isPresent()) {
-      refuse(e, refused.get());
-      return;
-    }
-    Events.Parsed parsed;
-    try {
-      parsed = format.parse(e, payload);
-    } catch (Webhooks.UnknownEvent unknown) {
-      refuse(e, new Refusal(400, "unknown-event", unknown.getMessage()));
-      return;
-    } catch (InvalidValueException bad) {
-      refuse(e, new Refusal(400, "malformed", bad.getMessage()));
-      return;
-    }
-    metrics.skipped(parsed.skipped());
-    metrics.ignored(parsed.ignored());
-    if (parsed.events().isEmpty() && parsed.ignored() > 0) {
-      answer(e, 200, "ignored: not a container image\n");
-      return;
-    }
-    enqueue(e, parsed);
-  }
-
-  /** One escaped log line per refusal (never a header's value), counted, and a 4xx. */
-  private void refuse(HttpExchange e, Refusal r) throws IOException {
-    metrics.rejected(r.reason());
-    logLine(
-        "watch: refused POST {} from {}: {} {}",
-        e.getRequestURI().getRawPath(),
-        e.getRemoteAddress().getAddress().getHostAddress(),
-        r.status(),
-        r.message());
-    answer(e, r.status(), r.message() + "\n");
-  }
-
-  private void enqueue(HttpExchange e, Events.Parsed parsed) throws IOException {
-    List<Journal.Accepted> accepted = new ArrayList<>();
-    boolean full = false;
-    for (Event event : parsed.events()) {
-      metrics.event(event.action());
-      for (TagKey key : checksFor(event)) {
-        if (queue.offer(key.repository(), key.tag())) {
-          accepted.add(new Journal.Accepted(key.repository(), key.tag(), clock.instant()));
-        } else {
-          full = true;
-        }
-      }
-    }
-    try {
-      if (journal.isPresent()) {
-        journal.get().accepted(accepted);
-      }
-    } catch (IOException io) {
-      // Not on disk, not acknowledged: the sender sends it again (the queued entries are
-      // checked all the same, and de-duplicated then).
-      logLine("watch: cannot write the journal ({}): answering 503", io.getMessage());
-      answer(e, 503, "cannot record the checks: send again later\n");
-      return;
-    }
-    if (full) {
-      metrics.deferred();
-      e.getResponseHeaders().set("Retry-After", "5");
-      answer(e, 503, "queue full: send again later\n");
-      return;
-    }
-    answer(e, 202, "accepted\n");
-  }
-
-  /**
-   * Every answer on an event endpoint is counted by endpoint and code: is Harbor sending at all?
-   */
-  private void answer(HttpExchange e, int status, String body) throws IOException {
-    metrics.answered(e.getRequestURI().getRawPath(), status);
-    Endpoints.send(e, status, "text/plain", body);
-  }
-
-  /**
    * What {@code /events} takes: distribution's media types, with parameters and in any case;
    * nothing that only starts like them.
    */
   static boolean acceptedMediaType(String contentType) {
-    return DISTRIBUTION.unwrapFor(contentType).isPresent();
-  }
-
-  /** The checks an event asks for: the pushed tag, or the tags a deleted digest may break. */
-  private List<TagKey> checksFor(Event event) {
-    return switch (event.action()) {
-      // Children and blobs arrive before the tagged index; the tag's own event starts the check.
-      case "push" ->
-          event
-              .tag()
-              .filter(t -> event.manifest())
-              .map(tag -> List.of(new TagKey(event.repository(), tag)))
-              .orElse(List.of());
-      case "delete" -> {
-        if (event.tag().isPresent()) {
-          forgetTag(event.repository(), event.tag().get());
-          logLine(
-              "watch: {}:{} deleted (the registry's tag delete event): its series are removed",
-              event.repository(),
-              event.tag().get());
-        }
-        yield event
-            .digest()
-            .map(digest -> tagsReaching(event.repository(), digest))
-            .orElse(List.of());
-      }
-      default -> List.of();
-    };
-  }
-
-  private void forgetTag(String repository, String tag) {
-    reached.remove(new TagKey(repository, tag));
-    problems.remove(new TagKey(repository, tag));
-    metrics.forget(repository, tag);
-    journal.ifPresent(
-        j -> {
-          try {
-            j.forget(repository, tag);
-          } catch (IOException io) {
-            logLine("watch: cannot write the journal ({})", io.getMessage());
-          }
-        });
-  }
-
-  private List<TagKey> tagsReaching(String repository, Digest digest) {
-    List<TagKey> tags = new ArrayList<>();
-    synchronized (reached) {
-      reached.forEach(
-          (key, digests) -> {
-            if (key.repository().equals(repository) && digests.contains(digest)) {
-              tags.add(key);
-            }
-          });
-    }
-    return tags;
-  }
-
-  private void work() {
-    while (!stopping && !Thread.currentThread().isInterrupted()) {
-      List<PushQueue.Pending> batch;
-      try {
-        batch = queue.takeBatch(Duration.ofMillis(500));
-      } catch (InterruptedException e) {
-        return;
-      }
-      if (batch.isEmpty()) {
-        continue;
-      }
-      inFlight.addAndGet(batch.size());
-      try {
-        verify(batch);
-      } catch (RuntimeException | Error e) {
-        // One bad check must not take a worker with it; the check is tried again.
-        logLine("watch: verifying {} failed: {}", batch.get(0).repository(), e);
-        batch.forEach(p -> retry(p));
-      } finally {
-        inFlight.addAndGet(-batch.size());
-      }
-    }
-  }
-
-  private void verify(List<PushQueue.Pending> batch) {
-    String repository = batch.get(0).repository();
-    List<String> tags = batch.stream().map(PushQueue.Pending::tag).toList();
-    RunReport report = checker.check(repository, tags);
-    if (stopping && Thread.currentThread().isInterrupted()) {
-      // Cut short by the stop: no verdict; the journal still holds the checks for the next start.
-      return;
-    }
-    Instant now = clock.instant();
-    boolean anyFailed = false;
-    List<Runnable> published = new ArrayList<>();
-    for (int i = 0; i < report.images().size() && i < batch.size(); i++) {
-      ImageResult image = report.images().get(i);
-      PushQueue.Pending pending = batch.get(i);
-      TagKey key = new TagKey(repository, pending.tag());
-      if (deletedOnPurpose(image, repository, pending.tag())) {
-        forgetTag(repository, pending.tag());
-        attempts.remove(key);
-        metrics.gone(repository, pending.tag());
-        logLine(
-            "watch: {} is gone (manifest unknown, not in tags/list): deleted on purpose, its"
-                + " series are removed",
-            image.reference());
-        continue;
-      }
-      String result =
-          switch (image.verdict()) {
-            case OK, WARN -> "intact";
-            case FAIL -> "failed";
-            case UNKNOWN -> "unchecked";
-          };
-      Tally tally = Tally.of(image);
-      int failures = tally.failed();
-      int orphans = tally.warned();
-      double seconds = Duration.between(pending.firstEvent(), now).toMillis() / 1000.0;
-      // Series change last, once the log says why: whoever sees a verdict there finds its report.
-      published.add(
-          () ->
-              metrics.verdict(
-                  repository,
-                  pending.tag(),
-                  result,
-                  failures,
-                  orphans,
-                  seconds,
-                  now.getEpochSecond()));
-      if (image.verdict() == Verdict.OK) {
-        problems.remove(key);
-      } else {
-        problems.put(
-            key, Status.Problem.of(Failure.of(List.of(image)), Failure.warnings(List.of(image))));
-      }
-      Set<Digest> seen = new HashSet<>();
-      Graphs.forEachUnique(image.root(), (node, path) -> node.digest().ifPresent(seen::add));
-      // What could not be seen is not what the tag reaches: delete tracking keeps the last
-      // digests a completed check found, and the check is tried again.
-      Set<Digest> digests = result.equals("unchecked") ? reached.getOrDefault(key, Set.of()) : seen;
-      if (result.equals("unchecked")) {
-        retry(pending);
-      } else {
-        reached.put(key, digests);
-        attempts.remove(key);
-        anyFailed |= image.verdict() == Verdict.FAIL;
-      }
-      record(
-          new Journal.TagVerdict(
-              repository, pending.tag(), result, failures, orphans, now.getEpochSecond(), digests));
-      logLine(
-          "watch: {} {}{} ({} digests, {} s after the event)",
-          result.toUpperCase(Locale.ROOT),
-          image.reference(),
-          image.root().digest().map(d -> " -> " + d).orElse(""),
-          digests.size(),
-          String.format(Locale.ROOT, "%.1f", seconds));
-    }
-    if (anyFailed) {
-      synchronized (log) {
-        new TextReport(false, TextReport.Detail.FAILURES).render(report, log);
-        log.flush();
-      }
-    }
-    published.forEach(Runnable::run);
-    afterVerdicts.accept(metrics.render(queue.size(), now.getEpochSecond()));
-  }
-
-  /**
-   * A tag that no longer resolves and that the registry no longer lists was deleted (distribution
-   * sends no tag event when a manifest is deleted by digest): not a failure to page anyone for. A
-   * tag still listed whose manifest is gone is the incident, and fails.
-   */
-  private boolean deletedOnPurpose(ImageResult image, String repository, String tag) {
-    Node root = image.root();
-    if (root.kind() != Kind.TAG || !(root.finding() instanceof Finding.Missing)) {
-      return false;
-    }
-    try {
-      return !checker.tagListed(repository, tag);
-    } catch (CannotCheckException e) {
-      return false;
-    }
-  }
-
-  private void retry(PushQueue.Pending pending) {
-    TagKey key = new TagKey(pending.repository(), pending.tag());
-    int attempt = attempts.merge(key, 1, Integer::sum);
-    Duration delay = settle.multipliedBy(1L << Math.min(attempt, 16));
-    queue.retry(
-        pending.repository(),
-        pending.tag(),
-        pending.firstEvent(),
-        delay.compareTo(MAX_RETRY_DELAY) > 0 ? MAX_RETRY_DELAY : delay);
-    metrics.retried();
-  }
-
-  private void record(Journal.TagVerdict verdict) {
-    journal.ifPresent(
-        j -> {
-          try {
-            j.verdict(verdict);
-          } catch (IOException io) {
-            logLine(
-                "watch: cannot write the journal ({}): this verdict is not kept", io.getMessage());
-          }
-        });
-  }
-
-  /** One line of the receiver's log: our words, each value escaped (see {@link Console}). */
-  private void logLine(String template, Object... values) {
-    synchronized (log) {
-      console.line(template, values);
-      console.flush();
-    }
+    return EventEndpoint.DISTRIBUTION_TYPES.unwrapFor(contentType).isPresent();
   }
 
   /** Blocks until {@link #close()} (or the JVM is told to stop). */
@@ -749,25 +166,17 @@ public final class Receiver implements AutoCloseable {
       return;
     }
     stopping = true;
-    workers.shutdown();
-    try {
-      if (!workers.awaitTermination(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-        workers.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      workers.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
-    int left = queue.size() + inFlight.get();
+    workers.stop(STOP_GRACE);
+    int left = queue.size() + workers.inFlight();
     if (journal.isPresent()) {
-      logLine(
+      log.line(
           "watch: stopping: {} accepted checks not yet verified are kept in {} and verified at the"
               + " next start",
           left,
           journal.get().file());
       journal.get().close();
     } else {
-      logLine(
+      log.line(
           "watch: stopping: {} accepted checks not yet verified are lost (no --state-dir)", left);
     }
     server.stop(0);

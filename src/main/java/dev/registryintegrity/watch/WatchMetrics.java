@@ -27,7 +27,7 @@ public final class WatchMetrics {
   private final String instance;
   private final Map<TagKey, TagState> tags = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> events = new ConcurrentHashMap<>();
-  private final Map<String, AtomicLong> verified = new ConcurrentHashMap<>();
+  private final Map<TagResult, AtomicLong> verified = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> rejected = new ConcurrentHashMap<>();
   private final AtomicLong deferred = new AtomicLong();
   private final AtomicLong retried = new AtomicLong();
@@ -98,10 +98,10 @@ public final class WatchMetrics {
   }
 
   /**
-   * @param result "intact", "failed" or "unchecked"
+   * @param result "intact", "failed" or "unchecked", as the series' {@code result} label spells it
    * @param orphans referrers whose subject is gone (warnings: the tag still pulls)
    */
-  public synchronized void verdict(
+  public void verdict(
       String repository,
       String tag,
       String result,
@@ -109,10 +109,31 @@ public final class WatchMetrics {
       int orphans,
       double secondsSincePush,
       long nowEpochSeconds) {
+    verdict(
+        repository,
+        tag,
+        TagResult.fromLabel(result),
+        failures,
+        orphans,
+        secondsSincePush,
+        nowEpochSeconds);
+  }
+
+  /**
+   * @param orphans referrers whose subject is gone (warnings: the tag still pulls)
+   */
+  synchronized void verdict(
+      String repository,
+      String tag,
+      TagResult result,
+      int failures,
+      int orphans,
+      double secondsSincePush,
+      long nowEpochSeconds) {
     verified.computeIfAbsent(result, r -> new AtomicLong()).incrementAndGet();
     tags.put(
         new TagKey(repository, tag),
-        new TagState(failures, orphans, result.equals("unchecked"), nowEpochSeconds));
+        new TagState(failures, orphans, result == TagResult.UNCHECKED, nowEpochSeconds));
     prune(nowEpochSeconds);
     latencyCount++;
     latencySum += secondsSincePush;
@@ -124,11 +145,11 @@ public final class WatchMetrics {
   }
 
   /** A tag's verdict from before a restart (the journal): its series again, nothing counted. */
-  public synchronized void restore(
-      String repository, String tag, String result, int failures, int orphans, long verifiedAt) {
+  synchronized void restore(
+      String repository, String tag, TagResult result, int failures, int orphans, long verifiedAt) {
     tags.put(
         new TagKey(repository, tag),
-        new TagState(failures, orphans, result.equals("unchecked"), verifiedAt));
+        new TagState(failures, orphans, result == TagResult.UNCHECKED, verifiedAt));
   }
 
   /**
@@ -251,12 +272,12 @@ public final class WatchMetrics {
         "watch_pushes_verified_total",
         "counter",
         "Tag verifications after a push or delete, by result.");
-    for (String result : new String[] {"intact", "failed", "unchecked"}) {
+    for (TagResult result : TagResult.values()) {
       out.append(P)
           .append("watch_pushes_verified_total{")
           .append(base)
           .append(",result=\"")
-          .append(result)
+          .append(result.label())
           .append("\"} ")
           .append(verified.getOrDefault(result, new AtomicLong()).get())
           .append('\n');

@@ -22,7 +22,13 @@ class JournalTest {
 
   private static Journal.TagVerdict verdict(String tag, String result) {
     return new Journal.TagVerdict(
-        "app", tag, result, result.equals("failed") ? 2 : 0, 0, 1000, Set.of(A));
+        "app",
+        tag,
+        TagResult.fromLabel(result),
+        result.equals("failed") ? 2 : 0,
+        0,
+        1000,
+        Set.of(A));
   }
 
   @Test

@@ -4,38 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PushQueueTest {
-  /** A clock the test moves; takeBatch only ever waits for time it is told has passed. */
-  private static final class ManualClock extends Clock {
-    private volatile Instant now = Instant.parse("2026-11-24T10:00:00Z");
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-  }
-
   private final ManualClock clock = new ManualClock();
   private final PushQueue queue = new PushQueue(clock, Duration.ofSeconds(2), 3);
 
