@@ -80,11 +80,6 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
     return new Digest(algorithm, HexFormat.of().formatHex(hasher.digest()));
   }
 
-  /** The first 12 hex characters, for places where the full digest is printed elsewhere. */
-  public String shortHex() {
-    return hex.substring(0, 12);
-  }
-
   @Override
   public int compareTo(Digest other) {
     return toString().compareTo(other.toString());

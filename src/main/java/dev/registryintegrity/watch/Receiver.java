@@ -143,14 +143,6 @@ public final class Receiver implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  /**
-   * What {@code /events} takes: distribution's media types, with parameters and in any case;
-   * nothing that only starts like them.
-   */
-  static boolean acceptedMediaType(String contentType) {
-    return EventEndpoint.DISTRIBUTION_TYPES.unwrapFor(contentType).isPresent();
-  }
-
   /** Blocks until {@link #close()} (or the JVM is told to stop). */
   public void awaitStop() throws InterruptedException {
     stopped.await();
