@@ -4,11 +4,7 @@ import dev.registryintegrity.CannotCheckException;
 import dev.registryintegrity.model.Deadline;
 import dev.registryintegrity.model.Spelling;
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,8 +14,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLHandshakeException;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -59,6 +53,7 @@ public final class RegistryTransport implements AutoCloseable {
   private final RateLimiter rateLimiter;
   private final ExchangeGuard guard;
   private final Redirects redirects;
+  private final FailureMessages messages;
 
   public RegistryTransport(TransportSettings settings, Clock clock, Sleeper sleeper) {
     this(settings, clock, sleeper, Deadline.none());
@@ -98,6 +93,7 @@ public final class RegistryTransport implements AutoCloseable {
             .build();
     this.auth = new Authenticator(settings.credentials(), settings.spelling(), clock);
     this.spelling = settings.spelling();
+    this.messages = new FailureMessages(settings.spelling());
     this.retries = new Retries(settings.retry(), sleeper, clock, deadline);
     this.rateLimiter = settings.rateLimiter();
     // A buffered answer is at most a few MiB; one that takes longer than this in all is dripping.
@@ -207,7 +203,7 @@ public final class RegistryTransport implements AutoCloseable {
           retries.backOff(attempt, registry);
           continue;
         }
-        throw new CannotCheckException(describe(registry, request.uri(), e, attempt), e);
+        throw new CannotCheckException(messages.describe(registry, request.uri(), e, attempt), e);
       }
       boolean fromRegistry = authenticate && Redirects.sameOrigin(response.uri(), request.uri());
       Optional<Challenge> offered =
@@ -236,41 +232,10 @@ public final class RegistryTransport implements AutoCloseable {
         continue;
       }
       if (response.status() == 401 && fromRegistry) {
-        throw new AccessRefusedException(
-            401,
-            "registry "
-                + registry
-                + " refused "
-                + auth.describeCredential(registry)
-                + " (401"
-                + errorCode(response)
-                + (request.actions().equals(HttpRequest.PUSH)
-                    ? "): it needs push rights on "
-                        + request.repository()
-                        + " (token scope repository:"
-                        + request.repository()
-                        + ":pull,push); check the username and password and the user's permissions"
-                    : "): check the username and password"),
-            request.actions().equals(HttpRequest.PUSH));
+        throw messages.unauthorized(registry, auth.describeCredential(registry), request, response);
       }
       if (response.status() == 403 && fromRegistry) {
-        throw new AccessRefusedException(
-            403,
-            "registry "
-                + registry
-                + " denied "
-                + auth.describeCredential(registry)
-                + " access to "
-                + request.repository()
-                + " (403"
-                + errorCode(response)
-                + "): the credential needs "
-                + (request.actions().equals(HttpRequest.PUSH)
-                    ? "push rights on that repository (token scope repository:"
-                        + request.repository()
-                        + ":pull,push)"
-                    : "pull rights on that repository"),
-            request.actions().equals(HttpRequest.PUSH));
+        throw messages.forbidden(registry, auth.describeCredential(registry), request, response);
       }
       if (response.bodyError().isPresent() && !bodyRetried && retries.retries() > 0) {
         // Once: a network blip recovers, a registry that lost the data breaks off again.
@@ -353,80 +318,6 @@ public final class RegistryTransport implements AutoCloseable {
     } catch (IOException e) {
       // the connection is discarded either way
     }
-  }
-
-  private static String errorCode(HttpResponse response) {
-    return RegistryError.parse(response.body()).map(e -> " " + e.code()).orElse("");
-  }
-
-  /**
-   * A library's message in our words: no exception class names ("...SunCertPathBuilderException:
-   * unable to find valid certification path"), and the certificate-path failure said plainly.
-   */
-  static String plain(Throwable e) {
-    String message = String.valueOf(e.getMessage());
-    if (message.contains("PKIX path building failed")
-        || message.contains("unable to find valid certification path")) {
-      return "the registry's certificate is not signed by a CA this machine trusts";
-    }
-    return message.replaceAll("(?:[a-z][a-z0-9_]*\\.)+[A-Z]\\w*(?:Exception|Error): ?", "").trim();
-  }
-
-  private String describe(String registry, URI uri, IOException e, int retries) {
-    String after = retries > 0 ? " after " + (retries + 1) + " attempts" : "";
-    if (e instanceof UnknownHostException) {
-      return "cannot resolve registry host " + uri.getHost() + ": check the name and DNS";
-    }
-    if (e instanceof SSLHandshakeException) {
-      return "TLS handshake with "
-          + registry
-          + " failed: "
-          + plain(e)
-          + " (use "
-          + spelling.caCert()
-          + " for a private CA, or "
-          + spelling.plainHttp()
-          + " for a plain-HTTP registry)";
-    }
-    if (e instanceof SSLException) {
-      return "TLS error talking to "
-          + registry
-          + ": "
-          + plain(e)
-          + " (a plain-HTTP registry needs "
-          + spelling.plainHttp()
-          + ")";
-    }
-    if (e instanceof ConnectException || e instanceof NoRouteToHostException) {
-      return "cannot connect to "
-          + uri.getScheme()
-          + "://"
-          + uri.getAuthority()
-          + after
-          + ": "
-          + (e instanceof ConnectException ? "connection refused" : plain(e))
-          + " (is the registry running, and is the host and port right?)";
-    }
-    if (e instanceof SocketTimeoutException
-        || e instanceof org.apache.hc.client5.http.ConnectTimeoutException) {
-      return "registry "
-          + registry
-          + " did not answer in time"
-          + after
-          + (e instanceof SocketTimeoutException
-              ? " (no data within the read timeout)"
-              : " (connect timeout)");
-    }
-    if (e instanceof ExchangeGuard.CutOff || e instanceof Redirects.RedirectLoop) {
-      return "registry " + registry + ": " + e.getMessage();
-    }
-    if (e instanceof org.apache.hc.core5.http.NoHttpResponseException) {
-      return "registry " + registry + " closed the connection without answering" + after;
-    }
-    if (e.getCause() instanceof HttpException) {
-      return "registry " + registry + " sent an answer that is not valid HTTP" + after;
-    }
-    return "request to " + registry + " failed" + after + " (" + e.getClass().getSimpleName() + ")";
   }
 
   @Override
