@@ -3,32 +3,29 @@ package dev.registryintegrity.registry.transport;
 import dev.registryintegrity.CannotCheckException;
 import dev.registryintegrity.model.Deadline;
 import dev.registryintegrity.model.Spelling;
-import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Optional;
 
 /**
- * The one HTTP layer: connection reuse, timeouts, authentication challenges, retries and redirects.
- * Code above it asks for a path in a repository and never sees a token.
- *
- * <p>Redirects are followed here rather than by HttpClient, because HttpClient copies the original
- * request's headers onto the redirected one, and an Authorization header sent on to S3 or a CDN is
- * refused there (and leaks the credential to another host).
+ * The one way to a registry over HTTP. Code above it asks for a path in a repository and never sees
+ * a token. Composed of layers that each know one thing, outermost first: {@link Retrying} (when to
+ * send again), {@link Authenticating} (credentials and challenges), {@link Redirects} (where the
+ * credential may go), {@link Throttle} (request rate, answers counted), {@link ExchangeGuard}
+ * (deadline and budgets), over the {@link Wire} ({@link ClassicWire}: HttpClient 5, {@link
+ * BodyReader}).
  */
 public final class RegistryTransport implements AutoCloseable {
   /** Error answers are JSON of a few hundred bytes; more than this of one is not read. */
   public static final int ERROR_BODY_LIMIT = 64 * 1024;
 
-  private final Authenticator auth;
   private final Spelling spelling;
-  private final Retries retries;
   private final ClassicWire wire;
   private final ExchangeGuard guard;
   private final Throttle throttle;
   private final Redirects redirects;
-  private final FailureMessages messages;
+  private final Authenticating authenticating;
+  private final Retrying retrying;
 
   public RegistryTransport(TransportSettings settings, Clock clock, Sleeper sleeper) {
     this(settings, clock, sleeper, Deadline.none());
@@ -40,10 +37,7 @@ public final class RegistryTransport implements AutoCloseable {
    */
   public RegistryTransport(
       TransportSettings settings, Clock clock, Sleeper sleeper, Deadline deadline) {
-    this.auth = new Authenticator(settings.credentials(), settings.spelling(), clock);
     this.spelling = settings.spelling();
-    this.messages = new FailureMessages(settings.spelling());
-    this.retries = new Retries(settings.retry(), sleeper, clock, deadline);
     // A buffered answer is at most a few MiB; one that takes longer than this in all is dripping.
     // plus, not multipliedBy: the latter goes through BigDecimal, 10 ms of cold start-up.
     Duration doubled = settings.readTimeout().plus(settings.readTimeout());
@@ -55,6 +49,13 @@ public final class RegistryTransport implements AutoCloseable {
             wire);
     this.throttle = new Throttle(settings.rateLimiter(), guard);
     this.redirects = new Redirects(throttle, settings.requestLog());
+    FailureMessages messages = new FailureMessages(settings.spelling());
+    this.authenticating =
+        new Authenticating(
+            new Authenticator(settings.credentials(), settings.spelling(), clock),
+            messages,
+            redirects);
+    this.retrying = new Retrying(new Retries(settings.retry(), sleeper, clock, deadline), messages);
   }
 
   /** Same scheme, host and port: where a registry's credential may be sent. */
@@ -94,80 +95,11 @@ public final class RegistryTransport implements AutoCloseable {
    *     never given the registry's Authorization nor answered with a challenge round
    */
   private HttpResponse send(String registry, HttpRequest request, boolean authenticate) {
-    Optional<String> authorization =
+    Exchange attempt =
         authenticate
-            ? auth.known(registry, request.repository(), request.actions())
-            : Optional.empty();
-    boolean challenged = !authenticate;
-    boolean bodyRetried = false;
-    int attempt = 0;
-    while (true) {
-      HttpResponse response;
-      try {
-        response =
-            redirects.send(
-                authorization.map(a -> request.withHeader("Authorization", a)).orElse(request));
-      } catch (IOException e) {
-        if (attempt < retries.retries() && Retries.transient_(e) && request.resendable()) {
-          attempt++;
-          retries.backOff(attempt, registry);
-          continue;
-        }
-        throw new CannotCheckException(messages.describe(registry, request.uri(), e, attempt), e);
-      }
-      boolean fromRegistry = authenticate && Redirects.sameOrigin(response.uri(), request.uri());
-      Optional<Challenge> offered =
-          response.status() == 401
-              ? Challenge.parse(response.header("www-authenticate").orElse(null))
-              : Optional.empty();
-      if (response.status() == 401 && fromRegistry && offered.isEmpty()) {
-        // No challenge: nothing a credential can answer. Registries say this for endpoints they
-        // lack (the referrers API) as well as for refusals, so the caller decides what it means.
-        return response;
-      }
-      if (response.status() == 401 && fromRegistry && !challenged) {
-        Challenge challenge = offered.get();
-        if (authorization.isPresent()) {
-          auth.forget(registry);
-        }
-        authorization =
-            Optional.of(
-                auth.answer(
-                    registry,
-                    request.repository(),
-                    request.actions(),
-                    challenge,
-                    tokenRequest -> send(registry, tokenRequest, false)));
-        challenged = true;
-        continue;
-      }
-      if (response.status() == 401 && fromRegistry) {
-        throw messages.unauthorized(registry, auth.describeCredential(registry), request, response);
-      }
-      if (response.status() == 403 && fromRegistry) {
-        throw messages.forbidden(registry, auth.describeCredential(registry), request, response);
-      }
-      if (response.bodyError().isPresent() && !bodyRetried && retries.retries() > 0) {
-        // Once: a network blip recovers, a registry that lost the data breaks off again.
-        bodyRetried = true;
-        retries.backOff(1, registry);
-        continue;
-      }
-      if (RetryPolicy.retryable(response.status())
-          && attempt < retries.retries()
-          && request.resendable()) {
-        attempt++;
-        Optional<Duration> asked = retries.retryAfter(response);
-        if (asked.isPresent()) {
-          // The server said when: wait that long, no less, and no jitter below it.
-          retries.sleep(asked.get(), registry);
-        } else {
-          retries.backOff(attempt, registry);
-        }
-        continue;
-      }
-      return response;
-    }
+            ? authenticating.forRequest(registry, token -> send(registry, token, false))
+            : redirects;
+    return retrying.send(registry, request, attempt);
   }
 
   @Override

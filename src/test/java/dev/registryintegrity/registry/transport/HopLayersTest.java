@@ -1,5 +1,7 @@
 package dev.registryintegrity.registry.transport;
 
+import static dev.registryintegrity.registry.transport.Loopback.answer;
+import static dev.registryintegrity.registry.transport.Loopback.get;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.registryintegrity.fixture.RawHttpServer;
 import dev.registryintegrity.model.Deadline;
+import dev.registryintegrity.model.Spelling;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -14,11 +17,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,29 +27,6 @@ import org.junit.jupiter.api.Test;
  * guard over the classic wire, as {@link RegistryTransport} stacks them.
  */
 class HopLayersTest {
-  private final ClassicWire wire =
-      new ClassicWire(
-          TransportSettings.defaults().withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(2)));
-  private final List<String> log = new ArrayList<>();
-
-  @AfterEach
-  void close() {
-    wire.close();
-  }
-
-  private static String answer(String status, String... headers) {
-    return "HTTP/1.1 "
-        + status
-        + "\r\n"
-        + String.join("\r\n", headers)
-        + (headers.length == 0 ? "" : "\r\n")
-        + "Connection: close\r\n\r\n";
-  }
-
-  private static HttpRequest get(RawHttpServer server, String path, Map<String, String> headers) {
-    return new HttpRequest(
-        "GET", URI.create("http://" + server.host() + path), headers, "team/app", 1024);
-  }
 
   @Test
   void authorizationIsNotSentToARedirectedHost() throws Exception {
@@ -56,19 +34,10 @@ class HopLayersTest {
             new RawHttpServer(
                 RawHttpServer.writing(
                     r -> answer("206 Partial Content", "Content-Length: 1") + "x"));
-        RawHttpServer registry =
-            new RawHttpServer(
-                RawHttpServer.writing(
-                    r ->
-                        answer(
-                            "307 Temporary Redirect",
-                            "Location: http://" + storage.host() + "/blob?sig=1",
-                            "Content-Length: 0")));
-        ExchangeGuard guard = new ExchangeGuard(Deadline.none(), Duration.ofSeconds(10), wire)) {
-      Throttle throttle = new Throttle(RateLimiter.unlimited(), guard);
-      Redirects redirects = new Redirects(throttle, log::add);
+        RawHttpServer registry = Loopback.redirectingTo(storage, "/blob?sig=1");
+        Loopback loopback = new Loopback()) {
       HttpResponse r =
-          redirects.send(
+          loopback.redirects.send(
               get(registry, "/v2/team/app/blobs/sha256:x", Map.of("Range", "bytes=0-0"))
                   .withHeader("Authorization", "Bearer secret"));
       assertEquals(206, r.status());
@@ -76,7 +45,8 @@ class HopLayersTest {
       assertEquals("Bearer secret", registry.seen().get(0).header("Authorization"));
       assertNull(storage.seen().get(0).header("Authorization"), storage.seen().toString());
       assertEquals("bytes=0-0", storage.seen().get(0).header("Range"));
-      assertEquals(2, throttle.answers(), "each hop counts as an answer");
+      assertEquals(2, loopback.throttle.answers(), "each hop counts as an answer");
+      List<String> log = loopback.log;
       assertEquals(2, log.size(), log.toString());
       assertTrue(log.get(0).startsWith("GET http://" + registry.host()), log.toString());
       assertTrue(log.stream().noneMatch(l -> l.contains("secret")), log.toString());
@@ -91,9 +61,8 @@ class HopLayersTest {
                     r ->
                         r.method().equals("PUT")
                             ? answer("303 See Other", "Location: /done", "Content-Length: 0")
-                            : answer("200 OK", "Content-Length: 2") + "ok"));
-        ExchangeGuard guard = new ExchangeGuard(Deadline.none(), Duration.ofSeconds(10), wire)) {
-      Redirects redirects = new Redirects(guard, log::add);
+                            : Loopback.withBody("200 OK", "ok")));
+        Loopback loopback = new Loopback()) {
       HttpRequest put =
           new HttpRequest(
                   "PUT",
@@ -102,7 +71,7 @@ class HopLayersTest {
                   "team/app",
                   1024)
               .sending(HttpRequest.Body.of("application/octet-stream", new byte[] {1, 2, 3}));
-      HttpResponse r = redirects.send(put);
+      HttpResponse r = loopback.redirects.send(put);
       assertEquals(200, r.status());
       assertEquals("ok", new String(r.body(), StandardCharsets.UTF_8));
       assertEquals("PUT", server.seen().get(0).method());
@@ -126,10 +95,11 @@ class HopLayersTest {
                     Thread.sleep(100);
                   }
                 });
-        ExchangeGuard guard = new ExchangeGuard(Deadline.none(), Duration.ofSeconds(1), wire)) {
+        Loopback loopback = new Loopback(Deadline.none(), Duration.ofSeconds(1))) {
       long started = System.nanoTime();
       ExchangeGuard.CutOff cut =
-          assertThrows(ExchangeGuard.CutOff.class, () -> guard.send(get(server, "/v2/", Map.of())));
+          assertThrows(
+              ExchangeGuard.CutOff.class, () -> loopback.guard.send(get(server, "/v2/", Map.of())));
       assertEquals(
           "the answer took longer than 1 s in all (the registry sends too slowly)",
           cut.getMessage());
@@ -142,18 +112,18 @@ class HopLayersTest {
     Clock clock = Clock.fixed(Instant.parse("2026-12-01T12:00:00Z"), ZoneOffset.UTC);
     Deadline passed =
         new Deadline(
-            clock,
-            clock.instant().minusSeconds(1),
-            Duration.ofSeconds(30),
-            dev.registryintegrity.model.Spelling.PLUGIN);
+            clock, clock.instant().minusSeconds(1), Duration.ofSeconds(30), Spelling.PLUGIN);
     try (RawHttpServer server =
             new RawHttpServer(RawHttpServer.writing(r -> answer("200 OK", "Content-Length: 0")));
-        ExchangeGuard guard = new ExchangeGuard(passed, Duration.ofSeconds(10), wire)) {
+        Loopback loopback = new Loopback(passed, Duration.ofSeconds(10))) {
       ExchangeGuard.CutOff cut =
-          assertThrows(ExchangeGuard.CutOff.class, () -> guard.send(get(server, "/v2/", Map.of())));
+          assertThrows(
+              ExchangeGuard.CutOff.class,
+              () -> loopback.throttle.send(get(server, "/v2/", Map.of())));
       assertEquals(
           "the run's deadline of 30 s passed first (raise the timeout setting)", cut.getMessage());
       assertEquals(List.of(), server.seen());
+      assertEquals(0, loopback.throttle.answers(), "only answers count");
     }
   }
 
@@ -174,8 +144,8 @@ class HopLayersTest {
                           .getBytes(StandardCharsets.UTF_8));
                   out.write(gzipped.toByteArray());
                 });
-        ExchangeGuard guard = new ExchangeGuard(Deadline.none(), Duration.ofSeconds(10), wire)) {
-      HttpResponse r = guard.send(get(server, "/v2/", Map.of()));
+        Loopback loopback = new Loopback()) {
+      HttpResponse r = loopback.guard.send(get(server, "/v2/", Map.of()));
       assertEquals("{\"ok\":true}", new String(r.body(), StandardCharsets.UTF_8));
       assertEquals(
           List.of("the registry sent a gzip-encoded answer though asked for identity; decoded"),
