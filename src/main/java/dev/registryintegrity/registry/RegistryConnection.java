@@ -18,23 +18,17 @@ import java.util.OptionalLong;
 
 /**
  * One registry's address and the exchanges with it that every endpoint shares: the scheme, decided
- * once (a loopback registry may speak plain HTTP or TLS: the first exchange finds out while the
- * others wait, so no request is ever switched mid-walk), the request URIs, and how an answer
- * becomes a {@link Lookup} (an error body's code, a HEAD the GET contradicts).
+ * once by a {@link SchemeDecision} (a loopback registry may speak plain HTTP or TLS), the request
+ * URIs, and how an answer becomes a {@link Lookup} (an error body's code, a HEAD the GET
+ * contradicts).
  */
 final class RegistryConnection implements AutoCloseable {
   static final String ACCEPT = String.join(", ", MediaTypes.MANIFEST_ACCEPT);
 
   private final String registry;
-  private volatile URI base;
-  private volatile URI otherScheme;
-  private final Object schemeDecision = new Object();
+  private final SchemeDecision scheme;
   private final RegistryTransport transport;
   private final java.util.concurrent.atomic.AtomicReference<String> rateLimit =
-      new java.util.concurrent.atomic.AtomicReference<>();
-
-  /** Which scheme a loopback registry turned out to speak, said once in the report. */
-  private final java.util.concurrent.atomic.AtomicReference<String> schemeNote =
       new java.util.concurrent.atomic.AtomicReference<>();
 
   /**
@@ -43,8 +37,10 @@ final class RegistryConnection implements AutoCloseable {
    */
   RegistryConnection(String registry, URI base, URI otherScheme, RegistryTransport transport) {
     this.registry = registry;
-    this.base = base;
-    this.otherScheme = otherScheme;
+    this.scheme =
+        otherScheme == null
+            ? SchemeDecision.known(registry, base, transport.spelling())
+            : SchemeDecision.open(registry, base, otherScheme, transport.spelling());
     this.transport = transport;
   }
 
@@ -53,7 +49,7 @@ final class RegistryConnection implements AutoCloseable {
   }
 
   URI base() {
-    return base;
+    return scheme.base();
   }
 
   RegistryTransport transport() {
@@ -61,7 +57,7 @@ final class RegistryConnection implements AutoCloseable {
   }
 
   String describe() {
-    return "registry " + registry + " (" + base + ")";
+    return "registry " + registry + " (" + scheme.base() + ")";
   }
 
   long requestCount() {
@@ -69,30 +65,14 @@ final class RegistryConnection implements AutoCloseable {
   }
 
   /**
-   * Sends a request to this registry. Until the scheme is decided, one request at a time decides it
-   * and the others wait; a request built on the scheme that lost is sent on the one that won.
+   * Sends a request to this registry, on the scheme {@link SchemeDecision} settles: until it is
+   * decided, one request at a time decides it and the others wait.
    */
   HttpResponse send(HttpRequest request) {
-    if (otherScheme != null) {
-      synchronized (schemeDecision) {
-        if (otherScheme != null) {
-          return sendDeciding(rebased(request));
-        }
-      }
-    }
-    return sendDeciding(rebased(request));
-  }
-
-  private HttpRequest rebased(HttpRequest request) {
-    URI uri = request.uri();
-    URI now = base;
-    if (uri.getScheme().equals(now.getScheme())
-        || !uri.getRawAuthority().equals(now.getRawAuthority())) {
-      return request;
-    }
-    URI moved =
-        now.resolve(uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
-    return request.withUri(moved);
+    HttpResponse response = scheme.send(request, r -> transport.send(registry, r));
+    // Docker Hub counts manifest GETs against a pull quota and says what is left.
+    response.header("ratelimit-remaining").ifPresent(rateLimit::set);
+    return response;
   }
 
   /**
@@ -175,12 +155,12 @@ final class RegistryConnection implements AutoCloseable {
     try {
       return send("GET", repository, path, headers, RegistryTransport.ERROR_BODY_LIMIT);
     } catch (CannotCheckException e) {
-      return new HttpResponse(0, Map.of(), new byte[0], false, base, List.of());
+      return new HttpResponse(0, Map.of(), new byte[0], false, scheme.base(), List.of());
     }
   }
 
   URI uri(String repository, String path) {
-    return base.resolve("/v2/" + repository + "/" + path);
+    return scheme.base().resolve("/v2/" + repository + "/" + path);
   }
 
   /** A manifest request, with the Accept header every manifest request carries. */
@@ -193,89 +173,12 @@ final class RegistryConnection implements AutoCloseable {
     return send(new HttpRequest(method, uri(repository, path), headers, repository, maxBody));
   }
 
-  /**
-   * Sends a request to this registry. While the scheme is still open (a loopback registry, plain
-   * HTTP tried first), the first answer that shows a TLS server (a refused plain request, or Go's
-   * 400 "HTTP request to an HTTPS server") switches every later request to HTTPS; any other answer
-   * settles plain HTTP.
-   */
-  private HttpResponse sendDeciding(HttpRequest request) {
-    HttpResponse response;
-    try {
-      response = transport.send(registry, request);
-    } catch (CannotCheckException e) {
-      if (otherScheme == null || !refusedPlainHttp(e)) {
-        throw e;
-      }
-      return switchScheme(request);
-    }
-    boolean tlsPort =
-        response.status() == 400
-            && new String(response.body(), java.nio.charset.StandardCharsets.UTF_8)
-                .contains("HTTP request to an HTTPS server");
-    if (otherScheme != null && tlsPort) {
-      return switchScheme(request);
-    }
-    if (tlsPort) {
-      throw new CannotCheckException(
-          "registry "
-              + registry
-              + " speaks TLS on this port: it answered plain HTTP with 400"
-              + " \"Client sent an HTTP request to an HTTPS server\" (drop "
-              + transport.spelling().plainHttp()
-              + ")");
-    }
-    if (otherScheme != null) {
-      otherScheme = null;
-      schemeNote.compareAndSet(
-          null,
-          "registry "
-              + registry
-              + " answered plain HTTP (a loopback address: plain HTTP is"
-              + " tried first, then HTTPS)");
-    }
-    // Docker Hub counts manifest GETs against a pull quota and says what is left.
-    response.header("ratelimit-remaining").ifPresent(rateLimit::set);
-    return response;
-  }
-
   List<String> notes() {
     List<String> notes = new java.util.ArrayList<>();
-    java.util.Optional.ofNullable(schemeNote.get()).ifPresent(notes::add);
+    scheme.note().ifPresent(notes::add);
     java.util.Optional.ofNullable(rateLimit.get())
         .ifPresent(left -> notes.add("registry " + registry + " rate limit remaining: " + left));
     return notes;
-  }
-
-  private HttpResponse switchScheme(HttpRequest request) {
-    schemeNote.compareAndSet(
-        null,
-        "registry "
-            + registry
-            + " speaks HTTPS (a loopback address: plain HTTP was refused,"
-            + " TLS verified as anywhere)");
-    URI moved =
-        otherScheme.resolve(
-            request.uri().getRawPath()
-                + (request.uri().getRawQuery() == null ? "" : "?" + request.uri().getRawQuery()));
-    base = otherScheme;
-    otherScheme = null;
-    return send(request.withUri(moved));
-  }
-
-  /** A server that is there but hung up on plain HTTP: a TLS server reading an HTTP request. */
-  private static boolean refusedPlainHttp(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof java.net.ConnectException || t instanceof java.net.SocketTimeoutException) {
-        return false;
-      }
-      if (t instanceof org.apache.hc.core5.http.NoHttpResponseException
-          || t instanceof java.net.SocketException
-          || t instanceof org.apache.hc.core5.http.ConnectionClosedException) {
-        return true;
-      }
-    }
-    return false;
   }
 
   static Optional<Digest> reportedDigest(HttpResponse r) {

@@ -2,22 +2,21 @@ package dev.registryintegrity.registry.transport;
 
 import dev.registryintegrity.model.Deadline;
 import java.io.IOException;
-import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 
 /**
- * Bounds each exchange in time: a read timeout alone never trips on a server that sends one byte
- * just before each timeout, so a watchdog aborts an exchange that outlives the run's deadline or,
- * for a buffered answer, its own budget in all.
+ * The layer over the wire that bounds each exchange in time: a read timeout alone never trips on a
+ * server that sends one byte just before each timeout, so a watchdog aborts an exchange that
+ * outlives the run's deadline or, for a buffered answer, its own budget in all.
  */
-final class ExchangeGuard implements AutoCloseable {
+final class ExchangeGuard implements Exchange, AutoCloseable {
   private final Deadline deadline;
   private final Duration requestBudget;
+  private final Wire wire;
   private final ScheduledExecutorService watchdog =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -29,9 +28,10 @@ final class ExchangeGuard implements AutoCloseable {
   /**
    * @param requestBudget longest a buffered answer may take in all
    */
-  ExchangeGuard(Deadline deadline, Duration requestBudget) {
+  ExchangeGuard(Deadline deadline, Duration requestBudget, Wire wire) {
     this.deadline = deadline;
     this.requestBudget = requestBudget;
+    this.wire = wire;
   }
 
   /**
@@ -40,9 +40,8 @@ final class ExchangeGuard implements AutoCloseable {
    * reads and uploads are bounded by the run's deadline only: a large layer may take long,
    * legitimately.
    */
-  HttpResponse guarded(
-      HttpUriRequestBase message, URI uri, HttpRequest request, Redirects.Hop exchange)
-      throws IOException {
+  @Override
+  public HttpResponse send(HttpRequest request) throws IOException {
     if (deadline.passed()) {
       throw new CutOff(deadline.describe() + " passed first " + deadline.raise());
     }
@@ -58,23 +57,17 @@ final class ExchangeGuard implements AutoCloseable {
             : "the answer took longer than "
                 + requestBudget.toSeconds()
                 + " s in all (the registry sends too slowly)";
-    java.util.concurrent.atomic.AtomicBoolean cut = new java.util.concurrent.atomic.AtomicBoolean();
+    Abort abort = new Abort();
     ScheduledFuture<?> guard =
-        watchdog.schedule(
-            () -> {
-              cut.set(true);
-              message.cancel();
-            },
-            budget.toMillis(),
-            TimeUnit.MILLISECONDS);
+        watchdog.schedule(abort::fire, budget.toMillis(), TimeUnit.MILLISECONDS);
     try {
-      HttpResponse response = exchange.send(message, uri, request);
-      if (cut.get()) {
+      HttpResponse response = wire.exchange(request, abort);
+      if (abort.fired()) {
         throw new CutOff(reason);
       }
       return response;
     } catch (IOException | RuntimeException e) {
-      if (cut.get()) {
+      if (abort.fired()) {
         throw new CutOff(reason);
       }
       throw e;

@@ -63,6 +63,26 @@ public record HttpRequest(
     return new HttpRequest(method, uri, headers, repository, maxBody, hashing, body, PUSH);
   }
 
+  /** The same request sent on by a redirect: to {@code other}, with the method it asks for. */
+  HttpRequest redirected(String otherMethod, URI other) {
+    return new HttpRequest(
+        otherMethod, other, headers, repository, maxBody, hashing, body, actions);
+  }
+
+  /** The same request with header {@code name} set, replacing it however it was spelled. */
+  HttpRequest withHeader(String name, String value) {
+    Map<String, String> changed = new java.util.HashMap<>(withoutHeader(name).headers);
+    changed.put(name, value);
+    return new HttpRequest(method, uri, changed, repository, maxBody, hashing, body, actions);
+  }
+
+  /** The same request without header {@code name}, in any spelling (header names ignore case). */
+  HttpRequest withoutHeader(String name) {
+    Map<String, String> kept = new java.util.HashMap<>(headers);
+    kept.keySet().removeIf(key -> key.equalsIgnoreCase(name));
+    return new HttpRequest(method, uri, kept, repository, maxBody, hashing, body, actions);
+  }
+
   /** Whether a failure part-way may be answered by sending the same request again. */
   boolean resendable() {
     return body.map(Body::resendable).orElse(true);

@@ -6,22 +6,15 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
-import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 
 /**
- * Redirects, followed here rather than by HttpClient: HttpClient copies the original request's
- * headers onto the redirected one, and an Authorization header sent on to S3 or a CDN is refused
- * there (and leaks the credential to another host). Range and the request's other headers go with
- * each hop as headers.
+ * The redirect layer, followed here rather than by HttpClient: HttpClient copies the original
+ * request's headers onto the redirected one, and an Authorization header sent on to S3 or a CDN is
+ * refused there (and leaks the credential to another host). Range and the request's other headers
+ * go with each hop as headers.
  */
-final class Redirects {
+final class Redirects implements Exchange {
   static final int MAX_REDIRECTS = 5;
-
-  /** One hop: a message sent and its answer read. */
-  @FunctionalInterface
-  interface Hop {
-    HttpResponse send(HttpUriRequestBase message, URI uri, HttpRequest request) throws IOException;
-  }
 
   /** Redirects that never end: a misconfiguration, not a transient failure. */
   static final class RedirectLoop extends IOException {
@@ -32,44 +25,33 @@ final class Redirects {
     }
   }
 
-  private final Hop hop;
+  private final Exchange next;
   private final Consumer<String> log;
 
   /**
+   * @param next sends each hop
    * @param log told method, URL, status and time of each hop; never a header
    */
-  Redirects(Hop hop, Consumer<String> log) {
-    this.hop = hop;
+  Redirects(Exchange next, Consumer<String> log) {
+    this.next = next;
     this.log = log;
   }
 
   /**
-   * Sends {@code request} and follows where it is sent, up to {@link #MAX_REDIRECTS} hops; {@code
-   * authorization} goes only to the request's own origin.
+   * Sends {@code request} and follows where it is sent, up to {@link #MAX_REDIRECTS} hops; its
+   * Authorization header goes only to the request's own origin.
    */
-  HttpResponse follow(HttpRequest request, Optional<String> authorization) throws IOException {
+  @Override
+  public HttpResponse send(HttpRequest request) throws IOException {
     URI uri = request.uri();
     String method = request.method();
     for (int hops = 0; hops <= MAX_REDIRECTS; hops++) {
-      HttpUriRequestBase message = new HttpUriRequestBase(method, uri);
-      // Digests are over the bytes as stored; ask for them as they are.
-      message.setHeader("Accept-Encoding", "identity");
-      request.headers().forEach(message::setHeader);
-      if (request.body().isPresent() && !method.equals("GET") && !method.equals("HEAD")) {
-        HttpRequest.Body body = request.body().get();
-        message.setEntity(
-            new org.apache.hc.core5.http.io.entity.InputStreamEntity(
-                body.opener().open(),
-                body.length(),
-                org.apache.hc.core5.http.ContentType.parse(body.contentType())));
-      }
-      if (authorization.isPresent() && sameOrigin(uri, request.uri())) {
-        message.setHeader("Authorization", authorization.get());
-      } else if (!sameOrigin(uri, request.uri())) {
-        message.removeHeaders("Authorization");
+      HttpRequest hop = request.redirected(method, uri);
+      if (!sameOrigin(uri, request.uri())) {
+        hop = hop.withoutHeader("Authorization");
       }
       long started = System.nanoTime();
-      HttpResponse response = hop.send(message, uri, request);
+      HttpResponse response = next.send(hop);
       // Method, URL and status only: headers (Authorization among them) are never logged.
       log.accept(
           method

@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.junit.jupiter.api.Test;
 
 /** Each part of the transport on its own: retries, redirects, the exchange guard. */
@@ -79,13 +78,14 @@ class TransportPartsTest {
   }
 
   /** A hop that answers from a script and remembers the Authorization each message carried. */
-  private record Scripted(List<HttpResponse> answers, List<String> seen) implements Redirects.Hop {
+  private record Scripted(List<HttpResponse> answers, List<String> seen) implements Exchange {
     @Override
-    public HttpResponse send(HttpUriRequestBase message, URI uri, HttpRequest request) {
-      var auth = message.getFirstHeader("Authorization");
-      seen.add(message.getMethod() + " " + uri + " " + (auth == null ? "-" : auth.getValue()));
+    public HttpResponse send(HttpRequest hop) {
+      String auth = hop.headers().get("Authorization");
+      seen.add(hop.method() + " " + hop.uri() + " " + (auth == null ? "-" : auth));
       HttpResponse next = answers.remove(0);
-      return new HttpResponse(next.status(), next.headers(), next.body(), false, uri, List.of());
+      return new HttpResponse(
+          next.status(), next.headers(), next.body(), false, hop.uri(), List.of());
     }
   }
 
@@ -101,9 +101,9 @@ class TransportPartsTest {
                 seen),
             line -> {});
     HttpResponse r =
-        redirects.follow(
-            new HttpRequest("GET", REGISTRY, Map.of("Range", "bytes=0-0"), "app", 1),
-            Optional.of("Bearer secret"));
+        redirects.send(
+            new HttpRequest("GET", REGISTRY, Map.of("Range", "bytes=0-0"), "app", 1)
+                .withHeader("Authorization", "Bearer secret"));
     assertEquals(206, r.status());
     assertEquals(
         List.of("GET " + REGISTRY + " Bearer secret", "GET https://bucket.s3.test/blob?sig=1 -"),
@@ -119,31 +119,26 @@ class TransportPartsTest {
     Redirects redirects = new Redirects(new Scripted(loop, new ArrayList<>()), line -> {});
     assertThrows(
         Redirects.RedirectLoop.class,
-        () ->
-            redirects.follow(
-                new HttpRequest("GET", REGISTRY, Map.of(), "app", 1), Optional.empty()));
+        () -> redirects.send(new HttpRequest("GET", REGISTRY, Map.of(), "app", 1)));
   }
 
   @Test
   void anExchangeThatOutlivesItsBudgetIsCutOff() {
-    try (ExchangeGuard guard = new ExchangeGuard(Deadline.none(), Duration.ofMillis(200))) {
-      HttpUriRequestBase message = new HttpUriRequestBase("GET", REGISTRY);
+    Wire neverFinishing =
+        (message, abort) -> {
+          // A server that never finishes: the watchdog's abort is what ends it.
+          while (!abort.fired()) {
+            Thread.onSpinWait();
+          }
+          throw new IOException("cancelled");
+        };
+    try (ExchangeGuard guard =
+        new ExchangeGuard(Deadline.none(), Duration.ofMillis(200), neverFinishing)) {
       long started = System.nanoTime();
       ExchangeGuard.CutOff cut =
           assertThrows(
               ExchangeGuard.CutOff.class,
-              () ->
-                  guard.guarded(
-                      message,
-                      REGISTRY,
-                      new HttpRequest("GET", REGISTRY, Map.of(), "app", 1),
-                      (m, u, r) -> {
-                        // A server that never finishes: the watchdog's cancel is what ends it.
-                        while (!m.isCancelled()) {
-                          Thread.onSpinWait();
-                        }
-                        throw new IOException("cancelled");
-                      }));
+              () -> guard.send(new HttpRequest("GET", REGISTRY, Map.of(), "app", 1)));
       assertTrue(cut.getMessage().contains("took longer than"), cut.getMessage());
       assertTrue((System.nanoTime() - started) / 1_000_000 < 5_000);
     }

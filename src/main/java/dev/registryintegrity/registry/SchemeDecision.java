@@ -1,0 +1,182 @@
+package dev.registryintegrity.registry;
+
+import dev.registryintegrity.CannotCheckException;
+import dev.registryintegrity.model.Spelling;
+import dev.registryintegrity.registry.transport.HttpRequest;
+import dev.registryintegrity.registry.transport.HttpResponse;
+import java.net.ConnectException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import org.apache.hc.core5.http.ConnectionClosedException;
+import org.apache.hc.core5.http.NoHttpResponseException;
+
+/**
+ * Which scheme a registry speaks, decided once. A loopback registry may speak plain HTTP or TLS
+ * (docker treats 127.0.0.0/8 as insecure), so its first exchange asks over plain HTTP and what
+ * comes back settles the base address for good: a TLS server (a plain request refused, or Go's 400
+ * "HTTP request to an HTTPS server") means HTTPS, any other answer plain HTTP. Requests arriving
+ * meanwhile wait for that outcome instead of racing it, so no request is switched mid-walk; an
+ * exchange that fails without showing the scheme (nothing listening, a timeout) settles nothing,
+ * and the next request asks again.
+ */
+final class SchemeDecision {
+  private final String registry;
+  private final URI first;
+  private final Optional<URI> otherwise;
+  private final Spelling spelling;
+
+  /** Completed once, with the base every request uses from then on. */
+  private final CompletableFuture<Decided> decided = new CompletableFuture<>();
+
+  /** One exchange at a time asks while the scheme is open; the others queue behind it. */
+  private final ReentrantLock asking = new ReentrantLock();
+
+  /**
+   * @param note what the report says about how the scheme was found, if it was looked for
+   */
+  private record Decided(URI base, Optional<String> note) {}
+
+  private SchemeDecision(String registry, URI first, Optional<URI> otherwise, Spelling spelling) {
+    this.registry = registry;
+    this.first = first;
+    this.otherwise = otherwise;
+    this.spelling = spelling;
+    if (otherwise.isEmpty()) {
+      decided.complete(new Decided(first, Optional.empty()));
+    }
+  }
+
+  /** A scheme known from the start: {@code base} is used as it is. */
+  static SchemeDecision known(String registry, URI base, Spelling spelling) {
+    return new SchemeDecision(registry, base, Optional.empty(), spelling);
+  }
+
+  /** Open: {@code first} is asked, and {@code otherwise} used when it turns out to speak TLS. */
+  static SchemeDecision open(String registry, URI first, URI otherwise, Spelling spelling) {
+    return new SchemeDecision(registry, first, Optional.of(otherwise), spelling);
+  }
+
+  /** Where the registry's API answers: the decided base, or the one to ask first until then. */
+  URI base() {
+    return decided.isDone() ? decided.join().base() : first;
+  }
+
+  /** Which scheme the registry turned out to speak, said once in the report. */
+  Optional<String> note() {
+    return decided.isDone() ? decided.join().note() : Optional.empty();
+  }
+
+  /**
+   * Sends {@code request} through {@code exchange} on the decided scheme; while the scheme is open,
+   * one request at a time decides it and the others wait. A request built on the scheme that lost
+   * is sent on the one that won.
+   */
+  HttpResponse send(HttpRequest request, Function<HttpRequest, HttpResponse> exchange) {
+    if (!decided.isDone()) {
+      asking.lock();
+      try {
+        if (!decided.isDone()) {
+          return ask(request, exchange);
+        }
+      } finally {
+        asking.unlock();
+      }
+    }
+    return sendDecided(request, exchange);
+  }
+
+  private HttpResponse ask(HttpRequest request, Function<HttpRequest, HttpResponse> exchange) {
+    HttpResponse response;
+    try {
+      response = exchange.apply(rebased(request, first));
+    } catch (CannotCheckException e) {
+      if (!refusedPlainHttp(e)) {
+        throw e;
+      }
+      return switchToTls(rebased(request, first), exchange);
+    }
+    if (tlsPort(response)) {
+      return switchToTls(rebased(request, first), exchange);
+    }
+    decided.complete(
+        new Decided(
+            first,
+            Optional.of(
+                "registry "
+                    + registry
+                    + " answered plain HTTP (a loopback address: plain HTTP is"
+                    + " tried first, then HTTPS)")));
+    return response;
+  }
+
+  private HttpResponse switchToTls(
+      HttpRequest request, Function<HttpRequest, HttpResponse> exchange) {
+    URI tls = otherwise.orElseThrow();
+    decided.complete(
+        new Decided(
+            tls,
+            Optional.of(
+                "registry "
+                    + registry
+                    + " speaks HTTPS (a loopback address: plain HTTP was refused,"
+                    + " TLS verified as anywhere)")));
+    return sendDecided(request.withUri(tls.resolve(pathAndQuery(request.uri()))), exchange);
+  }
+
+  private HttpResponse sendDecided(
+      HttpRequest request, Function<HttpRequest, HttpResponse> exchange) {
+    HttpResponse response = exchange.apply(rebased(request, decided.join().base()));
+    if (tlsPort(response)) {
+      throw new CannotCheckException(
+          "registry "
+              + registry
+              + " speaks TLS on this port: it answered plain HTTP with 400"
+              + " \"Client sent an HTTP request to an HTTPS server\" (drop "
+              + spelling.plainHttp()
+              + ")");
+    }
+    return response;
+  }
+
+  /** A request built on the other scheme's base, moved onto {@code base}; others as they are. */
+  private static HttpRequest rebased(HttpRequest request, URI base) {
+    URI uri = request.uri();
+    if (uri.getScheme().equals(base.getScheme())
+        || !uri.getRawAuthority().equals(base.getRawAuthority())) {
+      return request;
+    }
+    return request.withUri(base.resolve(pathAndQuery(uri)));
+  }
+
+  private static String pathAndQuery(URI uri) {
+    return uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+  }
+
+  /** Go's net/http (the registry's own server) answers plain HTTP on a TLS port so. */
+  private static boolean tlsPort(HttpResponse response) {
+    return response.status() == 400
+        && new String(response.body(), StandardCharsets.UTF_8)
+            .contains("HTTP request to an HTTPS server");
+  }
+
+  /** A server that is there but hung up on plain HTTP: a TLS server reading an HTTP request. */
+  private static boolean refusedPlainHttp(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ConnectException || t instanceof SocketTimeoutException) {
+        return false;
+      }
+      if (t instanceof NoHttpResponseException
+          || t instanceof SocketException
+          || t instanceof ConnectionClosedException) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,184 @@
+package dev.registryintegrity.registry.transport;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLException;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.routing.RoutingSupport;
+import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
+import org.apache.hc.client5.http.ssl.HostnameVerificationPolicy;
+import org.apache.hc.client5.http.ssl.NoopHostnameVerifier;
+import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.HttpException;
+import org.apache.hc.core5.http.io.entity.InputStreamEntity;
+import org.apache.hc.core5.util.Timeout;
+
+/**
+ * The wire on HttpClient 5's classic (blocking) API: pooled connections with the settings'
+ * timeouts, proxies and TLS, one message sent and its answer read whole by {@link BodyReader}, so
+ * no connection stays leased. Everything HttpClient would do on its own (redirects, retries,
+ * cookies, auth caching, decompression) is off: the layers above decide those.
+ */
+final class ClassicWire implements Wire, AutoCloseable {
+  private final CloseableHttpClient client;
+  private final PoolingHttpClientConnectionManager pool;
+
+  ClassicWire(TransportSettings settings) {
+    this.pool =
+        PoolingHttpClientConnectionManagerBuilder.create()
+            .setMaxConnTotal(settings.maxConnections())
+            .setMaxConnPerRoute(settings.maxConnections())
+            .setTlsSocketStrategy(lazyTls(settings.tls()))
+            .setDefaultConnectionConfig(
+                ConnectionConfig.custom()
+                    .setConnectTimeout(Timeout.of(settings.connectTimeout()))
+                    .setSocketTimeout(Timeout.of(settings.readTimeout()))
+                    .build())
+            .build();
+    this.client =
+        HttpClients.custom()
+            .setConnectionManager(pool)
+            .setRoutePlanner(settings.proxies().routePlanner())
+            .disableRedirectHandling()
+            .disableAutomaticRetries()
+            .disableCookieManagement()
+            .disableAuthCaching()
+            .disableContentCompression()
+            .setUserAgent("registry-integrity")
+            .setDefaultRequestConfig(
+                RequestConfig.custom()
+                    .setResponseTimeout(Timeout.of(settings.readTimeout()))
+                    .build())
+            .build();
+  }
+
+  /**
+   * The TLS strategy, built on the first TLS connection: building it loads and parses the trust
+   * store (about 150 certificates), which a run against a plain-HTTP registry never needs.
+   */
+  private static TlsSocketStrategy lazyTls(TlsSettings tls) {
+    AtomicReference<TlsSocketStrategy> built = new AtomicReference<>();
+    return (socket, target, port, attachment, context) -> {
+      TlsSocketStrategy strategy;
+      try {
+        strategy =
+            built.updateAndGet(
+                existing ->
+                    existing != null
+                        ? existing
+                        : tls.insecure()
+                            ? new DefaultClientTlsStrategy(
+                                tls.sslContext(),
+                                HostnameVerificationPolicy.CLIENT,
+                                NoopHostnameVerifier.INSTANCE)
+                            : new DefaultClientTlsStrategy(tls.sslContext()));
+      } catch (IllegalStateException e) {
+        // A request failure with its reason, like any other TLS failure.
+        throw new SSLException(e.getMessage(), e);
+      }
+      return strategy.upgrade(socket, target, port, attachment, context);
+    };
+  }
+
+  @Override
+  public HttpResponse exchange(HttpRequest message, Abort abort) throws IOException {
+    HttpUriRequestBase sent = new HttpUriRequestBase(message.method(), message.uri());
+    abort.whenFired(sent::cancel);
+    // Digests are over the bytes as stored; ask for them as they are.
+    sent.setHeader("Accept-Encoding", "identity");
+    message.headers().forEach(sent::setHeader);
+    String method = message.method();
+    if (message.body().isPresent() && !method.equals("GET") && !method.equals("HEAD")) {
+      HttpRequest.Body body = message.body().get();
+      sent.setEntity(
+          new InputStreamEntity(
+              body.opener().open(), body.length(), ContentType.parse(body.contentType())));
+    }
+    ClassicHttpResponse response;
+    try {
+      response = client.executeOpen(RoutingSupport.determineHost(sent), sent, null);
+    } catch (HttpException e) {
+      throw new IOException("protocol error: " + e.getMessage(), e);
+    }
+    try {
+      return read(response, sent, message);
+    } finally {
+      closeQuietly(response);
+    }
+  }
+
+  private static HttpResponse read(
+      ClassicHttpResponse response, HttpUriRequestBase sent, HttpRequest message) {
+    Map<String, List<String>> headers = new LinkedHashMap<>();
+    for (Header h : response.getHeaders()) {
+      headers
+          .computeIfAbsent(h.getName().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+          .add(h.getValue());
+    }
+    HttpEntity entity = response.getEntity();
+    String encoding =
+        headers
+            .getOrDefault("content-encoding", List.of("identity"))
+            .get(0)
+            .trim()
+            .toLowerCase(Locale.ROOT);
+    BodyReader.Body body =
+        entity == null
+            ? BodyReader.Body.EMPTY
+            : BodyReader.read(entity, sent, message, response.getCode(), encoding);
+    List<String> notes =
+        encoding.equals("identity") || encoding.isEmpty()
+            ? List.of()
+            : List.of(
+                "the registry sent a "
+                    + encoding
+                        .replaceAll("[^a-z0-9.+-]", "?")
+                        .substring(0, Math.min(20, encoding.length()))
+                    + "-encoded answer though asked for identity"
+                    + (BodyReader.decodable(encoding) ? "; decoded" : "; read as sent"));
+    return new HttpResponse(
+        response.getCode(),
+        headers,
+        body.kept(),
+        body.truncated(),
+        message.uri(),
+        notes,
+        body.length(),
+        body.digest(),
+        body.error());
+  }
+
+  /** The answer is in hand; a connection that breaks while being released changes nothing. */
+  private static void closeQuietly(ClassicHttpResponse response) {
+    try {
+      response.close();
+    } catch (IOException e) {
+      // the connection is discarded either way
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      client.close();
+    } catch (IOException e) {
+      // Closing idle connections of a finished run: nothing to report.
+    }
+    pool.close();
+  }
+}

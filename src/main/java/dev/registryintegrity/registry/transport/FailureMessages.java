@@ -1,0 +1,155 @@
+package dev.registryintegrity.registry.transport;
+
+import dev.registryintegrity.model.Spelling;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.core5.http.HttpException;
+import org.apache.hc.core5.http.NoHttpResponseException;
+
+/**
+ * What the transport says when a request ends without an answer to return: the registry's 401 and
+ * 403 refusals (what the credential lacks, the token scope a write needs) and a failed exchange in
+ * one line of our words. One place, because users and tests rely on the wording, whichever layer
+ * ends the request.
+ */
+final class FailureMessages {
+  private final Spelling spelling;
+
+  FailureMessages(Spelling spelling) {
+    this.spelling = spelling;
+  }
+
+  /**
+   * The registry answered 401 again after its challenge was answered.
+   *
+   * @param credential the credential in words ("user 'ci' from --password"), never the secret
+   */
+  AccessRefusedException unauthorized(
+      String registry, String credential, HttpRequest request, HttpResponse response) {
+    boolean push = request.actions().equals(HttpRequest.PUSH);
+    return new AccessRefusedException(
+        401,
+        "registry "
+            + registry
+            + " refused "
+            + credential
+            + " (401"
+            + errorCode(response)
+            + (push
+                ? "): it needs push rights on "
+                    + request.repository()
+                    + " (token scope repository:"
+                    + request.repository()
+                    + ":pull,push); check the username and password and the user's permissions"
+                : "): check the username and password"),
+        push);
+  }
+
+  /** The registry answered 403: the credential is known and lacks the rights. */
+  AccessRefusedException forbidden(
+      String registry, String credential, HttpRequest request, HttpResponse response) {
+    boolean push = request.actions().equals(HttpRequest.PUSH);
+    return new AccessRefusedException(
+        403,
+        "registry "
+            + registry
+            + " denied "
+            + credential
+            + " access to "
+            + request.repository()
+            + " (403"
+            + errorCode(response)
+            + "): the credential needs "
+            + (push
+                ? "push rights on that repository (token scope repository:"
+                    + request.repository()
+                    + ":pull,push)"
+                : "pull rights on that repository"),
+        push);
+  }
+
+  private static String errorCode(HttpResponse response) {
+    return RegistryError.parse(response.body()).map(e -> " " + e.code()).orElse("");
+  }
+
+  /**
+   * A failed exchange in one line: what went wrong, where, and what the user can do about it.
+   *
+   * @param retries how many times the request was sent again before giving up
+   */
+  String describe(String registry, URI uri, IOException e, int retries) {
+    String after = retries > 0 ? " after " + (retries + 1) + " attempts" : "";
+    if (e instanceof UnknownHostException) {
+      return "cannot resolve registry host " + uri.getHost() + ": check the name and DNS";
+    }
+    if (e instanceof SSLHandshakeException) {
+      return "TLS handshake with "
+          + registry
+          + " failed: "
+          + plain(e)
+          + " (use "
+          + spelling.caCert()
+          + " for a private CA, or "
+          + spelling.plainHttp()
+          + " for a plain-HTTP registry)";
+    }
+    if (e instanceof SSLException) {
+      return "TLS error talking to "
+          + registry
+          + ": "
+          + plain(e)
+          + " (a plain-HTTP registry needs "
+          + spelling.plainHttp()
+          + ")";
+    }
+    if (e instanceof ConnectException || e instanceof NoRouteToHostException) {
+      return "cannot connect to "
+          + uri.getScheme()
+          + "://"
+          + uri.getAuthority()
+          + after
+          + ": "
+          + (e instanceof ConnectException ? "connection refused" : plain(e))
+          + " (is the registry running, and is the host and port right?)";
+    }
+    if (e instanceof SocketTimeoutException || e instanceof ConnectTimeoutException) {
+      return "registry "
+          + registry
+          + " did not answer in time"
+          + after
+          + (e instanceof SocketTimeoutException
+              ? " (no data within the read timeout)"
+              : " (connect timeout)");
+    }
+    if (e instanceof ExchangeGuard.CutOff || e instanceof Redirects.RedirectLoop) {
+      return "registry " + registry + ": " + e.getMessage();
+    }
+    if (e instanceof NoHttpResponseException) {
+      return "registry " + registry + " closed the connection without answering" + after;
+    }
+    if (e.getCause() instanceof HttpException) {
+      return "registry " + registry + " sent an answer that is not valid HTTP" + after;
+    }
+    return "request to " + registry + " failed" + after + " (" + e.getClass().getSimpleName() + ")";
+  }
+
+  /**
+   * A library's message in our words: no exception class names ("...SunCertPathBuilderException:
+   * unable to find valid certification path"), and the certificate-path failure said plainly.
+   */
+  static String plain(Throwable e) {
+    String message = String.valueOf(e.getMessage());
+    if (message.contains("PKIX path building failed")
+        || message.contains("unable to find valid certification path")) {
+      return "the registry's certificate is not signed by a CA this machine trusts";
+    }
+    return message.replaceAll("(?:[a-z][a-z0-9_]*\\.)+[A-Z]\\w*(?:Exception|Error): ?", "").trim();
+  }
+}

@@ -1,0 +1,17 @@
+package dev.registryintegrity.registry.transport;
+
+import java.io.IOException;
+
+/**
+ * The bottom of the transport: one message on the wire and its answer read whole, to the request's
+ * limits. Nothing below the guard retries, authenticates or follows a redirect, so another HTTP
+ * client (HttpClient 5's async API, for HTTP/2) fits here without touching the layers above.
+ */
+@FunctionalInterface
+interface Wire {
+  /**
+   * @param message one hop: its method, address and headers as they are to be sent
+   * @param abort ends the exchange from another thread (the guard's watchdog) when it fires
+   */
+  HttpResponse exchange(HttpRequest message, Abort abort) throws IOException;
+}

@@ -1,0 +1,126 @@
+package dev.registryintegrity.registry;
+
+import dev.registryintegrity.fixture.TestPki;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PushbackInputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+
+/**
+ * A loopback port that speaks TLS, certified by a test CA, and meets a plain-HTTP request as a
+ * registry's TLS port does: with Go's 400 "Client sent an HTTP request to an HTTPS server", or by
+ * hanging up. Every TLS request is answered 200.
+ */
+final class TlsPortServer implements AutoCloseable {
+  /** What the port does with a plain-HTTP request. */
+  enum PlainHttp {
+    GO_400,
+    HANG_UP
+  }
+
+  private final ServerSocket socket;
+  private final SSLContext tls;
+  private final PlainHttp plain;
+  private final List<String> seen = new CopyOnWriteArrayList<>();
+
+  TlsPortServer(TestPki pki, PlainHttp plain) throws Exception {
+    KeyStore keys = KeyStore.getInstance("PKCS12");
+    keys.load(null, null);
+    char[] password = "test".toCharArray();
+    keys.setKeyEntry(
+        "server",
+        pki.privateKey(pki.serverKey),
+        password,
+        new Certificate[] {pki.certificate(pki.serverCert), pki.certificate(pki.caCert)});
+    KeyManagerFactory managers =
+        KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    managers.init(keys, password);
+    this.tls = SSLContext.getInstance("TLS");
+    tls.init(managers.getKeyManagers(), null, null);
+    this.plain = plain;
+    this.socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              while (!socket.isClosed()) {
+                try {
+                  Socket connection = socket.accept();
+                  Thread.ofVirtual().start(() -> serve(connection));
+                } catch (IOException closed) {
+                  return;
+                }
+              }
+            });
+  }
+
+  private void serve(Socket connection) {
+    try (connection) {
+      PushbackInputStream in = new PushbackInputStream(connection.getInputStream(), 1);
+      int first = in.read();
+      if (first == 0x16) {
+        // A TLS handshake record: hand the connection, first byte included, to the TLS server.
+        try (Socket secure =
+            tls.getSocketFactory()
+                .createSocket(connection, new ByteArrayInputStream(new byte[] {0x16}), true)) {
+          seen.add("https " + requestLine(secure.getInputStream()));
+          write(
+              secure.getOutputStream(),
+              "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+        }
+        return;
+      }
+      in.unread(first);
+      seen.add("http " + requestLine(in));
+      if (plain == PlainHttp.GO_400) {
+        write(
+            connection.getOutputStream(),
+            "HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n");
+      }
+    } catch (IOException e) {
+      // the client hung up
+    }
+  }
+
+  private static String requestLine(InputStream in) throws IOException {
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    int b;
+    while ((b = in.read()) >= 0) {
+      head.write(b);
+      if (head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+        break;
+      }
+    }
+    return head.toString(StandardCharsets.ISO_8859_1).lines().findFirst().orElse("");
+  }
+
+  private static void write(OutputStream out, String answer) throws IOException {
+    out.write(answer.getBytes(StandardCharsets.ISO_8859_1));
+    out.flush();
+  }
+
+  String host() {
+    return "127.0.0.1:" + socket.getLocalPort();
+  }
+
+  /** "http GET /v2/... HTTP/1.1" or "https GET ...", in order of arrival. */
+  List<String> seen() {
+    return List.copyOf(seen);
+  }
+
+  @Override
+  public void close() throws IOException {
+    socket.close();
+  }
+}
