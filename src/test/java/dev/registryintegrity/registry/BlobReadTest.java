@@ -6,12 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.registryintegrity.fixture.RawHttpServer;
 import dev.registryintegrity.model.Digest;
+import dev.registryintegrity.model.Spelling;
 import dev.registryintegrity.registry.transport.RegistryTransport;
-import dev.registryintegrity.registry.transport.RetryPolicy;
 import dev.registryintegrity.registry.transport.TransportSettings;
 import dev.registryintegrity.source.BlobCheck;
 import dev.registryintegrity.source.Lookup;
 import dev.registryintegrity.source.Proof;
+import dev.registryintegrity.verify.CheckSettings;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -29,9 +30,12 @@ class BlobReadTest {
       throws Exception {
     try (RawHttpServer server = new RawHttpServer(RawHttpServer.writing(answer))) {
       TransportSettings settings =
-          TransportSettings.defaults()
-              .withRetry(RetryPolicy.defaults().withRetries(1))
-              .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(2));
+          CheckSettings.builder(Spelling.CLI)
+              .retries(1)
+              .connectTimeout(Duration.ofSeconds(2))
+              .readTimeout(Duration.ofSeconds(2))
+              .build()
+              .transport();
       try (RegistryClient client =
           new RegistryClient(
               server.host(),

@@ -57,16 +57,13 @@ class SchemeDecisionTest {
   }
 
   private static RegistryTransport transport(RetryPolicy retry, Duration readTimeout) {
-    TransportSettings base =
-        TransportSettings.defaults()
-            .withRetry(retry)
-            .withTimeouts(Duration.ofSeconds(2), readTimeout);
+    TransportSettings base = TransportSettings.defaults();
     return new RegistryTransport(
         new TransportSettings(
-            base.connectTimeout(),
-            base.readTimeout(),
+            Duration.ofSeconds(2),
+            readTimeout,
             base.maxConnections(),
-            base.retry(),
+            retry,
             base.credentials(),
             new TlsSettings(false, List.of(PKI.certificate(PKI.caCert))),
             base.proxies(),

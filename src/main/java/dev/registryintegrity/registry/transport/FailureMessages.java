@@ -124,9 +124,10 @@ final class FailureMessages {
           + registry
           + " did not answer in time"
           + after
-          + (e instanceof SocketTimeoutException
-              ? " (no data within the read timeout)"
-              : " (connect timeout)");
+          // HttpClient's connect timeout is a SocketTimeoutException too: ask for it first.
+          + (e instanceof ConnectTimeoutException
+              ? " (connect timeout)"
+              : " (no data within the read timeout)");
     }
     if (e instanceof ExchangeGuard.CutOff || e instanceof Redirects.RedirectLoop) {
       return "registry " + registry + ": " + e.getMessage();

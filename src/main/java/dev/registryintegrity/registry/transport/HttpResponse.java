@@ -68,11 +68,4 @@ public record HttpResponse(
       return OptionalLong.empty();
     }
   }
-
-  public HttpResponse withNote(String note) {
-    List<String> more = new java.util.ArrayList<>(notes);
-    more.add(note);
-    return new HttpResponse(
-        status, headers, body, truncated, uri, more, bodyLength, bodyDigest, bodyError);
-  }
 }

@@ -43,7 +43,11 @@ final class Retrying {
       if (attempt.settled(response)) {
         return response;
       }
-      if (response.bodyError().isPresent() && !bodyRetried && retries.retries() > 0) {
+      // An upload is never sent twice, whatever broke off: its bytes may be half stored.
+      if (response.bodyError().isPresent()
+          && !bodyRetried
+          && retries.retries() > 0
+          && request.resendable()) {
         // Once: a network blip recovers, a registry that lost the data breaks off again.
         bodyRetried = true;
         retries.backOff(1, registry);

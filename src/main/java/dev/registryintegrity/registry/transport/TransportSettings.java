@@ -50,32 +50,4 @@ public record TransportSettings(
         limiter,
         spelling);
   }
-
-  public TransportSettings withRetry(RetryPolicy policy) {
-    return new TransportSettings(
-        connectTimeout,
-        readTimeout,
-        maxConnections,
-        policy,
-        credentials,
-        tls,
-        proxies,
-        requestLog,
-        rateLimiter,
-        spelling);
-  }
-
-  public TransportSettings withTimeouts(Duration connect, Duration read) {
-    return new TransportSettings(
-        connect,
-        read,
-        maxConnections,
-        retry,
-        credentials,
-        tls,
-        proxies,
-        requestLog,
-        rateLimiter,
-        spelling);
-  }
 }

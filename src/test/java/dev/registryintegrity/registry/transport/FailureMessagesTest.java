@@ -82,13 +82,13 @@ class FailureMessagesTest {
             3,
             "registry reg.example did not answer in time after 4 attempts (no data within the read"
                 + " timeout)"),
-        // As it is today: HttpClient's ConnectTimeoutException is a SocketTimeoutException, so a
-        // connect timeout reads as a read timeout and "(connect timeout)" is never said.
+        // HttpClient's ConnectTimeoutException is a SocketTimeoutException too; it is said as
+        // what it is.
         Arguments.of(
             CLI,
             new ConnectTimeoutException("Connect to reg.example:5000 timed out"),
             0,
-            "registry reg.example did not answer in time (no data within the read timeout)"),
+            "registry reg.example did not answer in time (connect timeout)"),
         Arguments.of(
             CLI,
             new ExchangeGuard.CutOff("the answer took longer than 60 s in all"),

@@ -2,6 +2,8 @@ package dev.registryintegrity.registry.transport;
 
 import dev.registryintegrity.fixture.RawHttpServer;
 import dev.registryintegrity.model.Deadline;
+import dev.registryintegrity.model.Spelling;
+import dev.registryintegrity.registry.credentials.CredentialStore;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -16,7 +18,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class Loopback implements AutoCloseable {
   final ClassicWire wire =
       new ClassicWire(
-          TransportSettings.defaults().withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(2)));
+          new TransportSettings(
+              Duration.ofSeconds(2),
+              Duration.ofSeconds(2),
+              16,
+              RetryPolicy.defaults(),
+              CredentialStore.none(),
+              TlsSettings.defaults(),
+              ProxySelection.none(),
+              line -> {},
+              RateLimiter.unlimited(),
+              Spelling.CLI));
   final ExchangeGuard guard;
   final Throttle throttle;
   final Redirects redirects;

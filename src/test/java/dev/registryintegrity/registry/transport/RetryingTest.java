@@ -118,6 +118,30 @@ class RetryingTest {
   }
 
   @Test
+  void anUploadWhoseAnswerBreaksOffIsNotSentAgain() throws Exception {
+    try (RawHttpServer server =
+        scripted(n -> answer("201 Created", "Content-Length: 10") + "abc")) {
+      HttpRequest upload =
+          new HttpRequest(
+                  "PUT",
+                  URI.create("http://" + server.host() + "/v2/team/app/blobs/uploads/1"),
+                  Map.of(),
+                  "team/app",
+                  1024)
+              .sending(
+                  new HttpRequest.Body(
+                      "application/octet-stream",
+                      3,
+                      () -> new ByteArrayInputStream(new byte[] {1, 2, 3}),
+                      false));
+      HttpResponse r = retrying().send("reg", upload, loopback.redirects);
+      assertTrue(r.bodyError().isPresent());
+      assertEquals(1, server.seen().size(), "an upload is sent once");
+      assertEquals(List.of(), slept);
+    }
+  }
+
+  @Test
   void aDroppedConnectionIsRetriedAndTheFailureCountsTheAttempts() throws Exception {
     try (RawHttpServer server = scripted(n -> "")) {
       CannotCheckException e =
