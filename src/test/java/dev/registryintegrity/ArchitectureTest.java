@@ -63,6 +63,7 @@ class ArchitectureTest {
                   "walk",
                   "report",
                   "registry",
+                  "verify",
                   "serve",
                   "status")),
           Map.entry(

@@ -13,9 +13,7 @@ import dev.registryintegrity.probe.Prober;
 import dev.registryintegrity.probe.Shard;
 import dev.registryintegrity.reference.RegistryName;
 import dev.registryintegrity.registry.ManifestCache;
-import dev.registryintegrity.registry.transport.RateLimiter;
 import dev.registryintegrity.registry.transport.Sleeper;
-import dev.registryintegrity.registry.transport.TransportSettings;
 import dev.registryintegrity.report.JsonReport;
 import dev.registryintegrity.report.Progress;
 import dev.registryintegrity.report.TextReport;
@@ -103,7 +101,6 @@ final class ProbeCommand implements Command {
     ProbeOptions options =
         new ProbeOptions(
             registry,
-            check.plainHttp(),
             Flags.repeated(line, "include"),
             Flags.repeated(line, "exclude"),
             line.hasOption("tags-per-repo")
@@ -113,12 +110,9 @@ final class ProbeCommand implements Command {
             Flags.positive(line, "page-size", 100),
             line.hasOption("shard") ? Shard.parse(line.getOptionValue("shard")) : Shard.all(),
             rps,
-            check.timeout(),
-            check.requiredArtifactTypes(),
             // The JSON report lists every node; the text report and the metrics need only what
             // is not intact, so only JSON pays for holding the registry's graph.
             json && !line.hasOption("listen"));
-    TransportSettings transport = check.transport().withRateLimiter(new RateLimiter(rps));
     PushgatewayOptions push = PushgatewayOptions.read(line, registry.name(), JOB);
     String instance = push.instance();
     Map<String, String> extraLabels =
@@ -132,9 +126,7 @@ final class ProbeCommand implements Command {
       Duration interval = Flags.duration(line, "interval", "15m");
       // Manifests never change: later runs cost mostly HEADs.
       ManifestCache cache = new ManifestCache(256L * 1024 * 1024);
-      Prober prober =
-          new Prober(
-              options, transport, check.limits(), check.policy(), clock, Sleeper.system(), cache);
+      Prober prober = new Prober(options, check, clock, Sleeper.system(), cache);
       try (ProbeServer server =
           new ProbeServer(
               Flags.address("--listen", line.getOptionValue("listen")),
@@ -160,9 +152,7 @@ final class ProbeCommand implements Command {
       return ExitCode.INTACT;
     }
 
-    Prober prober =
-        new Prober(
-            options, transport, check.limits(), check.policy(), clock, Sleeper.system(), null);
+    Prober prober = new Prober(options, check, clock, Sleeper.system(), null);
     ProbeResult result;
     // A sweep of a large registry takes minutes: stderr says how far it got, a line every few
     // seconds (the report itself stays on stdout).

@@ -2,7 +2,6 @@ package dev.registryintegrity.probe;
 
 import dev.registryintegrity.reference.RegistryName;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -18,7 +17,6 @@ import java.util.Optional;
  */
 public record ProbeOptions(
     RegistryName registry,
-    boolean plainHttp,
     List<String> include,
     List<String> exclude,
     Optional<Integer> tagsPerRepo,
@@ -26,13 +24,10 @@ public record ProbeOptions(
     int pageSize,
     Shard shard,
     double requestsPerSecond,
-    Duration timeout,
-    List<String> requiredArtifactTypes,
     boolean keepIntact) {
 
   public ProbeOptions {
     include = List.copyOf(include);
     exclude = List.copyOf(exclude);
-    requiredArtifactTypes = List.copyOf(requiredArtifactTypes);
   }
 }

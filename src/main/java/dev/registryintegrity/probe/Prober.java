@@ -16,18 +16,16 @@ import dev.registryintegrity.reference.ImageReference;
 import dev.registryintegrity.reference.RegistryName;
 import dev.registryintegrity.registry.ManifestCache;
 import dev.registryintegrity.registry.RegistryClient;
+import dev.registryintegrity.registry.transport.RateLimiter;
 import dev.registryintegrity.registry.transport.RegistryTransport;
 import dev.registryintegrity.registry.transport.Sleeper;
-import dev.registryintegrity.registry.transport.TransportSettings;
 import dev.registryintegrity.report.RunReport;
 import dev.registryintegrity.source.Lookup;
-import dev.registryintegrity.walk.Expectations;
+import dev.registryintegrity.verify.CheckSettings;
 import dev.registryintegrity.walk.Graphs;
 import dev.registryintegrity.walk.ImageResult;
 import dev.registryintegrity.walk.Tally;
 import dev.registryintegrity.walk.Verdict;
-import dev.registryintegrity.walk.WalkLimits;
-import dev.registryintegrity.walk.WalkPolicy;
 import dev.registryintegrity.walk.Walker;
 import dev.registryintegrity.walk.Window;
 import java.nio.charset.StandardCharsets;
@@ -53,9 +51,7 @@ import java.util.TreeMap;
  */
 public final class Prober {
   private final ProbeOptions options;
-  private final TransportSettings transport;
-  private final WalkLimits limits;
-  private final WalkPolicy policy;
+  private final CheckSettings check;
   private final Clock clock;
   private final Sleeper sleeper;
   private final ManifestCache cache;
@@ -99,16 +95,12 @@ public final class Prober {
    */
   public Prober(
       ProbeOptions options,
-      TransportSettings transport,
-      WalkLimits limits,
-      WalkPolicy policy,
+      CheckSettings check,
       Clock clock,
       Sleeper sleeper,
       ManifestCache cache) {
     this.options = options;
-    this.transport = transport;
-    this.limits = limits;
-    this.policy = policy;
+    this.check = check;
     this.clock = clock;
     this.sleeper = sleeper;
     this.cache = cache;
@@ -117,12 +109,16 @@ public final class Prober {
   public ProbeResult run() {
     Instant started = clock.instant();
     RegistryName registry = options.registry();
-    Deadline deadline = Deadline.after(clock, options.timeout());
+    Deadline deadline = Deadline.after(clock, check.timeout());
     RegistryClient client =
         RegistryClient.open(
             registry,
-            new RegistryTransport(transport, clock, sleeper, deadline),
-            options.plainHttp());
+            new RegistryTransport(
+                check.transport().withRateLimiter(new RateLimiter(options.requestsPerSecond())),
+                clock,
+                sleeper,
+                deadline),
+            check.plainHttp());
     if (cache != null) {
       client.withManifestCache(cache);
     }
@@ -169,8 +165,9 @@ public final class Prober {
     counts.tags.set(0);
     counts.walked.set(0);
     Sweep sweep;
-    try (Walker walker = new Walker(client, limits, policy, deadline, counts.transfer);
-        Window<Listing> listings = Window.forLimits(limits)) {
+    try (Walker walker =
+            new Walker(client, check.limits(), check.policy(), deadline, counts.transfer);
+        Window<Listing> listings = Window.forLimits(check.limits())) {
       for (String repo : selected) {
         listings.submit(
             () -> {
@@ -185,7 +182,7 @@ public final class Prober {
       }
       List<Listing> tagLists = listings.results();
       sweep = new Sweep(options.keepIntact(), walker::forget);
-      try (Window<ImageResult> walks = Window.forLimits(limits, sweep::add)) {
+      try (Window<ImageResult> walks = Window.forLimits(check.limits(), sweep::add)) {
         for (int i = 0; i < selected.size(); i++) {
           String repo = selected.get(i);
           if (tagLists.get(i).error() != null) {
@@ -218,8 +215,7 @@ public final class Prober {
                         registry + "/" + repo + ":" + tag,
                         repo,
                         ManifestRef.tag(tag),
-                        new Expectations(
-                            Optional.empty(), List.of(), options.requiredArtifactTypes()));
+                        check.expectations(Optional.empty(), List.of()));
                   } finally {
                     counts.walked.incrementAndGet();
                   }
@@ -242,7 +238,7 @@ public final class Prober {
             client.requestCount(),
             warnings,
             notes,
-            policy.blobCheck(),
+            check.policy().blobCheck(),
             listingErrors,
             sweep.leftOut());
     return new ProbeResult(
@@ -437,7 +433,7 @@ public final class Prober {
     ManifestParser parser = new ManifestParser();
     ManifestRef ref = ManifestRef.tag(reference);
     for (int depth = 0; depth < 3; depth++) {
-      if (!(client.fetchManifest(repo, ref, limits.maxManifestBytes())
+      if (!(client.fetchManifest(repo, ref, check.limits().maxManifestBytes())
               instanceof Lookup.Found found)
           || found.body().isEmpty()) {
         return Optional.empty();

@@ -36,34 +36,19 @@ import java.util.concurrent.TimeoutException;
 /**
  * Verifies a list of images: one source and one walker per registry or layout (so tags of one
  * repository share their work), all images walked at once, results in the order given.
+ *
+ * @param expectations what every image must be besides intact (a digest, platforms, referrers)
+ * @param transfer counts the bytes content checks plan and read, for a progress line
  */
-public final class Verifier {
-  private final CheckSettings settings;
-  private final Expectations expectations;
-  private final Clock clock;
-  private final Sleeper sleeper;
-
-  private final Transfer transfer;
+public record Verifier(
+    CheckSettings settings,
+    Expectations expectations,
+    Clock clock,
+    Sleeper sleeper,
+    Transfer transfer) {
 
   public Verifier(CheckSettings settings, Expectations expectations, Clock clock, Sleeper sleeper) {
     this(settings, expectations, clock, sleeper, new Transfer());
-  }
-
-  /**
-   * @param expectations what every image must be besides intact (a digest, platforms, referrers)
-   * @param transfer counts the bytes content checks plan and read, for a progress line
-   */
-  public Verifier(
-      CheckSettings settings,
-      Expectations expectations,
-      Clock clock,
-      Sleeper sleeper,
-      Transfer transfer) {
-    this.settings = settings;
-    this.expectations = expectations;
-    this.clock = clock;
-    this.sleeper = sleeper;
-    this.transfer = transfer;
   }
 
   public RunReport verify(String command, List<TargetReference> targets, List<String> warnings) {

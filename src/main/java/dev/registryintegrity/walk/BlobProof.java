@@ -1,11 +1,9 @@
 package dev.registryintegrity.walk;
 
-import dev.registryintegrity.model.Deadline;
 import dev.registryintegrity.model.Descriptor;
 import dev.registryintegrity.model.Digest;
 import dev.registryintegrity.model.Kind;
 import dev.registryintegrity.source.BlobCheck;
-import dev.registryintegrity.source.ContentSource;
 import dev.registryintegrity.source.Lookup;
 import dev.registryintegrity.source.Proof;
 import java.util.ArrayList;
@@ -18,48 +16,32 @@ import java.util.Optional;
  * the policy says so.
  */
 final class BlobProof {
-  private final ContentSource source;
-  private final WalkLimits limits;
-  private final WalkPolicy policy;
-  private final RequestGate gate;
-  private final Deadline deadline;
-  private final Transfer transfer;
+  private final Walking walking;
   private final Memo<BlobKey, Lookup> answers = new Memo<>();
   private final Memo<BytesKey, ProvenBytes> bytesProven = new Memo<>();
   private final Memo<Digest, Lookup> externals = new Memo<>();
 
-  BlobProof(
-      ContentSource source,
-      WalkLimits limits,
-      WalkPolicy policy,
-      RequestGate gate,
-      Deadline deadline,
-      Transfer transfer) {
-    this.source = source;
-    this.limits = limits;
-    this.policy = policy;
-    this.gate = gate;
-    this.deadline = deadline;
-    this.transfer = transfer;
+  BlobProof(Walking walking) {
+    this.walking = walking;
   }
 
   Node visit(String repository, Descriptor descriptor, Kind kind, Optional<String> platform) {
-    BlobCheck check = policy.blobCheck();
+    BlobCheck check = walking.policy().blobCheck();
     List<String> notes = new ArrayList<>();
     if (check == BlobCheck.READ
         && kind == Kind.CONFIG
         && descriptor.size() <= WalkLimits.CONFIG_HASH_LIMIT) {
       check = BlobCheck.CONTENT;
     }
-    if (check == BlobCheck.CONTENT && descriptor.size() > limits.maxContentBytes()) {
+    if (check == BlobCheck.CONTENT && descriptor.size() > walking.limits().maxContentBytes()) {
       check = BlobCheck.READ;
       notes.add(
           "not hashed: "
               + descriptor.size()
               + " bytes is over the content limit of "
-              + limits.maxContentBytes()
+              + walking.limits().maxContentBytes()
               + " ("
-              + deadline.spelling().maxContentBytes()
+              + walking.deadline().spelling().maxContentBytes()
               + "); first byte served only");
     }
     Lookup lookup = bytesOnce(repository, descriptor, check);
@@ -86,7 +68,7 @@ final class BlobProof {
    * at the cost of one read per digest per run. --read-every-repository reads in each.
    */
   private Lookup bytesOnce(String repository, Descriptor descriptor, BlobCheck check) {
-    if (check == BlobCheck.HEAD || policy.has(WalkPolicy.Option.READ_EVERY_REPOSITORY)) {
+    if (check == BlobCheck.HEAD || walking.policy().has(WalkPolicy.Option.READ_EVERY_REPOSITORY)) {
       return check(repository, descriptor, check);
     }
     BytesKey key = new BytesKey(descriptor.digest(), check);
@@ -126,13 +108,15 @@ final class BlobProof {
     return answers.get(
         new BlobKey(repository, descriptor.digest(), check),
         () ->
-            gate.ask(
-                () -> {
-                  if (check == BlobCheck.CONTENT) {
-                    transfer.planned(descriptor.size());
-                  }
-                  return source.checkBlob(repository, descriptor.digest(), check);
-                }));
+            walking
+                .gate()
+                .ask(
+                    () -> {
+                      if (check == BlobCheck.CONTENT) {
+                        walking.transfer().planned(descriptor.size());
+                      }
+                      return walking.source().checkBlob(repository, descriptor.digest(), check);
+                    }));
   }
 
   /**
@@ -140,11 +124,13 @@ final class BlobProof {
    * under --check-external, and never with the registry's credentials.
    */
   private Optional<Lookup> externalAnswer(Descriptor descriptor) {
-    if (!policy.has(WalkPolicy.Option.CHECK_EXTERNAL)) {
+    if (!walking.policy().has(WalkPolicy.Option.CHECK_EXTERNAL)) {
       return Optional.empty();
     }
     return Optional.of(
-        externals.get(descriptor.digest(), () -> gate.ask(() -> source.checkExternal(descriptor))));
+        externals.get(
+            descriptor.digest(),
+            () -> walking.gate().ask(() -> walking.source().checkExternal(descriptor))));
   }
 
   /** Drops a finished repository's answers; what is proven for the run (bytes, URLs) stays. */

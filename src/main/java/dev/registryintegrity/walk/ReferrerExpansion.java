@@ -3,7 +3,6 @@ package dev.registryintegrity.walk;
 import dev.registryintegrity.model.Digest;
 import dev.registryintegrity.model.Kind;
 import dev.registryintegrity.model.Manifest;
-import dev.registryintegrity.source.ContentSource;
 import dev.registryintegrity.source.Referrer;
 import dev.registryintegrity.source.ReferrerLookup;
 import java.util.ArrayList;
@@ -20,8 +19,7 @@ import java.util.function.BiFunction;
  * counted only when its own manifest names the subject.
  */
 final class ReferrerExpansion {
-  private final ContentSource source;
-  private final RequestGate gate;
+  private final Walking walking;
   private final BiFunction<String, Digest, Optional<Manifest>> manifests;
   private final Memo<Key, ReferrerLookup> lists = new Memo<>();
 
@@ -31,12 +29,8 @@ final class ReferrerExpansion {
   /**
    * @param manifests a manifest of a repository by digest, read once for the whole walk
    */
-  ReferrerExpansion(
-      ContentSource source,
-      RequestGate gate,
-      BiFunction<String, Digest, Optional<Manifest>> manifests) {
-    this.source = source;
-    this.gate = gate;
+  ReferrerExpansion(Walking walking, BiFunction<String, Digest, Optional<Manifest>> manifests) {
+    this.walking = walking;
     this.manifests = manifests;
   }
 
@@ -45,7 +39,8 @@ final class ReferrerExpansion {
     ReferrerLookup found =
         lists.get(
             new Key(repository, subject),
-            () -> gate.askReferrers(() -> source.referrers(repository, subject)));
+            () ->
+                walking.gate().askReferrers(() -> walking.source().referrers(repository, subject)));
     if (found instanceof ReferrerLookup.Found f) {
       notes.addAll(f.notes());
     }

@@ -36,11 +36,8 @@ import java.util.concurrent.Future;
  * x round trip). One walker serves many images of one source and shares their work.
  */
 public final class Walker implements AutoCloseable {
-  private final ContentSource source;
-  private final WalkLimits limits;
-  private final WalkPolicy policy;
+  private final Walking walking;
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-  private final RequestGate gate;
   private final BlobProof blobs;
   private final ReferrerExpansion referrers;
   private final ManifestParser parser = new ManifestParser();
@@ -64,24 +61,28 @@ public final class Walker implements AutoCloseable {
       WalkPolicy policy,
       Deadline deadline,
       Transfer transfer) {
-    this.source = source;
-    this.limits = limits;
-    this.policy = policy;
+    this.walking =
+        new Walking(
+            source,
+            limits,
+            policy,
+            new RequestGate(limits.concurrency(), deadline, transfer),
+            deadline,
+            transfer);
     this.judge = new Judge(limits, policy);
-    this.gate = new RequestGate(limits.concurrency(), deadline, transfer);
-    this.blobs = new BlobProof(source, limits, policy, gate, deadline, transfer);
+    this.blobs = new BlobProof(walking);
     this.referrers =
         new ReferrerExpansion(
-            source, gate, (repository, digest) -> read(new Key(repository, digest)).manifest());
+            walking, (repository, digest) -> read(new Key(repository, digest)).manifest());
   }
 
   public ContentSource source() {
-    return source;
+    return walking.source();
   }
 
   /** The source's notes, then the walk's own: what was ignored and why. */
   public List<String> notes() {
-    List<String> all = new ArrayList<>(source.notes());
+    List<String> all = new ArrayList<>(walking.source().notes());
     all.addAll(referrers.notes());
     return all;
   }
@@ -93,7 +94,13 @@ public final class Walker implements AutoCloseable {
   public ImageResult walk(
       String displayName, String repository, ManifestRef reference, Expectations expectations) {
     Lookup answer =
-        gate.ask(() -> source.fetchManifest(repository, reference, limits.maxManifestBytes()));
+        walking
+            .gate()
+            .ask(
+                () ->
+                    walking
+                        .source()
+                        .fetchManifest(repository, reference, walking.limits().maxManifestBytes()));
     Optional<Digest> requested = reference.asDigest();
     Node root =
         switch (answer) {
@@ -123,7 +130,7 @@ public final class Walker implements AutoCloseable {
         };
     return new ImageResult(
         displayName,
-        source.origin(),
+        walking.source().origin(),
         root,
         ExpectationCheck.findings(root, rootManifest(repository, root), expectations));
   }
@@ -194,10 +201,10 @@ public final class Walker implements AutoCloseable {
                   "cycle: " + digest + " references itself through its children"))
           .build();
     }
-    if (depth > limits.maxDepth()) {
+    if (depth > walking.limits().maxDepth()) {
       return node.finding(
               new Finding.LimitExceeded(
-                  "nested deeper than " + limits.maxDepth() + " levels; not walked"))
+                  "nested deeper than " + walking.limits().maxDepth() + " levels; not walked"))
           .build();
     }
     Key key = new Key(repository, digest);
@@ -257,7 +264,7 @@ public final class Walker implements AutoCloseable {
                     executor.submit(
                         () -> visitSubject(repository, subject.descriptor(), platform))));
     List<Node> nodes = new ArrayList<>(pending.size());
-    if (policy.referrers()) {
+    if (walking.policy().referrers()) {
       Digest self = lineage.get(lineage.size() - 1);
       switch (referrers.of(repository, self)) {
         case ReferrerLookup.Found found -> {
@@ -308,7 +315,7 @@ public final class Walker implements AutoCloseable {
   private Lookup checkManifestOnce(String repository, Digest digest) {
     return manifestChecks.get(
         new Key(repository, digest),
-        () -> gate.ask(() -> source.checkManifest(repository, digest)));
+        () -> walking.gate().ask(() -> walking.source().checkManifest(repository, digest)));
   }
 
   private ManifestRead read(Key key) {
@@ -316,12 +323,16 @@ public final class Walker implements AutoCloseable {
         key,
         () ->
             parse(
-                gate.ask(
-                    () ->
-                        source.fetchManifest(
-                            key.repository(),
-                            ManifestRef.of(key.digest()),
-                            limits.maxManifestBytes()))));
+                walking
+                    .gate()
+                    .ask(
+                        () ->
+                            walking
+                                .source()
+                                .fetchManifest(
+                                    key.repository(),
+                                    ManifestRef.of(key.digest()),
+                                    walking.limits().maxManifestBytes()))));
   }
 
   private ManifestRead parse(Lookup lookup) {
@@ -375,7 +386,7 @@ public final class Walker implements AutoCloseable {
   @Override
   public void close() {
     executor.shutdownNow();
-    gate.close();
+    walking.gate().close();
   }
 
   private record Key(String repository, Digest digest) {}

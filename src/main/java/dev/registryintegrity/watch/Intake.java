@@ -6,12 +6,10 @@ import dev.registryintegrity.model.InvalidValueException;
 import dev.registryintegrity.serve.Endpoints;
 import java.io.IOException;
 import java.io.InputStream;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
 
 /**
  * Takes a request on any {@link EventEndpoint} the same way, answering at once (a sender retries
@@ -25,32 +23,10 @@ final class Intake {
   /** The registry's envelopes are kilobytes; a megabyte is not an envelope. */
   static final int MAX_BODY = 1 << 20;
 
-  private final PushQueue queue;
-  private final VerdictLedger ledger;
-  private final DeleteTracking tracking;
-  private final WatchMetrics metrics;
-  private final Optional<Journal> journal;
-  private final Clock clock;
-  private final WatchLog log;
-  private final BooleanSupplier stopping;
+  private final Receiving shared;
 
-  Intake(
-      PushQueue queue,
-      VerdictLedger ledger,
-      DeleteTracking tracking,
-      WatchMetrics metrics,
-      Optional<Journal> journal,
-      Clock clock,
-      WatchLog log,
-      BooleanSupplier stopping) {
-    this.queue = queue;
-    this.ledger = ledger;
-    this.tracking = tracking;
-    this.metrics = metrics;
-    this.journal = journal;
-    this.clock = clock;
-    this.log = log;
-    this.stopping = stopping;
+  Intake(Receiving shared) {
+    this.shared = shared;
   }
 
   /** Serves {@code endpoint} on {@code server}: its path exactly, POST only. */
@@ -59,7 +35,7 @@ final class Intake {
   }
 
   private void receive(HttpExchange e, EventEndpoint endpoint) throws IOException {
-    if (stopping.getAsBoolean()) {
+    if (shared.stopping().getAsBoolean()) {
       // The sender keeps the event and sends it to the receiver that replaces this one.
       e.getResponseHeaders().set("Retry-After", "5");
       answer(e, 503, "stopping\n");
@@ -101,8 +77,8 @@ final class Intake {
       refuse(e, new Refusal(400, "malformed", bad.getMessage()));
       return;
     }
-    metrics.skipped(parsed.skipped());
-    metrics.ignored(parsed.ignored());
+    shared.metrics().skipped(parsed.skipped());
+    shared.metrics().ignored(parsed.ignored());
     if (parsed.events().isEmpty() && parsed.ignored() > 0) {
       answer(e, 200, "ignored: not a container image\n");
       return;
@@ -112,13 +88,15 @@ final class Intake {
 
   /** One escaped log line per refusal (never a header's value), counted, and a 4xx. */
   private void refuse(HttpExchange e, Refusal r) throws IOException {
-    metrics.rejected(r.reason());
-    log.line(
-        "watch: refused POST {} from {}: {} {}",
-        e.getRequestURI().getRawPath(),
-        e.getRemoteAddress().getAddress().getHostAddress(),
-        r.status(),
-        r.message());
+    shared.metrics().rejected(r.reason());
+    shared
+        .log()
+        .line(
+            "watch: refused POST {} from {}: {} {}",
+            e.getRequestURI().getRawPath(),
+            e.getRemoteAddress().getAddress().getHostAddress(),
+            r.status(),
+            r.message());
     answer(e, r.status(), r.message() + "\n");
   }
 
@@ -126,28 +104,28 @@ final class Intake {
     List<Journal.Accepted> accepted = new ArrayList<>();
     boolean full = false;
     for (Event event : parsed.events()) {
-      metrics.event(event.action());
+      shared.metrics().event(event.action());
       for (TagKey key : checksFor(event)) {
-        if (queue.offer(key.repository(), key.tag())) {
-          accepted.add(new Journal.Accepted(key.repository(), key.tag(), clock.instant()));
+        if (shared.queue().offer(key.repository(), key.tag())) {
+          accepted.add(new Journal.Accepted(key.repository(), key.tag(), shared.clock().instant()));
         } else {
           full = true;
         }
       }
     }
     try {
-      if (journal.isPresent()) {
-        journal.get().accepted(accepted);
+      if (shared.journal().isPresent()) {
+        shared.journal().get().accepted(accepted);
       }
     } catch (IOException io) {
       // Not on disk, not acknowledged: the sender sends it again (the queued entries are
       // checked all the same, and de-duplicated then).
-      log.line("watch: cannot write the journal ({}): answering 503", io.getMessage());
+      shared.log().line("watch: cannot write the journal ({}): answering 503", io.getMessage());
       answer(e, 503, "cannot record the checks: send again later\n");
       return;
     }
     if (full) {
-      metrics.deferred();
+      shared.metrics().deferred();
       e.getResponseHeaders().set("Retry-After", "5");
       answer(e, 503, "queue full: send again later\n");
       return;
@@ -159,7 +137,7 @@ final class Intake {
    * Every answer on an event endpoint is counted by endpoint and code: is Harbor sending at all?
    */
   private void answer(HttpExchange e, int status, String body) throws IOException {
-    metrics.answered(e.getRequestURI().getRawPath(), status);
+    shared.metrics().answered(e.getRequestURI().getRawPath(), status);
     Endpoints.send(e, status, "text/plain", body);
   }
 
@@ -175,15 +153,17 @@ final class Intake {
               .orElse(List.of());
       case "delete" -> {
         if (event.tag().isPresent()) {
-          ledger.forget(new TagKey(event.repository(), event.tag().get()));
-          log.line(
-              "watch: {}:{} deleted (the registry's tag delete event): its series are removed",
-              event.repository(),
-              event.tag().get());
+          shared.ledger().forget(new TagKey(event.repository(), event.tag().get()));
+          shared
+              .log()
+              .line(
+                  "watch: {}:{} deleted (the registry's tag delete event): its series are removed",
+                  event.repository(),
+                  event.tag().get());
         }
         yield event
             .digest()
-            .map(digest -> tracking.tagsReaching(event.repository(), digest))
+            .map(digest -> shared.tracking().tagsReaching(event.repository(), digest))
             .orElse(List.of());
       }
       default -> List.of();

@@ -105,8 +105,9 @@ public final class Receiver implements AutoCloseable {
     VerdictLedger ledger = new VerdictLedger(metrics, journal, tracking, this.log);
     ledger.replay(queue);
     this.server = Endpoints.listen("--listen", settings.address());
-    Intake intake =
-        new Intake(queue, ledger, tracking, metrics, journal, clock, this.log, () -> stopping);
+    Receiving shared =
+        new Receiving(queue, ledger, tracking, metrics, journal, clock, this.log, () -> stopping);
+    Intake intake = new Intake(shared);
     EventEndpoint.all(settings.token(), settings.webhookSecret())
         .forEach(endpoint -> intake.route(server, endpoint));
     Endpoints.route(
@@ -124,17 +125,7 @@ public final class Receiver implements AutoCloseable {
     StatusRoutes.install(server, () -> ledger.status(title, clock.instant()), version);
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     this.workers =
-        new VerifyWorkers(
-            settings.workers(),
-            queue,
-            checker,
-            ledger,
-            metrics,
-            clock,
-            settings.settle(),
-            this.log,
-            afterVerdicts,
-            () -> stopping);
+        new VerifyWorkers(shared, settings.workers(), checker, settings.settle(), afterVerdicts);
     workers.start();
     server.start();
   }

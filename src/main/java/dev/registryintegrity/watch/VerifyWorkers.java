@@ -6,7 +6,6 @@ import dev.registryintegrity.report.RunReport;
 import dev.registryintegrity.walk.Finding;
 import dev.registryintegrity.walk.ImageResult;
 import dev.registryintegrity.walk.Node;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,7 +17,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -31,15 +29,10 @@ final class VerifyWorkers {
   /** A check that could not be made is tried again after the settle delay, doubling up to this. */
   static final Duration MAX_RETRY_DELAY = Duration.ofMinutes(1);
 
-  private final PushQueue queue;
+  private final Receiving shared;
   private final Receiver.Checker checker;
-  private final VerdictLedger ledger;
-  private final WatchMetrics metrics;
-  private final Clock clock;
   private final Duration settle;
-  private final WatchLog log;
   private final Consumer<String> afterVerdicts;
-  private final BooleanSupplier stopping;
   private final ExecutorService threads;
   private final int count;
   private final Map<TagKey, Integer> attempts = new ConcurrentHashMap<>();
@@ -47,29 +40,18 @@ final class VerifyWorkers {
 
   /**
    * @param afterVerdicts given the metrics text after each batch of verdicts (a Pushgateway push)
-   * @param stopping true once the receiver stops: the threads take no more batches
    */
   VerifyWorkers(
+      Receiving shared,
       int count,
-      PushQueue queue,
       Receiver.Checker checker,
-      VerdictLedger ledger,
-      WatchMetrics metrics,
-      Clock clock,
       Duration settle,
-      WatchLog log,
-      Consumer<String> afterVerdicts,
-      BooleanSupplier stopping) {
+      Consumer<String> afterVerdicts) {
+    this.shared = shared;
     this.count = count;
-    this.queue = queue;
     this.checker = checker;
-    this.ledger = ledger;
-    this.metrics = metrics;
-    this.clock = clock;
     this.settle = settle;
-    this.log = log;
     this.afterVerdicts = afterVerdicts;
-    this.stopping = stopping;
     this.threads =
         Executors.newFixedThreadPool(
             count, Thread.ofPlatform().daemon().name("verify-", 0).factory());
@@ -100,10 +82,10 @@ final class VerifyWorkers {
   }
 
   private void work() {
-    while (!stopping.getAsBoolean() && !Thread.currentThread().isInterrupted()) {
+    while (!shared.stopping().getAsBoolean() && !Thread.currentThread().isInterrupted()) {
       List<PushQueue.Pending> batch;
       try {
-        batch = queue.takeBatch(Duration.ofMillis(500));
+        batch = shared.queue().takeBatch(Duration.ofMillis(500));
       } catch (InterruptedException e) {
         return;
       }
@@ -115,7 +97,7 @@ final class VerifyWorkers {
         verify(batch);
       } catch (RuntimeException | Error e) {
         // One bad check must not take a worker with it; the check is tried again.
-        log.line("watch: verifying {} failed: {}", batch.get(0).repository(), e);
+        shared.log().line("watch: verifying {} failed: {}", batch.get(0).repository(), e);
         batch.forEach(this::retry);
       } finally {
         inFlight.addAndGet(-batch.size());
@@ -128,11 +110,11 @@ final class VerifyWorkers {
     String repository = batch.get(0).repository();
     List<String> tags = batch.stream().map(PushQueue.Pending::tag).toList();
     RunReport report = checker.check(repository, tags);
-    if (stopping.getAsBoolean() && Thread.currentThread().isInterrupted()) {
+    if (shared.stopping().getAsBoolean() && Thread.currentThread().isInterrupted()) {
       // Cut short by the stop: no verdict; the journal still holds the checks for the next start.
       return;
     }
-    Instant now = clock.instant();
+    Instant now = shared.clock().instant();
     boolean anyFailed = false;
     List<Runnable> published = new ArrayList<>();
     for (int i = 0; i < report.images().size() && i < batch.size(); i++) {
@@ -140,15 +122,17 @@ final class VerifyWorkers {
       PushQueue.Pending pending = batch.get(i);
       TagKey key = new TagKey(repository, pending.tag());
       if (deletedOnPurpose(image, key)) {
-        ledger.gone(key);
+        shared.ledger().gone(key);
         attempts.remove(key);
-        log.line(
-            "watch: {} is gone (manifest unknown, not in tags/list): deleted on purpose, its"
-                + " series are removed",
-            image.reference());
+        shared
+            .log()
+            .line(
+                "watch: {} is gone (manifest unknown, not in tags/list): deleted on purpose, its"
+                    + " series are removed",
+                image.reference());
         continue;
       }
-      Journal.TagVerdict verdict = ledger.record(key, image, now);
+      Journal.TagVerdict verdict = shared.ledger().record(key, image, now);
       if (verdict.result().completed()) {
         attempts.remove(key);
         anyFailed |= verdict.result() == TagResult.FAILED;
@@ -156,21 +140,23 @@ final class VerifyWorkers {
         retry(pending);
       }
       double seconds = Duration.between(pending.firstEvent(), now).toMillis() / 1000.0;
-      log.line(
-          "watch: {} {}{} ({} digests, {} s after the event)",
-          verdict.result().label().toUpperCase(Locale.ROOT),
-          image.reference(),
-          image.root().digest().map(d -> " -> " + d).orElse(""),
-          verdict.digests().size(),
-          String.format(Locale.ROOT, "%.1f", seconds));
-      published.add(() -> ledger.publish(verdict, seconds));
+      shared
+          .log()
+          .line(
+              "watch: {} {}{} ({} digests, {} s after the event)",
+              verdict.result().label().toUpperCase(Locale.ROOT),
+              image.reference(),
+              image.root().digest().map(d -> " -> " + d).orElse(""),
+              verdict.digests().size(),
+              String.format(Locale.ROOT, "%.1f", seconds));
+      published.add(() -> shared.ledger().publish(verdict, seconds));
     }
     if (anyFailed) {
-      log.failures(report);
+      shared.log().failures(report);
     }
     // The series change last, once the log says why (see VerdictLedger.publish).
     published.forEach(Runnable::run);
-    afterVerdicts.accept(metrics.render(queue.size(), now.getEpochSecond()));
+    afterVerdicts.accept(shared.metrics().render(shared.queue().size(), now.getEpochSecond()));
   }
 
   /**
@@ -194,11 +180,13 @@ final class VerifyWorkers {
     TagKey key = new TagKey(pending.repository(), pending.tag());
     int attempt = attempts.merge(key, 1, Integer::sum);
     Duration delay = settle.multipliedBy(1L << Math.min(attempt, 16));
-    queue.retry(
-        pending.repository(),
-        pending.tag(),
-        pending.firstEvent(),
-        delay.compareTo(MAX_RETRY_DELAY) > 0 ? MAX_RETRY_DELAY : delay);
-    metrics.retried();
+    shared
+        .queue()
+        .retry(
+            pending.repository(),
+            pending.tag(),
+            pending.firstEvent(),
+            delay.compareTo(MAX_RETRY_DELAY) > 0 ? MAX_RETRY_DELAY : delay);
+    shared.metrics().retried();
   }
 }

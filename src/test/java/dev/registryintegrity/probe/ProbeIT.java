@@ -179,7 +179,6 @@ class ProbeIT {
     ProbeOptions options =
         new ProbeOptions(
             dev.registryintegrity.reference.RegistryName.parse(REGISTRY.host()),
-            false,
             java.util.List.of(),
             java.util.List.of(),
             java.util.Optional.empty(),
@@ -187,14 +186,13 @@ class ProbeIT {
             100,
             Shard.all(),
             0,
-            java.time.Duration.ofMinutes(2),
-            java.util.List.of(),
             keepIntact);
     return new Prober(
             options,
-            dev.registryintegrity.registry.transport.TransportSettings.defaults(),
-            dev.registryintegrity.walk.WalkLimits.defaults(),
-            dev.registryintegrity.walk.WalkPolicy.defaults(),
+            dev.registryintegrity.verify.CheckSettings.builder(
+                    dev.registryintegrity.model.Spelling.CLI)
+                .timeout(java.time.Duration.ofMinutes(2))
+                .build(),
             Clock.systemUTC(),
             dev.registryintegrity.registry.transport.Sleeper.system(),
             null)

@@ -52,7 +52,8 @@ class IntakeTest {
     queue = new PushQueue(clock, Duration.ZERO, capacity);
     VerdictLedger ledger = new VerdictLedger(metrics, journal, tracking, log);
     Intake intake =
-        new Intake(queue, ledger, tracking, metrics, journal, clock, log, stopping::get);
+        new Intake(
+            new Receiving(queue, ledger, tracking, metrics, journal, clock, log, stopping::get));
     server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
     EventEndpoint.all(Optional.of(TOKEN), Optional.of(SECRET))
         .forEach(endpoint -> intake.route(server, endpoint));

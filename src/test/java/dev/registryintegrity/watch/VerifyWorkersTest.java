@@ -35,8 +35,17 @@ class VerifyWorkersTest {
   private final FakeRegistry registry = new FakeRegistry();
 
   private VerifyWorkers workers() {
-    return new VerifyWorkers(
-        1, queue, registry, ledger, metrics, clock, SETTLE, log, pushed::add, stopping::get);
+    Receiving shared =
+        new Receiving(
+            queue,
+            ledger,
+            new DeleteTracking(100),
+            metrics,
+            Optional.empty(),
+            clock,
+            log,
+            stopping::get);
+    return new VerifyWorkers(shared, 1, registry, SETTLE, pushed::add);
   }
 
   /** What is due now, taken as a worker takes it. */
