@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
@@ -89,24 +90,12 @@ final class ConnectionOptions {
             .requireArtifactTypes(
                 artifactTypes(Flags.repeated(line, CheckOption.REQUIRE_ARTIFACT_TYPE.flag())));
     // Only what is given: the builder holds the defaults.
-    given(line, CheckOption.CONCURRENCY)
-        .map(v -> Flags.wholeNumber("concurrency", v))
-        .ifPresent(b::concurrency);
-    given(line, CheckOption.RETRIES)
-        .map(v -> Flags.wholeNumber("retries", v))
-        .ifPresent(b::retries);
-    given(line, CheckOption.TIMEOUT)
-        .map(v -> Durations.parse("--timeout", v))
-        .ifPresent(b::timeout);
-    given(line, CheckOption.CONNECT_TIMEOUT)
-        .map(v -> Durations.parse("--connect-timeout", v))
-        .ifPresent(b::connectTimeout);
-    given(line, CheckOption.READ_TIMEOUT)
-        .map(v -> Durations.parse("--read-timeout", v))
-        .ifPresent(b::readTimeout);
-    given(line, CheckOption.MAX_CONTENT_BYTES)
-        .map(v -> ByteSize.parse("--max-content-bytes", v))
-        .ifPresent(b::maxContentBytes);
+    given(line, CheckOption.CONCURRENCY, Flags::wholeNumber, b::concurrency);
+    given(line, CheckOption.RETRIES, Flags::wholeNumber, b::retries);
+    given(line, CheckOption.TIMEOUT, Durations::parse, b::timeout);
+    given(line, CheckOption.CONNECT_TIMEOUT, Durations::parse, b::connectTimeout);
+    given(line, CheckOption.READ_TIMEOUT, Durations::parse, b::readTimeout);
+    given(line, CheckOption.MAX_CONTENT_BYTES, ByteSize::parse, b::maxContentBytes);
     WALK_OPTIONS.forEach((flag, option) -> b.option(option, line.hasOption(flag.flag())));
     if (line.hasOption("debug")) {
       b.requestLog(debugLog(context.err()));
@@ -119,8 +108,16 @@ final class ConnectionOptions {
     return line.hasOption("progress") || context.environment().terminal();
   }
 
-  private static Optional<String> given(CommandLine line, CheckOption option) {
-    return Optional.ofNullable(line.getOptionValue(option.flag()));
+  /**
+   * Gives {@code set} the option's value, parsed by {@code parse} (told the option's name for its
+   * message), when the option is on the command line.
+   */
+  private static <T> void given(
+      CommandLine line, CheckOption option, BiFunction<String, String, T> parse, Consumer<T> set) {
+    String name = "--" + option.flag();
+    Optional.ofNullable(line.getOptionValue(option.flag()))
+        .map(value -> parse.apply(name, value))
+        .ifPresent(set);
   }
 
   /** --debug's request log: each exchange as one escaped line on stderr (never headers). */

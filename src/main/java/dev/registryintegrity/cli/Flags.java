@@ -55,14 +55,15 @@ final class Flags {
 
   static int integer(CommandLine line, String name, int fallback) {
     String value = line.getOptionValue(name);
-    return value == null ? fallback : wholeNumber(name, value);
+    return value == null ? fallback : wholeNumber("--" + name, value);
   }
 
+  /** {@code value} as a whole number; {@code name} is the option as the user wrote it. */
   static int wholeNumber(String name, String value) {
     try {
       return Integer.parseInt(value.trim());
     } catch (NumberFormatException e) {
-      throw new InputException("--" + name + " '" + value + "' is not a whole number");
+      throw new InputException(name + " '" + value + "' is not a whole number");
     }
   }
 

@@ -72,26 +72,13 @@ public final class PluginCommand {
     } else {
       report = verifier.verify("verify", targets, settings.warnings());
     }
-    new TextReport(color, settings.detail()).render(withoutWarnings(report), out);
+    new TextReport(color, settings.detail()).render(report.withWarnings(List.of()), out);
     boolean written =
         settings
             .report()
             .map(file -> ReportFile.write(new JsonReport(version).render(report), file, out))
             .orElse(true);
     return ReportFile.exitCode(report.exitCode(), written);
-  }
-
-  /** Warnings were printed in the header already; the JSON report keeps them. */
-  private static RunReport withoutWarnings(RunReport r) {
-    return new RunReport(
-        r.command(),
-        r.startedAt(),
-        r.duration(),
-        r.images(),
-        r.requests(),
-        List.of(),
-        r.notes(),
-        r.check());
   }
 
   /** What was understood, each value as given shown escaped: settings are the user's text. */

@@ -37,17 +37,10 @@ public record RunReport(
     notes = List.copyOf(notes);
   }
 
-  /** A run that read every listing it needed and kept every image. */
-  public RunReport(
-      String command,
-      Instant startedAt,
-      Duration duration,
-      List<ImageResult> images,
-      long requests,
-      List<String> warnings,
-      List<String> notes,
-      BlobCheck check) {
-    this(command, startedAt, duration, images, requests, warnings, notes, check, 0, LeftOut.NONE);
+  /** The same run with other warnings (the plugin prints its own in its header). */
+  public RunReport withWarnings(List<String> others) {
+    return new RunReport(
+        command, startedAt, duration, images, requests, others, notes, check, unlisted, leftOut);
   }
 
   /** How many images the run checked, listed or not. */

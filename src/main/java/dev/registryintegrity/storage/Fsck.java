@@ -103,7 +103,9 @@ public final class Fsck {
             reads,
             List.of(),
             List.of(),
-            verifyContent ? BlobCheck.CONTENT : BlobCheck.READ);
+            verifyContent ? BlobCheck.CONTENT : BlobCheck.READ,
+            0,
+            RunReport.LeftOut.NONE);
     return new Result(report, infos, repairs);
   }
 

@@ -126,7 +126,7 @@ public final class GcCheck {
       Collector collector,
       Set<Digest> marked,
       List<String> stops) {
-    Optional<Manifest> m = manifest(manifest);
+    Optional<Manifest> m = manifests.get(manifest);
     if (m.isEmpty()) {
       stops.add(
           "repository "
@@ -143,10 +143,6 @@ public final class GcCheck {
         mark(ref.digest(), repo, revisions, collector, marked, stops);
       }
     }
-  }
-
-  private Optional<Manifest> manifest(Digest digest) {
-    return manifests.get(digest);
   }
 
   private Map<String, Digest> currentTags(String repo) {
@@ -172,7 +168,14 @@ public final class GcCheck {
     List<Break> breaks = new ArrayList<>();
     for (String repo : tagsOf.keySet()) {
       Closure closure =
-          new Closure(repo, manifests.referrersIn(repo), revisionLinks, blobs, layerLinks, breaks);
+          new Closure(
+              repo,
+              manifests,
+              manifests.referrersIn(repo),
+              revisionLinks,
+              blobs,
+              layerLinks,
+              breaks);
       new java.util.TreeMap<>(tagsOf.get(repo))
           .forEach(
               (tag, top) ->
@@ -186,29 +189,19 @@ public final class GcCheck {
     return breaks;
   }
 
-  /** One repository's tags walked through storage, every lost piece a {@link Break}. */
-  private final class Closure {
-    private final String repo;
-    private final Map<Digest, Set<Digest>> referrers;
-    private final Set<String> revisionLinks;
-    private final Set<Digest> blobs;
-    private final Set<String> layerLinks;
-    private final List<Break> breaks;
-
-    Closure(
-        String repo,
-        Map<Digest, Set<Digest>> referrers,
-        Set<String> revisionLinks,
-        Set<Digest> blobs,
-        Set<String> layerLinks,
-        List<Break> breaks) {
-      this.repo = repo;
-      this.referrers = referrers;
-      this.revisionLinks = revisionLinks;
-      this.blobs = blobs;
-      this.layerLinks = layerLinks;
-      this.breaks = breaks;
-    }
+  /**
+   * One repository's tags walked through storage, every lost piece a {@link Break}.
+   *
+   * @param breaks where each lost piece is added
+   */
+  private record Closure(
+      String repo,
+      StoredManifests manifests,
+      Map<Digest, Set<Digest>> referrers,
+      Set<String> revisionLinks,
+      Set<Digest> blobs,
+      Set<String> layerLinks,
+      List<Break> breaks) {
 
     void walk(String tag, Digest digest, Kind kind, List<String> path, Set<Digest> seen) {
       if (!seen.add(digest)) {
@@ -227,7 +220,7 @@ public final class GcCheck {
       if (!isManifest) {
         return;
       }
-      Optional<Manifest> manifest = manifest(digest);
+      Optional<Manifest> manifest = manifests.get(digest);
       if (manifest.isPresent()) {
         for (References.Reference ref : References.of(manifest.get()).pulled()) {
           walk(tag, ref.digest(), ref.kind(), here, seen);

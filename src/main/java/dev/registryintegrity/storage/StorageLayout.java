@@ -63,19 +63,16 @@ public record StorageLayout(Path v2) {
   }
 
   public Path revisionLink(String repo, Digest d) {
-    return repository(repo)
-        .resolve("_manifests/revisions")
-        .resolve(d.algorithm())
-        .resolve(d.hex())
-        .resolve("link");
+    return link(repo, "_manifests/revisions", d);
   }
 
   public Path layerLink(String repo, Digest d) {
-    return repository(repo)
-        .resolve("_layers")
-        .resolve(d.algorithm())
-        .resolve(d.hex())
-        .resolve("link");
+    return link(repo, "_layers", d);
+  }
+
+  /** A repository's link to a digest: {@code <dir>/<algorithm>/<hex>/link}. */
+  private Path link(String repo, String dir, Digest d) {
+    return repository(repo).resolve(dir).resolve(d.algorithm()).resolve(d.hex()).resolve("link");
   }
 
   public Path blobData(Digest d) {

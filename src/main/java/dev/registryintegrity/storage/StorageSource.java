@@ -133,16 +133,13 @@ public final class StorageSource implements ContentSource {
     reads.incrementAndGet();
     Path link = layout.layerLink(repository, digest);
     if (!Files.exists(link) && !plannedLinks.contains(link)) {
-      boolean survives = Files.isRegularFile(layout.blobData(digest));
       return new Lookup.Absent(
           "no layer link",
           "LAYER_LINK_MISSING",
           "no _layers link in "
               + repository
               + ", so the API answers 404 BLOB_UNKNOWN"
-              + (survives
-                  ? "; the bytes survive (fsck --repair restores the link)"
-                  : "; the bytes are gone too"));
+              + whetherBytesSurvive(digest));
     }
     return checkData(digest, "_layers", verifyContent || check == BlobCheck.CONTENT);
   }
@@ -152,7 +149,6 @@ public final class StorageSource implements ContentSource {
     if (Files.exists(link) || plannedLinks.contains(link)) {
       return null;
     }
-    boolean survives = Files.isRegularFile(layout.blobData(digest));
     return new Lookup.Absent(
         "no revision link",
         "REVISION_LINK_MISSING",
@@ -161,9 +157,14 @@ public final class StorageSource implements ContentSource {
             + " in "
             + repository
             + ", so the API answers 404 MANIFEST_UNKNOWN"
-            + (survives
-                ? "; the bytes survive (fsck --repair restores the link)"
-                : "; the bytes are gone too"));
+            + whetherBytesSurvive(digest));
+  }
+
+  /** Whether a missing link can be restored: its target's bytes are still stored. */
+  private String whetherBytesSurvive(Digest digest) {
+    return Files.isRegularFile(layout.blobData(digest))
+        ? "; the bytes survive (fsck --repair restores the link)"
+        : "; the bytes are gone too";
   }
 
   private Lookup checkData(Digest digest, String linkKind, boolean hash) {

@@ -140,12 +140,16 @@ public enum CheckOption {
     }
   }
 
-  private final String flag;
-  private final String key;
-  private final String argument;
-  private final String defaultValue;
-  private final String description;
-  private final Optional<Range> range;
+  /** One input's facts, as the constant states them ("" where it has none). */
+  private record Spec(
+      String flag,
+      String key,
+      String argument,
+      String defaultValue,
+      String description,
+      Optional<Range> range) {}
+
+  private final Spec spec;
 
   CheckOption(String flag, String key, String argument, String defaultValue, String description) {
     this(flag, key, argument, defaultValue, description, null);
@@ -158,40 +162,40 @@ public enum CheckOption {
       String defaultValue,
       String description,
       Range range) {
-    this.flag = flag;
-    this.key = key;
-    this.argument = argument;
-    this.defaultValue = defaultValue;
-    this.description = description;
-    this.range = Optional.ofNullable(range);
+    this.spec =
+        new Spec(flag, key, argument, defaultValue, description, Optional.ofNullable(range));
   }
 
   /** The command line's long option, without dashes. */
   public String flag() {
-    return flag;
+    return spec.flag();
   }
 
   /** The plugin's setting; empty when the plugin does not take it. */
   public Optional<String> key() {
-    return key.isEmpty() ? Optional.empty() : Optional.of(key);
+    return present(spec.key());
   }
 
   /** What the option's value looks like ("N", "DURATION"); empty for a switch. */
   public Optional<String> argument() {
-    return argument.isEmpty() ? Optional.empty() : Optional.of(argument);
+    return present(spec.argument());
   }
 
   /** The default as a user would write it; empty when there is none. */
   public Optional<String> defaultValue() {
-    return defaultValue.isEmpty() ? Optional.empty() : Optional.of(defaultValue);
+    return present(spec.defaultValue());
+  }
+
+  private static Optional<String> present(String text) {
+    return text.isEmpty() ? Optional.empty() : Optional.of(text);
   }
 
   public String description() {
-    return description;
+    return spec.description();
   }
 
   public Optional<Range> range() {
-    return range;
+    return spec.range();
   }
 
   /** The description with the default and the range, as help texts and docs print it. */
@@ -200,14 +204,14 @@ public enum CheckOption {
         defaultValue()
             .filter(d -> argument().isPresent())
             .map(d -> "default " + d)
-            .map(d -> range.map(r -> d + ", " + r.min() + " to " + r.max()).orElse(d))
+            .map(d -> range().map(r -> d + ", " + r.min() + " to " + r.max()).orElse(d))
             .map(d -> " (" + d + ")")
             .orElse("");
-    return description + suffix;
+    return description() + suffix;
   }
 
   /** How an error names this input in {@code spelling}. */
   public String nameIn(Spelling spelling) {
-    return spelling.input(flag, key);
+    return spelling.input(spec.flag(), spec.key());
   }
 }

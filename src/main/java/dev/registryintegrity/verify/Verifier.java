@@ -102,7 +102,9 @@ public record Verifier(
         requests,
         allWarnings,
         notes,
-        settings.policy().blobCheck());
+        settings.policy().blobCheck(),
+        0,
+        RunReport.LeftOut.NONE);
   }
 
   private ImageResult walk(Walker walker, TargetReference target) {

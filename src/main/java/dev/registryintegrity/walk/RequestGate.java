@@ -62,7 +62,7 @@ final class RequestGate implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("walk interrupted", e);
     } catch (ExecutionException e) {
-      throw Walker.unwrap(e, "request failed");
+      throw Futures.unwrap(e, "request failed");
     }
   }
 

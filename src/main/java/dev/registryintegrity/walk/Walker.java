@@ -19,7 +19,6 @@ import dev.registryintegrity.source.ReferrerLookup;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -93,14 +92,7 @@ public final class Walker implements AutoCloseable {
    */
   public ImageResult walk(
       String displayName, String repository, ManifestRef reference, Expectations expectations) {
-    Lookup answer =
-        walking
-            .gate()
-            .ask(
-                () ->
-                    walking
-                        .source()
-                        .fetchManifest(repository, reference, walking.limits().maxManifestBytes()));
+    Lookup answer = fetch(repository, reference);
     Optional<Digest> requested = reference.asDigest();
     Node root =
         switch (answer) {
@@ -295,7 +287,7 @@ public final class Walker implements AutoCloseable {
       }
     }
     for (Future<Node> future : pending) {
-      Node node = join(future);
+      Node node = Futures.join(future, "walk failed");
       if (node != null) {
         nodes.add(node);
       }
@@ -319,20 +311,13 @@ public final class Walker implements AutoCloseable {
   }
 
   private ManifestRead read(Key key) {
-    return manifests.get(
-        key,
-        () ->
-            parse(
-                walking
-                    .gate()
-                    .ask(
-                        () ->
-                            walking
-                                .source()
-                                .fetchManifest(
-                                    key.repository(),
-                                    ManifestRef.of(key.digest()),
-                                    walking.limits().maxManifestBytes()))));
+    return manifests.get(key, () -> parse(fetch(key.repository(), ManifestRef.of(key.digest()))));
+  }
+
+  /** A manifest's body, through the gate, at most the limit's bytes. */
+  private Lookup fetch(String repository, ManifestRef reference) {
+    int max = walking.limits().maxManifestBytes();
+    return walking.gate().ask(() -> walking.source().fetchManifest(repository, reference, max));
   }
 
   private ManifestRead parse(Lookup lookup) {
@@ -346,28 +331,6 @@ public final class Walker implements AutoCloseable {
     } catch (MalformedManifestException e) {
       return new ManifestRead(lookup, Optional.empty(), Optional.of(e.getMessage()));
     }
-  }
-
-  private static Node join(Future<Node> future) {
-    try {
-      return future.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("walk interrupted", e);
-    } catch (ExecutionException e) {
-      throw unwrap(e, "walk failed");
-    }
-  }
-
-  /** What a task threw, as it was: a runtime exception or an error, else wrapped once. */
-  static RuntimeException unwrap(ExecutionException e, String what) {
-    if (e.getCause() instanceof RuntimeException r) {
-      return r;
-    }
-    if (e.getCause() instanceof Error error) {
-      throw error;
-    }
-    return new IllegalStateException(what + ": " + e.getCause(), e.getCause());
   }
 
   /**

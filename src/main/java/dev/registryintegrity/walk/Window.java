@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -54,7 +53,7 @@ public final class Window<T> implements AutoCloseable {
 
   public void submit(Callable<T> task) {
     if (inFlight.size() == size) {
-      sink.accept(await(inFlight.removeFirst()));
+      sink.accept(Futures.join(inFlight.removeFirst(), "walk failed"));
     }
     inFlight.addLast(executor.submit(task));
   }
@@ -68,21 +67,7 @@ public final class Window<T> implements AutoCloseable {
   /** Waits for everything submitted, handing each result on as {@link #submit} does. */
   public void drain() {
     while (!inFlight.isEmpty()) {
-      sink.accept(await(inFlight.removeFirst()));
-    }
-  }
-
-  private static <T> T await(Future<T> future) {
-    try {
-      return future.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw new IllegalStateException(e.getCause());
+      sink.accept(Futures.join(inFlight.removeFirst(), "walk failed"));
     }
   }
 

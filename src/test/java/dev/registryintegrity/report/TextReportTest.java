@@ -45,7 +45,9 @@ class TextReportTest {
             1,
             List.of(),
             List.of(),
-            BlobCheck.READ);
+            BlobCheck.READ,
+            0,
+            RunReport.LeftOut.NONE);
     new TextReport(false, detail).render(report, new PrintWriter(out));
     return out.toString();
   }

@@ -65,6 +65,15 @@ final class Images {
 
   static RunReport report(List<ImageResult> images) {
     return new RunReport(
-        "watch", Instant.EPOCH, Duration.ZERO, images, 1, List.of(), List.of(), BlobCheck.READ);
+        "watch",
+        Instant.EPOCH,
+        Duration.ZERO,
+        images,
+        1,
+        List.of(),
+        List.of(),
+        BlobCheck.READ,
+        0,
+        RunReport.LeftOut.NONE);
   }
 }

@@ -33,46 +33,48 @@ final class FailureMessages {
    */
   AccessRefusedException unauthorized(
       String registry, String credential, HttpRequest request, HttpResponse response) {
-    boolean push = request.actions().equals(HttpRequest.PUSH);
-    return new AccessRefusedException(
+    String repository = request.repository();
+    return refused(
+        request,
         401,
-        "registry "
-            + registry
-            + " refused "
-            + credential
-            + " (401"
-            + errorCode(response)
-            + (push
-                ? "): it needs push rights on "
-                    + request.repository()
-                    + " (token scope repository:"
-                    + request.repository()
-                    + ":pull,push); check the username and password and the user's permissions"
-                : "): check the username and password"),
-        push);
+        "registry " + registry + " refused " + credential + " (401" + errorCode(response),
+        "): it needs push rights on "
+            + repository
+            + pushScope(repository)
+            + "; check the username and password and the user's permissions",
+        "): check the username and password");
   }
 
   /** The registry answered 403: the credential is known and lacks the rights. */
   AccessRefusedException forbidden(
       String registry, String credential, HttpRequest request, HttpResponse response) {
-    boolean push = request.actions().equals(HttpRequest.PUSH);
-    return new AccessRefusedException(
+    String repository = request.repository();
+    return refused(
+        request,
         403,
         "registry "
             + registry
             + " denied "
             + credential
             + " access to "
-            + request.repository()
+            + repository
             + " (403"
             + errorCode(response)
-            + "): the credential needs "
-            + (push
-                ? "push rights on that repository (token scope repository:"
-                    + request.repository()
-                    + ":pull,push)"
-                : "pull rights on that repository"),
-        push);
+            + "): the credential needs ",
+        "push rights on that repository" + pushScope(repository),
+        "pull rights on that repository");
+  }
+
+  /** A refusal: what was said, then what a write or a read needs. */
+  private static AccessRefusedException refused(
+      HttpRequest request, int status, String said, String forPush, String forPull) {
+    boolean push = request.actions().equals(HttpRequest.PUSH);
+    return new AccessRefusedException(status, said + (push ? forPush : forPull), push);
+  }
+
+  /** The token scope a write needs, as the registry's token service grants it. */
+  private static String pushScope(String repository) {
+    return " (token scope repository:" + repository + ":pull,push)";
   }
 
   private static String errorCode(HttpResponse response) {
