@@ -27,6 +27,8 @@ public final class CosignTags {
           new Scheme(".att", "attestation", "application/vnd.dev.cosign.artifact.att.v1+json"),
           new Scheme(".sbom", "sbom", "application/vnd.dev.cosign.artifact.sbom.v1+json"));
 
+  private static final Pattern FALLBACK = Pattern.compile("(sha256)-([0-9a-f]{64})");
+
   private static final Pattern TAG =
       Pattern.compile("(sha256|sha512)-([0-9a-f]{64}|[0-9a-f]{128})\\.(sig|att|sbom)");
 
@@ -45,6 +47,20 @@ public final class CosignTags {
   /** Whether a tag could be a referrers fallback tag or a cosign tag (names a digest). */
   public static boolean namesDigest(String tag) {
     return tag.startsWith("sha256-") || tag.startsWith("sha512-");
+  }
+
+  /**
+   * The manifest a referrer tag belongs to: a cosign tag's subject, or the digest a referrers
+   * fallback tag ({@code sha256-<hex>}) is named after. Such a tag is no image of its own: it stays
+   * and goes with its subject.
+   */
+  public static Optional<Digest> referrerTagSubject(String tag) {
+    Optional<Digest> cosign = subjectOf(tag);
+    if (cosign.isPresent()) {
+      return cosign;
+    }
+    Matcher m = FALLBACK.matcher(tag);
+    return m.matches() ? Optional.of(new Digest(m.group(1), m.group(2))) : Optional.empty();
   }
 
   /** The manifest a cosign tag describes, when {@code tag} is one. */

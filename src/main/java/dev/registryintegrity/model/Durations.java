@@ -17,9 +17,18 @@ public final class Durations {
   private Durations() {}
 
   public static Duration parse(String name, String text) {
+    return parse(name, text, MAX);
+  }
+
+  /**
+   * As {@link #parse(String, String)}, for a duration that may be longer: a retention age in days.
+   *
+   * @param max the longest sensible value; more is a typo
+   */
+  public static Duration parse(String name, String text, Duration max) {
     String value = text.trim().toLowerCase(java.util.Locale.ROOT);
     if (value.matches("\\d{1,9}")) {
-      return bounded(name, text, Duration.ofSeconds(Long.parseLong(value)));
+      return bounded(name, text, Duration.ofSeconds(Long.parseLong(value)), max);
     }
     Matcher m = PART.matcher(value);
     Duration total = Duration.ZERO;
@@ -41,7 +50,7 @@ public final class Durations {
       throw new InvalidValueException(
           name + " '" + text + "' is not a duration: write e.g. 90s, 5m, 1h or 1m30s");
     }
-    return bounded(name, text, total);
+    return bounded(name, text, total, max);
   }
 
   /** The shortest way to write {@code d} that {@link #parse} reads back: "10s", "10m", "1h". */
@@ -57,13 +66,13 @@ public final class Durations {
     return ms + "ms";
   }
 
-  private static Duration bounded(String name, String text, Duration d) {
+  private static Duration bounded(String name, String text, Duration d, Duration max) {
     if (d.isZero()) {
       throw new InvalidValueException(name + " '" + text + "' must be more than zero");
     }
-    if (d.compareTo(MAX) > 0) {
+    if (d.compareTo(max) > 0) {
       throw new InvalidValueException(
-          name + " '" + text + "' is longer than 7 days: give a shorter duration");
+          name + " '" + text + "' is longer than " + format(max) + ": give a shorter duration");
     }
     return d;
   }

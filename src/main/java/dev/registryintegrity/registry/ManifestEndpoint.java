@@ -106,6 +106,36 @@ final class ManifestEndpoint {
         });
   }
 
+  /**
+   * The digest {@code tag} points to now: a HEAD's Docker-Content-Digest, else the hash of a GET's
+   * body; empty when the registry does not know the tag. Throws when it could not be asked.
+   */
+  Optional<Digest> resolve(String repository, String tag) {
+    HttpResponse head = connection.sendManifest("HEAD", repository, tag, 0);
+    if (head.status() == 404) {
+      return Optional.empty();
+    }
+    Optional<Digest> reported =
+        head.status() == 200 ? RegistryConnection.reportedDigest(head) : Optional.empty();
+    if (reported.isPresent()) {
+      return reported;
+    }
+    // Distribution refuses manifests over 4 MiB on push: a larger answer names no manifest.
+    return switch (fetchManifestBody(repository, ManifestRef.tag(tag), 4 << 20)) {
+      case Lookup.Found f when f.body().isPresent() -> Optional.of(Digest.sha256Of(f.body().get()));
+      case Lookup.Absent a -> Optional.empty();
+      case Lookup.Unavailable u -> throw new CannotCheckException(u.reason());
+      default ->
+          throw new CannotCheckException(
+              "registry "
+                  + connection.registry()
+                  + " did not serve tag "
+                  + tag
+                  + " of "
+                  + repository);
+    };
+  }
+
   /** Keep manifest bodies in {@code shared} and use them instead of GETs (probe server mode). */
   void useCache(ManifestCache shared) {
     this.cache = shared;

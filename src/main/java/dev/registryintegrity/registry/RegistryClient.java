@@ -31,6 +31,7 @@ public final class RegistryClient implements ContentSource {
   private final Listings listings;
   private final ReferrerEndpoint referrers;
   private final PushEndpoint pushes;
+  private final DeleteEndpoint deletes;
 
   /**
    * @param registry the registry as users name it ("docker.io", "127.0.0.1:5000"), for messages and
@@ -54,6 +55,7 @@ public final class RegistryClient implements ContentSource {
     this.listings = new Listings(connection);
     this.referrers = new ReferrerEndpoint(connection, listings, manifests);
     this.pushes = new PushEndpoint(connection);
+    this.deletes = new DeleteEndpoint(connection);
   }
 
   /**
@@ -117,8 +119,8 @@ public final class RegistryClient implements ContentSource {
     return blobs.checkExternal(descriptor);
   }
 
-  /** A blob's bytes (a config, to learn when an image was built), at most {@code maxBytes}. */
-  public Optional<byte[]> fetchBlob(String repository, Digest digest, int maxBytes) {
+  @Override
+  public Optional<byte[]> readBlob(String repository, Digest digest, int maxBytes) {
     return blobs.fetchBlob(repository, digest, maxBytes);
   }
 
@@ -155,6 +157,19 @@ public final class RegistryClient implements ContentSource {
   }
 
   /** The registry as users name it ("127.0.0.1:5000"). */
+  /**
+   * Deletes a manifest by digest (its tags with it) or a tag alone; what the registry answered, as
+   * data. Throws only when the request could not be made, or the credential was refused.
+   */
+  public DeleteResult deleteManifest(String repository, ManifestRef reference) {
+    return deletes.deleteManifest(repository, reference);
+  }
+
+  /** The digest {@code tag} points to now; empty when the registry does not know it. */
+  public Optional<Digest> resolveTag(String repository, String tag) {
+    return manifests.resolve(repository, tag);
+  }
+
   public String registry() {
     return connection.registry();
   }

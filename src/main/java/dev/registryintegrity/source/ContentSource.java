@@ -36,6 +36,15 @@ public interface ContentSource extends AutoCloseable {
   Lookup checkBlob(String repository, Digest digest, BlobCheck check);
 
   /**
+   * The bytes of a small blob (an image's config, to learn when it was built), at most {@code
+   * maxBytes}; empty when the source does not hold it or it is larger. Throws only when the source
+   * could not be asked.
+   */
+  default java.util.Optional<byte[]> readBlob(String repository, Digest digest, int maxBytes) {
+    return java.util.Optional.empty();
+  }
+
+  /**
    * Reads the first byte of an external layer from the first URL its descriptor names, with no
    * credentials of any registry. Sources that cannot fetch URLs answer {@link Lookup.Unavailable}.
    */

@@ -34,21 +34,27 @@ final class FailureMessages {
   AccessRefusedException unauthorized(
       String registry, String credential, HttpRequest request, HttpResponse response) {
     String repository = request.repository();
+    String said = "registry " + registry + " refused " + credential + " (401" + errorCode(response);
+    if (request.actions().equals(HttpRequest.PULL)) {
+      return refused(request, 401, said + "): check the username and password");
+    }
     return refused(
         request,
         401,
-        "registry " + registry + " refused " + credential + " (401" + errorCode(response),
-        "): it needs push rights on "
+        said
+            + "): it needs "
+            + rights(request)
+            + " on "
             + repository
-            + pushScope(repository)
-            + "; check the username and password and the user's permissions",
-        "): check the username and password");
+            + scope(request)
+            + "; check the username and password and the user's permissions");
   }
 
   /** The registry answered 403: the credential is known and lacks the rights. */
   AccessRefusedException forbidden(
       String registry, String credential, HttpRequest request, HttpResponse response) {
     String repository = request.repository();
+    boolean read = request.actions().equals(HttpRequest.PULL);
     return refused(
         request,
         403,
@@ -60,21 +66,29 @@ final class FailureMessages {
             + repository
             + " (403"
             + errorCode(response)
-            + "): the credential needs ",
-        "push rights on that repository" + pushScope(repository),
-        "pull rights on that repository");
+            + "): the credential needs "
+            + rights(request)
+            + " on that repository"
+            + (read ? "" : scope(request)));
   }
 
-  /** A refusal: what was said, then what a write or a read needs. */
-  private static AccessRefusedException refused(
-      HttpRequest request, int status, String said, String forPush, String forPull) {
-    boolean push = request.actions().equals(HttpRequest.PUSH);
-    return new AccessRefusedException(status, said + (push ? forPush : forPull), push);
+  /** A refusal; a write or a delete says so, for callers that treat those apart. */
+  private static AccessRefusedException refused(HttpRequest request, int status, String message) {
+    return new AccessRefusedException(status, message, !request.actions().equals(HttpRequest.PULL));
   }
 
-  /** The token scope a write needs, as the registry's token service grants it. */
-  private static String pushScope(String repository) {
-    return " (token scope repository:" + repository + ":pull,push)";
+  /** What the request needs the credential to allow, in words. */
+  private static String rights(HttpRequest request) {
+    return switch (request.actions()) {
+      case HttpRequest.PUSH -> "push rights";
+      case HttpRequest.DELETE -> "delete rights";
+      default -> "pull rights";
+    };
+  }
+
+  /** The token scope the request needs, as the registry's token service grants it. */
+  private static String scope(HttpRequest request) {
+    return " (token scope repository:" + request.repository() + ":" + request.actions() + ")";
   }
 
   private static String errorCode(HttpResponse response) {

@@ -14,7 +14,8 @@ import java.util.Optional;
  * @param maxBody bytes of the answer's body to keep; more marks the response truncated
  * @param hashing stream the body through a hasher instead of keeping it (blob content checks)
  * @param body what the request sends (uploads and manifest pushes); none for reads
- * @param actions the token scope's actions the request needs: "pull", or "pull,push" for writes
+ * @param actions the token scope's actions the request needs: "pull", "pull,push" for writes,
+ *     "delete" for a delete
  */
 public record HttpRequest(
     String method,
@@ -27,6 +28,9 @@ public record HttpRequest(
     String actions) {
   public static final String PULL = "pull";
   public static final String PUSH = "pull,push";
+
+  /** Distribution asks a DELETE for this action of its own (registry/handlers/app.go). */
+  public static final String DELETE = "delete";
 
   public HttpRequest {
     headers = Map.copyOf(headers);
@@ -56,6 +60,11 @@ public record HttpRequest(
   public HttpRequest sending(Body sent) {
     return new HttpRequest(
         method, uri, headers, repository, maxBody, hashing, Optional.of(sent), PUSH);
+  }
+
+  /** The same request, authorised to delete. */
+  public HttpRequest forDelete() {
+    return new HttpRequest(method, uri, headers, repository, maxBody, hashing, body, DELETE);
   }
 
   /** The same request, authorised to write (an upload started, a session abandoned). */
