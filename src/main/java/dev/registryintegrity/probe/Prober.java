@@ -1,16 +1,10 @@
 package dev.registryintegrity.probe;
 
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import dev.registryintegrity.CannotCheckException;
 import dev.registryintegrity.model.Deadline;
-import dev.registryintegrity.model.Descriptor;
 import dev.registryintegrity.model.Digest;
 import dev.registryintegrity.model.InvalidValueException;
 import dev.registryintegrity.model.Kind;
-import dev.registryintegrity.model.MalformedManifestException;
-import dev.registryintegrity.model.Manifest;
-import dev.registryintegrity.model.ManifestParser;
 import dev.registryintegrity.model.ManifestRef;
 import dev.registryintegrity.reference.ImageReference;
 import dev.registryintegrity.reference.RegistryName;
@@ -20,15 +14,14 @@ import dev.registryintegrity.registry.transport.RateLimiter;
 import dev.registryintegrity.registry.transport.RegistryTransport;
 import dev.registryintegrity.registry.transport.Sleeper;
 import dev.registryintegrity.report.RunReport;
-import dev.registryintegrity.source.Lookup;
 import dev.registryintegrity.verify.CheckSettings;
 import dev.registryintegrity.walk.Graphs;
+import dev.registryintegrity.walk.ImageAge;
 import dev.registryintegrity.walk.ImageResult;
 import dev.registryintegrity.walk.Tally;
 import dev.registryintegrity.walk.Verdict;
 import dev.registryintegrity.walk.Walker;
 import dev.registryintegrity.walk.Window;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
@@ -38,6 +31,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -410,69 +404,22 @@ public final class Prober {
     return FileSystems.getDefault().getPathMatcher("glob:" + pattern);
   }
 
+  /**
+   * A repository's tags, or with {@code --tags-per-repo N} the newest N by {@link ImageAge}'s rule
+   * (the one retention keeps by): tags tied with the last of them and tags whose time cannot be
+   * read are probed too, never dropped by a guess.
+   */
   private List<String> selectTags(RegistryClient client, String repo) {
     List<String> tags = client.listTags(repo, options.pageSize());
     if (options.tagsPerRepo().isEmpty() || tags.size() <= options.tagsPerRepo().get()) {
       return tags;
     }
-    record Dated(String tag, Instant created) {}
-    List<Dated> dated = new ArrayList<>();
+    ImageAge age = new ImageAge(client, check.limits().maxManifestBytes());
+    Map<String, ImageAge.Age> ages = new LinkedHashMap<>();
     for (String tag : tags) {
-      dated.add(new Dated(tag, created(client, repo, tag).orElse(Instant.MIN)));
+      ages.put(tag, age.of(repo, ManifestRef.tag(tag)));
     }
-    // Newest first; ties (and unknown times) in tag order, so the choice is stable.
-    return dated.stream()
-        .sorted(Comparator.comparing(Dated::created).reversed().thenComparing(Dated::tag))
-        .limit(options.tagsPerRepo().get())
-        .map(Dated::tag)
-        .toList();
-  }
-
-  /** The image's config "created" time; an index counts as its first platform image. */
-  private Optional<Instant> created(RegistryClient client, String repo, String reference) {
-    ManifestParser parser = new ManifestParser();
-    ManifestRef ref = ManifestRef.tag(reference);
-    for (int depth = 0; depth < 3; depth++) {
-      if (!(client.fetchManifest(repo, ref, check.limits().maxManifestBytes())
-              instanceof Lookup.Found found)
-          || found.body().isEmpty()) {
-        return Optional.empty();
-      }
-      Manifest manifest;
-      try {
-        manifest = parser.parse(found.body().get(), found.mediaType());
-      } catch (MalformedManifestException e) {
-        return Optional.empty();
-      }
-      if (manifest instanceof Manifest.Index index) {
-        Optional<Descriptor> first =
-            index.manifests().stream().filter(d -> !d.isAttestation()).findFirst();
-        if (first.isEmpty()) {
-          return Optional.empty();
-        }
-        ref = ManifestRef.of(first.get().digest());
-        continue;
-      }
-      if (manifest instanceof Manifest.Image image && image.config().isPresent()) {
-        return client
-            .fetchBlob(repo, image.config().get().digest(), 1024 * 1024)
-            .flatMap(Prober::createdOf);
-      }
-      return Optional.empty();
-    }
-    return Optional.empty();
-  }
-
-  private static Optional<Instant> createdOf(byte[] config) {
-    try {
-      JsonObject json =
-          JsonParser.parseString(new String(config, StandardCharsets.UTF_8)).getAsJsonObject();
-      return json.has("created")
-          ? Optional.of(Instant.parse(json.get("created").getAsString()))
-          : Optional.empty();
-    } catch (RuntimeException e) {
-      return Optional.empty();
-    }
+    return List.copyOf(ImageAge.newest(ages, options.tagsPerRepo().get()).all());
   }
 
   private static List<String> readReposFile(Path file) {

@@ -1,7 +1,10 @@
 package dev.registryintegrity.storage;
 
+import dev.registryintegrity.model.CosignTags;
+import dev.registryintegrity.model.Descriptor;
 import dev.registryintegrity.model.Digest;
 import dev.registryintegrity.model.InvalidValueException;
+import dev.registryintegrity.model.Manifest;
 import dev.registryintegrity.model.ManifestRef;
 import dev.registryintegrity.source.BlobCheck;
 import dev.registryintegrity.source.ContentSource;
@@ -9,11 +12,14 @@ import dev.registryintegrity.source.FileHash;
 import dev.registryintegrity.source.Lookup;
 import dev.registryintegrity.source.Origin;
 import dev.registryintegrity.source.Proof;
+import dev.registryintegrity.source.Referrer;
+import dev.registryintegrity.source.ReferrerLookup;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,9 +49,15 @@ public final class StorageSource implements ContentSource {
   /** Blob data is shared by every repository: hash each blob once per run, not once per link. */
   private final Map<Digest, Digest> hashed = new ConcurrentHashMap<>();
 
+  private final StoredManifests manifests;
+
+  /** Per repository: each subject and the manifests there that name it, read once. */
+  private final Map<String, Map<Digest, Set<Digest>>> subjects = new ConcurrentHashMap<>();
+
   public StorageSource(StorageLayout layout, boolean verifyContent) {
     this.layout = layout;
     this.verifyContent = verifyContent;
+    this.manifests = new StoredManifests(layout);
   }
 
   public StorageLayout layout() {
@@ -142,6 +154,73 @@ public final class StorageSource implements ContentSource {
               + whetherBytesSurvive(digest));
     }
     return checkData(digest, "_layers", verifyContent || check == BlobCheck.CONTENT);
+  }
+
+  @Override
+  public Optional<byte[]> readBlob(String repository, Digest digest, int maxBytes) {
+    reads.incrementAndGet();
+    Path link = layout.layerLink(repository, digest);
+    if (!Files.exists(link) && !plannedLinks.contains(link)) {
+      return Optional.empty();
+    }
+    try (InputStream in = Files.newInputStream(layout.blobData(digest))) {
+      byte[] body = in.readNBytes(maxBytes + 1);
+      return body.length > maxBytes ? Optional.empty() : Optional.of(body);
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * A repository's referrers as the registry would list them: the manifests it serves whose {@code
+   * subject} is this one (however a client recorded them, API or fallback tag), and cosign's tags.
+   */
+  @Override
+  public ReferrerLookup referrers(String repository, Digest subject) {
+    List<Referrer> found = new ArrayList<>();
+    Set<Digest> naming =
+        subjects
+            .computeIfAbsent(repository, manifests::referrersIn)
+            .getOrDefault(subject, Set.of());
+    for (Digest referrer : naming) {
+      manifests
+          .get(referrer)
+          .ifPresent(
+              m ->
+                  found.add(
+                      new Referrer(
+                          descriptorOf(referrer, m), "subject in storage", Optional.empty())));
+    }
+    for (CosignTags.Scheme scheme : CosignTags.SCHEMES) {
+      String tag = CosignTags.tagFor(subject, scheme);
+      try {
+        Optional<Digest> signed =
+            StorageLayout.readLink(layout.tagLink(repository, tag)).map(Digest::parse);
+        if (signed.isPresent() && !naming.contains(signed.get())) {
+          Optional<Manifest> m = manifests.get(signed.get());
+          if (m.isPresent()) {
+            found.add(
+                new Referrer(
+                    descriptorOf(signed.get(), m.get()),
+                    "cosign tag " + tag,
+                    Optional.of(scheme.role())));
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        // an unreadable tag link names no referrer; fsck reports the tag itself
+      }
+    }
+    return new ReferrerLookup.Found(found, List.of());
+  }
+
+  private Descriptor descriptorOf(Digest digest, Manifest manifest) {
+    long size;
+    try {
+      size = Files.size(layout.blobData(digest));
+    } catch (IOException e) {
+      size = -1;
+    }
+    return Descriptor.of(manifest.mediaType(), digest, size);
   }
 
   private Lookup revisionLink(String repository, Digest digest) {

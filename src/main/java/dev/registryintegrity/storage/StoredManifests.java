@@ -14,10 +14,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Manifests read from a storage directory by digest, each parsed once: what gc-check, fsck and refs
- * look inside. Not safe for concurrent use; one per run.
+ * look inside. Safe for concurrent use (a walk asks from many threads).
  */
 public final class StoredManifests {
   /** Distribution refuses a manifest over 4 MiB on push; a larger file is no manifest of its. */
@@ -25,7 +26,7 @@ public final class StoredManifests {
 
   private final StorageLayout layout;
   private final ManifestParser parser = new ManifestParser();
-  private final Map<Digest, Optional<Manifest>> parsed = new HashMap<>();
+  private final Map<Digest, Optional<Manifest>> parsed = new ConcurrentHashMap<>();
 
   public StoredManifests(StorageLayout layout) {
     this.layout = layout;

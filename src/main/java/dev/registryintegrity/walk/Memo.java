@@ -14,11 +14,11 @@ import java.util.function.Supplier;
  * a graph cannot hold a cycle (the ancestor check in the walker is a second guard for a source that
  * cannot be trusted on that).
  */
-final class Memo<K, T> {
+public final class Memo<K, T> {
   private final Map<K, CompletableFuture<T>> done = new ConcurrentHashMap<>();
 
   /** {@code work}'s result for {@code key}: computed in this thread unless another has it. */
-  T get(K key, Supplier<T> work) {
+  public T get(K key, Supplier<T> work) {
     CompletableFuture<T> mine = new CompletableFuture<>();
     CompletableFuture<T> theirs = done.putIfAbsent(key, mine);
     if (theirs != null) {
@@ -34,12 +34,12 @@ final class Memo<K, T> {
   }
 
   /** The result for {@code key} if it was asked for, finished or not yet. */
-  CompletableFuture<T> asked(K key) {
+  public CompletableFuture<T> asked(K key) {
     return done.get(key);
   }
 
   /** Drops the results whose key matches, so they are asked again if needed. */
-  void forget(Predicate<K> which) {
+  public void forget(Predicate<K> which) {
     done.keySet().removeIf(which);
   }
 }

@@ -8,11 +8,11 @@ import java.util.Locale;
 import java.util.Optional;
 
 /** What a referrer is, from how it was found and what it declares: the report's kind and type. */
-final class ReferrerKinds {
+public final class ReferrerKinds {
   private ReferrerKinds() {}
 
   /** Signature, SBOM, attestation or plain referrer, from the way it was found or its type. */
-  static Kind kind(String role, String artifactType) {
+  public static Kind kind(String role, String artifactType) {
     String t = (role + " " + artifactType).toLowerCase(Locale.ROOT);
     if (t.contains("signature") || t.contains("artifact.sig") || t.contains("notary")) {
       return Kind.SIGNATURE;
