@@ -82,6 +82,18 @@ class ArchitectureTest {
                   "layout",
                   "storage")),
           Map.entry(
+              "retain",
+              Set.of(
+                  "",
+                  "model",
+                  "reference",
+                  "source",
+                  "walk",
+                  "report",
+                  "registry",
+                  "verify",
+                  "storage")),
+          Map.entry(
               "plugin",
               Set.of("", "model", "reference", "source", "walk", "report", "registry", "verify")),
           Map.entry(
@@ -98,6 +110,7 @@ class ArchitectureTest {
                   "storage",
                   "verify",
                   "heal",
+                  "retain",
                   "probe",
                   "watch",
                   "serve",
