@@ -4,6 +4,7 @@ import dev.registryintegrity.InputException;
 import dev.registryintegrity.model.ArtifactTypes;
 import dev.registryintegrity.model.ByteSize;
 import dev.registryintegrity.model.Durations;
+import dev.registryintegrity.model.Input;
 import dev.registryintegrity.model.InvalidValueException;
 import dev.registryintegrity.model.Spelling;
 import dev.registryintegrity.registry.credentials.CredentialSources;
@@ -14,7 +15,6 @@ import dev.registryintegrity.report.Console;
 import dev.registryintegrity.source.BlobCheck;
 import dev.registryintegrity.verify.CheckOption;
 import dev.registryintegrity.verify.CheckSettings;
-import dev.registryintegrity.walk.WalkPolicy;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -36,14 +36,6 @@ import org.apache.commons.cli.Options;
  * debug. Their values go into a {@link CheckSettings.Builder}, which owns the rules.
  */
 final class ConnectionOptions {
-  /** How walk options are spelled on the command line. */
-  private static final Map<CheckOption, WalkPolicy.Option> WALK_OPTIONS =
-      Map.of(
-          CheckOption.REFERRERS, WalkPolicy.Option.REFERRERS,
-          CheckOption.CHECK_EXTERNAL, WalkPolicy.Option.CHECK_EXTERNAL,
-          CheckOption.STRICT, WalkPolicy.Option.STRICT,
-          CheckOption.READ_EVERY_REPOSITORY, WalkPolicy.Option.READ_EVERY_REPOSITORY);
-
   private ConnectionOptions() {}
 
   static void addTo(Options o) {
@@ -96,7 +88,9 @@ final class ConnectionOptions {
     given(line, CheckOption.CONNECT_TIMEOUT, Durations::parse, b::connectTimeout);
     given(line, CheckOption.READ_TIMEOUT, Durations::parse, b::readTimeout);
     given(line, CheckOption.MAX_CONTENT_BYTES, ByteSize::parse, b::maxContentBytes);
-    WALK_OPTIONS.forEach((flag, option) -> b.option(option, line.hasOption(flag.flag())));
+    for (CheckOption o : CheckOption.values()) {
+      o.walkOption().ifPresent(walk -> b.option(walk, line.hasOption(o.flag())));
+    }
     if (line.hasOption("debug")) {
       b.requestLog(debugLog(context.err()));
     }
@@ -163,13 +157,14 @@ final class ConnectionOptions {
         Optional.ofNullable(password),
         "a password was given without --username: give both",
         "--username given without a password: add --password or --password-stdin",
-        line.hasOption("password-stdin") ? "--password-stdin" : "--password");
+        line.hasOption("password-stdin") ? "--password-stdin" : Spelling.CLI.input(Input.PASSWORD));
   }
 
   private static TlsSettings tls(CommandLine line) {
     List<X509Certificate> cas = new ArrayList<>();
     for (String file : Flags.repeated(line, CheckOption.CA_CERT.flag())) {
-      cas.addAll(TlsSettings.readCertificates("--ca-cert", file, Path.of("")));
+      cas.addAll(
+          TlsSettings.readCertificates(Spelling.CLI.input(Input.CA_CERT), file, Path.of("")));
     }
     if (line.hasOption("insecure")) {
       throw new InputException(

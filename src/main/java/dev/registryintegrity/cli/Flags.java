@@ -22,14 +22,31 @@ import org.apache.commons.cli.Option;
 final class Flags {
   private Flags() {}
 
+  /**
+   * An option with a value and a default: its help states the very default its reading uses.
+   *
+   * @param fallback the default, as a user would write it
+   */
+  record Defaulted(String name, String argument, String fallback, String description) {
+    Option option() {
+      return valued(name, argument, description + " (default " + fallback + ")");
+    }
+
+    String value(CommandLine line) {
+      return line.getOptionValue(name, fallback);
+    }
+
+    /** The option as the user writes it, for messages. */
+    String flag() {
+      return "--" + name;
+    }
+  }
+
+  private static final Defaulted FORMAT = new Defaulted("format", "text|json", "text", "");
+
   /** The {@code --format} option every reporting command offers; {@link #json} reads it. */
   static Option format(String description) {
-    return Option.builder()
-        .longOpt("format")
-        .hasArg()
-        .argName("text|json")
-        .desc(description)
-        .build();
+    return new Defaulted(FORMAT.name(), FORMAT.argument(), FORMAT.fallback(), description).option();
   }
 
   /** A long option with a value; {@code argument} says what the value looks like. */
@@ -44,18 +61,13 @@ final class Flags {
 
   /** {@code --format}: text (the default) or json. */
   static boolean json(CommandLine line) {
-    String format = line.getOptionValue("format", "text");
+    String format = FORMAT.value(line);
     return switch (format) {
       case "text" -> false;
       case "json" -> true;
       default ->
           throw new InputException("--format '" + format + "' is not known: use text or json");
     };
-  }
-
-  static int integer(CommandLine line, String name, int fallback) {
-    String value = line.getOptionValue(name);
-    return value == null ? fallback : wholeNumber("--" + name, value);
   }
 
   /** {@code value} as a whole number; {@code name} is the option as the user wrote it. */
@@ -67,11 +79,11 @@ final class Flags {
     }
   }
 
-  /** A whole number of at least 1. */
-  static int positive(CommandLine line, String name, int fallback) {
-    int value = integer(line, name, fallback);
+  /** A whole number of at least 1; {@code name} is the option as the user wrote it. */
+  static int positive(String name, String text) {
+    int value = wholeNumber(name, text);
     if (value < 1) {
-      throw new InputException("--" + name + " " + value + " must be at least 1");
+      throw new InputException(name + " " + value + " must be at least 1");
     }
     return value;
   }
@@ -93,8 +105,12 @@ final class Flags {
     }
   }
 
-  static Duration duration(CommandLine line, String name, String fallback) {
-    return Durations.parse("--" + name, line.getOptionValue(name, fallback));
+  static Duration duration(Defaulted option, CommandLine line) {
+    return Durations.parse(option.flag(), option.value(line));
+  }
+
+  static int positive(Defaulted option, CommandLine line) {
+    return positive(option.flag(), option.value(line));
   }
 
   /** A repeatable option's values as given. */

@@ -13,8 +13,8 @@ import dev.registryintegrity.report.JsonReport;
 import dev.registryintegrity.report.TextReport;
 import dev.registryintegrity.storage.Fsck;
 import dev.registryintegrity.storage.StorageLayout;
+import dev.registryintegrity.verify.CheckOption;
 import dev.registryintegrity.verify.CheckSettings;
-import dev.registryintegrity.walk.WalkLimits;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,12 +49,14 @@ final class FsckCommand implements Command {
         Flags.flag(
             "repair", "add missing revision and _layers links whose bytes exist and verify"));
     o.addOption(Flags.flag("dry-run", "with --repair: print the file operations, change nothing"));
+    // The same option, default and range as a registry check's, in fsck's words.
+    CheckOption concurrency = CheckOption.CONCURRENCY;
     o.addOption(
         Flags.valued(
-            "concurrency",
-            "N",
-            "files read at once (default " + WalkLimits.DEFAULT_CONCURRENCY + ")"));
-    o.addOption(Flags.format("report on stdout (default text)"));
+            concurrency.flag(),
+            concurrency.argument().orElseThrow(),
+            concurrency.describe().replace(concurrency.description(), "files read at once")));
+    o.addOption(Flags.format("report on stdout"));
     o.addOption(Flags.flag("brief", "one line per intact tag; full detail for the others"));
     return o;
   }
@@ -72,7 +74,7 @@ final class FsckCommand implements Command {
     // The files read at once: the same option and range as a registry check's requests.
     CheckSettings.Builder check = CheckSettings.builder(Spelling.CLI);
     if (line.hasOption("concurrency")) {
-      check.concurrency(Flags.integer(line, "concurrency", WalkLimits.DEFAULT_CONCURRENCY));
+      check.concurrency(Flags.wholeNumber("--concurrency", line.getOptionValue("concurrency")));
     }
     List<StorageLayout> roots = new ArrayList<>();
     for (String root : line.getArgList()) {

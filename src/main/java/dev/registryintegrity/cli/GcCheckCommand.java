@@ -45,7 +45,7 @@ final class GcCheckCommand implements Command {
             "registry-version",
             "2|3",
             "the distribution version whose collector runs: their marking differs (required)"));
-    o.addOption(Flags.format("report on stdout (default text)"));
+    o.addOption(Flags.format("report on stdout"));
     return o;
   }
 

@@ -34,6 +34,10 @@ import org.apache.commons.cli.Options;
  */
 final class ProbeCommand implements Command {
   private static final String JOB = "registry_manifest_integrity";
+  private static final Flags.Defaulted PAGE_SIZE =
+      new Flags.Defaulted("page-size", "N", "100", "entries per catalog and tag-list page");
+  private static final Flags.Defaulted INTERVAL =
+      new Flags.Defaulted("interval", "DURATION", "15m", "server mode: time between runs");
 
   @Override
   public About about() {
@@ -65,8 +69,7 @@ final class ProbeCommand implements Command {
             "repos-file",
             "FILE",
             "repositories to probe, one per line, for registries that hide the catalog"));
-    o.addOption(
-        Flags.valued("page-size", "N", "entries per catalog and tag-list page (default 100)"));
+    o.addOption(PAGE_SIZE.option());
     o.addOption(Flags.valued("shard", "I/N", "probe only the repositories of shard I of N"));
     o.addOption(Flags.valued("rps", "N", "at most N requests per second (default no cap)"));
     PushgatewayOptions.addTo(o, "push metrics there (PUT)", JOB);
@@ -78,9 +81,8 @@ final class ProbeCommand implements Command {
             "ADDR",
             "server mode: serve the status page (/), /status.json, /metrics and /healthz, e.g."
                 + " :9100"));
-    o.addOption(
-        Flags.valued("interval", "DURATION", "server mode: time between runs (default 15m)"));
-    o.addOption(Flags.format("report on stdout (default text)"));
+    o.addOption(INTERVAL.option());
+    o.addOption(Flags.format("report on stdout"));
     return o;
   }
 
@@ -104,10 +106,11 @@ final class ProbeCommand implements Command {
             Flags.repeated(line, "include"),
             Flags.repeated(line, "exclude"),
             line.hasOption("tags-per-repo")
-                ? Optional.of(Flags.positive(line, "tags-per-repo", 0))
+                ? Optional.of(
+                    Flags.positive("--tags-per-repo", line.getOptionValue("tags-per-repo")))
                 : Optional.empty(),
             Optional.ofNullable(line.getOptionValue("repos-file")).map(Path::of),
-            Flags.positive(line, "page-size", 100),
+            Flags.positive(PAGE_SIZE, line),
             line.hasOption("shard") ? Shard.parse(line.getOptionValue("shard")) : Shard.all(),
             rps,
             // The JSON report lists every node; the text report and the metrics need only what
@@ -123,7 +126,7 @@ final class ProbeCommand implements Command {
     Clock clock = context.environment().clock();
 
     if (line.hasOption("listen")) {
-      Duration interval = Flags.duration(line, "interval", "15m");
+      Duration interval = Flags.duration(INTERVAL, line);
       // Manifests never change: later runs cost mostly HEADs.
       ManifestCache cache = new ManifestCache(256L * 1024 * 1024);
       Prober prober = new Prober(options, check, clock, Sleeper.system(), cache);

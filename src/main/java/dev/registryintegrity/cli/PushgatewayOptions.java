@@ -15,7 +15,7 @@ import org.apache.commons.cli.Options;
 record PushgatewayOptions(Optional<URI> gateway, String job, String instance) {
   static void addTo(Options o, String when, String defaultJob) {
     o.addOption(Flags.valued("pushgateway", "URL", when));
-    o.addOption(Flags.valued("job", "NAME", "Pushgateway job (default " + defaultJob + ")"));
+    o.addOption(job(defaultJob).option());
     o.addOption(Flags.valued("instance", "NAME", "instance label (default the registry)"));
   }
 
@@ -23,7 +23,11 @@ record PushgatewayOptions(Optional<URI> gateway, String job, String instance) {
     return new PushgatewayOptions(
         Optional.ofNullable(line.getOptionValue("pushgateway"))
             .map(u -> Flags.url("--pushgateway", u)),
-        line.getOptionValue("job", defaultJob),
+        job(defaultJob).value(line),
         line.getOptionValue("instance", registry));
+  }
+
+  private static Flags.Defaulted job(String defaultJob) {
+    return new Flags.Defaulted("job", "NAME", defaultJob, "Pushgateway job");
   }
 }

@@ -59,7 +59,7 @@ final class RefsCommand implements Command {
     o.addOption(Flags.valued("repo", "NAME", "with --storage: the repository"));
     o.addOption(
         Flags.valued("tags", "TAG,...", "with --storage: the tags (repeatable, comma-separated)"));
-    o.addOption(Flags.format("one digest per line (default), or JSON"));
+    o.addOption(Flags.format("text: one digest per line; json: each with its kind and the images"));
     return o;
   }
 

@@ -22,6 +22,16 @@ import org.apache.commons.cli.Options;
 
 /** {@code registry-integrity verify [options] IMAGE...}: the command line over {@link Verifier}. */
 final class VerifyCommand implements Command {
+  private static final Flags.Defaulted COLOR =
+      new Flags.Defaulted("color", "auto|always|never", "auto", "colour the text report");
+  private static final Flags.Defaulted LOG_LEVEL =
+      new Flags.Defaulted(
+          "log-level",
+          "info|debug",
+          "info",
+          "info: the verdict and the failures first, then only the branches that lead to them;"
+              + " debug: every digest of every image");
+
   @Override
   public About about() {
     return new About(
@@ -38,16 +48,10 @@ final class VerifyCommand implements Command {
   public Options options() {
     Options o = new Options();
     ConnectionOptions.addTo(o);
-    o.addOption(Flags.format("report on stdout (default text)"));
+    o.addOption(Flags.format("report on stdout"));
     o.addOption(Flags.valued("report", "FILE", "also write the JSON report to FILE"));
-    o.addOption(
-        Flags.valued("color", "auto|always|never", "colour the text report (default auto)"));
-    o.addOption(
-        Flags.valued(
-            "log-level",
-            "info|debug",
-            "info (default): the verdict and the failures first, then only the branches that"
-                + " lead to them; debug: every digest of every image"));
+    o.addOption(COLOR.option());
+    o.addOption(LOG_LEVEL.option());
     o.addOption(Flags.flag("brief", "the same as --log-level info (the default)"));
     o.addOption(
         Flags.valued(
@@ -64,7 +68,7 @@ final class VerifyCommand implements Command {
     List<TargetReference> targets = targets(line);
     boolean json = Flags.json(line);
     Optional<Path> reportFile = Optional.ofNullable(line.getOptionValue("report")).map(Path::of);
-    boolean color = color(line.getOptionValue("color", "auto"), context);
+    boolean color = color(COLOR.value(line), context);
     TextReport.Detail detail = detail(line);
     CheckSettings check = ConnectionOptions.check(line, context);
     List<Platform> platforms = Flags.list(line, "platform").stream().map(Platform::parse).toList();
@@ -121,7 +125,7 @@ final class VerifyCommand implements Command {
   }
 
   private static TextReport.Detail detail(CommandLine line) {
-    String level = line.getOptionValue("log-level", "info").trim().toLowerCase(Locale.ROOT);
+    String level = LOG_LEVEL.value(line).trim().toLowerCase(Locale.ROOT);
     return switch (level) {
       case "debug", "trace" -> {
         if (line.hasOption("brief")) {

@@ -38,6 +38,38 @@ import org.apache.commons.cli.Options;
  */
 final class WatchCommand implements Command {
   private static final String JOB = "registry_manifest_integrity_watch";
+  private static final Flags.Defaulted LISTEN =
+      new Flags.Defaulted("listen", "[HOST]:PORT", ":9110", "where to receive events");
+  private static final Flags.Defaulted SETTLE =
+      new Flags.Defaulted(
+          "settle", "DURATION", "2s", "wait after a tag's latest event before verifying it");
+  private static final Flags.Defaulted WORKERS =
+      new Flags.Defaulted("workers", "N", "2", "verifications at once");
+  private static final Flags.Defaulted QUEUE =
+      new Flags.Defaulted(
+          "queue",
+          "N",
+          "10000",
+          "tags waiting at most; beyond it the sender is answered 503 with Retry-After and sends"
+              + " again");
+  private static final Flags.Defaulted TRACKED =
+      new Flags.Defaulted(
+          "tracked",
+          "N",
+          "100000",
+          "tags whose digests are remembered to re-verify them after a delete");
+  private static final Flags.Defaulted SERIES_TTL =
+      new Flags.Defaulted(
+          "intact-series-ttl",
+          "DURATION",
+          "7d",
+          "drop an intact tag's series this long after its verdict; failing tags are kept");
+  private static final Flags.Defaulted MAX_SERIES =
+      new Flags.Defaulted(
+          "max-intact-series",
+          "N",
+          "10000",
+          "keep the series of at most N intact tags, the newest; failing tags are kept");
 
   @Override
   public About about() {
@@ -59,7 +91,7 @@ final class WatchCommand implements Command {
     Options o = new Options();
     ConnectionOptions.addTo(o);
     o.addOption(Flags.valued("registry", "HOST[:PORT]", "the registry whose events arrive"));
-    o.addOption(Flags.valued("listen", "[HOST]:PORT", "where to receive events (default :9110)"));
+    o.addOption(LISTEN.option());
     o.addOption(
         Flags.valued(
             "token-file",
@@ -72,42 +104,18 @@ final class WatchCommand implements Command {
             "FILE",
             "secret of the Forgejo/Gitea webhook (HMAC, POST /events/forgejo) and Harbor's auth"
                 + " header (POST /events/harbor); give it, --token-file or both"));
-    o.addOption(
-        Flags.valued(
-            "settle",
-            "DURATION",
-            "wait after a tag's latest event before verifying it (default 2s)"));
-    o.addOption(Flags.valued("workers", "N", "verifications at once (default 2)"));
-    o.addOption(
-        Flags.valued(
-            "queue",
-            "N",
-            "tags waiting at most; beyond it the sender is answered 503 with Retry-After and sends"
-                + " again (default 10000)"));
-    o.addOption(
-        Flags.valued(
-            "tracked",
-            "N",
-            "tags whose digests are remembered to re-verify them after a delete (default"
-                + " 100000)"));
+    o.addOption(SETTLE.option());
+    o.addOption(WORKERS.option());
+    o.addOption(QUEUE.option());
+    o.addOption(TRACKED.option());
     o.addOption(
         Flags.valued(
             "state-dir",
             "DIR",
             "keep accepted checks, verdicts and delete tracking here across restarts and crashes"
                 + " (a volume); without it a restart loses them"));
-    o.addOption(
-        Flags.valued(
-            "intact-series-ttl",
-            "DURATION",
-            "drop an intact tag's series this long after its verdict (default 7d; failing tags"
-                + " are kept)"));
-    o.addOption(
-        Flags.valued(
-            "max-intact-series",
-            "N",
-            "keep the series of at most N intact tags, the newest (default 10000; failing tags"
-                + " are kept)"));
+    o.addOption(SERIES_TTL.option());
+    o.addOption(MAX_SERIES.option());
     PushgatewayOptions.addTo(o, "also push the metrics after each verdict", JOB);
     return o;
   }
@@ -148,16 +156,15 @@ final class WatchCommand implements Command {
     CheckSettings check = ConnectionOptions.check(line, context);
     Receiver.Settings settings =
         new Receiver.Settings(
-            Flags.address("--listen", line.getOptionValue("listen", ":9110")),
+            Flags.address(LISTEN.flag(), LISTEN.value(line)),
             token,
             webhookSecret,
-            Flags.duration(line, "settle", "2s"),
-            Flags.positive(line, "workers", 2),
-            Flags.positive(line, "queue", 10_000),
-            Flags.positive(line, "tracked", 100_000),
+            Flags.duration(SETTLE, line),
+            Flags.positive(WORKERS, line),
+            Flags.positive(QUEUE, line),
+            Flags.positive(TRACKED, line),
             new WatchMetrics.SeriesLimit(
-                Flags.duration(line, "intact-series-ttl", "7d"),
-                Flags.positive(line, "max-intact-series", 10_000)));
+                Flags.duration(SERIES_TTL, line), Flags.positive(MAX_SERIES, line)));
     Optional<Journal> journal =
         Optional.ofNullable(line.getOptionValue("state-dir"))
             .map(dir -> Journal.open(Path.of(dir), settings.tracked()));

@@ -46,14 +46,14 @@ public final class OciLayoutSource implements ContentSource {
               + root
               + "' is not a directory: give oci:DIR where DIR holds index.json and blobs/");
     }
-    if (!Files.isRegularFile(new OciLayout(root).indexJson())) {
+    this.layout = new OciLayout(root);
+    if (!Files.isRegularFile(layout.indexJson())) {
       throw new InputException(
           "OCI layout '"
               + root
               + "' has no index.json: is it an OCI image layout (skopeo copy ... oci:DIR)?");
     }
     this.root = root;
-    this.layout = new OciLayout(root);
   }
 
   @Override

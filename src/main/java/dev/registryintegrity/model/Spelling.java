@@ -1,11 +1,9 @@
 package dev.registryintegrity.model;
 
-import java.util.Locale;
-
 /**
  * How the user names the inputs a message may point to: the command line has flags, the plugin has
  * settings, and a message that says "raise --timeout" to someone who wrote a pipeline file sends
- * them looking for something that is not there.
+ * them looking for something that is not there. The names themselves are {@link Input}'s.
  */
 public enum Spelling {
   CLI,
@@ -14,48 +12,53 @@ public enum Spelling {
   /**
    * How an error names one input: {@code --concurrency}, or {@code setting concurrency
    * (PLUGIN_CONCURRENCY)}.
-   *
-   * @param flag the command line's long option, without dashes
-   * @param key the plugin's setting
    */
-  public String input(String flag, String key) {
+  public String input(Input input) {
     return this == CLI
-        ? "--" + flag
-        : "setting " + key + " (PLUGIN_" + key.toUpperCase(Locale.ROOT) + ")";
+        ? "--" + input.flag()
+        : "setting " + input.key().orElseThrow() + " (" + input.variable() + ")";
   }
 
   /** How an error names two inputs at once: "--a and --b", "settings a and b". */
-  public String inputs(String flagA, String keyA, String flagB, String keyB) {
-    return this == CLI ? "--" + flagA + " and --" + flagB : "settings " + keyA + " and " + keyB;
+  public String inputs(Input a, Input b) {
+    return this == CLI
+        ? "--" + a.flag() + " and --" + b.flag()
+        : "settings " + a.key().orElseThrow() + " and " + b.key().orElseThrow();
   }
 
   /** How a hint names an input: {@code --timeout}, or "the timeout setting". */
-  private String hint(String flag, String key) {
-    return this == CLI ? "--" + flag : "the " + key + " setting";
+  public String hint(Input input) {
+    return this == CLI ? "--" + input.flag() : "the " + input.key().orElseThrow() + " setting";
   }
 
   public String timeout() {
-    return hint("timeout", "timeout");
+    return hint(Input.TIMEOUT);
   }
 
   public String caCert() {
-    return hint("ca-cert", "ca_cert");
+    return hint(Input.CA_CERT);
   }
 
   public String plainHttp() {
-    return hint("plain-http", "plain_http");
+    return hint(Input.PLAIN_HTTP);
   }
 
   public String skipTlsVerify() {
-    return hint("skip-tls-verify", "skip_tls_verify");
+    return hint(Input.SKIP_TLS_VERIFY);
   }
 
   public String maxContentBytes() {
-    return hint("max-content-bytes", "max_content_bytes");
+    return hint(Input.MAX_CONTENT_BYTES);
   }
 
   public String credentials() {
-    return this == CLI ? "--username and --password" : "the username and password settings";
+    return this == CLI
+        ? inputs(Input.USERNAME, Input.PASSWORD)
+        : "the "
+            + Input.USERNAME.key().orElseThrow()
+            + " and "
+            + Input.PASSWORD.key().orElseThrow()
+            + " settings";
   }
 
   /** "(raise --timeout)", for a message about the run's deadline. */

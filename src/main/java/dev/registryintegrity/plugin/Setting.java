@@ -21,7 +21,12 @@ enum Setting {
       Level.BASIC,
       "",
       "repository, or a list, as in the push step (`registry.example.com:5050/infra-ci`)"),
-  TAGS("tags", Level.BASIC, "`.tags` file, else `latest`", "tags to verify (list)", "tag"),
+  TAGS(
+      "tags",
+      Level.BASIC,
+      described("`.tags` file, else `latest`"),
+      "tags to verify (list)",
+      "tag"),
   USERNAME(CheckOption.USERNAME, Level.BASIC),
   PASSWORD(CheckOption.PASSWORD, Level.BASIC),
   PLATFORMS(
@@ -39,7 +44,7 @@ enum Setting {
   TAGS_FILE(
       "tags_file",
       Level.ADVANCED,
-      "`.tags` when it exists",
+      described("`.tags` when it exists"),
       "file of tags, comma- or newline-separated (the docker plugins' convention)"),
   IMAGES("images", Level.ADVANCED, "", "full image references, instead of `repo` + `tags`"),
   LOGINS(
@@ -73,18 +78,18 @@ enum Setting {
   TIMEOUT(CheckOption.TIMEOUT, Level.ADVANCED),
   RETRIES(CheckOption.RETRIES, Level.ADVANCED),
   LOG_LEVEL(
-      "log_level", Level.ADVANCED, "`info`", "`debug` prints every digest even when all is intact"),
-  DEBUG("debug", Level.ADVANCED, "`false`", "the same as `log_level: debug`"),
+      "log_level", Level.ADVANCED, "info", "`debug` prints every digest even when all is intact"),
+  DEBUG("debug", Level.ADVANCED, "false", "the same as `log_level: debug`"),
   PROGRESS(
       "progress",
       Level.ADVANCED,
-      "`true`",
+      "true",
       "once a check runs longer than 3 s, a line every 5 s: digests checked, and for content"
           + " checks bytes, rate and time left"),
   DRY_RUN(
       "dry_run",
       Level.ADVANCED,
-      "`false`",
+      "false",
       "check the settings, print what would be verified, check nothing");
 
   /** Where the docs list a setting: the table most steps need, or the one for the rest. */
@@ -93,57 +98,82 @@ enum Setting {
     ADVANCED
   }
 
-  private final String key;
-  private final Level level;
-  private final String defaultValue;
-  private final String description;
-  private final List<String> aliases;
+  /** A default that is a rule, not a value: shown as written, read by no one. */
+  private static final String DESCRIBED = "\u0000";
+
+  /** What a setting is, as its constant states it. */
+  private record Spec(
+      String key,
+      Level level,
+      String defaultValue,
+      String description,
+      List<String> aliases,
+      Optional<CheckOption> check) {}
+
+  private final Spec spec;
 
   Setting(String key, Level level, String defaultValue, String description, String... aliases) {
-    this.key = key;
-    this.level = level;
-    this.defaultValue = defaultValue;
-    this.description = description;
-    this.aliases = List.of(aliases);
+    this.spec = new Spec(key, level, defaultValue, description, List.of(aliases), Optional.empty());
   }
 
   /** A check input, as the command line knows it too: one key, one default, one text. */
   Setting(CheckOption option, Level level, String... aliases) {
-    this(
-        option.key().orElseThrow(),
-        level,
-        option.defaultValue().map(d -> "`" + d + "`").orElse(""),
-        option.description()
-            + option.range().map(r -> " (" + r.min() + " to " + r.max() + ")").orElse(""),
-        aliases);
+    this.spec =
+        new Spec(
+            option.key().orElseThrow(),
+            level,
+            option.defaultValue().orElse(""),
+            option.description()
+                + option.range().map(r -> " (" + r.min() + " to " + r.max() + ")").orElse(""),
+            List.of(aliases),
+            Optional.of(option));
+  }
+
+  private static String described(String rule) {
+    return DESCRIBED + rule;
   }
 
   String key() {
-    return key;
+    return spec.key();
   }
 
   Level level() {
-    return level;
+    return spec.level();
   }
 
-  /** The default as the docs show it; empty when there is none. */
+  /** The default value the reader takes when the setting is absent; empty when it has none. */
   Optional<String> defaultValue() {
-    return defaultValue.isEmpty() ? Optional.empty() : Optional.of(defaultValue);
+    String d = spec.defaultValue();
+    return d.isEmpty() || d.startsWith(DESCRIBED) ? Optional.empty() : Optional.of(d);
+  }
+
+  /** The default as the docs show it: a value in code font, or the rule as written. */
+  Optional<String> documentedDefault() {
+    String d = spec.defaultValue();
+    if (d.startsWith(DESCRIBED)) {
+      return Optional.of(d.substring(DESCRIBED.length()));
+    }
+    return defaultValue().map(v -> "`" + v + "`");
   }
 
   String description() {
-    return description;
+    return spec.description();
   }
 
   List<String> aliases() {
-    return aliases;
+    return spec.aliases();
+  }
+
+  /** The check input this setting spells, when it is one. */
+  Optional<CheckOption> check() {
+    return spec.check();
   }
 
   /** Every environment name this setting may arrive under, the documented one first. */
   List<String> variables() {
     List<String> names = new ArrayList<>();
-    names.add(variable(key));
-    aliases.forEach(a -> names.add(variable(a)));
+    names.add(variable(spec.key()));
+    spec.aliases().forEach(a -> names.add(variable(a)));
     return names;
   }
 

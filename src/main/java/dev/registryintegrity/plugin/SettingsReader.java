@@ -23,8 +23,8 @@ import dev.registryintegrity.registry.transport.ProxySelection;
 import dev.registryintegrity.registry.transport.TlsSettings;
 import dev.registryintegrity.report.TextReport;
 import dev.registryintegrity.source.BlobCheck;
+import dev.registryintegrity.verify.CheckOption;
 import dev.registryintegrity.verify.CheckSettings;
-import dev.registryintegrity.walk.WalkPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -103,7 +103,10 @@ public final class SettingsReader {
       expected = Optional.of(metadataDigest(metadata.get()));
       expectedSource = "metadata_file " + metadata.get();
     }
-    String logLevel = text(Setting.LOG_LEVEL).orElse("info").toLowerCase(Locale.ROOT);
+    String logLevel =
+        text(Setting.LOG_LEVEL)
+            .orElse(Setting.LOG_LEVEL.defaultValue().orElseThrow())
+            .toLowerCase(Locale.ROOT);
     if (!Set.of("debug", "info", "warn", "warning", "error", "trace").contains(logLevel)) {
       throw new InputException(
           name(Setting.LOG_LEVEL) + " is '" + logLevel + "': use debug or info");
@@ -121,10 +124,10 @@ public final class SettingsReader {
             .requireArtifactTypes(
                 wrap(
                     Setting.REQUIRE_ARTIFACT_TYPES,
-                    () -> ArtifactTypes.parse(list(Setting.REQUIRE_ARTIFACT_TYPES))))
-            .option(WalkPolicy.Option.REFERRERS, bool(Setting.REFERRERS))
-            .option(WalkPolicy.Option.CHECK_EXTERNAL, bool(Setting.CHECK_EXTERNAL))
-            .option(WalkPolicy.Option.STRICT, bool(Setting.STRICT));
+                    () -> ArtifactTypes.parse(list(Setting.REQUIRE_ARTIFACT_TYPES))));
+    for (Setting s : Setting.values()) {
+      s.check().flatMap(CheckOption::walkOption).ifPresent(walk -> check.option(walk, bool(s)));
+    }
     // Only what is set: the builder holds the defaults and the ranges.
     wholeNumber(Setting.CONCURRENCY).ifPresent(check::concurrency);
     wholeNumber(Setting.RETRIES).ifPresent(check::retries);
@@ -142,7 +145,9 @@ public final class SettingsReader {
         sources,
         text(Setting.REPORT).map(r -> InputFiles.inside(name(Setting.REPORT), workspace, r)),
         debug ? TextReport.Detail.FULL : TextReport.Detail.BRIEF,
-        text(Setting.PROGRESS).isEmpty() || bool(Setting.PROGRESS),
+        text(Setting.PROGRESS).isEmpty()
+            ? Boolean.parseBoolean(Setting.PROGRESS.defaultValue().orElseThrow())
+            : bool(Setting.PROGRESS),
         warnings,
         bool(Setting.DRY_RUN));
   }
@@ -232,7 +237,7 @@ public final class SettingsReader {
       String registry =
           string(login, "registry")
               .map(SettingsReader::stripScheme)
-              .orElse(ImageReference.DOCKER_HUB);
+              .orElse(RegistryName.DOCKER_HUB.name());
       String user =
           string(login, "username")
               .orElseThrow(() -> new InputException(what + "[" + registry + "] has no username"));

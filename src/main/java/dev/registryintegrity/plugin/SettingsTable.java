@@ -28,7 +28,7 @@ public final class SettingsTable {
           .append("| `")
           .append(s.key())
           .append("` | ")
-          .append(s.defaultValue().orElse("none"))
+          .append(s.documentedDefault().orElse("none"))
           .append(" | ")
           .append(sentence(s))
           .append(" |\n");

@@ -22,7 +22,6 @@ public record ImageReference(
     String registry, String repository, Optional<String> tag, Optional<Digest> digest)
     implements TargetReference {
 
-  public static final String DOCKER_HUB = RegistryName.DOCKER_HUB.name();
   private static final int MAX_NAME_LENGTH = 255;
   private static final Pattern PATH_COMPONENT =
       Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*");
@@ -73,7 +72,7 @@ public record ImageReference(
     if (rest.isEmpty()) {
       throw invalid(text, "the repository name is missing");
     }
-    String registry = DOCKER_HUB;
+    String registry = RegistryName.DOCKER_HUB.name();
     String path = rest;
     int slash = rest.indexOf('/');
     if (slash >= 0 && RegistryName.looksLikeRegistry(rest.substring(0, slash))) {
@@ -86,7 +85,7 @@ public record ImageReference(
       path = rest.substring(slash + 1);
     }
     checkPath(text, path);
-    if (registry.equals(DOCKER_HUB) && !path.contains("/")) {
+    if (registry.equals(RegistryName.DOCKER_HUB.name()) && !path.contains("/")) {
       path = "library/" + path;
     }
     if (registry.length() + 1 + path.length() > MAX_NAME_LENGTH) {
@@ -148,11 +147,6 @@ public record ImageReference(
     return new RegistryName(registry);
   }
 
-  /** Where the API answers: Docker Hub's API host is not the name users write. */
-  public String apiHost() {
-    return registryName().apiHost();
-  }
-
   public ImageReference withTag(String newTag) {
     if (!TAG.matcher(newTag).matches()) {
       throw invalid(
@@ -162,11 +156,6 @@ public record ImageReference(
               + "' is not valid: up to 128 of letters, digits, '_', '.', '-', not starting with '.' or '-'");
     }
     return new ImageReference(registry, repository, Optional.of(newTag), Optional.empty());
-  }
-
-  /** Loopback registries are plain HTTP, as docker treats 127.0.0.0/8 as an insecure registry. */
-  public boolean isLoopback() {
-    return registryName().isLoopback();
   }
 
   @Override

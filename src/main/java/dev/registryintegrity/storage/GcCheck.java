@@ -182,7 +182,9 @@ public final class GcCheck {
                   closure.walk(
                       repo + ":" + tag,
                       top,
-                      Kind.MANIFEST,
+                      manifests.get(top).orElse(null) instanceof Manifest.Index
+                          ? Kind.INDEX
+                          : Kind.MANIFEST,
                       List.of(repo + ":" + tag),
                       new HashSet<>()));
     }

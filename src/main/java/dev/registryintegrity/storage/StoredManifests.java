@@ -7,7 +7,6 @@ import dev.registryintegrity.model.ManifestParser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,8 +68,6 @@ public final class StoredManifests {
     try (InputStream in = Files.newInputStream(layout.blobData(digest))) {
       byte[] body = in.readNBytes(MAX_BYTES + 1);
       return body.length > MAX_BYTES ? Optional.empty() : Optional.of(parser.parse(body, ""));
-    } catch (NoSuchFileException e) {
-      return Optional.empty();
     } catch (IOException | MalformedManifestException e) {
       return Optional.empty();
     }

@@ -1,11 +1,13 @@
 package dev.registryintegrity.verify;
 
 import dev.registryintegrity.model.Durations;
+import dev.registryintegrity.model.Input;
 import dev.registryintegrity.model.Spelling;
 import dev.registryintegrity.registry.transport.RetryPolicy;
 import dev.registryintegrity.registry.transport.TransportSettings;
 import dev.registryintegrity.source.BlobCheck;
 import dev.registryintegrity.walk.WalkLimits;
+import dev.registryintegrity.walk.WalkPolicy;
 import java.util.Optional;
 
 /**
@@ -16,120 +18,86 @@ import java.util.Optional;
  */
 public enum CheckOption {
   PLAIN_HTTP(
-      "plain-http",
-      "plain_http",
+      Input.PLAIN_HTTP,
       "",
       "false",
       "the registry speaks plain HTTP, not HTTPS (a loopback registry gets whichever it speaks)"),
   SKIP_TLS_VERIFY(
-      "skip-tls-verify",
-      "skip_tls_verify",
-      "",
-      "false",
-      "do not verify TLS certificates (the report says so)"),
-  CA_CERT(
-      "ca-cert",
-      "ca_cert",
-      "FILE",
-      "",
-      "PEM CA certificate(s) to trust besides the system's (a file; the plugin also takes the PEM"
-          + " text itself)"),
-  USERNAME("username", "username", "USER", "", "registry username, with the password"),
-  PASSWORD(
-      "password",
-      "password",
-      "PASSWORD",
-      "",
-      "registry password or token (prefer --password-stdin on the command line, from_secret in a"
-          + " pipeline)"),
+      Input.SKIP_TLS_VERIFY, "", "false", "do not verify TLS certificates (the report says so)"),
+  CA_CERT(Input.CA_CERT, "FILE", "", "PEM CA certificate(s) to trust besides the system's"),
+  USERNAME(Input.USERNAME, "USER", "", "registry username, with the password"),
+  PASSWORD(Input.PASSWORD, "PASSWORD", "", "registry password or token, with the username"),
   CONCURRENCY(
-      "concurrency",
-      "concurrency",
+      Input.CONCURRENCY,
       "N",
       String.valueOf(WalkLimits.DEFAULT_CONCURRENCY),
       "requests in flight per registry",
       new Range(1, 256)),
   RETRIES(
-      "retries",
-      "retries",
+      Input.RETRIES,
       "N",
       String.valueOf(RetryPolicy.DEFAULT_RETRIES),
       "retries of 408, 429, 5xx and broken connections, with backoff (Retry-After honoured)",
       new Range(0, 20)),
   TIMEOUT(
-      "timeout",
-      "timeout",
+      Input.TIMEOUT,
       "DURATION",
       Durations.format(CheckSettings.DEFAULT_TIMEOUT),
       "deadline for the whole run, e.g. 90s, 5m, 1h"),
   CONNECT_TIMEOUT(
-      "connect-timeout",
-      "",
+      Input.CONNECT_TIMEOUT,
       "DURATION",
       Durations.format(TransportSettings.DEFAULT_CONNECT_TIMEOUT),
       "time to establish a connection"),
   READ_TIMEOUT(
-      "read-timeout",
-      "",
+      Input.READ_TIMEOUT,
       "DURATION",
       Durations.format(TransportSettings.DEFAULT_READ_TIMEOUT),
       "longest wait for an answer on an open connection"),
   BLOB_CHECK(
-      "blob-check",
-      "blob_check",
+      Input.BLOB_CHECK,
       "head|read|content",
       BlobCheck.READ.label(),
       "what a blob must show to be intact: read = its first byte served (a registry's descriptor"
           + " cache answers HEAD for blobs whose data is gone), content = every byte downloaded and"
           + " hashed, head = only listed (blind to lost data; for registries that meter GETs)"),
   VERIFY_CONTENT(
-      "verify-content",
-      "verify_content",
+      Input.VERIFY_CONTENT,
       "",
       "false",
       "download every blob once and check its size and digest (the same as blob check content)"),
   MAX_CONTENT_BYTES(
-      "max-content-bytes",
-      "max_content_bytes",
+      Input.MAX_CONTENT_BYTES,
       "SIZE",
       (BlobCheck.DEFAULT_MAX_CONTENT_BYTES >> 30) + "GiB",
       "with content checks, larger blobs are only read-checked (the report says which)"),
   REFERRERS(
-      "referrers",
-      "referrers",
-      "",
-      "false",
+      Input.REFERRERS,
+      WalkPolicy.Option.REFERRERS,
       "also find and walk each manifest's referrers: signatures, SBOMs, attestations (OCI 1.1"
           + " referrers API or fallback tag, and cosign's .sig/.att/.sbom tags; one request more"
           + " per manifest)"),
   REQUIRE_ARTIFACT_TYPE(
-      "require-artifact-type",
-      "require_artifact_types",
+      Input.REQUIRE_ARTIFACT_TYPE,
       "TYPE",
       "",
       "each image needs an intact referrer of this artifact type, e.g."
           + " application/vnd.dev.cosign.artifact.sig.v1+json (repeatable, or a list; turns"
           + " referrers on)"),
   CHECK_EXTERNAL(
-      "check-external",
-      "check_external",
-      "",
-      "false",
+      Input.CHECK_EXTERNAL,
+      WalkPolicy.Option.CHECK_EXTERNAL,
       "external layers the registry does not hold (Windows base layers: a descriptor with urls, or"
           + " a foreign or non-distributable type) pass as external; with this, each one's first"
           + " byte is read from its URL, without any registry credential"),
   STRICT(
-      "strict",
-      "strict",
-      "",
-      "false",
+      Input.STRICT,
+      WalkPolicy.Option.STRICT,
       "warnings fail too: an orphaned referrer (a signature, SBOM or attestation whose image is"
           + " gone) exits 1"),
   READ_EVERY_REPOSITORY(
-      "read-every-repository",
-      "",
-      "",
-      "false",
+      Input.READ_EVERY_REPOSITORY,
+      WalkPolicy.Option.READ_EVERY_REPOSITORY,
       "read (or hash) a blob's bytes in every repository that references it; by default once per"
           + " run, the other repositories' links checked with a HEAD");
 
@@ -142,38 +110,53 @@ public enum CheckOption {
 
   /** One input's facts, as the constant states them ("" where it has none). */
   private record Spec(
-      String flag,
-      String key,
+      Input input,
       String argument,
       String defaultValue,
       String description,
-      Optional<Range> range) {}
+      Optional<Range> range,
+      Optional<WalkPolicy.Option> walkOption) {}
 
   private final Spec spec;
 
-  CheckOption(String flag, String key, String argument, String defaultValue, String description) {
-    this(flag, key, argument, defaultValue, description, null);
+  CheckOption(Input input, String argument, String defaultValue, String description) {
+    this(input, argument, defaultValue, description, null);
   }
 
-  CheckOption(
-      String flag,
-      String key,
-      String argument,
-      String defaultValue,
-      String description,
-      Range range) {
+  CheckOption(Input input, String argument, String defaultValue, String description, Range range) {
     this.spec =
-        new Spec(flag, key, argument, defaultValue, description, Optional.ofNullable(range));
+        new Spec(
+            input,
+            argument,
+            defaultValue,
+            description,
+            Optional.ofNullable(range),
+            Optional.empty());
+  }
+
+  /** A switch that turns one of the walk's options on. */
+  CheckOption(Input input, WalkPolicy.Option walkOption, String description) {
+    this.spec =
+        new Spec(input, "", "false", description, Optional.empty(), Optional.of(walkOption));
+  }
+
+  public Input input() {
+    return spec.input();
   }
 
   /** The command line's long option, without dashes. */
   public String flag() {
-    return spec.flag();
+    return spec.input().flag();
   }
 
   /** The plugin's setting; empty when the plugin does not take it. */
   public Optional<String> key() {
-    return present(spec.key());
+    return spec.input().key();
+  }
+
+  /** The walk's option this switch turns on, when it is one. */
+  public Optional<WalkPolicy.Option> walkOption() {
+    return spec.walkOption();
   }
 
   /** What the option's value looks like ("N", "DURATION"); empty for a switch. */
@@ -212,6 +195,6 @@ public enum CheckOption {
 
   /** How an error names this input in {@code spelling}. */
   public String nameIn(Spelling spelling) {
-    return spelling.input(spec.flag(), spec.key());
+    return spelling.input(spec.input());
   }
 }

@@ -2,6 +2,7 @@ package dev.registryintegrity.verify;
 
 import dev.registryintegrity.InputException;
 import dev.registryintegrity.model.Digest;
+import dev.registryintegrity.model.Input;
 import dev.registryintegrity.model.Platform;
 import dev.registryintegrity.model.Spelling;
 import dev.registryintegrity.registry.credentials.CredentialStore;
@@ -211,11 +212,7 @@ public final class CheckSettings {
     public Builder blobCheck(Optional<BlobCheck> asked, boolean verifyContent) {
       if (verifyContent && asked.isPresent() && asked.get() != BlobCheck.CONTENT) {
         throw new InputException(
-            spelling.inputs(
-                    CheckOption.VERIFY_CONTENT.flag(),
-                    CheckOption.VERIFY_CONTENT.key().orElseThrow(),
-                    CheckOption.BLOB_CHECK.flag(),
-                    CheckOption.BLOB_CHECK.key().orElseThrow())
+            spelling.inputs(Input.VERIFY_CONTENT, Input.BLOB_CHECK)
                 + ": "
                 + asked.get().label()
                 + " contradict each other: give one of them");

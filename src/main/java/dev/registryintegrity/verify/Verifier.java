@@ -140,6 +140,10 @@ public record Verifier(
         if (cause instanceof CannotCheckException c) {
           return unchecked(target, walker, c.getMessage());
         }
+        if (cause instanceof InterruptedException) {
+          // Cut short with the run (its deadline, a stop): not checked, and not a crash.
+          return unchecked(target, walker, "interrupted before it was checked");
+        }
       }
       throw new IllegalStateException(
           "checking " + target + " failed: " + e.getCause(), e.getCause());

@@ -230,7 +230,11 @@ public final class Walker implements AutoCloseable {
     List<Future<Node>> pending = new ArrayList<>();
     References references = References.of(manifest);
     for (References.Reference child : references.children()) {
-      Optional<String> serves = child.platform().map(Platform::toString).or(() -> platform);
+      // An attestation is labelled with the image it attests, never with its parent's platform.
+      Optional<String> serves =
+          child.kind() == Kind.ATTESTATION
+              ? child.platform().map(Platform::toString)
+              : child.platform().map(Platform::toString).or(() -> platform);
       pending.add(
           executor.submit(
               () ->

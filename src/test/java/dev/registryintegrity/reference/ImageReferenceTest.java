@@ -88,11 +88,11 @@ class ImageReferenceTest {
 
   @Test
   void dockerHubIsAskedAtItsApiHostAndLoopbackIsRecognised() {
-    assertEquals("registry-1.docker.io", ImageReference.parse("alpine").apiHost());
-    assertTrue(ImageReference.parse("127.0.0.1:5000/x").isLoopback());
-    assertTrue(ImageReference.parse("localhost:5000/x").isLoopback());
-    assertTrue(ImageReference.parse("[::1]:5000/x").isLoopback());
-    assertFalse(ImageReference.parse("registry.example.com/x").isLoopback());
+    assertEquals("registry-1.docker.io", ImageReference.parse("alpine").registryName().apiHost());
+    assertTrue(ImageReference.parse("127.0.0.1:5000/x").registryName().isLoopback());
+    assertTrue(ImageReference.parse("localhost:5000/x").registryName().isLoopback());
+    assertTrue(ImageReference.parse("[::1]:5000/x").registryName().isLoopback());
+    assertFalse(ImageReference.parse("registry.example.com/x").registryName().isLoopback());
   }
 
   @Test
