@@ -86,15 +86,17 @@ final class FsckCommand implements Command {
             check.build().limits(),
             line.hasOption("verify-content"),
             context.environment().clock());
-    boolean repair = line.hasOption("repair");
-    boolean dryRun = line.hasOption("dry-run");
-    Fsck.Result result = fsck.run(roots, repair, dryRun);
+    Fsck.Mode mode =
+        !line.hasOption("repair")
+            ? Fsck.Mode.CHECK
+            : line.hasOption("dry-run") ? Fsck.Mode.PLAN_REPAIR : Fsck.Mode.REPAIR;
+    Fsck.Result result = fsck.run(roots, mode);
     Console console = context.console();
     if (json) {
       JsonObject report =
           JsonParser.parseString(new JsonReport(Main.version()).render(result.report()))
               .getAsJsonObject();
-      report.add("storage", storageJson(result, repair, dryRun));
+      report.add("storage", storageJson(result, mode));
       console.json(
           new GsonBuilder()
               .setPrettyPrinting()
@@ -104,8 +106,8 @@ final class FsckCommand implements Command {
               .toJson(report));
       return result.report().exitCode();
     }
-    if (repair) {
-      repairs(result, dryRun, console);
+    if (mode != Fsck.Mode.CHECK) {
+      repairs(result, mode == Fsck.Mode.PLAN_REPAIR, console);
     }
     new TextReport(
             false, line.hasOption("brief") ? TextReport.Detail.BRIEF : TextReport.Detail.FULL)
@@ -161,7 +163,7 @@ final class FsckCommand implements Command {
     }
   }
 
-  private static JsonObject storageJson(Fsck.Result result, boolean repair, boolean dryRun) {
+  private static JsonObject storageJson(Fsck.Result result, Fsck.Mode mode) {
     JsonObject storage = new JsonObject();
     JsonArray roots = new JsonArray();
     for (Fsck.RootInfo info : result.roots()) {
@@ -185,7 +187,13 @@ final class FsckCommand implements Command {
       o.addProperty("content", op.digest().toString());
       ops.add(o);
     }
-    storage.addProperty("repair", repair ? (dryRun ? "dry-run" : "applied") : "off");
+    storage.addProperty(
+        "repair",
+        switch (mode) {
+          case CHECK -> "off";
+          case PLAN_REPAIR -> "dry-run";
+          case REPAIR -> "applied";
+        });
     storage.add("repairs", ops);
     return storage;
   }

@@ -161,7 +161,7 @@ public final class SettingsReader {
     if (!repos.isEmpty()) {
       List<String> tags = tags();
       Optional<String> registry =
-          text(Setting.REGISTRY).map(String::trim).map(SettingsReader::stripScheme);
+          text(Setting.REGISTRY).map(r -> registry(Setting.REGISTRY, r).name());
       for (String repo : repos) {
         String full =
             registry.isPresent() && !hasRegistry(repo) ? registry.get() + "/" + repo : repo;
@@ -236,7 +236,7 @@ public final class SettingsReader {
       JsonObject login = element.getAsJsonObject();
       String registry =
           string(login, "registry")
-              .map(SettingsReader::stripScheme)
+              .map(r -> registry(Setting.LOGINS, r).name())
               .orElse(RegistryName.DOCKER_HUB.name());
       String user =
           string(login, "username")
@@ -421,10 +421,15 @@ public final class SettingsReader {
     return slash > 0 && RegistryName.looksLikeRegistry(repo.substring(0, slash));
   }
 
-  private static String stripScheme(String registry) {
-    String r = registry.trim();
+  /**
+   * A registry as a setting names it: the docker plugins' settings take a URL ({@code
+   * https://registry.example.com/}), so its scheme and trailing slash are dropped first.
+   */
+  private RegistryName registry(Setting setting, String given) {
+    String r = given.trim();
     int scheme = r.indexOf("://");
-    r = scheme >= 0 ? r.substring(scheme + 3) : r;
-    return r.endsWith("/") ? r.substring(0, r.length() - 1) : r;
+    String host = scheme >= 0 ? r.substring(scheme + 3) : r;
+    String bare = host.endsWith("/") ? host.substring(0, host.length() - 1) : host;
+    return wrap(setting, () -> RegistryName.parse(bare));
   }
 }

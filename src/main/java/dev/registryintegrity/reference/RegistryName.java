@@ -8,12 +8,22 @@ import java.util.regex.Pattern;
  * in brackets. Docker Hub's other names become {@code docker.io}, the one users write.
  */
 public record RegistryName(String name) {
-  public static final RegistryName DOCKER_HUB = new RegistryName("docker.io");
-  private static final String DOCKER_HUB_API = "registry-1.docker.io";
+  // Before DOCKER_HUB: building that constant checks its name against this.
   private static final Pattern DOMAIN =
       Pattern.compile(
           "(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*"
               + "|\\[[0-9a-fA-F:.]+\\])(?::[0-9]{1,5})?");
+
+  /** Only what {@link #parse} accepts: the name is checked wherever a value is made. */
+  public RegistryName {
+    if (!DOMAIN.matcher(name).matches()) {
+      throw new InvalidValueException(
+          "registry '" + name + "' is not a valid host[:port] (e.g. registry.example.com:5050)");
+    }
+  }
+
+  public static final RegistryName DOCKER_HUB = new RegistryName("docker.io");
+  private static final String DOCKER_HUB_API = "registry-1.docker.io";
 
   public static RegistryName parse(String text) {
     String name = text == null ? "" : text.trim();
@@ -21,14 +31,8 @@ public record RegistryName(String name) {
       throw new InvalidValueException(
           "registry '" + text + "' is a URL: give host[:port] (drop the scheme)");
     }
-    if (!DOMAIN.matcher(name).matches()) {
-      throw new InvalidValueException(
-          "registry '" + text + "' is not a valid host[:port] (e.g. registry.example.com:5050)");
-    }
-    if (name.equals("index.docker.io") || name.equals(DOCKER_HUB_API)) {
-      return DOCKER_HUB;
-    }
-    return new RegistryName(name);
+    RegistryName registry = new RegistryName(name);
+    return name.equals("index.docker.io") || name.equals(DOCKER_HUB_API) ? DOCKER_HUB : registry;
   }
 
   /** Docker's rule for whether the first path component of a reference names a registry. */

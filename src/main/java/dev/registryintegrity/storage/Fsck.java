@@ -60,10 +60,17 @@ public final class Fsck {
     this.clock = clock;
   }
 
-  /**
-   * Checks, and with {@code repair} adds the missing links it can; {@code dryRun} only plans them.
-   */
-  public Result run(List<StorageLayout> roots, boolean repair, boolean dryRun) {
+  /** What a run does besides checking. */
+  public enum Mode {
+    CHECK,
+    /** Finds the links a repair would add and shows the store as it would be; writes nothing. */
+    PLAN_REPAIR,
+    /** Adds the missing links whose bytes exist and verify. */
+    REPAIR
+  }
+
+  /** Checks, and unless {@link Mode#CHECK} finds (and with {@link Mode#REPAIR} adds) links. */
+  public Result run(List<StorageLayout> roots, Mode mode) {
     Instant started = clock.instant();
     List<ImageResult> images = new ArrayList<>();
     List<RootInfo> infos = new ArrayList<>();
@@ -72,7 +79,7 @@ public final class Fsck {
     for (StorageLayout layout : roots) {
       StorageSource source = new StorageSource(layout, verifyContent);
       List<ImageResult> rootImages = walkAll(source);
-      if (repair) {
+      if (mode != Mode.CHECK) {
         // Each restored link can reveal the next level (a child manifest's configs and layers).
         for (int round = 0; round < limits.maxDepth() + 1; round++) {
           List<LinkOperation> next = repairable(layout, rootImages, repairs);
@@ -80,7 +87,7 @@ public final class Fsck {
             break;
           }
           for (LinkOperation op : next) {
-            if (dryRun) {
+            if (mode == Mode.PLAN_REPAIR) {
               source.plan(op.link());
             } else {
               write(op);
