@@ -8,7 +8,6 @@ import dev.registryintegrity.reference.RegistryName;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.apache.commons.cli.CommandLine;
@@ -121,14 +120,20 @@ final class Flags {
 
   /** A repeatable option's values, each of which may list several, comma or space separated. */
   static List<String> list(CommandLine line, String name) {
-    return repeated(line, name).stream()
-        .flatMap(v -> Arrays.stream(v.split("[,\\s]+")))
-        .filter(v -> !v.isBlank())
-        .toList();
+    List<String> all = new java.util.ArrayList<>();
+    for (String value : repeated(line, name)) {
+      for (String one : value.split("[,\\s]+")) {
+        if (!one.isBlank()) {
+          all.add(one);
+        }
+      }
+    }
+    return all;
   }
 
   static Optional<Digest> digest(CommandLine line, String name) {
-    return Optional.ofNullable(line.getOptionValue(name)).map(v -> digest("--" + name, v));
+    String value = line.getOptionValue(name);
+    return value == null ? Optional.empty() : Optional.of(digest("--" + name, value));
   }
 
   static Digest digest(String option, String value) {

@@ -68,15 +68,12 @@ public final class OciLayoutSource implements ContentSource {
 
   @Override
   public Lookup fetchManifest(String repository, ManifestRef ref, int maxBytes) {
-    String reference;
-    switch (ref) {
-      case ManifestRef.ByDigest d -> {
-        return readBlob(d.digest(), "", maxBytes);
-      }
-      case ManifestRef.Tag tag when tag.name().isEmpty() -> {
-        return readIndexJson(maxBytes);
-      }
-      case ManifestRef.Tag tag -> reference = tag.name();
+    if (ref instanceof ManifestRef.ByDigest d) {
+      return readBlob(d.digest(), "", maxBytes);
+    }
+    String reference = ref.toString();
+    if (reference.isEmpty()) {
+      return readIndexJson(maxBytes);
     }
     Lookup indexJson = readIndexJson(maxBytes);
     if (!(indexJson instanceof Lookup.Found found)) {

@@ -44,31 +44,37 @@ public record References(List<Reference> children, Optional<Reference> subject) 
   }
 
   public static References of(Manifest manifest) {
+    // instanceof, not a pattern switch: a type switch is bootstrapped on every cold start, and
+    // this is on every walk's path. Schema1 and opaque manifests reference nothing we can follow.
     List<Reference> children = new ArrayList<>();
-    switch (manifest) {
-      case Manifest.Index index -> {
-        for (Descriptor child : index.manifests()) {
-          children.add(indexEntry(index, child));
-        }
+    if (manifest instanceof Manifest.Index index) {
+      for (Descriptor child : index.manifests()) {
+        children.add(indexEntry(index, child));
       }
-      case Manifest.Image image -> {
-        image
-            .config()
-            .ifPresent(c -> children.add(new Reference(Kind.CONFIG, c, Optional.empty())));
-        for (Descriptor layer : image.layers()) {
-          children.add(new Reference(Kind.LAYER, layer, Optional.empty()));
-        }
+    } else if (manifest instanceof Manifest.Image image) {
+      if (image.config().isPresent()) {
+        children.add(new Reference(Kind.CONFIG, image.config().get(), Optional.empty()));
       }
-      case Manifest.Schema1 schema1 -> {}
-      case Manifest.Opaque opaque -> {}
+      for (Descriptor layer : image.layers()) {
+        children.add(new Reference(Kind.LAYER, layer, Optional.empty()));
+      }
     }
-    return new References(
-        children, manifest.subject().map(s -> new Reference(Kind.SUBJECT, s, Optional.empty())));
+    Optional<Reference> subject =
+        manifest.subject().isPresent()
+            ? Optional.of(new Reference(Kind.SUBJECT, manifest.subject().get(), Optional.empty()))
+            : Optional.empty();
+    return new References(children, subject);
   }
 
   /** What a pull of the manifest needs from the registry: its children but external layers. */
   public List<Reference> pulled() {
-    return children.stream().filter(r -> !r.external()).toList();
+    List<Reference> pulled = new ArrayList<>(children.size());
+    for (Reference r : children) {
+      if (!r.external()) {
+        pulled.add(r);
+      }
+    }
+    return pulled;
   }
 
   /** Everything the manifest names, its subject last: what keeps content alive in storage. */
@@ -89,10 +95,11 @@ public record References(List<Reference> children, Optional<Reference> subject) 
   /** buildx names the manifest an attestation describes: its platform is the one attested. */
   private static Optional<Platform> attestedPlatform(Manifest.Index index, Descriptor attestation) {
     String attested = attestation.annotations().get(MediaTypes.ATTESTED_DIGEST_ANNOTATION);
-    return index.manifests().stream()
-        .filter(d -> d.digest().toString().equals(attested))
-        .findFirst()
-        .flatMap(Descriptor::platform)
-        .or(attestation::platform);
+    for (Descriptor d : index.manifests()) {
+      if (d.digest().toString().equals(attested) && d.platform().isPresent()) {
+        return d.platform();
+      }
+    }
+    return attestation.platform();
   }
 }

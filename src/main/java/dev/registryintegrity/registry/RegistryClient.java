@@ -31,7 +31,6 @@ public final class RegistryClient implements ContentSource {
   private final Listings listings;
   private final ReferrerEndpoint referrers;
   private final PushEndpoint pushes;
-  private final DeleteEndpoint deletes;
 
   /**
    * @param registry the registry as users name it ("docker.io", "127.0.0.1:5000"), for messages and
@@ -55,7 +54,6 @@ public final class RegistryClient implements ContentSource {
     this.listings = new Listings(connection);
     this.referrers = new ReferrerEndpoint(connection, listings, manifests);
     this.pushes = new PushEndpoint(connection);
-    this.deletes = new DeleteEndpoint(connection);
   }
 
   /**
@@ -162,7 +160,8 @@ public final class RegistryClient implements ContentSource {
    * data. Throws only when the request could not be made, or the credential was refused.
    */
   public DeleteResult deleteManifest(String repository, ManifestRef reference) {
-    return deletes.deleteManifest(repository, reference);
+    // Made when asked: only retention deletes, and a verify's cold start loads none of it.
+    return new DeleteEndpoint(connection).deleteManifest(repository, reference);
   }
 
   /** The digest {@code tag} points to now; empty when the registry does not know it. */

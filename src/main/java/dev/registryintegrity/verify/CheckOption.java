@@ -183,14 +183,15 @@ public enum CheckOption {
 
   /** The description with the default and the range, as help texts and docs print it. */
   public String describe() {
-    String suffix =
-        defaultValue()
-            .filter(d -> argument().isPresent())
-            .map(d -> "default " + d)
-            .map(d -> range().map(r -> d + ", " + r.min() + " to " + r.max()).orElse(d))
-            .map(d -> " (" + d + ")")
-            .orElse("");
-    return description() + suffix;
+    // Plain code: every command's help is built at start-up, and lambdas cost a cold JVM.
+    if (spec.defaultValue().isEmpty() || spec.argument().isEmpty()) {
+      return spec.description();
+    }
+    String range =
+        spec.range().isPresent()
+            ? ", " + spec.range().get().min() + " to " + spec.range().get().max()
+            : "";
+    return spec.description() + " (default " + spec.defaultValue() + range + ")";
   }
 
   /** How an error names this input in {@code spelling}. */
