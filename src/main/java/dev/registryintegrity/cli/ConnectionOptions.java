@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
@@ -39,9 +38,22 @@ final class ConnectionOptions {
   private ConnectionOptions() {}
 
   static void addTo(Options o) {
+    addTo(o, List.of());
+  }
+
+  /**
+   * @param without the options a command has no use for (retain always follows referrers, and
+   *     prints no progress line)
+   */
+  static void addTo(Options o, List<String> without) {
     for (CheckOption option : CheckOption.values()) {
+      if (without.contains(option.flag())) {
+        continue;
+      }
       Option.Builder b = Option.builder().longOpt(option.flag()).desc(option.describe());
-      option.argument().ifPresent(a -> b.hasArg().argName(a));
+      if (option.argument().isPresent()) {
+        b.hasArg().argName(option.argument().get());
+      }
       if (option == CheckOption.USERNAME) {
         b.option("u");
       }
@@ -54,11 +66,13 @@ final class ConnectionOptions {
     // "Insecure" means plain HTTP to docker and its plugins and "skip verification" to curl: one
     // word, two meanings, so it only says which two words to choose from.
     o.addOption(Flags.flag("insecure", "ambiguous: see --skip-tls-verify and --plain-http"));
-    o.addOption(
-        Flags.flag(
-            "progress",
-            "print a progress line every few seconds (digests checked; for content checks the"
-                + " bytes, rate and time left) even when stderr is not a terminal"));
+    if (!without.contains("progress")) {
+      o.addOption(
+          Flags.flag(
+              "progress",
+              "print a progress line every few seconds (digests checked; for content checks the"
+                  + " bytes, rate and time left) even when stderr is not a terminal"));
+    }
     o.addOption(
         Flags.flag(
             "debug",
@@ -81,15 +95,36 @@ final class ConnectionOptions {
                 line.hasOption(CheckOption.VERIFY_CONTENT.flag()))
             .requireArtifactTypes(
                 artifactTypes(Flags.repeated(line, CheckOption.REQUIRE_ARTIFACT_TYPE.flag())));
-    // Only what is given: the builder holds the defaults.
-    given(line, CheckOption.CONCURRENCY, Flags::wholeNumber, b::concurrency);
-    given(line, CheckOption.RETRIES, Flags::wholeNumber, b::retries);
-    given(line, CheckOption.TIMEOUT, Durations::parse, b::timeout);
-    given(line, CheckOption.CONNECT_TIMEOUT, Durations::parse, b::connectTimeout);
-    given(line, CheckOption.READ_TIMEOUT, Durations::parse, b::readTimeout);
-    given(line, CheckOption.MAX_CONTENT_BYTES, ByteSize::parse, b::maxContentBytes);
+    // Only what is given: the builder holds the defaults. Plain code, no method references:
+    // each would be an invokedynamic linked on every cold start.
+    if (given(line, CheckOption.CONCURRENCY)) {
+      b.concurrency(
+          Flags.wholeNumber(name(CheckOption.CONCURRENCY), value(line, CheckOption.CONCURRENCY)));
+    }
+    if (given(line, CheckOption.RETRIES)) {
+      b.retries(Flags.wholeNumber(name(CheckOption.RETRIES), value(line, CheckOption.RETRIES)));
+    }
+    if (given(line, CheckOption.TIMEOUT)) {
+      b.timeout(Durations.parse(name(CheckOption.TIMEOUT), value(line, CheckOption.TIMEOUT)));
+    }
+    if (given(line, CheckOption.CONNECT_TIMEOUT)) {
+      b.connectTimeout(
+          Durations.parse(
+              name(CheckOption.CONNECT_TIMEOUT), value(line, CheckOption.CONNECT_TIMEOUT)));
+    }
+    if (given(line, CheckOption.READ_TIMEOUT)) {
+      b.readTimeout(
+          Durations.parse(name(CheckOption.READ_TIMEOUT), value(line, CheckOption.READ_TIMEOUT)));
+    }
+    if (given(line, CheckOption.MAX_CONTENT_BYTES)) {
+      b.maxContentBytes(
+          ByteSize.parse(
+              name(CheckOption.MAX_CONTENT_BYTES), value(line, CheckOption.MAX_CONTENT_BYTES)));
+    }
     for (CheckOption o : CheckOption.values()) {
-      o.walkOption().ifPresent(walk -> b.option(walk, line.hasOption(o.flag())));
+      if (o.walkOption().isPresent()) {
+        b.option(o.walkOption().get(), line.hasOption(o.flag()));
+      }
     }
     if (line.hasOption("debug")) {
       b.requestLog(debugLog(context.err()));
@@ -102,16 +137,16 @@ final class ConnectionOptions {
     return line.hasOption("progress") || context.environment().terminal();
   }
 
-  /**
-   * Gives {@code set} the option's value, parsed by {@code parse} (told the option's name for its
-   * message), when the option is on the command line.
-   */
-  private static <T> void given(
-      CommandLine line, CheckOption option, BiFunction<String, String, T> parse, Consumer<T> set) {
-    String name = "--" + option.flag();
-    Optional.ofNullable(line.getOptionValue(option.flag()))
-        .map(value -> parse.apply(name, value))
-        .ifPresent(set);
+  private static boolean given(CommandLine line, CheckOption option) {
+    return line.hasOption(option.flag());
+  }
+
+  private static String value(CommandLine line, CheckOption option) {
+    return line.getOptionValue(option.flag());
+  }
+
+  private static String name(CheckOption option) {
+    return Spelling.CLI.input(option.input());
   }
 
   /** --debug's request log: each exchange as one escaped line on stderr (never headers). */

@@ -24,16 +24,9 @@ import org.apache.commons.cli.CommandLine;
  * JVM; {@link #run} returns the exit code so tests drive the whole program in-process.
  */
 public final class Main {
-  /** Every command, in the order the usage lists them. */
-  static final List<Command> COMMANDS =
-      List.of(
-          new VerifyCommand(),
-          new ProbeCommand(),
-          new FsckCommand(),
-          new RefsCommand(),
-          new WatchCommand(),
-          new HealCommand(),
-          new GcCheckCommand());
+  /** Every command's name, in the order the usage lists them; {@link #find} makes each. */
+  static final List<String> COMMANDS =
+      List.of("verify", "probe", "fsck", "refs", "watch", "heal", "gc-check", "retain");
 
   private Main() {}
 
@@ -93,8 +86,7 @@ public final class Main {
                           "unknown command '"
                               + name
                               + "': use one of "
-                              + String.join(
-                                  ", ", COMMANDS.stream().map(c -> c.about().name()).toList())
+                              + String.join(", ", COMMANDS)
                               + ", help, version"));
       CommandLine line = OptionParser.parse(OptionParser.optionsOf(command), rest, name);
       if (line.hasOption("help")) {
@@ -156,8 +148,33 @@ public final class Main {
         || "trace".equalsIgnoreCase(env.get("PLUGIN_LOG_LEVEL"));
   }
 
+  /**
+   * The command of that name. Only that one is made: a cold start loads no other command's classes
+   * (a switch, not a list of instances, for that reason); {@link #commands} makes them all.
+   */
   static Optional<Command> find(String name) {
-    return COMMANDS.stream().filter(c -> c.about().name().equals(name)).findFirst();
+    Command command =
+        switch (name) {
+          case "verify" -> new VerifyCommand();
+          case "probe" -> new ProbeCommand();
+          case "fsck" -> new FsckCommand();
+          case "refs" -> new RefsCommand();
+          case "watch" -> new WatchCommand();
+          case "heal" -> new HealCommand();
+          case "gc-check" -> new GcCheckCommand();
+          case "retain" -> new RetainCommand();
+          default -> null;
+        };
+    return Optional.ofNullable(command);
+  }
+
+  /** Every command, in the usage's order: for the usage and the docs. */
+  static List<Command> commands() {
+    List<Command> all = new ArrayList<>();
+    for (String name : COMMANDS) {
+      all.add(find(name).orElseThrow());
+    }
+    return all;
   }
 
   /** The program's usage: every command with its summary, derived from the commands. */
@@ -168,7 +185,7 @@ public final class Main {
         "       (no arguments, with PLUGIN_* settings in the environment: the Woodpecker plugin)");
     lines.add("");
     lines.add("commands:");
-    for (Command command : COMMANDS) {
+    for (Command command : commands()) {
       Command.About about = command.about();
       String call = (about.name() + " " + about.arguments()).strip();
       lines.add("  " + call + " ".repeat(Math.max(1, 18 - call.length())) + about.summary());

@@ -4,7 +4,6 @@ import dev.registryintegrity.CannotCheckException;
 import dev.registryintegrity.ExitCode;
 import dev.registryintegrity.InputException;
 import dev.registryintegrity.probe.Metrics;
-import dev.registryintegrity.probe.MetricsSinks;
 import dev.registryintegrity.probe.ProbeCommandSupport;
 import dev.registryintegrity.probe.ProbeOptions;
 import dev.registryintegrity.probe.ProbeResult;
@@ -175,18 +174,10 @@ final class ProbeCommand implements Command {
                 ? OptionalLong.of(result.finishedAt().getEpochSecond())
                 : OptionalLong.empty(),
             extraLabels);
-    ExitCode sinkFailure = null;
-    try {
-      textfile.ifPresent(file -> MetricsSinks.writeTextfile(file, metrics));
-      push.gateway()
-          .ifPresent(
-              url ->
-                  MetricsSinks.push(
-                      url, MetricsSinks.grouping(push.job(), instance, options.shard()), metrics));
-    } catch (CannotCheckException e) {
-      context.errors().line("registry-integrity: {}", e.getMessage());
-      sinkFailure = ExitCode.CANNOT_CHECK;
-    }
+    ExitCode sinkFailure =
+        push.deliver(textfile, instance, options.shard(), metrics, context.errors())
+            ? null
+            : ExitCode.CANNOT_CHECK;
     if (json) {
       try {
         context.console().json(w -> new JsonReport(Main.version()).render(result.report(), w));

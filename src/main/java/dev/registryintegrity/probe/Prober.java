@@ -8,6 +8,7 @@ import dev.registryintegrity.model.Kind;
 import dev.registryintegrity.model.ManifestRef;
 import dev.registryintegrity.reference.ImageReference;
 import dev.registryintegrity.reference.RegistryName;
+import dev.registryintegrity.reference.RepositorySelection;
 import dev.registryintegrity.registry.ManifestCache;
 import dev.registryintegrity.registry.RegistryClient;
 import dev.registryintegrity.registry.transport.RateLimiter;
@@ -22,9 +23,6 @@ import dev.registryintegrity.walk.Tally;
 import dev.registryintegrity.walk.Verdict;
 import dev.registryintegrity.walk.Walker;
 import dev.registryintegrity.walk.Window;
-import java.nio.file.FileSystems;
-import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -123,7 +121,7 @@ public final class Prober {
     try {
       repositories =
           options.reposFile().isPresent()
-              ? readReposFile(options.reposFile().get())
+              ? RepositorySelection.readFile(options.reposFile().get())
               : client.listRepositories(options.pageSize());
     } catch (RegistryClient.CatalogUnavailableException e) {
       catalogAccessible = false;
@@ -393,15 +391,7 @@ public final class Prober {
     if (!options.shard().owns(repository)) {
       return false;
     }
-    boolean included =
-        options.include().isEmpty()
-            || options.include().stream().anyMatch(g -> glob(g).matches(Path.of(repository)));
-    return included
-        && options.exclude().stream().noneMatch(g -> glob(g).matches(Path.of(repository)));
-  }
-
-  private static PathMatcher glob(String pattern) {
-    return FileSystems.getDefault().getPathMatcher("glob:" + pattern);
+    return new RepositorySelection(options.include(), options.exclude()).wanted(repository);
   }
 
   /**
@@ -420,14 +410,6 @@ public final class Prober {
       ages.put(tag, age.of(repo, ManifestRef.tag(tag)));
     }
     return List.copyOf(ImageAge.newest(ages, options.tagsPerRepo().get()).all());
-  }
-
-  private static List<String> readReposFile(Path file) {
-    return dev.registryintegrity.InputFiles.readText("--repos-file", file, 64 << 20)
-        .lines()
-        .map(String::trim)
-        .filter(l -> !l.isEmpty() && !l.startsWith("#"))
-        .toList();
   }
 
   /** One repository's tags, or why they could not be listed. */

@@ -14,18 +14,19 @@ import java.util.regex.Pattern;
  * @param tags keep the tags any of these match (found anywhere in the tag: anchor with ^ and $)
  * @param youngerThan keep images built within this time
  */
-record KeepRules(Optional<Integer> newest, List<Pattern> tags, Optional<Duration> youngerThan) {
-  KeepRules {
+public record KeepRules(
+    Optional<Integer> newest, List<Pattern> tags, Optional<Duration> youngerThan) {
+  public KeepRules {
     tags = List.copyOf(tags);
   }
 
   /** Keeps nothing by itself: a retention with no rule at all would delete every image. */
-  boolean isEmpty() {
+  public boolean isEmpty() {
     return newest.isEmpty() && tags.isEmpty() && youngerThan.isEmpty();
   }
 
   /** The rules in words, for the plan's header. */
-  String describe() {
+  public String describe() {
     List<String> parts = new java.util.ArrayList<>();
     newest.ifPresent(n -> parts.add("the newest " + n));
     tags.forEach(p -> parts.add("tags matching " + p.pattern()));

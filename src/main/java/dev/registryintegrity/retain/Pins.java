@@ -18,18 +18,18 @@ import java.util.stream.Collectors;
  * repository that holds it; a reference is kept in its own repository: by digest ({@code
  * HOST/REPO@sha256:...}) tagged or not, by tag ({@code HOST/REPO:TAG}) as that tag.
  */
-record Pins(List<Digest> anywhere, List<ImageReference> references) {
-  Pins {
+public record Pins(List<Digest> anywhere, List<ImageReference> references) {
+  public Pins {
     anywhere = List.copyOf(anywhere);
     references = List.copyOf(references);
   }
 
-  static Pins none() {
+  public static Pins none() {
     return new Pins(List.of(), List.of());
   }
 
   /** One entry a line; blank lines and lines starting with '#' are not entries. */
-  static Pins read(Path file) {
+  public static Pins read(Path file) {
     String text = InputFiles.readText("--keep-digests", file, InputFiles.SMALL);
     List<Digest> anywhere = new ArrayList<>();
     List<ImageReference> references = new ArrayList<>();

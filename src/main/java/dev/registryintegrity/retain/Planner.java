@@ -32,9 +32,9 @@ import java.util.TreeSet;
  * reached is deleted by digest, referrers before what they refer to and parents before their
  * children, so no tag that remains ever points at something gone.
  */
-final class Planner {
+public final class Planner {
   /** Whether the registry deletes a tag without its manifest. */
-  enum TagDeletes {
+  public enum TagDeletes {
     /** It does (distribution v3, a storage directory). */
     ALONE,
     /** It does not: a delete is by digest, with every tag on it (distribution 2.x). */

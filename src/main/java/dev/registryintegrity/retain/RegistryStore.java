@@ -17,7 +17,7 @@ import java.util.Optional;
  * DIGEST_INVALID where tags cannot be deleted alone (2.x). A tag delete is never relied on to tell:
  * 3.0.0 deletes tags even with deletes off.
  */
-final class RegistryStore implements Store {
+public final class RegistryStore implements Store {
   /** No manifest hashes to this: a DELETE of it can only be answered, never done. */
   static final Digest NO_SUCH_MANIFEST = new Digest("sha256", "0".repeat(64));
 
@@ -27,7 +27,7 @@ final class RegistryStore implements Store {
   private final int pageSize;
   private final Memo<String, Boolean> tagsAlone = new Memo<>();
 
-  RegistryStore(RegistryClient client, int pageSize) {
+  public RegistryStore(RegistryClient client, int pageSize) {
     this.client = client;
     this.pageSize = pageSize;
   }

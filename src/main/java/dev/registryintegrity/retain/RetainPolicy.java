@@ -33,20 +33,20 @@ import java.util.regex.PatternSyntaxException;
  * ]}
  * }</pre>
  */
-record RetainPolicy(List<RetainPolicy.Rule> rules) {
+public record RetainPolicy(List<RetainPolicy.Rule> rules) {
   /** A build time older than this is not a retention age but a typo. */
   static final Duration MAX_AGE = Duration.ofDays(3650);
 
   private static final Set<String> FIELDS =
       Set.of("match", "keepNewest", "keepTags", "keepYoungerThan");
 
-  record Rule(String match, PathMatcher matcher, KeepRules keep) {}
+  public record Rule(String match, PathMatcher matcher, KeepRules keep) {}
 
-  RetainPolicy {
+  public RetainPolicy {
     rules = List.copyOf(rules);
   }
 
-  static RetainPolicy none() {
+  public static RetainPolicy none() {
     return new RetainPolicy(List.of());
   }
 
@@ -61,7 +61,7 @@ record RetainPolicy(List<RetainPolicy.Rule> rules) {
         .orElse(rest);
   }
 
-  static RetainPolicy read(Path file) {
+  public static RetainPolicy read(Path file) {
     String what = "--policy " + file;
     JsonElement root;
     try {
@@ -145,7 +145,7 @@ record RetainPolicy(List<RetainPolicy.Rule> rules) {
   }
 
   /** A tag rule: a regular expression found anywhere in the tag. */
-  static Pattern pattern(String what, String regex) {
+  public static Pattern pattern(String what, String regex) {
     try {
       return Pattern.compile(regex);
     } catch (PatternSyntaxException e) {
@@ -155,7 +155,7 @@ record RetainPolicy(List<RetainPolicy.Rule> rules) {
   }
 
   /** A retention age: "30d", "12h", "90d". */
-  static Duration age(String what, String text) {
+  public static Duration age(String what, String text) {
     try {
       return Durations.parse(what, text, MAX_AGE);
     } catch (InvalidValueException e) {

@@ -20,11 +20,11 @@ import java.util.stream.Stream;
  * tags on it. Safe only while the registry does not write (read-only mode, as its collector needs,
  * or stopped); restart it after, so its descriptor cache forgets what is gone.
  */
-final class StorageStore implements Store {
+public final class StorageStore implements Store {
   private final StorageLayout layout;
   private final StorageSource source;
 
-  StorageStore(StorageLayout layout) {
+  public StorageStore(StorageLayout layout) {
     this.layout = layout;
     this.source = new StorageSource(layout, false);
   }

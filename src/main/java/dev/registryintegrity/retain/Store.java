@@ -9,7 +9,7 @@ import java.util.Optional;
  * Where retention reads and deletes: a registry over its API, or its storage directory. Reads go
  * through {@link #content()}, the walk's own view; the rest is what only retention asks.
  */
-interface Store extends AutoCloseable {
+public interface Store extends AutoCloseable {
   /** Manifests, blobs and referrers, as the walk reads them. */
   ContentSource content();
 

@@ -20,7 +20,7 @@ class GeneratedDocsTest {
 
   @Test
   void everyCommandPageListsExactlyTheCommandsOptions() throws IOException {
-    for (Command command : Main.COMMANDS) {
+    for (Command command : Main.commands()) {
       Path page = Path.of("docs", command.about().name() + ".md");
       check(page, "OPTIONS", OptionsTable.markdown(command));
     }
@@ -36,10 +36,17 @@ class GeneratedDocsTest {
   @Test
   void everyCommandHasAPageAndTheUsageNamesIt() {
     String usage = Main.usage();
-    for (Command command : Main.COMMANDS) {
+    for (Command command : Main.commands()) {
       String name = command.about().name();
       assertTrue(Files.exists(Path.of("docs", name + ".md")), "docs/" + name + ".md is missing");
       assertTrue(usage.contains("  " + name + " "), "the usage does not list " + name);
+    }
+  }
+
+  @Test
+  void everyCommandIsFoundByTheNameItsAboutGives() {
+    for (String name : Main.COMMANDS) {
+      assertEquals(name, Main.find(name).orElseThrow().about().name());
     }
   }
 

@@ -66,6 +66,37 @@ class PluginImageIT {
   }
 
   @Test
+  void theRetentionPipelineNamesTheImagesOwnEntrypointAndItsArgumentsParse() throws Exception {
+    List<String> step =
+        dev.registryintegrity.fixture.YamlDocuments.at(
+            dev.registryintegrity.fixture.YamlDocuments.load(
+                    java.nio.file.Path.of("examples/retention/woodpecker-cron.yaml"))
+                .get(0),
+            "steps",
+            "0",
+            "entrypoint");
+    assertEquals(entrypoint, step.subList(0, entrypoint.size()), "the example's entrypoint");
+    // Run as the pipeline would, with no network: the arguments parse (not exit 2), and the
+    // registry cannot be reached (exit 3), so nothing is deleted anywhere.
+    List<String> run =
+        new ArrayList<>(
+            List.of(
+                "podman",
+                "run",
+                "--rm",
+                "--network",
+                "none",
+                "--entrypoint",
+                new com.google.gson.Gson().toJson(step),
+                PluginContainer.image()));
+    Process p = new ProcessBuilder(run).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+    assertEquals(3, p.exitValue(), out);
+    assertTrue(out.contains("registry.example.com:5050"), out);
+  }
+
+  @Test
   void theImageKeepsTheOptimizingCompilerAndACompressedRuntime() throws Exception {
     // C1 alone starts a little faster but hashes a tenth as fast: --verify-content would crawl.
     assertFalse(

@@ -52,7 +52,7 @@ class RunbookIT {
           "verify-after-repair", "MISSING config",
           "verify-rebuilt", "INTACT: 1 image",
           "probe-repository", "registry_manifest_integrity_failures{",
-          "retention-preview", "would: ");
+          "retention-preview", "nothing is deleted; give --apply to delete");
 
   static List<Block> blocks() throws Exception {
     Matcher m = Pattern.compile("(?ms)^```sh\\n(.*?)^```").matcher(Files.readString(RUNBOOK));

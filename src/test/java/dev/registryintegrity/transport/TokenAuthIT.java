@@ -128,4 +128,45 @@ class TokenAuthIT {
             .contains(
                 java.util.Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes())));
   }
+
+  @Test
+  void retainWithoutDeleteRightsNamesTheScopeAndDeletesNothing() throws Exception {
+    var seeder = REGISTRY.seeder(USER, PASSWORD);
+    seeder.pushImage(
+        "private/old", ImageSpec.singlePlatform().seed(1).created("2026-01-01T00:00:00Z"), "v1");
+    seeder.pushImage(
+        "private/old", ImageSpec.singlePlatform().seed(2).created("2026-01-02T00:00:00Z"), "v2");
+    String tree = storageListing();
+    ISSUER.grantDeletes(false);
+    String[] retain = {
+      "retain",
+      "--username",
+      USER,
+      "--password",
+      PASSWORD,
+      "--keep-newest",
+      "1",
+      "--apply",
+      REGISTRY.host() + "/private/old"
+    };
+    Cli.Run refused = Cli.run(retain);
+    assertEquals(3, refused.exitCode(), refused.all());
+    assertTrue(refused.all().contains("repository:private/old:delete"), refused.all());
+    assertTrue(refused.all().contains("nothing was deleted"), refused.all());
+    assertEquals(tree, storageListing(), "storage changed without delete rights");
+
+    ISSUER.grantDeletes(true);
+    Cli.Run applied = Cli.run(retain);
+    assertEquals(0, applied.exitCode(), applied.all());
+    assertTrue(ISSUER.scopesAsked().contains("repository:private/old:delete"), applied.all());
+    assertFalse(storageListing().contains("old/_manifests/tags/v1/"), applied.out());
+  }
+
+  private static String storageListing() throws java.io.IOException {
+    try (var files = java.nio.file.Files.walk(REGISTRY.storageRoot().resolve("repositories"))) {
+      return String.join(
+          "\n",
+          files.map(p -> REGISTRY.storageRoot().relativize(p).toString() + "/").sorted().toList());
+    }
+  }
 }

@@ -23,6 +23,7 @@ final class MemorySource implements ContentSource {
   final Map<String, byte[]> manifests = new ConcurrentHashMap<>();
   final Map<String, String> mediaTypes = new ConcurrentHashMap<>();
   final Map<String, Long> blobSizes = new ConcurrentHashMap<>();
+  final Map<String, byte[]> blobBytes = new ConcurrentHashMap<>();
   final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
   private final AtomicInteger requests = new AtomicInteger();
 
@@ -45,11 +46,18 @@ final class MemorySource implements ContentSource {
     byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
     Digest d = Digest.sha256Of(bytes);
     blobSizes.put(d.toString(), (long) bytes.length);
+    blobBytes.put(d.toString(), bytes);
     return d;
   }
 
   int callsFor(Digest digest) {
     return calls.getOrDefault(digest.toString(), new AtomicInteger()).get();
+  }
+
+  @Override
+  public Optional<byte[]> readBlob(String repository, Digest digest, int maxBytes) {
+    byte[] bytes = blobBytes.get(digest.toString());
+    return bytes == null || bytes.length > maxBytes ? Optional.empty() : Optional.of(bytes);
   }
 
   @Override

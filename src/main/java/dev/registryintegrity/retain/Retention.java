@@ -1,0 +1,281 @@
+package dev.registryintegrity.retain;
+
+import dev.registryintegrity.CannotCheckException;
+import dev.registryintegrity.ExitCode;
+import dev.registryintegrity.model.Deadline;
+import dev.registryintegrity.model.Digest;
+import dev.registryintegrity.model.ManifestRef;
+import dev.registryintegrity.retain.RepositoryPlan.TagFate;
+import dev.registryintegrity.source.ContentSource;
+import dev.registryintegrity.verify.CheckSettings;
+import dev.registryintegrity.walk.Expectations;
+import dev.registryintegrity.walk.ImageResult;
+import dev.registryintegrity.walk.Transfer;
+import dev.registryintegrity.walk.Verdict;
+import dev.registryintegrity.walk.WalkPolicy;
+import dev.registryintegrity.walk.Walker;
+import dev.registryintegrity.walk.Window;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One retention run over repositories of one store. Every repository is read, planned and its kept
+ * images checked first; only then, with {@code apply}, and only if every kept image is intact and
+ * every repository with something to delete allows deleting, is anything deleted. Afterwards every
+ * kept image is checked again, read afresh, with the same walk as {@code verify}.
+ */
+public final class Retention {
+  /**
+   * @param apply delete; otherwise plan only, and send no DELETE at all
+   * @param registry the registry's name, for {@code --keep-digests} references; empty for storage
+   * @param tagDeletes what is known of tag deletion before asking: a storage directory deletes a
+   *     tag alone; a registry is asked only when deleting
+   * @param origin how the report names where repositories are ("127.0.0.1:5000/", storage "")
+   */
+  public record Options(
+      boolean apply,
+      KeepRules rules,
+      RetainPolicy policy,
+      Pins pins,
+      Optional<String> registry,
+      Planner.TagDeletes tagDeletes,
+      String origin) {}
+
+  private final Store store;
+  private final CheckSettings check;
+  private final Options options;
+  private final Clock clock;
+  private final Planner planner = new Planner();
+
+  public Retention(Store store, CheckSettings check, Options options, Clock clock) {
+    this.store = store;
+    this.check = check;
+    this.options = options;
+    this.clock = clock;
+  }
+
+  public RetentionResult run(List<String> repositories) {
+    Instant started = clock.instant();
+    Deadline deadline = Deadline.after(clock, check.timeout(), check.spelling());
+    Remembered remembered = new Remembered(store.content());
+    Scanner scanner = new Scanner(store, remembered, check.limits());
+    List<RepositoryResult> results = new ArrayList<>();
+    try (Walker walker =
+            new Walker(remembered, check.limits(), walkPolicy(), deadline, new Transfer());
+        Window<RepositoryResult> window = Window.forLimits(check.limits())) {
+      for (String repository : repositories) {
+        window.submit(() -> plan(repository, scanner, walker));
+      }
+      results.addAll(window.results());
+    }
+    Optional<String> refusal = Optional.empty();
+    ExitCode refusedWith = ExitCode.INTACT;
+    if (options.apply()) {
+      refusal = refusal(results);
+      refusedWith = refusal.isPresent() ? refusalCode(results) : ExitCode.INTACT;
+      if (refusal.isEmpty()) {
+        try {
+          results = apply(results, deadline);
+        } catch (CannotCheckException e) {
+          refusal = Optional.of(e.getMessage());
+          refusedWith = ExitCode.CANNOT_CHECK;
+        }
+      }
+    }
+    return new RetentionResult(
+        results,
+        options.apply(),
+        refusal,
+        refusedWith,
+        started,
+        Duration.between(started, clock.instant()),
+        store.content().requestCount());
+  }
+
+  /** Read, plan and check one repository: never throws, what failed is in the result. */
+  private RepositoryResult plan(String repository, Scanner scanner, Walker walker) {
+    try {
+      Inventory inventory =
+          scanner.scan(repository, options.pins().digests(options.registry(), repository));
+      RepositoryPlan plan = plan(inventory, options.tagDeletes());
+      List<ImageResult> kept = checkKept(walker, plan, inventory);
+      walker.forget(repository);
+      return new RepositoryResult(
+          repository,
+          Optional.of(inventory),
+          Optional.of(plan),
+          kept,
+          Optional.empty(),
+          List.of(),
+          Optional.empty());
+    } catch (CannotCheckException e) {
+      return RepositoryResult.failed(
+          repository, "could not be read: " + e.getMessage() + "; nothing is deleted in it");
+    }
+  }
+
+  private RepositoryPlan plan(Inventory inventory, Planner.TagDeletes tagDeletes) {
+    String repository = inventory.repository();
+    return planner.plan(
+        inventory,
+        options.policy().forRepository(repository, options.rules()),
+        options.pins().digests(options.registry(), repository),
+        options.pins().tags(options.registry(), repository),
+        new Planner.Capabilities(tagDeletes, clock.instant()));
+  }
+
+  /** The check of a kept image follows its referrers too: they are kept with it. */
+  private WalkPolicy walkPolicy() {
+    Set<WalkPolicy.Option> options = EnumSet.of(WalkPolicy.Option.REFERRERS);
+    options.addAll(check.policy().options());
+    return new WalkPolicy(check.policy().blobCheck(), options);
+  }
+
+  /** Every tag that stays, and every digest kept as in use that no staying tag names. */
+  private List<ImageResult> checkKept(Walker walker, RepositoryPlan plan, Inventory inventory) {
+    String repository = plan.repository();
+    Set<Digest> byTag = new LinkedHashSet<>();
+    List<ImageResult> images = new ArrayList<>();
+    try (Window<ImageResult> window = Window.forLimits(check.limits())) {
+      for (TagFate t : plan.tags()) {
+        if (t.fate().stays() && inventory.imageTags().containsKey(t.tag())) {
+          byTag.add(t.digest());
+          window.submit(
+              () ->
+                  walker.walk(
+                      options.origin() + repository + ":" + t.tag(),
+                      repository,
+                      ManifestRef.tag(t.tag()),
+                      Expectations.none()));
+        }
+      }
+      for (RepositoryPlan.KeptImage k : plan.keptImages()) {
+        if (!byTag.contains(k.digest())) {
+          window.submit(
+              () ->
+                  walker.walk(
+                      options.origin() + repository + "@" + k.digest(),
+                      repository,
+                      ManifestRef.of(k.digest()),
+                      Expectations.none()));
+        }
+      }
+      images.addAll(window.results());
+    }
+    return images;
+  }
+
+  /** Why nothing may be deleted, if anything says so. */
+  private static Optional<String> refusal(List<RepositoryResult> results) {
+    for (RepositoryResult r : results) {
+      for (ImageResult image : r.keptBefore()) {
+        if (image.verdict() == Verdict.FAIL) {
+          return Optional.of(
+              "kept image "
+                  + image.reference()
+                  + " is broken: heal it or fix the registry first (registry-integrity heal, or"
+                  + " a re-push); nothing was deleted");
+        }
+        if (image.verdict() == Verdict.UNKNOWN) {
+          return Optional.of(
+              "kept image "
+                  + image.reference()
+                  + " could not be checked: nothing was deleted, as it may need what would go");
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static ExitCode refusalCode(List<RepositoryResult> results) {
+    boolean broken =
+        results.stream()
+            .flatMap(r -> r.keptBefore().stream())
+            .anyMatch(i -> i.verdict() == Verdict.FAIL);
+    return broken ? ExitCode.INTEGRITY_FAILURE : ExitCode.CANNOT_CHECK;
+  }
+
+  /**
+   * Asks every repository with something to delete whether it may (nothing is deleted anywhere
+   * unless all may), plans again with what the registry said of tag deletion, deletes, and checks
+   * every kept image afresh.
+   */
+  private List<RepositoryResult> apply(List<RepositoryResult> planned, Deadline deadline) {
+    Planner.TagDeletes tagDeletes = options.tagDeletes();
+    for (RepositoryResult r : planned) {
+      if (r.plan().map(RepositoryPlan::deletesAnything).orElse(false)) {
+        Store.Deletes deletes;
+        try {
+          deletes = store.deletes(r.repository());
+        } catch (CannotCheckException e) {
+          throw new CannotCheckException(
+              e.getMessage().endsWith("nothing was deleted")
+                  ? e.getMessage()
+                  : e.getMessage() + "; nothing was deleted",
+              e);
+        }
+        tagDeletes =
+            deletes.tagsAlone() ? Planner.TagDeletes.ALONE : Planner.TagDeletes.BY_DIGEST_ONLY;
+      }
+    }
+    ContentSource fresh = store.content();
+    Applier applier = new Applier(store, new Scanner(store, fresh, check.limits()), check.limits());
+    List<RepositoryResult> applied = new ArrayList<>();
+    try (Walker after = new Walker(fresh, check.limits(), walkPolicy(), deadline, new Transfer());
+        Window<RepositoryResult> window = Window.forLimits(check.limits())) {
+      for (RepositoryResult r : planned) {
+        Planner.TagDeletes known = tagDeletes;
+        window.submit(() -> applyOne(r, known, applier, after));
+      }
+      applied.addAll(window.results());
+    }
+    return applied;
+  }
+
+  private RepositoryResult applyOne(
+      RepositoryResult r, Planner.TagDeletes tagDeletes, Applier applier, Walker after) {
+    if (r.inventory().isEmpty() || r.plan().isEmpty()) {
+      return r;
+    }
+    Inventory inventory = r.inventory().get();
+    RepositoryPlan plan = r.plan().get();
+    if (tagDeletes != options.tagDeletes() && plan.deletesAnything()) {
+      plan = plan(inventory, tagDeletes);
+    }
+    Optional<Applier.Applied> applied;
+    try {
+      applied =
+          plan.deletesAnything() ? Optional.of(applier.apply(plan, inventory)) : Optional.empty();
+    } catch (CannotCheckException e) {
+      // Only reading the tags again can throw, and that comes before any deletion.
+      return new RepositoryResult(
+          r.repository(),
+          r.inventory(),
+          Optional.of(plan),
+          r.keptBefore(),
+          Optional.empty(),
+          List.of(),
+          Optional.of(
+              "its tags could not be read again before deleting: "
+                  + e.getMessage()
+                  + "; nothing was deleted in it"));
+    }
+    List<ImageResult> keptAfter = checkKept(after, plan, inventory);
+    after.forget(r.repository());
+    return new RepositoryResult(
+        r.repository(),
+        r.inventory(),
+        Optional.of(plan),
+        r.keptBefore(),
+        applied,
+        keptAfter,
+        Optional.empty());
+  }
+}
