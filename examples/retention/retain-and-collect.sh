@@ -8,7 +8,8 @@
 #      children of kept indexes on distribution 2.x: the incident this project exists for).
 #
 # usage: retain-and-collect.sh STORAGE_ROOT REGISTRY_CONFIG REGISTRY_VERSION KEEP-RULE... [REPOSITORY...]
-#   e.g. retain-and-collect.sh /var/lib/registry /etc/docker/registry/config.yml 2 --keep-newest 10
+#   e.g. retain-and-collect.sh /var/lib/docker-registry /etc/docker/registry/config.yml 2 --keep-newest 10
+#   (Debian's docker-registry; upstream's registry keeps /var/lib/registry: set REGISTRY_BIN=registry)
 # env:   REGISTRY_INTEGRITY (default: registry-integrity), REGISTRY_BIN (default: docker-registry;
 #        upstream calls it registry), DRY_RUN=1 to plan and predict only.
 # Run it with the registry read-only (storage.maintenance.readonly.enabled: true) or stopped, as

@@ -55,10 +55,10 @@ final class RetainCommand implements Command {
         "REPOSITORY...",
         "delete old images by policy, never one a kept tag needs (a plan unless --apply)",
         "registry-integrity retain [options] KEEP-RULE... [--apply] [REGISTRY/]REPOSITORY...\n"
-            + "       registry-integrity retain [options] KEEP-RULE... --registry HOST"
-            + " [--include GLOB]\n"
-            + "       registry-integrity retain [options] KEEP-RULE... --storage ROOT"
-            + " [REPOSITORY...]",
+            + "       registry-integrity retain [options] KEEP-RULE... [--apply] --registry HOST"
+            + " [--include GLOB] [--exclude GLOB]\n"
+            + "       registry-integrity retain [options] KEEP-RULE... [--apply] --storage ROOT"
+            + " [REPOSITORY... | --include GLOB]",
         "Keeps every tag a rule keeps and everything it reaches (index children, attestations,"
             + " signatures, SBOMs), and deletes the rest by digest, each before what it refers"
             + " to, so the registry's plain garbage-collect (no --delete-untagged) reclaims it."
@@ -67,8 +67,9 @@ final class RetainCommand implements Command {
             + " deletes what a tag pushed or moved since the plan reaches, and checks every kept"
             + " image after.",
         "Exit codes: 0 planned or applied, every kept image intact; 1 a kept image is broken"
-            + " (nothing deleted); 2 usage error; 3 could not read, check or delete (nothing"
-            + " deleted where deleting is off or not allowed).");
+            + " (found before deleting: nothing was deleted; found by the check after: the report"
+            + " lists what was); 2 usage error; 3 could not read, check or delete (deletes off or"
+            + " not allowed: nothing was deleted).");
   }
 
   @Override
@@ -156,10 +157,19 @@ final class RetainCommand implements Command {
     String instance;
     RetentionResult result;
     if (line.hasOption("storage")) {
+      for (String option : List.of("registry", "repos-file", "page-size")) {
+        if (line.hasOption(option)) {
+          throw new InputException(
+              "retain --storage reads the registry's directory: --"
+                  + option
+                  + " is for its API; give one or the other");
+        }
+      }
       StorageLayout layout = StorageLayout.at(Path.of(line.getOptionValue("storage")));
       List<String> repositories =
           chosen(line.getArgList(), layout.repositories(), selection, "in " + layout.v2());
       instance = layout.v2().toString();
+      policy.requireRulesFor(repositories, rules);
       try (Store store = new StorageStore(layout)) {
         result =
             new Retention(
@@ -179,6 +189,11 @@ final class RetainCommand implements Command {
                   Deadline.after(clock, check.timeout(), check.spelling())),
               check.plainHttp())) {
         int pageSize = Flags.positive(PAGE_SIZE, line);
+        if (!target.repositories().isEmpty() && line.hasOption("repos-file")) {
+          throw new InputException(
+              "retain: --repos-file lists the repositories, and repositories are named here:"
+                  + " drop one or the other");
+        }
         List<String> repositories =
             target.repositories().isEmpty()
                 ? chosen(
@@ -188,7 +203,20 @@ final class RetainCommand implements Command {
                         : client.listRepositories(pageSize),
                     selection,
                     "in " + target.registry())
-                : target.repositories();
+                : chosen(
+                    target.repositories(),
+                    existing(client, target.repositories(), pageSize),
+                    selection,
+                    "in " + target.registry() + " (or it has no tags)");
+        List<String> misspelled = pins.onOtherHosts(target.registry().name(), repositories);
+        if (line.hasOption("apply") && !misspelled.isEmpty()) {
+          throw new InputException(
+              "--keep-digests: "
+                  + misspelled.get(0)
+                  + (misspelled.size() > 1 ? " (and " + (misspelled.size() - 1) + " more)" : "")
+                  + "; nothing was deleted");
+        }
+        policy.requireRulesFor(repositories, rules);
         result =
             new Retention(
                     new RegistryStore(client, pageSize),
@@ -198,14 +226,16 @@ final class RetainCommand implements Command {
                 .run(repositories);
       }
     }
+    // Metrics first: a sink that fails changes the exit code, which the report states.
+    ExitCode exit = metrics(line, result, instance, clock, context).orElse(result.exitCode());
     RetainReport report = new RetainReport(Main.version());
-    String described = describe(rules, policy);
+    String described = describe(rules, policy, pins);
     if (json) {
-      context.console().json(report.json(result, described));
+      context.console().json(report.json(result, described, exit));
     } else {
-      report.text(result, described, detail, context.console());
+      report.text(result, described, detail, exit, context.console());
     }
-    return metrics(line, result, instance, clock, context).orElse(result.exitCode());
+    return exit;
   }
 
   private static KeepRules rules(CommandLine line) {
@@ -224,10 +254,16 @@ final class RetainCommand implements Command {
             .map(d -> RetainPolicy.age("--keep-younger-than", d)));
   }
 
-  private static String describe(KeepRules rules, RetainPolicy policy) {
-    return policy.rules().isEmpty()
-        ? rules.describe()
-        : "by --policy (" + policy.rules().size() + " entries), else " + rules.describe();
+  private static String describe(KeepRules rules, RetainPolicy policy, Pins pins) {
+    String described =
+        policy.rules().isEmpty()
+            ? rules.describe()
+            : "by --policy ("
+                + policy.rules().size()
+                + " entries)"
+                + (rules.isEmpty() ? "" : ", else " + rules.describe());
+    int inUse = pins.anywhere().size() + pins.references().size();
+    return inUse == 0 ? described : described + ", and " + inUse + " in use by --keep-digests";
   }
 
   /** What the options keep, for a run on a registry or on storage. */
@@ -292,10 +328,29 @@ final class RetainCommand implements Command {
     return new Target(registry, List.copyOf(repositories));
   }
 
+  /**
+   * The named repositories the registry has tags in: a name it does not know would plan nothing and
+   * pass, where a typo should stop the run.
+   */
+  private static List<String> existing(RegistryClient client, List<String> named, int pageSize) {
+    List<String> existing = new ArrayList<>();
+    for (String repository : named) {
+      if (!client.listTags(repository, pageSize).isEmpty()) {
+        existing.add(repository);
+      }
+    }
+    return existing;
+  }
+
   /** The named repositories, or every one listed that the globs select. */
   private static List<String> chosen(
       List<String> named, List<String> listed, RepositorySelection selection, String where) {
     if (!named.isEmpty()) {
+      if (selection.selects()) {
+        throw new InputException(
+            "retain: --include and --exclude choose from a listing (--registry or --storage"
+                + " without names), and repositories are named here: drop one or the other");
+      }
       for (String repository : named) {
         if (!listed.contains(repository)) {
           throw new InputException("retain: no repository " + repository + " " + where);

@@ -1,5 +1,6 @@
 package dev.registryintegrity.reference;
 
+import dev.registryintegrity.InputException;
 import dev.registryintegrity.InputFiles;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
@@ -15,6 +16,26 @@ public record RepositorySelection(List<String> include, List<String> exclude) {
   public RepositorySelection {
     include = List.copyOf(include);
     exclude = List.copyOf(exclude);
+    for (String pattern : include) {
+      valid("--include", pattern);
+    }
+    for (String pattern : exclude) {
+      valid("--exclude", pattern);
+    }
+  }
+
+  /** Whether the globs leave anything out: with repositories named one by one, they would not. */
+  public boolean selects() {
+    return !include.isEmpty() || !exclude.isEmpty();
+  }
+
+  private static void valid(String option, String pattern) {
+    try {
+      glob(pattern);
+    } catch (IllegalArgumentException e) {
+      throw new InputException(
+          option + " '" + pattern + "' is not a glob: use * within a path part, ** across them");
+    }
   }
 
   public boolean wanted(String repository) {

@@ -1,6 +1,5 @@
 package dev.registryintegrity.retain;
 
-import dev.registryintegrity.CannotCheckException;
 import dev.registryintegrity.model.Digest;
 import dev.registryintegrity.retain.RepositoryPlan.Deletion;
 import dev.registryintegrity.retain.RepositoryPlan.Fate;
@@ -141,19 +140,20 @@ final class Applier {
           yield outcome(deletion, store.deleteManifest(repository, remove.digest()));
         }
       };
-    } catch (CannotCheckException e) {
-      return new Done(deletion, Result.FAILED, e.getMessage());
+    } catch (RuntimeException e) {
+      // One failure stops the repository's deletions, whatever it is: what follows may be below.
+      return new Done(deletion, Result.FAILED, String.valueOf(e.getMessage()));
     }
   }
 
   private static Done outcome(Deletion deletion, Store.Outcome outcome) {
-    if (outcome.done()) {
-      return new Done(deletion, Result.DELETED, outcome.status());
-    }
-    return new Done(
-        deletion,
-        outcome.status().endsWith("already gone") ? Result.SKIPPED : Result.FAILED,
-        outcome.status());
+    Result result =
+        switch (outcome.result()) {
+          case DONE -> Result.DELETED;
+          case GONE -> Result.SKIPPED;
+          case REFUSED -> Result.FAILED;
+        };
+    return new Done(deletion, result, outcome.status());
   }
 
   /** Every tag of the repository and where it points now, asked afresh. */

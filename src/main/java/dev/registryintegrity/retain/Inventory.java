@@ -4,7 +4,9 @@ import dev.registryintegrity.model.Digest;
 import dev.registryintegrity.model.Kind;
 import dev.registryintegrity.walk.ImageAge;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -55,10 +57,16 @@ record Inventory(
 
   /**
    * Every manifest and blob {@code roots} need: what they list, their subjects and their referrers,
-   * and so on down. A digest not read (gone, or never listed) is in the closure all the same:
-   * keeping it costs nothing.
+   * and so on down. A manifest read whose subject is reached is reached too, whether or not the
+   * referrers API or a fallback tag listed it. A digest not read (gone, or never listed) is in the
+   * closure all the same: keeping it costs nothing.
    */
   Set<Digest> closure(Set<Digest> roots) {
+    Map<Digest, List<Digest>> bySubject = new HashMap<>();
+    items.forEach(
+        (d, item) ->
+            item.subject()
+                .ifPresent(s -> bySubject.computeIfAbsent(s, k -> new ArrayList<>()).add(d)));
     Set<Digest> reached = new LinkedHashSet<>();
     Deque<Digest> next = new ArrayDeque<>(roots);
     while (!next.isEmpty()) {
@@ -66,6 +74,7 @@ record Inventory(
       if (!reached.add(d)) {
         continue;
       }
+      next.addAll(bySubject.getOrDefault(d, List.of()));
       Item item = items.get(d);
       if (item == null) {
         continue;

@@ -1,6 +1,8 @@
 package dev.registryintegrity.retain;
 
+import dev.registryintegrity.model.Durations;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -27,11 +29,10 @@ public record KeepRules(
 
   /** The rules in words, for the plan's header. */
   public String describe() {
-    List<String> parts = new java.util.ArrayList<>();
+    List<String> parts = new ArrayList<>();
     newest.ifPresent(n -> parts.add("the newest " + n));
     tags.forEach(p -> parts.add("tags matching " + p.pattern()));
-    youngerThan.ifPresent(
-        d -> parts.add("built in the last " + dev.registryintegrity.model.Durations.format(d)));
+    youngerThan.ifPresent(d -> parts.add("built in the last " + Durations.format(d)));
     return parts.isEmpty() ? "nothing" : String.join(", ", parts);
   }
 }

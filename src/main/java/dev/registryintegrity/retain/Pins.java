@@ -7,7 +7,9 @@ import dev.registryintegrity.model.InvalidValueException;
 import dev.registryintegrity.reference.ImageReference;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -66,7 +68,7 @@ public record Pins(List<Digest> anywhere, List<ImageReference> references) {
    *     repository alone decides
    */
   Set<Digest> digests(Optional<String> registry, String repository) {
-    Set<Digest> kept = new java.util.LinkedHashSet<>(anywhere);
+    Set<Digest> kept = new LinkedHashSet<>(anywhere);
     references.stream()
         .filter(r -> matches(r, registry, repository))
         .forEach(r -> r.digest().ifPresent(kept::add));
@@ -78,7 +80,77 @@ public record Pins(List<Digest> anywhere, List<ImageReference> references) {
     return references.stream()
         .filter(r -> r.digest().isEmpty() && matches(r, registry, repository))
         .map(r -> r.tag().orElse("latest"))
-        .collect(Collectors.toCollection(java.util.LinkedHashSet::new));
+        .collect(Collectors.toCollection(LinkedHashSet::new));
+  }
+
+  /**
+   * What the file named that this run found nowhere: a line a typo, another spelling of the
+   * registry's host or a repository left out would make useless, while the plan drops the image.
+   *
+   * @param registry this run's registry; empty for storage
+   * @param inventories what was read of each repository covered
+   * @return one note per entry found nowhere, and one counting the entries for other registries
+   */
+  List<String> unmatched(Optional<String> registry, Map<String, Inventory> inventories) {
+    List<String> notes = new ArrayList<>();
+    for (Digest d : anywhere) {
+      if (inventories.values().stream().noneMatch(i -> i.items().containsKey(d))) {
+        notes.add(d + " is in no repository covered");
+      }
+    }
+    int elsewhere = 0;
+    for (ImageReference r : references) {
+      if (registry.isPresent() && !registry.get().equals(r.registry())) {
+        if (inventories.containsKey(r.repository())) {
+          notes.add(r + " " + otherHost(r, registry.get()));
+        } else {
+          elsewhere++;
+        }
+        continue;
+      }
+      Inventory inventory = inventories.get(r.repository());
+      boolean found =
+          inventory != null
+              && r.digest()
+                  .map(d -> inventory.items().containsKey(d))
+                  .orElseGet(() -> inventory.imageTags().containsKey(r.tag().orElse("latest")));
+      if (!found) {
+        notes.add(
+            r
+                + (inventory == null
+                    ? " names a repository this run does not cover"
+                    : " is not in " + r.repository()));
+      }
+    }
+    if (elsewhere > 0) {
+      notes.add(
+          elsewhere
+              + " --keep-digests entries name other registries than "
+              + registry.orElseThrow()
+              + " (spelled as given to retain) and were not looked for");
+    }
+    return notes;
+  }
+
+  /**
+   * The entries that name a repository this run covers on another host: most likely another
+   * spelling of this registry (a port left out, {@code localhost}), so not to be deleted past.
+   */
+  public List<String> onOtherHosts(String registry, List<String> repositories) {
+    return references.stream()
+        .filter(r -> !registry.equals(r.registry()) && repositories.contains(r.repository()))
+        .map(r -> r + " " + otherHost(r, registry))
+        .toList();
+  }
+
+  private static String otherHost(ImageReference r, String registry) {
+    return "names "
+        + r.repository()
+        + " at "
+        + r.registry()
+        + ", not "
+        + registry
+        + ": spell the host as the registry is given to retain, or it is not kept";
   }
 
   private static boolean matches(ImageReference r, Optional<String> registry, String repository) {

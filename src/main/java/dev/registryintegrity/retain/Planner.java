@@ -2,6 +2,7 @@ package dev.registryintegrity.retain;
 
 import dev.registryintegrity.model.CosignTags;
 import dev.registryintegrity.model.Digest;
+import dev.registryintegrity.model.Durations;
 import dev.registryintegrity.model.Kind;
 import dev.registryintegrity.retain.RepositoryPlan.Deletion;
 import dev.registryintegrity.retain.RepositoryPlan.Fate;
@@ -18,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -233,15 +235,11 @@ public final class Planner {
     return reasons;
   }
 
-  private static java.util.Optional<String> young(ImageAge.Age age, Duration limit, Instant now) {
+  private static Optional<String> young(ImageAge.Age age, Duration limit, Instant now) {
     if (age instanceof ImageAge.Age.Known k && k.created().isAfter(now.minus(limit))) {
-      return java.util.Optional.of(
-          "built "
-              + k.created()
-              + ", in the last "
-              + dev.registryintegrity.model.Durations.format(limit));
+      return Optional.of("built " + k.created() + ", in the last " + Durations.format(limit));
     }
-    return java.util.Optional.empty();
+    return Optional.empty();
   }
 
   /**
@@ -257,7 +255,8 @@ public final class Planner {
       Set<Digest> refs = new LinkedHashSet<>(item.manifests());
       item.subject().ifPresent(refs::add);
       refs.retainAll(doomed);
-      below.put(d, refs);
+      // Added to, not replaced: a referrer seen earlier already put its edge here.
+      below.computeIfAbsent(d, k -> new LinkedHashSet<>()).addAll(refs);
       for (Digest r : item.referrers()) {
         if (doomed.contains(r)) {
           below.computeIfAbsent(r, k -> new LinkedHashSet<>()).add(d);

@@ -62,7 +62,7 @@ public final class RegistryStore implements Store {
                   + " answered "
                   + off.status()
                   + "): turn deletes on in its configuration (distribution:"
-                  + " storage.delete.enabled: true) and restart it; nothing was deleted");
+                  + " storage.delete.enabled: true) and restart it");
       case DeleteResult.TagDeleteUnsupported t -> refused(registry, repository, t.status(), "");
       case DeleteResult.Refused r -> refused(registry, repository, r.status(), r.reason());
     }
@@ -87,7 +87,7 @@ public final class RegistryStore implements Store {
             + " with "
             + status
             + (reason.isEmpty() ? "" : " (" + reason + ")")
-            + ": it may not delete there; nothing was deleted");
+            + ": it may not delete there");
   }
 
   @Override
@@ -102,12 +102,13 @@ public final class RegistryStore implements Store {
 
   private static Outcome outcome(DeleteResult result) {
     return switch (result) {
-      case DeleteResult.Deleted d -> new Outcome(true, "202");
-      case DeleteResult.NotFound n -> new Outcome(false, n.status() + ": already gone");
-      case DeleteResult.DeletesOff o -> new Outcome(false, o.status());
-      case DeleteResult.TagDeleteUnsupported t -> new Outcome(false, t.status());
+      case DeleteResult.Deleted d -> new Outcome(Store.Result.DONE, "202");
+      case DeleteResult.NotFound n -> new Outcome(Store.Result.GONE, n.status() + ": already gone");
+      case DeleteResult.DeletesOff o -> new Outcome(Store.Result.REFUSED, o.status());
+      case DeleteResult.TagDeleteUnsupported t -> new Outcome(Store.Result.REFUSED, t.status());
       case DeleteResult.Refused r ->
-          new Outcome(false, r.status() + (r.reason().isEmpty() ? "" : " " + r.reason()));
+          new Outcome(
+              Store.Result.REFUSED, r.status() + (r.reason().isEmpty() ? "" : " " + r.reason()));
     };
   }
 

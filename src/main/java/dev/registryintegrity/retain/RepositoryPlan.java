@@ -3,6 +3,7 @@ package dev.registryintegrity.retain;
 import dev.registryintegrity.model.Digest;
 import dev.registryintegrity.model.Kind;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -49,8 +50,14 @@ record RepositoryPlan(
       this.label = label;
     }
 
+    /** As the text report prints it. */
     String label() {
       return label;
+    }
+
+    /** As JSON and the metrics name it: {@code keep}, {@code drop}, {@code drop_tag}, ... */
+    String key() {
+      return name().toLowerCase(Locale.ROOT);
     }
 
     boolean stays() {

@@ -6,6 +6,7 @@ import dev.registryintegrity.retain.RepositoryPlan.Fate;
 import dev.registryintegrity.walk.ImageResult;
 import dev.registryintegrity.walk.Verdict;
 import java.util.List;
+import java.util.function.ToLongFunction;
 
 /**
  * A retention run as Prometheus metrics, in the probe's exposition style: per repository, the tags
@@ -29,7 +30,7 @@ public final class RetainMetrics {
             .append("retention_tags{")
             .append(repository(labels, r))
             .append(",decision=\"")
-            .append(fate.name().toLowerCase(java.util.Locale.ROOT))
+            .append(fate.key())
             .append("\"} ")
             .append(r.plan().get().count(fate))
             .append('\n');
@@ -121,7 +122,7 @@ public final class RetainMetrics {
       String labels,
       String name,
       String help,
-      java.util.function.ToLongFunction<RepositoryResult> value) {
+      ToLongFunction<RepositoryResult> value) {
     Exposition.header(out, name, "gauge", help);
     List<RepositoryResult> repositories = result.repositories();
     for (RepositoryResult r : repositories) {

@@ -61,6 +61,23 @@ public record RetainPolicy(List<RetainPolicy.Rule> rules) {
         .orElse(rest);
   }
 
+  /**
+   * Refuses a run in which a repository would have no rule at all (no entry matches it and the
+   * command line gives none): every image of it would go, which nobody means.
+   */
+  public void requireRulesFor(List<String> repositories, KeepRules rest) {
+    for (String repository : repositories) {
+      if (forRepository(repository, rest).isEmpty()) {
+        throw new InputException(
+            "retain "
+                + repository
+                + ": no --policy entry matches it and the command line gives no keep rule, so"
+                + " every image would go: end the policy with {\"match\": \"**\", ...} or add"
+                + " --keep-newest, --keep-tag or --keep-younger-than");
+      }
+    }
+  }
+
   public static RetainPolicy read(Path file) {
     String what = "--policy " + file;
     JsonElement root;
@@ -104,15 +121,15 @@ public record RetainPolicy(List<RetainPolicy.Rule> rules) {
     }
     Optional<Integer> newest = Optional.empty();
     if (o.has("keepNewest")) {
-      try {
-        int n = o.get("keepNewest").getAsInt();
-        if (n < 1) {
-          throw new NumberFormatException();
-        }
-        newest = Optional.of(n);
-      } catch (RuntimeException e) {
-        throw new InputException(where + ".keepNewest is not a whole number of at least 1");
+      JsonElement n = o.get("keepNewest");
+      // 1.9 is not 1: a count given as a fraction is a mistake to name, not to round.
+      if (!n.isJsonPrimitive()
+          || !n.getAsJsonPrimitive().isNumber()
+          || !n.getAsString().matches("[1-9][0-9]{0,8}")) {
+        throw new InputException(
+            where + ".keepNewest is " + n + ": give a whole number of at least 1, e.g. 10");
       }
+      newest = Optional.of(Integer.parseInt(n.getAsString()));
     }
     List<Pattern> tags = new ArrayList<>();
     if (o.has("keepTags")) {
@@ -120,6 +137,10 @@ public record RetainPolicy(List<RetainPolicy.Rule> rules) {
         throw new InputException(where + ".keepTags is not a list of regular expressions");
       }
       for (JsonElement t : o.getAsJsonArray("keepTags")) {
+        if (!t.isJsonPrimitive() || !t.getAsJsonPrimitive().isString()) {
+          throw new InputException(
+              where + ".keepTags holds " + t + ": each entry is a regular expression string");
+        }
         tags.add(pattern(where + ".keepTags", t.getAsString()));
       }
     }

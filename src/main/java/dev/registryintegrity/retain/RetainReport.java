@@ -3,6 +3,7 @@ package dev.registryintegrity.retain;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import dev.registryintegrity.ExitCode;
 import dev.registryintegrity.model.ByteSize;
 import dev.registryintegrity.model.Kind;
 import dev.registryintegrity.report.Console;
@@ -35,19 +36,27 @@ public final class RetainReport {
   /**
    * @param detail also list every kept image's closure (manifests by kind, blobs, bytes)
    */
-  public void text(RetentionResult result, String rules, boolean detail, Console out) {
+  /**
+   * @param exit the run's exit code: the result's, or 3 when its metrics could not be delivered
+   */
+  public void text(
+      RetentionResult result, String rules, boolean detail, ExitCode exit, Console out) {
     out.line(
         "retain: keep {} ({})",
         rules,
         Console.ours(
             result.applied() ? "apply" : "plan: nothing is deleted; give --apply to delete"));
     for (RepositoryResult r : result.repositories()) {
-      repository(r, detail, out);
+      repository(r, detail, result.applied() && result.refusal().isEmpty(), out);
     }
-    totals(result, out);
+    totals(result, exit, out);
   }
 
-  private static void repository(RepositoryResult r, boolean detail, Console out) {
+  /**
+   * @param deleting whether this run deleted: then what it did not delete is said so, not planned
+   */
+  private static void repository(
+      RepositoryResult r, boolean detail, boolean deleting, Console out) {
     if (r.error().isPresent()) {
       out.line("{}: {}", r.repository(), r.error().get());
       if (r.plan().isEmpty()) {
@@ -56,15 +65,18 @@ public final class RetainReport {
     }
     RepositoryPlan plan = r.plan().orElseThrow();
     out.line(
-        "{}: {}: {} kept, {} kept anyway, {} dropped, {} dropped alone; {} manifests to"
-            + " delete, {} to reclaim",
+        "{}: {}: {} kept, {} kept anyway, {} dropped, {} dropped alone; {} to delete, {} to"
+            + " reclaim",
         r.repository(),
         count(plan.tags().size(), "tag", "tags"),
         plan.count(Fate.KEEP),
         plan.count(Fate.KEEP_ANYWAY),
         plan.count(Fate.DROP),
         plan.count(Fate.DROP_TAG),
-        plan.deletions().stream().filter(d -> d instanceof Deletion.Remove).count(),
+        count(
+            plan.deletions().stream().filter(d -> d instanceof Deletion.Remove).count(),
+            "manifest",
+            "manifests"),
         Console.ours(ByteSize.format(plan.reclaimableBytes())));
     int width = 1;
     for (TagFate t : plan.tags()) {
@@ -91,7 +103,7 @@ public final class RetainReport {
     plan.notes().forEach(n -> out.line("  note: {}", n));
     if (r.applied().isEmpty()) {
       for (Deletion d : plan.deletions()) {
-        out.line("  {} {}", Console.cell("to delete", 11), what(d));
+        out.line("  {} {}", Console.cell(deleting ? "not deleted" : "to delete", 11), what(d));
       }
     } else {
       Applier.Applied applied = r.applied().get();
@@ -137,37 +149,45 @@ public final class RetainReport {
         .collect(Collectors.joining(", "));
   }
 
-  private static void totals(RetentionResult result, Console out) {
+  private static void totals(RetentionResult result, ExitCode exit, Console out) {
     long drops = 0;
+    long alone = 0;
     long deletions = 0;
     long bytes = 0;
+    boolean made = result.applied() && result.refusal().isEmpty();
     for (RepositoryResult r : result.repositories()) {
       if (r.plan().isPresent()) {
         RepositoryPlan p = r.plan().get();
-        drops += p.count(Fate.DROP) + p.count(Fate.DROP_TAG);
-        deletions += p.deletions().size();
+        drops += p.count(Fate.DROP);
+        alone += p.count(Fate.DROP_TAG);
+        deletions +=
+            made
+                ? r.applied().map(a -> a.count(Applier.Result.DELETED)).orElse(0L)
+                : p.deletions().size();
         bytes += p.reclaimableBytes();
       }
     }
+    result.notes().forEach(n -> out.line("retain: note: {}", n));
     result.refusal().ifPresent(why -> out.line("retain: refused: {}", why));
     String verdict =
-        switch (result.exitCode()) {
+        switch (exit) {
           case INTACT -> "INTACT: every kept image is intact";
           case INTEGRITY_FAILURE -> "FAIL: a kept image is broken";
           default -> "COULD NOT CHECK: something could not be read, checked or deleted";
         };
     out.line(
-        "{}; {}, {} dropped, {} {}, about {} for garbage-collect (no"
+        "{}; {}, {} dropped{}, {} {}, about {} for garbage-collect (no"
             + " --delete-untagged needed); {} requests in {} s (exit {})",
         Console.ours(verdict),
         count(result.repositories().size(), "repository", "repositories"),
         count(drops, "tag", "tags"),
+        Console.ours(alone == 0 ? "" : " and " + alone + " alone"),
         count(deletions, "deletion", "deletions"),
-        Console.ours(result.applied() && result.refusal().isEmpty() ? "made" : "planned"),
+        Console.ours(made ? "made" : "planned"),
         Console.ours(ByteSize.format(bytes)),
         result.requests(),
         String.format(Locale.ROOT, "%.2f", result.duration().toMillis() / 1000.0),
-        result.exitCode().code());
+        exit.code());
   }
 
   private static String count(long n, String one, String many) {
@@ -175,7 +195,7 @@ public final class RetainReport {
   }
 
   /** The same facts as JSON (schema version 1). */
-  public String json(RetentionResult result, String rules) {
+  public String json(RetentionResult result, String rules, ExitCode exit) {
     JsonObject root = new JsonObject();
     root.addProperty("schemaVersion", 1);
     root.addProperty("tool", "registry-integrity");
@@ -186,8 +206,11 @@ public final class RetainReport {
     root.addProperty("startedAt", result.startedAt().toString());
     root.addProperty("durationMs", result.duration().toMillis());
     root.addProperty("requests", result.requests());
-    root.addProperty("exitCode", result.exitCode().code());
+    root.addProperty("exitCode", exit.code());
     result.refusal().ifPresent(why -> root.addProperty("refused", why));
+    JsonArray notes = new JsonArray();
+    result.notes().forEach(notes::add);
+    root.add("notes", notes);
     JsonArray repositories = new JsonArray();
     result.repositories().forEach(r -> repositories.add(repository(r)));
     root.add("repositories", repositories);
@@ -206,7 +229,7 @@ public final class RetainReport {
                 JsonObject tag = new JsonObject();
                 tag.addProperty("tag", t.tag());
                 tag.addProperty("digest", t.digest().toString());
-                tag.addProperty("fate", t.fate().label());
+                tag.addProperty("fate", t.fate().key());
                 tag.add("why", strings(t.why()));
                 tags.add(tag);
               }

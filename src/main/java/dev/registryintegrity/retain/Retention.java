@@ -8,7 +8,6 @@ import dev.registryintegrity.model.ManifestRef;
 import dev.registryintegrity.retain.RepositoryPlan.TagFate;
 import dev.registryintegrity.source.ContentSource;
 import dev.registryintegrity.verify.CheckSettings;
-import dev.registryintegrity.walk.Expectations;
 import dev.registryintegrity.walk.ImageResult;
 import dev.registryintegrity.walk.Transfer;
 import dev.registryintegrity.walk.Verdict;
@@ -20,8 +19,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -54,15 +55,20 @@ public final class Retention {
   private final Clock clock;
   private final Planner planner = new Planner();
 
+  /** When the run's rules judge ages: once, so planning again to apply cannot change a verdict. */
+  private final Instant now;
+
+  /** One run: make another for the next. */
   public Retention(Store store, CheckSettings check, Options options, Clock clock) {
     this.store = store;
     this.check = check;
     this.options = options;
     this.clock = clock;
+    this.now = clock.instant();
   }
 
   public RetentionResult run(List<String> repositories) {
-    Instant started = clock.instant();
+    Instant started = now;
     Deadline deadline = Deadline.after(clock, check.timeout(), check.spelling());
     Remembered remembered = new Remembered(store.content());
     Scanner scanner = new Scanner(store, remembered, check.limits());
@@ -96,7 +102,20 @@ public final class Retention {
         refusedWith,
         started,
         Duration.between(started, clock.instant()),
-        store.content().requestCount());
+        store.content().requestCount(),
+        pinNotes(results));
+  }
+
+  private List<String> pinNotes(List<RepositoryResult> results) {
+    Map<String, Inventory> inventories = new HashMap<>();
+    for (RepositoryResult r : results) {
+      r.inventory().ifPresent(i -> inventories.put(r.repository(), i));
+    }
+    List<String> notes = new ArrayList<>();
+    for (String note : options.pins().unmatched(options.registry(), inventories)) {
+      notes.add("--keep-digests: " + note);
+    }
+    return notes;
   }
 
   /** Read, plan and check one repository: never throws, what failed is in the result. */
@@ -128,7 +147,7 @@ public final class Retention {
         options.policy().forRepository(repository, options.rules()),
         options.pins().digests(options.registry(), repository),
         options.pins().tags(options.registry(), repository),
-        new Planner.Capabilities(tagDeletes, clock.instant()));
+        new Planner.Capabilities(tagDeletes, now));
   }
 
   /** The check of a kept image follows its referrers too: they are kept with it. */
@@ -153,7 +172,7 @@ public final class Retention {
                       options.origin() + repository + ":" + t.tag(),
                       repository,
                       ManifestRef.tag(t.tag()),
-                      Expectations.none()));
+                      check.expectations(Optional.empty(), List.of())));
         }
       }
       for (RepositoryPlan.KeptImage k : plan.keptImages()) {
@@ -164,7 +183,7 @@ public final class Retention {
                       options.origin() + repository + "@" + k.digest(),
                       repository,
                       ManifestRef.of(k.digest()),
-                      Expectations.none()));
+                      check.expectations(Optional.empty(), List.of())));
         }
       }
       images.addAll(window.results());
@@ -172,22 +191,21 @@ public final class Retention {
     return images;
   }
 
-  /** Why nothing may be deleted, if anything says so. */
+  /** Why nothing may be deleted, if anything says so: a broken kept image before one unchecked. */
   private static Optional<String> refusal(List<RepositoryResult> results) {
-    for (RepositoryResult r : results) {
-      for (ImageResult image : r.keptBefore()) {
-        if (image.verdict() == Verdict.FAIL) {
-          return Optional.of(
-              "kept image "
-                  + image.reference()
-                  + " is broken: heal it or fix the registry first (registry-integrity heal, or"
-                  + " a re-push); nothing was deleted");
-        }
-        if (image.verdict() == Verdict.UNKNOWN) {
-          return Optional.of(
-              "kept image "
-                  + image.reference()
-                  + " could not be checked: nothing was deleted, as it may need what would go");
+    for (Verdict verdict : List.of(Verdict.FAIL, Verdict.UNKNOWN)) {
+      for (RepositoryResult r : results) {
+        for (ImageResult image : r.keptBefore()) {
+          if (image.verdict() == verdict) {
+            return Optional.of(
+                "kept image "
+                    + image.reference()
+                    + (verdict == Verdict.FAIL
+                        ? " is broken: heal it or fix the registry first (registry-integrity heal,"
+                            + " or a re-push); nothing was deleted"
+                        : " could not be checked: nothing was deleted, as it may need what would"
+                            + " go"));
+          }
         }
       }
     }
@@ -215,17 +233,13 @@ public final class Retention {
         try {
           deletes = store.deletes(r.repository());
         } catch (CannotCheckException e) {
-          throw new CannotCheckException(
-              e.getMessage().endsWith("nothing was deleted")
-                  ? e.getMessage()
-                  : e.getMessage() + "; nothing was deleted",
-              e);
+          throw new CannotCheckException(e.getMessage() + "; nothing was deleted", e);
         }
         tagDeletes =
             deletes.tagsAlone() ? Planner.TagDeletes.ALONE : Planner.TagDeletes.BY_DIGEST_ONLY;
       }
     }
-    ContentSource fresh = store.content();
+    ContentSource fresh = store.fresh();
     Applier applier = new Applier(store, new Scanner(store, fresh, check.limits()), check.limits());
     List<RepositoryResult> applied = new ArrayList<>();
     try (Walker after = new Walker(fresh, check.limits(), walkPolicy(), deadline, new Transfer());
@@ -253,8 +267,9 @@ public final class Retention {
     try {
       applied =
           plan.deletesAnything() ? Optional.of(applier.apply(plan, inventory)) : Optional.empty();
-    } catch (CannotCheckException e) {
-      // Only reading the tags again can throw, and that comes before any deletion.
+    } catch (RuntimeException e) {
+      // Only reading the tags again can throw (the Applier records each deletion's own failure),
+      // and that comes before any deletion.
       return new RepositoryResult(
           r.repository(),
           r.inventory(),

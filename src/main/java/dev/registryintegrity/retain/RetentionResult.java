@@ -16,6 +16,8 @@ import java.util.Optional;
  * @param refusal why nothing was deleted, when deleting was asked for and refused
  * @param refusedWith the exit code the refusal stands for
  * @param requests requests made (or files read) in all
+ * @param notes what the run noticed beyond one repository: {@code --keep-digests} entries found
+ *     nowhere
  */
 public record RetentionResult(
     List<RepositoryResult> repositories,
@@ -24,10 +26,12 @@ public record RetentionResult(
     ExitCode refusedWith,
     Instant startedAt,
     Duration duration,
-    long requests) {
+    long requests,
+    List<String> notes) {
 
   public RetentionResult {
     repositories = List.copyOf(repositories);
+    notes = List.copyOf(notes);
   }
 
   /**

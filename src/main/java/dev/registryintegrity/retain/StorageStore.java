@@ -7,6 +7,7 @@ import dev.registryintegrity.storage.StorageLayout;
 import dev.registryintegrity.storage.StorageSource;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
@@ -38,6 +39,12 @@ public final class StorageStore implements Store {
     return source;
   }
 
+  /** A new source: the plan's caches the referrer lists and blob hashes it read. */
+  @Override
+  public ContentSource fresh() {
+    return new StorageSource(layout, false);
+  }
+
   @Override
   public List<String> tags(String repository) {
     return layout.tags(repository);
@@ -45,10 +52,14 @@ public final class StorageStore implements Store {
 
   @Override
   public Optional<Digest> resolve(String repository, String tag) {
+    Path link = layout.tagLink(repository, tag);
     try {
-      return StorageLayout.readLink(layout.tagLink(repository, tag)).map(Digest::parse);
-    } catch (IOException | RuntimeException e) {
+      return StorageLayout.readLink(link).map(Digest::parse);
+    } catch (NoSuchFileException e) {
       return Optional.empty();
+    } catch (IOException | RuntimeException e) {
+      // Unreadable is not gone: a tag taken for gone would let its manifest be deleted.
+      throw new CannotCheckException("cannot read " + link + ": " + e.getMessage(), e);
     }
   }
 
@@ -57,9 +68,7 @@ public final class StorageStore implements Store {
     Path dir = layout.repository(repository);
     if (!Files.isWritable(dir)) {
       throw new CannotCheckException(
-          "cannot write "
-              + dir
-              + ": run retain as the user that owns the registry's storage; nothing was deleted");
+          "cannot write " + dir + ": run retain as the user that owns the registry's storage");
     }
     return new Deletes(true);
   }
@@ -68,10 +77,10 @@ public final class StorageStore implements Store {
   public Outcome deleteTag(String repository, String tag) {
     Path dir = layout.tagDirectory(repository, tag);
     if (!Files.isDirectory(dir)) {
-      return new Outcome(false, "already gone");
+      return new Outcome(Result.GONE, "already gone");
     }
     removeTree(dir);
-    return new Outcome(true, "removed " + layout.v2().relativize(dir));
+    return new Outcome(Result.DONE, "removed " + layout.v2().relativize(dir));
   }
 
   @Override
@@ -84,8 +93,8 @@ public final class StorageStore implements Store {
     Path link = layout.revisionLink(repository, digest);
     try {
       return Files.deleteIfExists(link)
-          ? new Outcome(true, "removed " + layout.v2().relativize(link))
-          : new Outcome(false, "already gone");
+          ? new Outcome(Result.DONE, "removed " + layout.v2().relativize(link))
+          : new Outcome(Result.GONE, "already gone");
     } catch (IOException e) {
       throw new CannotCheckException("cannot remove " + link + ": " + e.getMessage(), e);
     }

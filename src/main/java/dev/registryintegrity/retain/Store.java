@@ -13,6 +13,14 @@ public interface Store extends AutoCloseable {
   /** Manifests, blobs and referrers, as the walk reads them. */
   ContentSource content();
 
+  /**
+   * The same content read afresh, for what is asked after deleting: nothing the plan's reading
+   * learnt is taken for true.
+   */
+  default ContentSource fresh() {
+    return content();
+  }
+
   /** Every tag of a repository. */
   List<String> tags(String repository);
 
@@ -41,8 +49,19 @@ public interface Store extends AutoCloseable {
    */
   record Deletes(boolean tagsAlone) {}
 
-  /** What one deletion did: done, or nothing and why. */
-  record Outcome(boolean done, String status) {}
+  /** What one deletion did, and the registry's answer or the path removed. */
+  record Outcome(Result result, String status) {
+    public boolean done() {
+      return result == Result.DONE;
+    }
+  }
+
+  /** Deleted; gone before it was asked; or not deleted, which stops the repository's deletions. */
+  enum Result {
+    DONE,
+    GONE,
+    REFUSED
+  }
 
   @Override
   void close();

@@ -1,30 +1,22 @@
 package dev.registryintegrity.bench;
 
-import dev.registryintegrity.fixture.Implementation;
-import dev.registryintegrity.fixture.RegistryFixture;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * The probe at registry scale (docs/benchmarks.md, "Probe at registry scale"): the fsck benchmark's
@@ -37,34 +29,20 @@ import java.util.stream.Stream;
  * [REPOSITORIES]
  */
 public final class ScaleBenchmark {
-  private static final Pattern ACCESS =
-      Pattern.compile("\"(GET|HEAD) (/v2/\\S*) HTTP/[0-9.]+\" (\\d{3})");
-  private static final Pattern BLOB = Pattern.compile("^/v2/(.+)/blobs/(sha256:[0-9a-f]{64})$");
-  private static final Pattern MANIFEST = Pattern.compile("^/v2/(.+)/manifests/([^/]+)$");
   private static final Pattern GC = Pattern.compile("(\\d+)M->(\\d+)M\\(\\d+M\\)");
   private static final Pattern HEAP_AT_EXIT = Pattern.compile("used (\\d+)K");
-  private static final long TICKS_PER_SECOND = 100;
   private static final Duration CAPACITY_WINDOW = Duration.ofSeconds(10);
   private static final int LOAD_CONCURRENCY = 16;
   private static final String JSON_HEAP = "1g";
 
   private final Path work;
-  private final Path accessLog;
+  private final ServedStore served;
+  private final String host;
 
-  /** Debian's docker-registry (2.8), or v3's binary with {@code REGISTRY_IMPLEMENTATION=3}. */
-  private final String binary;
-
-  private Process registry;
-  private String host;
-
-  private ScaleBenchmark(Path work) {
+  private ScaleBenchmark(Path work, ServedStore served) {
     this.work = work;
-    this.accessLog = work.resolve("access.log");
-    Implementation implementation = Implementation.current();
-    this.binary =
-        RegistryFixture.processBinary(implementation)
-            .orElseThrow(() -> new IllegalStateException(implementation + " is not installed"))
-            .toString();
+    this.served = served;
+    this.host = served.host();
   }
 
   public static void main(String[] args) throws Exception {
@@ -75,16 +53,15 @@ public final class ScaleBenchmark {
       SyntheticStore.main(new String[] {store.toString(), String.valueOf(repos)});
     }
     Path work = Files.createDirectories(Path.of("target/probe-scale"));
-    ScaleBenchmark bench = new ScaleBenchmark(work);
-    bench.start(store.toAbsolutePath());
-    try {
-      warmPageCache(store);
+    try (ServedStore served = ServedStore.start(store, work)) {
+      ScaleBenchmark bench = new ScaleBenchmark(work, served);
+      ServedStore.warmPageCache(store);
       System.out.printf(
           Locale.ROOT,
           "store: %s (%d repositories x 14 tags), served by %s on %s; each probe a new JVM, -Xmx256m%n%n",
           store,
           repos,
-          bench.version(),
+          served.version(),
           bench.host);
       List<Run> runs = new ArrayList<>();
       System.out.println(Run.header());
@@ -135,24 +112,6 @@ public final class ScaleBenchmark {
             c.perSecond,
             c.registryMillisPerRequest);
       }
-    } finally {
-      bench.stop();
-    }
-  }
-
-  /** What the registry's access log says one run asked for. */
-  static final class LogCounts {
-    long manifestGets;
-    long manifestHeads;
-    long blobGets;
-    long blobHeads;
-    long other;
-    final Set<String> uniqueBlobs = new HashSet<>();
-    final List<String> blobPaths = new ArrayList<>();
-    final List<String> manifestPaths = new ArrayList<>();
-
-    long total() {
-      return manifestGets + manifestHeads + blobGets + blobHeads + other;
     }
   }
 
@@ -161,7 +120,7 @@ public final class ScaleBenchmark {
       boolean json,
       int exitCode,
       long requests,
-      LogCounts log,
+      ServedStore.LogCounts log,
       double wallSeconds,
       double ourCpuSeconds,
       long rssMiB,
@@ -211,55 +170,11 @@ public final class ScaleBenchmark {
 
   record Capacity(String kind, double perSecond, double registryMillisPerRequest) {}
 
-  private void start(Path store) throws Exception {
-    int port;
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
-    host = "127.0.0.1:" + port;
-    Path config = work.resolve("config.yml");
-    // No blob descriptor cache: every answer comes from storage, as after a restart. The access
-    // log is on in every phase, so its cost is in each figure alike.
-    Files.writeString(
-        config,
-        "version: 0.1\n"
-            + "log:\n  level: warn\n  accesslog:\n    disabled: false\n"
-            + "storage:\n  filesystem:\n    rootdirectory: "
-            + store
-            + "\n  delete:\n    enabled: true\n"
-            + "http:\n  addr: "
-            + host
-            + "\n");
-    Files.deleteIfExists(accessLog);
-    registry =
-        new ProcessBuilder(binary, "serve", config.toString())
-            .redirectOutput(accessLog.toFile())
-            .redirectError(work.resolve("registry.err").toFile())
-            .start();
-    HttpClient client = HttpClient.newHttpClient();
-    for (int i = 0; i < 100; i++) {
-      try {
-        client.send(
-            HttpRequest.newBuilder(URI.create("http://" + host + "/v2/")).build(),
-            HttpResponse.BodyHandlers.discarding());
-        return;
-      } catch (IOException e) {
-        Thread.sleep(100);
-      }
-    }
-    throw new IllegalStateException(binary + " did not start: see " + work);
-  }
-
-  private void stop() throws InterruptedException {
-    registry.destroy();
-    registry.waitFor(10, TimeUnit.SECONDS);
-  }
-
   private Run probe(String check, boolean json) throws Exception {
     Path gcLog = work.resolve("gc-" + check + (json ? "-json" : "") + ".log");
     Path timeOut = work.resolve("time-" + check + ".txt");
-    long logFrom = Files.size(accessLog);
-    long cpuBefore = registryCpuTicks();
+    long logFrom = served.logPosition();
+    long cpuBefore = served.cpuMillis();
     List<String> command =
         new ArrayList<>(
             List.of(
@@ -289,11 +204,11 @@ public final class ScaleBenchmark {
             .redirectError(work.resolve("probe-" + check + (json ? "-json" : "") + ".err").toFile())
             .start();
     int exit = p.waitFor();
-    long cpuAfter = registryCpuTicks();
+    long cpuAfter = served.cpuMillis();
     String[] time = Files.readString(timeOut).trim().split("\\R");
     String[] t = time[time.length - 1].trim().split(" ");
     long requests = requestsOf(out, json);
-    LogCounts log = readLog(logFrom);
+    ServedStore.LogCounts log = served.readLog(logFrom);
     long[] heap = heapOf(gcLog);
     return new Run(
         check,
@@ -306,7 +221,7 @@ public final class ScaleBenchmark {
         Long.parseLong(t[3]) / 1024,
         heap[0],
         heap[1],
-        (cpuAfter - cpuBefore) * 1000 / TICKS_PER_SECOND);
+        cpuAfter - cpuBefore);
   }
 
   private static long requestsOf(Path out, boolean json) throws IOException {
@@ -335,46 +250,8 @@ public final class ScaleBenchmark {
     return new long[] {peak, live};
   }
 
-  private LogCounts readLog(long from) throws IOException {
-    LogCounts counts = new LogCounts();
-    byte[] bytes;
-    try (RandomAccessFile file = new RandomAccessFile(accessLog.toFile(), "r")) {
-      bytes = new byte[(int) (file.length() - from)];
-      file.seek(from);
-      file.readFully(bytes);
-    }
-    for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
-      Matcher m = ACCESS.matcher(line);
-      if (!m.find()) {
-        continue;
-      }
-      boolean get = m.group(1).equals("GET");
-      String path = m.group(2);
-      Matcher blob = BLOB.matcher(path);
-      if (blob.matches()) {
-        counts.uniqueBlobs.add(blob.group(2));
-        if (get) {
-          counts.blobGets++;
-        } else {
-          counts.blobHeads++;
-          counts.blobPaths.add(path);
-        }
-      } else if (MANIFEST.matcher(path).matches()) {
-        if (get) {
-          counts.manifestGets++;
-          counts.manifestPaths.add(path);
-        } else {
-          counts.manifestHeads++;
-        }
-      } else {
-        counts.other++;
-      }
-    }
-    return counts;
-  }
-
   /** The registry's own rate and CPU per request for each kind the probe sends, at saturation. */
-  private List<Capacity> capacity(LogCounts head) throws Exception {
+  private List<Capacity> capacity(ServedStore.LogCounts head) throws Exception {
     List<Capacity> all = new ArrayList<>();
     all.add(load("ranged blob GET (1 byte)", head.blobPaths, "GET", true));
     all.add(load("blob HEAD", head.blobPaths, "HEAD", false));
@@ -399,7 +276,7 @@ public final class ScaleBenchmark {
     AtomicLong done = new AtomicLong();
     AtomicLong next = new AtomicLong();
     AtomicBoolean running = new AtomicBoolean(true);
-    long cpuBefore = registryCpuTicks();
+    long cpuBefore = served.cpuMillis();
     long started = System.nanoTime();
     List<Thread> workers = new ArrayList<>();
     for (int i = 0; i < LOAD_CONCURRENCY; i++) {
@@ -441,37 +318,7 @@ public final class ScaleBenchmark {
       worker.join();
     }
     double seconds = (System.nanoTime() - started) / 1e9;
-    long cpuMillis = (registryCpuTicks() - cpuBefore) * 1000 / TICKS_PER_SECOND;
+    long cpuMillis = served.cpuMillis() - cpuBefore;
     return new Capacity(kind, done.get() / seconds, cpuMillis / (double) done.get());
-  }
-
-  /** utime + stime of the registry process, in clock ticks (fields 14 and 15 of stat). */
-  private long registryCpuTicks() throws IOException {
-    String stat = Files.readString(Path.of("/proc/" + registry.pid() + "/stat"));
-    // The command name (field 2) is in parentheses and may hold spaces: count after it.
-    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
-  }
-
-  private static void warmPageCache(Path store) throws IOException {
-    try (Stream<Path> files = Files.walk(store)) {
-      files.filter(Files::isRegularFile).forEach(ScaleBenchmark::readQuietly);
-    }
-  }
-
-  private static void readQuietly(Path file) {
-    try {
-      Files.readAllBytes(file);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private String version() throws Exception {
-    Process p = new ProcessBuilder(binary, "--version").redirectErrorStream(true).start();
-    String v = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-    p.waitFor();
-    return v.replace("github.com/docker/distribution ", "distribution ")
-        .replace("github.com/distribution/distribution/v3 ", "distribution ");
   }
 }

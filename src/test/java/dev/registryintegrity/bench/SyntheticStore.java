@@ -11,9 +11,9 @@ import java.util.List;
 /**
  * Writes a synthetic distribution storage directory the size of a real one, for the fsck benchmark:
  * REPOS repositories x 14 tags, each tag an OCI index of two platform manifests, each with a config
- * and 8 layers drawn from a shared pool (as base images are shared). Every file is what
- * distribution writes: link files holding a digest, data files whose sha256 is their name. Run:
- * scripts/benchmark-fsck
+ * (built a day after the tag before) and 8 layers drawn from a shared pool (as base images are
+ * shared). Every file is what distribution writes: link files holding a digest, data files whose
+ * sha256 is their name. Run: scripts/benchmark-fsck
  */
 public final class SyntheticStore {
   private static final int TAGS = 14;
@@ -65,7 +65,9 @@ public final class SyntheticStore {
                       + repo
                       + "\",\"tag\":"
                       + t
-                      + "}");
+                      + ",\"created\":\"2026-01-"
+                      + String.format(java.util.Locale.ROOT, "%02d", t + 1)
+                      + "T12:00:00Z\"}");
           link(repo, "_layers", config);
           StringBuilder layers = new StringBuilder();
           for (int l = 0; l < LAYERS; l++) {

@@ -94,6 +94,43 @@ class PlannerTest {
       return d;
     }
 
+    /**
+     * A cosign tag-scheme signature: it names no subject, and is found under the subject's {@code
+     * .sig} tag.
+     */
+    Digest cosignSignature(String name, Digest subject) {
+      Digest d = signature(name, subject);
+      Inventory.Item sig = items.get(d);
+      items.put(
+          d,
+          new Inventory.Item(
+              d,
+              sig.kind(),
+              sig.size(),
+              sig.manifests(),
+              sig.blobs(),
+              Optional.empty(),
+              List.of()));
+      referrerTags.put("sha256-" + subject.hex() + ".sig", d);
+      return d;
+    }
+
+    /** A referrer naming {@code subject} that no listing of the subject's referrers found. */
+    Digest unlistedReferrer(String name, Digest subject) {
+      Digest d = d(name);
+      items.put(
+          d,
+          new Inventory.Item(
+              d,
+              Kind.SBOM,
+              10,
+              List.of(),
+              List.of(blob(name + " payload")),
+              Optional.of(subject),
+              List.of()));
+      return d;
+    }
+
     Repo tag(String tag, Digest digest) {
       tags.put(tag, digest);
       return this;
@@ -147,8 +184,8 @@ class PlannerTest {
     assertEquals(Fate.DROP, fate(plan, "v1"));
     assertEquals(Fate.KEEP, fate(plan, "v2"));
     assertEquals(Fate.KEEP, fate(plan, "v3"));
-    assertEquals(List.of(d("v1 index"), amd64, arm64).size(), removed(plan).size());
     assertEquals(d("v1 index"), removed(plan).get(0), "the index goes before its children");
+    assertEquals(Set.of(d("v1 index"), amd64, arm64), Set.copyOf(removed(plan)));
     assertEquals(List.of("v1"), ((Deletion.Remove) plan.deletions().get(0)).tags());
     assertEquals(10 + 10 + 10 + 1000 + 1000, plan.reclaimableBytes());
   }
@@ -221,6 +258,31 @@ class PlannerTest {
     assertEquals(Fate.DROP, fate(plan, "sha256-" + old.hex() + ".sig"));
     assertEquals(Fate.KEEP, fate(plan, "sha256-" + kept.hex() + ".sig"));
     assertEquals(Fate.KEEP_ANYWAY, fate(plan, "sha256-" + d("not here").hex() + ".sig"));
+  }
+
+  @Test
+  void aCosignSignatureWithoutASubjectGoesBeforeTheImageItSignsWhateverTheDigests() {
+    // The order among ready deletions follows the digests: vary them, as real ones vary.
+    for (int seed = 0; seed < 20; seed++) {
+      Repo repo = new Repo();
+      Digest old = repo.image("old " + seed, "2026-01-01T00:00:00Z");
+      Digest signature = repo.cosignSignature("old signature " + seed, old);
+      repo.tag("old", old).tag("new", repo.image("new " + seed, "2026-02-01T00:00:00Z"));
+      RepositoryPlan plan = plan(repo, newest(1), ALONE);
+      assertEquals(List.of(signature, old), removed(plan), "seed " + seed);
+    }
+  }
+
+  @Test
+  void aReferrerOfAKeptImageStaysEvenWhenNoListingFoundItAndADroppedTagNamesIt() {
+    Repo repo = new Repo();
+    Digest kept = repo.image("new", "2026-02-01T00:00:00Z");
+    Digest sbom = repo.unlistedReferrer("sbom of new", kept);
+    repo.tag("new", kept).tag("sbom", sbom).tag("old", repo.image("old", "2026-01-01T00:00:00Z"));
+    RepositoryPlan plan = plan(repo, newest(1), ALONE);
+    assertTrue(plan.kept().contains(sbom), "the referrer of a kept image");
+    assertFalse(removed(plan).contains(sbom));
+    assertEquals(List.of(d("old")), removed(plan));
   }
 
   @Test

@@ -1,0 +1,133 @@
+package dev.registryintegrity.retain;
+
+import dev.registryintegrity.fixture.ImageSeeder;
+import dev.registryintegrity.fixture.ImageSeeder.ImageSpec;
+import dev.registryintegrity.fixture.ImageSeeder.SeededImage;
+import dev.registryintegrity.fixture.ReferrerSeeder;
+import dev.registryintegrity.fixture.ReferrerSeeder.Artifact;
+import dev.registryintegrity.fixture.RegistryFixture;
+import dev.registryintegrity.model.Digest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Six tags built on six days; {@code stable} on v2's manifest; v3 and v5 multi-platform indexes
+ * with attestations; a cosign signature on v1 (dropped) and v5 (kept); an OCI 1.1 SBOM on v3
+ * (dropped) and v5 (kept); an untagged image in use, named by digest.
+ */
+record RetainScenario(
+    String repository,
+    Map<String, SeededImage> images,
+    Map<String, Artifact> signatures,
+    Map<String, Artifact> sboms,
+    Map<String, Digest> fallbackTags,
+    SeededImage pinned,
+    Path inUse) {
+  private static final String SBOM = "application/spdx+json";
+
+  Set<Digest> kept() {
+    Set<Digest> kept = new LinkedHashSet<>();
+    for (String tag : List.of("v5", "v6", "stable")) {
+      kept.addAll(images.get(tag).digestsOf(tag));
+    }
+    kept.addAll(artifact(signatures.get("v5")));
+    kept.addAll(artifact(sboms.get("v5")));
+    kept.add(fallbackTags.get("v5"));
+    kept.addAll(pinned.digestsOf("pinned"));
+    return kept;
+  }
+
+  /** What dropping v1, v3 and v4 leaves to the collector, shared blobs aside. */
+  Set<Digest> dropped() {
+    Set<Digest> dropped = new LinkedHashSet<>();
+    for (String tag : List.of("v1", "v3", "v4")) {
+      dropped.addAll(images.get(tag).digestsOf(tag));
+    }
+    dropped.addAll(artifact(signatures.get("v1")));
+    dropped.addAll(artifact(sboms.get("v3")));
+    dropped.add(fallbackTags.get("v3"));
+    dropped.removeAll(kept());
+    return dropped;
+  }
+
+  private static Set<Digest> artifact(Artifact a) {
+    return Set.of(a.manifest().digest(), a.config().digest(), a.layer().digest());
+  }
+
+  static RetainScenario seed(RegistryFixture registry, String name) throws Exception {
+    String repository = registry.uniqueRepo(name);
+    ImageSeeder seeder = registry.seeder();
+    ReferrerSeeder referrers = new ReferrerSeeder(seeder);
+    Map<String, SeededImage> images = new HashMap<>();
+    for (int day = 1; day <= 6; day++) {
+      String tag = "v" + day;
+      ImageSpec spec =
+          (day == 3 || day == 5 ? ImageSpec.multiPlatform() : ImageSpec.singlePlatform())
+              .seed(day)
+              .created("2026-03-0" + day + "T10:00:00Z");
+      SeededImage image =
+          day == 2
+              ? seeder.pushImage(repository, spec, tag, "stable")
+              : seeder.pushImage(repository, spec, tag);
+      images.put(tag, image);
+      if (day == 2) {
+        images.put("stable", image);
+      }
+    }
+    Map<String, Artifact> signatures = new HashMap<>();
+    Map<String, Artifact> sboms = new HashMap<>();
+    Map<String, Digest> fallbackTags = new HashMap<>();
+    for (String tag : List.of("v1", "v5")) {
+      signatures.put(tag, referrers.signWithCosignTag(repository, images.get(tag).top(tag)));
+    }
+    for (String tag : List.of("v3", "v5")) {
+      ImageSeeder.Blob subject = images.get(tag).top(tag);
+      sboms.put(
+          tag,
+          referrers.attach(repository, subject, SBOM, SBOM, "{\"spdxVersion\":\"" + tag + "\"}"));
+      String fallback = subject.digest().algorithm() + "-" + subject.digest().hex();
+      fallbackTags.put(tag, RegistryState.resolve(registry, repository, fallback));
+    }
+    // In use by digest, untagged: a cleanup script dropped its tag (as 2.x and v3 store it).
+    SeededImage pinned =
+        seeder.pushImage(
+            repository,
+            ImageSpec.singlePlatform().seed(9).created("2025-12-01T10:00:00Z"),
+            "pinned");
+    registry.deleteTagDirectory(repository, "pinned");
+    Path inUse = Files.createTempFile("in-use-", ".txt");
+    Files.writeString(
+        inUse,
+        "# running pods\n"
+            + registry.host()
+            + "/"
+            + repository
+            + "@"
+            + pinned.top("pinned").digest()
+            + "\n\n");
+    return new RetainScenario(repository, images, signatures, sboms, fallbackTags, pinned, inUse);
+  }
+
+  /** retain with the scenario's rules (the newest 2, stable, what is in use) and {@code more}. */
+  String[] retain(String where, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "retain",
+                "--keep-newest",
+                "2",
+                "--keep-tag",
+                "^stable$",
+                "--keep-digests",
+                inUse().toString()));
+    args.addAll(List.of(more));
+    args.add(where);
+    return args.toArray(String[]::new);
+  }
+}
