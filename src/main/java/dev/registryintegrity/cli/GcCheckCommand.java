@@ -26,7 +26,8 @@ final class GcCheckCommand implements Command {
         "gc-check",
         "ROOT",
         "what garbage-collect would delete that a tag still needs (exit 1: do not run it)",
-        "registry-integrity gc-check [--delete-untagged] --registry-version 2|3 STORAGE_ROOT",
+        "registry-integrity gc-check [--delete-untagged] --registry-version 2|3 [--format text|json]"
+            + " STORAGE_ROOT",
         "Predicts from storage what the registry's garbage-collect with the same flags would"
             + " delete, and names what of it a tag still needs (index children, attestations,"
             + " referrers, their configs and layers). Reads only.",
