@@ -260,6 +260,21 @@ final class ReferrerEndpoint {
     }
   }
 
+  /**
+   * The repository's tags as the caller just listed them: the referrer tags among them are then not
+   * listed again, and a later listing replaces an earlier one (tags come and go).
+   */
+  void listed(String repository, List<String> tags) {
+    referrerTags.put(
+        repository,
+        java.util.concurrent.CompletableFuture.completedFuture(
+            Set.copyOf(tags.stream().filter(CosignTags::namesDigest).toList())));
+  }
+
+  void forget(String repository) {
+    referrerTags.remove(repository);
+  }
+
   /** The repository's tags that name a digest ("sha256-…"), listed once per repository. */
   private Set<String> referrerTags(String repository) {
     java.util.concurrent.CompletableFuture<Set<String>> mine =

@@ -164,6 +164,11 @@ public final class RegistryClient implements ContentSource {
     return new DeleteEndpoint(connection).deleteManifest(repository, reference);
   }
 
+  @Override
+  public void forget(String repository) {
+    referrers.forget(repository);
+  }
+
   /** The digest {@code tag} points to now; empty when the registry does not know it. */
   public Optional<Digest> resolveTag(String repository, String tag) {
     return manifests.resolve(repository, tag);
@@ -205,7 +210,10 @@ public final class RegistryClient implements ContentSource {
    * second.
    */
   public List<String> listTags(String repository, int pageSize) {
-    return listings.tags(repository, pageSize);
+    List<String> tags = listings.tags(repository, pageSize);
+    // The referrer lookup needs the same list: one listing serves both.
+    referrers.listed(repository, tags);
+    return tags;
   }
 
   /** The catalog is not there for this credential: a setting to change, not a fault to retry. */

@@ -85,6 +85,16 @@ final class Remembered implements ContentSource {
     return referrers.get(repository + "@" + subject, () -> source.referrers(repository, subject));
   }
 
+  /** A repository's plan is made and its kept images checked: nothing of it is asked again. */
+  @Override
+  public void forget(String repository) {
+    String prefix = repository + "@";
+    manifests.forget(k -> k.startsWith(prefix));
+    blobs.forget(k -> k.startsWith(prefix));
+    referrers.forget(k -> k.startsWith(prefix));
+    source.forget(repository);
+  }
+
   @Override
   public Lookup checkExternal(Descriptor descriptor) {
     return source.checkExternal(descriptor);

@@ -45,6 +45,12 @@ public interface ContentSource extends AutoCloseable {
   }
 
   /**
+   * Done with {@code repository} for now: what this source remembered of it (a tag listing for
+   * referrer tags, a referrer list) may go, and is asked again if it is needed again.
+   */
+  default void forget(String repository) {}
+
+  /**
    * Reads the first byte of an external layer from the first URL its descriptor names, with no
    * credentials of any registry. Sources that cannot fetch URLs answer {@link Lookup.Unavailable}.
    */

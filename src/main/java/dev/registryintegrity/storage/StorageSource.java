@@ -68,6 +68,12 @@ public final class StorageSource implements ContentSource {
     plannedLinks.add(link);
   }
 
+  /** The repository's subjects are read again if asked again: retention deletes between. */
+  @Override
+  public void forget(String repository) {
+    subjects.remove(repository);
+  }
+
   @Override
   public Origin origin() {
     return new Origin(Origin.Medium.STORAGE, "registry storage " + layout.v2());

@@ -348,6 +348,7 @@ public final class Walker implements AutoCloseable {
     children.forget(k -> k.manifest().repository().equals(repository));
     blobs.forget(repository);
     referrers.forget(repository);
+    walking.source().forget(repository);
   }
 
   @Override
