@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
@@ -39,6 +40,25 @@ final class Flags {
     String flag() {
       return "--" + name;
     }
+  }
+
+  /** {@code --log-level info|debug}: what each level shows, in the command's words. */
+  static Defaulted logLevel(String info, String debug) {
+    return new Defaulted("log-level", "info|debug", "info", "info: " + info + "; debug: " + debug);
+  }
+
+  /**
+   * Whether {@code --log-level} asks for the detail: debug (or trace) does, info (or warn, error)
+   * does not, anything else is refused.
+   */
+  static boolean debug(Defaulted logLevel, CommandLine line) {
+    String level = logLevel.value(line).trim().toLowerCase(Locale.ROOT);
+    return switch (level) {
+      case "debug", "trace" -> true;
+      case "info", "warn", "warning", "error" -> false;
+      default ->
+          throw new InputException("--log-level '" + level + "' is not known: use info or debug");
+    };
   }
 
   private static final Defaulted FORMAT = new Defaulted("format", "text|json", "text", "");

@@ -42,11 +42,7 @@ final class RetainCommand implements Command {
   private static final Flags.Defaulted PAGE_SIZE =
       new Flags.Defaulted("page-size", "N", "100", "entries per catalog and tag-list page");
   private static final Flags.Defaulted LOG_LEVEL =
-      new Flags.Defaulted(
-          "log-level",
-          "info|debug",
-          "info",
-          "info: each tag's fate and why, and what goes; debug: also what each kept image keeps");
+      Flags.logLevel("each tag's fate and why, and what goes", "also what each kept image keeps");
 
   @Override
   public About about() {
@@ -149,7 +145,7 @@ final class RetainCommand implements Command {
             .orElse(Pins.none());
     Keep keep = new Keep(rules, policy, pins);
     boolean json = Flags.json(line);
-    boolean detail = LOG_LEVEL.value(line).trim().equalsIgnoreCase("debug");
+    boolean detail = Flags.debug(LOG_LEVEL, line);
     CheckSettings check = ConnectionOptions.check(line, context);
     RepositorySelection selection =
         new RepositorySelection(Flags.repeated(line, "include"), Flags.repeated(line, "exclude"));

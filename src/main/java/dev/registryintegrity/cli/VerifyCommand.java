@@ -25,12 +25,9 @@ final class VerifyCommand implements Command {
   private static final Flags.Defaulted COLOR =
       new Flags.Defaulted("color", "auto|always|never", "auto", "colour the text report");
   private static final Flags.Defaulted LOG_LEVEL =
-      new Flags.Defaulted(
-          "log-level",
-          "info|debug",
-          "info",
-          "info: the verdict and the failures first, then only the branches that lead to them;"
-              + " debug: every digest of every image");
+      Flags.logLevel(
+          "the verdict and the failures first, then only the branches that lead to them",
+          "every digest of every image");
 
   @Override
   public About about() {
@@ -125,18 +122,15 @@ final class VerifyCommand implements Command {
   }
 
   private static TextReport.Detail detail(CommandLine line) {
-    String level = LOG_LEVEL.value(line).trim().toLowerCase(Locale.ROOT);
-    return switch (level) {
-      case "debug", "trace" -> {
-        if (line.hasOption("brief")) {
-          throw new InputException(
-              "--brief and --log-level " + level + " contradict each other: give one");
-        }
-        yield TextReport.Detail.FULL;
-      }
-      case "info", "warn", "warning", "error" -> TextReport.Detail.BRIEF;
-      default ->
-          throw new InputException("--log-level '" + level + "' is not known: use info or debug");
-    };
+    if (!Flags.debug(LOG_LEVEL, line)) {
+      return TextReport.Detail.BRIEF;
+    }
+    if (line.hasOption("brief")) {
+      throw new InputException(
+          "--brief and --log-level "
+              + LOG_LEVEL.value(line).trim().toLowerCase(Locale.ROOT)
+              + " contradict each other: give one");
+    }
+    return TextReport.Detail.FULL;
   }
 }

@@ -25,8 +25,11 @@ import java.util.Set;
  * it still points where the plan said); a delete by digest takes every tag on the manifest at that
  * moment, and distribution has no conditional delete, so a tag pushed onto a doomed manifest in
  * that window goes with it.
+ *
+ * @param fresh reads the store afresh (not remembered), for what a tag the plan did not know
+ *     reaches
  */
-final class Applier {
+record Applier(Store store, Scanner fresh, WalkLimits limits) {
   /** What became of one deletion. */
   enum Result {
     DELETED,
@@ -52,20 +55,6 @@ final class Applier {
     long count(Result result) {
       return done.stream().filter(d -> d.result() == result).count();
     }
-  }
-
-  private final Store store;
-  private final Scanner fresh;
-  private final WalkLimits limits;
-
-  /**
-   * @param fresh reads the store afresh (not remembered), for what a tag the plan did not know
-   *     reaches
-   */
-  Applier(Store store, Scanner fresh, WalkLimits limits) {
-    this.store = store;
-    this.fresh = fresh;
-    this.limits = limits;
   }
 
   Applied apply(RepositoryPlan plan, Inventory inventory) {

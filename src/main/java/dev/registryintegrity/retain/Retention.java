@@ -166,29 +166,32 @@ public final class Retention {
       for (TagFate t : plan.tags()) {
         if (t.fate().stays() && inventory.imageTags().containsKey(t.tag())) {
           byTag.add(t.digest());
-          window.submit(
-              () ->
-                  walker.walk(
-                      options.origin() + repository + ":" + t.tag(),
-                      repository,
-                      ManifestRef.tag(t.tag()),
-                      check.expectations(Optional.empty(), List.of())));
+          check(window, walker, repository, ":" + t.tag(), ManifestRef.tag(t.tag()));
         }
       }
       for (RepositoryPlan.KeptImage k : plan.keptImages()) {
         if (!byTag.contains(k.digest())) {
-          window.submit(
-              () ->
-                  walker.walk(
-                      options.origin() + repository + "@" + k.digest(),
-                      repository,
-                      ManifestRef.of(k.digest()),
-                      check.expectations(Optional.empty(), List.of())));
+          check(window, walker, repository, "@" + k.digest(), ManifestRef.of(k.digest()));
         }
       }
       images.addAll(window.results());
     }
     return images;
+  }
+
+  private void check(
+      Window<ImageResult> window,
+      Walker walker,
+      String repository,
+      String suffix,
+      ManifestRef reference) {
+    window.submit(
+        () ->
+            walker.walk(
+                options.origin() + repository + suffix,
+                repository,
+                reference,
+                check.expectations(Optional.empty(), List.of())));
   }
 
   /** Why nothing may be deleted, if anything says so: a broken kept image before one unchecked. */
