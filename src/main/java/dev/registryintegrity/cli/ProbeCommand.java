@@ -175,9 +175,9 @@ final class ProbeCommand implements Command {
                 : OptionalLong.empty(),
             extraLabels);
     ExitCode sinkFailure =
-        push.deliver(textfile, instance, options.shard(), metrics, context.errors())
-            ? null
-            : ExitCode.CANNOT_CHECK;
+        push.deliver(textfile, instance, options.shard(), metrics, context.errors()).failed()
+            ? ExitCode.CANNOT_CHECK
+            : null;
     if (json) {
       try {
         context.console().json(w -> new JsonReport(Main.version()).render(result.report(), w));

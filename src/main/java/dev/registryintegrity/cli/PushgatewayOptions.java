@@ -33,21 +33,42 @@ record PushgatewayOptions(Optional<URI> gateway, String job, String instance) {
   }
 
   /**
-   * Writes a run's metrics to the textfile and pushes them to the gateway, where asked.
+   * What became of a run's metrics: each sink asked for is tried, whatever the other did.
+   *
+   * @param textfileFailed the textfile was asked for and could not be written
+   * @param pushFailed the gateway was asked for and did not take them
+   */
+  record Delivery(boolean textfileFailed, boolean pushFailed) {
+    boolean failed() {
+      return textfileFailed || pushFailed;
+    }
+  }
+
+  /**
+   * Writes a run's metrics to the textfile and pushes them to the gateway, where asked. A sink that
+   * fails is said on {@code errors}; the run then exits 3 unless it failed already.
    *
    * @param instance the grouping key's instance
-   * @return false when a sink failed: said on {@code errors}, and the run exits 3 unless it failed
-   *     already
    */
-  boolean deliver(
+  Delivery deliver(
       Optional<Path> textfile, String instance, Shard shard, String metrics, Console errors) {
-    try {
-      if (textfile.isPresent()) {
-        MetricsSinks.writeTextfile(textfile.get(), metrics);
-      }
-      if (gateway.isPresent()) {
+    boolean textfileFailed = textfile.isPresent() && !write(textfile.get(), metrics, errors);
+    boolean pushFailed = false;
+    if (gateway.isPresent()) {
+      try {
         MetricsSinks.push(gateway.get(), MetricsSinks.grouping(job, instance, shard), metrics);
+      } catch (CannotCheckException e) {
+        errors.line("registry-integrity: {}", e.getMessage());
+        pushFailed = true;
       }
+    }
+    return new Delivery(textfileFailed, pushFailed);
+  }
+
+  /** Writes the textfile alone; false, said on {@code errors}, when it could not be. */
+  static boolean write(Path textfile, String metrics, Console errors) {
+    try {
+      MetricsSinks.writeTextfile(textfile, metrics);
       return true;
     } catch (CannotCheckException e) {
       errors.line("registry-integrity: {}", e.getMessage());

@@ -27,6 +27,7 @@ import dev.registryintegrity.verify.CheckSettings;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -129,6 +130,14 @@ final class RetainCommand implements Command {
 
   @Override
   public ExitCode run(CommandLine line, Context context) {
+    if (!line.hasOption("textfile") && !line.hasOption("pushgateway")) {
+      for (String option : List.of("instance", "job")) {
+        if (line.hasOption(option)) {
+          throw new InputException(
+              "--" + option + " labels the metrics: give --textfile PATH or --pushgateway URL too");
+        }
+      }
+    }
     KeepRules rules = rules(line);
     RetainPolicy policy =
         Optional.ofNullable(line.getOptionValue("policy"))
@@ -204,7 +213,7 @@ final class RetainCommand implements Command {
                     existing(client, target.repositories(), pageSize),
                     selection,
                     "in " + target.registry() + " (or it has no tags)");
-        List<String> misspelled = pins.onOtherHosts(target.registry().name(), repositories);
+        List<String> misspelled = pins.likelyMisspelled(target.registry().name(), repositories);
         if (line.hasOption("apply") && !misspelled.isEmpty()) {
           throw new InputException(
               "--keep-digests: "
@@ -338,7 +347,7 @@ final class RetainCommand implements Command {
     return existing;
   }
 
-  /** The named repositories, or every one listed that the globs select. */
+  /** The named repositories (each once), or every one listed that the globs select. */
   private static List<String> chosen(
       List<String> named, List<String> listed, RepositorySelection selection, String where) {
     if (!named.isEmpty()) {
@@ -352,9 +361,18 @@ final class RetainCommand implements Command {
           throw new InputException("retain: no repository " + repository + " " + where);
         }
       }
-      return named;
+      return List.copyOf(new LinkedHashSet<>(named));
     }
-    return listed.stream().filter(selection::wanted).toList();
+    List<String> chosen = listed.stream().filter(selection::wanted).toList();
+    if (chosen.isEmpty() && selection.selects() && !listed.isEmpty()) {
+      throw new InputException(
+          "retain: --include and --exclude leave none of the "
+              + listed.size()
+              + " repositories "
+              + where
+              + ": check the globs (* stays within a path part, ** crosses them)");
+    }
+    return chosen;
   }
 
   /** The run's metrics where asked; a sink that fails turns an intact run's exit into 3. */
@@ -365,12 +383,20 @@ final class RetainCommand implements Command {
     if (textfile.isEmpty() && push.gateway().isEmpty()) {
       return Optional.empty();
     }
-    String metrics =
-        RetainMetrics.render(result, push.instance(), clock.instant().getEpochSecond());
-    boolean delivered =
+    long finished = clock.instant().getEpochSecond();
+    String metrics = RetainMetrics.render(result, result.exitCode(), push.instance(), finished);
+    PushgatewayOptions.Delivery delivery =
         push.deliver(textfile, push.instance(), Shard.all(), metrics, context.errors());
-    return delivered || result.exitCode() != ExitCode.INTACT
-        ? Optional.empty()
-        : Optional.of(ExitCode.CANNOT_CHECK);
+    if (!delivery.failed() || result.exitCode() != ExitCode.INTACT) {
+      return Optional.empty();
+    }
+    // The push failed, so the run exits 3: the textfile, written before, says so too.
+    if (textfile.isPresent() && !delivery.textfileFailed()) {
+      PushgatewayOptions.write(
+          textfile.get(),
+          RetainMetrics.render(result, ExitCode.CANNOT_CHECK, push.instance(), finished),
+          context.errors());
+    }
+    return Optional.of(ExitCode.CANNOT_CHECK);
   }
 }

@@ -1,6 +1,7 @@
 package dev.registryintegrity.probe;
 
 import dev.registryintegrity.CannotCheckException;
+import dev.registryintegrity.OutputFiles;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -86,7 +87,7 @@ public final class MetricsSinks {
     try {
       Path dir = file.toAbsolutePath().getParent();
       Files.createDirectories(dir);
-      Path temp = Files.createTempFile(dir, ".registry-integrity-", ".prom.tmp");
+      Path temp = OutputFiles.tempIn(dir, ".registry-integrity-", ".prom.tmp");
       Files.writeString(temp, metrics, StandardCharsets.UTF_8);
       Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {

@@ -1,6 +1,7 @@
 package dev.registryintegrity.registry;
 
 import dev.registryintegrity.CannotCheckException;
+import dev.registryintegrity.Interruptions;
 import dev.registryintegrity.model.CosignTags;
 import dev.registryintegrity.model.Descriptor;
 import dev.registryintegrity.model.Digest;
@@ -290,7 +291,11 @@ final class ReferrerEndpoint {
           Set.copyOf(
               listings.tags(repository, 1000).stream().filter(CosignTags::namesDigest).toList());
     } catch (CannotCheckException e) {
-      // No tag listing (a token without list rights): the API still answers where it exists.
+      // No tag listing (a token without list rights): the API still answers where it exists. A
+      // walk cut short is no answer, though: not remembered, the next lookup asks again.
+      if (Thread.currentThread().isInterrupted() || Interruptions.causedBy(e)) {
+        referrerTags.remove(repository, mine);
+      }
       tags = Set.of();
     }
     mine.complete(tags);

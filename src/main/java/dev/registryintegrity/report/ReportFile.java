@@ -1,5 +1,6 @@
 package dev.registryintegrity.report;
 
+import dev.registryintegrity.OutputFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +33,7 @@ public final class ReportFile {
     try {
       Path parent = file.toAbsolutePath().getParent();
       Files.createDirectories(parent);
-      Path temp = Files.createTempFile(parent, ".registry-integrity-", ".json");
+      Path temp = OutputFiles.tempIn(parent, ".registry-integrity-", ".json");
       try {
         Files.writeString(temp, json + "\n", StandardCharsets.UTF_8);
         Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

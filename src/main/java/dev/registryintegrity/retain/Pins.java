@@ -5,6 +5,7 @@ import dev.registryintegrity.InputFiles;
 import dev.registryintegrity.model.Digest;
 import dev.registryintegrity.model.InvalidValueException;
 import dev.registryintegrity.reference.ImageReference;
+import dev.registryintegrity.reference.RegistryName;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -89,20 +90,23 @@ public record Pins(List<Digest> anywhere, List<ImageReference> references) {
    *
    * @param registry this run's registry; empty for storage
    * @param inventories what was read of each repository covered
+   * @param covered every repository the run covers, read or not
    * @return one note per entry found nowhere, and one counting the entries for other registries
    */
-  List<String> unmatched(Optional<String> registry, Map<String, Inventory> inventories) {
+  List<String> unmatched(
+      Optional<String> registry, Map<String, Inventory> inventories, List<String> covered) {
     List<String> notes = new ArrayList<>();
     for (Digest d : anywhere) {
       if (inventories.values().stream().noneMatch(i -> i.items().containsKey(d))) {
-        notes.add(d + " is in no repository covered");
+        notes.add(d + " is in no repository read");
       }
     }
     int elsewhere = 0;
     for (ImageReference r : references) {
       if (registry.isPresent() && !registry.get().equals(r.registry())) {
-        if (inventories.containsKey(r.repository())) {
-          notes.add(r + " " + otherHost(r, registry.get()));
+        Optional<String> meant = coveredName(r, covered);
+        if (meant.isPresent()) {
+          notes.add(r + " " + otherHost(r, meant.get(), registry.get()));
         } else {
           elsewhere++;
         }
@@ -117,9 +121,11 @@ public record Pins(List<Digest> anywhere, List<ImageReference> references) {
       if (!found) {
         notes.add(
             r
-                + (inventory == null
-                    ? " names a repository this run does not cover"
-                    : " is not in " + r.repository()));
+                + (inventory != null
+                    ? " is not in " + r.repository()
+                    : covered.contains(r.repository())
+                        ? " is in " + r.repository() + ", which could not be read"
+                        : " names a repository this run does not cover"));
       }
     }
     if (elsewhere > 0) {
@@ -133,19 +139,56 @@ public record Pins(List<Digest> anywhere, List<ImageReference> references) {
   }
 
   /**
-   * The entries that name a repository this run covers on another host: most likely another
-   * spelling of this registry (a port left out, {@code localhost}), so not to be deleted past.
+   * The entries that most likely mean this registry under another spelling (the same host on
+   * another port or none, {@code localhost} for {@code 127.0.0.1}) and name a repository this run
+   * covers: under {@code --apply} they stop the run, as the image they keep in use would go. A
+   * covered name on another registry altogether (production beside staging, or Docker Hub, which a
+   * line without a host names) is only noted.
    */
-  public List<String> onOtherHosts(String registry, List<String> repositories) {
-    return references.stream()
-        .filter(r -> !registry.equals(r.registry()) && repositories.contains(r.repository()))
-        .map(r -> r + " " + otherHost(r, registry))
-        .toList();
+  public List<String> likelyMisspelled(String registry, List<String> repositories) {
+    List<String> misspelled = new ArrayList<>();
+    for (ImageReference r : references) {
+      Optional<String> meant = coveredName(r, repositories);
+      if (!registry.equals(r.registry()) && meant.isPresent() && sameHost(r.registry(), registry)) {
+        misspelled.add(r + " " + otherHost(r, meant.get(), registry));
+      }
+    }
+    return misspelled;
   }
 
-  private static String otherHost(ImageReference r, String registry) {
+  /** The covered repository an entry on another registry names, Docker Hub's library/ dropped. */
+  private static Optional<String> coveredName(ImageReference r, List<String> covered) {
+    if (covered.contains(r.repository())) {
+      return Optional.of(r.repository());
+    }
+    if (r.registry().equals(RegistryName.DOCKER_HUB.name()) && r.repository().startsWith(LIBRARY)) {
+      String bare = r.repository().substring(LIBRARY.length());
+      return covered.contains(bare) ? Optional.of(bare) : Optional.empty();
+    }
+    return Optional.empty();
+  }
+
+  private static final String LIBRARY = "library/";
+
+  /** One host under two spellings: a port given or not, or two names for the loopback. */
+  private static boolean sameHost(String a, String b) {
+    return host(a).equals(host(b));
+  }
+
+  private static String host(String registry) {
+    String host =
+        registry.startsWith("[")
+            ? registry.substring(0, registry.indexOf(']') + 1)
+            : registry.split(":", 2)[0];
+    return switch (host) {
+      case "localhost", "127.0.0.1", "[::1]" -> "loopback";
+      default -> host;
+    };
+  }
+
+  private static String otherHost(ImageReference r, String meant, String registry) {
     return "names "
-        + r.repository()
+        + meant
         + " at "
         + r.registry()
         + ", not "

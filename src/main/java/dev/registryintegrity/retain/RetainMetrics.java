@@ -16,7 +16,11 @@ import java.util.function.ToLongFunction;
 public final class RetainMetrics {
   private RetainMetrics() {}
 
-  public static String render(RetentionResult result, String instance, long finishedAt) {
+  /**
+   * @param exit the run's exit code, which {@code retention_success} states
+   */
+  public static String render(
+      RetentionResult result, ExitCode exit, String instance, long finishedAt) {
     String labels = "instance=\"" + Exposition.label(instance) + "\"";
     StringBuilder out = new StringBuilder();
     Exposition.header(
@@ -96,7 +100,7 @@ public final class RetainMetrics {
         labels,
         "retention_success",
         "1 when the last retention run exited 0 (every kept image intact).",
-        result.exitCode() == ExitCode.INTACT ? 1 : 0);
+        exit == ExitCode.INTACT ? 1 : 0);
     gauge(
         out,
         labels,

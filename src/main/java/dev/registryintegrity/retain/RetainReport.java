@@ -155,15 +155,15 @@ public final class RetainReport {
     long deletions = 0;
     long bytes = 0;
     boolean made = result.applied() && result.refusal().isEmpty();
+    boolean partly = false;
     for (RepositoryResult r : result.repositories()) {
       if (r.plan().isPresent()) {
         RepositoryPlan p = r.plan().get();
         drops += p.count(Fate.DROP);
         alone += p.count(Fate.DROP_TAG);
-        deletions +=
-            made
-                ? r.applied().map(a -> a.count(Applier.Result.DELETED)).orElse(0L)
-                : p.deletions().size();
+        long done = r.applied().map(a -> a.count(Applier.Result.DELETED)).orElse(0L);
+        deletions += made ? done : p.deletions().size();
+        partly |= made && done < p.deletions().size();
         bytes += p.reclaimableBytes();
       }
     }
@@ -184,7 +184,8 @@ public final class RetainReport {
         Console.ours(alone == 0 ? "" : " and " + alone + " alone"),
         count(deletions, "deletion", "deletions"),
         Console.ours(made ? "made" : "planned"),
-        Console.ours(ByteSize.format(bytes)),
+        Console.ours(
+            ByteSize.format(bytes) + (partly ? " as planned (not every deletion was made)" : "")),
         result.requests(),
         String.format(Locale.ROOT, "%.2f", result.duration().toMillis() / 1000.0),
         exit.code());

@@ -112,7 +112,8 @@ public final class Retention {
       r.inventory().ifPresent(i -> inventories.put(r.repository(), i));
     }
     List<String> notes = new ArrayList<>();
-    for (String note : options.pins().unmatched(options.registry(), inventories)) {
+    List<String> covered = results.stream().map(RepositoryResult::repository).toList();
+    for (String note : options.pins().unmatched(options.registry(), inventories, covered)) {
       notes.add("--keep-digests: " + note);
     }
     return notes;
@@ -135,8 +136,7 @@ public final class Retention {
           List.of(),
           Optional.empty());
     } catch (CannotCheckException e) {
-      return RepositoryResult.failed(
-          repository, "could not be read: " + e.getMessage() + "; nothing is deleted in it");
+      return RepositoryResult.failed(repository, "could not be read: " + e.getMessage());
     }
   }
 
@@ -194,8 +194,34 @@ public final class Retention {
                 check.expectations(Optional.empty(), List.of())));
   }
 
-  /** Why nothing may be deleted, if anything says so: a broken kept image before one unchecked. */
+  /**
+   * Why nothing may be deleted, if anything says so: a broken kept image before one unchecked, and
+   * a repository not fully read (its plan is not the whole truth, so no plan is applied).
+   */
   private static Optional<String> refusal(List<RepositoryResult> results) {
+    Optional<String> images = imageRefusal(results);
+    if (images.isPresent()) {
+      return images;
+    }
+    for (RepositoryResult r : results) {
+      if (r.error().isPresent()) {
+        return Optional.of(
+            "repository " + r.repository() + " " + r.error().get() + "; nothing was deleted");
+      }
+      Optional<Inventory> inventory = r.inventory();
+      if (inventory.isPresent() && !inventory.get().unreadable().isEmpty()) {
+        return Optional.of(
+            "in repository "
+                + r.repository()
+                + ", "
+                + inventory.get().unreadable().get(0)
+                + " could not be read; nothing was deleted");
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<String> imageRefusal(List<RepositoryResult> results) {
     for (Verdict verdict : List.of(Verdict.FAIL, Verdict.UNKNOWN)) {
       for (RepositoryResult r : results) {
         for (ImageResult image : r.keptBefore()) {
@@ -215,6 +241,7 @@ public final class Retention {
     return Optional.empty();
   }
 
+  /** 1 when a kept image is broken, else 3: what stopped the run could not be checked. */
   private static ExitCode refusalCode(List<RepositoryResult> results) {
     boolean broken =
         results.stream()
@@ -273,18 +300,20 @@ public final class Retention {
     } catch (RuntimeException e) {
       // Only reading the tags again can throw (the Applier records each deletion's own failure),
       // and that comes before any deletion.
-      return new RepositoryResult(
-          r.repository(),
-          r.inventory(),
-          Optional.of(plan),
-          r.keptBefore(),
-          Optional.empty(),
-          List.of(),
+      return undeleted(
+          r,
+          plan,
           Optional.of(
               "its tags could not be read again before deleting: "
                   + e.getMessage()
                   + "; nothing was deleted in it"));
     }
+    if (applied.isEmpty()) {
+      // Nothing deleted here: the check before is the check.
+      return undeleted(r, plan, Optional.empty());
+    }
+    // Afresh: not even the tag listing made before the deletions is taken for true.
+    after.forget(r.repository());
     List<ImageResult> keptAfter = checkKept(after, plan, inventory);
     after.forget(r.repository());
     return new RepositoryResult(
@@ -295,5 +324,17 @@ public final class Retention {
         applied,
         keptAfter,
         Optional.empty());
+  }
+
+  private static RepositoryResult undeleted(
+      RepositoryResult r, RepositoryPlan plan, Optional<String> error) {
+    return new RepositoryResult(
+        r.repository(),
+        r.inventory(),
+        Optional.of(plan),
+        r.keptBefore(),
+        Optional.empty(),
+        List.of(),
+        error);
   }
 }

@@ -1,5 +1,6 @@
 package dev.registryintegrity.storage;
 
+import dev.registryintegrity.OutputFiles;
 import dev.registryintegrity.model.Digest;
 import dev.registryintegrity.model.ManifestRef;
 import dev.registryintegrity.model.References;
@@ -181,7 +182,7 @@ public final class Fsck {
   private static void write(LinkOperation op) {
     try {
       Files.createDirectories(op.link().getParent());
-      Path temp = Files.createTempFile(op.link().getParent(), ".link-", ".tmp");
+      Path temp = OutputFiles.tempIn(op.link().getParent(), ".link-", ".tmp");
       Files.writeString(temp, op.digest().toString(), StandardCharsets.UTF_8);
       Files.move(temp, op.link(), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {

@@ -1,5 +1,6 @@
 package dev.registryintegrity.walk;
 
+import dev.registryintegrity.Interruptions;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -51,7 +52,7 @@ public final class Memo<K, T> {
         mine.complete(result);
         return result;
       } catch (RuntimeException | Error e) {
-        if (Thread.currentThread().isInterrupted() || interrupted(e)) {
+        if (Thread.currentThread().isInterrupted() || Interruptions.causedBy(e)) {
           done.remove(key, mine);
           mine.completeExceptionally(new Abandoned());
         } else {
@@ -60,15 +61,6 @@ public final class Memo<K, T> {
         throw e;
       }
     }
-  }
-
-  private static boolean interrupted(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof InterruptedException) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** The result for {@code key} if it was asked for, finished or not yet. */

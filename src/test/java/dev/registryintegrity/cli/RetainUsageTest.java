@@ -53,6 +53,9 @@ class RetainUsageTest {
         "retain --keep-tag ( STORAGE                      | --keep-tag",
         "retain --keep-newest 1 app                       | name the registry (HOST/REPOSITORY, or --registry HOST)",
         "retain --keep-newest 1 --repos-file x r.example/app | --repos-file lists the repositories, and repositories are named here",
+        "retain --keep-newest 1 --include nope/** STORAGE  | --include and --exclude leave none of the 2 repositories",
+        "retain --keep-newest 1 --instance prod STORAGE    | --instance labels the metrics: give --textfile PATH or --pushgateway URL too",
+        "retain --keep-newest 1 --log-level verbose STORAGE | --log-level 'verbose' is not known: use info or debug",
       })
   void badInputExitsTwoWithOneLineNamingTheInput(String args, String message) {
     List<String> argv = new ArrayList<>();
@@ -71,5 +74,33 @@ class RetainUsageTest {
     assertTrue(run.err().contains(message), run.err());
     assertEquals(1, run.err().strip().lines().count(), run.err());
     assertFalse(run.all().contains("Exception"), run.all());
+  }
+
+  @org.junit.jupiter.api.Test
+  void aPushThatFailsMakesTheRunExitThreeAndTheTextfileSaysSo() throws Exception {
+    Path prom = work.resolve("metrics/retain.prom");
+    Cli.Run run =
+        Cli.run(
+            "retain",
+            "--keep-newest",
+            "1",
+            "--storage",
+            work.resolve("root").toString(),
+            "--textfile",
+            prom.toString(),
+            "--pushgateway",
+            "http://127.0.0.1:1",
+            "--format",
+            "json");
+    assertEquals(3, run.exitCode(), run.all());
+    assertEquals(3, run.json().get("exitCode").getAsInt(), "the report states the exit code");
+    assertTrue(
+        Files.readString(prom).contains("registry_manifest_integrity_retention_success{"),
+        Files.readString(prom));
+    assertTrue(
+        Files.readString(prom)
+            .lines()
+            .anyMatch(l -> l.contains("retention_success{") && l.endsWith(" 0")),
+        Files.readString(prom));
   }
 }

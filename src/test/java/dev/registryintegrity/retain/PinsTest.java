@@ -50,26 +50,43 @@ class PinsTest {
   }
 
   @Test
-  void entriesThatNameNothingCoveredAreNamedAndOtherHostsOfACoveredRepositoryStandOut()
-      throws Exception {
+  void entriesThatNameNothingCoveredAreNamedAndOtherSpellingsOfTheHostStandOut() throws Exception {
     Pins pins =
         read(
             "reg.example:5000/app@"
                 + GONE
                 + "\nlocalhost:5000/app@"
                 + RUNNING
-                + "\nnginx:1.27\nreg.example:5000/other:v1\n");
-    List<String> notes = pins.unmatched(Optional.of("reg.example:5000"), app());
-    assertEquals(4, notes.size(), notes.toString());
+                + "\nreg.example/app:v1\nprod.example.com/app:v1\napp:v1\nnginx:1.27"
+                + "\nreg.example:5000/other:v1\nreg.example:5000/broken:v1\n");
+    List<String> notes =
+        pins.unmatched(Optional.of("reg.example:5000"), app(), List.of("app", "broken"));
+    assertEquals(8, notes.size(), notes.toString());
     assertTrue(notes.get(0).contains("is not in app"), notes.toString());
     assertTrue(
         notes.get(1).contains("names app at localhost:5000, not reg.example:5000"),
         notes.toString());
+    assertTrue(notes.get(2).contains("names app at reg.example, not"), notes.toString());
+    assertTrue(notes.get(3).contains("names app at prod.example.com"), notes.toString());
+    assertTrue(notes.get(4).contains("names app at docker.io"), notes.toString());
     assertTrue(
-        notes.get(2).contains("names a repository this run does not cover"), notes.toString());
+        notes.get(5).contains("names a repository this run does not cover"), notes.toString());
+    assertTrue(notes.get(6).contains("is in broken, which could not be read"), notes.toString());
     assertTrue(
-        notes.get(3).startsWith("1 --keep-digests entries name other registries"),
+        notes.get(7).startsWith("1 --keep-digests entries name other registries"),
         notes.toString());
-    assertEquals(1, pins.onOtherHosts("reg.example:5000", List.of("app")).size());
+  }
+
+  @Test
+  void onlyAnotherSpellingOfTheRegistrysOwnHostCountsAsAMistake() throws Exception {
+    Pins pins =
+        read(
+            "localhost:5000/app@"
+                + RUNNING
+                + "\n127.0.0.1/app:v1\nprod.example.com/app:v1\napp:v1\n127.0.0.1:5000/app:v1\n");
+    List<String> misspelled = pins.likelyMisspelled("127.0.0.1:5000", List.of("app"));
+    assertEquals(2, misspelled.size(), misspelled.toString());
+    assertTrue(misspelled.get(0).startsWith("localhost:5000/app@"), misspelled.toString());
+    assertTrue(misspelled.get(1).startsWith("127.0.0.1/app:v1"), misspelled.toString());
   }
 }

@@ -9,6 +9,7 @@ import dev.registryintegrity.fixture.FaultProxy;
 import dev.registryintegrity.fixture.ImageSeeder;
 import dev.registryintegrity.fixture.ImageSeeder.ImageSpec;
 import dev.registryintegrity.fixture.Implementation;
+import dev.registryintegrity.fixture.ReferrerSeeder;
 import dev.registryintegrity.fixture.RegistryFixture;
 import dev.registryintegrity.fixture.Skopeo;
 import dev.registryintegrity.model.Digest;
@@ -176,5 +177,77 @@ class RetainIT {
     } else {
       assertEquals(405, tagDelete);
     }
+  }
+
+  @Test
+  void aPlanListsEachRepositorysTagsOnceAndFindsTheCosignSignaturesInThatListing()
+      throws Exception {
+    String repository = REGISTRY.uniqueRepo("retain/count");
+    ImageSeeder seeder = REGISTRY.seeder();
+    seeder.pushImage(
+        repository, ImageSpec.singlePlatform().seed(41).created("2026-05-01T10:00:00Z"), "r1");
+    ImageSeeder.SeededImage kept =
+        seeder.pushImage(
+            repository, ImageSpec.singlePlatform().seed(42).created("2026-05-02T10:00:00Z"), "r2");
+    Digest signed = kept.top("r2").digest();
+    new ReferrerSeeder(seeder).signWithCosignTag(repository, kept.top("r2"));
+    try (FaultProxy proxy = new FaultProxy(REGISTRY.baseUri())) {
+      Cli.Run plan =
+          Cli.run(
+              "retain",
+              "--keep-newest",
+              "1",
+              "--registry",
+              proxy.host(),
+              "--include",
+              repository,
+              "--format",
+              "json");
+      assertEquals(0, plan.exitCode(), plan.all());
+      long listings =
+          proxy.seen().stream()
+              .filter(r -> r.path().equals("/v2/" + repository + "/tags/list"))
+              .count();
+      assertEquals(1, listings, "tag listings of " + repository + ": " + proxy.seen());
+      JsonObject planned = plan.json().getAsJsonArray("repositories").get(0).getAsJsonObject();
+      assertEquals(
+          "keep", RegistryState.fate(planned, "sha256-" + signed.hex() + ".sig"), plan.out());
+      assertEquals("drop", RegistryState.fate(planned, "r1"), plan.out());
+    }
+  }
+
+  @Test
+  void aRepositoryThatCannotBeReadStopsEveryDeletionEverywhere() throws Exception {
+    String good = REGISTRY.uniqueRepo("retain/good");
+    String bad = REGISTRY.uniqueRepo("retain/bad");
+    ImageSeeder seeder = REGISTRY.seeder();
+    for (String repository : List.of(good, bad)) {
+      for (int day = 1; day <= 2; day++) {
+        seeder.pushImage(
+            repository,
+            ImageSpec.singlePlatform().seed(50 + day).created("2026-06-0" + day + "T10:00:00Z"),
+            "d" + day);
+      }
+    }
+    Map<Path, Long> before = RegistryState.files(REGISTRY.storageRoot());
+    try (FaultProxy proxy = new FaultProxy(REGISTRY.baseUri())) {
+      proxy.answer(FaultProxy.matching("GET", "^/v2/" + bad + "/manifests/"), 500, 1000, null);
+      Cli.Run apply =
+          Cli.run(
+              "retain",
+              "--keep-newest",
+              "1",
+              "--retries",
+              "0",
+              "--apply",
+              proxy.host() + "/" + good,
+              proxy.host() + "/" + bad);
+      assertEquals(3, apply.exitCode(), apply.all());
+      assertTrue(apply.out().contains("nothing was deleted"), apply.out());
+      assertTrue(
+          proxy.seen().stream().noneMatch(r -> r.method().equals("DELETE")),
+          "a DELETE was sent: " + proxy.seen());
+    }
+    assertEquals(before, RegistryState.files(REGISTRY.storageRoot()), "storage changed");
   }
 }
