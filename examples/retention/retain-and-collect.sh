@@ -37,7 +37,11 @@ fi
 status=0
 "${ri[@]}" gc-check --registry-version "$version" "$root" || status=$?
 if [ "$status" -ne 0 ]; then
-  echo "gc-check exited $status: the collection would break a tag, so it does not run" >&2
+  if [ "$status" -eq 1 ]; then
+    echo "gc-check exited 1: the collection would break a tag, so it does not run" >&2
+  else
+    echo "gc-check exited $status: it could not predict the collection, so it does not run" >&2
+  fi
   exit "$status"
 fi
 

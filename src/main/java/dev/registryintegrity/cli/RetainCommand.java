@@ -55,7 +55,7 @@ final class RetainCommand implements Command {
             + "       registry-integrity retain [options] KEEP-RULE... [--apply] --registry HOST"
             + " [--include GLOB] [--exclude GLOB]\n"
             + "       registry-integrity retain [options] KEEP-RULE... [--apply] --storage ROOT"
-            + " [REPOSITORY... | --include GLOB]",
+            + " [REPOSITORY... | --include GLOB --exclude GLOB]",
         "Keeps every tag a rule keeps and everything it reaches (index children, attestations,"
             + " signatures, SBOMs), and deletes the rest by digest, each before what it refers"
             + " to, so the registry's plain garbage-collect (no --delete-untagged) reclaims it."
@@ -65,8 +65,8 @@ final class RetainCommand implements Command {
             + " image after.",
         "Exit codes: 0 planned or applied, every kept image intact; 1 a kept image is broken"
             + " (found before deleting: nothing was deleted; found by the check after: the report"
-            + " lists what was); 2 usage error; 3 could not read, check or delete (deletes off or"
-            + " not allowed: nothing was deleted).");
+            + " lists what was); 2 usage error; 3 could not read, check or delete (found before"
+            + " deleting: nothing was deleted).");
   }
 
   @Override
@@ -108,8 +108,12 @@ final class RetainCommand implements Command {
         Flags.valued("registry", "HOST[:PORT]", "the registry, for REPOSITORY names without one"));
     o.addOption(
         Flags.valued(
-            "include", "GLOB", "with --registry and no REPOSITORY: repositories to cover"));
-    o.addOption(Flags.valued("exclude", "GLOB", "repositories to leave alone (repeatable)"));
+            "include",
+            "GLOB",
+            "repositories to cover, from the catalog, --repos-file or --storage's (repeatable)"));
+    o.addOption(
+        Flags.valued(
+            "exclude", "GLOB", "repositories of that listing to leave alone (repeatable)"));
     o.addOption(
         Flags.valued("repos-file", "FILE", "repositories to cover, one a line (a hidden catalog)"));
     o.addOption(PAGE_SIZE.option());
@@ -213,14 +217,6 @@ final class RetainCommand implements Command {
                     existing(client, target.repositories(), pageSize),
                     selection,
                     "in " + target.registry() + " (or it has no tags)");
-        List<String> misspelled = pins.likelyMisspelled(target.registry().name(), repositories);
-        if (line.hasOption("apply") && !misspelled.isEmpty()) {
-          throw new InputException(
-              "--keep-digests: "
-                  + misspelled.get(0)
-                  + (misspelled.size() > 1 ? " (and " + (misspelled.size() - 1) + " more)" : "")
-                  + "; nothing was deleted");
-        }
         policy.requireRulesFor(repositories, rules);
         result =
             new Retention(

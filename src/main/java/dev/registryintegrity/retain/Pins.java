@@ -18,8 +18,13 @@ import java.util.stream.Collectors;
 /**
  * What is in use and stays, whatever the rules say: from a {@code --keep-digests} file, as a
  * cluster's running pods or a deploy manifest name images. A bare digest is kept in every
- * repository that holds it; a reference is kept in its own repository: by digest ({@code
+ * repository that holds it; a reference is kept in the repository of its name: by digest ({@code
  * HOST/REPO@sha256:...}) tagged or not, by tag ({@code HOST/REPO:TAG}) as that tag.
+ *
+ * <p>The host is not compared: a cluster pulls through aliases, mirrors and other ports that
+ * retention cannot know, and a digest names the same content everywhere. Keeping what another
+ * registry's line names costs a little space; dropping what an alias's line names would break a
+ * running deployment.
  */
 public record Pins(List<Digest> anywhere, List<ImageReference> references) {
   public Pins {
@@ -62,36 +67,32 @@ public record Pins(List<Digest> anywhere, List<ImageReference> references) {
     return new Pins(anywhere, references);
   }
 
-  /**
-   * The digests kept in {@code repository}.
-   *
-   * @param registry the registry it is in; empty for a storage directory, where a reference's
-   *     repository alone decides
-   */
-  Set<Digest> digests(Optional<String> registry, String repository) {
+  /** The digests kept in {@code repository}. */
+  Set<Digest> digests(String repository) {
     Set<Digest> kept = new LinkedHashSet<>(anywhere);
     references.stream()
-        .filter(r -> matches(r, registry, repository))
+        .filter(r -> names(r, repository))
         .forEach(r -> r.digest().ifPresent(kept::add));
     return kept;
   }
 
   /** The tags kept in {@code repository}: those of references that name no digest. */
-  Set<String> tags(Optional<String> registry, String repository) {
+  Set<String> tags(String repository) {
     return references.stream()
-        .filter(r -> r.digest().isEmpty() && matches(r, registry, repository))
+        .filter(r -> r.digest().isEmpty() && names(r, repository))
         .map(r -> r.tag().orElse("latest"))
         .collect(Collectors.toCollection(LinkedHashSet::new));
   }
 
   /**
-   * What the file named that this run found nowhere: a line a typo, another spelling of the
-   * registry's host or a repository left out would make useless, while the plan drops the image.
+   * What the file named that this run found nowhere: a line a typo or a repository left out would
+   * make useless, while the plan drops the image. Lines matched by repository on another host are
+   * counted, so a plan shows that the host was not compared.
    *
    * @param registry this run's registry; empty for storage
    * @param inventories what was read of each repository covered
    * @param covered every repository the run covers, read or not
-   * @return one note per entry found nowhere, and one counting the entries for other registries
+   * @return one note per entry found nowhere, and the counts of lines on other hosts
    */
   List<String> unmatched(
       Optional<String> registry, Map<String, Inventory> inventories, List<String> covered) {
@@ -101,103 +102,51 @@ public record Pins(List<Digest> anywhere, List<ImageReference> references) {
         notes.add(d + " is in no repository read");
       }
     }
-    int elsewhere = 0;
+    int matchedElsewhere = 0;
+    int uncovered = 0;
     for (ImageReference r : references) {
-      if (registry.isPresent() && !registry.get().equals(r.registry())) {
-        Optional<String> meant = coveredName(r, covered);
-        if (meant.isPresent()) {
-          notes.add(r + " " + otherHost(r, meant.get(), registry.get()));
+      Optional<String> repository = covered.stream().filter(c -> names(r, c)).findFirst();
+      boolean otherHost = registry.isPresent() && !registry.get().equals(r.registry());
+      if (repository.isEmpty()) {
+        if (otherHost) {
+          uncovered++;
         } else {
-          elsewhere++;
+          notes.add(r + " names a repository this run does not cover");
         }
         continue;
       }
-      Inventory inventory = inventories.get(r.repository());
+      Inventory inventory = inventories.get(repository.get());
+      if (inventory == null) {
+        notes.add(r + " is in " + repository.get() + ", which could not be read");
+        continue;
+      }
       boolean found =
-          inventory != null
-              && r.digest()
-                  .map(d -> inventory.items().containsKey(d))
-                  .orElseGet(() -> inventory.imageTags().containsKey(r.tag().orElse("latest")));
+          r.digest()
+              .map(d -> inventory.items().containsKey(d))
+              .orElseGet(() -> inventory.imageTags().containsKey(r.tag().orElse("latest")));
       if (!found) {
-        notes.add(
-            r
-                + (inventory != null
-                    ? " is not in " + r.repository()
-                    : covered.contains(r.repository())
-                        ? " is in " + r.repository() + ", which could not be read"
-                        : " names a repository this run does not cover"));
+        notes.add(r + " is not in " + repository.get());
+      } else if (otherHost) {
+        matchedElsewhere++;
       }
     }
-    if (elsewhere > 0) {
+    if (matchedElsewhere > 0) {
       notes.add(
-          elsewhere
-              + " --keep-digests entries name other registries than "
+          matchedElsewhere
+              + " lines name another host than "
               + registry.orElseThrow()
-              + " (spelled as given to retain) and were not looked for");
+              + " and were kept by repository name (the host is not compared)");
+    }
+    if (uncovered > 0) {
+      notes.add(uncovered + " lines name other hosts' repositories this run does not cover");
     }
     return notes;
   }
 
-  /**
-   * The entries that most likely mean this registry under another spelling (the same host on
-   * another port or none, {@code localhost} for {@code 127.0.0.1}) and name a repository this run
-   * covers: under {@code --apply} they stop the run, as the image they keep in use would go. A
-   * covered name on another registry altogether (production beside staging, or Docker Hub, which a
-   * line without a host names) is only noted.
-   */
-  public List<String> likelyMisspelled(String registry, List<String> repositories) {
-    List<String> misspelled = new ArrayList<>();
-    for (ImageReference r : references) {
-      Optional<String> meant = coveredName(r, repositories);
-      if (!registry.equals(r.registry()) && meant.isPresent() && sameHost(r.registry(), registry)) {
-        misspelled.add(r + " " + otherHost(r, meant.get(), registry));
-      }
-    }
-    return misspelled;
-  }
-
-  /** The covered repository an entry on another registry names, Docker Hub's library/ dropped. */
-  private static Optional<String> coveredName(ImageReference r, List<String> covered) {
-    if (covered.contains(r.repository())) {
-      return Optional.of(r.repository());
-    }
-    if (r.registry().equals(RegistryName.DOCKER_HUB.name()) && r.repository().startsWith(LIBRARY)) {
-      String bare = r.repository().substring(LIBRARY.length());
-      return covered.contains(bare) ? Optional.of(bare) : Optional.empty();
-    }
-    return Optional.empty();
-  }
-
-  private static final String LIBRARY = "library/";
-
-  /** One host under two spellings: a port given or not, or two names for the loopback. */
-  private static boolean sameHost(String a, String b) {
-    return host(a).equals(host(b));
-  }
-
-  private static String host(String registry) {
-    String host =
-        registry.startsWith("[")
-            ? registry.substring(0, registry.indexOf(']') + 1)
-            : registry.split(":", 2)[0];
-    return switch (host) {
-      case "localhost", "127.0.0.1", "[::1]" -> "loopback";
-      default -> host;
-    };
-  }
-
-  private static String otherHost(ImageReference r, String meant, String registry) {
-    return "names "
-        + meant
-        + " at "
-        + r.registry()
-        + ", not "
-        + registry
-        + ": spell the host as the registry is given to retain, or it is not kept";
-  }
-
-  private static boolean matches(ImageReference r, Optional<String> registry, String repository) {
+  /** Whether {@code r} names {@code repository}: Docker Hub's {@code library/} left out too. */
+  private static boolean names(ImageReference r, String repository) {
     return r.repository().equals(repository)
-        && registry.map(name -> name.equals(r.registry())).orElse(true);
+        || (r.registry().equals(RegistryName.DOCKER_HUB.name())
+            && r.repository().equals("library/" + repository));
   }
 }

@@ -112,7 +112,7 @@ public final class Planner {
       deletions.addAll(parentsFirst(doomed, inventory));
     } else {
       String why =
-          "nothing is deleted in this repository: "
+          "nothing is deleted (with --apply, in no repository): "
               + inventory.unreadable().size()
               + " thing(s) could not be read, so what the kept tags need is not fully known"
               + " (first: "

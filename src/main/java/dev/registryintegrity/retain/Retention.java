@@ -122,8 +122,7 @@ public final class Retention {
   /** Read, plan and check one repository: never throws, what failed is in the result. */
   private RepositoryResult plan(String repository, Scanner scanner, Walker walker) {
     try {
-      Inventory inventory =
-          scanner.scan(repository, options.pins().digests(options.registry(), repository));
+      Inventory inventory = scanner.scan(repository, options.pins().digests(repository));
       RepositoryPlan plan = plan(inventory, options.tagDeletes());
       List<ImageResult> kept = checkKept(walker, plan, inventory);
       walker.forget(repository);
@@ -145,8 +144,8 @@ public final class Retention {
     return planner.plan(
         inventory,
         options.policy().forRepository(repository, options.rules()),
-        options.pins().digests(options.registry(), repository),
-        options.pins().tags(options.registry(), repository),
+        options.pins().digests(repository),
+        options.pins().tags(repository),
         new Planner.Capabilities(tagDeletes, now));
   }
 

@@ -325,6 +325,7 @@ class PlannerTest {
     RepositoryPlan plan = plan(repo, newest(1), ALONE);
     assertFalse(plan.deletesAnything());
     assertEquals(Fate.KEEP_ANYWAY, fate(plan, "old"));
-    assertTrue(plan.notes().get(0).startsWith("nothing is deleted in this repository"));
+    assertTrue(
+        plan.notes().get(0).startsWith("nothing is deleted (with --apply, in no repository)"));
   }
 }
