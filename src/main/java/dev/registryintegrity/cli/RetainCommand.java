@@ -203,6 +203,7 @@ final class RetainCommand implements Command {
               "retain: --repos-file lists the repositories, and repositories are named here:"
                   + " drop one or the other");
         }
+        RegistryStore store = new RegistryStore(client, pageSize);
         List<String> repositories =
             target.repositories().isEmpty()
                 ? chosen(
@@ -214,13 +215,13 @@ final class RetainCommand implements Command {
                     "in " + target.registry())
                 : chosen(
                     target.repositories(),
-                    existing(client, target.repositories(), pageSize),
+                    store.withTags(target.repositories()),
                     selection,
                     "in " + target.registry() + " (or it has no tags)");
         policy.requireRulesFor(repositories, rules);
         result =
             new Retention(
-                    new RegistryStore(client, pageSize),
+                    store,
                     check,
                     keep.options(line.hasOption("apply"), Optional.of(target.registry())),
                     clock)
@@ -327,20 +328,6 @@ final class RetainCommand implements Command {
               + " or --storage ROOT");
     }
     return new Target(registry, List.copyOf(repositories));
-  }
-
-  /**
-   * The named repositories the registry has tags in: a name it does not know would plan nothing and
-   * pass, where a typo should stop the run.
-   */
-  private static List<String> existing(RegistryClient client, List<String> named, int pageSize) {
-    List<String> existing = new ArrayList<>();
-    for (String repository : named) {
-      if (!client.listTags(repository, pageSize).isEmpty()) {
-        existing.add(repository);
-      }
-    }
-    return existing;
   }
 
   /** The named repositories (each once), or every one listed that the globs select. */

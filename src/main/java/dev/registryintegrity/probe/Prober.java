@@ -47,6 +47,7 @@ public final class Prober {
   private final Clock clock;
   private final Sleeper sleeper;
   private final ManifestCache cache;
+  private final RepositorySelection selection;
   private final Counts counts = new Counts();
 
   /**
@@ -96,6 +97,7 @@ public final class Prober {
     this.clock = clock;
     this.sleeper = sleeper;
     this.cache = cache;
+    this.selection = new RepositorySelection(options.include(), options.exclude());
   }
 
   public ProbeResult run() {
@@ -391,7 +393,7 @@ public final class Prober {
     if (!options.shard().owns(repository)) {
       return false;
     }
-    return new RepositorySelection(options.include(), options.exclude()).wanted(repository);
+    return selection.wanted(repository);
   }
 
   /**

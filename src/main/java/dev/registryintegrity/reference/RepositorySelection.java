@@ -5,6 +5,7 @@ import dev.registryintegrity.InputFiles;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -12,16 +13,14 @@ import java.util.List;
  * include (none: all) and to exclude after, {@code *} within a path component and {@code **} across
  * them.
  */
-public record RepositorySelection(List<String> include, List<String> exclude) {
-  public RepositorySelection {
-    include = List.copyOf(include);
-    exclude = List.copyOf(exclude);
-    for (String pattern : include) {
-      valid("--include", pattern);
-    }
-    for (String pattern : exclude) {
-      valid("--exclude", pattern);
-    }
+public final class RepositorySelection {
+  private final List<PathMatcher> include;
+  private final List<PathMatcher> exclude;
+
+  /** Each glob compiled once here: a glob that does not compile is a usage error naming it. */
+  public RepositorySelection(List<String> include, List<String> exclude) {
+    this.include = compile("--include", include);
+    this.exclude = compile("--exclude", exclude);
   }
 
   /** Whether the globs leave anything out: with repositories named one by one, they would not. */
@@ -29,23 +28,23 @@ public record RepositorySelection(List<String> include, List<String> exclude) {
     return !include.isEmpty() || !exclude.isEmpty();
   }
 
-  private static void valid(String option, String pattern) {
-    try {
-      glob(pattern);
-    } catch (IllegalArgumentException e) {
-      throw new InputException(
-          option + " '" + pattern + "' is not a glob: use * within a path part, ** across them");
-    }
-  }
-
   public boolean wanted(String repository) {
     Path name = Path.of(repository);
-    boolean included = include.isEmpty() || include.stream().anyMatch(g -> glob(g).matches(name));
-    return included && exclude.stream().noneMatch(g -> glob(g).matches(name));
+    boolean included = include.isEmpty() || include.stream().anyMatch(g -> g.matches(name));
+    return included && exclude.stream().noneMatch(g -> g.matches(name));
   }
 
-  private static PathMatcher glob(String pattern) {
-    return FileSystems.getDefault().getPathMatcher("glob:" + pattern);
+  private static List<PathMatcher> compile(String option, List<String> patterns) {
+    List<PathMatcher> matchers = new ArrayList<>();
+    for (String pattern : patterns) {
+      try {
+        matchers.add(FileSystems.getDefault().getPathMatcher("glob:" + pattern));
+      } catch (IllegalArgumentException e) {
+        throw new InputException(
+            option + " '" + pattern + "' is not a glob: use * within a path part, ** across them");
+      }
+    }
+    return List.copyOf(matchers);
   }
 
   /** A {@code --repos-file}: one repository a line; blank lines and '#' comments are not names. */

@@ -15,6 +15,19 @@ public final class Text {
 
   private Text() {}
 
+  /** {@code noun} as {@code n} of it is said: "1 repository", "2 repositories", "3 tags". */
+  public static String plural(String noun, long n) {
+    if (n == 1) {
+      return noun;
+    }
+    return noun.endsWith("y") ? noun.substring(0, noun.length() - 1) + "ies" : noun + "s";
+  }
+
+  /** {@code n} and the noun: "1 tag", "2 tags". */
+  public static String count(long n, String noun) {
+    return n + " " + plural(noun, n);
+  }
+
   public static String safe(String text) {
     return safe(text, MAX_LENGTH);
   }

@@ -106,7 +106,7 @@ public final class TextReport {
           resolved,
           tally.intact(),
           tally.external() > 0 ? ", " + tally.external() + " external" : "",
-          tally.warned() > 0 ? ", " + plural(tally.warned(), "warning") : "");
+          tally.warned() > 0 ? ", " + Text.count(tally.warned(), "warning") : "");
       return;
     }
     out.blank();
@@ -343,7 +343,7 @@ public final class TextReport {
         c.digests() == 1 ? "" : "s",
         c.intact(),
         (c.external() > 0 ? c.external() + " external, " : "")
-            + (c.warnings() > 0 ? plural(c.warnings(), "warning") + ", " : ""),
+            + (c.warnings() > 0 ? Text.count(c.warnings(), "warning") + ", " : ""),
         c.failed(),
         c.unchecked(),
         report.check().label(),
@@ -366,10 +366,6 @@ public final class TextReport {
       case FAIL -> paint(RED, finding.code().toUpperCase(Locale.ROOT));
       case UNKNOWN -> paint(YELLOW, finding.code().toUpperCase(Locale.ROOT));
     };
-  }
-
-  private static String plural(int n, String word) {
-    return n + " " + word + (n == 1 ? "" : "s");
   }
 
   /** Escaped and cut as the table shows it: its width is measured on what is shown. */

@@ -70,6 +70,10 @@ record Applier(Store store, Scanner fresh, WalkLimits limits) {
     List<String> raced = new ArrayList<>();
     Map<String, Digest> planned = new LinkedHashMap<>(inventory.imageTags());
     planned.putAll(inventory.referrerTags());
+    // What every tag standing now reaches: from what the plan read where it can, read afresh for
+    // manifests it never saw; each closure once, not once a tag.
+    Set<Digest> known = new HashSet<>();
+    Set<Digest> unknown = new HashSet<>();
     now.forEach(
         (tag, digest) -> {
           if (digest.equals(dropped.get(tag))) {
@@ -84,11 +88,12 @@ record Applier(Store store, Scanner fresh, WalkLimits limits) {
                     + digest
                     + "): what it reaches is kept");
           }
-          needed.addAll(
-              inventory.items().containsKey(digest)
-                  ? inventory.closure(Set.of(digest))
-                  : fresh.closure(repository, Set.of(digest)));
+          (inventory.items().containsKey(digest) ? known : unknown).add(digest);
         });
+    needed.addAll(inventory.closure(known));
+    if (!unknown.isEmpty()) {
+      needed.addAll(fresh.closure(repository, unknown));
+    }
     planned.keySet().stream()
         .filter(tag -> !now.containsKey(tag))
         .forEach(tag -> raced.add("tag " + tag + " was deleted since the plan"));

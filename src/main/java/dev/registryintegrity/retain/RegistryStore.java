@@ -7,8 +7,11 @@ import dev.registryintegrity.registry.DeleteResult;
 import dev.registryintegrity.registry.RegistryClient;
 import dev.registryintegrity.source.ContentSource;
 import dev.registryintegrity.walk.Memo;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A registry over its API. Whether it deletes is asked the only way that changes nothing: a DELETE
@@ -27,6 +30,9 @@ public final class RegistryStore implements Store {
   private final int pageSize;
   private final Memo<String, Boolean> tagsAlone = new Memo<>();
 
+  /** Listings made to learn that named repositories exist: each serves the plan's first read. */
+  private final Map<String, List<String>> listedAhead = new ConcurrentHashMap<>();
+
   public RegistryStore(RegistryClient client, int pageSize) {
     this.client = client;
     this.pageSize = pageSize;
@@ -37,9 +43,27 @@ public final class RegistryStore implements Store {
     return client;
   }
 
+  /**
+   * The named repositories the registry holds tags in: a name it does not know would plan nothing
+   * and pass, where a typo should stop the run. Their listings are not asked for again by the plan.
+   */
+  public List<String> withTags(List<String> named) {
+    List<String> existing = new ArrayList<>();
+    for (String repository : named) {
+      List<String> tags = client.listTags(repository, pageSize);
+      if (!tags.isEmpty()) {
+        listedAhead.put(repository, tags);
+        existing.add(repository);
+      }
+    }
+    return existing;
+  }
+
+  /** Every tag of the repository, listed now (but for the one listing {@link #withTags} made). */
   @Override
   public List<String> tags(String repository) {
-    return client.listTags(repository, pageSize);
+    List<String> ahead = listedAhead.remove(repository);
+    return ahead != null ? ahead : client.listTags(repository, pageSize);
   }
 
   @Override

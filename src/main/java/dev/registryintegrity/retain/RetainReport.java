@@ -8,6 +8,7 @@ import dev.registryintegrity.model.ByteSize;
 import dev.registryintegrity.model.Kind;
 import dev.registryintegrity.report.Console;
 import dev.registryintegrity.report.Failure;
+import dev.registryintegrity.report.Text;
 import dev.registryintegrity.retain.RepositoryPlan.Deletion;
 import dev.registryintegrity.retain.RepositoryPlan.Fate;
 import dev.registryintegrity.retain.RepositoryPlan.KeptImage;
@@ -68,15 +69,14 @@ public final class RetainReport {
         "{}: {}: {} kept, {} kept anyway, {} dropped, {} dropped alone; {} to delete, {} to"
             + " reclaim",
         r.repository(),
-        count(plan.tags().size(), "tag", "tags"),
+        Text.count(plan.tags().size(), "tag"),
         plan.count(Fate.KEEP),
         plan.count(Fate.KEEP_ANYWAY),
         plan.count(Fate.DROP),
         plan.count(Fate.DROP_TAG),
-        count(
+        Text.count(
             plan.deletions().stream().filter(d -> d instanceof Deletion.Remove).count(),
-            "manifest",
-            "manifests"),
+            "manifest"),
         Console.ours(ByteSize.format(plan.reclaimableBytes())));
     int width = 1;
     for (TagFate t : plan.tags()) {
@@ -179,20 +179,16 @@ public final class RetainReport {
         "{}; {}, {} dropped{}, {} {}, about {} for garbage-collect (no"
             + " --delete-untagged needed); {} requests in {} s (exit {})",
         Console.ours(verdict),
-        count(result.repositories().size(), "repository", "repositories"),
-        count(drops, "tag", "tags"),
+        Text.count(result.repositories().size(), "repository"),
+        Text.count(drops, "tag"),
         Console.ours(alone == 0 ? "" : " and " + alone + " alone"),
-        count(deletions, "deletion", "deletions"),
+        Text.count(deletions, "deletion"),
         Console.ours(made ? "made" : "planned"),
         Console.ours(
             ByteSize.format(bytes) + (partly ? " as planned (not every deletion was made)" : "")),
         result.requests(),
         String.format(Locale.ROOT, "%.2f", result.duration().toMillis() / 1000.0),
         exit.code());
-  }
-
-  private static String count(long n, String one, String many) {
-    return n + " " + (n == 1 ? one : many);
   }
 
   /** The same facts as JSON (schema version 1). */

@@ -68,7 +68,6 @@ public final class Retention {
   }
 
   public RetentionResult run(List<String> repositories) {
-    Instant started = now;
     Deadline deadline = Deadline.after(clock, check.timeout(), check.spelling());
     Remembered remembered = new Remembered(store.content());
     Scanner scanner = new Scanner(store, remembered, check.limits());
@@ -100,8 +99,8 @@ public final class Retention {
         options.apply(),
         refusal,
         refusedWith,
-        started,
-        Duration.between(started, clock.instant()),
+        now,
+        Duration.between(now, clock.instant()),
         store.content().requestCount(),
         pinNotes(results));
   }
@@ -125,7 +124,6 @@ public final class Retention {
       Inventory inventory = scanner.scan(repository, options.pins().digests(repository));
       RepositoryPlan plan = plan(inventory, options.tagDeletes());
       List<ImageResult> kept = checkKept(walker, plan, inventory);
-      walker.forget(repository);
       return new RepositoryResult(
           repository,
           Optional.of(inventory),
@@ -136,6 +134,8 @@ public final class Retention {
           Optional.empty());
     } catch (CannotCheckException e) {
       return RepositoryResult.failed(repository, "could not be read: " + e.getMessage());
+    } finally {
+      walker.forget(repository);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.registryintegrity.retain;
 
+import dev.registryintegrity.CannotCheckException;
 import dev.registryintegrity.model.CosignTags;
 import dev.registryintegrity.model.Digest;
 import dev.registryintegrity.model.Kind;
@@ -104,7 +105,7 @@ final class Scanner {
       reading.read(d, reading.fetch(d), Optional.empty(), 0);
     }
     if (!reading.unreadable.isEmpty()) {
-      throw new dev.registryintegrity.CannotCheckException(
+      throw new CannotCheckException(
           "what " + repository + " needs now cannot be read: " + reading.unreadable.get(0));
     }
     return new Inventory(

@@ -134,7 +134,7 @@ public final class StatusPage {
     h.append("<section id=\"rows\"><h2>")
         .append(status.rows().size())
         .append(' ')
-        .append(esc(plural(label, status.rows().size())))
+        .append(esc(Text.plural(label, status.rows().size())))
         .append("</h2>");
     h.append("<form method=\"get\" action=\"\"><label>filter <input name=\"q\" value=\"")
         .append(esc(page.filter()))
@@ -184,13 +184,6 @@ public final class StatusPage {
       h.append("</nav>\n");
     }
     h.append("</section>\n");
-  }
-
-  private static String plural(String noun, int n) {
-    if (n == 1) {
-      return noun;
-    }
-    return noun.endsWith("y") ? noun.substring(0, noun.length() - 1) + "ies" : noun + "s";
   }
 
   private static String link(String filter, int page) {

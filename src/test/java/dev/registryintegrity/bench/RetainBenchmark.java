@@ -133,23 +133,9 @@ public final class RetainBenchmark {
   }
 
   private Phase run(String name, boolean apply) throws Exception {
-    String file = name.replace(' ', '-');
-    Path timeOut = work.resolve("time-" + file + ".txt");
-    Path out = work.resolve("retain-" + file + ".out");
-    long logFrom = served.logPosition();
-    long cpuBefore = served.cpuMillis();
-    List<String> command =
+    List<String> arguments =
         new ArrayList<>(
             List.of(
-                "/usr/bin/time",
-                "-o",
-                timeOut.toString(),
-                "-f",
-                "%e %U %S %M",
-                System.getProperty("java.home") + "/bin/java",
-                "-Xmx256m",
-                "-jar",
-                "target/registry-integrity.jar",
                 "retain",
                 "--registry",
                 served.host(),
@@ -157,26 +143,19 @@ public final class RetainBenchmark {
                 "--keep-newest",
                 String.valueOf(KEEP)));
     if (apply) {
-      command.add("--apply");
+      arguments.add("--apply");
     }
-    Process p =
-        new ProcessBuilder(command)
-            .redirectOutput(out.toFile())
-            .redirectError(work.resolve("retain-" + file + ".err").toFile())
-            .start();
-    int exit = p.waitFor();
-    long cpuAfter = served.cpuMillis();
-    String[] time = Files.readString(timeOut).trim().split("\\R");
-    String[] t = time[time.length - 1].trim().split(" ");
-    Matcher requests = Pattern.compile("; (\\d+) requests in").matcher(Files.readString(out));
+    ServedStore.Measured m =
+        served.measure(work, "retain-" + name.replace(' ', '-'), List.of("-Xmx256m"), arguments);
+    Matcher requests = Pattern.compile("; (\\d+) requests in").matcher(Files.readString(m.out()));
     return new Phase(
         name,
-        exit,
+        m.exitCode(),
         requests.find() ? Long.parseLong(requests.group(1)) : -1,
-        served.readLog(logFrom),
-        Double.parseDouble(t[0]),
-        Double.parseDouble(t[1]) + Double.parseDouble(t[2]),
-        Long.parseLong(t[3]) / 1024,
-        cpuAfter - cpuBefore);
+        m.log(),
+        m.wallSeconds(),
+        m.ourCpuSeconds(),
+        m.rssMiB(),
+        m.registryCpuMillis());
   }
 }

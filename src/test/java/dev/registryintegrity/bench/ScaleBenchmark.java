@@ -171,57 +171,33 @@ public final class ScaleBenchmark {
   record Capacity(String kind, double perSecond, double registryMillisPerRequest) {}
 
   private Run probe(String check, boolean json) throws Exception {
+    String name = "probe-" + check + (json ? "-json" : "");
     Path gcLog = work.resolve("gc-" + check + (json ? "-json" : "") + ".log");
-    Path timeOut = work.resolve("time-" + check + ".txt");
-    long logFrom = served.logPosition();
-    long cpuBefore = served.cpuMillis();
-    List<String> command =
+    List<String> arguments =
         new ArrayList<>(
-            List.of(
-                "/usr/bin/time",
-                "-o",
-                timeOut.toString(),
-                "-f",
-                "%e %U %S %M",
-                System.getProperty("java.home") + "/bin/java",
-                json ? "-Xmx" + JSON_HEAP : "-Xmx256m",
-                "-Xlog:gc,gc+heap+exit:file=" + gcLog,
-                "-jar",
-                "target/registry-integrity.jar",
-                "probe",
-                "--registry",
-                host,
-                "--plain-http",
-                "--blob-check",
-                check));
+            List.of("probe", "--registry", host, "--plain-http", "--blob-check", check));
     if (json) {
-      command.addAll(List.of("--format", "json"));
+      arguments.addAll(List.of("--format", "json"));
     }
-    Path out = work.resolve("probe-" + check + (json ? "-json" : "") + ".out");
-    Process p =
-        new ProcessBuilder(command)
-            .redirectOutput(out.toFile())
-            .redirectError(work.resolve("probe-" + check + (json ? "-json" : "") + ".err").toFile())
-            .start();
-    int exit = p.waitFor();
-    long cpuAfter = served.cpuMillis();
-    String[] time = Files.readString(timeOut).trim().split("\\R");
-    String[] t = time[time.length - 1].trim().split(" ");
-    long requests = requestsOf(out, json);
-    ServedStore.LogCounts log = served.readLog(logFrom);
+    ServedStore.Measured m =
+        served.measure(
+            work,
+            name,
+            List.of(json ? "-Xmx" + JSON_HEAP : "-Xmx256m", "-Xlog:gc,gc+heap+exit:file=" + gcLog),
+            arguments);
     long[] heap = heapOf(gcLog);
     return new Run(
         check,
         json,
-        exit,
-        requests,
-        log,
-        Double.parseDouble(t[0]),
-        Double.parseDouble(t[1]) + Double.parseDouble(t[2]),
-        Long.parseLong(t[3]) / 1024,
+        m.exitCode(),
+        requestsOf(m.out(), json),
+        m.log(),
+        m.wallSeconds(),
+        m.ourCpuSeconds(),
+        m.rssMiB(),
         heap[0],
         heap[1],
-        cpuAfter - cpuBefore);
+        m.registryCpuMillis());
   }
 
   private static long requestsOf(Path out, boolean json) throws IOException {

@@ -117,6 +117,64 @@ final class ServedStore implements AutoCloseable {
     throw new IllegalStateException(binary + " did not start: see " + work);
   }
 
+  /**
+   * One cold run of the tool against this registry, as GNU time and the registry saw it.
+   *
+   * @param out what the tool printed on stdout
+   * @param log what the registry's access log says the run asked
+   * @param registryCpuMillis the registry's CPU during the run
+   */
+  record Measured(
+      int exitCode,
+      Path out,
+      LogCounts log,
+      double wallSeconds,
+      double ourCpuSeconds,
+      long rssMiB,
+      long registryCpuMillis) {}
+
+  /**
+   * Runs the jar in a new JVM with {@code jvmFlags} and {@code arguments} under GNU time, its
+   * stdout and stderr in {@code work} under {@code name}.
+   */
+  Measured measure(Path work, String name, List<String> jvmFlags, List<String> arguments)
+      throws Exception {
+    Path timeOut = work.resolve("time-" + name + ".txt");
+    Path out = work.resolve(name + ".out");
+    long logFrom = logPosition();
+    long cpuBefore = cpuMillis();
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "/usr/bin/time",
+                "-o",
+                timeOut.toString(),
+                "-f",
+                "%e %U %S %M",
+                System.getProperty("java.home") + "/bin/java"));
+    command.addAll(jvmFlags);
+    command.addAll(List.of("-jar", "target/registry-integrity.jar"));
+    command.addAll(arguments);
+    Process p =
+        new ProcessBuilder(command)
+            .redirectOutput(out.toFile())
+            .redirectError(work.resolve(name + ".err").toFile())
+            .start();
+    int exit = p.waitFor();
+    long cpuAfter = cpuMillis();
+    String[] time = Files.readString(timeOut).trim().split("\\R");
+    // GNU time's own line is the last: a JVM that crashed may have printed before it.
+    String[] t = time[time.length - 1].trim().split(" ");
+    return new Measured(
+        exit,
+        out,
+        readLog(logFrom),
+        Double.parseDouble(t[0]),
+        Double.parseDouble(t[1]) + Double.parseDouble(t[2]),
+        Long.parseLong(t[3]) / 1024,
+        cpuAfter - cpuBefore);
+  }
+
   String host() {
     return host;
   }

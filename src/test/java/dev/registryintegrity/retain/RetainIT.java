@@ -13,7 +13,6 @@ import dev.registryintegrity.fixture.ReferrerSeeder;
 import dev.registryintegrity.fixture.RegistryFixture;
 import dev.registryintegrity.fixture.Skopeo;
 import dev.registryintegrity.model.Digest;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -48,6 +47,13 @@ class RetainIT {
       assertTrue(
           proxy.seen().stream().noneMatch(s -> s.method().equals("DELETE")),
           "a plan sent a DELETE: " + proxy.seen());
+      // Named, the repository is listed once: that listing also proves it exists.
+      assertEquals(
+          1,
+          proxy.seen().stream()
+              .filter(s -> s.path().equals("/v2/" + f.repository() + "/tags/list"))
+              .count(),
+          "tag listings: " + proxy.seen());
     }
     assertEquals(0, plan.exitCode(), plan.all());
     assertEquals(
@@ -100,20 +106,7 @@ class RetainIT {
       assertEquals(0, verify.exitCode(), reference + "\n" + verify.all());
       Skopeo.assertPulls(reference);
     }
-    // The dropped images' blobs are gone, but for those another repository of this registry
-    // also holds (the collector keeps a blob any repository links): the estimate counted those.
-    Set<Digest> elsewhere = RegistryState.linkedByOtherRepositories(REGISTRY, f.repository());
-    long left = 0;
-    for (Digest d : f.dropped()) {
-      boolean gone = !Files.exists(REGISTRY.blobDataPath(d));
-      assertTrue(gone || elsewhere.contains(d), d + " of a dropped image was not reclaimed");
-      if (!gone) {
-        left += Files.size(REGISTRY.blobDataPath(d));
-      }
-    }
-    for (Digest d : f.kept()) {
-      assertTrue(Files.exists(REGISTRY.blobDataPath(d)), d + " of a kept image was collected");
-    }
+    long left = f.assertDroppedCollected(REGISTRY);
     assertEquals(reclaimable, freed + left, "the plan's reclaimable bytes against the collector's");
   }
 

@@ -1,5 +1,9 @@
 package dev.registryintegrity.retain;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.registryintegrity.fixture.Cli;
 import dev.registryintegrity.fixture.ImageSeeder;
 import dev.registryintegrity.fixture.ImageSeeder.ImageSpec;
 import dev.registryintegrity.fixture.ImageSeeder.SeededImage;
@@ -7,6 +11,7 @@ import dev.registryintegrity.fixture.ReferrerSeeder;
 import dev.registryintegrity.fixture.ReferrerSeeder.Artifact;
 import dev.registryintegrity.fixture.RegistryFixture;
 import dev.registryintegrity.model.Digest;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -129,5 +134,41 @@ record RetainScenario(
     args.addAll(List.of(more));
     args.add(where);
     return args.toArray(String[]::new);
+  }
+
+  /** Each of {@code tags}, and the pinned untagged image, verifies with every byte hashed. */
+  void assertKeptVerify(RegistryFixture registry, List<String> tags) {
+    List<String> references = new ArrayList<>();
+    for (String tag : tags) {
+      references.add(registry.host() + "/" + repository + ":" + tag);
+    }
+    references.add(registry.host() + "/" + repository + "@" + pinned.top("pinned").digest());
+    for (String reference : references) {
+      Cli.Run verify = Cli.run("verify", "--blob-check", "content", "--referrers", reference);
+      assertEquals(0, verify.exitCode(), reference + "\n" + verify.all());
+    }
+  }
+
+  /**
+   * The dropped images' blobs are gone from storage, but for those another repository of the
+   * registry also links (the collector keeps a blob any repository links); the kept images' are all
+   * there.
+   *
+   * @return the bytes of the dropped blobs left for that reason
+   */
+  long assertDroppedCollected(RegistryFixture registry) throws IOException {
+    Set<Digest> elsewhere = RegistryState.linkedByOtherRepositories(registry, repository);
+    long left = 0;
+    for (Digest d : dropped()) {
+      boolean gone = !Files.exists(registry.blobDataPath(d));
+      assertTrue(gone || elsewhere.contains(d), d + " of a dropped image was not reclaimed");
+      if (!gone) {
+        left += Files.size(registry.blobDataPath(d));
+      }
+    }
+    for (Digest d : kept()) {
+      assertTrue(Files.exists(registry.blobDataPath(d)), d + " of a kept image was collected");
+    }
+    return left;
   }
 }

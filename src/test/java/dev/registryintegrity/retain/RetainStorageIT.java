@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.registryintegrity.fixture.Cli;
 import dev.registryintegrity.fixture.RegistryFixture;
 import dev.registryintegrity.model.Digest;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,22 +58,8 @@ class RetainStorageIT {
         apply.out());
     assertEquals(
         tagsBefore.get("stable"), RegistryState.tags(REGISTRY, f.repository()).get("stable"));
-    for (String reference :
-        List.of(
-            f.repository() + ":v5",
-            f.repository() + ":v6",
-            f.repository() + ":stable",
-            f.repository() + "@" + f.pinned().top("pinned").digest())) {
-      Cli.Run verify =
-          Cli.run("verify", "--blob-check", "content", REGISTRY.host() + "/" + reference);
-      assertEquals(0, verify.exitCode(), reference + "\n" + verify.all());
-    }
-    Set<Digest> elsewhere = RegistryState.linkedByOtherRepositories(REGISTRY, f.repository());
-    for (Digest d : f.dropped()) {
-      assertTrue(
-          !Files.exists(REGISTRY.blobDataPath(d)) || elsewhere.contains(d),
-          d + " of a dropped image was not reclaimed");
-    }
+    f.assertKeptVerify(REGISTRY, List.of("v5", "v6", "stable"));
+    f.assertDroppedCollected(REGISTRY);
   }
 
   @Test
@@ -123,20 +108,7 @@ class RetainStorageIT {
     }
     assertEquals(0, exit, out);
     assertTrue(out.contains("done: restart the registry"), out);
-    for (String tag : List.of("v5", "v6", "stable")) {
-      Cli.Run verify =
-          Cli.run(
-              "verify",
-              "--blob-check",
-              "content",
-              REGISTRY.host() + "/" + f.repository() + ":" + tag);
-      assertEquals(0, verify.exitCode(), tag + "\n" + verify.all());
-    }
-    Set<Digest> elsewhere = RegistryState.linkedByOtherRepositories(REGISTRY, f.repository());
-    for (Digest d : f.dropped()) {
-      assertTrue(
-          !Files.exists(REGISTRY.blobDataPath(d)) || elsewhere.contains(d),
-          d + " of a dropped image was not reclaimed");
-    }
+    f.assertKeptVerify(REGISTRY, List.of("v5", "v6", "stable"));
+    f.assertDroppedCollected(REGISTRY);
   }
 }

@@ -121,19 +121,7 @@ class RetryingTest {
   void anUploadWhoseAnswerBreaksOffIsNotSentAgain() throws Exception {
     try (RawHttpServer server =
         scripted(n -> answer("201 Created", "Content-Length: 10") + "abc")) {
-      HttpRequest upload =
-          new HttpRequest(
-                  "PUT",
-                  URI.create("http://" + server.host() + "/v2/team/app/blobs/uploads/1"),
-                  Map.of(),
-                  "team/app",
-                  1024)
-              .sending(
-                  new HttpRequest.Body(
-                      "application/octet-stream",
-                      3,
-                      () -> new ByteArrayInputStream(new byte[] {1, 2, 3}),
-                      false));
+      HttpRequest upload = upload(server, "PUT");
       HttpResponse r = retrying().send("reg", upload, loopback.redirects);
       assertTrue(r.bodyError().isPresent());
       assertEquals(1, server.seen().size(), "an upload is sent once");
@@ -157,19 +145,7 @@ class RetryingTest {
   @Test
   void anUploadThatMayHaveLeftBytesBehindIsNeverSentTwice() throws Exception {
     try (RawHttpServer server = scripted(n -> "")) {
-      HttpRequest upload =
-          new HttpRequest(
-                  "PATCH",
-                  URI.create("http://" + server.host() + "/v2/team/app/blobs/uploads/1"),
-                  Map.of(),
-                  "team/app",
-                  1024)
-              .sending(
-                  new HttpRequest.Body(
-                      "application/octet-stream",
-                      3,
-                      () -> new ByteArrayInputStream(new byte[] {1, 2, 3}),
-                      false));
+      HttpRequest upload = upload(server, "PATCH");
       CannotCheckException e =
           assertThrows(
               CannotCheckException.class, () -> retrying().send("reg", upload, loopback.redirects));
@@ -194,5 +170,21 @@ class RetryingTest {
       assertEquals(Redirects.MAX_REDIRECTS + 1, server.seen().size(), "the hops, sent once");
       assertEquals(List.of(), slept);
     }
+  }
+
+  /** A blob upload whose body cannot be sent again (a stream read as it goes). */
+  private static HttpRequest upload(RawHttpServer server, String method) {
+    return new HttpRequest(
+            method,
+            URI.create("http://" + server.host() + "/v2/team/app/blobs/uploads/1"),
+            Map.of(),
+            "team/app",
+            1024)
+        .sending(
+            new HttpRequest.Body(
+                "application/octet-stream",
+                3,
+                () -> new ByteArrayInputStream(new byte[] {1, 2, 3}),
+                false));
   }
 }
