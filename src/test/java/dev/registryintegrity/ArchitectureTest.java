@@ -49,7 +49,11 @@ class ArchitectureTest {
           Map.entry("registry.transport", Set.of("", "model", "registry.credentials")),
           Map.entry("registry.credentials", Set.of("", "model")),
           Map.entry("layout", Set.of("", "model", "source")),
-          Map.entry("storage", Set.of("", "model", "source", "walk", "report")),
+          Map.entry("storage.driver", Set.of("")),
+          Map.entry("storage.s3", Set.of("", "storage.driver")),
+          Map.entry(
+              "storage",
+              Set.of("", "model", "source", "walk", "report", "storage.driver", "storage.s3")),
           Map.entry(
               "verify",
               Set.of("", "model", "reference", "source", "walk", "report", "registry", "layout")),
@@ -80,7 +84,8 @@ class ArchitectureTest {
                   "registry",
                   "registry.transport",
                   "layout",
-                  "storage")),
+                  "storage",
+                  "storage.driver")),
           Map.entry(
               "retain",
               Set.of(

@@ -15,7 +15,6 @@ import dev.registryintegrity.storage.Fsck;
 import dev.registryintegrity.storage.StorageLayout;
 import dev.registryintegrity.verify.CheckOption;
 import dev.registryintegrity.verify.CheckSettings;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,9 +22,9 @@ import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 
 /**
- * {@code registry-integrity fsck STORAGE_ROOT...}: a distribution storage directory checked
- * offline, with what the HTTP API would fail on; {@code --repair} restores links whose bytes
- * survived (never deletes anything).
+ * {@code registry-integrity fsck STORAGE_ROOT...}: a distribution storage root checked offline,
+ * with what the HTTP API would fail on; {@code --repair} restores links whose bytes survived (never
+ * deletes anything).
  */
 final class FsckCommand implements Command {
   @Override
@@ -33,10 +32,11 @@ final class FsckCommand implements Command {
     return new About(
         "fsck",
         "ROOT...",
-        "check a registry's storage directory offline; --repair restores links",
+        "check a registry's storage offline (a directory or S3); --repair restores links",
         "registry-integrity fsck [options] STORAGE_ROOT...",
-        "Checks a registry's filesystem storage offline: every tag of every repository, as the API"
-            + " would serve it.",
+        "Checks a registry's storage offline: every tag of every repository, as the API would"
+            + " serve it. A root is a directory (the filesystem driver's rootdirectory) or"
+            + " s3://BUCKET/ROOTDIRECTORY (the s3 driver's).",
         "Read-only unless --repair; --repair only adds links, never deletes.");
   }
 
@@ -65,7 +65,8 @@ final class FsckCommand implements Command {
   public ExitCode run(CommandLine line, Context context) {
     if (line.getArgList().isEmpty()) {
       throw new InputException(
-          "fsck needs a storage directory: registry-integrity fsck /var/lib/registry (the rootdirectory of the filesystem driver)");
+          "fsck needs a storage root: registry-integrity fsck /var/lib/registry (the filesystem"
+              + " driver's rootdirectory) or s3://BUCKET/ROOTDIRECTORY (the s3 driver's)");
     }
     if (line.hasOption("dry-run") && !line.hasOption("repair")) {
       throw new InputException(
@@ -78,7 +79,7 @@ final class FsckCommand implements Command {
     }
     List<StorageLayout> roots = new ArrayList<>();
     for (String root : line.getArgList()) {
-      roots.add(StorageLayout.at(Path.of(root)));
+      roots.add(StorageLayout.open(root, context.environment().variables()));
     }
     boolean json = Flags.json(line);
     Fsck fsck =
@@ -124,7 +125,7 @@ final class FsckCommand implements Command {
       console.line(
           "  {}{} containing {}",
           Console.ours(dryRun ? "would create " : "created "),
-          op.link(),
+          op.where(),
           op.digest());
     }
     if (result.repairs().isEmpty()) {
@@ -183,7 +184,7 @@ final class FsckCommand implements Command {
     JsonArray ops = new JsonArray();
     for (Fsck.LinkOperation op : result.repairs()) {
       JsonObject o = new JsonObject();
-      o.addProperty("create", op.link().toString());
+      o.addProperty("create", op.where());
       o.addProperty("content", op.digest().toString());
       ops.add(o);
     }

@@ -8,7 +8,6 @@ import dev.registryintegrity.InputException;
 import dev.registryintegrity.report.Console;
 import dev.registryintegrity.storage.GcCheck;
 import dev.registryintegrity.storage.StorageLayout;
-import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import org.apache.commons.cli.CommandLine;
@@ -69,12 +68,14 @@ final class GcCheckCommand implements Command {
     List<String> roots = line.getArgList();
     if (roots.size() != 1) {
       throw new InputException(
-          "gc-check takes one storage directory (the filesystem driver's rootdirectory), got "
+          "gc-check takes one storage root (the filesystem driver's rootdirectory, or"
+              + " s3://BUCKET/ROOTDIRECTORY), got "
               + roots.size());
     }
     boolean deleteUntagged = line.hasOption("delete-untagged");
     GcCheck.Prediction p =
-        new GcCheck(StorageLayout.at(Path.of(roots.get(0)))).predict(collector, deleteUntagged);
+        new GcCheck(StorageLayout.open(roots.get(0), context.environment().variables()))
+            .predict(collector, deleteUntagged);
     boolean safe = p.breaks().isEmpty() && p.stops().isEmpty();
     if (Flags.json(line)) {
       JsonObject json = new JsonObject();

@@ -20,6 +20,7 @@ import dev.registryintegrity.report.Console;
 import dev.registryintegrity.report.Progress;
 import dev.registryintegrity.report.RunReport;
 import dev.registryintegrity.report.TextReport;
+import dev.registryintegrity.storage.StorageRoots;
 import dev.registryintegrity.verify.CheckSettings;
 import dev.registryintegrity.verify.Verifier;
 import dev.registryintegrity.walk.Expectations;
@@ -66,7 +67,7 @@ final class HealCommand implements Command {
             "SOURCE",
             "where missing content may survive, asked in the order given (repeatable):"
                 + " docker://HOST/REPO or HOST/REPO (another registry or repository), oci:DIR (an"
-                + " OCI layout), storage:ROOT (a registry's storage directory, e.g. a backup)"));
+                + " OCI layout), storage:ROOT (a registry's storage, a directory or s3://BUCKET/ROOT: a backup, say)"));
     o.addOption(
         Flags.valued(
             "from-repos",
@@ -126,7 +127,8 @@ final class HealCommand implements Command {
                           repos,
                           line.hasOption("from-catalog"),
                           dryRun,
-                          moved));
+                          moved,
+                          context.environment().variables()));
           if (round == 0 && result.root().kind() == Kind.TAG) {
             console.line(
                 "heal {}: the tag does not resolve: heal puts content back by digest and never"
@@ -180,7 +182,8 @@ final class HealCommand implements Command {
       List<String> repos,
       boolean catalog,
       boolean dryRun,
-      Donor.Transfer moved) {
+      Donor.Transfer moved,
+      java.util.Map<String, String> variables) {
     RegistryClient target = RegistryClient.open(image.registryName(), transport, check.plainHttp());
     Path spool = Path.of(System.getProperty("java.io.tmpdir"));
     List<Donor> donors = new ArrayList<>();
@@ -197,7 +200,7 @@ final class HealCommand implements Command {
       donors.add(new RegistryDonor(target, repo, true, spool));
     }
     for (String source : from) {
-      donors.add(donor(source, image, target, transport, check, spool));
+      donors.add(donor(source, image, target, transport, check, spool, variables));
     }
     return new Healer(
         target,
@@ -213,13 +216,16 @@ final class HealCommand implements Command {
       RegistryClient target,
       RegistryTransport transport,
       CheckSettings check,
-      Path spool) {
+      Path spool,
+      java.util.Map<String, String> variables) {
     String value = source.trim();
     if (value.startsWith("oci:")) {
       return FileDonor.ociLayout(existing("oci:", value.substring(4)));
     }
     if (value.startsWith("storage:")) {
-      return FileDonor.storage(existing("storage:", value.substring(8)));
+      String root = value.substring(8);
+      return FileDonor.storage(
+          StorageRoots.isS3(root) ? root : existing("storage:", root).toString(), variables);
     }
     String reference = value.startsWith("docker://") ? value.substring(9) : value;
     ImageReference donor;

@@ -21,7 +21,6 @@ import dev.registryintegrity.walk.Graphs;
 import dev.registryintegrity.walk.ImageResult;
 import dev.registryintegrity.walk.Verdict;
 import dev.registryintegrity.walk.Walker;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -55,7 +54,10 @@ final class RefsCommand implements Command {
     Options o = new Options();
     ConnectionOptions.addTo(o);
     o.addOption(
-        Flags.valued("storage", "ROOT", "read a registry's storage directory instead of HTTP"));
+        Flags.valued(
+            "storage",
+            "ROOT",
+            "read a registry's storage instead of HTTP: a directory or s3://BUCKET/ROOTDIRECTORY"));
     o.addOption(Flags.valued("repo", "NAME", "with --storage: the repository"));
     o.addOption(
         Flags.valued("tags", "TAG,...", "with --storage: the tags (repeatable, comma-separated)"));
@@ -68,7 +70,7 @@ final class RefsCommand implements Command {
     boolean json = Flags.json(line);
     CheckSettings check = ConnectionOptions.check(line, context);
     List<ImageResult> images =
-        line.hasOption("storage") ? storage(line, check) : http(line, check, context);
+        line.hasOption("storage") ? storage(line, check, context) : http(line, check, context);
     Map<Digest, String> kinds = new LinkedHashMap<>();
     List<Verdict> verdicts = new ArrayList<>();
     for (ImageResult image : images) {
@@ -118,8 +120,9 @@ final class RefsCommand implements Command {
     return new GsonBuilder().setPrettyPrinting().create().toJson(o);
   }
 
-  private static List<ImageResult> storage(CommandLine line, CheckSettings check) {
-    StorageLayout layout = StorageLayout.at(Path.of(line.getOptionValue("storage")));
+  private static List<ImageResult> storage(CommandLine line, CheckSettings check, Context context) {
+    StorageLayout layout =
+        StorageLayout.open(line.getOptionValue("storage"), context.environment().variables());
     String repo = line.getOptionValue("repo");
     if (repo == null || repo.isBlank()) {
       throw new InputException("refs --storage needs --repo NAME (a repository in that storage)");

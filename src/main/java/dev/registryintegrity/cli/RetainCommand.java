@@ -121,8 +121,8 @@ final class RetainCommand implements Command {
         Flags.valued(
             "storage",
             "ROOT",
-            "work on a registry's filesystem storage instead of its API (the registry read-only"
-                + " or stopped; restart it after)"));
+            "work on a registry's storage instead of its API: a directory or"
+                + " s3://BUCKET/ROOTDIRECTORY (the registry read-only or stopped; restart it after)"));
     o.addOption(Flags.format("the plan and what was done"));
     o.addOption(LOG_LEVEL.option());
     o.addOption(
@@ -169,15 +169,16 @@ final class RetainCommand implements Command {
       for (String option : List.of("registry", "repos-file", "page-size")) {
         if (line.hasOption(option)) {
           throw new InputException(
-              "retain --storage reads the registry's directory: --"
+              "retain --storage reads the registry's storage: --"
                   + option
                   + " is for its API; give one or the other");
         }
       }
-      StorageLayout layout = StorageLayout.at(Path.of(line.getOptionValue("storage")));
+      StorageLayout layout =
+          StorageLayout.open(line.getOptionValue("storage"), context.environment().variables());
       List<String> repositories =
-          chosen(line.getArgList(), layout.repositories(), selection, "in " + layout.v2());
-      instance = layout.v2().toString();
+          chosen(line.getArgList(), layout.repositories(), selection, "in " + layout.root());
+      instance = layout.root();
       policy.requireRulesFor(repositories, rules);
       try (Store store = new StorageStore(layout)) {
         result =

@@ -6,23 +6,28 @@ import dev.registryintegrity.model.Digest;
 import dev.registryintegrity.registry.PushResult;
 import dev.registryintegrity.registry.RegistryClient;
 import dev.registryintegrity.storage.StorageLayout;
+import dev.registryintegrity.storage.driver.FileDriver;
+import dev.registryintegrity.storage.driver.StorageDriver;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
+import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.function.Function;
 
 /**
- * Content addressed on disk: an OCI image layout ({@code blobs/<alg>/<hex>}) or a distribution
- * storage directory, a backup copy say ({@code blobs/<alg>/<hh>/<hex>/data}). Manifests are blobs
- * there too. The upload hashes what it sends and commits only a match.
+ * Content addressed in files: an OCI image layout ({@code blobs/<alg>/<hex>}) or a distribution
+ * storage root, a backup copy say ({@code blobs/<alg>/<hh>/<hex>/data}), in a directory or a
+ * bucket. Manifests are blobs there too. The upload hashes what it sends and commits only a match.
  */
 public final class FileDonor implements Donor {
   private final String description;
-  private final Function<Digest, Path> path;
+  private final StorageDriver files;
+  private final Function<Digest, String> path;
 
-  private FileDonor(String description, Function<Digest, Path> path) {
+  private FileDonor(String description, StorageDriver files, Function<Digest, String> path) {
     this.description = description;
+    this.files = files;
     this.path = path;
   }
 
@@ -37,13 +42,19 @@ public final class FileDonor implements Donor {
               + " directory skopeo copy, buildx --output type=oci,tar=false or podman save"
               + " --format oci-dir wrote");
     }
-    return new FileDonor("OCI layout " + directory, layout::blob);
+    return new FileDonor(
+        "OCI layout " + directory,
+        new FileDriver(directory),
+        d -> "blobs/" + d.algorithm() + "/" + d.hex());
   }
 
-  /** A registry's filesystem storage, its rootdirectory or docker/registry/v2 (as fsck reads). */
-  public static FileDonor storage(Path root) {
-    StorageLayout layout = StorageLayout.at(root);
-    return new FileDonor("storage " + root, layout::blobData);
+  /**
+   * A registry's storage, its rootdirectory or docker/registry/v2 (as fsck reads): a directory or
+   * s3://BUCKET/ROOTDIRECTORY.
+   */
+  public static FileDonor storage(String root, java.util.Map<String, String> environment) {
+    StorageLayout layout = StorageLayout.open(root, environment);
+    return new FileDonor("storage " + root, layout.driver(), layout::blobData);
   }
 
   @Override
@@ -53,32 +64,31 @@ public final class FileDonor implements Donor {
 
   @Override
   public Answer<byte[]> manifest(Digest digest, int maxBytes) {
-    Path file = path.apply(digest);
+    String file = path.apply(digest);
     try {
-      if (!Files.isRegularFile(file)) {
-        return Answer.no("no such file");
-      }
-      if (Files.size(file) > maxBytes) {
+      if (files.size(file) > maxBytes) {
         return Answer.no("larger than " + maxBytes + " bytes");
       }
-      return Answer.of(Files.readAllBytes(file));
-    } catch (IOException e) {
+      try (InputStream in = files.open(file)) {
+        return Answer.of(in.readNBytes(maxBytes));
+      }
+    } catch (NoSuchFileException e) {
+      return Answer.no("no such file");
+    } catch (IOException | UncheckedIOException e) {
       return Answer.no("unreadable (" + e.getMessage() + ")");
     }
   }
 
   @Override
   public Answer<String> holds(Descriptor blob) {
-    Path file = path.apply(blob.digest());
     try {
-      if (!Files.isRegularFile(file)) {
-        return Answer.no("no such file");
-      }
-      long size = Files.size(file);
+      long size = files.size(path.apply(blob.digest()));
       return size == blob.size()
           ? Answer.of("copy")
           : Answer.no("holds " + size + " bytes, not " + blob.size());
-    } catch (IOException e) {
+    } catch (NoSuchFileException e) {
+      return Answer.no("no such file");
+    } catch (IOException | UncheckedIOException e) {
       return Answer.no("unreadable (" + e.getMessage() + ")");
     }
   }
@@ -89,13 +99,10 @@ public final class FileDonor implements Donor {
     if (held.value().isEmpty()) {
       return Given.not("copy", held.why());
     }
-    Path file = path.apply(blob.digest());
+    String file = path.apply(blob.digest());
     PushResult result =
         target.uploadBlob(
-            repository,
-            blob.digest(),
-            blob.size(),
-            () -> new Counted(Files.newInputStream(file), transfer));
+            repository, blob.digest(), blob.size(), () -> new Counted(files.open(file), transfer));
     return Given.by("copy", result);
   }
 

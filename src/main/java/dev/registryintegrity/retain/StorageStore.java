@@ -6,20 +6,16 @@ import dev.registryintegrity.source.ContentSource;
 import dev.registryintegrity.storage.StorageLayout;
 import dev.registryintegrity.storage.StorageSource;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
- * A registry's filesystem storage, changed as the registry itself changes it: a tag deleted is its
- * {@code _manifests/tags/<tag>} directory removed; a manifest deleted by digest is its revision
- * link removed (as v3 does; 2.x removes the directory, and both read either as not served) with the
- * tags on it. Safe only while the registry does not write (read-only mode, as its collector needs,
- * or stopped); restart it after, so its descriptor cache forgets what is gone.
+ * A registry's storage (a directory or a bucket), changed as the registry itself changes it: a tag
+ * deleted is its {@code _manifests/tags/<tag>} directory removed; a manifest deleted by digest is
+ * its revision link removed (as v3 does; 2.x removes the directory, and both read either as not
+ * served) with the tags on it. Safe only while the registry does not write (read-only mode, as its
+ * collector needs, or stopped); restart it after, so its descriptor cache forgets what is gone.
  */
 public final class StorageStore implements Store {
   private final StorageLayout layout;
@@ -52,35 +48,37 @@ public final class StorageStore implements Store {
 
   @Override
   public Optional<Digest> resolve(String repository, String tag) {
-    Path link = layout.tagLink(repository, tag);
+    String link = layout.tagLink(repository, tag);
     try {
-      return StorageLayout.readLink(link).map(Digest::parse);
+      return layout.readLink(link).map(Digest::parse);
     } catch (NoSuchFileException e) {
       return Optional.empty();
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException
+        | java.io.UncheckedIOException
+        | dev.registryintegrity.model.InvalidValueException e) {
       // Unreadable is not gone: a tag taken for gone would let its manifest be deleted.
-      throw new CannotCheckException("cannot read " + link + ": " + e.getMessage(), e);
+      throw new CannotCheckException(
+          "cannot read " + layout.where(link) + ": " + e.getMessage(), e);
     }
   }
 
   @Override
   public Deletes deletes(String repository) {
-    Path dir = layout.repository(repository);
-    if (!Files.isWritable(dir)) {
-      throw new CannotCheckException(
-          "cannot write " + dir + ": run retain as the user that owns the registry's storage");
+    Optional<String> refused = layout.driver().whyNotRemovable(layout.repository(repository));
+    if (refused.isPresent()) {
+      throw new CannotCheckException(refused.get());
     }
     return new Deletes(true);
   }
 
   @Override
   public Outcome deleteTag(String repository, String tag) {
-    Path dir = layout.tagDirectory(repository, tag);
-    if (!Files.isDirectory(dir)) {
+    String dir = layout.tagDirectory(repository, tag);
+    if (!layout.hasTag(repository, tag)) {
       return new Outcome(Result.GONE, "already gone");
     }
     removeTree(dir);
-    return new Outcome(Result.DONE, "removed " + layout.v2().relativize(dir));
+    return new Outcome(Result.DONE, "removed " + layout.relative(dir));
   }
 
   @Override
@@ -90,26 +88,28 @@ public final class StorageStore implements Store {
         removeTree(layout.tagDirectory(repository, tag));
       }
     }
-    Path link = layout.revisionLink(repository, digest);
+    String link = layout.revisionLink(repository, digest);
     try {
-      return Files.deleteIfExists(link)
-          ? new Outcome(Result.DONE, "removed " + layout.v2().relativize(link))
+      return layout.driver().delete(link)
+          ? new Outcome(Result.DONE, "removed " + layout.relative(link))
           : new Outcome(Result.GONE, "already gone");
     } catch (IOException e) {
-      throw new CannotCheckException("cannot remove " + link + ": " + e.getMessage(), e);
+      throw new CannotCheckException(
+          "cannot remove " + layout.where(link) + ": " + e.getMessage(), e);
     }
   }
 
-  private static void removeTree(Path dir) {
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
+  private void removeTree(String dir) {
+    try {
+      layout.driver().deleteTree(dir);
     } catch (IOException e) {
-      throw new CannotCheckException("cannot remove " + dir + ": " + e.getMessage(), e);
+      throw new CannotCheckException(
+          "cannot remove " + layout.where(dir) + ": " + e.getMessage(), e);
     }
   }
 
   @Override
-  public void close() {}
+  public void close() {
+    layout.driver().close();
+  }
 }

@@ -11,15 +11,20 @@ import java.security.MessageDigest;
 public record FileHash(Digest digest, long length) {
 
   public static FileHash of(Digest expected, Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      return of(expected, in);
+    }
+  }
+
+  /** Reads {@code in} to its end; the caller closes it. */
+  public static FileHash of(Digest expected, InputStream in) throws IOException {
     MessageDigest hasher = expected.newHasher();
     byte[] buffer = new byte[64 * 1024];
     long length = 0;
-    try (InputStream in = Files.newInputStream(file)) {
-      int n;
-      while ((n = in.read(buffer)) > 0) {
-        hasher.update(buffer, 0, n);
-        length += n;
-      }
+    int n;
+    while ((n = in.read(buffer)) > 0) {
+      hasher.update(buffer, 0, n);
+      length += n;
     }
     return new FileHash(expected.finish(hasher), length);
   }

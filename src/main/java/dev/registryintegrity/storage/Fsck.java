@@ -1,11 +1,11 @@
 package dev.registryintegrity.storage;
 
-import dev.registryintegrity.OutputFiles;
 import dev.registryintegrity.model.Digest;
 import dev.registryintegrity.model.ManifestRef;
 import dev.registryintegrity.model.References;
 import dev.registryintegrity.report.RunReport;
 import dev.registryintegrity.source.BlobCheck;
+import dev.registryintegrity.source.FileHash;
 import dev.registryintegrity.walk.Expectations;
 import dev.registryintegrity.walk.Finding;
 import dev.registryintegrity.walk.Graphs;
@@ -17,8 +17,6 @@ import dev.registryintegrity.walk.Window;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,15 +37,21 @@ import java.util.TreeMap;
 public final class Fsck {
   /** What a root holds besides its findings: information, never failures. */
   public record RootInfo(
-      Path root,
+      String root,
       int repositories,
       int tags,
       Map<String, List<Digest>> untagged,
       long unreferencedBlobs,
       List<Digest> unreferencedSample) {}
 
-  /** One link a repair adds: the file, and the digest it names. */
-  public record LinkOperation(Path link, Digest digest) {}
+  /**
+   * One link a repair adds.
+   *
+   * @param link its path in the storage root
+   * @param where where the operator finds it: a file name or an s3:// URL
+   * @param digest what it names
+   */
+  public record LinkOperation(String link, String where, Digest digest) {}
 
   public record Result(RunReport report, List<RootInfo> roots, List<LinkOperation> repairs) {}
 
@@ -91,7 +95,7 @@ public final class Fsck {
             if (mode == Mode.PLAN_REPAIR) {
               source.plan(op.link());
             } else {
-              write(op);
+              write(layout, op);
             }
           }
           repairs.addAll(next);
@@ -134,7 +138,7 @@ public final class Fsck {
   /** Missing links whose target bytes exist and hash to their name; never anything else. */
   private List<LinkOperation> repairable(
       StorageLayout layout, List<ImageResult> images, List<LinkOperation> done) {
-    Set<Path> already = new HashSet<>();
+    Set<String> already = new HashSet<>();
     done.forEach(op -> already.add(op.link()));
     Set<LinkOperation> ops = new LinkedHashSet<>();
     for (ImageResult image : images) {
@@ -146,14 +150,14 @@ public final class Fsck {
               return;
             }
             Digest digest = node.digest().get();
-            Path link =
+            String link =
                 switch (missing.errorCode()) {
                   case "REVISION_LINK_MISSING" -> layout.revisionLink(repo, digest);
                   case "LAYER_LINK_MISSING" -> layout.layerLink(repo, digest);
                   default -> null;
                 };
             if (link != null && !already.contains(link) && bytesVerify(layout, digest)) {
-              ops.add(new LinkOperation(link, digest));
+              ops.add(new LinkOperation(link, layout.where(link), digest));
             }
           });
     }
@@ -161,33 +165,20 @@ public final class Fsck {
   }
 
   private static boolean bytesVerify(StorageLayout layout, Digest digest) {
-    Path data = layout.blobData(digest);
-    if (!Files.isRegularFile(data)) {
-      return false;
-    }
-    try (InputStream in = Files.newInputStream(data)) {
-      var hasher = digest.newHasher();
-      byte[] buffer = new byte[256 * 1024];
-      int n;
-      while ((n = in.read(buffer)) > 0) {
-        hasher.update(buffer, 0, n);
-      }
-      return java.util.HexFormat.of().formatHex(hasher.digest()).equals(digest.hex());
+    try (InputStream in = layout.driver().open(layout.blobData(digest))) {
+      return FileHash.of(digest, in).digest().equals(digest);
     } catch (IOException e) {
       return false;
     }
   }
 
   /** Exactly what distribution writes: the digest, no newline. */
-  private static void write(LinkOperation op) {
+  private static void write(StorageLayout layout, LinkOperation op) {
     try {
-      Files.createDirectories(op.link().getParent());
-      Path temp = OutputFiles.tempIn(op.link().getParent(), ".link-", ".tmp");
-      Files.writeString(temp, op.digest().toString(), StandardCharsets.UTF_8);
-      Files.move(temp, op.link(), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      layout.driver().write(op.link(), op.digest().toString().getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new dev.registryintegrity.CannotCheckException(
-          "cannot write " + op.link() + ": " + e.getMessage(), e);
+          "cannot write " + op.where() + ": " + e.getMessage(), e);
     }
   }
 
@@ -225,7 +216,8 @@ public final class Fsck {
             }
           }
         });
-    return new RootInfo(layout.v2(), repositories.size(), tags, untagged, unreferenced[0], sample);
+    return new RootInfo(
+        layout.root(), repositories.size(), tags, untagged, unreferenced[0], sample);
   }
 
   /** What a manifest names: what garbage collection keeps alive because of it. */

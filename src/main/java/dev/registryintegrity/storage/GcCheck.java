@@ -5,7 +5,6 @@ import dev.registryintegrity.model.Kind;
 import dev.registryintegrity.model.Manifest;
 import dev.registryintegrity.model.References;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -91,7 +90,7 @@ public final class GcCheck {
         // later repository marks still loses its link here; its enumeration skips links whose
         // blob data is already gone (both found on v3.0.0)
         for (Digest layer : layout.layers(repo)) {
-          if (!marked.contains(layer) && Files.isRegularFile(layout.blobData(layer))) {
+          if (!marked.contains(layer) && layout.hasData(layer)) {
             layerLinks.add(repo + "@" + layer);
           }
         }
@@ -149,7 +148,8 @@ public final class GcCheck {
     Map<String, Digest> tags = new HashMap<>();
     for (String tag : layout.tags(repo)) {
       try {
-        StorageLayout.readLink(layout.tagLink(repo, tag))
+        layout
+            .readLink(layout.tagLink(repo, tag))
             .map(Digest::parse)
             .ifPresent(d -> tags.put(tag, d));
       } catch (IOException | RuntimeException e) {

@@ -3,20 +3,22 @@ package dev.registryintegrity.storage;
 import dev.registryintegrity.InputException;
 import dev.registryintegrity.model.Digest;
 import dev.registryintegrity.model.InvalidValueException;
+import dev.registryintegrity.storage.driver.FileDriver;
+import dev.registryintegrity.storage.driver.StorageDriver;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * Where distribution 2.x (registry:2, filesystem driver) keeps things, under {@code
+ * Where distribution (any version, any storage driver) keeps things, under {@code
  * <rootdirectory>/docker/registry/v2} (distribution's registry/storage/paths.go):
  *
  * <ul>
@@ -28,59 +30,91 @@ import java.util.function.Consumer;
  * </ul>
  *
  * Repository names may be nested ({@code team/app}); directories starting with '_' are the
- * registry's own ({@code _uploads}, {@code _manifests}, {@code _layers}), never names.
+ * registry's own ({@code _uploads}, {@code _manifests}, {@code _layers}), never names. Paths here
+ * are relative to the driver's root, '/'-separated.
+ *
+ * @param driver the directory or bucket
+ * @param v2 the path of docker/registry/v2 under the driver's root ("" when the root is it)
  */
-public record StorageLayout(Path v2) {
+public record StorageLayout(StorageDriver driver, String v2) {
 
-  /** Accepts the registry's rootdirectory or its docker/registry/v2 directly. */
-  public static StorageLayout at(Path root) {
-    Path candidate = root.resolve("docker/registry/v2");
-    if (Files.isDirectory(candidate.resolve("repositories"))
-        || Files.isDirectory(candidate.resolve("blobs"))) {
-      return new StorageLayout(candidate);
+  /**
+   * A storage root as the operator spells it: a directory, or {@code s3://BUCKET[/ROOTDIRECTORY]}
+   * (the s3 driver's bucket and rootdirectory). Either the registry's rootdirectory or its
+   * docker/registry/v2 directly.
+   *
+   * @param environment where an S3 root's endpoint, region and credentials are read (AWS_*)
+   */
+  public static StorageLayout open(String spelling, Map<String, String> environment) {
+    if (StorageRoots.isS3(spelling)) {
+      return at(StorageRoots.s3(spelling, environment), spelling);
     }
-    if (Files.isDirectory(root.resolve("repositories"))
-        || Files.isDirectory(root.resolve("blobs"))) {
-      return new StorageLayout(root);
+    return at(new FileDriver(Path.of(spelling)), spelling);
+  }
+
+  private static StorageLayout at(StorageDriver driver, String spelling) {
+    for (String candidate : List.of("docker/registry/v2", "")) {
+      if (driver.isDirectory(join(candidate, "repositories"))
+          || driver.isDirectory(join(candidate, "blobs"))) {
+        return new StorageLayout(driver, candidate);
+      }
     }
+    driver.close();
     throw new InputException(
         "'"
-            + root
-            + "' is not a registry storage directory: give the filesystem driver's"
-            + " rootdirectory (it holds docker/registry/v2/repositories and blobs)");
+            + spelling
+            + "' is not a registry storage root: give the storage driver's rootdirectory (a"
+            + " directory, or s3://BUCKET/ROOTDIRECTORY), which holds"
+            + " docker/registry/v2/repositories and blobs");
   }
 
-  public Path repository(String name) {
-    return v2.resolve("repositories").resolve(name);
+  private static String join(String dir, String name) {
+    return dir.isEmpty() ? name : dir + "/" + name;
   }
 
-  public Path tagLink(String repo, String tag) {
-    return repository(repo).resolve("_manifests/tags").resolve(tag).resolve("current/link");
+  /** Where a path of this layout is, as the operator would look for it. */
+  public String where(String path) {
+    return driver.where(path);
   }
 
-  public Path tagDirectory(String repo, String tag) {
-    return repository(repo).resolve("_manifests/tags").resolve(tag);
+  /** The docker/registry/v2 directory, for the report's header. */
+  public String root() {
+    return driver.where(v2);
   }
 
-  public Path revisionLink(String repo, Digest d) {
+  /** {@code path} as the registry's docs name it, from docker/registry/v2 down. */
+  public String relative(String path) {
+    return v2.isEmpty() ? path : path.substring(v2.length() + 1);
+  }
+
+  public String repository(String name) {
+    return join(v2, "repositories/" + name);
+  }
+
+  public String tagDirectory(String repo, String tag) {
+    return repository(repo) + "/_manifests/tags/" + tag;
+  }
+
+  public String tagLink(String repo, String tag) {
+    return tagDirectory(repo, tag) + "/current/link";
+  }
+
+  public String revisionLink(String repo, Digest d) {
     return link(repo, "_manifests/revisions", d);
   }
 
-  public Path layerLink(String repo, Digest d) {
+  public String layerLink(String repo, Digest d) {
     return link(repo, "_layers", d);
   }
 
   /** A repository's link to a digest: {@code <dir>/<algorithm>/<hex>/link}. */
-  private Path link(String repo, String dir, Digest d) {
-    return repository(repo).resolve(dir).resolve(d.algorithm()).resolve(d.hex()).resolve("link");
+  private String link(String repo, String dir, Digest d) {
+    return repository(repo) + "/" + dir + "/" + d.algorithm() + "/" + d.hex() + "/link";
   }
 
-  public Path blobData(Digest d) {
-    return v2.resolve("blobs")
-        .resolve(d.algorithm())
-        .resolve(d.hex().substring(0, 2))
-        .resolve(d.hex())
-        .resolve("data");
+  public String blobData(Digest d) {
+    return join(
+        v2, "blobs/" + d.algorithm() + "/" + d.hex().substring(0, 2) + "/" + d.hex() + "/data");
   }
 
   /**
@@ -90,54 +124,74 @@ public record StorageLayout(Path v2) {
    */
   public List<String> repositories() {
     List<String> names = new ArrayList<>();
-    Path base = v2.resolve("repositories");
-    if (Files.isDirectory(base)) {
-      collect(base, base, names);
-    }
-    names.sort(java.util.Comparator.comparing(name -> name.replace('/', '\0')));
+    collect(join(v2, "repositories"), "", names);
+    names.sort(Comparator.comparing(name -> name.replace('/', '\0')));
     return names;
   }
 
-  private static void collect(Path base, Path dir, List<String> names) {
-    if (Files.isDirectory(dir.resolve("_manifests")) || Files.isDirectory(dir.resolve("_layers"))) {
-      names.add(base.relativize(dir).toString().replace('\\', '/'));
+  private void collect(String dir, String name, List<String> names) {
+    List<StorageDriver.Entry> children = driver.list(dir);
+    if (children.stream()
+        .anyMatch(
+            e -> e.directory() && (e.name().equals("_manifests") || e.name().equals("_layers")))) {
+      names.add(name);
     }
-    for (Path child : list(dir)) {
-      if (!child.getFileName().toString().startsWith("_") && Files.isDirectory(child)) {
-        collect(base, child, names);
+    for (StorageDriver.Entry child : children) {
+      if (child.directory() && !child.name().startsWith("_")) {
+        collect(
+            dir + "/" + child.name(),
+            name.isEmpty() ? child.name() : name + "/" + child.name(),
+            names);
       }
     }
   }
 
+  /** Reads a repository's links together where that saves requests (a bucket). */
+  private String covered(String repo) {
+    String dir = repository(repo);
+    driver.cover(dir);
+    return dir;
+  }
+
   public List<String> tags(String repo) {
-    return list(repository(repo).resolve("_manifests/tags")).stream()
-        .filter(Files::isDirectory)
-        .map(p -> p.getFileName().toString())
-        .sorted()
+    return driver.list(covered(repo) + "/_manifests/tags").stream()
+        .filter(StorageDriver.Entry::directory)
+        .map(StorageDriver.Entry::name)
         .toList();
+  }
+
+  /** The tag's directory exists: the tag is listed, whether or not its link is readable. */
+  public boolean hasTag(String repo, String tag) {
+    covered(repo);
+    return driver.isDirectory(tagDirectory(repo, tag));
   }
 
   /** The digests of a repository's revision links (manifests it serves). */
   public List<Digest> revisions(String repo) {
-    return linkedDigests(repository(repo).resolve("_manifests/revisions"));
+    return linkedDigests(covered(repo) + "/_manifests/revisions");
   }
 
   /** The digests of a repository's layer links (blobs it serves). */
   public List<Digest> layers(String repo) {
-    return linkedDigests(repository(repo).resolve("_layers"));
+    return linkedDigests(covered(repo) + "/_layers");
   }
 
-  private static List<Digest> linkedDigests(Path dir) {
+  /** The link is stored (or, for a repository, the link file is). */
+  public boolean hasLink(String link) {
+    return driver.isFile(link);
+  }
+
+  private List<Digest> linkedDigests(String dir) {
     List<Digest> digests = new ArrayList<>();
-    for (Path algorithm : list(dir)) {
-      for (Path hex : list(algorithm)) {
-        if (!Files.exists(hex.resolve("link"), LinkOption.NOFOLLOW_LINKS)) {
+    for (StorageDriver.Entry algorithm : driver.list(dir)) {
+      for (StorageDriver.Entry hex : driver.list(dir + "/" + algorithm.name())) {
+        if (!driver.isFile(dir + "/" + algorithm.name() + "/" + hex.name() + "/link")) {
           // distribution v3 deletes a manifest or a layer link by removing only the link file;
           // the empty directory it leaves is not served, so it is not a link
           continue;
         }
         try {
-          digests.add(new Digest(algorithm.getFileName().toString(), hex.getFileName().toString()));
+          digests.add(new Digest(algorithm.name(), hex.name()));
         } catch (InvalidValueException notADigest) {
           // a stray directory is not a link; the fsck report is about what the API serves
         }
@@ -148,35 +202,31 @@ public record StorageLayout(Path v2) {
 
   /** Streams every blob with data, without holding the list (a store may have millions). */
   public void forEachBlob(Consumer<Digest> action) {
-    for (Path algorithm : list(v2.resolve("blobs"))) {
-      for (Path prefix : list(algorithm)) {
-        try (DirectoryStream<Path> blobs = Files.newDirectoryStream(prefix)) {
-          for (Path blob : blobs) {
-            if (Files.isRegularFile(blob.resolve("data"))) {
-              try {
-                action.accept(
-                    new Digest(algorithm.getFileName().toString(), blob.getFileName().toString()));
-              } catch (InvalidValueException notADigest) {
-                // not a blob directory
-              }
+    String blobs = join(v2, "blobs");
+    driver.walk(
+        blobs,
+        (path, size) -> {
+          // <algorithm>/<hh>/<hex>/data
+          String[] parts = path.substring(blobs.length() + 1).split("/");
+          if (parts.length == 4 && parts[3].equals("data")) {
+            try {
+              action.accept(new Digest(parts[0], parts[2]));
+            } catch (InvalidValueException notADigest) {
+              // not a blob directory
             }
           }
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      }
-    }
+        });
   }
 
   /** A link file's digest: empty when the file is missing; "" content or garbage is invalid. */
-  public static Optional<String> readLink(Path link) throws IOException {
-    if (!Files.exists(link)) {
+  public Optional<String> readLink(String link) throws IOException {
+    if (!driver.isFile(link)) {
+      if (driver.isDirectory(link)) {
+        throw new IOException("not a regular file");
+      }
       return Optional.empty();
     }
-    if (!Files.isRegularFile(link)) {
-      throw new IOException("not a regular file");
-    }
-    try (java.io.InputStream in = Files.newInputStream(link)) {
+    try (InputStream in = driver.open(link)) {
       // A link holds one digest (71 bytes for sha256); a hostile store must not make us read more.
       return Optional.of(new String(in.readNBytes(1024), StandardCharsets.UTF_8).trim());
     } catch (NoSuchFileException e) {
@@ -184,17 +234,8 @@ public record StorageLayout(Path v2) {
     }
   }
 
-  private static List<Path> list(Path dir) {
-    if (!Files.isDirectory(dir)) {
-      return List.of();
-    }
-    List<Path> entries = new ArrayList<>();
-    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
-      stream.forEach(entries::add);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-    entries.sort(null);
-    return entries;
+  /** Whether the blob's bytes are stored. */
+  public boolean hasData(Digest digest) {
+    return driver.isFile(blobData(digest));
   }
 }

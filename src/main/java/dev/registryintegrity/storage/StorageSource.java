@@ -16,9 +16,7 @@ import dev.registryintegrity.source.Referrer;
 import dev.registryintegrity.source.ReferrerLookup;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +42,7 @@ public final class StorageSource implements ContentSource {
   private final AtomicLong reads = new AtomicLong();
 
   /** Links a dry-run repair would create: seen as present, so the plan can look below them. */
-  private final Set<Path> plannedLinks = ConcurrentHashMap.newKeySet();
+  private final Set<String> plannedLinks = ConcurrentHashMap.newKeySet();
 
   /** Blob data is shared by every repository: hash each blob once per run, not once per link. */
   private final Map<Digest, Digest> hashed = new ConcurrentHashMap<>();
@@ -64,7 +62,7 @@ public final class StorageSource implements ContentSource {
     return layout;
   }
 
-  void plan(Path link) {
+  void plan(String link) {
     plannedLinks.add(link);
   }
 
@@ -76,7 +74,7 @@ public final class StorageSource implements ContentSource {
 
   @Override
   public Origin origin() {
-    return new Origin(Origin.Medium.STORAGE, "registry storage " + layout.v2());
+    return new Origin(Origin.Medium.STORAGE, "registry storage " + layout.root());
   }
 
   @Override
@@ -92,14 +90,14 @@ public final class StorageSource implements ContentSource {
       digest = byDigest.digest();
     } else {
       String reference = ref.toString();
-      Path link = layout.tagLink(repository, reference);
-      if (!Files.isDirectory(layout.tagDirectory(repository, reference))) {
+      String link = layout.tagLink(repository, reference);
+      if (!layout.hasTag(repository, reference)) {
         return new Lookup.Absent(
             "no tag", "TAG_UNKNOWN", "no _manifests/tags/" + reference + " in " + repository);
       }
       Optional<String> text;
       try {
-        text = StorageLayout.readLink(link);
+        text = layout.readLink(link);
       } catch (IOException e) {
         return unreadable(link, e);
       }
@@ -111,7 +109,7 @@ public final class StorageSource implements ContentSource {
             "bad tag link",
             "TAG_LINK_INVALID",
             "tag link "
-                + layout.v2().relativize(link)
+                + layout.relative(link)
                 + " is empty or not a digest ("
                 + e.getMessage()
                 + ")");
@@ -122,8 +120,8 @@ public final class StorageSource implements ContentSource {
       return new Lookup.Absent(
           absent.status(), absent.code(), absent.message(), Optional.of(digest));
     }
-    Path data = layout.blobData(digest);
-    try (InputStream in = Files.newInputStream(data)) {
+    String data = layout.blobData(digest);
+    try (InputStream in = layout.driver().open(data)) {
       byte[] body = in.readNBytes(maxBytes + 1);
       if (body.length > maxBytes) {
         return new Lookup.TooLarge(OK, maxBytes);
@@ -149,8 +147,8 @@ public final class StorageSource implements ContentSource {
   @Override
   public Lookup checkBlob(String repository, Digest digest, BlobCheck check) {
     reads.incrementAndGet();
-    Path link = layout.layerLink(repository, digest);
-    if (!Files.exists(link) && !plannedLinks.contains(link)) {
+    String link = layout.layerLink(repository, digest);
+    if (!layout.hasLink(link) && !plannedLinks.contains(link)) {
       return new Lookup.Absent(
           "no layer link",
           "LAYER_LINK_MISSING",
@@ -165,11 +163,11 @@ public final class StorageSource implements ContentSource {
   @Override
   public Optional<byte[]> readBlob(String repository, Digest digest, int maxBytes) {
     reads.incrementAndGet();
-    Path link = layout.layerLink(repository, digest);
-    if (!Files.exists(link) && !plannedLinks.contains(link)) {
+    String link = layout.layerLink(repository, digest);
+    if (!layout.hasLink(link) && !plannedLinks.contains(link)) {
       return Optional.empty();
     }
-    try (InputStream in = Files.newInputStream(layout.blobData(digest))) {
+    try (InputStream in = layout.driver().open(layout.blobData(digest))) {
       byte[] body = in.readNBytes(maxBytes + 1);
       return body.length > maxBytes ? Optional.empty() : Optional.of(body);
     } catch (IOException e) {
@@ -201,7 +199,7 @@ public final class StorageSource implements ContentSource {
       String tag = CosignTags.tagFor(subject, scheme);
       try {
         Optional<Digest> signed =
-            StorageLayout.readLink(layout.tagLink(repository, tag)).map(Digest::parse);
+            layout.readLink(layout.tagLink(repository, tag)).map(Digest::parse);
         if (signed.isPresent() && !naming.contains(signed.get())) {
           Optional<Manifest> m = manifests.get(signed.get());
           if (m.isPresent()) {
@@ -222,7 +220,7 @@ public final class StorageSource implements ContentSource {
   private Descriptor descriptorOf(Digest digest, Manifest manifest) {
     long size;
     try {
-      size = Files.size(layout.blobData(digest));
+      size = layout.driver().size(layout.blobData(digest));
     } catch (IOException e) {
       size = -1;
     }
@@ -230,8 +228,8 @@ public final class StorageSource implements ContentSource {
   }
 
   private Lookup revisionLink(String repository, Digest digest) {
-    Path link = layout.revisionLink(repository, digest);
-    if (Files.exists(link) || plannedLinks.contains(link)) {
+    String link = layout.revisionLink(repository, digest);
+    if (layout.hasLink(link) || plannedLinks.contains(link)) {
       return null;
     }
     return new Lookup.Absent(
@@ -247,15 +245,15 @@ public final class StorageSource implements ContentSource {
 
   /** Whether a missing link can be restored: its target's bytes are still stored. */
   private String whetherBytesSurvive(Digest digest) {
-    return Files.isRegularFile(layout.blobData(digest))
+    return layout.hasData(digest)
         ? "; the bytes survive (fsck --repair restores the link)"
         : "; the bytes are gone too";
   }
 
   private Lookup checkData(Digest digest, String linkKind, boolean hash) {
-    Path data = layout.blobData(digest);
+    String data = layout.blobData(digest);
     try {
-      long size = Files.size(data);
+      long size = layout.driver().size(data);
       Optional<Digest> actual = hash ? Optional.of(hashOnce(digest, data)) : Optional.empty();
       return new Lookup.Found(
           OK,
@@ -287,16 +285,19 @@ public final class StorageSource implements ContentSource {
             + "/data is gone (a warm registry cache may still answer 200, then serve nothing)");
   }
 
-  private Digest hashOnce(Digest digest, Path data) throws IOException {
+  private Digest hashOnce(Digest digest, String data) throws IOException {
     Digest known = hashed.get(digest);
     if (known == null) {
-      known = FileHash.of(digest, data).digest();
+      try (InputStream in = layout.driver().open(data)) {
+        known = FileHash.of(digest, in).digest();
+      }
       hashed.put(digest, known);
     }
     return known;
   }
 
-  private static Lookup unreadable(Path file, IOException e) {
-    return new Lookup.Unavailable("unreadable", "cannot read " + file + ": " + e.getMessage());
+  private Lookup unreadable(String file, IOException e) {
+    return new Lookup.Unavailable(
+        "unreadable", "cannot read " + layout.where(file) + ": " + e.getMessage());
   }
 }

@@ -6,7 +6,6 @@ import dev.registryintegrity.model.Manifest;
 import dev.registryintegrity.model.ManifestParser;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,10 +64,10 @@ public final class StoredManifests {
   }
 
   private Optional<Manifest> read(Digest digest) {
-    try (InputStream in = Files.newInputStream(layout.blobData(digest))) {
+    try (InputStream in = layout.driver().open(layout.blobData(digest))) {
       byte[] body = in.readNBytes(MAX_BYTES + 1);
       return body.length > MAX_BYTES ? Optional.empty() : Optional.of(parser.parse(body, ""));
-    } catch (IOException | MalformedManifestException e) {
+    } catch (IOException | MalformedManifestException | java.io.UncheckedIOException e) {
       return Optional.empty();
     }
   }

@@ -97,6 +97,27 @@ class PluginImageIT {
   }
 
   @Test
+  void theImageLeavesTheS3ClientOutAndAnS3RootSaysWhereToRunIt() throws Exception {
+    // No network and no credentials: only a missing client can answer before trying S3.
+    Process p =
+        new ProcessBuilder(
+                "podman",
+                "run",
+                "--rm",
+                "--network",
+                "none",
+                PluginContainer.image(),
+                "fsck",
+                "s3://registry/store")
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(2, p.exitValue(), out);
+    assertTrue(out.contains("no S3 client") && out.contains("jar"), out);
+  }
+
+  @Test
   void theImageKeepsTheOptimizingCompilerAndACompressedRuntime() throws Exception {
     // C1 alone starts a little faster but hashes a tenth as fast: --verify-content would crawl.
     assertFalse(

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import dev.registryintegrity.fixture.Implementation;
 import dev.registryintegrity.fixture.RegistryFixture;
 import dev.registryintegrity.model.Digest;
 import java.io.IOException;
@@ -76,15 +75,14 @@ final class RegistryState {
         .statusCode();
   }
 
-  static boolean registry3Is(String version) throws Exception {
+  /** What {@code binary --version} prints. */
+  static String versionOf(Path binary) throws Exception {
     Process p =
-        new ProcessBuilder(Implementation.registry3Binary().toString(), "--version")
-            .redirectErrorStream(true)
-            .start();
+        new ProcessBuilder(binary.toString(), "--version").redirectErrorStream(true).start();
     String out =
         new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     p.waitFor();
-    return out.contains(" " + version);
+    return out.trim();
   }
 
   /** Every file under {@code root} and its size: what "nothing changed" compares. */

@@ -29,35 +29,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class GcCheckIT {
   @RegisterExtension static final RegistryFixture REGISTRY = RegistryFixture.create();
 
-  /** Revision links, blob data and layer links, each as a string, to diff before and after. */
-  private static Set<String> state(Path root) {
-    StorageLayout layout = StorageLayout.at(root);
-    Set<String> state = new TreeSet<>();
-    for (String repo : layout.repositories()) {
-      layout.revisions(repo).forEach(d -> state.add("revision " + repo + "@" + d));
-      layout.layers(repo).forEach(d -> state.add("layer " + repo + "@" + d));
-    }
-    layout.forEachBlob(d -> state.add("blob " + d));
-    return state;
-  }
-
-  private static Set<String> predicted(JsonObject report) {
-    Set<String> deleted = new TreeSet<>();
-    JsonObject deletes = report.getAsJsonObject("deletes");
-    deletes
-        .getAsJsonArray("revisionLinks")
-        .forEach(e -> deleted.add("revision " + e.getAsString()));
-    deletes.getAsJsonArray("blobs").forEach(e -> deleted.add("blob " + e.getAsString()));
-    deletes.getAsJsonArray("layerLinks").forEach(e -> deleted.add("layer " + e.getAsString()));
-    return deleted;
-  }
-
-  private static Set<String> removed(Set<String> before, Set<String> after) {
-    Set<String> gone = new TreeSet<>(before);
-    gone.removeAll(after);
-    return gone;
-  }
-
   private SeededImage incident(String repo) throws Exception {
     SeededImage image =
         REGISTRY.seeder().pushImage(repo, ImageSpec.multiPlatform(), "latest", "keep");
@@ -65,36 +36,22 @@ class GcCheckIT {
     return image;
   }
 
-  /** gc-check's JSON prediction of {@code garbage-collect --delete-untagged} on that version. */
-  private static Cli.Run gcCheck(String version, Path root) {
-    return Cli.run(
-        "gc-check",
-        "--delete-untagged",
-        "--registry-version",
-        version,
-        "--format",
-        "json",
-        root.toString());
-  }
-
-  /** gc-check's name for this run's registry version. */
-  private static String version() {
-    return REGISTRY.implementation() == Implementation.V3 ? "3" : "2";
-  }
-
   @Test
   void theIncidentsCollectionIsPredictedExactlyAndBreaksTheKeptTagOnlyOn28() throws Exception {
     SeededImage image = incident("gc-incident");
     Path root = REGISTRY.storageDirectory();
-    Cli.Run check = gcCheck(version(), root);
+    Cli.Run check = CollectorState.predict(REGISTRY);
     JsonObject report = check.json();
-    Set<String> before = state(root);
+    Set<String> before = CollectorState.of(root);
     String ref = REGISTRY.host() + "/gc-incident:keep";
     if (REGISTRY.implementation() == Implementation.V3) {
       assertEquals(0, check.exitCode(), "v3 marks an index's children: " + check.all());
       assertTrue(report.getAsJsonArray("breaks").isEmpty(), check.all());
       REGISTRY.garbageCollect(true);
-      assertEquals(predicted(report), removed(before, state(root)), "predicted = what v3 deleted");
+      assertEquals(
+          CollectorState.predicted(report),
+          CollectorState.removed(before, CollectorState.of(root)),
+          "predicted = what v3 deleted");
       assertEquals(0, Cli.run("verify", ref).exitCode(), "v3 kept every child of the kept index");
       assertEquals(0, Cli.run("fsck", root.toString()).exitCode());
       Skopeo.assertPulls(ref);
@@ -125,7 +82,10 @@ class GcCheckIT {
     assertTrue(text.out().contains("NOT SAFE"), text.out());
 
     REGISTRY.garbageCollect(true);
-    assertEquals(predicted(report), removed(before, state(root)), "predicted = what 2.8 deleted");
+    assertEquals(
+        CollectorState.predicted(report),
+        CollectorState.removed(before, CollectorState.of(root)),
+        "predicted = what 2.8 deleted");
     assertEquals(1, Cli.run("verify", ref).exitCode());
     Skopeo.assertCannotPull(ref, "manifest unknown");
   }
@@ -136,13 +96,13 @@ class GcCheckIT {
     REGISTRY.seeder().pushImage("gc-safe", ImageSpec.singlePlatform().seed(7), "old");
     REGISTRY.deleteTagDirectory("gc-safe", "old");
     Path root = REGISTRY.storageDirectory();
-    Cli.Run check = gcCheck(version(), root);
+    Cli.Run check = CollectorState.predict(REGISTRY);
     assertEquals(0, check.exitCode(), check.all());
-    Set<String> predicted = predicted(check.json());
+    Set<String> predicted = CollectorState.predicted(check.json());
     assertFalse(predicted.isEmpty(), "the dropped tag's manifest and blobs go");
-    Set<String> before = state(root);
+    Set<String> before = CollectorState.of(root);
     REGISTRY.garbageCollect(true);
-    assertEquals(predicted, removed(before, state(root)));
+    assertEquals(predicted, CollectorState.removed(before, CollectorState.of(root)));
     assertEquals(
         0,
         Cli.run(
@@ -163,9 +123,9 @@ class GcCheckIT {
         "docker://" + REGISTRY.host() + "/gc-order-b:v1");
     REGISTRY.deleteTagDirectory("gc-order-a", "old");
     Path root = REGISTRY.storageDirectory();
-    Cli.Run check = gcCheck(version(), root);
+    Cli.Run check = CollectorState.predict(REGISTRY);
     assertEquals(0, check.exitCode(), check.all());
-    Set<String> predicted = predicted(check.json());
+    Set<String> predicted = CollectorState.predicted(check.json());
     Child shared = dropped.children().get(0);
     Set<String> sharedBlobs = new TreeSet<>();
     sharedBlobs.add(shared.config().digest().toString());
@@ -178,9 +138,9 @@ class GcCheckIT {
           "v3 drops gc-order-a's link before it marks gc-order-b; 2.8 drops no layer link: "
               + predicted);
     }
-    Set<String> before = state(root);
+    Set<String> before = CollectorState.of(root);
     REGISTRY.garbageCollect(true);
-    assertEquals(predicted, removed(before, state(root)));
+    assertEquals(predicted, CollectorState.removed(before, CollectorState.of(root)));
     Skopeo.assertPulls(REGISTRY.host() + "/gc-order-b:v1");
     assertEquals(
         0,
@@ -206,11 +166,14 @@ class GcCheckIT {
             "application/spdx+json",
             "{\"spdxVersion\":\"SPDX-2.3\"}");
     Path root = REGISTRY.storageDirectory();
-    Cli.Run check = gcCheck(version(), root);
-    Set<String> predicted = predicted(check.json());
-    Set<String> before = state(root);
+    Cli.Run check = CollectorState.predict(REGISTRY);
+    Set<String> predicted = CollectorState.predicted(check.json());
+    Set<String> before = CollectorState.of(root);
     REGISTRY.garbageCollect(true);
-    assertEquals(predicted, removed(before, state(root)), "predicted = what the collector did");
+    assertEquals(
+        predicted,
+        CollectorState.removed(before, CollectorState.of(root)),
+        "predicted = what the collector did");
     String ref = REGISTRY.host() + "/gc-referrers:v1";
     String fallback = "gc-referrers:sha256-" + image.top("v1").digest().hex();
     assertFalse(

@@ -36,7 +36,8 @@ class RefsIT {
     assertEquals(0, disk.exitCode(), disk.all());
     assertEquals(expected, new HashSet<>(disk.out().lines().toList()));
     // What the registry holds for the repository is exactly that: its revision and layer links.
-    StorageLayout layout = StorageLayout.at(REGISTRY.storageDirectory());
+    StorageLayout layout =
+        StorageLayout.open(REGISTRY.storageDirectory().toString(), java.util.Map.of());
     Set<String> held = new HashSet<>();
     layout.revisions("refs/app").forEach(d -> held.add(d.toString()));
     layout.layers("refs/app").forEach(d -> held.add(d.toString()));
