@@ -3,13 +3,18 @@ package dev.registryintegrity.cli;
 import dev.registryintegrity.InputException;
 import dev.registryintegrity.model.ArtifactTypes;
 import dev.registryintegrity.model.ByteSize;
+import dev.registryintegrity.model.Deadline;
 import dev.registryintegrity.model.Durations;
 import dev.registryintegrity.model.Input;
 import dev.registryintegrity.model.InvalidValueException;
 import dev.registryintegrity.model.Spelling;
+import dev.registryintegrity.reference.RegistryName;
+import dev.registryintegrity.registry.RegistryClient;
 import dev.registryintegrity.registry.credentials.CredentialSources;
 import dev.registryintegrity.registry.credentials.Credentials;
 import dev.registryintegrity.registry.transport.ProxySelection;
+import dev.registryintegrity.registry.transport.RegistryTransport;
+import dev.registryintegrity.registry.transport.Sleeper;
 import dev.registryintegrity.registry.transport.TlsSettings;
 import dev.registryintegrity.report.Console;
 import dev.registryintegrity.source.BlobCheck;
@@ -20,6 +25,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -130,6 +136,18 @@ final class ConnectionOptions {
       b.requestLog(debugLog(context.err()));
     }
     return b.build();
+  }
+
+  /** A client for one run against {@code registry}: the check's transport, under its deadline. */
+  static RegistryClient client(RegistryName registry, CheckSettings check, Clock clock) {
+    return RegistryClient.open(
+        registry,
+        new RegistryTransport(
+            check.transport(),
+            clock,
+            Sleeper.system(),
+            Deadline.after(clock, check.timeout(), check.spelling())),
+        check.plainHttp());
   }
 
   /** Whether a progress line is wanted: asked for, or stderr is a terminal. */

@@ -13,11 +13,13 @@ import dev.registryintegrity.report.JsonReport;
 import dev.registryintegrity.report.TextReport;
 import dev.registryintegrity.storage.Fsck;
 import dev.registryintegrity.storage.StorageLayout;
+import dev.registryintegrity.storage.Unlisted;
 import dev.registryintegrity.verify.CheckOption;
 import dev.registryintegrity.verify.CheckSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 
@@ -58,6 +60,14 @@ final class FsckCommand implements Command {
             concurrency.describe().replace(concurrency.description(), "files read at once")));
     o.addOption(Flags.format("report on stdout"));
     o.addOption(Flags.flag("brief", "one line per intact tag; full detail for the others"));
+    o.addOption(
+        Flags.valued(
+            "registry",
+            "HOST[:PORT]",
+            "the registry serving this storage: name what storage holds that its _catalog or"
+                + " tags/list leaves out (exit 1), asked with the registry options (--username,"
+                + " --ca-cert, ...)"));
+    ConnectionOptions.addTo(o, UnlistedCheck.NOT_FOR_FSCK);
     return o;
   }
 
@@ -67,6 +77,9 @@ final class FsckCommand implements Command {
       throw new InputException(
           "fsck needs a storage root: registry-integrity fsck /var/lib/registry (the filesystem"
               + " driver's rootdirectory) or s3://BUCKET/ROOTDIRECTORY (the s3 driver's)");
+    }
+    if (line.hasOption("registry")) {
+      UnlistedCheck.requireOneRoot(line.getArgList());
     }
     if (line.hasOption("dry-run") && !line.hasOption("repair")) {
       throw new InputException(
@@ -78,9 +91,18 @@ final class FsckCommand implements Command {
       check.concurrency(Flags.wholeNumber("--concurrency", line.getOptionValue("concurrency")));
     }
     List<StorageLayout> roots = new ArrayList<>();
-    for (String root : line.getArgList()) {
-      roots.add(StorageLayout.open(root, context.environment().variables()));
+    try {
+      for (String root : line.getArgList()) {
+        roots.add(StorageLayout.open(root, context.environment().variables()));
+      }
+      return check(line, context, check, roots);
+    } finally {
+      roots.forEach(StorageLayout::close);
     }
+  }
+
+  private ExitCode check(
+      CommandLine line, Context context, CheckSettings.Builder check, List<StorageLayout> roots) {
     boolean json = Flags.json(line);
     Fsck fsck =
         new Fsck(
@@ -92,12 +114,23 @@ final class FsckCommand implements Command {
             ? Fsck.Mode.CHECK
             : line.hasOption("dry-run") ? Fsck.Mode.PLAN_REPAIR : Fsck.Mode.REPAIR;
     Fsck.Result result = fsck.run(roots, mode);
+    Optional<Unlisted> unlisted =
+        line.hasOption("registry")
+            ? Optional.of(UnlistedCheck.run(line, context, roots.get(0)))
+            : Optional.empty();
+    ExitCode exit = result.report().exitCode();
+    if (exit == ExitCode.INTACT && unlisted.isPresent() && !unlisted.get().isEmpty()) {
+      exit = ExitCode.INTEGRITY_FAILURE;
+    }
+    String registry = line.getOptionValue("registry", "").trim();
     Console console = context.console();
     if (json) {
       JsonObject report =
           JsonParser.parseString(new JsonReport(Main.version()).render(result.report()))
               .getAsJsonObject();
-      report.add("storage", storageJson(result, mode));
+      JsonObject storage = storageJson(result, mode);
+      unlisted.ifPresent(u -> storage.add("unlisted", UnlistedCheck.json(u, registry)));
+      report.add("storage", storage);
       console.json(
           new GsonBuilder()
               .setPrettyPrinting()
@@ -105,7 +138,7 @@ final class FsckCommand implements Command {
               .serializeNulls()
               .create()
               .toJson(report));
-      return result.report().exitCode();
+      return exit;
     }
     if (mode != Fsck.Mode.CHECK) {
       repairs(result, mode == Fsck.Mode.PLAN_REPAIR, console);
@@ -116,7 +149,13 @@ final class FsckCommand implements Command {
     for (Fsck.RootInfo info : result.roots()) {
       information(info, console);
     }
-    return result.report().exitCode();
+    if (unlisted.isPresent()) {
+      UnlistedCheck.text(unlisted.get(), registry, console);
+      if (exit != result.report().exitCode()) {
+        console.line("exit {}: storage holds what the API does not list", exit.code());
+      }
+    }
+    return exit;
   }
 
   private static void repairs(Fsck.Result result, boolean dryRun, Console console) {

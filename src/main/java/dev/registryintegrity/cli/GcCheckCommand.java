@@ -73,9 +73,11 @@ final class GcCheckCommand implements Command {
               + roots.size());
     }
     boolean deleteUntagged = line.hasOption("delete-untagged");
-    GcCheck.Prediction p =
-        new GcCheck(StorageLayout.open(roots.get(0), context.environment().variables()))
-            .predict(collector, deleteUntagged);
+    GcCheck.Prediction p;
+    try (StorageLayout layout =
+        StorageLayout.open(roots.get(0), context.environment().variables())) {
+      p = new GcCheck(layout).predict(collector, deleteUntagged);
+    }
     boolean safe = p.breaks().isEmpty() && p.stops().isEmpty();
     if (Flags.json(line)) {
       JsonObject json = new JsonObject();

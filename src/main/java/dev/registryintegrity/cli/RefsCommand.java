@@ -121,8 +121,6 @@ final class RefsCommand implements Command {
   }
 
   private static List<ImageResult> storage(CommandLine line, CheckSettings check, Context context) {
-    StorageLayout layout =
-        StorageLayout.open(line.getOptionValue("storage"), context.environment().variables());
     String repo = line.getOptionValue("repo");
     if (repo == null || repo.isBlank()) {
       throw new InputException("refs --storage needs --repo NAME (a repository in that storage)");
@@ -141,8 +139,10 @@ final class RefsCommand implements Command {
           "refs --storage takes no IMAGE arguments (got '" + line.getArgList().get(0) + "')");
     }
     List<ImageResult> images = new ArrayList<>();
-    try (Walker walker =
-        new Walker(new StorageSource(layout, false), check.limits(), check.policy())) {
+    try (StorageLayout layout =
+            StorageLayout.open(line.getOptionValue("storage"), context.environment().variables());
+        Walker walker =
+            new Walker(new StorageSource(layout, false), check.limits(), check.policy())) {
       for (String tag : tags) {
         images.add(walker.walk(repo + ":" + tag, repo, ManifestRef.tag(tag), Expectations.none()));
       }

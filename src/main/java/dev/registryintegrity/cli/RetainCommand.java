@@ -2,15 +2,12 @@ package dev.registryintegrity.cli;
 
 import dev.registryintegrity.ExitCode;
 import dev.registryintegrity.InputException;
-import dev.registryintegrity.model.Deadline;
 import dev.registryintegrity.model.InvalidValueException;
 import dev.registryintegrity.probe.Shard;
 import dev.registryintegrity.reference.ImageReference;
 import dev.registryintegrity.reference.RegistryName;
 import dev.registryintegrity.reference.RepositorySelection;
 import dev.registryintegrity.registry.RegistryClient;
-import dev.registryintegrity.registry.transport.RegistryTransport;
-import dev.registryintegrity.registry.transport.Sleeper;
 import dev.registryintegrity.retain.KeepRules;
 import dev.registryintegrity.retain.Pins;
 import dev.registryintegrity.retain.Planner;
@@ -189,15 +186,7 @@ final class RetainCommand implements Command {
     } else {
       Target target = target(line);
       instance = target.registry().name();
-      try (RegistryClient client =
-          RegistryClient.open(
-              target.registry(),
-              new RegistryTransport(
-                  check.transport(),
-                  clock,
-                  Sleeper.system(),
-                  Deadline.after(clock, check.timeout(), check.spelling())),
-              check.plainHttp())) {
+      try (RegistryClient client = ConnectionOptions.client(target.registry(), check, clock)) {
         int pageSize = Flags.positive(PAGE_SIZE, line);
         if (!target.repositories().isEmpty() && line.hasOption("repos-file")) {
           throw new InputException(

@@ -4,14 +4,12 @@ import dev.registryintegrity.CannotCheckException;
 import dev.registryintegrity.ExitCode;
 import dev.registryintegrity.InputException;
 import dev.registryintegrity.InputFiles;
-import dev.registryintegrity.model.Deadline;
 import dev.registryintegrity.probe.MetricsSinks;
 import dev.registryintegrity.probe.Shard;
 import dev.registryintegrity.reference.ImageReference;
 import dev.registryintegrity.reference.RegistryName;
 import dev.registryintegrity.reference.TargetReference;
 import dev.registryintegrity.registry.RegistryClient;
-import dev.registryintegrity.registry.transport.RegistryTransport;
 import dev.registryintegrity.registry.transport.Sleeper;
 import dev.registryintegrity.report.Console;
 import dev.registryintegrity.report.RunReport;
@@ -244,15 +242,7 @@ final class WatchCommand implements Command {
 
     @Override
     public boolean tagListed(String repository, String tag) {
-      try (RegistryClient client =
-          RegistryClient.open(
-              registry,
-              new RegistryTransport(
-                  check.transport(),
-                  clock,
-                  Sleeper.system(),
-                  Deadline.after(clock, check.timeout())),
-              check.plainHttp())) {
+      try (RegistryClient client = ConnectionOptions.client(registry, check, clock)) {
         return client.listTags(repository, 1000).contains(tag);
       }
     }

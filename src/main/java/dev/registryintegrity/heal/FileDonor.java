@@ -45,7 +45,7 @@ public final class FileDonor implements Donor {
     return new FileDonor(
         "OCI layout " + directory,
         new FileDriver(directory),
-        d -> "blobs/" + d.algorithm() + "/" + d.hex());
+        d -> directory.relativize(layout.blob(d)).toString());
   }
 
   /**

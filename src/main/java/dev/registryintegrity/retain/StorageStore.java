@@ -41,8 +41,13 @@ public final class StorageStore implements Store {
     return new StorageSource(layout, false);
   }
 
+  /**
+   * Read afresh each time: retention lists a repository's tags to plan, again just before deleting
+   * (a tag pushed or moved since must keep what it reaches), and again to check after.
+   */
   @Override
   public List<String> tags(String repository) {
+    layout.refresh(repository);
     return layout.tags(repository);
   }
 

@@ -1,5 +1,7 @@
 package dev.registryintegrity.storage;
 
+import dev.registryintegrity.CannotCheckException;
+import dev.registryintegrity.InputException;
 import dev.registryintegrity.model.Digest;
 import dev.registryintegrity.model.Kind;
 import dev.registryintegrity.model.Manifest;
@@ -152,6 +154,8 @@ public final class GcCheck {
             .readLink(layout.tagLink(repo, tag))
             .map(Digest::parse)
             .ifPresent(d -> tags.put(tag, d));
+      } catch (CannotCheckException | InputException e) {
+        throw e;
       } catch (IOException | RuntimeException e) {
         // A tag whose link is unreadable points nowhere the collector can see either.
       }

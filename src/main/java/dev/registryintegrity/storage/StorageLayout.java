@@ -36,7 +36,7 @@ import java.util.function.Consumer;
  * @param driver the directory or bucket
  * @param v2 the path of docker/registry/v2 under the driver's root ("" when the root is it)
  */
-public record StorageLayout(StorageDriver driver, String v2) {
+public record StorageLayout(StorageDriver driver, String v2) implements AutoCloseable {
 
   /**
    * A storage root as the operator spells it: a directory, or {@code s3://BUCKET[/ROOTDIRECTORY]}
@@ -53,11 +53,16 @@ public record StorageLayout(StorageDriver driver, String v2) {
   }
 
   private static StorageLayout at(StorageDriver driver, String spelling) {
-    for (String candidate : List.of("docker/registry/v2", "")) {
-      if (driver.isDirectory(join(candidate, "repositories"))
-          || driver.isDirectory(join(candidate, "blobs"))) {
-        return new StorageLayout(driver, candidate);
+    try {
+      for (String candidate : List.of("docker/registry/v2", "")) {
+        if (driver.isDirectory(join(candidate, "repositories"))
+            || driver.isDirectory(join(candidate, "blobs"))) {
+          return new StorageLayout(driver, candidate);
+        }
       }
+    } catch (RuntimeException e) {
+      driver.close();
+      throw e;
     }
     driver.close();
     throw new InputException(
@@ -160,6 +165,11 @@ public record StorageLayout(StorageDriver driver, String v2) {
         .toList();
   }
 
+  /** The repository may have changed by others (a push, a moved tag): read it again. */
+  public void refresh(String repo) {
+    driver.refresh(repository(repo));
+  }
+
   /** The tag's directory exists: the tag is listed, whether or not its link is readable. */
   public boolean hasTag(String repo, String tag) {
     covered(repo);
@@ -176,9 +186,12 @@ public record StorageLayout(StorageDriver driver, String v2) {
     return linkedDigests(covered(repo) + "/_layers");
   }
 
-  /** The link is stored (or, for a repository, the link file is). */
+  /**
+   * Something is stored at the link's path. Not necessarily a readable link: a directory there is
+   * not a missing link to restore (a repair would fail on it), it is the registry's to refuse.
+   */
   public boolean hasLink(String link) {
-    return driver.isFile(link);
+    return driver.isFile(link) || driver.isDirectory(link);
   }
 
   private List<Digest> linkedDigests(String dir) {
@@ -232,6 +245,11 @@ public record StorageLayout(StorageDriver driver, String v2) {
     } catch (NoSuchFileException e) {
       return Optional.empty();
     }
+  }
+
+  @Override
+  public void close() {
+    driver.close();
   }
 
   /** Whether the blob's bytes are stored. */

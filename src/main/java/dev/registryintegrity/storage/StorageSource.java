@@ -1,5 +1,7 @@
 package dev.registryintegrity.storage;
 
+import dev.registryintegrity.CannotCheckException;
+import dev.registryintegrity.InputException;
 import dev.registryintegrity.model.CosignTags;
 import dev.registryintegrity.model.Descriptor;
 import dev.registryintegrity.model.Digest;
@@ -210,6 +212,8 @@ public final class StorageSource implements ContentSource {
                     Optional.of(scheme.role())));
           }
         }
+      } catch (CannotCheckException | InputException e) {
+        throw e;
       } catch (IOException | RuntimeException e) {
         // an unreadable tag link names no referrer; fsck reports the tag itself
       }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -61,17 +62,13 @@ public record FileDriver(Path root) implements StorageDriver {
     if (!Files.isDirectory(directory)) {
       return;
     }
-    try (Stream<Path> files = Files.walk(directory)) {
+    // Through symbolic links, as the registry's driver reads them (blobs on another disk).
+    try (Stream<Path> files = Files.walk(directory, FileVisitOption.FOLLOW_LINKS)) {
       files
           .filter(Files::isRegularFile)
           .forEach(f -> action.accept(relative(f), f.toFile().length()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    } catch (UncheckedIOException e) {
-      // a directory removed while walked (a collector running beside us) is simply gone
-      if (!(e.getCause() instanceof java.nio.file.NoSuchFileException)) {
-        throw e;
-      }
     }
   }
 

@@ -66,6 +66,9 @@ public interface StorageDriver extends AutoCloseable {
    */
   default void cover(String dir) {}
 
+  /** Others may have changed what is under {@code dir}: read it again before answering. */
+  default void refresh(String dir) {}
+
   /** Releases connections; nothing to do for a directory. */
   @Override
   default void close() {}

@@ -20,13 +20,10 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
-import software.amazon.awssdk.services.s3.model.Delete;
-import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
-import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -41,9 +38,6 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * it holds.
  */
 public final class S3Driver implements StorageDriver {
-  /** What S3 deletes in one request at most. */
-  private static final int DELETE_BATCH = 1000;
-
   private final S3Client client;
   private final S3Location location;
   private final S3Failures failures;
@@ -86,15 +80,17 @@ public final class S3Driver implements StorageDriver {
       return next != null && next.startsWith(under);
     }
     try {
-      return client
-              .listObjectsV2(
-                  ListObjectsV2Request.builder()
-                      .bucket(location.bucket())
-                      .prefix(location.key(under))
-                      .maxKeys(1)
-                      .build())
-              .keyCount()
-          > 0;
+      // Not KeyCount (some servers leave it out), and not a console's folder marker alone.
+      ListObjectsV2Response page =
+          client.listObjectsV2(
+              ListObjectsV2Request.builder()
+                  .bucket(location.bucket())
+                  .prefix(location.listPrefix(under))
+                  .delimiter("/")
+                  .maxKeys(10)
+                  .build());
+      return !page.commonPrefixes().isEmpty()
+          || page.contents().stream().anyMatch(o -> !o.key().endsWith("/"));
     } catch (SdkException e) {
       throw failures.of("list", under, e);
     }
@@ -197,32 +193,22 @@ public final class S3Driver implements StorageDriver {
     return true;
   }
 
+  /**
+   * One object at a time: a tag's directory holds a few, and a single-object delete needs no
+   * checksum header, which S3-compatible servers take or refuse differently for batch deletes.
+   */
   @Override
   public void deleteTree(String dir) {
     List<String> paths = new ArrayList<>();
     walk(dir, (path, size) -> paths.add(path));
-    for (int from = 0; from < paths.size(); from += DELETE_BATCH) {
-      List<ObjectIdentifier> batch =
-          paths.subList(from, Math.min(paths.size(), from + DELETE_BATCH)).stream()
-              .map(p -> ObjectIdentifier.builder().key(location.key(p)).build())
-              .toList();
-      DeleteObjectsResponse response;
+    for (String path : paths) {
       try {
-        response =
-            client.deleteObjects(
-                b ->
-                    b.bucket(location.bucket())
-                        .delete(Delete.builder().objects(batch).quiet(true).build()));
+        client.deleteObject(b -> b.bucket(location.bucket()).key(location.key(path)));
       } catch (SdkException e) {
-        throw failures.of("delete", dir, e);
+        throw failures.of("delete", path, e);
       }
-      if (response.hasErrors() && !response.errors().isEmpty()) {
-        var first = response.errors().get(0);
-        throw failures.refused(
-            "delete", location.path(first.key()), first.code() + ": " + first.message());
-      }
+      known.remove(path);
     }
-    paths.forEach(known::remove);
   }
 
   /**
@@ -233,6 +219,15 @@ public final class S3Driver implements StorageDriver {
   @Override
   public Optional<String> whyNotRemovable(String dir) {
     return Optional.empty();
+  }
+
+  @Override
+  public synchronized void refresh(String dir) {
+    if (isCovered(dir)) {
+      String under = under(dir);
+      known.subMap(under, under + Character.MAX_VALUE).clear();
+      read(dir);
+    }
   }
 
   @Override
@@ -273,7 +268,7 @@ public final class S3Driver implements StorageDriver {
     return client.listObjectsV2Paginator(
         ListObjectsV2Request.builder()
             .bucket(location.bucket())
-            .prefix(location.key(under))
+            .prefix(location.listPrefix(under))
             .delimiter(delimiter)
             .build());
   }

@@ -58,7 +58,7 @@ record S3Failures(S3Location location, S3Settings settings) {
         e);
   }
 
-  CannotCheckException refused(String action, String path, String why) {
+  private CannotCheckException refused(String action, String path, String why) {
     return new CannotCheckException(
         "cannot "
             + action

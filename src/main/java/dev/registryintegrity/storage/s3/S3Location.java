@@ -48,6 +48,15 @@ public record S3Location(String bucket, String prefix) {
     return path.isEmpty() ? prefix : prefix + "/" + path;
   }
 
+  /**
+   * The key prefix that lists what is under {@code under} ("" or a path ending in '/'): the
+   * rootdirectory's own contents list as {@code ROOT/}, never {@code ROOT} (which {@code ROOT-old}
+   * would match too).
+   */
+  public String listPrefix(String under) {
+    return under.isEmpty() ? (prefix.isEmpty() ? "" : prefix + "/") : key(under);
+  }
+
   /** {@code path} back from a key under the rootdirectory. */
   public String path(String key) {
     return prefix.isEmpty() ? key : key.substring(Math.min(key.length(), prefix.length() + 1));

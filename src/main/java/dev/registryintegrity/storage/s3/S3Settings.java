@@ -115,9 +115,9 @@ record S3Settings(Optional<URI> endpoint, Region region, AwsCredentialsProvider 
                 UrlConnectionHttpClient.builder()
                     .connectionTimeout(Duration.ofSeconds(10))
                     .socketTimeout(Duration.ofSeconds(60)))
-            // Checksums only where S3 requires them (a multi-object delete): everything read is
-            // hashed against its digest anyway, and S3-compatible servers differ in which checksum
-            // headers they take.
+            // Checksums only where S3 requires them (nothing we send): everything read is hashed
+            // against its digest anyway, and S3-compatible servers differ in which of the SDK's
+            // default checksum headers they take.
             .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
             .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
     if (endpoint.isPresent()) {
