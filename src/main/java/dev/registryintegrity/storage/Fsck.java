@@ -82,6 +82,7 @@ public final class Fsck {
     List<LinkOperation> repairs = new ArrayList<>();
     long reads = 0;
     for (StorageLayout layout : roots) {
+      layout.readAllBlobs();
       StorageSource source = new StorageSource(layout, verifyContent);
       List<ImageResult> rootImages = walkAll(source);
       if (mode != Mode.CHECK) {

@@ -68,6 +68,7 @@ public final class GcCheck {
   }
 
   public Prediction predict(Collector collector, boolean deleteUntagged) {
+    layout.readAllBlobs();
     Set<Digest> marked = new HashSet<>();
     List<String> untagged = new ArrayList<>();
     List<String> stops = new ArrayList<>();

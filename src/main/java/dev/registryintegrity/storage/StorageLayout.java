@@ -213,6 +213,14 @@ public record StorageLayout(StorageDriver driver, String v2) implements AutoClos
     return digests;
   }
 
+  /**
+   * For a run that asks about most blobs (fsck, gc-check): their data is listed once, where that
+   * saves a request per blob (a bucket), and held while the run lasts.
+   */
+  public void readAllBlobs() {
+    driver.cover(join(v2, "blobs"));
+  }
+
   /** Streams every blob with data, without holding the list (a store may have millions). */
   public void forEachBlob(Consumer<Digest> action) {
     String blobs = join(v2, "blobs");
