@@ -118,6 +118,27 @@ class S3StorageIT {
   }
 
   @Test
+  void overHttpsAPrivateCaIsTrustedFromAwsCaBundle() {
+    Map<String, String> env = new java.util.HashMap<>(REGISTRY.storageEnvironment());
+    env.put("AWS_ENDPOINT_URL", REGISTRY.s3().httpsEndpoint());
+    Cli.Run untrusted = Cli.run(env, "", "fsck", REGISTRY.storageUrl());
+    assertEquals(3, untrusted.exitCode(), untrusted.all());
+    assertTrue(
+        untrusted.err().contains("is not trusted: give its CA certificate (PEM) in AWS_CA_BUNDLE"),
+        untrusted.err());
+
+    env.put("AWS_CA_BUNDLE", REGISTRY.s3().caBundle().toString());
+    Cli.Run trusted = Cli.run(env, "", "fsck", "--brief", REGISTRY.storageUrl());
+    assertEquals(0, trusted.exitCode(), trusted.all());
+
+    env.put("AWS_CA_BUNDLE", "/nonexistent/ca.pem");
+    Cli.Run missing = Cli.run(env, "", "fsck", REGISTRY.storageUrl());
+    assertEquals(2, missing.exitCode(), missing.all());
+    assertTrue(
+        missing.err().contains("AWS_CA_BUNDLE=/nonexistent/ca.pem: cannot read it"), missing.err());
+  }
+
+  @Test
   void aWrongBucketKeyOrEndpointIsOneLineNamingTheFix() {
     Map<String, String> env = new java.util.HashMap<>(REGISTRY.storageEnvironment());
     Cli.Run noBucket = Cli.run(env, "", "fsck", "s3://no-such-bucket/store");

@@ -46,6 +46,18 @@ record S3Failures(S3Location location, S3Settings settings) {
       return refused(action, path, s3.statusCode() + " " + code);
     }
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof javax.net.ssl.SSLHandshakeException) {
+        return new CannotCheckException(
+            "cannot "
+                + action
+                + " "
+                + where
+                + ": the TLS certificate of "
+                + settings.describe()
+                + " is not trusted: give its CA certificate (PEM) in AWS_CA_BUNDLE");
+      }
+    }
     if (e instanceof SdkClientException && message.contains("credentials")) {
       return new InputException(
           "no AWS credentials for "

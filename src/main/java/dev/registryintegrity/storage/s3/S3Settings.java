@@ -5,6 +5,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import javax.net.ssl.TrustManager;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -31,14 +32,19 @@ import software.amazon.awssdk.services.s3.S3Client;
  *       EC2 that costs a timeout on every run);
  *   <li>credentials from {@code AWS_ACCESS_KEY_ID} and {@code AWS_SECRET_ACCESS_KEY} (with {@code
  *       AWS_SESSION_TOKEN}), else the SDK's default chain: {@code AWS_PROFILE} and the shared
- *       files, web identity, container and instance roles.
+ *       files, web identity, container and instance roles;
+ *   <li>an HTTPS endpoint's CA from {@code AWS_CA_BUNDLE} besides the JVM's ({@link S3Trust}).
  * </ul>
  *
  * @param endpoint the endpoint given, if any
  * @param region the region requests are signed for
  * @param credentials where the keys come from
  */
-record S3Settings(Optional<URI> endpoint, Region region, AwsCredentialsProvider credentials) {
+record S3Settings(
+    Optional<URI> endpoint,
+    Region region,
+    AwsCredentialsProvider credentials,
+    Optional<TrustManager[]> trust) {
   static final String ENDPOINT_S3 = "AWS_ENDPOINT_URL_S3";
   static final String ENDPOINT = "AWS_ENDPOINT_URL";
 
@@ -51,7 +57,12 @@ record S3Settings(Optional<URI> endpoint, Region region, AwsCredentialsProvider 
         break;
       }
     }
-    return new S3Settings(endpoint, region(environment), credentials(environment));
+    String bundle = value(environment, S3Trust.CA_BUNDLE);
+    return new S3Settings(
+        endpoint,
+        region(environment),
+        credentials(environment),
+        bundle.isEmpty() ? Optional.empty() : Optional.of(S3Trust.with(bundle)));
   }
 
   private static String value(Map<String, String> environment, String name) {
@@ -107,14 +118,16 @@ record S3Settings(Optional<URI> endpoint, Region region, AwsCredentialsProvider 
   }
 
   S3Client client() {
+    UrlConnectionHttpClient.Builder http =
+        UrlConnectionHttpClient.builder()
+            .connectionTimeout(Duration.ofSeconds(10))
+            .socketTimeout(Duration.ofSeconds(60));
+    trust.ifPresent(managers -> http.tlsTrustManagersProvider(() -> managers));
     var builder =
         S3Client.builder()
             .region(region)
             .credentialsProvider(credentials)
-            .httpClientBuilder(
-                UrlConnectionHttpClient.builder()
-                    .connectionTimeout(Duration.ofSeconds(10))
-                    .socketTimeout(Duration.ofSeconds(60)))
+            .httpClientBuilder(http)
             // Checksums only where S3 requires them (nothing we send): everything read is hashed
             // against its digest anyway, and S3-compatible servers differ in which of the SDK's
             // default checksum headers they take.
