@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.registryintegrity.fixture.Cli;
 import dev.registryintegrity.fixture.Implementation;
 import dev.registryintegrity.fixture.RegistryFixture;
-import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -27,12 +25,7 @@ class Registry30IT {
         RegistryState.versionOf(Implementation.registry30Binary()).endsWith(" v3.0.0"),
         "-Dregistry30.binary is distribution v3.0.0");
     RetainScenario f = RetainScenario.seed(V3_0, "retain/off");
-    Map<Path, Long> before = RegistryState.files(V3_0.storageRoot());
-    Cli.Run apply = Cli.run(f.retain(V3_0.host() + "/" + f.repository(), "--apply"));
-    assertEquals(3, apply.exitCode(), apply.all());
-    assertTrue(apply.all().contains("storage.delete.enabled: true"), apply.all());
-    assertTrue(apply.all().contains("nothing was deleted"), apply.all());
-    assertEquals(before, RegistryState.files(V3_0.storageRoot()), "storage changed");
+    f.assertDeletesOffChangeNothing(V3_0);
 
     assertEquals(
         202,

@@ -156,13 +156,7 @@ class RetainIT {
   @Test
   void withDeletesOffNothingChangesAndTheSettingIsNamed() throws Exception {
     RetainScenario f = RetainScenario.seed(NO_DELETES, "retain/off");
-    Map<Path, Long> before = RegistryState.files(NO_DELETES.storageRoot());
-    Cli.Run apply = Cli.run(f.retain(NO_DELETES.host() + "/" + f.repository(), "--apply"));
-    assertEquals(3, apply.exitCode(), apply.all());
-    assertTrue(apply.all().contains("storage.delete.enabled: true"), apply.all());
-    assertTrue(apply.all().contains("nothing was deleted"), apply.all());
-    assertEquals(
-        before, RegistryState.files(NO_DELETES.storageRoot()), "storage changed with deletes off");
+    f.assertDeletesOffChangeNothing(NO_DELETES);
     // 2.8 and 3.1.1 refuse a tag DELETE with deletes off; 3.0.0 does not (Registry30IT).
     assertEquals(405, RegistryState.delete(NO_DELETES, f.repository(), "v1"));
   }

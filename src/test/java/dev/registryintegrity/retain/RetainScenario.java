@@ -136,6 +136,59 @@ record RetainScenario(
     return args.toArray(String[]::new);
   }
 
+  /**
+   * retain on the registry's storage ({@link RegistryFixture#storageUrl()}) with the registry
+   * stopped: the plan changes no file; then {@code --apply}, and the registry's own collector
+   * (without --delete-untagged) once it is back, idle.
+   *
+   * @return the --apply run
+   */
+  Cli.Run applyOnStorageThenCollect(RegistryFixture registry) throws Exception {
+    registry.stopRegistry();
+    Cli.Run apply;
+    try {
+      Map<Path, Long> before = RegistryState.files(registry.storageRoot());
+      Cli.Run plan = registry.storageTool(retain(repository, "--storage", registry.storageUrl()));
+      assertEquals(0, plan.exitCode(), plan.all());
+      assertEquals(before, RegistryState.files(registry.storageRoot()), "the plan changed storage");
+      apply =
+          registry.storageTool(retain(repository, "--storage", registry.storageUrl(), "--apply"));
+      assertEquals(0, apply.exitCode(), apply.all());
+    } finally {
+      registry.startRegistry();
+    }
+    // Idle, as the collector needs it (its container backend collects in the running container).
+    registry.garbageCollect(false);
+    registry.restart();
+    return apply;
+  }
+
+  /** The tags retention keeps: the newest two, stable, and v5's signature and SBOM tags. */
+  Set<String> keptTags() {
+    Digest v5 = images.get("v5").top("v5").digest();
+    return new java.util.TreeSet<>(
+        Set.of(
+            "v5",
+            "v6",
+            "stable",
+            v5.algorithm() + "-" + v5.hex() + ".sig",
+            v5.algorithm() + "-" + v5.hex()));
+  }
+
+  /**
+   * With deletes off, --apply exits 3 naming the setting and changes nothing, whatever the registry
+   * would do with a tag DELETE.
+   */
+  void assertDeletesOffChangeNothing(RegistryFixture registry) throws Exception {
+    Map<Path, Long> before = RegistryState.files(registry.storageRoot());
+    Cli.Run apply = Cli.run(retain(registry.host() + "/" + repository, "--apply"));
+    assertEquals(3, apply.exitCode(), apply.all());
+    assertTrue(apply.all().contains("storage.delete.enabled: true"), apply.all());
+    assertTrue(apply.all().contains("nothing was deleted"), apply.all());
+    assertEquals(
+        before, RegistryState.files(registry.storageRoot()), "storage changed with deletes off");
+  }
+
   /** Each of {@code tags}, and the pinned untagged image, verifies with every byte hashed. */
   void assertKeptVerify(RegistryFixture registry, List<String> tags) {
     List<String> references = new ArrayList<>();

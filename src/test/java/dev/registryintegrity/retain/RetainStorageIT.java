@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -26,34 +25,9 @@ class RetainStorageIT {
   void onStorageTheTagOnAKeptManifestGoesAloneOnEitherVersion() throws Exception {
     RetainScenario f = RetainScenario.seed(REGISTRY, "retain/disk");
     Map<String, Digest> tagsBefore = RegistryState.tags(REGISTRY, f.repository());
-    REGISTRY.stopRegistry();
-    Cli.Run apply;
-    try {
-      Map<Path, Long> before = RegistryState.files(REGISTRY.storageRoot());
-      Cli.Run plan =
-          Cli.run(f.retain(f.repository(), "--storage", REGISTRY.storageDirectory().toString()));
-      assertEquals(0, plan.exitCode(), plan.all());
-      assertEquals(before, RegistryState.files(REGISTRY.storageRoot()), "the plan changed storage");
-      apply =
-          Cli.run(
-              f.retain(
-                  f.repository(), "--storage", REGISTRY.storageDirectory().toString(), "--apply"));
-      assertEquals(0, apply.exitCode(), apply.all());
-    } finally {
-      REGISTRY.startRegistry();
-    }
-    // Idle, as the collector needs it (its container backend collects in the running container).
-    REGISTRY.garbageCollect(false);
-    REGISTRY.restart();
-    Digest v5 = f.images().get("v5").top("v5").digest();
+    Cli.Run apply = f.applyOnStorageThenCollect(REGISTRY);
     assertEquals(
-        new TreeSet<>(
-            Set.of(
-                "v5",
-                "v6",
-                "stable",
-                v5.algorithm() + "-" + v5.hex() + ".sig",
-                v5.algorithm() + "-" + v5.hex())),
+        f.keptTags(),
         new TreeSet<>(RegistryState.tags(REGISTRY, f.repository()).keySet()),
         apply.out());
     assertEquals(

@@ -30,10 +30,6 @@ class S3IncidentIT {
   @RegisterExtension
   static final RegistryFixture REGISTRY = RegistryFixture.create().withS3(BUCKET, ROOT);
 
-  private static Cli.Run tool(String... args) {
-    return Cli.run(REGISTRY.storageEnvironment(), "", args);
-  }
-
   /** What a cleanup script on S3 does to drop a tag: {@code aws s3 rm --recursive} its prefix. */
   private static void removeTagObjects(String repo, String tag) {
     try (S3Client s3 = REGISTRY.s3().client()) {
@@ -76,11 +72,11 @@ class S3IncidentIT {
 
     String ref = REGISTRY.host() + "/" + repo + ":keep";
     REGISTRY.restart();
-    Cli.Run fsck = tool("fsck", REGISTRY.storageUrl());
+    Cli.Run fsck = REGISTRY.storageTool("fsck", REGISTRY.storageUrl());
     assertEquals(1, fsck.exitCode(), fsck.all());
     assertTrue(fsck.out().contains(repo + ":keep"), fsck.out());
 
-    Cli.Run heal = tool("heal", ref, "--from", "storage:s3://backup/" + ROOT);
+    Cli.Run heal = REGISTRY.storageTool("heal", ref, "--from", "storage:s3://backup/" + ROOT);
     assertEquals(0, heal.exitCode(), heal.all());
     assertTrue(heal.out().contains("from storage s3://backup/" + ROOT + " (copy)"), heal.out());
     Cli.Run verify =
@@ -99,7 +95,7 @@ class S3IncidentIT {
         Reports.findings(verify.json()).keySet(),
         "the same digests as pushed");
     Skopeo.assertPulls(ref);
-    Cli.Run after = tool("fsck", REGISTRY.storageUrl());
+    Cli.Run after = REGISTRY.storageTool("fsck", REGISTRY.storageUrl());
     assertEquals(0, after.exitCode(), after.all());
   }
 }

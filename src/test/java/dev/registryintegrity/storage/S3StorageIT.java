@@ -37,10 +37,6 @@ class S3StorageIT {
   @RegisterExtension
   static final RegistryFixture REGISTRY = RegistryFixture.create().withS3(BUCKET, ROOT);
 
-  private static Cli.Run tool(String... args) {
-    return Cli.run(REGISTRY.storageEnvironment(), "", args);
-  }
-
   private static String blobKey(Digest d) {
     return REGISTRY.s3Key(
         "blobs/" + d.algorithm() + "/" + d.hex().substring(0, 2) + "/" + d.hex() + "/data");
@@ -50,7 +46,7 @@ class S3StorageIT {
   void fsckPassesAHealthyBucketAndNamesALayerWhoseDataObjectIsGone() throws Exception {
     String repo = "s3/fsck";
     SeededImage image = REGISTRY.seeder().pushImage(repo, ImageSpec.multiPlatform(), "v1");
-    Cli.Run healthy = tool("fsck", "--verify-content", REGISTRY.storageUrl());
+    Cli.Run healthy = REGISTRY.storageTool("fsck", "--verify-content", REGISTRY.storageUrl());
     assertEquals(0, healthy.exitCode(), healthy.all());
     assertTrue(
         healthy.out().contains("s3://" + BUCKET + "/" + ROOT + "/docker/registry/v2"),
@@ -61,7 +57,7 @@ class S3StorageIT {
       byte[] data = s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(blobKey(layer))).asByteArray();
       s3.deleteObject(b -> b.bucket(BUCKET).key(blobKey(layer)));
       try {
-        Cli.Run broken = tool("fsck", REGISTRY.storageUrl());
+        Cli.Run broken = REGISTRY.storageTool("fsck", REGISTRY.storageUrl());
         assertEquals(1, broken.exitCode(), broken.all());
         String line =
             broken.out().lines().filter(l -> l.contains(layer.toString())).findFirst().orElse("");
@@ -79,7 +75,7 @@ class S3StorageIT {
     SeededImage image =
         REGISTRY.seeder().pushImage(repo, ImageSpec.singlePlatform().seed(3), "v1", "v2");
     Cli.Run refs =
-        tool(
+        REGISTRY.storageTool(
             "refs",
             "--storage",
             REGISTRY.storageUrl(),
@@ -96,12 +92,15 @@ class S3StorageIT {
         .forEach(d -> listed.add(d.getAsJsonObject().get("digest").getAsString()));
     assertEquals(Reports.strings(image.digestsOf("v1")), listed);
 
-    Cli.Run plan = tool("retain", "--keep-tag", "v1", "--storage", REGISTRY.storageUrl(), repo);
+    Cli.Run plan =
+        REGISTRY.storageTool(
+            "retain", "--keep-tag", "v1", "--storage", REGISTRY.storageUrl(), repo);
     assertEquals(0, plan.exitCode(), plan.all());
     assertTrue(plan.out().contains("drop tag    v2"), plan.out());
     Set<String> before = objects();
     Cli.Run apply =
-        tool("retain", "--keep-tag", "v1", "--storage", REGISTRY.storageUrl(), repo, "--apply");
+        REGISTRY.storageTool(
+            "retain", "--keep-tag", "v1", "--storage", REGISTRY.storageUrl(), repo, "--apply");
     assertEquals(0, apply.exitCode(), apply.all());
     Set<String> removed = new TreeSet<>(before);
     removed.removeAll(objects());
@@ -183,7 +182,8 @@ class S3StorageIT {
           "the tag its listing hides still pulls");
       return;
     }
-    Cli.Run listed = tool("fsck", "--registry", REGISTRY.host(), REGISTRY.storageUrl());
+    Cli.Run listed =
+        REGISTRY.storageTool("fsck", "--registry", REGISTRY.host(), REGISTRY.storageUrl());
     assertEquals(0, listed.exitCode(), listed.all());
     assertTrue(listed.out().contains("show everything storage holds"), listed.out());
     try (FaultProxy proxy = new FaultProxy(REGISTRY.baseUri())) {
@@ -198,7 +198,9 @@ class S3StorageIT {
   }
 
   private static void assertUnlisted(String registry, String tag) {
-    Cli.Run run = tool("fsck", "--registry", registry, "--format", "json", REGISTRY.storageUrl());
+    Cli.Run run =
+        REGISTRY.storageTool(
+            "fsck", "--registry", registry, "--format", "json", REGISTRY.storageUrl());
     assertEquals(1, run.exitCode(), run.all());
     JsonObject found = run.json().getAsJsonObject("storage").getAsJsonObject("unlisted");
     assertEquals("[\"" + tag + "\"]", found.getAsJsonArray("tags").toString(), found.toString());
@@ -217,11 +219,11 @@ class S3StorageIT {
       s3.deleteObject(b -> b.bucket(BUCKET).key(link));
     }
     Set<String> before = objects();
-    Cli.Run broken = tool("fsck", REGISTRY.storageUrl());
+    Cli.Run broken = REGISTRY.storageTool("fsck", REGISTRY.storageUrl());
     assertEquals(1, broken.exitCode(), broken.all());
     assertTrue(broken.out().contains("fsck --repair restores the link"), broken.out());
 
-    Cli.Run repair = tool("fsck", "--repair", REGISTRY.storageUrl());
+    Cli.Run repair = REGISTRY.storageTool("fsck", "--repair", REGISTRY.storageUrl());
     assertEquals(0, repair.exitCode(), repair.all());
     assertTrue(repair.out().contains("created s3://" + BUCKET + "/" + link), repair.out());
     Set<String> added = objects();

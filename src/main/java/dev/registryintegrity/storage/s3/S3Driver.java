@@ -226,7 +226,7 @@ public final class S3Driver implements StorageDriver {
     if (isCovered(dir)) {
       String under = under(dir);
       known.subMap(under, under + Character.MAX_VALUE).clear();
-      read(dir);
+      listAll(dir, known::put);
     }
   }
 
@@ -237,14 +237,10 @@ public final class S3Driver implements StorageDriver {
     }
     synchronized (this) {
       if (!isCovered(dir)) {
-        read(dir);
+        listAll(dir, known::put);
         covered.add(dir);
       }
     }
-  }
-
-  private void read(String dir) {
-    listAll(dir, known::put);
   }
 
   private void listAll(String dir, BiConsumer<String, Long> file) {
