@@ -86,6 +86,7 @@ class ArchitectureTest {
                   "layout",
                   "storage",
                   "storage.driver")),
+          Map.entry("attach", Set.of("", "model", "source", "walk", "registry")),
           Map.entry(
               "retain",
               Set.of(
@@ -116,6 +117,7 @@ class ArchitectureTest {
                   "verify",
                   "heal",
                   "retain",
+                  "attach",
                   "probe",
                   "watch",
                   "serve",

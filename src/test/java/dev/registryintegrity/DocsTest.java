@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 class DocsTest {
   private static final List<String> COMMANDS =
-      List.of("verify", "probe", "watch", "fsck", "refs", "heal", "gc-check", "retain");
+      List.of("verify", "probe", "watch", "fsck", "refs", "heal", "gc-check", "retain", "attach");
   private static final List<String> MAN_PAGE_HEADINGS =
       List.of(
           "## NAME",

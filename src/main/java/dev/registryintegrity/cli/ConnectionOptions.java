@@ -41,6 +41,23 @@ import org.apache.commons.cli.Options;
  * debug. Their values go into a {@link CheckSettings.Builder}, which owns the rules.
  */
 final class ConnectionOptions {
+  /**
+   * The connection options only a walk uses (what to check, how many requests at once, progress): a
+   * command that talks to a registry without walking an image leaves them out.
+   */
+  static final List<String> WALK_ONLY =
+      List.of(
+          "concurrency",
+          "blob-check",
+          "verify-content",
+          "max-content-bytes",
+          "referrers",
+          "require-artifact-type",
+          "check-external",
+          "strict",
+          "read-every-repository",
+          "progress");
+
   private ConnectionOptions() {}
 
   static void addTo(Options o) {

@@ -26,7 +26,7 @@ import org.apache.commons.cli.CommandLine;
 public final class Main {
   /** Every command's name, in the order the usage lists them; {@link #find} makes each. */
   static final List<String> COMMANDS =
-      List.of("verify", "probe", "fsck", "refs", "watch", "heal", "gc-check", "retain");
+      List.of("verify", "probe", "fsck", "refs", "watch", "heal", "gc-check", "retain", "attach");
 
   private Main() {}
 
@@ -163,6 +163,7 @@ public final class Main {
           case "heal" -> new HealCommand();
           case "gc-check" -> new GcCheckCommand();
           case "retain" -> new RetainCommand();
+          case "attach" -> new AttachCommand();
           default -> null;
         };
     return Optional.ofNullable(command);

@@ -21,18 +21,7 @@ import org.apache.commons.cli.CommandLine;
  */
 final class UnlistedCheck {
   /** The options fsck does not take from the connection options: its own, or a walk's. */
-  static final List<String> NOT_FOR_FSCK =
-      List.of(
-          "concurrency",
-          "blob-check",
-          "verify-content",
-          "max-content-bytes",
-          "referrers",
-          "require-artifact-type",
-          "check-external",
-          "strict",
-          "read-every-repository",
-          "progress");
+  static final List<String> NOT_FOR_FSCK = ConnectionOptions.WALK_ONLY;
 
   private static final int PAGE_SIZE = 1000;
 

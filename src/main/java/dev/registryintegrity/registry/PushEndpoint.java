@@ -15,10 +15,11 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Writes by digest, never by tag: a manifest put under its digest, a blob mounted from another
- * repository of the same registry, or uploaded in a session that is committed only when the bytes
- * sent hash to the blob's digest and have its size (otherwise the session is abandoned, so an
- * interrupted or wrong copy leaves nothing a later run has to undo).
+ * Writes by digest: a manifest put under its digest, a blob mounted from another repository of the
+ * same registry, or uploaded in a session that is committed only when the bytes sent hash to the
+ * blob's digest and have its size (otherwise the session is abandoned, so an interrupted or wrong
+ * copy leaves nothing a later run has to undo). The one write by tag is a referrers fallback tag
+ * ({@code sha256-<hex>}), which only {@code attach} makes.
  */
 final class PushEndpoint {
   /** Write answers carry at most an error's JSON. */
@@ -31,12 +32,17 @@ final class PushEndpoint {
     this.connection = connection;
   }
 
-  PushResult putManifest(String repository, Digest digest, String mediaType, byte[] bytes) {
+  /**
+   * @param reference where to put it: its digest, or a tag
+   * @param digest the digest of {@code bytes}, which the registry must store them as
+   */
+  PushResult putManifest(
+      String repository, String reference, Digest digest, String mediaType, byte[] bytes) {
     HttpResponse r =
         connection.send(
             new HttpRequest(
                     "PUT",
-                    connection.uri(repository, "manifests/" + digest),
+                    connection.uri(repository, "manifests/" + reference),
                     Map.of("Content-Type", mediaType),
                     repository,
                     ERROR_BODY)
@@ -49,7 +55,16 @@ final class PushEndpoint {
       return new PushResult.Refused(
           "201", "the registry stored the manifest as " + stored.get() + ", not " + digest);
     }
-    return new PushResult.Done();
+    return new PushResult.Done(indexedSubject(r));
+  }
+
+  /** A garbled header is no promise: the caller then keeps the fallback tag itself. */
+  private static Optional<Digest> indexedSubject(HttpResponse r) {
+    try {
+      return r.header("oci-subject").map(String::trim).map(Digest::parse);
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
   }
 
   /**
@@ -61,7 +76,7 @@ final class PushEndpoint {
     HttpResponse r =
         post(repository, "blobs/uploads/?mount=" + digest + "&from=" + encode(from), Map.of());
     if (r.status() == 201) {
-      return new PushResult.Done();
+      return PushResult.Done.done();
     }
     if (r.status() == 202) {
       location(r).ifPresent(uri -> abandon(repository, uri));
@@ -119,7 +134,7 @@ final class PushEndpoint {
         connection.send(
             new HttpRequest("PUT", commit, Map.of(), repository, ERROR_BODY)
                 .sending(HttpRequest.Body.empty()));
-    return committed.status() == 201 ? new PushResult.Done() : refused(committed);
+    return committed.status() == 201 ? PushResult.Done.done() : refused(committed);
   }
 
   private HttpResponse post(String repository, String path, Map<String, String> headers) {

@@ -4,8 +4,18 @@ import dev.registryintegrity.model.Digest;
 
 /** What a write to a registry came to; a refused credential is not one of these (exit 3). */
 public sealed interface PushResult {
-  /** The content is in the repository now. */
-  record Done() implements PushResult {}
+  /**
+   * The content is in the repository now.
+   *
+   * @param indexedSubject for a manifest with a subject: the subject the registry says it listed it
+   *     under in its referrers API (the {@code OCI-Subject} answer header); empty for registries
+   *     without that API, and for everything else
+   */
+  record Done(java.util.Optional<Digest> indexedSubject) implements PushResult {
+    public static Done done() {
+      return new Done(java.util.Optional.empty());
+    }
+  }
 
   /** A cross-repository mount found nothing to mount; the session it opened was abandoned. */
   record NotMounted(String status) implements PushResult {}

@@ -137,7 +137,16 @@ public final class RegistryClient implements ContentSource {
 
   /** Puts a manifest under its digest (never a tag); the registry checks what it references. */
   public PushResult pushManifest(String repository, Digest digest, String mediaType, byte[] body) {
-    return pushes.putManifest(repository, digest, mediaType, body);
+    return pushes.putManifest(repository, digest.toString(), digest, mediaType, body);
+  }
+
+  /**
+   * Puts a manifest under a tag: only for a referrers fallback tag, whose index a writer without
+   * the referrers API must keep up to date itself.
+   */
+  public PushResult tagManifest(
+      String repository, String tag, Digest digest, String mediaType, byte[] body) {
+    return pushes.putManifest(repository, tag, digest, mediaType, body);
   }
 
   /** A cross-repository mount of blob {@code digest} from {@code from} into {@code repository}. */
