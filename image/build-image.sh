@@ -1,42 +1,61 @@
 #!/usr/bin/env bash
-# Builds the plugin image offline and loads it into podman: the local base image
-# (image/build-base-image.sh), then Jib's buildTar onto it, then podman load.
+# Builds the plugin image offline for linux/amd64 and linux/arm64: for each platform the local
+# base image (image/build-base-image.sh), then Jib's buildTar onto it; then one OCI image index
+# of both, with the OCI annotations (version, revision, source, licenses) on the index and on each
+# manifest, in the OCI layout target/plugin-image (what scripts/publish-image pushes). Each
+# platform is also loaded into podman: NAME-amd64 and NAME-arm64, and NAME is this machine's.
 #
-# The image starts from an AOT cache (JDK 25, JEP 483/514/515) trained on a real run of the
-# image itself: a first build records and assembles the cache while the plugin verifies an image
-# in a loopback registry (Debian's docker-registry, the bundled healthy layout pushed by skopeo),
-# a second build adds it. Both builds put identical jars at identical paths with Jib's fixed
-# timestamps, which is what the cache is checked against at start-up. Without docker-registry
-# or skopeo the image is built without a cache (it works, only starts slower) and says so.
+# Each platform's image starts from an AOT cache (JDK 25, JEP 483/514/515) trained on a real
+# run of that image itself, arm64 under emulation (qemu-user-static, image/setup-podman.sh): a
+# first build records and assembles the cache while the plugin verifies an image in a loopback
+# registry (Debian's docker-registry, the bundled healthy layout pushed by skopeo), a second
+# build adds it. Both builds put identical jars at identical paths with Jib's fixed timestamps,
+# which is what the cache is checked against at start-up. A cache is only valid for the exact JVM
+# it was trained on, so each platform's is in its own image only. Without docker-registry, skopeo
+# or emulation a platform is built without a cache (it works, only starts slower) and says so.
 #
-# Usage: image/build-image.sh [IMAGE_NAME]   (default localhost/registry-integrity:dev)
+# Usage: image/build-image.sh [--platform P1[,P2]] [IMAGE_NAME]
+#   IMAGE_NAME   default localhost/registry-integrity:dev (give it a tag)
+#   --platform   linux/amd64, linux/arm64 or both (the default)
 # JIB_FROM_IMAGE=eclipse-temurin:25-jre@sha256:... trains on that base instead of the offline one
-# (a registry must be reachable); publish the same build with
-#   mvn jib:build -Djib.from.image=$JIB_FROM_IMAGE -Djib.from.platforms=linux/amd64 -Dimage.aot.directory=target/aot -Dimage.name=...
-# Pin the base by digest: a cache is only valid for the exact JVM it was trained on.
+# (a registry must be reachable). Pin the base by digest: the cache is checked against its JVM.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/java-home.sh
+platforms=linux/amd64,linux/arm64
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --platform) platforms=${2:?--platform needs linux/amd64, linux/arm64 or both}; shift 2 ;;
+    -*) echo "build-image: unknown option '$1' (--platform P1[,P2] [IMAGE_NAME])" >&2; exit 2 ;;
+    *) break ;;
+  esac
+done
 name=${1:-localhost/registry-integrity:dev}
-if [ -n "${JIB_FROM_IMAGE:-}" ]; then
-  from=$JIB_FROM_IMAGE
-else
-  image/build-base-image.sh
-  from="tar://$PWD/target/base-image/base.tar"
-fi
+case "${name##*/}" in
+  *:*) ;;
+  *) echo "build-image: '$name' has no tag: give NAME:TAG, e.g. localhost/registry-integrity:dev" >&2; exit 2 ;;
+esac
 revision=$(git rev-parse HEAD 2>/dev/null || echo unknown)
+host_arch=$(case "$(uname -m)" in aarch64) echo arm64 ;; *) echo amd64 ;; esac)
 
 jib() {
-  local aot_directory=$1
+  local platform=$1 aot_directory=$2 local_name=$3 from
+  if [ -n "${JIB_FROM_IMAGE:-}" ]; then
+    from=$JIB_FROM_IMAGE
+  else
+    from="tar://$PWD/target/base-image/base-${platform#linux/}.tar"
+  fi
   mvn -B -q -ntp -DskipTests package jib:buildTar \
-    -Djib.from.image="$from" -Djib.from.platforms=linux/amd64 \
-    -Dimage.name="$name" -Dimage.revision="$revision" -Dimage.aot.directory="$aot_directory"
-  podman load --quiet -i target/jib-image.tar >/dev/null
+    -Djib.from.image="$from" -Djib.from.platforms="$platform" \
+    -Djib.outputPaths.tar="target/jib-image-${platform#linux/}.tar" \
+    -Dimage.name="$local_name" -Dimage.revision="$revision" -Dimage.aot.directory="$aot_directory"
+  podman load --quiet -i "target/jib-image-${platform#linux/}.tar" >/dev/null
 }
 
 train() {
+  local platform=$1 local_name=$2
   command -v docker-registry >/dev/null && command -v skopeo >/dev/null || {
-    echo "image: no docker-registry or skopeo to train the start-up cache on (scripts/install-test-prerequisites): built without it" >&2
+    echo "image: no docker-registry or skopeo to train the start-up cache on (scripts/install-test-prerequisites)" >&2
     return 1
   }
   local work port registry status
@@ -60,14 +79,14 @@ CONFIG
   mkdir -m 0777 "$work/train"
   if skopeo copy --quiet --all --dest-tls-verify=false oci:examples/layouts/healthy:latest \
        "docker://127.0.0.1:$port/train/app:v1" &&
-     podman run --rm --network host -v "$work/train:/train" \
+     podman run --rm --platform "$platform" --network host -v "$work/train:/train" \
        -e PLUGIN_REPO="127.0.0.1:$port/train/app" -e PLUGIN_TAGS=v1 -e PLUGIN_INSECURE=true \
-       "$name" >"$work/train.log" 2>&1 &&
+       "$local_name" >"$work/train.log" 2>&1 &&
      [ -s "$work/train/registry-integrity.aot" ]; then
-    cp "$work/train/registry-integrity.aot" target/aot/
+    cp "$work/train/registry-integrity.aot" "target/aot-${platform#linux/}/"
     status=0
   else
-    echo "image: training the start-up cache failed; built without it:" >&2
+    echo "image: training the $platform start-up cache failed:" >&2
     tail -5 "$work/train.log" "$work/registry.log" >&2 || true
   fi
   kill "$registry" 2>/dev/null || true
@@ -76,17 +95,59 @@ CONFIG
   return "$status"
 }
 
-# Pass 1: the same image, but its JVM writes an AOT cache to /train when the run ends.
-rm -rf target/aot-training target/aot
-mkdir -p target/aot-training target/aot
-printf '%s\n' '-XX:AOTCacheOutput=/train/registry-integrity.aot' > target/aot-training/jvm.args
-jib target/aot-training
-cp image/aot/jvm.args target/aot/
-if train; then
-  # Pass 2: the cache and the flags that use it.
-  jib target/aot
-  echo "image: $name with an AOT cache ($(du -h target/aot/registry-integrity.aot | cut -f1)), $(podman image inspect --format '{{.Size}}' "$name" | numfmt --to=iec)"
-else
-  jib target/aot
-  echo "image: $name without a start-up cache, $(podman image inspect --format '{{.Size}}' "$name" | numfmt --to=iec)"
-fi
+build() {
+  local platform=$1 arch=${1#linux/}
+  local local_name=$name-$arch
+  [ -n "${JIB_FROM_IMAGE:-}" ] || image/build-base-image.sh "$platform"
+  # Pass 1: the same image, but its JVM writes an AOT cache to /train when the run ends.
+  rm -rf "target/aot-training-$arch" "target/aot-$arch"
+  mkdir -p "target/aot-training-$arch" "target/aot-$arch"
+  printf '%s\n' '-XX:AOTCacheOutput=/train/registry-integrity.aot' > "target/aot-training-$arch/jvm.args"
+  jib "$platform" "target/aot-training-$arch" "$local_name"
+  cp image/aot/jvm.args "target/aot-$arch/"
+  local started=$SECONDS cache="without a start-up cache"
+  if train "$platform" "$local_name"; then
+    cache="with an AOT cache ($(du -h "target/aot-$arch/registry-integrity.aot" | cut -f1), trained in $((SECONDS - started)) s)"
+  else
+    echo "image: $platform built without a start-up cache (it works, only starts slower)" >&2
+  fi
+  # Pass 2: the cache (when trained) and the flags that use it.
+  jib "$platform" "target/aot-$arch" "$local_name"
+  echo "image: $local_name ($platform) $cache, $(podman image inspect --format '{{.Size}}' "$local_name" | numfmt --to=iec)"
+}
+
+for platform in ${platforms//,/ }; do
+  case "$platform" in
+    linux/amd64|linux/arm64) build "$platform" ;;
+    *) echo "build-image: unsupported platform '$platform': give linux/amd64, linux/arm64 or both" >&2; exit 2 ;;
+  esac
+done
+# The image's SBOM: Maven's CycloneDX BOM of the jar's dependencies (cyclonedx:makeBom needs
+# Maven online), narrowed to the jars the image holds (Jib's layer filter leaves the AWS SDK out).
+sbom() {
+  local archive=$1 libs
+  mvn -B -q -ntp cyclonedx:makeBom
+  libs=$(mktemp)
+  for layer in $(tar -tf "$archive" | grep '^blobs/sha256/'); do
+    # Configs and manifests are blobs too, and not tar files: they list nothing.
+    { tar -xOf "$archive" "$layer" | tar -tzf - 2>/dev/null || true; } |
+      sed -n 's#^/\{0,1\}app/libs/\(.*\.jar\)$#\1#p'
+  done | jq -R . | jq -s . > "$libs"
+  jq --slurpfile libs "$libs" '
+    ($libs[0]) as $jars
+    | .components |= map(select((.name + "-" + .version + ".jar") as $jar | $jars | index($jar)))
+    | ([.metadata.component."bom-ref"] + [.components[]."bom-ref"]) as $kept
+    | .dependencies |= map(select(.ref as $r | $kept | index($r))
+                           | .dependsOn |= map(select(. as $d | $kept | index($d))))
+  ' target/bom.json > target/plugin-image.cdx.json
+  rm -f "$libs"
+  echo "image: SBOM target/plugin-image.cdx.json ($(jq '.components | length' target/plugin-image.cdx.json) components of $(jq '.components | length' target/bom.json) in the jar's)"
+}
+
+archives=()
+for platform in ${platforms//,/ }; do
+  archives+=("target/jib-image-${platform#linux/}.tar")
+  [ "$platform" != "linux/$host_arch" ] || podman tag "$name-$host_arch" "$name"
+done
+image/oci-index.sh target/plugin-image "${name##*:}" "${archives[@]}"
+sbom "${archives[0]}"

@@ -51,7 +51,8 @@ public final class Main {
   public static int run(String[] args, Environment environment, PrintWriter out, PrintWriter err) {
     try {
       if (args.length == 0 && SettingsReader.looksLikePlugin(environment.variables())) {
-        return new PluginCommand(environment.variables(), environment.clock(), version(), out)
+        return new PluginCommand(
+                environment.variables(), environment.clock(), version(), versionLine(), out)
             .run()
             .code();
       }
@@ -73,7 +74,7 @@ public final class Main {
           return ExitCode.INTACT.code();
         }
         case "version", "--version" -> {
-          new Console(out).line("registry-integrity {}", version());
+          new Console(out).line("registry-integrity {}", versionLine());
           return ExitCode.INTACT.code();
         }
         default -> {}
@@ -201,14 +202,36 @@ public final class Main {
 
   /** From a resource Maven filters, so the jar, the image and the tests all know it. */
   public static String version() {
+    return build().getProperty("version", "dev");
+  }
+
+  /**
+   * The version and the commit it was built from, as {@code version} and the plugin's header say
+   * them: "1.0.0 (commit 0123abcd)", "(commit 0123abcd, modified)" for uncommitted changes, no
+   * commit when built outside a git clone (from the distribution archive's sources).
+   */
+  public static String versionLine() {
+    java.util.Properties build = build();
+    String commit = build.getProperty("commit", "");
+    if (!commit.matches("[0-9a-f]{40}")) {
+      return version();
+    }
+    return version()
+        + " (commit "
+        + commit.substring(0, 12)
+        + ("true".equals(build.getProperty("dirty")) ? ", modified" : "")
+        + ")";
+  }
+
+  private static java.util.Properties build() {
+    java.util.Properties p = new java.util.Properties();
     try (var in = Main.class.getResourceAsStream("/dev/registryintegrity/version.properties")) {
-      java.util.Properties p = new java.util.Properties();
       if (in != null) {
         p.load(in);
       }
-      return p.getProperty("version", "dev");
     } catch (java.io.IOException e) {
-      return "dev";
+      // The version is then "dev": a jar without its resource is not a release.
     }
+    return p;
   }
 }

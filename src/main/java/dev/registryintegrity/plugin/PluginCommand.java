@@ -33,12 +33,19 @@ public final class PluginCommand {
   private final Map<String, String> env;
   private final Clock clock;
   private final String version;
+  private final String versionLine;
   private final PrintWriter out;
 
-  public PluginCommand(Map<String, String> env, Clock clock, String version, PrintWriter out) {
+  /**
+   * @param version the release, as the JSON report records it
+   * @param versionLine the release and its commit, as the header says them
+   */
+  public PluginCommand(
+      Map<String, String> env, Clock clock, String version, String versionLine, PrintWriter out) {
     this.env = env;
     this.clock = clock;
     this.version = version;
+    this.versionLine = versionLine;
     this.out = out;
   }
 
@@ -83,7 +90,7 @@ public final class PluginCommand {
 
   /** What was understood, each value as given shown escaped: settings are the user's text. */
   private void header(PluginSettings s, Console out) {
-    out.line("registry-integrity {} (Woodpecker plugin)", version);
+    out.line("registry-integrity {} (Woodpecker plugin)", versionLine);
     out.line(
         "{}{}{}{}",
         Optional.ofNullable(env.get("CI_PIPELINE_NUMBER"))

@@ -73,7 +73,13 @@ class DistributionArchiveIT {
 
     Run version = run(command, Map.of(), "version");
     assertEquals(0, version.exitCode(), version.out());
-    assertTrue(version.out().startsWith("registry-integrity "), version.out());
+    assertTrue(
+        version
+            .out()
+            .strip()
+            .matches(
+                "registry-integrity \\d+\\.\\d+\\.\\d+( \\(commit [0-9a-f]{12}(, modified)?\\))?"),
+        version.out());
 
     String repo = REGISTRY.uniqueRepo("archive");
     REGISTRY.seeder().pushImage(repo, ImageSpec.multiPlatform(), "v1");

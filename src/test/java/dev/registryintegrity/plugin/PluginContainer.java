@@ -23,6 +23,11 @@ final class PluginContainer {
     return System.getProperty("plugin.image", "localhost/registry-integrity:test");
   }
 
+  /** Its linux/arm64 variant, which image/build-image.sh loads beside it as NAME-arm64. */
+  static String arm64Image() {
+    return image() + "-arm64";
+  }
+
   /**
    * @param log the step log as text, colours removed
    * @param raw the step log as Woodpecker receives it, colour codes included
@@ -31,6 +36,8 @@ final class PluginContainer {
 
   private final Map<String, String> env = new LinkedHashMap<>();
   private Path workspace;
+  private String image = image();
+  private String platform;
 
   static PluginContainer step() {
     PluginContainer c = new PluginContainer();
@@ -62,6 +69,13 @@ final class PluginContainer {
     return this;
   }
 
+  /** The linux/arm64 variant, under emulation (qemu-user-static in binfmt_misc). */
+  PluginContainer onArm64() {
+    image = arm64Image();
+    platform = "linux/arm64";
+    return this;
+  }
+
   PluginContainer workspace(Path dir) {
     this.workspace = dir;
     return this;
@@ -69,11 +83,14 @@ final class PluginContainer {
 
   Result run() throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of("podman", "run", "--rm", "--network", "host"));
+    if (platform != null) {
+      command.addAll(List.of("--platform", platform));
+    }
     if (workspace != null) {
       command.addAll(List.of("-v", workspace + ":" + WORKSPACE, "-w", WORKSPACE));
     }
     env.forEach((k, v) -> command.addAll(List.of("-e", k + "=" + v)));
-    command.add(image());
+    command.add(image);
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(180, TimeUnit.SECONDS)) {
@@ -83,14 +100,25 @@ final class PluginContainer {
     return new Result(p.exitValue(), log.replaceAll("\u001b\\[[0-9;]*m", ""), log);
   }
 
+  /** A workspace as Woodpecker's clone step leaves it: owned by root, not writable by others. */
+  static Path workspaceIn(Path dir) throws IOException {
+    Path ws = java.nio.file.Files.createDirectory(dir.resolve("ws"));
+    java.nio.file.Files.setPosixFilePermissions(
+        ws, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    java.nio.file.Files.setPosixFilePermissions(
+        dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    return ws;
+  }
+
   /** Fails (never skips) when the runtime or the image is missing, saying how to get them. */
   static void requireImage() throws IOException, InterruptedException {
+    requireImage(image());
+  }
+
+  static void requireImage(String image) throws IOException, InterruptedException {
     Process p;
     try {
-      p =
-          new ProcessBuilder("podman", "image", "exists", image())
-              .redirectErrorStream(true)
-              .start();
+      p = new ProcessBuilder("podman", "image", "exists", image).redirectErrorStream(true).start();
     } catch (IOException e) {
       throw new IllegalStateException(
           "podman is not installed: run image/setup-podman.sh (scripts/test does)", e);
@@ -98,7 +126,7 @@ final class PluginContainer {
     if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
       throw new IllegalStateException(
           "image "
-              + image()
+              + image
               + " is not in podman's storage: run image/build-image.sh "
               + image()
               + " first (scripts/test does)");

@@ -13,7 +13,6 @@ import dev.registryintegrity.fixture.RegistryFixture;
 import dev.registryintegrity.model.Digest;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,12 +43,8 @@ class PluginIT {
         REGISTRY.seeder().pushImage("infra-ci", ImageSpec.multiPlatform(), "latest", "5319f03e");
   }
 
-  /** A workspace as Woodpecker's clone step leaves it: owned by root, not writable by others. */
   private Path workspace() throws Exception {
-    Path ws = Files.createDirectory(dir.resolve("ws"));
-    Files.setPosixFilePermissions(ws, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-    return ws;
+    return PluginContainer.workspaceIn(dir);
   }
 
   @ParameterizedTest

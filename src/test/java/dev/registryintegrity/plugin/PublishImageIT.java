@@ -12,9 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A self-hoster's path: scripts/publish-image pushes the plugin image into their own registry and
- * verifies it with the tool itself; podman then pulls it from there and runs it as a Woodpecker
- * step would, checking its own image.
+ * A self-hoster's path: scripts/publish-image pushes the plugin image's index (linux/amd64 and
+ * linux/arm64) into their own registry, attaches its SBOM and verifies it with the tool itself,
+ * both platforms and the SBOM required; podman then pulls each platform from there and runs it as a
+ * Woodpecker step would (arm64 under emulation), checking its own image.
  */
 class PublishImageIT {
   @RegisterExtension static final RegistryFixture REGISTRY = RegistryFixture.create();
@@ -39,37 +40,64 @@ class PublishImageIT {
     }
   }
 
-  @Test
-  void theImagePublishedIntoYourOwnRegistryIsIntactAndRunsAsAStep() throws Exception {
-    PluginContainer.requireImage();
-    published = REGISTRY.host() + "/tools/registry-integrity:1";
-    Ran publish =
-        run(List.of("scripts/publish-image", "--from", PluginContainer.image(), published));
-    assertEquals(0, publish.exitCode(), publish.output());
-    assertTrue(publish.output().contains("INTACT: 1 image"), publish.output());
+  /** The OCI layout image/build-image.sh left beside the podman images: its tag is theirs. */
+  private static String layout() {
+    String image = PluginContainer.image();
+    return "oci:target/plugin-image:" + image.substring(image.lastIndexOf(':') + 1);
+  }
 
-    Ran pull = run(List.of("podman", "pull", "--quiet", "--tls-verify=false", published));
-    assertEquals(0, pull.exitCode(), pull.output());
-    Ran step =
+  private static Ran step(String platform) throws Exception {
+    Ran pull =
         run(
             List.of(
                 "podman",
-                "run",
-                "--rm",
-                "--network",
-                "host",
-                "-e",
-                "PLUGIN_REPO=" + REGISTRY.host() + "/tools/registry-integrity",
-                "-e",
-                "PLUGIN_TAGS=1",
-                "-e",
-                "CI=woodpecker",
-                "-e",
-                "NO_COLOR=1",
+                "pull",
+                "--quiet",
+                "--tls-verify=false",
+                "--platform",
+                platform,
                 published));
-    assertEquals(0, step.exitCode(), step.output());
-    assertTrue(step.output().contains("(Woodpecker plugin)"), step.output());
-    assertTrue(step.output().contains("INTACT: 1 image"), step.output());
+    assertEquals(0, pull.exitCode(), pull.output());
+    return run(
+        List.of(
+            "podman",
+            "run",
+            "--rm",
+            "--platform",
+            platform,
+            "--network",
+            "host",
+            "-e",
+            "PLUGIN_REPO=" + REGISTRY.host() + "/tools/registry-integrity",
+            "-e",
+            "PLUGIN_TAGS=1",
+            "-e",
+            "PLUGIN_PLATFORMS=linux/amd64,linux/arm64",
+            "-e",
+            "PLUGIN_REQUIRE_ARTIFACT_TYPES=application/vnd.cyclonedx+json",
+            "-e",
+            "CI=woodpecker",
+            "-e",
+            "NO_COLOR=1",
+            published));
+  }
+
+  @Test
+  void theIndexPublishedIntoYourOwnRegistryCarriesItsSbomAndEachPlatformRunsAsAStep()
+      throws Exception {
+    PluginContainer.requireImage();
+    published = REGISTRY.host() + "/tools/registry-integrity:1";
+    Ran publish = run(List.of("scripts/publish-image", "--from", layout(), published));
+    assertEquals(0, publish.exitCode(), publish.output());
+    assertTrue(publish.output().contains("added to the referrers fallback tag"), publish.output());
+    assertTrue(publish.output().contains("INTACT: 1 image"), publish.output());
+
+    for (String platform : List.of("linux/amd64", "linux/arm64")) {
+      Ran step = step(platform);
+      assertEquals(0, step.exitCode(), platform + ": " + step.output());
+      assertTrue(step.output().contains("(Woodpecker plugin)"), step.output());
+      assertTrue(step.output().contains("INTACT: 1 image"), step.output());
+    }
   }
 
   @Test
