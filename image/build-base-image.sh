@@ -17,7 +17,7 @@
 #   OUTPUT_TAR  default target/base-image/base-ARCH.tar
 set -euo pipefail
 cd "$(dirname "$0")/.."
-. scripts/java-home.sh
+JAVA_MIN=25 . scripts/java-home.sh
 platform=${1:-linux/amd64}
 case "$platform" in
   linux/amd64) arch=amd64 triplet=x86_64-linux-gnu loader=ld-linux-x86-64.so.2 ;;
@@ -28,18 +28,15 @@ out=${2:-target/base-image/base-$arch.tar}
 name=localhost/registry-integrity-base:offline-$arch
 command -v podman >/dev/null || { echo "podman is missing: apt-get install -y podman runc (image/setup-podman.sh)" >&2; exit 2; }
 command -v jlink >/dev/null || { echo "jlink is missing from $JAVA_HOME: use a full JDK" >&2; exit 2; }
-if [ -s "$out" ] && [ "$out" -nt "$0" ]; then
-  echo "base image up to date: $out"
-  exit 0
-fi
-
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 root=$work/rootfs
 mkdir -p "$root/opt" "$root/etc" "$root/tmp" "$root/lib/$triplet" "$root/etc/ssl/certs"
 chmod 1777 "$root/tmp"
 
-# Debian's arm64 JDK and C libraries, unpacked (never installed) into $work/debian.
+# Debian's arm64 JDK and C libraries at their current versions, each .deb checked against the
+# SHA256 the signed package lists give, kept in target/base-image/debs (a new version is
+# fetched, an unchanged one is not); listed in $work/debs.
 debian_arm64() {
   local debs=target/base-image/debs lists=target/base-image/apt-lists
   local mirror
@@ -51,17 +48,30 @@ debian_arm64() {
     -o Dir::State::Lists="$PWD/$lists" -o APT::Architectures::=amd64 -o APT::Architectures::=arm64
     -o APT::Sandbox::User=root)
   local packages=(openjdk-25-jdk-headless:arm64 libc6:arm64 zlib1g:arm64 libgcc-s1:arm64 libstdc++6:arm64)
-  if ! ls "$debs"/openjdk-25-jdk-headless_*_arm64.deb >/dev/null 2>&1; then
-    apt-get "${apt[@]}" update -qq ||
-      { echo "build-base-image: cannot read Debian trixie's package lists from $mirror (arm64 needs its OpenJDK 25)" >&2; exit 3; }
-    (cd "$debs" && apt-get "${apt[@]}" download -qq "${packages[@]}") ||
-      { echo "build-base-image: cannot download ${packages[*]} from $mirror" >&2; exit 3; }
-  fi
-  mkdir -p "$work/debian"
-  for deb in "$debs"/*.deb; do dpkg-deb -x "$deb" "$work/debian"; done
+  apt-get "${apt[@]}" update -qq ||
+    { echo "build-base-image: cannot read Debian trixie's package lists from $mirror (arm64 needs its OpenJDK 25; the keyring is debian-archive-keyring)" >&2; exit 3; }
+  apt-get "${apt[@]}" download --print-uris "${packages[@]}" > "$work/uris" ||
+    { echo "build-base-image: Debian trixie has no ${packages[*]}" >&2; exit 3; }
+  local uri file size sum
+  : > "$work/debs"
+  while read -r uri file size sum; do
+    uri=${uri//\'/}
+    echo "$file" >> "$work/debs"
+    if [ ! -s "$debs/$file" ]; then
+      curl -fsSL -o "$debs/$file.part" "$uri" ||
+        { echo "build-base-image: cannot download $uri" >&2; exit 3; }
+      mv "$debs/$file.part" "$debs/$file"
+    fi
+    echo "${sum#SHA256:}  $debs/$file" | sha256sum --quiet -c - ||
+      { rm -f "$debs/$file"; echo "build-base-image: $file does not match the SHA256 of Debian's signed lists: removed, run again" >&2; exit 3; }
+  done < "$work/uris"
 }
 
 if [ "$arch" = amd64 ]; then
+  if [ "$(uname -m)" != x86_64 ]; then
+    echo "build-base-image: the linux/amd64 base is made of this host's JDK and C libraries: build it on an amd64 host" >&2
+    exit 2
+  fi
   jmods=$JAVA_HOME/jmods
   libs=/lib/$triplet
   loader_path=/lib64/$loader
@@ -71,6 +81,10 @@ if [ "$arch" = amd64 ]; then
   strip_flags=(--strip-debug)
   needed=(libc.so.6 libdl.so.2 libm.so.6 libpthread.so.0 librt.so.1 libz.so.1 libgcc_s.so.1)
 else
+  if [ "$(java_major "$JAVA_HOME")" != 25 ]; then
+    echo "build-base-image: linking Debian's OpenJDK 25 jmods needs jlink 25, and $JAVA_HOME is $(java_major "$JAVA_HOME"): set JAVA_HOME to a JDK 25" >&2
+    exit 2
+  fi
   debian_arm64
   jmods=$work/debian/usr/lib/jvm/java-25-openjdk-arm64/jmods
   libs=$work/debian/usr/lib/$triplet
@@ -84,6 +98,19 @@ else
   # What Debian's java and libjvm.so need (readelf -d), libstdc++ among them: Temurin links it
   # statically, Debian does not.
   needed=(libc.so.6 libm.so.6 libz.so.1 libgcc_s.so.1 libstdc++.so.6)
+fi
+
+# The base is rebuilt when what goes into it changed: this script, the JDK (a security update),
+# Debian's packages.
+inputs=$( { cat "$0"; cat "$JAVA_HOME/release"; cat "$work/debs" 2>/dev/null || true; } | sha256sum | cut -d' ' -f1)
+if [ -s "$out" ] && [ "$(cat "$out.inputs" 2>/dev/null)" = "$inputs" ]; then
+  echo "base image $platform up to date: $out"
+  exit 0
+fi
+if [ "$arch" = arm64 ]; then
+  # Unpacked, never installed.
+  mkdir -p "$work/debian"
+  while read -r file; do dpkg-deb -x "target/base-image/debs/$file" "$work/debian"; done < "$work/debs"
 fi
 
 # Modules the jar needs at run time (`jdeps --print-module-deps` on the shaded jar, less
@@ -121,4 +148,46 @@ podman build --quiet --platform "$platform" --tag "$name" "$work" >/dev/null
 mkdir -p "$(dirname "$out")"
 rm -f "$out"
 podman save --quiet --format docker-archive -o "$out" "$name"
+
+# What the base holds, for the image's SBOM (CycloneDX components): the runtime as jlinked from
+# its JDK, and the Debian packages its C libraries come from, each with a purl scanners match.
+deb_component() { # PACKAGE VERSION ARCH DISTRO_VERSION
+  jq -cn --arg p "$1" --arg v "$2" --arg a "$3" --arg d "$4" --arg platform "$platform" '{
+    type: "library", name: $p, version: $v,
+    purl: ("pkg:deb/debian/" + $p + "@" + ($v | @uri) + "?arch=" + $a + "&distro=debian-" + $d),
+    "bom-ref": ("pkg:deb/debian/" + $p + "@" + ($v | @uri) + "?arch=" + $a + "&distro=debian-" + $d),
+    properties: [{name: "registry-integrity:platform", value: $platform}]}'
+}
+{
+  # amd64's runtime is linked from the host JDK, arm64's from Debian's package (listed below).
+  if [ "$arch" = amd64 ]; then
+    publisher=$(sed -n 's/^IMPLEMENTOR="\(.*\)"/\1/p' "$JAVA_HOME/release")
+    runtime=$(sed -n 's/^JAVA_RUNTIME_VERSION="\(.*\)"/\1/p' "$JAVA_HOME/release")
+  else
+    publisher=Debian
+    runtime=$(sed -n 's/^JAVA_VERSION="\(.*\)"/\1/p' "$root/opt/java/release")
+  fi
+  jq -cn --arg name "$publisher" --arg version "$runtime" \
+    --arg platform "$platform" '{
+      type: "framework", name: "java-runtime", publisher: $name, version: $version,
+      description: "the Java runtime, jlinked with java.base, java.net.http, java.security.jgss, jdk.httpserver, jdk.unsupported",
+      "bom-ref": ("java-runtime@" + $version + "/" + $platform),
+      properties: [{name: "registry-integrity:platform", value: $platform}]}'
+  if [ "$arch" = amd64 ]; then
+    distro=$(. /etc/os-release && echo "$VERSION_ID")
+    dpkg-query -W -f='${Package} ${Version} ${Architecture}\n' libc6 zlib1g libgcc-s1 |
+      while read -r package version architecture; do
+        deb_component "$package" "$version" "$architecture" "$distro"
+      done
+    if [ "${JAVA_HOME#/usr/lib/jvm/java-}" != "$JAVA_HOME" ]; then
+      package=$(dpkg -S "$JAVA_HOME/bin/java" 2>/dev/null | cut -d: -f1 || true)
+      [ -z "$package" ] || deb_component "$package" "$(dpkg-query -W -f='${Version}' "$package")" amd64 "$distro"
+    fi
+  else
+    while read -r file; do
+      deb_component $(dpkg-deb -f "target/base-image/debs/$file" Package Version Architecture | cut -d' ' -f2) 13
+    done < "$work/debs"
+  fi
+} | jq -s . > "$out.components.json"
+echo "$inputs" > "$out.inputs"
 echo "base image $platform: $out ($(du -h "$out" | cut -f1))"

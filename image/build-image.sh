@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the plugin image offline for linux/amd64 and linux/arm64: for each platform the local
 # base image (image/build-base-image.sh), then Jib's buildTar onto it; then one OCI image index
-# of both, with the OCI annotations (version, revision, source, licenses) on the index and on each
-# manifest, in the OCI layout target/plugin-image (what scripts/publish-image pushes). Each
+# of both, with the OCI annotations (version, revision, source, licenses, title, description) on
+# the index and on each manifest, in the OCI layout target/plugin-image, and the image's SBOM
+# target/plugin-image.cdx.json (what scripts/publish-image pushes and attaches). Each
 # platform is also loaded into podman: NAME-amd64 and NAME-arm64, and NAME is this machine's.
 #
 # Each platform's image starts from an AOT cache (JDK 25, JEP 483/514/515) trained on a real
@@ -21,7 +22,7 @@
 # (a registry must be reachable). Pin the base by digest: the cache is checked against its JVM.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-. scripts/java-home.sh
+JAVA_MIN=25 . scripts/java-home.sh
 platforms=linux/amd64,linux/arm64
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -113,6 +114,10 @@ build() {
   fi
   # Pass 2: the cache (when trained) and the flags that use it.
   jib "$platform" "target/aot-$arch" "$local_name"
+  # A base that cannot run (a missing library, a JVM refusing a flag) would fail here, not in
+  # someone's pipeline.
+  podman run --rm --platform "$platform" "$local_name" version >/dev/null ||
+    { echo "image: $local_name ($platform) does not start: see the error above" >&2; exit 1; }
   echo "image: $local_name ($platform) $cache, $(podman image inspect --format '{{.Size}}' "$local_name" | numfmt --to=iec)"
 }
 
@@ -123,14 +128,16 @@ for platform in ${platforms//,/ }; do
   esac
 done
 # The image's SBOM: Maven's CycloneDX BOM of the jar's dependencies (cyclonedx:makeBom needs
-# Maven online), narrowed to the jars the image holds (Jib's layer filter leaves the AWS SDK out).
+# Maven online), narrowed to the jars the image holds (Jib's layer filter leaves the AWS SDK out),
+# and what each platform's base holds (the runtime, the Debian packages of its C libraries).
 sbom() {
-  local archive=$1 libs
+  local libs work_sbom jars bases=()
   mvn -B -q -ntp cyclonedx:makeBom
   libs=$(mktemp)
-  for layer in $(tar -tf "$archive" | grep '^blobs/sha256/'); do
+  work_sbom=$(mktemp)
+  for layer in $(tar -tf "$1" | grep '^blobs/sha256/'); do
     # Configs and manifests are blobs too, and not tar files: they list nothing.
-    { tar -xOf "$archive" "$layer" | tar -tzf - 2>/dev/null || true; } |
+    { tar -xOf "$1" "$layer" | tar -tzf - 2>/dev/null || true; } |
       sed -n 's#^/\{0,1\}app/libs/\(.*\.jar\)$#\1#p'
   done | jq -R . | jq -s . > "$libs"
   jq --slurpfile libs "$libs" '
@@ -138,10 +145,23 @@ sbom() {
     | .components |= map(select((.name + "-" + .version + ".jar") as $jar | $jars | index($jar)))
     | ([.metadata.component."bom-ref"] + [.components[]."bom-ref"]) as $kept
     | .dependencies |= map(select(.ref as $r | $kept | index($r))
-                           | .dependsOn |= map(select(. as $d | $kept | index($d))))
-  ' target/bom.json > target/plugin-image.cdx.json
+                           | .dependsOn = ((.dependsOn // []) | map(select(. as $d | $kept | index($d)))))
+  ' target/bom.json > "$work_sbom"
   rm -f "$libs"
-  echo "image: SBOM target/plugin-image.cdx.json ($(jq '.components | length' target/plugin-image.cdx.json) components of $(jq '.components | length' target/bom.json) in the jar's)"
+  jars=$(jq '.components | length' "$work_sbom")
+  if [ "$jars" = 0 ]; then
+    echo "image: no jar of the SBOM found in the image's /app/libs: the SBOM would describe nothing" >&2
+    exit 1
+  fi
+  for archive in "$@"; do
+    archive=${archive##*/jib-image-}
+    bases+=("target/base-image/base-${archive%.tar}.tar.components.json")
+  done
+  [ -n "${JIB_FROM_IMAGE:-}" ] && bases=()
+  jq -s '.[0] + {components: (.[0].components + ([.[1:][]] | add // []))}' "$work_sbom" \
+    "${bases[@]}" > target/plugin-image.cdx.json
+  rm -f "$work_sbom"
+  echo "image: SBOM target/plugin-image.cdx.json ($jars of the jar's $(jq '.components | length' target/bom.json) Java components, $(jq '.components | length' target/plugin-image.cdx.json) in all)"
 }
 
 archives=()
@@ -150,4 +170,4 @@ for platform in ${platforms//,/ }; do
   [ "$platform" != "linux/$host_arch" ] || podman tag "$name-$host_arch" "$name"
 done
 image/oci-index.sh target/plugin-image "${name##*:}" "${archives[@]}"
-sbom "${archives[0]}"
+sbom "${archives[@]}"

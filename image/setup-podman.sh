@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes podman usable on a machine like CI's: installs podman and runc when missing, and
-# configures them as MACHINE-NOTES found necessary (crun fails on the hybrid cgroup layout;
+# configures them as this project found necessary on CI machines (crun fails on the hybrid cgroup layout;
 # raising rlimits is refused). Leaves an existing containers.conf alone.
 # Then arm64 emulation, so the linux/arm64 plugin image runs here: qemu-user-static, registered
 # in binfmt_misc with the kernel holding the interpreter open (flag F), which is what lets it

@@ -160,6 +160,17 @@ public final class Attacher {
         client.fetchManifest(repository, ManifestRef.tag(tag), WalkLimits.MAX_MANIFEST_BYTES);
     JsonObject index;
     if (current instanceof Lookup.Found found && found.body().isPresent()) {
+      if (subject.matches(found.body().get())) {
+        // GitLab answers a sha256-<hex> tag with the image itself: no index can be kept there.
+        throw new CannotCheckException(
+            "the registry serves the image itself under "
+                + repository
+                + ":"
+                + tag
+                + ", so no referrers index can be kept in that tag: the artifact "
+                + manifest
+                + " is pushed but not findable; attach on a registry with the referrers API");
+      }
       index = existingIndex(repository, tag, found.body().get());
       JsonArray entries = index.getAsJsonArray("manifests");
       for (JsonElement e : entries) {
@@ -204,9 +215,12 @@ public final class Attacher {
       JsonObject o =
           JsonParser.parseString(new String(body, StandardCharsets.UTF_8)).getAsJsonObject();
       JsonElement type = o.get("mediaType");
-      if (type != null
-          && MediaTypes.OCI_INDEX.equals(type.getAsString())
-          && o.get("manifests") instanceof JsonArray) {
+      // As readers take it: an index may leave its mediaType out (the spec's SHOULD).
+      boolean index =
+          type == null
+              || (type.isJsonPrimitive() && MediaTypes.OCI_INDEX.equals(type.getAsString()));
+      if (index && o.get("manifests") instanceof JsonArray && !o.has("layers")) {
+        o.addProperty("mediaType", MediaTypes.OCI_INDEX);
         return o;
       }
     } catch (RuntimeException e) {
@@ -230,13 +244,29 @@ public final class Attacher {
   private static CannotCheckException refused(String what, PushResult result) {
     String why =
         switch (result) {
-          case PushResult.Refused r -> r.status() + (r.reason().isEmpty() ? "" : " " + r.reason());
+          case PushResult.Refused r ->
+              r.status() + (r.reason().isEmpty() ? "" : " " + r.reason()) + hint(r.status());
           case PushResult.WrongBytes w ->
-              "the bytes read were " + w.actual() + " (" + w.size() + " bytes): the file changed";
+              "the bytes read were "
+                  + w.actual()
+                  + " ("
+                  + w.size()
+                  + " bytes): the file changed while it was sent; attach again";
           case PushResult.NotMounted n -> n.status();
           case PushResult.Done d -> "done";
         };
-    return new CannotCheckException(
-        "the registry refused " + what + ": " + why + " (the credential needs push access)");
+    return new CannotCheckException("the registry refused " + what + ": " + why);
+  }
+
+  /** What a refusal most likely means, by its status. */
+  private static String hint(String status) {
+    if (status.startsWith("401") || status.startsWith("403")) {
+      return " (the credential needs push access to the repository)";
+    }
+    if (status.startsWith("400") || status.startsWith("415")) {
+      return " (the registry does not take OCI 1.1 artifacts: an empty config, artifactType or"
+          + " subject)";
+    }
+    return "";
   }
 }

@@ -39,9 +39,13 @@ public final class CosignTags {
     return fallbackTag(subject) + scheme.suffix();
   }
 
-  /** The OCI 1.1 referrers fallback tag of {@code subject}: {@code sha256-<hex>}. */
+  /**
+   * The OCI 1.1 referrers fallback tag of {@code subject}: {@code sha256-<hex>}, cut to the 128
+   * characters a tag may have (a sha512 digest's is longer), as the distribution spec says.
+   */
   public static String fallbackTag(Digest subject) {
-    return subject.algorithm() + "-" + subject.hex();
+    String tag = subject.algorithm() + "-" + subject.hex();
+    return tag.length() > 128 ? tag.substring(0, 128) : tag;
   }
 
   /** Whether a tag could be a referrers fallback tag or a cosign tag (names a digest). */

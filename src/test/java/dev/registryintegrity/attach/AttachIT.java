@@ -54,14 +54,14 @@ class AttachIT {
   /** The fallback tag's manifest as the registry serves it; null when there is none. */
   private static String fallback(RegistryFixture registry, String repo, Blob subject, String auth)
       throws Exception {
+    return manifest(registry, repo, "sha256-" + subject.digest().hex(), auth);
+  }
+
+  private static String manifest(
+      RegistryFixture registry, String repo, String reference, String auth) throws Exception {
     HttpRequest.Builder get =
         HttpRequest.newBuilder(
-                URI.create(
-                    registry.baseUri()
-                        + "/v2/"
-                        + repo
-                        + "/manifests/sha256-"
-                        + subject.digest().hex()))
+                URI.create(registry.baseUri() + "/v2/" + repo + "/manifests/" + reference))
             .header("Accept", ReferrerSeeder.OCI_INDEX + "," + ReferrerSeeder.OCI_MANIFEST);
     if (auth != null) {
       get.header(
@@ -105,6 +105,28 @@ class AttachIT {
             .get(0)
             .getAsJsonObject();
     assertTrue(first.out().contains("attached " + entry.get("digest").getAsString()), first.out());
+    // The artifact as the OCI 1.1 image spec has it: the empty config, the file as its one
+    // layer titled by its name, the image as subject.
+    JsonObject artifact =
+        JsonParser.parseString(manifest(REGISTRY, repo, entry.get("digest").getAsString(), null))
+            .getAsJsonObject();
+    assertEquals(CYCLONEDX, artifact.get("artifactType").getAsString());
+    JsonObject config = artifact.getAsJsonObject("config");
+    assertEquals("application/vnd.oci.empty.v1+json", config.get("mediaType").getAsString());
+    assertEquals(
+        "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a",
+        config.get("digest").getAsString());
+    assertEquals(2, config.get("size").getAsInt());
+    JsonObject layer = artifact.getAsJsonArray("layers").get(0).getAsJsonObject();
+    assertEquals(CYCLONEDX, layer.get("mediaType").getAsString());
+    assertEquals(Files.size(bom), layer.get("size").getAsLong());
+    assertEquals(
+        "bom.json",
+        layer.getAsJsonObject("annotations").get("org.opencontainers.image.title").getAsString());
+    JsonObject subject = artifact.getAsJsonObject("subject");
+    assertEquals(index.digest().toString(), subject.get("digest").getAsString());
+    assertEquals(index.size(), subject.get("size").getAsLong());
+    assertEquals(ReferrerSeeder.OCI_INDEX, subject.get("mediaType").getAsString());
 
     Cli.Run required =
         Cli.run("verify", "--blob-check", "content", "--require-artifact-type", CYCLONEDX, image);
@@ -136,7 +158,18 @@ class AttachIT {
             image,
             bom(repo).toString());
     assertEquals(0, run.exitCode(), run.all());
-    assertEquals(List.of(SPDX, CYCLONEDX), artifactTypes(fallback(REGISTRY, repo, index, null)));
+    String tagged = fallback(REGISTRY, repo, index, null);
+    assertEquals(List.of(SPDX, CYCLONEDX), artifactTypes(tagged));
+    // The entry carries the artifact's annotations, as the spec asks of a fallback index.
+    JsonObject entry =
+        JsonParser.parseString(tagged)
+            .getAsJsonObject()
+            .getAsJsonArray("manifests")
+            .get(1)
+            .getAsJsonObject();
+    assertEquals(
+        "2026-12-07T00:00:00Z",
+        entry.getAsJsonObject("annotations").get("org.opencontainers.image.created").getAsString());
     Cli.Run both = Cli.run("verify", "--require-artifact-type", SPDX + "," + CYCLONEDX, image);
     assertEquals(0, both.exitCode(), both.all());
   }

@@ -78,7 +78,7 @@ class DistributionArchiveIT {
             .out()
             .strip()
             .matches(
-                "registry-integrity \\d+\\.\\d+\\.\\d+( \\(commit [0-9a-f]{12}(, modified)?\\))?"),
+                "registry-integrity \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?( \\(commit [0-9a-f]{12}(, modified)?\\))?"),
         version.out());
 
     String repo = REGISTRY.uniqueRepo("archive");

@@ -12,6 +12,8 @@ import dev.registryintegrity.model.Digest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -62,6 +64,17 @@ class PluginArm64IT {
     return new Step(r, JsonParser.parseString(Files.readString(report)).getAsJsonObject());
   }
 
+  /** One field of the arm64 image's configuration, as podman shows it. */
+  private static String inspect(String format) throws Exception {
+    Process p =
+        new ProcessBuilder(
+                "podman", "image", "inspect", "--format", format, PluginContainer.arm64Image())
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    return out;
+  }
+
   @Test
   void theArm64VariantsJavaIsAnAarch64Binary() throws Exception {
     Process p =
@@ -82,21 +95,35 @@ class PluginArm64IT {
     assertTrue(p.waitFor(120, TimeUnit.SECONDS));
     assertEquals(0, p.exitValue(), out);
     assertTrue(out.contains("os.arch = aarch64"), out);
-    String arch =
-        new String(
-                new ProcessBuilder(
-                        "podman",
-                        "image",
-                        "inspect",
-                        "--format",
-                        "{{.Os}}/{{.Architecture}}",
-                        PluginContainer.arm64Image())
-                    .start()
-                    .getInputStream()
-                    .readAllBytes(),
-                StandardCharsets.UTF_8)
-            .trim();
-    assertEquals("linux/arm64", arch);
+    assertEquals("linux/arm64", inspect("{{.Os}}/{{.Architecture}}"));
+  }
+
+  @Test
+  void theArm64ImageStartsFromItsOwnAotCache() throws Exception {
+    // Its own command line with AOTMode=on: the JVM refuses to start unless the cache maps, so an
+    // amd64 cache, or none, would fail here.
+    String json = inspect("{{json .Config.Entrypoint}}");
+    List<String> entrypoint = new ArrayList<>();
+    JsonParser.parseString(json).getAsJsonArray().forEach(e -> entrypoint.add(e.getAsString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "podman",
+                "run",
+                "--rm",
+                "--platform",
+                "linux/arm64",
+                "--entrypoint",
+                entrypoint.get(0),
+                PluginContainer.arm64Image(),
+                "-XX:AOTMode=on"));
+    command.addAll(entrypoint.subList(1, entrypoint.size()));
+    command.add("version");
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), out);
+    assertTrue(out.startsWith("registry-integrity "), out);
   }
 
   @Test

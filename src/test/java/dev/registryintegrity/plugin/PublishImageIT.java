@@ -101,6 +101,29 @@ class PublishImageIT {
   }
 
   @Test
+  void aVersionTagOtherThanTheImagesVersionIsRefusedBeforeAnythingIsPushed() throws Exception {
+    PluginContainer.requireImage();
+    String repo = REGISTRY.uniqueRepo("wrong-version");
+    Ran bad =
+        run(
+            List.of(
+                "scripts/publish-image",
+                "--from",
+                layout(),
+                REGISTRY.host() + "/" + repo + ":0.0.1"));
+    assertEquals(2, bad.exitCode(), bad.output());
+    assertTrue(bad.output().contains("names another version than the image's"), bad.output());
+    Ran nothing =
+        run(
+            List.of(
+                "skopeo",
+                "inspect",
+                "--tls-verify=false",
+                "docker://" + REGISTRY.host() + "/" + repo + ":0.0.1"));
+    assertTrue(nothing.exitCode() != 0, "nothing was pushed: " + nothing.output());
+  }
+
+  @Test
   void aReferenceWithoutARegistryIsRefusedBeforeAnythingIsBuilt() throws Exception {
     Ran bad = run(List.of("scripts/publish-image", "registry-integrity:1"));
     assertEquals(2, bad.exitCode(), bad.output());
