@@ -19,12 +19,25 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class PublishImageIT {
   @RegisterExtension static final RegistryFixture REGISTRY = RegistryFixture.create();
+  private static final String USER = "publisher";
+  private static final String PASSWORD = "publish-secret";
+
+  @RegisterExtension
+  static final RegistryFixture LOCKED = RegistryFixture.withHtpasswd(USER, PASSWORD);
+
+  @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir;
   private static String published;
 
   private record Ran(int exitCode, String output) {}
 
   private static Ran run(List<String> command) throws Exception {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    return run(java.util.Map.of(), command);
+  }
+
+  private static Ran run(java.util.Map<String, String> env, List<String> command) throws Exception {
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().putAll(env);
+    Process p = builder.start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(300, TimeUnit.SECONDS)) {
       p.destroyForcibly();
@@ -98,6 +111,31 @@ class PublishImageIT {
       assertTrue(step.output().contains("(Woodpecker plugin)"), step.output());
       assertTrue(step.output().contains("INTACT: 1 image"), step.output());
     }
+  }
+
+  @Test
+  void aRegistryThatWantsAPasswordGetsTheLoginsCredentialForThePushTheSbomAndTheCheck()
+      throws Exception {
+    PluginContainer.requireImage();
+    // What `podman login` leaves, in the file the release pipeline names for all three tools.
+    java.nio.file.Path auth = dir.resolve("auth.json");
+    java.nio.file.Files.writeString(
+        auth,
+        "{\"auths\":{\""
+            + LOCKED.host()
+            + "\":{\"auth\":\""
+            + java.util.Base64.getEncoder()
+                .encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8))
+            + "\"}}}");
+    String target = LOCKED.host() + "/tools/registry-integrity:1";
+    Ran publish =
+        run(
+            java.util.Map.of("REGISTRY_AUTH_FILE", auth.toString()),
+            List.of("scripts/publish-image", "--from", layout(), target));
+    assertEquals(0, publish.exitCode(), publish.output());
+    assertTrue(publish.output().contains("added to the referrers fallback tag"), publish.output());
+    assertTrue(publish.output().contains("INTACT: 1 image"), publish.output());
+    assertTrue(!publish.output().contains(PASSWORD), "the password is never printed");
   }
 
   @Test
