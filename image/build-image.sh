@@ -53,45 +53,75 @@ jib() {
   podman load --quiet -i "target/jib-image-${platform#linux/}.tar" >/dev/null
 }
 
-train() {
-  local platform=$1 local_name=$2
-  command -v docker-registry >/dev/null && command -v skopeo >/dev/null || {
-    echo "image: no docker-registry or skopeo to train the start-up cache on (scripts/install-test-prerequisites)" >&2
-    return 1
-  }
-  local work port registry status
-  work=$(mktemp -d)
-  port=$((20000 + RANDOM % 30000))
-  cat >"$work/config.yml" <<CONFIG
-version: 0.1
-log: {level: error}
-storage: {filesystem: {rootdirectory: $work/data}, delete: {enabled: true}}
-http: {addr: 127.0.0.1:$port}
-CONFIG
-  docker-registry serve "$work/config.yml" >"$work/registry.log" 2>&1 &
-  registry=$!
-  status=1
-  # A taken port ends the registry at once; the push below then fails and says so.
+# A loopback registry for the training runs: CONFIG is its configuration; prints its PID.
+serve_registry() {
+  local config=$1 url=$2 pid
+  docker-registry serve "$config" >"$config.log" 2>&1 &
+  pid=$!
+  # A taken port ends the registry at once; the push then fails and says so.
   for _ in $(seq 50); do
-    curl -fsS "http://127.0.0.1:$port/v2/" >/dev/null 2>&1 && break
-    kill -0 "$registry" 2>/dev/null || break
+    curl -ksS -o /dev/null "$url/v2/" 2>/dev/null && break
+    kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
   done
+  echo "$pid"
+}
+
+# The training run is a plugin step as pipelines run it: the bundled healthy image verified in a
+# plain-HTTP registry and, in the same run, in a registry with TLS (a private CA, given as
+# ca_cert) and a password (htpasswd, bcrypt), so the cache holds the TLS handshake, the trust
+# material and the authentication too, not only the plain-HTTP path. (The TLS image comes first:
+# username and password are for the first image's registry.)
+train() {
+  local platform=$1 local_name=$2
+  for tool in docker-registry skopeo openssl htpasswd; do
+    command -v "$tool" >/dev/null || {
+      echo "image: no $tool to train the start-up cache with (scripts/install-test-prerequisites)" >&2
+      return 1
+    }
+  done
+  local work plain tls secret pids=() status=1
+  work=$(mktemp -d)
+  plain=$((20000 + RANDOM % 15000))
+  tls=$((35000 + RANDOM % 15000))
+  secret=train-$RANDOM$RANDOM
   mkdir -m 0777 "$work/train"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+    -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \
+    -keyout "$work/key.pem" -out "$work/train/ca.pem" 2>/dev/null
+  htpasswd -Bbn trainer "$secret" > "$work/htpasswd" 2>/dev/null
+  cat >"$work/plain.yml" <<CONFIG
+version: 0.1
+log: {level: error}
+storage: {filesystem: {rootdirectory: $work/plain}}
+http: {addr: 127.0.0.1:$plain}
+CONFIG
+  cat >"$work/tls.yml" <<CONFIG
+version: 0.1
+log: {level: error}
+storage: {filesystem: {rootdirectory: $work/tls}}
+http: {addr: 127.0.0.1:$tls, tls: {certificate: $work/train/ca.pem, key: $work/key.pem}}
+auth: {htpasswd: {realm: training, path: $work/htpasswd}}
+CONFIG
+  pids+=("$(serve_registry "$work/plain.yml" "http://127.0.0.1:$plain")")
+  pids+=("$(serve_registry "$work/tls.yml" "https://127.0.0.1:$tls")")
   if skopeo copy --quiet --all --dest-tls-verify=false oci:examples/layouts/healthy:latest \
-       "docker://127.0.0.1:$port/train/app:v1" &&
+       "docker://127.0.0.1:$plain/train/app:v1" &&
+     skopeo copy --quiet --all --dest-tls-verify=false --dest-creds "trainer:$secret" \
+       oci:examples/layouts/healthy:latest "docker://127.0.0.1:$tls/train/app:v1" &&
      podman run --rm --platform "$platform" --network host -v "$work/train:/train" \
-       -e PLUGIN_REPO="127.0.0.1:$port/train/app" -e PLUGIN_TAGS=v1 -e PLUGIN_INSECURE=true \
+       -e PLUGIN_IMAGES="127.0.0.1:$tls/train/app:v1,127.0.0.1:$plain/train/app:v1" \
+       -e PLUGIN_USERNAME=trainer -e PLUGIN_PASSWORD="$secret" -e PLUGIN_CA_CERT=/train/ca.pem \
        "$local_name" >"$work/train.log" 2>&1 &&
      [ -s "$work/train/registry-integrity.aot" ]; then
     cp "$work/train/registry-integrity.aot" "target/aot-${platform#linux/}/"
     status=0
   else
     echo "image: training the $platform start-up cache failed:" >&2
-    tail -5 "$work/train.log" "$work/registry.log" >&2 || true
+    grep -v "^127.0.0.1 - -" "$work/train.log" "$work/plain.yml.log" "$work/tls.yml.log" | tail -n 15 >&2 || true
   fi
-  kill "$registry" 2>/dev/null || true
-  wait "$registry" 2>/dev/null || true
+  kill "${pids[@]}" 2>/dev/null || true
+  wait "${pids[@]}" 2>/dev/null || true
   rm -rf "$work"
   return "$status"
 }
