@@ -28,14 +28,33 @@ public final class BenchImage implements AutoCloseable {
     this.proxy = proxy;
   }
 
+  /** The field's case: the registry serves TLS (a private CA) and wants a password (htpasswd). */
+  static final String USER = "bench";
+
+  static final String PASSWORD = "bench-password";
+
   static BenchImage start() throws Exception {
-    RegistryFixture registry = RegistryFixture.create();
+    return start(RegistryFixture.create(), null);
+  }
+
+  /** The same image in a registry with TLS from {@code pki}'s CA and basic auth. */
+  static BenchImage startTls(dev.registryintegrity.fixture.TestPki pki) throws Exception {
+    return start(
+        RegistryFixture.withHtpasswd(USER, PASSWORD)
+            .withTls(
+                pki.serverCert, pki.serverKey, dev.registryintegrity.fixture.TestPki.trustAll()),
+        USER);
+  }
+
+  private static BenchImage start(RegistryFixture registry, String user) throws Exception {
     registry.start();
     ImageSpec spec =
         ImageSpec.multiPlatform()
             .platforms("linux/amd64", "linux/arm64", "linux/arm/v7", "linux/s390x")
             .layers(10);
-    SeededImage image = registry.seeder().pushImage("bench/app", spec, "v1");
+    SeededImage image =
+        (user == null ? registry.seeder() : registry.seeder(user, PASSWORD))
+            .pushImage("bench/app", spec, "v1");
     String[] hostPort = registry.host().split(":");
     return new BenchImage(
         registry, image, new LatencyProxy(hostPort[0], Integer.parseInt(hostPort[1]), ONE_WAY));

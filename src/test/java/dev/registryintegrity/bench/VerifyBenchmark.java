@@ -152,7 +152,74 @@ public final class VerifyBenchmark {
             bytes,
             walls.get(walls.size() / 2));
       }
-      coldProcesses(ref);
+      ColdRuns.Timing plain = coldProcesses(ref);
+      tlsColdProcesses(plain);
+    }
+  }
+
+  /**
+   * The field's case, cold: the same image in a registry with TLS (a private CA) and basic auth,
+   * behind the same proxy. The launcher with the cache its plain-HTTP first run recorded, and with
+   * one recorded on a TLS first run; the jar without a cache; skopeo with the same CA and login.
+   */
+  private static void tlsColdProcesses(ColdRuns.Timing plainLauncher) throws Exception {
+    dev.registryintegrity.fixture.TestPki pki = dev.registryintegrity.fixture.TestPki.create();
+    try (BenchImage bench = BenchImage.startTls(pki)) {
+      String ref = bench.reference();
+      List<String> login =
+          List.of(
+              "--ca-cert", pki.caCert.toString(), "-u", BenchImage.USER, "-p", BenchImage.PASSWORD);
+      List<String> verify = new ArrayList<>(List.of("bin/registry-integrity", "verify", "--brief"));
+      verify.addAll(login);
+      verify.add(ref);
+      Path plainCache = Path.of("target/bench-start-cache").toAbsolutePath();
+      ColdRuns.Timing plainTrained =
+          ColdRuns.time(
+              "launcher, cache from a plain-HTTP first run",
+              Map.of("REGISTRY_INTEGRITY_CACHE", plainCache.toString()),
+              () -> {},
+              verify);
+      Path tlsCache = Path.of("target/bench-start-cache-tls").toAbsolutePath();
+      Map<String, String> tlsEnv = Map.of("REGISTRY_INTEGRITY_CACHE", tlsCache.toString());
+      ColdRuns.deleteTree(tlsCache.toFile());
+      record(verify, tlsEnv, tlsCache);
+      ColdRuns.Timing tlsTrained =
+          ColdRuns.time("launcher, cache from a TLS first run", tlsEnv, () -> {}, verify);
+      List<String> jar =
+          new ArrayList<>(
+              List.of(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-jar",
+                  Path.of("target/registry-integrity.jar").toAbsolutePath().toString(),
+                  "verify",
+                  "--brief"));
+      jar.addAll(login);
+      jar.add(ref);
+      ColdRuns.Timing plainJar = ColdRuns.time("java -jar (no cache)", jar);
+      Path certs = Files.createTempDirectory("skopeo-certs");
+      Files.copy(pki.caCert, certs.resolve("ca.crt"));
+      ColdRuns.Timing skopeo =
+          skopeo(
+              ref,
+              List.of(
+                  "--src-cert-dir",
+                  certs.toString(),
+                  "--src-creds",
+                  BenchImage.USER + ":" + BenchImage.PASSWORD));
+      ColdRuns.deleteTree(certs.toFile());
+      System.out.printf(
+          Locale.ROOT,
+          "%nover TLS with basic auth (a private CA, htpasswd), cold (1 warm-up, median of %d)%n",
+          ColdRuns.RUNS);
+      System.out.println(ColdRuns.header());
+      for (ColdRuns.Timing t : List.of(plainTrained, tlsTrained, plainJar, skopeo)) {
+        System.out.println(t.row());
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "TLS + auth vs plain HTTP (launcher): %.2fx the time; vs skopeo over TLS: %.1fx faster%n",
+          plainTrained.median() / (double) plainLauncher.median(),
+          skopeo.median() / (double) plainTrained.median());
     }
   }
 
@@ -162,7 +229,7 @@ public final class VerifyBenchmark {
    * cache, and two yardsticks: the sequential curl walk a shell probe does and skopeo copying
    * everything (a real client's pull, bytes included).
    */
-  private static void coldProcesses(String ref) throws Exception {
+  private static ColdRuns.Timing coldProcesses(String ref) throws Exception {
     Path cache = Path.of("target/bench-start-cache").toAbsolutePath();
     Map<String, String> env = Map.of("REGISTRY_INTEGRITY_CACHE", cache.toString());
     List<String> verify =
@@ -175,13 +242,7 @@ public final class VerifyBenchmark {
     ColdRuns.Timing firstRun =
         ColdRuns.time("launcher, first run (records the cache)", env, clearCache, verify);
     clearCache.run();
-    ProcessBuilder train =
-        new ProcessBuilder(verify)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD);
-    train.environment().putAll(env);
-    train.start().waitFor();
-    awaitAssembly(cache);
+    record(verify, env, cache);
     ColdRuns.Timing launcher =
         ColdRuns.time("bin/registry-integrity verify (AOT cache)", env, () -> {}, verify);
     String jar = Path.of("target/registry-integrity.jar").toAbsolutePath().toString();
@@ -200,21 +261,7 @@ public final class VerifyBenchmark {
         ColdRuns.time(
             "sequential curl walk (scripts/bench/curl-walk)",
             List.of("scripts/bench/curl-walk", ref));
-    Path copy = Files.createTempDirectory("skopeo-bench");
-    ColdRuns.Timing skopeo =
-        ColdRuns.time(
-            "skopeo copy --all (a real pull)",
-            Map.of(),
-            () -> ColdRuns.deleteTree(copy.resolve("oci").toFile()),
-            List.of(
-                "skopeo",
-                "copy",
-                "--quiet",
-                "--all",
-                "--src-tls-verify=false",
-                "docker://" + ref,
-                "oci:" + copy.resolve("oci") + ":x"));
-    ColdRuns.deleteTree(copy.toFile());
+    ColdRuns.Timing skopeo = skopeo(ref, List.of("--src-tls-verify=false"));
     System.out.printf(
         Locale.ROOT,
         "%ncold processes: each run a new process, start to exit (1 warm-up, median of %d)%n",
@@ -228,6 +275,35 @@ public final class VerifyBenchmark {
         "launcher vs the curl walk: %.1fx faster; vs skopeo: %.1fx faster%n",
         curl.median() / (double) launcher.median(),
         skopeo.median() / (double) launcher.median());
+    return launcher;
+  }
+
+  /** One launcher run that records the start-up cache in {@code cache}, then its assembly. */
+  private static void record(List<String> verify, Map<String, String> env, Path cache)
+      throws Exception {
+    ProcessBuilder run =
+        new ProcessBuilder(verify)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    run.environment().putAll(env);
+    run.start().waitFor();
+    awaitAssembly(cache);
+  }
+
+  /** skopeo copying every platform of {@code ref} (a real client's pull), cold. */
+  private static ColdRuns.Timing skopeo(String ref, List<String> source) throws Exception {
+    Path copy = Files.createTempDirectory("skopeo-bench");
+    List<String> command = new ArrayList<>(List.of("skopeo", "copy", "--quiet", "--all"));
+    command.addAll(source);
+    command.addAll(List.of("docker://" + ref, "oci:" + copy.resolve("oci") + ":x"));
+    ColdRuns.Timing t =
+        ColdRuns.time(
+            "skopeo copy --all (a real pull)",
+            Map.of(),
+            () -> ColdRuns.deleteTree(copy.resolve("oci").toFile()),
+            command);
+    ColdRuns.deleteTree(copy.toFile());
+    return t;
   }
 
   /** The launcher assembles a recorded cache in the background; wait until it is done. */
