@@ -30,6 +30,7 @@ import java.util.Map;
 public final class Attacher {
   static final String EMPTY_TYPE = "application/vnd.oci.empty.v1+json";
   private static final byte[] EMPTY = "{}".getBytes(StandardCharsets.UTF_8);
+  private static final Digest EMPTY_DIGEST = Digest.sha256Of(EMPTY);
   private static final String TITLE = "org.opencontainers.image.title";
 
   private final RegistryClient client;
@@ -42,11 +43,7 @@ public final class Attacher {
   public Attached attach(String repository, ManifestRef image, Artifact artifact) {
     JsonObject subject = subject(repository, image);
     Digest subjectDigest = Digest.parse(subject.get("digest").getAsString());
-    upload(
-        repository,
-        Digest.sha256Of(EMPTY),
-        EMPTY.length,
-        () -> new java.io.ByteArrayInputStream(EMPTY));
+    upload(repository, EMPTY_DIGEST, EMPTY.length, () -> new java.io.ByteArrayInputStream(EMPTY));
     upload(
         repository,
         artifact.digest(),
@@ -135,7 +132,7 @@ public final class Attacher {
     m.addProperty("artifactType", artifact.artifactType());
     JsonObject config = new JsonObject();
     config.addProperty("mediaType", EMPTY_TYPE);
-    config.addProperty("digest", Digest.sha256Of(EMPTY).toString());
+    config.addProperty("digest", EMPTY_DIGEST.toString());
     config.addProperty("size", EMPTY.length);
     config.addProperty("data", "e30=");
     m.add("config", config);

@@ -8,12 +8,11 @@ import dev.registryintegrity.attach.Attacher;
 import dev.registryintegrity.model.Digest;
 import dev.registryintegrity.reference.ImageReference;
 import dev.registryintegrity.registry.RegistryClient;
+import dev.registryintegrity.source.FileHash;
 import dev.registryintegrity.verify.CheckSettings;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,17 +84,11 @@ final class AttachCommand implements Command {
           "attach: '" + file + "' is not a readable file: give the file to attach");
     }
     Map<String, String> annotations = annotations(line);
-    Digest empty = Digest.sha256Of(new byte[0]);
-    MessageDigest hasher = empty.newHasher();
-    long size = 0;
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] buffer = new byte[65536];
-      for (int n; (n = in.read(buffer)) > 0; size += n) {
-        hasher.update(buffer, 0, n);
-      }
-    }
-    Digest digest = empty.finish(hasher);
-    Artifact artifact = new Artifact(artifactType, mediaType, file, digest, size, annotations);
+    // Hashed in sha256, the algorithm of the expected digest given.
+    FileHash hashed = FileHash.of(Digest.sha256Of(new byte[0]), file);
+    long size = hashed.length();
+    Artifact artifact =
+        new Artifact(artifactType, mediaType, file, hashed.digest(), size, annotations);
     CheckSettings check = ConnectionOptions.check(line, context);
     try (RegistryClient client =
         ConnectionOptions.client(image.registryName(), check, context.environment().clock())) {

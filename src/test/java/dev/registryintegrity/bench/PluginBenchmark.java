@@ -17,23 +17,10 @@ public final class PluginBenchmark {
     String image = args.length > 0 ? args[0] : "localhost/registry-integrity:bench";
     try (BenchImage bench = BenchImage.start()) {
       String ref = bench.reference();
-      String repo = ref.substring(0, ref.lastIndexOf(':'));
       ColdRuns.Timing plugin =
           ColdRuns.time(
               "podman run IMAGE (plugin step, verify)",
-              List.of(
-                  "podman",
-                  "run",
-                  "--rm",
-                  "--network",
-                  "host",
-                  "-e",
-                  "PLUGIN_REPO=" + repo,
-                  "-e",
-                  "PLUGIN_TAGS=v1",
-                  "-e",
-                  "PLUGIN_INSECURE=true",
-                  image));
+              step(image, ref, List.of("-e", "PLUGIN_INSECURE=true")));
       ColdRuns.Timing floor =
           ColdRuns.time(
               "podman run IMAGE java -version (the floor)",
@@ -80,6 +67,18 @@ public final class PluginBenchmark {
     }
   }
 
+  /** The plugin step on the bench image {@code ref} as Woodpecker runs it, with {@code more}. */
+  private static List<String> step(String image, String ref, List<String> more) {
+    List<String> command =
+        new java.util.ArrayList<>(List.of("podman", "run", "--rm", "--network", "host"));
+    command.addAll(more);
+    command.addAll(
+        List.of(
+            "-e", "PLUGIN_REPO=" + ref.substring(0, ref.lastIndexOf(':')), "-e", "PLUGIN_TAGS=v1"));
+    command.add(image);
+    return command;
+  }
+
   /** The step against the same image in a registry with TLS (a private CA) and basic auth. */
   private static void tls(String image, ColdRuns.Timing plain) throws Exception {
     dev.registryintegrity.fixture.TestPki pki = dev.registryintegrity.fixture.TestPki.create();
@@ -93,25 +92,18 @@ public final class PluginBenchmark {
       ColdRuns.Timing step =
           ColdRuns.time(
               "podman run IMAGE, TLS + basic auth",
-              List.of(
-                  "podman",
-                  "run",
-                  "--rm",
-                  "--network",
-                  "host",
-                  "-v",
-                  workspace + ":/ws",
-                  "-e",
-                  "PLUGIN_REPO=" + ref.substring(0, ref.lastIndexOf(':')),
-                  "-e",
-                  "PLUGIN_TAGS=v1",
-                  "-e",
-                  "PLUGIN_CA_CERT=/ws/ca.pem",
-                  "-e",
-                  "PLUGIN_USERNAME=" + BenchImage.USER,
-                  "-e",
-                  "PLUGIN_PASSWORD=" + BenchImage.PASSWORD,
-                  image));
+              step(
+                  image,
+                  ref,
+                  List.of(
+                      "-v",
+                      workspace + ":/ws",
+                      "-e",
+                      "PLUGIN_CA_CERT=/ws/ca.pem",
+                      "-e",
+                      "PLUGIN_USERNAME=" + BenchImage.USER,
+                      "-e",
+                      "PLUGIN_PASSWORD=" + BenchImage.PASSWORD)));
       ColdRuns.deleteTree(workspace.toFile());
       System.out.println(step.row());
       System.out.printf(

@@ -75,36 +75,11 @@ class PluginArm64IT {
     return out;
   }
 
-  @Test
-  void theArm64VariantsJavaIsAnAarch64Binary() throws Exception {
-    Process p =
-        new ProcessBuilder(
-                "podman",
-                "run",
-                "--rm",
-                "--platform",
-                "linux/arm64",
-                "--entrypoint",
-                "/opt/java/bin/java",
-                PluginContainer.arm64Image(),
-                "-XshowSettings:properties",
-                "-version")
-            .redirectErrorStream(true)
-            .start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS));
-    assertEquals(0, p.exitValue(), out);
-    assertTrue(out.contains("os.arch = aarch64"), out);
-    assertEquals("linux/arm64", inspect("{{.Os}}/{{.Architecture}}"));
-  }
-
-  @Test
-  void theArm64ImageStartsFromItsOwnAotCache() throws Exception {
-    // Its own command line with AOTMode=on: the JVM refuses to start unless the cache maps, so an
-    // amd64 cache, or none, would fail here.
-    String json = inspect("{{json .Config.Entrypoint}}");
-    List<String> entrypoint = new ArrayList<>();
-    JsonParser.parseString(json).getAsJsonArray().forEach(e -> entrypoint.add(e.getAsString()));
+  /**
+   * The arm64 image under emulation with {@code entrypoint} and {@code args}; its output, after
+   * asserting it exited 0.
+   */
+  private static String runArm64(String entrypoint, List<String> args) throws Exception {
     List<String> command =
         new ArrayList<>(
             List.of(
@@ -114,15 +89,35 @@ class PluginArm64IT {
                 "--platform",
                 "linux/arm64",
                 "--entrypoint",
-                entrypoint.get(0),
-                PluginContainer.arm64Image(),
-                "-XX:AOTMode=on"));
-    command.addAll(entrypoint.subList(1, entrypoint.size()));
-    command.add("version");
+                entrypoint,
+                PluginContainer.arm64Image()));
+    command.addAll(args);
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(120, TimeUnit.SECONDS));
     assertEquals(0, p.exitValue(), out);
+    return out;
+  }
+
+  @Test
+  void theArm64VariantsJavaIsAnAarch64Binary() throws Exception {
+    String out = runArm64("/opt/java/bin/java", List.of("-XshowSettings:properties", "-version"));
+    assertTrue(out.contains("os.arch = aarch64"), out);
+    assertEquals("linux/arm64", inspect("{{.Os}}/{{.Architecture}}"));
+  }
+
+  @Test
+  void theArm64ImageStartsFromItsOwnAotCache() throws Exception {
+    // Its own command line with AOTMode=on: the JVM refuses to start unless the cache maps, so an
+    // amd64 cache, or none, would fail here.
+    List<String> entrypoint = new ArrayList<>();
+    JsonParser.parseString(inspect("{{json .Config.Entrypoint}}"))
+        .getAsJsonArray()
+        .forEach(e -> entrypoint.add(e.getAsString()));
+    List<String> args = new ArrayList<>(List.of("-XX:AOTMode=on"));
+    args.addAll(entrypoint.subList(1, entrypoint.size()));
+    args.add("version");
+    String out = runArm64(entrypoint.get(0), args);
     assertTrue(out.startsWith("registry-integrity "), out);
   }
 
