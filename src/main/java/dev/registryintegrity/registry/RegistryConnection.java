@@ -176,6 +176,9 @@ final class RegistryConnection implements AutoCloseable {
   List<String> notes() {
     List<String> notes = new java.util.ArrayList<>();
     scheme.note().ifPresent(notes::add);
+    transport
+        .http1Reason(scheme.base())
+        .ifPresent(why -> notes.add("registry " + registry + " " + why + "; used HTTP/1.1"));
     java.util.Optional.ofNullable(rateLimit.get())
         .ifPresent(left -> notes.add("registry " + registry + " rate limit remaining: " + left));
     return notes;

@@ -42,6 +42,11 @@ class SchemeDecisionTest {
   private static final String TLS_NOTE =
       " speaks HTTPS (a loopback address: plain HTTP was refused, TLS verified as anywhere)";
 
+  /** The port offers http/1.1 only in its TLS handshake: the run falls back and says why. */
+  private static final String HTTP1_NOTE =
+      " does not offer HTTP/2 in its TLS handshake"
+          + " (ALPN: unexpected application protocol 'http/1.1'); used HTTP/1.1";
+
   private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
 
   @AfterEach
@@ -156,7 +161,9 @@ class SchemeDecisionTest {
       assertEquals(1, seen.stream().filter(s -> s.startsWith("http ")).count(), seen.toString());
       assertEquals(5, connection.requestCount(), "the 400 and the four answers over TLS");
       assertEquals(URI.create("https://" + server.host()), connection.base());
-      assertEquals(List.of("registry " + server.host() + TLS_NOTE), connection.notes());
+      assertEquals(
+          List.of("registry " + server.host() + TLS_NOTE, "registry " + server.host() + HTTP1_NOTE),
+          connection.notes());
     }
   }
 
@@ -173,7 +180,9 @@ class SchemeDecisionTest {
           List.of("http", "http", "http", "http", "https", "https"),
           seen.stream().map(s -> s.substring(0, s.indexOf(' '))).toList());
       assertEquals(2, connection.requestCount());
-      assertEquals(List.of("registry " + server.host() + TLS_NOTE), connection.notes());
+      assertEquals(
+          List.of("registry " + server.host() + TLS_NOTE, "registry " + server.host() + HTTP1_NOTE),
+          connection.notes());
     }
   }
 

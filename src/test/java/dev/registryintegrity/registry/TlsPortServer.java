@@ -11,11 +11,8 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -36,19 +33,7 @@ final class TlsPortServer implements AutoCloseable {
   private final List<String> seen = new CopyOnWriteArrayList<>();
 
   TlsPortServer(TestPki pki, PlainHttp plain) throws Exception {
-    KeyStore keys = KeyStore.getInstance("PKCS12");
-    keys.load(null, null);
-    char[] password = "test".toCharArray();
-    keys.setKeyEntry(
-        "server",
-        pki.privateKey(pki.serverKey),
-        password,
-        new Certificate[] {pki.certificate(pki.serverCert), pki.certificate(pki.caCert)});
-    KeyManagerFactory managers =
-        KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    managers.init(keys, password);
-    this.tls = SSLContext.getInstance("TLS");
-    tls.init(managers.getKeyManagers(), null, null);
+    this.tls = pki.serverContext();
     this.plain = plain;
     this.socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     Thread.ofVirtual()
@@ -74,6 +59,11 @@ final class TlsPortServer implements AutoCloseable {
         try (Socket secure =
             tls.getSocketFactory()
                 .createSocket(connection, new ByteArrayInputStream(new byte[] {0x16}), true)) {
+          // A server of today's: it answers ALPN, and offers HTTP/1.1 only.
+          javax.net.ssl.SSLSocket alpn = (javax.net.ssl.SSLSocket) secure;
+          javax.net.ssl.SSLParameters parameters = alpn.getSSLParameters();
+          parameters.setApplicationProtocols(new String[] {"http/1.1"});
+          alpn.setSSLParameters(parameters);
           seen.add("https " + requestLine(secure.getInputStream()));
           write(
               secure.getOutputStream(),

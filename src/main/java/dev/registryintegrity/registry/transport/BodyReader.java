@@ -3,10 +3,13 @@ package dev.registryintegrity.registry.transport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
-import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
-import org.apache.hc.core5.http.HttpEntity;
-import org.apache.hc.core5.http.io.entity.EntityUtils;
 
 /**
  * An answer's body, read as the request wants it: kept up to its limit, or streamed through a
@@ -39,11 +42,7 @@ final class BodyReader {
    * registry whose storage lost a blob's data sends its headers and then nothing.
    */
   static Body read(
-      HttpEntity entity,
-      HttpUriRequestBase message,
-      HttpRequest request,
-      int status,
-      String encoding) {
+      InputStream content, Runnable abandon, HttpRequest request, int status, String encoding) {
     byte[] kept = new byte[0];
     long length = 0;
     boolean truncated = false;
@@ -55,7 +54,7 @@ final class BodyReader {
             : Math.max(request.maxBody(), RegistryTransport.ERROR_BODY_LIMIT);
     java.security.MessageDigest hasher =
         success ? request.hashing().map(h -> h.expected().newHasher()).orElse(null) : null;
-    try (InputStream in = decoded(entity.getContent(), encoding)) {
+    try (InputStream in = decoded(content, encoding)) {
       if (hasher == null) {
         kept = in.readNBytes(maxKept + 1);
         length = kept.length;
@@ -78,32 +77,66 @@ final class BodyReader {
         }
       }
       if (truncated) {
-        // Closing without reading on drops the connection instead of downloading the rest.
-        message.cancel();
-      } else {
-        EntityUtils.consume(entity);
+        // Abandoned without reading on: the rest is not downloaded.
+        abandon.run();
       }
     } catch (IOException e) {
-      message.cancel();
-      return new Body(
-          kept,
-          length,
-          truncated,
-          Optional.empty(),
-          Optional.of(
-              "the body broke off after "
-                  + length
-                  + " byte"
-                  + (length == 1 ? "" : "s")
-                  + " ("
-                  + brief(e)
-                  + ")"));
+      abandon.run();
+      return new Body(kept, length, truncated, Optional.empty(), Optional.of(brokenOff(length, e)));
     }
     Optional<dev.registryintegrity.model.Digest> digest =
         hasher == null || truncated
             ? Optional.empty()
             : Optional.of(request.hashing().get().expected().finish(hasher));
     return new Body(kept, length, truncated, digest, Optional.empty());
+  }
+
+  /**
+   * The answer as the layers above see it.
+   *
+   * @param received header names as sent, each with its values
+   * @param body read from the answer by {@code reader}, which gets the content encoding
+   */
+  static HttpResponse answer(
+      int status,
+      Map<String, List<String>> received,
+      URI uri,
+      String protocol,
+      java.util.function.Function<String, Body> body) {
+    Map<String, List<String>> headers = new LinkedHashMap<>();
+    received.forEach(
+        (name, values) ->
+            headers
+                .computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+                .addAll(values));
+    String encoding =
+        headers
+            .getOrDefault("content-encoding", List.of("identity"))
+            .get(0)
+            .trim()
+            .toLowerCase(Locale.ROOT);
+    Body read = body.apply(encoding);
+    List<String> notes =
+        encoding.equals("identity") || encoding.isEmpty()
+            ? List.of()
+            : List.of(
+                "the registry sent a "
+                    + encoding
+                        .replaceAll("[^a-z0-9.+-]", "?")
+                        .substring(0, Math.min(20, encoding.length()))
+                    + "-encoded answer though asked for identity"
+                    + (decodable(encoding) ? "; decoded" : "; read as sent"));
+    return new HttpResponse(
+        status,
+        headers,
+        read.kept(),
+        read.truncated(),
+        uri,
+        notes,
+        read.length(),
+        read.digest(),
+        read.error(),
+        protocol);
   }
 
   /** Where a copied body goes, written anew: a retried attempt starts the file again. */
@@ -114,8 +147,24 @@ final class BodyReader {
         : java.io.OutputStream.nullOutputStream();
   }
 
+  private static String brokenOff(long length, IOException e) {
+    return "the body broke off after "
+        + length
+        + " byte"
+        + (length == 1 ? "" : "s")
+        + " ("
+        + brief(e)
+        + ")";
+  }
+
   /** Our words for why a body broke off; a library's message is not for the report. */
   private static String brief(IOException e) {
+    if (e instanceof StreamedAnswer.EndedEarly) {
+      return "the server ended the HTTP/2 stream early";
+    }
+    if (e instanceof org.apache.hc.core5.http2.H2StreamResetException) {
+      return "the server reset the HTTP/2 stream";
+    }
     if (e instanceof org.apache.hc.core5.http.ConnectionClosedException
         || e instanceof org.apache.hc.core5.http.MalformedChunkCodingException) {
       return "the server closed the connection early";
@@ -136,5 +185,15 @@ final class BodyReader {
       Optional<dev.registryintegrity.model.Digest> digest,
       Optional<String> error) {
     static final Body EMPTY = new Body(new byte[0], 0, false, Optional.empty(), Optional.empty());
+
+    /** A body that broke off before its first byte could be read. */
+    static Body brokenOff(long length, IOException e) {
+      return new Body(
+          new byte[0],
+          length,
+          false,
+          Optional.empty(),
+          Optional.of(BodyReader.brokenOff(length, e)));
+    }
   }
 }

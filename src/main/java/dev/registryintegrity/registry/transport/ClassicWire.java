@@ -4,10 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
-import javax.net.ssl.SSLException;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -16,10 +13,6 @@ import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.routing.RoutingSupport;
-import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
-import org.apache.hc.client5.http.ssl.HostnameVerificationPolicy;
-import org.apache.hc.client5.http.ssl.NoopHostnameVerifier;
-import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
@@ -38,12 +31,12 @@ final class ClassicWire implements Wire, AutoCloseable {
   private final CloseableHttpClient client;
   private final PoolingHttpClientConnectionManager pool;
 
-  ClassicWire(TransportSettings settings) {
+  ClassicWire(TransportSettings settings, SharedTls tls) {
     this.pool =
         PoolingHttpClientConnectionManagerBuilder.create()
             .setMaxConnTotal(settings.maxConnections())
             .setMaxConnPerRoute(settings.maxConnections())
-            .setTlsSocketStrategy(lazyTls(settings.tls()))
+            .setTlsSocketStrategy(tls.forSockets())
             .setDefaultConnectionConfig(
                 ConnectionConfig.custom()
                     .setConnectTimeout(Timeout.of(settings.connectTimeout()))
@@ -65,34 +58,6 @@ final class ClassicWire implements Wire, AutoCloseable {
                     .setResponseTimeout(Timeout.of(settings.readTimeout()))
                     .build())
             .build();
-  }
-
-  /**
-   * The TLS strategy, built on the first TLS connection: building it loads and parses the trust
-   * store (about 150 certificates), which a run against a plain-HTTP registry never needs.
-   */
-  private static TlsSocketStrategy lazyTls(TlsSettings tls) {
-    AtomicReference<TlsSocketStrategy> built = new AtomicReference<>();
-    return (socket, target, port, attachment, context) -> {
-      TlsSocketStrategy strategy;
-      try {
-        strategy =
-            built.updateAndGet(
-                existing ->
-                    existing != null
-                        ? existing
-                        : tls.insecure()
-                            ? new DefaultClientTlsStrategy(
-                                tls.sslContext(),
-                                HostnameVerificationPolicy.CLIENT,
-                                NoopHostnameVerifier.INSTANCE)
-                            : new DefaultClientTlsStrategy(tls.sslContext()));
-      } catch (IllegalStateException e) {
-        // A request failure with its reason, like any other TLS failure.
-        throw new SSLException(e.getMessage(), e);
-      }
-      return strategy.upgrade(socket, target, port, attachment, context);
-    };
   }
 
   @Override
@@ -126,41 +91,26 @@ final class ClassicWire implements Wire, AutoCloseable {
       ClassicHttpResponse response, HttpUriRequestBase sent, HttpRequest message) {
     Map<String, List<String>> headers = new LinkedHashMap<>();
     for (Header h : response.getHeaders()) {
-      headers
-          .computeIfAbsent(h.getName().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
-          .add(h.getValue());
+      headers.computeIfAbsent(h.getName(), k -> new ArrayList<>()).add(h.getValue());
     }
     HttpEntity entity = response.getEntity();
-    String encoding =
-        headers
-            .getOrDefault("content-encoding", List.of("identity"))
-            .get(0)
-            .trim()
-            .toLowerCase(Locale.ROOT);
-    BodyReader.Body body =
-        entity == null
-            ? BodyReader.Body.EMPTY
-            : BodyReader.read(entity, sent, message, response.getCode(), encoding);
-    List<String> notes =
-        encoding.equals("identity") || encoding.isEmpty()
-            ? List.of()
-            : List.of(
-                "the registry sent a "
-                    + encoding
-                        .replaceAll("[^a-z0-9.+-]", "?")
-                        .substring(0, Math.min(20, encoding.length()))
-                    + "-encoded answer though asked for identity"
-                    + (BodyReader.decodable(encoding) ? "; decoded" : "; read as sent"));
-    return new HttpResponse(
+    return BodyReader.answer(
         response.getCode(),
         headers,
-        body.kept(),
-        body.truncated(),
         message.uri(),
-        notes,
-        body.length(),
-        body.digest(),
-        body.error());
+        HttpResponse.HTTP_1_1,
+        encoding -> {
+          if (entity == null) {
+            return BodyReader.Body.EMPTY;
+          }
+          try {
+            return BodyReader.read(
+                entity.getContent(), sent::cancel, message, response.getCode(), encoding);
+          } catch (IOException e) {
+            sent.cancel();
+            return BodyReader.Body.brokenOff(0, e);
+          }
+        });
   }
 
   /** The answer is in hand; a connection that breaks while being released changes nothing. */

@@ -17,6 +17,7 @@ import java.util.OptionalLong;
  * @param bodyDigest the digest of a body streamed through a hasher, when it was read to its end
  * @param bodyError why the body ended early after the headers came (a reset, a short body): the
  *     server answered but did not deliver what it announced
+ * @param protocol the HTTP version the answer came on ("HTTP/1.1", "HTTP/2")
  */
 public record HttpResponse(
     int status,
@@ -27,7 +28,10 @@ public record HttpResponse(
     List<String> notes,
     long bodyLength,
     Optional<Digest> bodyDigest,
-    Optional<String> bodyError) {
+    Optional<String> bodyError,
+    String protocol) {
+  public static final String HTTP_1_1 = "HTTP/1.1";
+  public static final String HTTP_2 = "HTTP/2";
 
   public HttpResponse {
     headers = Map.copyOf(headers);
@@ -50,7 +54,8 @@ public record HttpResponse(
         notes,
         body.length,
         Optional.empty(),
-        Optional.empty());
+        Optional.empty(),
+        HTTP_1_1);
   }
 
   public Optional<String> header(String name) {

@@ -59,6 +59,8 @@ final class Redirects implements Exchange {
               + uri
               + " -> "
               + response.status()
+              + " "
+              + response.protocol()
               + " ("
               + (System.nanoTime() - started) / 1_000_000
               + " ms)");

@@ -6,21 +6,23 @@ import dev.registryintegrity.model.Spelling;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The one way to a registry over HTTP. Code above it asks for a path in a repository and never sees
  * a token. Composed of layers that each know one thing, outermost first: {@link Retrying} (when to
  * send again), {@link Authenticating} (credentials and challenges), {@link Redirects} (where the
  * credential may go), {@link Throttle} (request rate, answers counted), {@link ExchangeGuard}
- * (deadline and budgets), over the {@link Wire} ({@link ClassicWire}: HttpClient 5, {@link
- * BodyReader}).
+ * (deadline and budgets), over the {@link Wire}: {@link ProtocolChoice} sends each request on
+ * {@link Http2Wire} (HTTP/2 over TLS, one connection per registry) or {@link ClassicWire}
+ * (HTTP/1.1), and {@link BodyReader} reads every answer.
  */
 public final class RegistryTransport implements AutoCloseable {
   /** Error answers are JSON of a few hundred bytes; more than this of one is not read. */
   public static final int ERROR_BODY_LIMIT = 64 * 1024;
 
   private final Spelling spelling;
-  private final ClassicWire wire;
+  private final ProtocolChoice wire;
   private final ExchangeGuard guard;
   private final Throttle throttle;
   private final Redirects redirects;
@@ -41,7 +43,7 @@ public final class RegistryTransport implements AutoCloseable {
     // A buffered answer is at most a few MiB; one that takes longer than this in all is dripping.
     // plus, not multipliedBy: the latter goes through BigDecimal, 10 ms of cold start-up.
     Duration doubled = settings.readTimeout().plus(settings.readTimeout());
-    this.wire = new ClassicWire(settings);
+    this.wire = new ProtocolChoice(settings);
     this.guard =
         new ExchangeGuard(
             deadline,
@@ -66,6 +68,14 @@ public final class RegistryTransport implements AutoCloseable {
   /** How the user names the inputs messages point to. */
   public Spelling spelling() {
     return spelling;
+  }
+
+  /**
+   * Why the registry at {@code base}, though HTTPS, is spoken to over HTTP/1.1 (it did not offer
+   * HTTP/2, or broke it), once that is known.
+   */
+  public Optional<String> http1Reason(URI base) {
+    return wire.http1Reason(base);
   }
 
   /** HTTP answers received so far, retries, redirects and token requests included. */

@@ -16,19 +16,19 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * RegistryTransport} stacks them, and the raw answers the tests' servers write.
  */
 final class Loopback implements AutoCloseable {
-  final ClassicWire wire =
-      new ClassicWire(
-          new TransportSettings(
-              Duration.ofSeconds(2),
-              Duration.ofSeconds(2),
-              16,
-              RetryPolicy.defaults(),
-              CredentialStore.none(),
-              TlsSettings.defaults(),
-              ProxySelection.none(),
-              line -> {},
-              RateLimiter.unlimited(),
-              Spelling.CLI));
+  private static final TransportSettings SETTINGS =
+      new TransportSettings(
+          Duration.ofSeconds(2),
+          Duration.ofSeconds(2),
+          16,
+          RetryPolicy.defaults(),
+          CredentialStore.none(),
+          TlsSettings.defaults(),
+          ProxySelection.none(),
+          line -> {},
+          RateLimiter.unlimited(),
+          Spelling.CLI);
+  final ClassicWire wire = new ClassicWire(SETTINGS, new SharedTls(SETTINGS.tls()));
   final ExchangeGuard guard;
   final Throttle throttle;
   final Redirects redirects;
