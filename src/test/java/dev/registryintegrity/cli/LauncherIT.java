@@ -32,6 +32,14 @@ import org.junit.jupiter.api.io.TempDir;
 class LauncherIT {
   @RegisterExtension static final RegistryFixture REGISTRY = RegistryFixture.create();
 
+  private static final dev.registryintegrity.fixture.TestPki PKI =
+      dev.registryintegrity.fixture.TestPki.create();
+
+  @RegisterExtension
+  static final RegistryFixture TLS =
+      RegistryFixture.create()
+          .withTls(PKI.serverCert, PKI.serverKey, dev.registryintegrity.fixture.TestPki.trustAll());
+
   @TempDir Path cache;
 
   private record Run(int exitCode, String stdout, String stderr) {}
@@ -86,6 +94,39 @@ class LauncherIT {
     while (!files(".aotconf").isEmpty() && Instant.now().isBefore(deadline)) {
       Thread.sleep(100);
     }
+  }
+
+  @Test
+  void aCacheRecordedWithoutTlsIsRecordedAgainByARunThatUsesTls() throws Exception {
+    Run plainRun = launch(Map.of(), "verify", "--plain-http", "--brief", pushedImage("plain"));
+    assertEquals(0, plainRun.exitCode(), plainRun.stderr());
+    Path plain = awaitCache(".plain.aot");
+
+    TLS.seeder().pushImage("launcher/tls", ImageSpec.multiPlatform(), "v1");
+    String[] tlsRun = {
+      "verify", "--brief", "--ca-cert", PKI.caCert.toString(), TLS.host() + "/launcher/tls:v1"
+    };
+    Map<String, String> debug = Map.of("REGISTRY_INTEGRITY_LAUNCHER_DEBUG", "1");
+    Run fromPlain = launch(debug, tlsRun);
+    assertEquals(0, fromPlain.exitCode(), fromPlain.stderr());
+    assertTrue(fromPlain.stderr().contains("-XX:AOTCache=" + plain), fromPlain.stderr());
+    assertEquals(1, files(".tls-wanted").size(), "the run said it used TLS");
+
+    Run recording = launch(debug, tlsRun);
+    assertEquals(0, recording.exitCode(), recording.stderr());
+    assertTrue(recording.stderr().contains("-XX:AOTMode=record"), recording.stderr());
+    Instant deadline = Instant.now().plusSeconds(30);
+    while (Files.exists(plain) && Instant.now().isBefore(deadline)) {
+      Thread.sleep(100);
+    }
+    List<Path> covering =
+        files(".aot").stream().filter(f -> !f.toString().endsWith(".plain.aot")).toList();
+    assertEquals(1, covering.size(), "the cache that covers TLS replaced the plain one");
+    assertTrue(files(".tls-wanted").isEmpty() && files(".plain.aot").isEmpty());
+
+    Run fromTls = launch(debug, tlsRun);
+    assertEquals(0, fromTls.exitCode(), fromTls.stderr());
+    assertTrue(fromTls.stderr().contains("-XX:AOTCache=" + covering.get(0)), fromTls.stderr());
   }
 
   @Test

@@ -38,12 +38,28 @@ final class SharedTls {
                     HostnameVerificationPolicy.CLIENT,
                     NoopHostnameVerifier.INSTANCE)
                 : new DefaultClientTlsStrategy(settings.sslContext());
+        tellTheLauncher();
       } catch (IllegalStateException e) {
         // A request failure with its reason, like any other TLS failure.
         throw new SSLException(e.getMessage(), e);
       }
     }
     return built;
+  }
+
+  /**
+   * The launcher (bin/registry-integrity) names a file to create when a run sets up TLS, so that a
+   * start-up cache recorded without TLS is recorded again by a run that covers it.
+   */
+  private static void tellTheLauncher() {
+    String marker = System.getProperty("registry-integrity.tls-used");
+    if (marker != null && !marker.isEmpty()) {
+      try {
+        java.nio.file.Files.write(java.nio.file.Path.of(marker), new byte[0]);
+      } catch (java.io.IOException | RuntimeException e) {
+        // Only the start-up cache's coverage depends on it, never the run.
+      }
+    }
   }
 
   /** For HTTP/1.1 connections: a socket upgraded to TLS, no ALPN asked. */
