@@ -99,7 +99,7 @@ final class ConnectionOptions {
     o.addOption(
         Flags.flag(
             "debug",
-            "log every HTTP exchange (method, URL, status, time; never headers) to stderr"));
+            "log every HTTP exchange (method, URL, status, protocol, time; never headers) to stderr"));
   }
 
   /** The check the options ask for, credentials from every source Docker knows. */

@@ -31,7 +31,8 @@ public enum CheckOption {
       Input.CONCURRENCY,
       "N",
       String.valueOf(WalkLimits.DEFAULT_CONCURRENCY),
-      "requests in flight per registry",
+      "requests in flight per registry (HTTPS: HTTP/2 streams on one connection;"
+          + " plain HTTP or no HTTP/2: connections)",
       new Range(1, 256)),
   RETRIES(
       Input.RETRIES,
