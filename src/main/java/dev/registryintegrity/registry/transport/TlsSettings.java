@@ -4,20 +4,23 @@ import dev.registryintegrity.InputException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
@@ -78,26 +81,124 @@ public record TlsSettings(boolean insecure, List<X509Certificate> extraCas) {
       if (extraCas.isEmpty()) {
         return SSLContext.getDefault();
       }
-      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-      Path cacerts = Path.of(System.getProperty("java.home"), "lib", "security", "cacerts");
-      if (Files.isReadable(cacerts)) {
-        try (InputStream in = Files.newInputStream(cacerts)) {
-          store.load(in, null);
-        }
-      } else {
-        store.load(null, null);
-      }
+      KeyStore extra = KeyStore.getInstance("PKCS12");
+      extra.load(null, null);
       int n = 0;
       for (X509Certificate ca : extraCas) {
-        store.setCertificateEntry("registry-integrity-extra-" + n++, ca);
+        extra.setCertificateEntry("registry-integrity-extra-" + n++, ca);
       }
-      TrustManagerFactory factory =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      factory.init(store);
-      context.init(null, factory.getTrustManagers(), new SecureRandom());
+      context.init(
+          null,
+          new TrustManager[] {new ExtraCasFirst(trustManager(extra), TlsSettings::jdkTrust)},
+          new SecureRandom());
       return context;
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
+    }
+  }
+
+  static X509ExtendedTrustManager trustManager(KeyStore anchors) throws GeneralSecurityException {
+    TrustManagerFactory factory =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    factory.init(anchors);
+    for (TrustManager m : factory.getTrustManagers()) {
+      if (m instanceof X509ExtendedTrustManager x) {
+        return x;
+      }
+    }
+    throw new GeneralSecurityException("no X.509 trust manager");
+  }
+
+  /** The JDK's own trust store (cacerts), as the JDK's default SSL context trusts it. */
+  private static X509ExtendedTrustManager jdkTrust() throws GeneralSecurityException {
+    return trustManager((KeyStore) null);
+  }
+
+  /** Builds a trust manager when first needed. */
+  @FunctionalInterface
+  interface TrustSource {
+    X509ExtendedTrustManager get() throws GeneralSecurityException;
+  }
+
+  /**
+   * Trusts a chain that ends at a {@code --ca-cert} CA, else one the JDK's trust store trusts. The
+   * JDK's store (about 150 certificates, 100 ms or more to parse in a cold JVM) is read only when a
+   * chain does not end at an extra CA: a run against a registry with a private CA never reads it.
+   */
+  static final class ExtraCasFirst extends X509ExtendedTrustManager {
+    private final X509ExtendedTrustManager extra;
+    private final TrustSource jdk;
+    private X509ExtendedTrustManager jdkBuilt;
+
+    ExtraCasFirst(X509ExtendedTrustManager extra, TrustSource jdk) {
+      this.extra = extra;
+      this.jdk = jdk;
+    }
+
+    private synchronized X509ExtendedTrustManager jdk() throws CertificateException {
+      if (jdkBuilt == null) {
+        try {
+          jdkBuilt = jdk.get();
+        } catch (GeneralSecurityException e) {
+          throw new CertificateException("cannot read the JDK's trust store: " + e.getMessage(), e);
+        }
+      }
+      return jdkBuilt;
+    }
+
+    @FunctionalInterface
+    private interface Check {
+      void on(X509ExtendedTrustManager m) throws CertificateException;
+    }
+
+    private void either(Check check) throws CertificateException {
+      try {
+        check.on(extra);
+      } catch (CertificateException notOurs) {
+        check.on(jdk());
+      }
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+        throws CertificateException {
+      either(m -> m.checkServerTrusted(chain, authType, socket));
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+        throws CertificateException {
+      either(m -> m.checkServerTrusted(chain, authType, engine));
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType)
+        throws CertificateException {
+      either(m -> m.checkServerTrusted(chain, authType));
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+        throws CertificateException {
+      either(m -> m.checkClientTrusted(chain, authType, socket));
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+        throws CertificateException {
+      either(m -> m.checkClientTrusted(chain, authType, engine));
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType)
+        throws CertificateException {
+      either(m -> m.checkClientTrusted(chain, authType));
+    }
+
+    /** Asked of a server choosing a client certificate; this client presents none. */
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+      return extra.getAcceptedIssuers();
     }
   }
 
