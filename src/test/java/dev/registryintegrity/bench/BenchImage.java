@@ -39,11 +39,18 @@ public final class BenchImage implements AutoCloseable {
 
   /** The same image in a registry with TLS from {@code pki}'s CA and basic auth. */
   static BenchImage startTls(dev.registryintegrity.fixture.TestPki pki) throws Exception {
-    return start(
-        RegistryFixture.withHtpasswd(USER, PASSWORD)
-            .withTls(
-                pki.serverCert, pki.serverKey, dev.registryintegrity.fixture.TestPki.trustAll()),
-        USER);
+    return start(tls(pki), USER);
+  }
+
+  /** The same, the registry offering HTTP/1.1 only ({@code http.http2.disabled}). */
+  static BenchImage startTlsWithoutHttp2(dev.registryintegrity.fixture.TestPki pki)
+      throws Exception {
+    return start(tls(pki).withoutHttp2(), USER);
+  }
+
+  private static RegistryFixture tls(dev.registryintegrity.fixture.TestPki pki) {
+    return RegistryFixture.withHtpasswd(USER, PASSWORD)
+        .withTls(pki.serverCert, pki.serverKey, dev.registryintegrity.fixture.TestPki.trustAll());
   }
 
   private static BenchImage start(RegistryFixture registry, String user) throws Exception {

@@ -188,6 +188,7 @@ public final class VerifyBenchmark {
       record(verify, tlsEnv, tlsCache);
       ColdRuns.Timing tlsTrained =
           ColdRuns.time("launcher, cache from a TLS first run", tlsEnv, () -> {}, verify);
+      ColdRuns.Timing http1 = http1Registry(pki, login);
       List<String> jar =
           new ArrayList<>(
               List.of(
@@ -215,7 +216,7 @@ public final class VerifyBenchmark {
           "%nover TLS with basic auth (a private CA, htpasswd), cold (1 warm-up, median of %d)%n",
           ColdRuns.RUNS);
       System.out.println(ColdRuns.header());
-      for (ColdRuns.Timing t : List.of(plainTrained, tlsTrained, plainJar, skopeo)) {
+      for (ColdRuns.Timing t : List.of(plainTrained, tlsTrained, http1, plainJar, skopeo)) {
         System.out.println(t.row());
       }
       System.out.printf(
@@ -282,6 +283,25 @@ public final class VerifyBenchmark {
   }
 
   /** One launcher run that records the start-up cache in {@code cache}, then its assembly. */
+  /**
+   * The launcher, its cache recorded there, against the same image in a registry that offers
+   * HTTP/1.1 only: what HTTP/2 changes, everything else equal (the fallback's one extra handshake
+   * included, as a user of such a registry pays it).
+   */
+  private static ColdRuns.Timing http1Registry(
+      dev.registryintegrity.fixture.TestPki pki, List<String> login) throws Exception {
+    try (BenchImage bench = BenchImage.startTlsWithoutHttp2(pki)) {
+      List<String> verify = new ArrayList<>(List.of("bin/registry-integrity", "verify", "--brief"));
+      verify.addAll(login);
+      verify.add(bench.reference());
+      Path cache = Path.of("target/bench-start-cache-http1").toAbsolutePath();
+      Map<String, String> env = Map.of("REGISTRY_INTEGRITY_CACHE", cache.toString());
+      ColdRuns.deleteTree(cache.toFile());
+      record(verify, env, cache);
+      return ColdRuns.time("the same, registry without HTTP/2 (HTTP/1.1)", env, () -> {}, verify);
+    }
+  }
+
   private static void forgetTlsWanted(Path cache) {
     try (java.util.stream.Stream<Path> files = Files.list(cache)) {
       for (Path f : files.filter(f -> f.toString().endsWith(".tls-wanted")).toList()) {

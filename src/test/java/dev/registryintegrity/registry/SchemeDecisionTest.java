@@ -44,8 +44,7 @@ class SchemeDecisionTest {
 
   /** The port offers http/1.1 only in its TLS handshake: the run falls back and says why. */
   private static final String HTTP1_NOTE =
-      " does not offer HTTP/2 in its TLS handshake"
-          + " (ALPN: unexpected application protocol 'http/1.1'); used HTTP/1.1";
+      " does not offer HTTP/2 in its TLS handshake (it chose http/1.1); used HTTP/1.1";
 
   private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
 

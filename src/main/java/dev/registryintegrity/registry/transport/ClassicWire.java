@@ -1,10 +1,6 @@
 package dev.registryintegrity.registry.transport;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -15,7 +11,6 @@ import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuil
 import org.apache.hc.client5.http.routing.RoutingSupport;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
-import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.http.io.entity.InputStreamEntity;
@@ -52,7 +47,6 @@ final class ClassicWire implements Wire, AutoCloseable {
             .disableCookieManagement()
             .disableAuthCaching()
             .disableContentCompression()
-            .setUserAgent("registry-integrity")
             .setDefaultRequestConfig(
                 RequestConfig.custom()
                     .setResponseTimeout(Timeout.of(settings.readTimeout()))
@@ -64,9 +58,7 @@ final class ClassicWire implements Wire, AutoCloseable {
   public HttpResponse exchange(HttpRequest message, Abort abort) throws IOException {
     HttpUriRequestBase sent = new HttpUriRequestBase(message.method(), message.uri());
     abort.whenFired(sent::cancel);
-    // Digests are over the bytes as stored; ask for them as they are.
-    sent.setHeader("Accept-Encoding", "identity");
-    message.headers().forEach(sent::setHeader);
+    Wire.setHeaders(message, sent::setHeader);
     String method = message.method();
     if (message.body().isPresent() && !method.equals("GET") && !method.equals("HEAD")) {
       HttpRequest.Body body = message.body().get();
@@ -89,14 +81,10 @@ final class ClassicWire implements Wire, AutoCloseable {
 
   private static HttpResponse read(
       ClassicHttpResponse response, HttpUriRequestBase sent, HttpRequest message) {
-    Map<String, List<String>> headers = new LinkedHashMap<>();
-    for (Header h : response.getHeaders()) {
-      headers.computeIfAbsent(h.getName(), k -> new ArrayList<>()).add(h.getValue());
-    }
     HttpEntity entity = response.getEntity();
     return BodyReader.answer(
         response.getCode(),
-        headers,
+        Wire.headerMap(response.getHeaders()),
         message.uri(),
         HttpResponse.HTTP_1_1,
         encoding -> {

@@ -148,8 +148,28 @@ final class FailureMessages {
     if (e instanceof ExchangeGuard.CutOff || e instanceof Redirects.RedirectLoop) {
       return "registry " + registry + ": " + e.getMessage();
     }
-    if (e instanceof NoHttpResponseException) {
+    if (e instanceof NoHttpResponseException
+        || e instanceof org.apache.hc.core5.http.ConnectionClosedException) {
       return "registry " + registry + " closed the connection without answering" + after;
+    }
+    if (e instanceof org.apache.hc.core5.http2.H2StreamResetException reset) {
+      // HttpCore ends an HTTP/2 exchange that outlived the socket timeout with a reset of its own.
+      return String.valueOf(reset.getMessage()).contains("Timeout")
+          ? "registry "
+              + registry
+              + " did not answer in time"
+              + after
+              + " (no data within the read timeout)"
+          : "registry "
+              + registry
+              + " reset the request's HTTP/2 stream"
+              + after
+              + " ("
+              + org.apache.hc.core5.http2.H2Error.getByCode(reset.getCode())
+              + ")";
+    }
+    if (e.getClass().getPackageName().startsWith("org.apache.hc.core5.http2")) {
+      return "registry " + registry + " broke the HTTP/2 protocol" + after;
     }
     if (e.getCause() instanceof HttpException) {
       return "registry " + registry + " sent an answer that is not valid HTTP" + after;

@@ -16,9 +16,10 @@ import org.apache.hc.core5.util.Timeout;
 
 /**
  * The wire for HTTP/2 over TLS: one connection per registry, every request a stream on it, as many
- * in flight as threads ask (the walk's concurrency). A server that does not choose h2 in the TLS
- * handshake fails the exchange before anything is sent. Requests carry no body here: uploads take
- * the HTTP/1.1 wire.
+ * in flight as threads ask (the walk's concurrency). A server that chooses another protocol in the
+ * TLS handshake fails the exchange before anything is sent; one that chooses none (no ALPN) is sent
+ * the HTTP/2 preface, and what it answers decides. Requests carry no body here: uploads take the
+ * HTTP/1.1 wire.
  */
 final class Http2Wire implements Wire, AutoCloseable {
   /**
@@ -29,6 +30,9 @@ final class Http2Wire implements Wire, AutoCloseable {
 
   private final MinimalH2AsyncClient client;
   private final Duration readTimeout;
+
+  /** Origins that have answered on HTTP/2: a failure there is the network's, not the protocol's. */
+  private final java.util.Set<String> answered = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   Http2Wire(TransportSettings settings, SharedTls tls) {
     this.readTimeout = settings.readTimeout();
@@ -51,27 +55,42 @@ final class Http2Wire implements Wire, AutoCloseable {
   public HttpResponse exchange(HttpRequest message, Abort abort) throws IOException {
     URI uri = message.uri();
     BasicHttpRequest request = new BasicHttpRequest(message.method(), uri);
-    // Digests are over the bytes as stored; ask for them as they are.
-    request.setHeader("Accept-Encoding", "identity");
-    request.setHeader("User-Agent", "registry-integrity");
-    message.headers().forEach(request::setHeader);
+    Wire.setHeaders(message, request::setHeader);
     StreamedAnswer answer = new StreamedAnswer(request, readTimeout);
     Cancellable stream = client.execute(answer, null, HttpClientContext.create());
-    abort.whenFired(
+    Runnable reset =
         () -> {
           stream.cancel();
           answer.cancel();
-        });
-    StreamedAnswer.Head head = answer.head();
+        };
+    abort.whenFired(reset);
+    StreamedAnswer.Head head;
+    try {
+      head = answer.head();
+    } catch (IOException | RuntimeException e) {
+      // An answer that comes after all must not hold a stream (and its window) for the run.
+      reset.run();
+      throw e;
+    }
+    answered.add(Redirects.origin(uri));
+    boolean bodyWanted = head.hasBody() && !message.method().equals("HEAD");
+    if (head.hasBody() && !bodyWanted) {
+      reset.run();
+    }
     return BodyReader.answer(
         head.status(),
         head.headers(),
         uri,
         HttpResponse.HTTP_2,
         encoding ->
-            head.hasBody() && !message.method().equals("HEAD")
+            bodyWanted
                 ? BodyReader.read(answer.body(), stream::cancel, message, head.status(), encoding)
                 : BodyReader.Body.EMPTY);
+  }
+
+  /** Whether {@code origin} (as {@link Redirects#origin}) has sent a head on HTTP/2. */
+  boolean hasAnswered(String origin) {
+    return answered.contains(origin);
   }
 
   @Override

@@ -2,7 +2,6 @@ package dev.registryintegrity.registry.transport;
 
 import java.io.IOException;
 import java.net.URI;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,6 +24,7 @@ final class ProtocolChoice implements Wire, AutoCloseable {
   private final SharedTls tls;
   private final ClassicWire http1;
   private Http2Wire http2;
+  private boolean closed;
 
   /** Origins that speak HTTP/1.1 only, and why. */
   private final Map<String, String> http1Only = new ConcurrentHashMap<>();
@@ -44,7 +44,10 @@ final class ProtocolChoice implements Wire, AutoCloseable {
    * The HTTP/2 client, started on the first HTTPS request: a run against a plain-HTTP registry
    * never loads it.
    */
-  private synchronized Http2Wire http2() {
+  private synchronized Http2Wire http2() throws IOException {
+    if (closed) {
+      throw new IOException("the transport is closed");
+    }
     if (http2 == null) {
       http2 = new Http2Wire(settings, tls);
     }
@@ -54,72 +57,82 @@ final class ProtocolChoice implements Wire, AutoCloseable {
   @Override
   public HttpResponse exchange(HttpRequest message, Abort abort) throws IOException {
     URI uri = message.uri();
-    String origin = origin(uri);
+    String origin = Redirects.origin(uri);
     if (!"https".equalsIgnoreCase(uri.getScheme())
         || message.body().isPresent()
         || http1Only.containsKey(origin)
-        || settings.proxies().proxyFor("https", uri.getHost(), port(uri)).isPresent()) {
+        || settings.proxies().proxyFor("https", uri.getHost(), Redirects.port(uri)).isPresent()) {
       return http1.exchange(message, abort);
     }
-    HttpResponse answer;
+    Http2Wire wire = http2();
     try {
-      answer = http2().exchange(message, abort);
+      return wire.exchange(message, abort);
     } catch (IOException e) {
-      Optional<String> refused = abort.fired() ? Optional.empty() : refusal(origin, e);
+      Optional<String> refused =
+          abort.fired() ? Optional.empty() : refusal(e, wire.hasAnswered(origin));
       if (refused.isEmpty()) {
         throw e;
       }
       http1Only.putIfAbsent(origin, refused.get());
       return http1.exchange(message, abort);
     }
-    answeredOnHttp2.putIfAbsent(origin, Boolean.TRUE);
-    return answer;
   }
 
   /**
-   * Why {@code origin} is to be spoken to over HTTP/1.1 after {@code e}, if it is: it did not
-   * choose h2, or it broke the protocol (a connection error, a stream reset asking for HTTP/1.1, a
-   * connection closed before it ever answered over HTTP/2).
+   * Why an origin is to be spoken to over HTTP/1.1 after {@code e}, if it is: it chose another
+   * protocol in the handshake, asked for HTTP/1.1 with a stream reset, or, before it ever answered
+   * on HTTP/2, broke the protocol or closed the connection. Once it has answered, such failures are
+   * the network's or the server's, retried like any other.
    */
-  private Optional<String> refusal(String origin, IOException e) {
+  static Optional<String> refusal(IOException e, boolean answered) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof ProtocolNegotiationException) {
-        return Optional.of("does not offer HTTP/2 in its TLS handshake (" + t.getMessage() + ")");
+        return Optional.of(
+            "does not offer HTTP/2 in its TLS handshake" + chosen(String.valueOf(t.getMessage())));
+      }
+      if (t instanceof H2StreamResetException reset
+          && reset.getCode() == H2Error.HTTP_1_1_REQUIRED.getCode()) {
+        return Optional.of("asked for HTTP/1.1 (HTTP_1_1_REQUIRED)");
+      }
+      if (answered) {
+        continue;
       }
       if (t instanceof H2ConnectionException
           || t instanceof H2CorruptFrameException
-          || t instanceof HPackException) {
-        return Optional.of("broke the HTTP/2 protocol (" + t.getMessage() + ")");
+          || t instanceof HPackException
+          || t instanceof H2StreamResetException reset
+              && reset.getCode() == H2Error.PROTOCOL_ERROR.getCode()) {
+        return Optional.of("broke the HTTP/2 protocol before answering on it");
       }
-      if (t instanceof H2StreamResetException reset
-          && (reset.getCode() == H2Error.HTTP_1_1_REQUIRED.getCode()
-              || reset.getCode() == H2Error.PROTOCOL_ERROR.getCode())) {
-        return Optional.of("reset an HTTP/2 stream with " + H2Error.getByCode(reset.getCode()));
-      }
-      if (t instanceof ConnectionClosedException && !answeredOnHttp2.containsKey(origin)) {
-        return Optional.of("closed its HTTP/2 connection before answering anything on it");
+      if (t instanceof ConnectionClosedException) {
+        return Optional.of("closed its HTTP/2 connection before answering on it");
       }
     }
     return Optional.empty();
   }
 
+  /**
+   * " (it chose NAME)" from the library's "...unexpected application protocol 'NAME'", the name cut
+   * to what a protocol name holds: it is the server's text, going into a report.
+   */
+  private static String chosen(String message) {
+    int open = message.indexOf('\'');
+    int close = message.lastIndexOf('\'');
+    if (open < 0 || close <= open) {
+      return "";
+    }
+    String name = message.substring(open + 1, close).replaceAll("[^A-Za-z0-9./_-]", "?");
+    return " (it chose " + name.substring(0, Math.min(name.length(), 24)) + ")";
+  }
+
   /** Why the registry at {@code base} is spoken to over HTTP/1.1 though it is HTTPS, if it is. */
   Optional<String> http1Reason(URI base) {
-    return Optional.ofNullable(http1Only.get(origin(base)));
-  }
-
-  private static String origin(URI uri) {
-    return (uri.getScheme() + "://" + uri.getHost() + ":" + port(uri)).toLowerCase(Locale.ROOT);
-  }
-
-  private static int port(URI uri) {
-    return uri.getPort() != -1
-        ? uri.getPort()
-        : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+    return Optional.ofNullable(http1Only.get(Redirects.origin(base)));
   }
 
   @Override
   public synchronized void close() {
+    closed = true;
     if (http2 != null) {
       http2.close();
     }

@@ -92,11 +92,17 @@ final class Redirects implements Exchange {
         && port(a) == port(b);
   }
 
+  /** scheme://host:port in lower case, the port written out: the key of an origin. */
+  static String origin(URI uri) {
+    return (uri.getScheme() + "://" + lower(uri.getHost()) + ":" + port(uri))
+        .toLowerCase(Locale.ROOT);
+  }
+
   private static String lower(String s) {
     return s == null ? null : s.toLowerCase(Locale.ROOT);
   }
 
-  private static int port(URI uri) {
+  static int port(URI uri) {
     return uri.getPort() != -1 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
   }
 }

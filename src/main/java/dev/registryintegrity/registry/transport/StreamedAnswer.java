@@ -6,8 +6,6 @@ import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -35,11 +33,20 @@ final class StreamedAnswer implements AsyncClientExchangeHandler {
   /** Marks the end of the body in the queue. */
   private static final byte[] END = new byte[0];
 
+  private static final long POLL_MILLIS = 100;
+
   private final org.apache.hc.core5.http.HttpRequest request;
   private final Duration readTimeout;
   private final CompletableFuture<Head> head = new CompletableFuture<>();
   private final LinkedBlockingQueue<byte[]> chunks = new LinkedBlockingQueue<>();
-  private volatile CapacityChannel capacity;
+  private CapacityChannel capacity;
+
+  /** Bytes read before the stream asked for capacity: owed to it when it does. */
+  private long owed;
+
+  /** When the request went out (System.nanoTime), 0 until then: the read timeout starts there. */
+  private volatile long sentAt;
+
   private volatile IOException failure;
   private volatile boolean ended;
   private long declared = -1;
@@ -53,12 +60,28 @@ final class StreamedAnswer implements AsyncClientExchangeHandler {
     this.readTimeout = readTimeout;
   }
 
-  /** Waits for the status and headers: at most the read timeout, as for a socket's first byte. */
+  /**
+   * Waits for the status and headers: at most the read timeout once the request is sent, as for a
+   * socket's first byte. Connecting, the handshake and a wait for a free stream are bounded by the
+   * connect timeout and the exchange guard, not by this.
+   */
   Head head() throws IOException {
     try {
-      return head.get(readTimeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      throw new SocketTimeoutException("no answer within the read timeout");
+      while (true) {
+        long sent = sentAt;
+        long left =
+            sent == 0
+                ? POLL_MILLIS
+                : readTimeout.toMillis() - (System.nanoTime() - sent) / 1_000_000;
+        if (left <= 0) {
+          throw new SocketTimeoutException("no answer within the read timeout");
+        }
+        try {
+          return head.get(Math.min(left, POLL_MILLIS), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+          // sent since, or still waiting: look again
+        }
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while waiting for the answer");
@@ -89,19 +112,34 @@ final class StreamedAnswer implements AsyncClientExchangeHandler {
           if (chunk == END) {
             return -1;
           }
-          chunk = next();
-          at = 0;
+          byte[] next = END;
+          try {
+            next = next();
+          } finally {
+            chunk = next;
+            at = 0;
+          }
         }
         int n = Math.min(length, chunk.length - at);
         System.arraycopy(chunk, at, into, offset, n);
         at += n;
-        CapacityChannel channel = capacity;
-        if (channel != null) {
-          channel.update(n);
-        }
+        credit(n);
         return n;
       }
     };
+  }
+
+  /** Gives the stream back {@code n} bytes of window, or owes them until it asks. */
+  private void credit(int n) throws IOException {
+    CapacityChannel channel;
+    synchronized (this) {
+      channel = capacity;
+      if (channel == null) {
+        owed += n;
+        return;
+      }
+    }
+    channel.update(n);
   }
 
   private byte[] next() throws IOException {
@@ -134,6 +172,7 @@ final class StreamedAnswer implements AsyncClientExchangeHandler {
   public void produceRequest(RequestChannel channel, HttpContext context)
       throws HttpException, IOException {
     channel.sendRequest(request, null, context);
+    sentAt = System.nanoTime();
   }
 
   @Override
@@ -153,10 +192,7 @@ final class StreamedAnswer implements AsyncClientExchangeHandler {
 
   @Override
   public void consumeResponse(HttpResponse response, EntityDetails entity, HttpContext context) {
-    Map<String, List<String>> headers = new LinkedHashMap<>();
-    for (Header h : response.getHeaders()) {
-      headers.computeIfAbsent(h.getName(), k -> new ArrayList<>()).add(h.getValue());
-    }
+    Map<String, List<String>> headers = Wire.headerMap(response.getHeaders());
     if (entity != null) {
       declared = declaredLength(response);
     }
@@ -177,8 +213,16 @@ final class StreamedAnswer implements AsyncClientExchangeHandler {
   }
 
   @Override
-  public void updateCapacity(CapacityChannel channel) {
-    this.capacity = channel;
+  public void updateCapacity(CapacityChannel channel) throws IOException {
+    long due;
+    synchronized (this) {
+      capacity = channel;
+      due = owed;
+      owed = 0;
+    }
+    if (due > 0) {
+      channel.update((int) Math.min(due, Integer.MAX_VALUE));
+    }
   }
 
   @Override

@@ -151,12 +151,29 @@ public record TlsSettings(boolean insecure, List<X509Certificate> extraCas) {
       void on(X509ExtendedTrustManager m) throws CertificateException;
     }
 
+    /**
+     * The extra CAs' verdict, unless they could not build a chain at all: a certificate of the
+     * private CA that is expired or names another host fails as such, not as "unknown CA".
+     */
     private void either(Check check) throws CertificateException {
       try {
         check.on(extra);
-      } catch (CertificateException notOurs) {
+      } catch (CertificateException e) {
+        if (!noChain(e)) {
+          throw e;
+        }
         check.on(jdk());
       }
+    }
+
+    private static boolean noChain(Throwable e) {
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof java.security.cert.CertPathBuilderException
+            || String.valueOf(t.getMessage()).contains("PKIX path building failed")) {
+          return true;
+        }
+      }
+      return false;
     }
 
     @Override

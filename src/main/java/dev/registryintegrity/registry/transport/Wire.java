@@ -14,4 +14,22 @@ interface Wire {
    * @param abort ends the exchange from another thread (the guard's watchdog) when it fires
    */
   HttpResponse exchange(HttpRequest message, Abort abort) throws IOException;
+
+  /** Sets the headers every request carries, then the request's own. */
+  static void setHeaders(HttpRequest message, java.util.function.BiConsumer<String, String> set) {
+    // Digests are over the bytes as stored; ask for them as they are.
+    set.accept("Accept-Encoding", "identity");
+    set.accept("User-Agent", "registry-integrity");
+    message.headers().forEach(set);
+  }
+
+  /** A message's headers by name as sent, each with its values in order. */
+  static java.util.Map<String, java.util.List<String>> headerMap(
+      org.apache.hc.core5.http.Header[] headers) {
+    java.util.Map<String, java.util.List<String>> map = new java.util.LinkedHashMap<>();
+    for (org.apache.hc.core5.http.Header h : headers) {
+      map.computeIfAbsent(h.getName(), k -> new java.util.ArrayList<>()).add(h.getValue());
+    }
+    return map;
+  }
 }

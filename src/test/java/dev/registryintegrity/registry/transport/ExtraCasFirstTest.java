@@ -57,6 +57,63 @@ class ExtraCasFirstTest {
   }
 
   @Test
+  void aPrivateCaCertificateThatFailsForAnotherReasonIsRefusedAsSuch() throws Exception {
+    CertificateException mismatch =
+        new CertificateException("No subject alternative names matching IP address 10.0.0.9 found");
+    javax.net.ssl.X509ExtendedTrustManager refusing =
+        new javax.net.ssl.X509ExtendedTrustManager() {
+          @Override
+          public void checkClientTrusted(X509Certificate[] c, String a, java.net.Socket s)
+              throws CertificateException {
+            throw mismatch;
+          }
+
+          @Override
+          public void checkServerTrusted(X509Certificate[] c, String a, java.net.Socket s)
+              throws CertificateException {
+            throw mismatch;
+          }
+
+          @Override
+          public void checkClientTrusted(X509Certificate[] c, String a, javax.net.ssl.SSLEngine e)
+              throws CertificateException {
+            throw mismatch;
+          }
+
+          @Override
+          public void checkServerTrusted(X509Certificate[] c, String a, javax.net.ssl.SSLEngine e)
+              throws CertificateException {
+            throw mismatch;
+          }
+
+          @Override
+          public void checkClientTrusted(X509Certificate[] c, String a)
+              throws CertificateException {
+            throw mismatch;
+          }
+
+          @Override
+          public void checkServerTrusted(X509Certificate[] c, String a)
+              throws CertificateException {
+            throw mismatch;
+          }
+
+          @Override
+          public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+          }
+        };
+    TlsSettings.ExtraCasFirst trust =
+        new TlsSettings.ExtraCasFirst(refusing, jdkTrusting(PKI.caCert));
+    CertificateException thrown =
+        assertThrows(
+            CertificateException.class,
+            () -> trust.checkServerTrusted(serverChain(), "RSA", (javax.net.ssl.SSLEngine) null));
+    assertEquals(mismatch, thrown);
+    assertEquals(0, jdkReads.get(), "the JDK's store cannot make a wrong host right");
+  }
+
+  @Test
   void aChainNeitherTrustsIsRefused() throws Exception {
     TlsSettings.ExtraCasFirst trust =
         new TlsSettings.ExtraCasFirst(trusting(PKI.tokenCert), jdkTrusting(PKI.tokenCert));

@@ -222,14 +222,16 @@ class Http2TransportTest {
   }
 
   @Test
-  void aStreamResetPartWayIsRetriedOnceOnTheSameConnection() throws Exception {
+  void aStreamEndedShortIsRetriedOnceOnTheSameConnection() throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean first =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
     try (Http2TestServer server =
             new Http2TestServer(
                 PKI,
                 (seen, response, body) -> {
                   response.setCode(200);
                   response.setHeader("Content-Length", "4");
-                  if (server(seen)) {
+                  if (first.getAndSet(false)) {
                     body.write("da".getBytes(StandardCharsets.UTF_8));
                     body.flush();
                     throw new IOException("storage read failed");
@@ -251,20 +253,11 @@ class Http2TransportTest {
                   "team/app",
                   64),
               stack.redirects);
-      System.err.println(
-          "DEBUG " + answer.headers() + " " + answer.bodyError() + " " + server.seen);
       assertEquals("data", new String(answer.body(), StandardCharsets.UTF_8));
       assertEquals(Optional.empty(), answer.bodyError());
       assertEquals(2, server.seen.size());
+      assertEquals(1, server.connections.size(), server.connections.toString());
     }
-  }
-
-  private static final java.util.concurrent.atomic.AtomicBoolean FIRST =
-      new java.util.concurrent.atomic.AtomicBoolean(true);
-
-  /** True for the first request the reset test's server sees. */
-  private static boolean server(Http2TestServer.Seen seen) {
-    return FIRST.getAndSet(false);
   }
 
   private static void sleep(long millis) throws IOException {
