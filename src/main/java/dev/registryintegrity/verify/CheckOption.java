@@ -32,7 +32,7 @@ public enum CheckOption {
       "N",
       String.valueOf(WalkLimits.DEFAULT_CONCURRENCY),
       "requests in flight per registry (HTTPS: HTTP/2 streams on one connection;"
-          + " plain HTTP or no HTTP/2: connections)",
+          + " plain HTTP, a proxy or no HTTP/2: connections)",
       new Range(1, 256)),
   RETRIES(
       Input.RETRIES,
