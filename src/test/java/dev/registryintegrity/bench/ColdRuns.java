@@ -39,6 +39,13 @@ final class ColdRuns {
 
   private ColdRuns() {}
 
+  /** Prints {@code title}, the column heads and a row per timing. */
+  static void print(String title, List<Timing> timings) {
+    System.out.printf(Locale.ROOT, "%n%s (1 warm-up, median of %d)%n", title, RUNS);
+    System.out.println(header());
+    timings.forEach(t -> System.out.println(t.row()));
+  }
+
   static String header() {
     return String.format(
         Locale.ROOT,

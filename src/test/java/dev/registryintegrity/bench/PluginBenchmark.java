@@ -49,16 +49,13 @@ public final class PluginBenchmark {
           image,
           size / 1e6,
           size);
-      System.out.printf(
-          Locale.ROOT,
-          "%d unique digests behind a %d ms round trip (1 warm-up, median of %d)%n",
-          bench.uniqueDigests(),
-          BenchImage.ONE_WAY.toMillis() * 2,
-          ColdRuns.RUNS);
-      System.out.println(ColdRuns.header());
-      for (ColdRuns.Timing t : List.of(plugin, floor, curl)) {
-        System.out.println(t.row());
-      }
+      ColdRuns.print(
+          String.format(
+              Locale.ROOT,
+              "%d unique digests behind a %d ms round trip",
+              bench.uniqueDigests(),
+              BenchImage.ONE_WAY.toMillis() * 2),
+          List.of(plugin, floor, curl));
       System.out.printf(
           Locale.ROOT,
           "plugin container vs the curl walk: %.1fx faster%n",

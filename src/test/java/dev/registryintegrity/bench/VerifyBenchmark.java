@@ -170,9 +170,7 @@ public final class VerifyBenchmark {
       List<String> login =
           List.of(
               "--ca-cert", pki.caCert.toString(), "-u", BenchImage.USER, "-p", BenchImage.PASSWORD);
-      List<String> verify = new ArrayList<>(List.of("bin/registry-integrity", "verify", "--brief"));
-      verify.addAll(login);
-      verify.add(ref);
+      List<String> verify = launcherVerify(login, ref);
       Path plainCache = Path.of("target/bench-start-cache").toAbsolutePath();
       // Each run as the first TLS run after a plain-HTTP one: the run that leaves tls-wanted, so
       // the launcher's next run records a cache that covers TLS, is undone before the next.
@@ -211,14 +209,9 @@ public final class VerifyBenchmark {
                   "--src-creds",
                   BenchImage.USER + ":" + BenchImage.PASSWORD));
       ColdRuns.deleteTree(certs.toFile());
-      System.out.printf(
-          Locale.ROOT,
-          "%nover TLS with basic auth (a private CA, htpasswd), cold (1 warm-up, median of %d)%n",
-          ColdRuns.RUNS);
-      System.out.println(ColdRuns.header());
-      for (ColdRuns.Timing t : List.of(plainTrained, tlsTrained, http1, plainJar, skopeo)) {
-        System.out.println(t.row());
-      }
+      ColdRuns.print(
+          "over TLS with basic auth (a private CA, htpasswd), cold",
+          List.of(plainTrained, tlsTrained, http1, plainJar, skopeo));
       System.out.printf(
           Locale.ROOT,
           "TLS + auth vs plain HTTP (launcher): %.2fx the time; vs skopeo over TLS: %.1fx faster%n",
@@ -266,14 +259,9 @@ public final class VerifyBenchmark {
             "sequential curl walk (scripts/bench/curl-walk)",
             List.of("scripts/bench/curl-walk", ref));
     ColdRuns.Timing skopeo = skopeo(ref, List.of("--src-tls-verify=false"));
-    System.out.printf(
-        Locale.ROOT,
-        "%ncold processes: each run a new process, start to exit (1 warm-up, median of %d)%n",
-        ColdRuns.RUNS);
-    System.out.println(ColdRuns.header());
-    for (ColdRuns.Timing t : List.of(launcher, firstRun, plain, curl, skopeo)) {
-      System.out.println(t.row());
-    }
+    ColdRuns.print(
+        "cold processes: each run a new process, start to exit",
+        List.of(launcher, firstRun, plain, curl, skopeo));
     System.out.printf(
         Locale.ROOT,
         "launcher vs the curl walk: %.1fx faster; vs skopeo: %.1fx faster%n",
@@ -291,15 +279,20 @@ public final class VerifyBenchmark {
   private static ColdRuns.Timing http1Registry(
       dev.registryintegrity.fixture.TestPki pki, List<String> login) throws Exception {
     try (BenchImage bench = BenchImage.startTlsWithoutHttp2(pki)) {
-      List<String> verify = new ArrayList<>(List.of("bin/registry-integrity", "verify", "--brief"));
-      verify.addAll(login);
-      verify.add(bench.reference());
+      List<String> verify = launcherVerify(login, bench.reference());
       Path cache = Path.of("target/bench-start-cache-http1").toAbsolutePath();
       Map<String, String> env = Map.of("REGISTRY_INTEGRITY_CACHE", cache.toString());
       ColdRuns.deleteTree(cache.toFile());
       record(verify, env, cache);
       return ColdRuns.time("the same, registry without HTTP/2 (HTTP/1.1)", env, () -> {}, verify);
     }
+  }
+
+  private static List<String> launcherVerify(List<String> login, String ref) {
+    List<String> verify = new ArrayList<>(List.of("bin/registry-integrity", "verify", "--brief"));
+    verify.addAll(login);
+    verify.add(ref);
+    return verify;
   }
 
   private static void forgetTlsWanted(Path cache) {

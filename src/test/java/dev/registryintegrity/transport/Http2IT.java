@@ -77,52 +77,47 @@ class Http2IT {
     return found;
   }
 
-  @Test
-  void everyRequestToARegistryThatOffersHttp2IsAStreamOnOneConnection() {
-    int from = HTTP2.registryLog().length();
-    Cli.Run run = verify(HTTP2, "--concurrency", "8");
+  /** A verify at --concurrency 8, and what the registry logged of it. */
+  private record Checked(Cli.Run run, Set<String> protocols, Set<String> clients) {
+    String notes() {
+      return run.json().getAsJsonArray("notes").toString();
+    }
+  }
+
+  private static Checked checked(RegistryFixture registry) {
+    int from = registry.registryLog().length();
+    Cli.Run run = verify(registry, "--concurrency", "8");
     assertEquals(0, run.exitCode(), run.all());
-    List<String> protocols = logged(HTTP2, from, PROTOCOL);
+    List<String> protocols = logged(registry, from, PROTOCOL);
     // The manifests, configs and layers of the index, the challenge rounds included.
     assertTrue(protocols.size() >= 10, protocols.toString());
-    assertEquals(Set.of("HTTP/2.0"), new TreeSet<>(protocols));
-    Set<String> clients = new TreeSet<>(logged(HTTP2, from, CLIENT));
-    assertEquals(1, clients.size(), "one connection: " + clients);
-    assertTrue(run.json().getAsJsonArray("notes").toString().contains("speaks HTTPS"), run.out());
-    assertFalse(run.json().getAsJsonArray("notes").toString().contains("HTTP/1.1"), run.out());
+    return new Checked(
+        run, new TreeSet<>(protocols), new TreeSet<>(logged(registry, from, CLIENT)));
+  }
+
+  @Test
+  void everyRequestToARegistryThatOffersHttp2IsAStreamOnOneConnection() {
+    Checked checked = checked(HTTP2);
+    assertEquals(Set.of("HTTP/2.0"), checked.protocols());
+    assertEquals(1, checked.clients().size(), "one connection: " + checked.clients());
+    assertTrue(checked.notes().contains("speaks HTTPS"), checked.run().out());
+    assertFalse(checked.notes().contains("HTTP/1.1"), checked.run().out());
   }
 
   @Test
   void aRegistryWithoutHttp2IsCheckedOverHttp11AndTheReportSaysWhy() {
-    int from = HTTP1.registryLog().length();
-    Cli.Run run = verify(HTTP1, "--concurrency", "8");
-    assertEquals(0, run.exitCode(), run.all());
-    List<String> protocols = logged(HTTP1, from, PROTOCOL);
-    assertTrue(protocols.size() >= 10, protocols.toString());
+    Checked checked = checked(HTTP1);
     // ALPN settled it: no request went out as HTTP/2 first.
-    assertEquals(Set.of("HTTP/1.1"), new TreeSet<>(protocols));
-    assertTrue(new TreeSet<>(logged(HTTP1, from, CLIENT)).size() > 1, "HTTP/1.1 uses a pool");
+    assertEquals(Set.of("HTTP/1.1"), checked.protocols());
+    assertTrue(checked.clients().size() > 1, "HTTP/1.1 uses a pool: " + checked.clients());
     assertTrue(
-        run.json()
-            .getAsJsonArray("notes")
-            .toString()
-            .contains("does not offer HTTP/2 in its TLS handshake"),
-        run.out());
+        checked.notes().contains("does not offer HTTP/2 in its TLS handshake"),
+        checked.run().out());
   }
 
   @Test
   void theRequestLogNamesTheProtocolOfEachAnswer() {
-    Cli.Run run =
-        Cli.run(
-            "verify",
-            "--debug",
-            "--ca-cert",
-            PKI.caCert.toString(),
-            "--username",
-            USER,
-            "--password",
-            PASSWORD,
-            HTTP2.host() + "/h2/app:v1");
+    Cli.Run run = verify(HTTP2, "--debug");
     assertEquals(0, run.exitCode(), run.all());
     assertTrue(run.all().contains("/v2/h2/app/manifests/v1 -> 200 HTTP/2 ("), run.all());
   }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.hc.core5.http.Header;
 
 /**
  * An answer's body, read as the request wants it: kept up to its limit, or streamed through a
@@ -92,23 +93,23 @@ final class BodyReader {
   }
 
   /**
-   * The answer as the layers above see it.
+   * The answer as the layers above see it, whichever wire it came on.
    *
-   * @param received header names as sent, each with its values
-   * @param body read from the answer by {@code reader}, which gets the content encoding
+   * @param received the headers as sent
+   * @param body reads the body, given its content encoding
    */
   static HttpResponse answer(
       int status,
-      Map<String, List<String>> received,
+      Header[] received,
       URI uri,
       String protocol,
       java.util.function.Function<String, Body> body) {
     Map<String, List<String>> headers = new LinkedHashMap<>();
-    received.forEach(
-        (name, values) ->
-            headers
-                .computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new ArrayList<>())
-                .addAll(values));
+    for (Header h : received) {
+      headers
+          .computeIfAbsent(h.getName().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+          .add(h.getValue());
+    }
     String encoding =
         headers
             .getOrDefault("content-encoding", List.of("identity"))

@@ -84,7 +84,7 @@ final class ClassicWire implements Wire, AutoCloseable {
     HttpEntity entity = response.getEntity();
     return BodyReader.answer(
         response.getCode(),
-        Wire.headerMap(response.getHeaders()),
+        response.getHeaders(),
         message.uri(),
         HttpResponse.HTTP_1_1,
         encoding -> {

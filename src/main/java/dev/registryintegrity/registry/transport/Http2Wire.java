@@ -3,6 +3,9 @@ package dev.registryintegrity.registry.transport;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLException;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
 import org.apache.hc.client5.http.impl.async.MinimalH2AsyncClient;
@@ -32,9 +35,9 @@ final class Http2Wire implements Wire, AutoCloseable {
   private final Duration readTimeout;
 
   /** Origins that have answered on HTTP/2: a failure there is the network's, not the protocol's. */
-  private final java.util.Set<String> answered = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Set<String> answered = ConcurrentHashMap.newKeySet();
 
-  Http2Wire(TransportSettings settings, SharedTls tls) {
+  Http2Wire(TransportSettings settings, SharedTls tls) throws SSLException {
     this.readTimeout = settings.readTimeout();
     this.client =
         HttpAsyncClients.createHttp2Minimal(

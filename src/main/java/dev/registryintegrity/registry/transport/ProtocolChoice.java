@@ -29,11 +29,6 @@ final class ProtocolChoice implements Wire, AutoCloseable {
   /** Origins that speak HTTP/1.1 only, and why. */
   private final Map<String, String> http1Only = new ConcurrentHashMap<>();
 
-  /**
-   * Origins that have answered over HTTP/2: a failure there is the network's, not the protocol's.
-   */
-  private final Map<String, Boolean> answeredOnHttp2 = new ConcurrentHashMap<>();
-
   ProtocolChoice(TransportSettings settings) {
     this.settings = settings;
     this.tls = new SharedTls(settings.tls());

@@ -1,19 +1,11 @@
 package dev.registryintegrity.registry.transport;
 
-import java.net.SocketAddress;
 import javax.net.ssl.SSLException;
-import org.apache.hc.client5.http.config.TlsConfig;
 import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
 import org.apache.hc.client5.http.ssl.HostnameVerificationPolicy;
 import org.apache.hc.client5.http.ssl.NoopHostnameVerifier;
 import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
-import org.apache.hc.core5.concurrent.FutureCallback;
-import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.nio.ssl.TlsStrategy;
-import org.apache.hc.core5.http2.HttpVersionPolicy;
-import org.apache.hc.core5.net.NamedEndpoint;
-import org.apache.hc.core5.reactor.ssl.TransportSecurityLayer;
-import org.apache.hc.core5.util.Timeout;
 
 /**
  * The TLS set-up both wires share, built once, on the first TLS connection: building it loads and
@@ -69,46 +61,12 @@ final class SharedTls {
   }
 
   /**
-   * For the HTTP/2 client: ALPN offers h2 and http/1.1, so a server without HTTP/2 completes the
-   * handshake (choosing http/1.1) rather than refusing it, and the client's protocol check then
-   * fails the exchange for the wire to send it over HTTP/1.1 instead.
+   * For the HTTP/2 client, built when that client starts (on the first HTTPS request). Given no
+   * TlsConfig, HttpClient's strategy offers h2 and http/1.1 in ALPN, so a server without HTTP/2
+   * completes the handshake choosing http/1.1 rather than refusing it, and the client's protocol
+   * check then fails the exchange for the wire to send it over HTTP/1.1 instead.
    */
-  TlsStrategy forHttp2() {
-    return new Negotiating();
-  }
-
-  private final class Negotiating implements TlsStrategy {
-    private final TlsConfig negotiate =
-        TlsConfig.custom().setVersionPolicy(HttpVersionPolicy.NEGOTIATE).build();
-
-    @Override
-    public void upgrade(
-        TransportSecurityLayer session,
-        NamedEndpoint endpoint,
-        Object attachment,
-        Timeout handshakeTimeout,
-        FutureCallback<TransportSecurityLayer> callback) {
-      DefaultClientTlsStrategy strategy;
-      try {
-        strategy = strategy();
-      } catch (SSLException e) {
-        callback.failed(e);
-        return;
-      }
-      strategy.upgrade(session, endpoint, negotiate, handshakeTimeout, callback);
-    }
-
-    /** The blocking form, which HttpClient's own code no longer calls. */
-    @Override
-    @SuppressWarnings("deprecation")
-    public boolean upgrade(
-        TransportSecurityLayer session,
-        HttpHost host,
-        SocketAddress local,
-        SocketAddress remote,
-        Object attachment,
-        Timeout handshakeTimeout) {
-      throw new UnsupportedOperationException("the HTTP/2 client upgrades with a callback");
-    }
+  TlsStrategy forHttp2() throws SSLException {
+    return strategy();
   }
 }

@@ -7,7 +7,6 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -53,7 +52,7 @@ final class StreamedAnswer implements AsyncClientExchangeHandler {
   private long received;
 
   /** The status and headers, the body still to come. */
-  record Head(int status, Map<String, List<String>> headers, boolean hasBody) {}
+  record Head(int status, Header[] headers, boolean hasBody) {}
 
   StreamedAnswer(org.apache.hc.core5.http.HttpRequest request, Duration readTimeout) {
     this.request = request;
@@ -192,11 +191,10 @@ final class StreamedAnswer implements AsyncClientExchangeHandler {
 
   @Override
   public void consumeResponse(HttpResponse response, EntityDetails entity, HttpContext context) {
-    Map<String, List<String>> headers = Wire.headerMap(response.getHeaders());
     if (entity != null) {
       declared = declaredLength(response);
     }
-    head.complete(new Head(response.getCode(), headers, entity != null));
+    head.complete(new Head(response.getCode(), response.getHeaders(), entity != null));
     if (entity == null) {
       chunks.add(END);
     }

@@ -22,14 +22,4 @@ interface Wire {
     set.accept("User-Agent", "registry-integrity");
     message.headers().forEach(set);
   }
-
-  /** A message's headers by name as sent, each with its values in order. */
-  static java.util.Map<String, java.util.List<String>> headerMap(
-      org.apache.hc.core5.http.Header[] headers) {
-    java.util.Map<String, java.util.List<String>> map = new java.util.LinkedHashMap<>();
-    for (org.apache.hc.core5.http.Header h : headers) {
-      map.computeIfAbsent(h.getName(), k -> new java.util.ArrayList<>()).add(h.getValue());
-    }
-    return map;
-  }
 }

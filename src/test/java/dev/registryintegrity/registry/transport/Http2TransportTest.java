@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.registryintegrity.fixture.TestPki;
 import dev.registryintegrity.model.Deadline;
 import dev.registryintegrity.model.Spelling;
-import dev.registryintegrity.registry.credentials.CredentialStore;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -43,17 +42,8 @@ class Http2TransportTest {
 
     Stack(Duration readTimeout, Duration budget) {
       TransportSettings settings =
-          new TransportSettings(
-              Duration.ofSeconds(2),
-              readTimeout,
-              16,
-              RetryPolicy.defaults(),
-              CredentialStore.none(),
-              new TlsSettings(false, List.of(PKI.certificate(PKI.caCert))),
-              ProxySelection.none(),
-              line -> {},
-              RateLimiter.unlimited(),
-              Spelling.CLI);
+          Loopback.settings(
+              readTimeout, new TlsSettings(false, List.of(PKI.certificate(PKI.caCert))));
       wire = new ProtocolChoice(settings);
       guard = new ExchangeGuard(Deadline.none(), budget, wire);
       redirects = new Redirects(new Throttle(RateLimiter.unlimited(), guard), log::add);
@@ -84,9 +74,23 @@ class Http2TransportTest {
   }
 
   @Test
-  void concurrentRequestsAreStreamsOnOneConnection() throws Exception {
+  void concurrentRequestsAreStreamsInFlightTogetherOnOneConnection() throws Exception {
+    // The first 8 answers wait until all 8 requests are in: a wire that sent one at a time fails.
+    java.util.concurrent.CountDownLatch inFlight = new java.util.concurrent.CountDownLatch(8);
     try (Http2TestServer server =
-            new Http2TestServer(PKI, (seen, response, body) -> text(response, body, "{}"));
+            new Http2TestServer(
+                PKI,
+                (seen, response, body) -> {
+                  inFlight.countDown();
+                  try {
+                    if (!inFlight.await(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                      throw new IOException("the requests were not in flight together");
+                    }
+                  } catch (InterruptedException e) {
+                    throw new java.io.InterruptedIOException();
+                  }
+                  text(response, body, "{}");
+                });
         Stack stack = new Stack();
         ExecutorService threads = Executors.newFixedThreadPool(8)) {
       List<Future<dev.registryintegrity.registry.transport.HttpResponse>> answers =

@@ -17,17 +17,23 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class Loopback implements AutoCloseable {
   private static final TransportSettings SETTINGS =
-      new TransportSettings(
-          Duration.ofSeconds(2),
-          Duration.ofSeconds(2),
-          16,
-          RetryPolicy.defaults(),
-          CredentialStore.none(),
-          TlsSettings.defaults(),
-          ProxySelection.none(),
-          line -> {},
-          RateLimiter.unlimited(),
-          Spelling.CLI);
+      settings(Duration.ofSeconds(2), TlsSettings.defaults());
+
+  /** The transport's settings for a test: a 2 s connect timeout, no credentials, no proxy. */
+  static TransportSettings settings(Duration readTimeout, TlsSettings tls) {
+    return new TransportSettings(
+        Duration.ofSeconds(2),
+        readTimeout,
+        16,
+        RetryPolicy.defaults(),
+        CredentialStore.none(),
+        tls,
+        ProxySelection.none(),
+        line -> {},
+        RateLimiter.unlimited(),
+        Spelling.CLI);
+  }
+
   final ClassicWire wire = new ClassicWire(SETTINGS, new SharedTls(SETTINGS.tls()));
   final ExchangeGuard guard;
   final Throttle throttle;
