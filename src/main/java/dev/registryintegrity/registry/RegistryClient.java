@@ -65,6 +65,10 @@ public final class RegistryClient implements ContentSource {
       RegistryName registry, RegistryTransport transport, boolean plainHttp) {
     URI http = URI.create("http://" + registry.apiHost());
     URI https = URI.create("https://" + registry.apiHost());
+    // A loopback registry is asked over plain HTTP first; a CA given for it says TLS is expected.
+    if (!plainHttp && (!registry.isLoopback() || transport.trustsExtraCas())) {
+      transport.prepareTls(https);
+    }
     return plainHttp
         ? new RegistryClient(registry.name(), http, transport)
         : registry.isLoopback()

@@ -25,6 +25,7 @@ final class ProtocolChoice implements Wire, AutoCloseable {
   private final ClassicWire http1;
   private Http2Wire http2;
   private boolean closed;
+  private boolean preparing;
 
   /** Origins that speak HTTP/1.1 only, and why. */
   private final Map<String, String> http1Only = new ConcurrentHashMap<>();
@@ -47,6 +48,39 @@ final class ProtocolChoice implements Wire, AutoCloseable {
       http2 = new Http2Wire(settings, tls);
     }
     return http2;
+  }
+
+  /**
+   * Sets TLS up for {@code base} on a thread of its own while the run is still starting: the
+   * curves' first use ({@link SharedTls#warmCurves}), then the trust material and, when requests
+   * there will use it, the HTTP/2 client. The first request finds each part ready, or waits for it,
+   * or builds it itself. Once per transport. What fails here fails again, and is reported, on the
+   * request that needs it.
+   */
+  synchronized void prepareTls(URI base) {
+    if (preparing || closed) {
+      return;
+    }
+    preparing = true;
+    boolean direct =
+        settings.proxies().proxyFor("https", base.getHost(), Redirects.port(base)).isEmpty();
+    Thread.ofPlatform()
+        .daemon()
+        .name("tls-set-up")
+        .start(
+            () -> {
+              SharedTls.warmCurves();
+              try {
+                // After the curves: a request that needs TLS meanwhile builds this itself.
+                if (direct) {
+                  http2();
+                } else {
+                  tls.forHttp2();
+                }
+              } catch (IOException | RuntimeException e) {
+                // Left to the first request that needs TLS.
+              }
+            });
   }
 
   @Override

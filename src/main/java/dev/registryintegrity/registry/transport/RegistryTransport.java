@@ -28,6 +28,7 @@ public final class RegistryTransport implements AutoCloseable {
   private final Redirects redirects;
   private final Authenticating authenticating;
   private final Retrying retrying;
+  private final boolean trustsExtraCas;
 
   public RegistryTransport(TransportSettings settings, Clock clock, Sleeper sleeper) {
     this(settings, clock, sleeper, Deadline.none());
@@ -40,6 +41,7 @@ public final class RegistryTransport implements AutoCloseable {
   public RegistryTransport(
       TransportSettings settings, Clock clock, Sleeper sleeper, Deadline deadline) {
     this.spelling = settings.spelling();
+    this.trustsExtraCas = !settings.tls().extraCas().isEmpty();
     // A buffered answer is at most a few MiB; one that takes longer than this in all is dripping.
     // plus, not multipliedBy: the latter goes through BigDecimal, 10 ms of cold start-up.
     Duration doubled = settings.readTimeout().plus(settings.readTimeout());
@@ -58,6 +60,20 @@ public final class RegistryTransport implements AutoCloseable {
             messages,
             redirects);
     this.retrying = new Retrying(new Retries(settings.retry(), sleeper, clock, deadline), messages);
+  }
+
+  /**
+   * Starts setting up TLS for the registry at {@code base} in the background (the trust material,
+   * the HTTP/2 client, a first client hello), so that the first request does not wait for all of it
+   * in line. Once per transport; nothing is sent.
+   */
+  public void prepareTls(URI base) {
+    wire.prepareTls(base);
+  }
+
+  /** Whether CA certificates were given (--ca-cert, ca_cert): the user expects TLS. */
+  public boolean trustsExtraCas() {
+    return trustsExtraCas;
   }
 
   /** Same scheme, host and port: where a registry's credential may be sent. */

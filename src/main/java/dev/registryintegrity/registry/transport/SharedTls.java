@@ -1,5 +1,8 @@
 package dev.registryintegrity.registry.transport;
 
+import java.security.GeneralSecurityException;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
 import javax.net.ssl.SSLException;
 import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
 import org.apache.hc.client5.http.ssl.HostnameVerificationPolicy;
@@ -51,6 +54,24 @@ final class SharedTls {
       } catch (java.io.IOException | RuntimeException e) {
         // Only the start-up cache's coverage depends on it, never the run.
       }
+    }
+  }
+
+  /**
+   * Makes one key pair on each curve a TLS 1.3 client hello offers a share on (X25519 and P-256),
+   * to be thrown away. In a new JVM the first P-256 key pair builds the curve's table of multiples
+   * of its generator, 50-100 ms of interpreted arithmetic, and the JDK makes it once per JVM: done
+   * on a thread of its own while the run starts, it is off the path of the first handshake, which
+   * otherwise pays it between connecting and sending its hello.
+   */
+  static void warmCurves() {
+    try {
+      KeyPairGenerator p256 = KeyPairGenerator.getInstance("EC");
+      p256.initialize(new ECGenParameterSpec("secp256r1"));
+      p256.generateKeyPair();
+      KeyPairGenerator.getInstance("X25519").generateKeyPair();
+    } catch (GeneralSecurityException e) {
+      // A JVM without these curves negotiates others; nothing to warm.
     }
   }
 

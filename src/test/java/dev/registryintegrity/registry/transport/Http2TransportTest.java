@@ -41,9 +41,11 @@ class Http2TransportTest {
     final List<String> log = new CopyOnWriteArrayList<>();
 
     Stack(Duration readTimeout, Duration budget) {
-      TransportSettings settings =
-          Loopback.settings(
-              readTimeout, new TlsSettings(false, List.of(PKI.certificate(PKI.caCert))));
+      this(readTimeout, budget, new TlsSettings(false, List.of(PKI.certificate(PKI.caCert))));
+    }
+
+    Stack(Duration readTimeout, Duration budget, TlsSettings tls) {
+      TransportSettings settings = Loopback.settings(readTimeout, tls);
       wire = new ProtocolChoice(settings);
       guard = new ExchangeGuard(Deadline.none(), budget, wire);
       redirects = new Redirects(new Throttle(RateLimiter.unlimited(), guard), log::add);
@@ -261,6 +263,58 @@ class Http2TransportTest {
       assertEquals(Optional.empty(), answer.bodyError());
       assertEquals(2, server.seen.size());
       assertEquals(1, server.connections.size(), server.connections.toString());
+    }
+  }
+
+  @Test
+  void tlsSetUpAheadSendsNothingAndTheFirstRequestUsesIt() throws Exception {
+    try (Http2TestServer server = new Http2TestServer(PKI, (seen, r, body) -> text(r, body, "{}"));
+        Stack stack = new Stack()) {
+      stack.wire.prepareTls(URI.create(server.origin()));
+      stack.wire.prepareTls(URI.create(server.origin()));
+      awaitSetUp();
+      assertEquals(List.of(), server.seen);
+      assertEquals(java.util.Set.of(), server.connections);
+
+      var answer = get(stack.redirects, server.origin() + "/v2/", Map.of(), 1024);
+      assertEquals(200, answer.status());
+      assertEquals("HTTP/2", answer.protocol());
+      assertEquals(1, server.connections.size(), server.connections.toString());
+    }
+  }
+
+  @Test
+  void aServerTheGivenCaDoesNotVouchForFailsTheFirstRequestAsWithoutSetUpAhead() throws Exception {
+    TestPki other = TestPki.create();
+    try (Http2TestServer server = new Http2TestServer(PKI, (seen, r, body) -> text(r, body, "{}"));
+        Stack stack =
+            new Stack(
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(10),
+                new TlsSettings(false, List.of(other.certificate(other.caCert))))) {
+      stack.wire.prepareTls(URI.create(server.origin()));
+      awaitSetUp();
+      IOException e =
+          assertThrows(
+              IOException.class,
+              () -> get(stack.redirects, server.origin() + "/v2/", Map.of(), 1024));
+      assertTrue(e instanceof javax.net.ssl.SSLHandshakeException, e.toString());
+      assertEquals(
+          "the registry's certificate is not signed by a CA this machine trusts",
+          FailureMessages.plain(e));
+      assertEquals(List.of(), server.seen);
+    }
+  }
+
+  /** Waits for the set-up thread prepareTls started to finish. */
+  private static void awaitSetUp() throws InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (Thread.getAllStackTraces().keySet().stream()
+        .anyMatch(t -> t.getName().equals("tls-set-up"))) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the TLS set-up thread still runs after 10 s");
+      }
+      Thread.sleep(10);
     }
   }
 
