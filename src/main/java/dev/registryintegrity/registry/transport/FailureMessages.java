@@ -184,7 +184,8 @@ final class FailureMessages {
   static String plain(Throwable e) {
     String message = String.valueOf(e.getMessage());
     if (message.contains("PKIX path building failed")
-        || message.contains("unable to find valid certification path")) {
+        || message.contains("unable to find valid certification path")
+        || message.contains("does not chain with any of the trust anchors")) {
       return "the registry's certificate is not signed by a CA this machine trusts";
     }
     return message.replaceAll("(?:[a-z][a-z0-9_]*\\.)+[A-Z]\\w*(?:Exception|Error): ?", "").trim();

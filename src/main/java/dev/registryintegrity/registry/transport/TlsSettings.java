@@ -168,8 +168,11 @@ public record TlsSettings(boolean insecure, List<X509Certificate> extraCas) {
 
     private static boolean noChain(Throwable e) {
       for (Throwable t = e; t != null; t = t.getCause()) {
+        String message = String.valueOf(t.getMessage());
+        // The second: an anchor of the same name as the issuer, whose key did not sign it.
         if (t instanceof java.security.cert.CertPathBuilderException
-            || String.valueOf(t.getMessage()).contains("PKIX path building failed")) {
+            || message.contains("PKIX path building failed")
+            || message.contains("does not chain with any of the trust anchors")) {
           return true;
         }
       }

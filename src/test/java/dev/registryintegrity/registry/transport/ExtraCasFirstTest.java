@@ -17,9 +17,14 @@ class ExtraCasFirstTest {
   private final AtomicInteger jdkReads = new AtomicInteger();
 
   private static javax.net.ssl.X509ExtendedTrustManager trusting(Path ca) throws Exception {
+    return trusting(PKI, ca);
+  }
+
+  private static javax.net.ssl.X509ExtendedTrustManager trusting(TestPki pki, Path ca)
+      throws Exception {
     KeyStore anchors = KeyStore.getInstance("PKCS12");
     anchors.load(null, null);
-    anchors.setCertificateEntry("ca", PKI.certificate(ca));
+    anchors.setCertificateEntry("ca", pki.certificate(ca));
     return TlsSettings.trustManager(anchors);
   }
 
@@ -53,6 +58,16 @@ class ExtraCasFirstTest {
         new TlsSettings.ExtraCasFirst(trusting(PKI.tokenCert), jdkTrusting(PKI.caCert));
     trust.checkServerTrusted(serverChain(), "RSA");
     trust.checkServerTrusted(serverChain(), "RSA");
+    assertEquals(1, jdkReads.get());
+  }
+
+  @Test
+  void aChainWhoseIssuerNameMatchesAnExtraCaOfAnotherKeyIsAskedOfTheJdkStore() throws Exception {
+    // Another CA by the same name: the chain names it, but its key signed nothing here.
+    TestPki namesake = TestPki.create();
+    TlsSettings.ExtraCasFirst trust =
+        new TlsSettings.ExtraCasFirst(trusting(namesake, namesake.caCert), jdkTrusting(PKI.caCert));
+    trust.checkServerTrusted(new X509Certificate[] {PKI.certificate(PKI.serverCert)}, "RSA");
     assertEquals(1, jdkReads.get());
   }
 

@@ -46,6 +46,15 @@ class FailureMessagesTest {
                 + " CA this machine trusts (use --ca-cert for a private CA, or --plain-http for a"
                 + " plain-HTTP registry)"),
         Arguments.of(
+            CLI,
+            new SSLHandshakeException(
+                "(certificate_unknown) PKIX path validation failed: Path does not chain with any"
+                    + " of the trust anchors"),
+            0,
+            "TLS handshake with reg.example failed: the registry's certificate is not signed by a"
+                + " CA this machine trusts (use --ca-cert for a private CA, or --plain-http for a"
+                + " plain-HTTP registry)"),
+        Arguments.of(
             PLUGIN,
             new SSLHandshakeException("No subject alternative names matching IP address found"),
             0,
