@@ -1,0 +1,38 @@
+package dev.registryintegrity.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The launcher and the plugin image start the JVM with the same start-up flags: they are written
+ * twice (a shell array, the image's jvmFlags), and this keeps them one fact.
+ */
+class StartUpFlagsTest {
+  @Test
+  void launcherAndImageStartTheJvmWithTheSameCollectorAndCompilerFlags() throws IOException {
+    Matcher array =
+        Pattern.compile("(?s)\\nstart_up=\\(([^)]*)\\)")
+            .matcher(Files.readString(Path.of("bin/registry-integrity")));
+    assertTrue(array.find(), "bin/registry-integrity has no start_up=( ... ) array");
+    List<String> launcher =
+        Arrays.stream(array.group(1).trim().split("\\s+")).filter(f -> !f.isEmpty()).toList();
+
+    Matcher flag =
+        Pattern.compile("<jvmFlag>(-XX:(?:\\+Use\\w+GC|Tier\\w+=\\d+))</jvmFlag>")
+            .matcher(Files.readString(Path.of("pom.xml")));
+    List<String> image = flag.results().map(m -> m.group(1)).toList();
+
+    assertFalse(launcher.isEmpty());
+    assertEquals(image, launcher);
+  }
+}
