@@ -82,9 +82,21 @@ public final class BenchImage implements AutoCloseable {
     registry.stop();
   }
 
+  /**
+   * Serves the bench image: {@code ready REF DIGESTS}. With {@code tls}, the registry of {@link
+   * #startTls} and {@code ready REF DIGESTS CA-CERT USER PASSWORD}, for timing TLS runs by hand.
+   */
   public static void main(String[] args) throws Exception {
-    try (BenchImage bench = start()) {
-      System.out.println("ready " + bench.reference() + " " + bench.uniqueDigests());
+    boolean tls = args.length > 0 && args[0].equals("tls");
+    dev.registryintegrity.fixture.TestPki pki =
+        tls ? dev.registryintegrity.fixture.TestPki.create() : null;
+    try (BenchImage bench = tls ? startTls(pki) : start()) {
+      System.out.println(
+          "ready "
+              + bench.reference()
+              + " "
+              + bench.uniqueDigests()
+              + (tls ? " " + pki.caCert + " " + USER + " " + PASSWORD : ""));
       System.out.flush();
       System.in.transferTo(java.io.OutputStream.nullOutputStream());
     }
