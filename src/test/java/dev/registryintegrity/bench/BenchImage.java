@@ -83,14 +83,21 @@ public final class BenchImage implements AutoCloseable {
   }
 
   /**
-   * Serves the bench image: {@code ready REF DIGESTS}. With {@code tls}, the registry of {@link
-   * #startTls} and {@code ready REF DIGESTS CA-CERT USER PASSWORD}, for timing TLS runs by hand.
+   * Serves the bench image: {@code ready REF DIGESTS}. With {@code tls} (or {@code tls-http1}), the
+   * registry of {@link #startTls} (or {@link #startTlsWithoutHttp2}) and {@code ready REF DIGESTS
+   * CA-CERT USER PASSWORD}, for timing TLS runs by hand.
    */
   public static void main(String[] args) throws Exception {
-    boolean tls = args.length > 0 && args[0].equals("tls");
+    String mode = args.length > 0 ? args[0] : "plain";
+    boolean tls = !mode.equals("plain");
     dev.registryintegrity.fixture.TestPki pki =
         tls ? dev.registryintegrity.fixture.TestPki.create() : null;
-    try (BenchImage bench = tls ? startTls(pki) : start()) {
+    try (BenchImage bench =
+        switch (mode) {
+          case "tls" -> startTls(pki);
+          case "tls-http1" -> startTlsWithoutHttp2(pki);
+          default -> start();
+        }) {
       System.out.println(
           "ready "
               + bench.reference()
