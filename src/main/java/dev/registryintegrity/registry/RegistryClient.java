@@ -45,7 +45,8 @@ public final class RegistryClient implements ContentSource {
    * @param otherScheme where to go when the first answer shows {@code base} has the wrong scheme
    *     (loopback registries may speak either: docker treats 127.0.0.0/8 as insecure). Asking plain
    *     HTTP first is safe there: a TLS server refuses it at once, while a plain server may sit
-   *     silent on a TLS hello until the read timeout.
+   *     silent on a TLS hello until the read timeout; so HTTPS is asked first only when a CA
+   *     certificate says TLS is expected.
    */
   public RegistryClient(String registry, URI base, URI otherScheme, RegistryTransport transport) {
     this.connection = new RegistryConnection(registry, base, otherScheme, transport);
@@ -59,21 +60,24 @@ public final class RegistryClient implements ContentSource {
   /**
    * The one way a registry client is opened (verify, probe, watch): HTTPS, plain HTTP when asked,
    * and for loopback registries whichever they speak (docker treats 127.0.0.0/8 as insecure): the
-   * first answer tells which, and TLS, once chosen, is verified like anywhere else.
+   * first answer tells which (plain HTTP is asked first, HTTPS when a CA is given), and TLS, once
+   * chosen, is verified like anywhere else.
    */
   public static RegistryClient open(
       RegistryName registry, RegistryTransport transport, boolean plainHttp) {
     URI http = URI.create("http://" + registry.apiHost());
     URI https = URI.create("https://" + registry.apiHost());
-    // A loopback registry is asked over plain HTTP first; a CA given for it says TLS is expected.
-    if (!plainHttp && (!registry.isLoopback() || transport.trustsExtraCas())) {
-      transport.prepareTls(https);
+    if (plainHttp) {
+      return new RegistryClient(registry.name(), http, transport);
     }
-    return plainHttp
-        ? new RegistryClient(registry.name(), http, transport)
-        : registry.isLoopback()
-            ? new RegistryClient(registry.name(), http, https, transport)
-            : new RegistryClient(registry.name(), https, transport);
+    if (registry.isLoopback() && !transport.trustsExtraCas()) {
+      return new RegistryClient(registry.name(), http, https, transport);
+    }
+    // TLS expected: anywhere but loopback, and on loopback when a CA is given for it.
+    transport.prepareTls(https);
+    return registry.isLoopback()
+        ? new RegistryClient(registry.name(), https, http, transport)
+        : new RegistryClient(registry.name(), https, transport);
   }
 
   @Override

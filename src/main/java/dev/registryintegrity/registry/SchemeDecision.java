@@ -20,7 +20,9 @@ import org.apache.hc.core5.http.NoHttpResponseException;
  * Which scheme a registry speaks, decided once. A loopback registry may speak plain HTTP or TLS
  * (docker treats 127.0.0.0/8 as insecure), so its first exchange asks over plain HTTP and what
  * comes back settles the base address for good: a TLS server (a plain request refused, or Go's 400
- * "HTTP request to an HTTPS server") means HTTPS, any other answer plain HTTP. Requests arriving
+ * "HTTP request to an HTTPS server") means HTTPS, any other answer plain HTTP. Given a CA
+ * certificate, the user expects TLS: then HTTPS is asked first, and a server that answers the TLS
+ * hello with plain HTTP (as Go's does, at once) is asked over plain HTTP. Requests arriving
  * meanwhile wait for that outcome instead of racing it, so no request is switched mid-walk; an
  * exchange that fails without showing the scheme (nothing listening, a timeout) settles nothing,
  * and the next request asks again.
@@ -92,17 +94,29 @@ final class SchemeDecision {
   }
 
   private HttpResponse ask(HttpRequest request, Function<HttpRequest, HttpResponse> exchange) {
+    boolean tlsFirst = "https".equals(first.getScheme());
     HttpResponse response;
     try {
       response = exchange.apply(rebased(request, first));
     } catch (CannotCheckException e) {
-      if (!refusedPlainHttp(e)) {
+      if (tlsFirst ? !plainAnswerToTls(e) : !refusedPlainHttp(e)) {
         throw e;
       }
-      return switchToTls(rebased(request, first), exchange);
+      return switchOver(
+          rebased(request, first),
+          exchange,
+          tlsFirst
+              ? " answered plain HTTP (a loopback address given "
+                  + spelling.caCert()
+                  + ": TLS was tried first, then plain HTTP)"
+              : " speaks HTTPS (a loopback address: plain HTTP was refused,"
+                  + " TLS verified as anywhere)");
     }
-    if (tlsPort(response)) {
-      return switchToTls(rebased(request, first), exchange);
+    if (!tlsFirst && tlsPort(response)) {
+      return switchOver(
+          rebased(request, first),
+          exchange,
+          " speaks HTTPS (a loopback address: plain HTTP was refused, TLS verified as anywhere)");
     }
     decided.complete(
         new Decided(
@@ -110,23 +124,21 @@ final class SchemeDecision {
             Optional.of(
                 "registry "
                     + registry
-                    + " answered plain HTTP (a loopback address: plain HTTP is"
-                    + " tried first, then HTTPS)")));
+                    + (tlsFirst
+                        ? " speaks HTTPS (a loopback address given "
+                            + spelling.caCert()
+                            + ": TLS is tried first, then plain HTTP)"
+                        : " answered plain HTTP (a loopback address: plain HTTP is"
+                            + " tried first, then HTTPS)"))));
     return response;
   }
 
-  private HttpResponse switchToTls(
-      HttpRequest request, Function<HttpRequest, HttpResponse> exchange) {
-    URI tls = otherwise.orElseThrow();
-    decided.complete(
-        new Decided(
-            tls,
-            Optional.of(
-                "registry "
-                    + registry
-                    + " speaks HTTPS (a loopback address: plain HTTP was refused,"
-                    + " TLS verified as anywhere)")));
-    return sendDecided(request.withUri(tls.resolve(pathAndQuery(request.uri()))), exchange);
+  /** Settles on the other scheme, {@code how} the report says it was found, and sends there. */
+  private HttpResponse switchOver(
+      HttpRequest request, Function<HttpRequest, HttpResponse> exchange, String how) {
+    URI other = otherwise.orElseThrow();
+    decided.complete(new Decided(other, Optional.of("registry " + registry + how)));
+    return sendDecided(request.withUri(other.resolve(pathAndQuery(request.uri()))), exchange);
   }
 
   private HttpResponse sendDecided(
@@ -163,6 +175,20 @@ final class SchemeDecision {
     return response.status() == 400
         && new String(response.body(), StandardCharsets.UTF_8)
             .contains("HTTP request to an HTTPS server");
+  }
+
+  /**
+   * A server that answered a TLS hello with something that is not TLS: a plain-HTTP server (Go's
+   * answers its 400 at once).
+   */
+  private static boolean plainAnswerToTls(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof javax.net.ssl.SSLException
+          && String.valueOf(t.getMessage()).contains("nrecognized SSL message")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A server that is there but hung up on plain HTTP: a TLS server reading an HTTP request. */

@@ -2,10 +2,12 @@ package dev.registryintegrity.registry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.registryintegrity.CannotCheckException;
 import dev.registryintegrity.fixture.RawHttpServer;
 import dev.registryintegrity.fixture.TestPki;
+import dev.registryintegrity.model.ManifestRef;
 import dev.registryintegrity.registry.transport.HttpRequest;
 import dev.registryintegrity.registry.transport.HttpResponse;
 import dev.registryintegrity.registry.transport.RegistryTransport;
@@ -208,6 +210,114 @@ class SchemeDecisionTest {
       assertEquals(List.of(), connection.notes());
       assertEquals(200, connection.send(manifest(connection, 1)).status());
       assertEquals(List.of("registry " + server.host() + PLAIN_NOTE), connection.notes());
+    }
+  }
+
+  /** A loopback connection asked over HTTPS first, as for a registry given a CA certificate. */
+  private static RegistryConnection tlsFirst(String host, RegistryTransport transport) {
+    return new RegistryConnection(
+        host, URI.create("https://" + host), URI.create("http://" + host), transport);
+  }
+
+  @Test
+  void aLoopbackRegistryGivenACaIsAskedOverTlsFirstAndNeverOverPlainHttp() throws Exception {
+    try (TlsPortServer server = new TlsPortServer(PKI, TlsPortServer.PlainHttp.GO_400);
+        RegistryTransport transport = transport()) {
+      // The transport trusts the server's CA (--ca-cert): open() asks HTTPS first.
+      RegistryClient client =
+          RegistryClient.open(
+              dev.registryintegrity.reference.RegistryName.parse(server.host()), transport, false);
+      for (String tag : List.of("v0", "v1")) {
+        client.fetchManifest("team/app", ManifestRef.tag(tag), 1024);
+      }
+      assertEquals(
+          List.of("https", "https"),
+          server.seen().stream().map(s -> s.substring(0, s.indexOf(' '))).toList());
+      assertEquals(2, client.requestCount());
+      assertEquals(
+          List.of(
+              "registry "
+                  + server.host()
+                  + " speaks HTTPS (a loopback address given --ca-cert: TLS is tried first,"
+                  + " then plain HTTP)",
+              "registry " + server.host() + HTTP1_NOTE),
+          client.notes());
+    }
+  }
+
+  @Test
+  void aPlainRegistryThatAnswersTheTlsHelloWithPlainHttpIsThenAskedOverIt() throws Exception {
+    try (PlainServer server = new PlainServer();
+        RegistryTransport transport = transport()) {
+      RegistryConnection connection = tlsFirst(server.host(), transport);
+      HttpResponse first = connection.send(manifest(connection, 0));
+      assertEquals(200, first.status());
+      assertEquals("http", first.uri().getScheme());
+      assertEquals(200, connection.send(manifest(connection, 1)).status());
+      List<String> seen = server.seen();
+      assertEquals("GET /v2/team/app/manifests/v0", seen.get(seen.size() - 2), seen.toString());
+      assertEquals("GET /v2/team/app/manifests/v1", seen.get(seen.size() - 1), seen.toString());
+      assertTrue(seen.subList(0, seen.size() - 2).stream().allMatch("tls hello"::equals));
+      assertEquals(URI.create("http://" + server.host()), connection.base());
+      assertEquals(
+          List.of(
+              "registry "
+                  + server.host()
+                  + " answered plain HTTP (a loopback address given --ca-cert: TLS was tried"
+                  + " first, then plain HTTP)"),
+          connection.notes());
+    }
+  }
+
+  /**
+   * A plain-HTTP server that answers a TLS hello as Go's net/http does: at once, with a plain 400,
+   * where a stricter test server would wait for a request line that never comes.
+   */
+  private static final class PlainServer implements AutoCloseable {
+    private final java.net.ServerSocket socket =
+        new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+    private final List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Thread acceptor = Thread.ofVirtual().start(this::serve);
+
+    PlainServer() throws java.io.IOException {}
+
+    String host() {
+      return "127.0.0.1:" + socket.getLocalPort();
+    }
+
+    List<String> seen() {
+      return List.copyOf(seen);
+    }
+
+    private void serve() {
+      while (!socket.isClosed()) {
+        try (java.net.Socket s = socket.accept()) {
+          java.io.InputStream in = s.getInputStream();
+          int first = in.read();
+          String answer;
+          if (first == 0x16) {
+            seen.add("tls hello");
+            answer = "HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n400 Bad Request";
+          } else {
+            StringBuilder head = new StringBuilder().append((char) first);
+            while (!head.toString().endsWith("\r\n\r\n")) {
+              head.append((char) in.read());
+            }
+            String line = head.substring(0, head.indexOf("\r\n"));
+            seen.add(line.substring(0, line.lastIndexOf(' ')));
+            answer = OK;
+          }
+          s.getOutputStream().write(answer.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        } catch (java.io.IOException e) {
+          // The next connection, or closed.
+        }
+      }
+    }
+
+    @Override
+    public void close() throws Exception {
+      socket.close();
+      acceptor.join(5_000);
     }
   }
 

@@ -37,6 +37,23 @@ class VerifyIT {
   }
 
   @Test
+  void aPlainLoopbackRegistryGivenACaIsAskedOverTlsFirstAndThenVerifiedOverPlainHttp()
+      throws Exception {
+    String repo = REGISTRY.uniqueRepo("tls-first");
+    seeder.pushImage(repo, ImageSpec.singlePlatform(), "v1");
+    dev.registryintegrity.fixture.TestPki pki = dev.registryintegrity.fixture.TestPki.create();
+    Cli.Run run =
+        Cli.run("verify", "--format", "json", "--ca-cert", pki.caCert.toString(), ref(repo, "v1"));
+    assertEquals(0, run.exitCode(), run.all());
+    assertTrue(
+        run.json()
+            .getAsJsonArray("notes")
+            .toString()
+            .contains("given --ca-cert: TLS was tried first, then plain HTTP"),
+        run.out());
+  }
+
+  @Test
   void healthyMultiPlatformImageWithAttestationsIsIntactWithEveryDigestChecked() throws Exception {
     String repo = REGISTRY.uniqueRepo("healthy");
     SeededImage image =
