@@ -96,7 +96,10 @@ public final class BenchImage implements AutoCloseable {
         switch (mode) {
           case "tls" -> startTls(pki);
           case "tls-http1" -> startTlsWithoutHttp2(pki);
-          default -> start();
+          case "plain" -> start();
+          default ->
+              throw new IllegalArgumentException(
+                  "mode " + mode + ": give plain (the default), tls or tls-http1");
         }) {
       System.out.println(
           "ready "

@@ -20,12 +20,15 @@ import org.junit.jupiter.api.Test;
 class StartUpFlagsTest {
   @Test
   void launcherAndImageStartTheJvmWithTheSameCollectorAndCompilerFlags() throws IOException {
-    Matcher array =
-        Pattern.compile("(?s)\\nstart_up=\\(([^)]*)\\)")
-            .matcher(Files.readString(Path.of("bin/registry-integrity")));
+    String script = Files.readString(Path.of("bin/registry-integrity"));
+    Matcher collector = Pattern.compile("\\ncollector=(\\S+)\\n").matcher(script);
+    Matcher array = Pattern.compile("(?s)\\nstart_up=\\(([^)]*)\\)").matcher(script);
+    assertTrue(collector.find(), "bin/registry-integrity sets no collector=");
     assertTrue(array.find(), "bin/registry-integrity has no start_up=( ... ) array");
-    List<String> launcher =
-        Arrays.stream(array.group(1).trim().split("\\s+")).filter(f -> !f.isEmpty()).toList();
+    List<String> launcher = new java.util.ArrayList<>(List.of(collector.group(1)));
+    Arrays.stream(array.group(1).trim().split("\\s+"))
+        .filter(f -> !f.isEmpty())
+        .forEach(launcher::add);
 
     Matcher flag =
         Pattern.compile("<jvmFlag>(-XX:(?:\\+Use\\w+GC|Tier\\w+=\\d+))</jvmFlag>")

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hc.core5.http.ConnectionClosedException;
 import org.apache.hc.core5.http2.H2ConnectionException;
@@ -25,7 +26,9 @@ final class ProtocolChoice implements Wire, AutoCloseable {
   private final ClassicWire http1;
   private Http2Wire http2;
   private boolean closed;
-  private boolean preparing;
+
+  /** The set-up started ahead, once per transport; for tests to wait on. */
+  private CompletableFuture<Void> preparing;
 
   /** Origins that speak HTTP/1.1 only, and why. */
   private final Map<String, String> http1Only = new ConcurrentHashMap<>();
@@ -37,8 +40,8 @@ final class ProtocolChoice implements Wire, AutoCloseable {
   }
 
   /**
-   * The HTTP/2 client, started on the first HTTPS request: a run against a plain-HTTP registry
-   * never loads it.
+   * The HTTP/2 client, started when TLS is set up ahead or on the first HTTPS request: a run that
+   * expects plain HTTP never loads it.
    */
   private synchronized Http2Wire http2() throws IOException {
     if (closed) {
@@ -57,40 +60,67 @@ final class ProtocolChoice implements Wire, AutoCloseable {
    * or builds it itself. Once per transport. What fails here fails again, and is reported, on the
    * request that needs it.
    */
-  synchronized void prepareTls(URI base) {
-    if (preparing || closed) {
-      return;
+  synchronized CompletableFuture<Void> prepareTls(URI base) {
+    if (preparing != null || closed) {
+      return preparing != null ? preparing : CompletableFuture.completedFuture(null);
     }
-    preparing = true;
-    boolean direct =
-        settings.proxies().proxyFor("https", base.getHost(), Redirects.port(base)).isEmpty();
+    boolean direct = !viaProxy(base);
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    preparing = done;
     Thread.ofPlatform()
         .daemon()
         .name("tls-set-up")
         .start(
             () -> {
-              SharedTls.warmCurves();
               try {
-                // After the curves: a request that needs TLS meanwhile builds this itself.
+                SharedTls.warmCurves();
+                if (isClosed()) {
+                  return;
+                }
+                // Outside this object's lock: close() need not wait for the trust store.
+                tls.forHttp2();
                 if (direct) {
                   http2();
-                } else {
-                  tls.forHttp2();
                 }
-              } catch (IOException | RuntimeException e) {
-                // Left to the first request that needs TLS.
+              } catch (IOException | RuntimeException | LinkageError e) {
+                // Left to the first request that needs TLS, which meets it again and says why.
+              } finally {
+                done.complete(null);
               }
             });
+    return done;
+  }
+
+  private synchronized boolean isClosed() {
+    return closed;
+  }
+
+  /** Whether the HTTP/2 client runs (set up ahead, or started by a request). */
+  synchronized boolean http2Started() {
+    return http2 != null;
+  }
+
+  private boolean viaProxy(URI uri) {
+    return settings.proxies().proxyFor("https", uri.getHost(), Redirects.port(uri)).isPresent();
   }
 
   @Override
   public HttpResponse exchange(HttpRequest message, Abort abort) throws IOException {
+    HttpResponse answer = send(message, abort);
+    if ("https".equalsIgnoreCase(message.uri().getScheme())) {
+      // Once TLS has carried an answer: not when it was only set up ahead, or refused.
+      tls.used();
+    }
+    return answer;
+  }
+
+  private HttpResponse send(HttpRequest message, Abort abort) throws IOException {
     URI uri = message.uri();
     String origin = Redirects.origin(uri);
     if (!"https".equalsIgnoreCase(uri.getScheme())
         || message.body().isPresent()
         || http1Only.containsKey(origin)
-        || settings.proxies().proxyFor("https", uri.getHost(), Redirects.port(uri)).isPresent()) {
+        || viaProxy(uri)) {
       return http1.exchange(message, abort);
     }
     Http2Wire wire = http2();

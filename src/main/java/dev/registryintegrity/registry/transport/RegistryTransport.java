@@ -63,9 +63,9 @@ public final class RegistryTransport implements AutoCloseable {
   }
 
   /**
-   * Starts setting up TLS for the registry at {@code base} in the background (the trust material,
-   * the HTTP/2 client, a first client hello), so that the first request does not wait for all of it
-   * in line. Once per transport; nothing is sent.
+   * Starts setting up TLS for the registry at {@code base} in the background (the curves' first key
+   * pairs, the trust material, the HTTP/2 client), so that the first request does not wait for all
+   * of it in line. Once per transport; nothing is sent.
    */
   public void prepareTls(URI base) {
     wire.prepareTls(base);

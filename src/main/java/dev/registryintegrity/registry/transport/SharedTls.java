@@ -11,13 +11,15 @@ import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
 import org.apache.hc.core5.http.nio.ssl.TlsStrategy;
 
 /**
- * The TLS set-up both wires share, built once, on the first TLS connection: building it loads and
- * parses the trust store (about 150 certificates, plus {@code --ca-cert}), which a run against a
- * plain-HTTP registry never needs and a TLS run needs once, whichever protocol it speaks.
+ * The TLS set-up both wires share, built once, when a run sets TLS up ahead or on its first TLS
+ * connection: building it loads and parses the trust store (about 150 certificates, plus {@code
+ * --ca-cert}), which a run against a plain-HTTP registry never needs and a TLS run needs once,
+ * whichever protocol it speaks.
  */
 final class SharedTls {
   private final TlsSettings settings;
   private DefaultClientTlsStrategy built;
+  private boolean used;
 
   SharedTls(TlsSettings settings) {
     this.settings = settings;
@@ -33,7 +35,6 @@ final class SharedTls {
                     HostnameVerificationPolicy.CLIENT,
                     NoopHostnameVerifier.INSTANCE)
                 : new DefaultClientTlsStrategy(settings.sslContext());
-        tellTheLauncher();
       } catch (IllegalStateException e) {
         // A request failure with its reason, like any other TLS failure.
         throw new SSLException(e.getMessage(), e);
@@ -43,9 +44,17 @@ final class SharedTls {
   }
 
   /**
-   * The launcher (bin/registry-integrity) names a file to create when a run sets up TLS, so that a
-   * start-up cache recorded without TLS is recorded again by a run that covers it.
+   * Says that a request of this run goes over TLS. The launcher (bin/registry-integrity) names a
+   * file to create then, so that a start-up cache recorded without TLS is recorded again by a run
+   * that covers it; a set-up made ahead for a registry that then answers plain HTTP does not count.
    */
+  synchronized void used() {
+    if (!used) {
+      used = true;
+      tellTheLauncher();
+    }
+  }
+
   private static void tellTheLauncher() {
     String marker = System.getProperty("registry-integrity.tls-used");
     if (marker != null && !marker.isEmpty()) {
@@ -70,8 +79,8 @@ final class SharedTls {
       p256.initialize(new ECGenParameterSpec("secp256r1"));
       p256.generateKeyPair();
       KeyPairGenerator.getInstance("X25519").generateKeyPair();
-    } catch (GeneralSecurityException e) {
-      // A JVM without these curves negotiates others; nothing to warm.
+    } catch (GeneralSecurityException | RuntimeException e) {
+      // A JVM without these curves (a FIPS provider) negotiates others; nothing to warm.
     }
   }
 
@@ -82,10 +91,10 @@ final class SharedTls {
   }
 
   /**
-   * For the HTTP/2 client, built when that client starts (on the first HTTPS request). Given no
-   * TlsConfig, HttpClient's strategy offers h2 and http/1.1 in ALPN, so a server without HTTP/2
-   * completes the handshake choosing http/1.1 rather than refusing it, and the client's protocol
-   * check then fails the exchange for the wire to send it over HTTP/1.1 instead.
+   * For the HTTP/2 client, built when that client starts (set up ahead, or on the first HTTPS
+   * request). Given no TlsConfig, HttpClient's strategy offers h2 and http/1.1 in ALPN, so a server
+   * without HTTP/2 completes the handshake choosing http/1.1 rather than refusing it, and the
+   * client's protocol check then fails the exchange for the wire to send it over HTTP/1.1 instead.
    */
   TlsStrategy forHttp2() throws SSLException {
     return strategy();

@@ -169,7 +169,8 @@ public record TlsSettings(boolean insecure, List<X509Certificate> extraCas) {
     private static boolean noChain(Throwable e) {
       for (Throwable t = e; t != null; t = t.getCause()) {
         String message = String.valueOf(t.getMessage());
-        // The second: an anchor of the same name as the issuer, whose key did not sign it.
+        // The last: an anchor of the issuer's name whose key did not sign it (another CA by that
+        // name, or a re-issued one), which JSSE reports when the certificate names its key.
         if (t instanceof java.security.cert.CertPathBuilderException
             || message.contains("PKIX path building failed")
             || message.contains("does not chain with any of the trust anchors")) {

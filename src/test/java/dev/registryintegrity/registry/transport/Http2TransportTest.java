@@ -270,9 +270,10 @@ class Http2TransportTest {
   void tlsSetUpAheadSendsNothingAndTheFirstRequestUsesIt() throws Exception {
     try (Http2TestServer server = new Http2TestServer(PKI, (seen, r, body) -> text(r, body, "{}"));
         Stack stack = new Stack()) {
-      stack.wire.prepareTls(URI.create(server.origin()));
-      stack.wire.prepareTls(URI.create(server.origin()));
-      awaitSetUp();
+      var ahead = stack.wire.prepareTls(URI.create(server.origin()));
+      assertEquals(ahead, stack.wire.prepareTls(URI.create(server.origin())), "once");
+      ahead.get(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertTrue(stack.wire.http2Started(), "the HTTP/2 client runs before any request");
       assertEquals(List.of(), server.seen);
       assertEquals(java.util.Set.of(), server.connections);
 
@@ -292,8 +293,11 @@ class Http2TransportTest {
                 Duration.ofSeconds(5),
                 Duration.ofSeconds(10),
                 new TlsSettings(false, List.of(other.certificate(other.caCert))))) {
-      stack.wire.prepareTls(URI.create(server.origin()));
-      awaitSetUp();
+      stack
+          .wire
+          .prepareTls(URI.create(server.origin()))
+          .get(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertTrue(stack.wire.http2Started());
       IOException e =
           assertThrows(
               IOException.class,
@@ -303,18 +307,6 @@ class Http2TransportTest {
           "the registry's certificate is not signed by a CA this machine trusts",
           FailureMessages.plain(e));
       assertEquals(List.of(), server.seen);
-    }
-  }
-
-  /** Waits for the set-up thread prepareTls started to finish. */
-  private static void awaitSetUp() throws InterruptedException {
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    while (Thread.getAllStackTraces().keySet().stream()
-        .anyMatch(t -> t.getName().equals("tls-set-up"))) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("the TLS set-up thread still runs after 10 s");
-      }
-      Thread.sleep(10);
     }
   }
 
