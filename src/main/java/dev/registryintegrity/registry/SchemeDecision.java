@@ -95,50 +95,48 @@ final class SchemeDecision {
 
   private HttpResponse ask(HttpRequest request, Function<HttpRequest, HttpResponse> exchange) {
     boolean tlsFirst = "https".equals(first.getScheme());
+    HttpRequest asked = rebased(request, first);
     HttpResponse response;
     try {
-      response = exchange.apply(rebased(request, first));
+      response = exchange.apply(asked);
     } catch (CannotCheckException e) {
       if (tlsFirst ? !plainAnswerToTls(e) : !refusedPlainHttp(e)) {
         throw e;
       }
-      return switchOver(
-          rebased(request, first),
-          exchange,
-          tlsFirst
-              ? " answered plain HTTP (a loopback address given "
-                  + spelling.caCert()
-                  + ": TLS was tried first, then plain HTTP)"
-              : " speaks HTTPS (a loopback address: plain HTTP was refused,"
-                  + " TLS verified as anywhere)");
+      return switchOver(asked, exchange);
     }
     if (!tlsFirst && tlsPort(response)) {
-      return switchOver(
-          rebased(request, first),
-          exchange,
-          " speaks HTTPS (a loopback address: plain HTTP was refused, TLS verified as anywhere)");
+      return switchOver(asked, exchange);
     }
-    decided.complete(
-        new Decided(
-            first,
-            Optional.of(
-                "registry "
-                    + registry
-                    + (tlsFirst
-                        ? " speaks HTTPS (a loopback address given "
-                            + spelling.caCert()
-                            + ": TLS is tried first, then plain HTTP)"
-                        : " answered plain HTTP (a loopback address: plain HTTP is"
-                            + " tried first, then HTTPS)"))));
+    decided.complete(new Decided(first, Optional.of(note(first))));
     return response;
   }
 
-  /** Settles on the other scheme, {@code how} the report says it was found, and sends there. */
+  /** Settles on the other scheme and sends {@code request} there. */
   private HttpResponse switchOver(
-      HttpRequest request, Function<HttpRequest, HttpResponse> exchange, String how) {
+      HttpRequest request, Function<HttpRequest, HttpResponse> exchange) {
     URI other = otherwise.orElseThrow();
-    decided.complete(new Decided(other, Optional.of("registry " + registry + how)));
+    decided.complete(new Decided(other, Optional.of(note(other))));
     return sendDecided(request.withUri(other.resolve(pathAndQuery(request.uri()))), exchange);
+  }
+
+  /** What the report says: the scheme {@code settled} on, and how it was found. */
+  private String note(URI settled) {
+    boolean tls = "https".equals(settled.getScheme());
+    String how =
+        "https".equals(first.getScheme())
+            ? "a loopback address given "
+                + spelling.caCert()
+                + (tls ? ": TLS is tried first" : ": TLS was tried first")
+                + ", then plain HTTP"
+            : tls
+                ? "a loopback address: plain HTTP was refused, TLS verified as anywhere"
+                : "a loopback address: plain HTTP is tried first, then HTTPS";
+    return "registry "
+        + registry
+        + (tls ? " speaks HTTPS (" : " answered plain HTTP (")
+        + how
+        + ")";
   }
 
   private HttpResponse sendDecided(

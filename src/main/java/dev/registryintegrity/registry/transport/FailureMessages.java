@@ -153,20 +153,13 @@ final class FailureMessages {
       return "registry " + registry + " closed the connection without answering" + after;
     }
     if (e instanceof org.apache.hc.core5.http2.H2StreamResetException reset) {
-      // HttpCore ends an HTTP/2 exchange that outlived the socket timeout with a reset of its own.
-      return String.valueOf(reset.getMessage()).contains("Timeout")
-          ? "registry "
-              + registry
-              + " did not answer in time"
-              + after
-              + " (no data within the read timeout)"
-          : "registry "
-              + registry
-              + " reset the request's HTTP/2 stream"
-              + after
-              + " ("
-              + org.apache.hc.core5.http2.H2Error.getByCode(reset.getCode())
-              + ")";
+      return "registry "
+          + registry
+          + " reset the request's HTTP/2 stream"
+          + after
+          + " ("
+          + org.apache.hc.core5.http2.H2Error.getByCode(reset.getCode())
+          + ")";
     }
     if (e.getClass().getPackageName().startsWith("org.apache.hc.core5.http2")) {
       return "registry " + registry + " broke the HTTP/2 protocol" + after;
@@ -182,12 +175,11 @@ final class FailureMessages {
    * unable to find valid certification path"), and the certificate-path failure said plainly.
    */
   static String plain(Throwable e) {
-    String message = String.valueOf(e.getMessage());
-    if (message.contains("PKIX path building failed")
-        || message.contains("unable to find valid certification path")
-        || message.contains("does not chain with any of the trust anchors")) {
+    if (TlsSettings.noChainToAnAnchor(e)) {
       return "the registry's certificate is not signed by a CA this machine trusts";
     }
-    return message.replaceAll("(?:[a-z][a-z0-9_]*\\.)+[A-Z]\\w*(?:Exception|Error): ?", "").trim();
+    return String.valueOf(e.getMessage())
+        .replaceAll("(?:[a-z][a-z0-9_]*\\.)+[A-Z]\\w*(?:Exception|Error): ?", "")
+        .trim();
   }
 }

@@ -19,7 +19,8 @@ import org.apache.hc.core5.http.nio.ssl.TlsStrategy;
 final class SharedTls {
   private final TlsSettings settings;
   private DefaultClientTlsStrategy built;
-  private boolean used;
+  private final java.util.concurrent.atomic.AtomicBoolean used =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   SharedTls(TlsSettings settings) {
     this.settings = settings;
@@ -48,9 +49,8 @@ final class SharedTls {
    * file to create then, so that a start-up cache recorded without TLS is recorded again by a run
    * that covers it; a set-up made ahead for a registry that then answers plain HTTP does not count.
    */
-  synchronized void used() {
-    if (!used) {
-      used = true;
+  void used() {
+    if (!used.get() && used.compareAndSet(false, true)) {
       tellTheLauncher();
     }
   }

@@ -247,10 +247,20 @@ final class StreamedAnswer implements AsyncClientExchangeHandler {
     if (ended) {
       return;
     }
-    IOException e = cause instanceof IOException io ? io : new IOException(cause);
+    IOException e =
+        ownTimeout(cause)
+            // HttpCore's socket timeout, which it ends a silent stream with, is the read timeout
+            // this class keeps too; whichever fires first, the answer says the same.
+            ? new SocketTimeoutException("no data within the read timeout")
+            : cause instanceof IOException io ? io : new IOException(cause);
     failure = e;
     head.completeExceptionally(e);
     chunks.add(END);
+  }
+
+  private static boolean ownTimeout(Exception cause) {
+    return cause instanceof org.apache.hc.core5.http2.H2StreamResetException
+        && String.valueOf(cause.getMessage()).contains("Timeout");
   }
 
   @Override

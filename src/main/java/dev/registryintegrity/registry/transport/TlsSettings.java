@@ -114,6 +114,25 @@ public record TlsSettings(boolean insecure, List<X509Certificate> extraCas) {
     return trustManager((KeyStore) null);
   }
 
+  /**
+   * Whether {@code e} says a certificate chain ends at none of the trusted CAs, in JSSE's words
+   * (its only way of saying it). The last: an anchor of the issuer's name whose key did not sign it
+   * (another CA by that name, or a re-issued one), which JSSE reports when the certificate names
+   * its key.
+   */
+  static boolean noChainToAnAnchor(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String message = String.valueOf(t.getMessage());
+      if (t instanceof java.security.cert.CertPathBuilderException
+          || message.contains("PKIX path building failed")
+          || message.contains("unable to find valid certification path")
+          || message.contains("does not chain with any of the trust anchors")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Builds a trust manager when first needed. */
   @FunctionalInterface
   interface TrustSource {
@@ -159,25 +178,11 @@ public record TlsSettings(boolean insecure, List<X509Certificate> extraCas) {
       try {
         check.on(extra);
       } catch (CertificateException e) {
-        if (!noChain(e)) {
+        if (!noChainToAnAnchor(e)) {
           throw e;
         }
         check.on(jdk());
       }
-    }
-
-    private static boolean noChain(Throwable e) {
-      for (Throwable t = e; t != null; t = t.getCause()) {
-        String message = String.valueOf(t.getMessage());
-        // The last: an anchor of the issuer's name whose key did not sign it (another CA by that
-        // name, or a re-issued one), which JSSE reports when the certificate names its key.
-        if (t instanceof java.security.cert.CertPathBuilderException
-            || message.contains("PKIX path building failed")
-            || message.contains("does not chain with any of the trust anchors")) {
-          return true;
-        }
-      }
-      return false;
     }
 
     @Override
