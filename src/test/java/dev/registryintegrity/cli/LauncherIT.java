@@ -230,6 +230,44 @@ class LauncherIT {
     assertTrue(Files.size(jsa) > 100_000);
   }
 
+  /**
+   * The flags StartUpFlagsTest keeps equal to the image's are the ones the JVM runs with, as the
+   * JVM itself prints them, with a cache or without; a collector the user names replaces ours,
+   * where two would stop the JVM.
+   */
+  @Test
+  void theJvmRunsWithTheLaunchersFlagsAndAUsersCollectorReplacesOurs() throws Exception {
+    String print = "-XX:+PrintCommandLineFlags";
+    for (String cacheSetting : List.of("off", "")) {
+      Run ours =
+          launch(
+              Map.of(
+                  "REGISTRY_INTEGRITY_JAVA_OPTS", print,
+                  "REGISTRY_INTEGRITY_START_CACHE", cacheSetting),
+              "version");
+      assertEquals(0, ours.exitCode(), ours.stderr());
+      List<String> running = List.of(ours.stdout().lines().findFirst().orElse("").split(" "));
+      for (String flag : StartUpFlagsTest.launcherFlags()) {
+        assertTrue(running.contains(flag), flag + " not among the JVM's flags: " + running);
+      }
+    }
+    Map<String, Map<String, String>> theirs =
+        Map.of(
+            "REGISTRY_INTEGRITY_JAVA_OPTS",
+            Map.of("REGISTRY_INTEGRITY_JAVA_OPTS", print + " -XX:+UseParallelGC"),
+            "JAVA_TOOL_OPTIONS",
+            Map.of(
+                "REGISTRY_INTEGRITY_JAVA_OPTS", print, "JAVA_TOOL_OPTIONS", "-XX:+UseParallelGC"));
+    for (Map.Entry<String, Map<String, String>> where : theirs.entrySet()) {
+      Run run = launch(where.getValue(), "version");
+      assertEquals(0, run.exitCode(), where.getKey() + ": " + run.stderr());
+      List<String> running = List.of(run.stdout().lines().findFirst().orElse("").split(" "));
+      assertTrue(running.contains("-XX:+UseParallelGC"), where.getKey() + ": " + running);
+      assertFalse(running.contains("-XX:+UseSerialGC"), where.getKey() + ": " + running);
+      assertTrue(run.stdout().contains("registry-integrity "), run.stdout());
+    }
+  }
+
   @Test
   void withTheCacheOffItIsPlainJavaJar() throws Exception {
     Run run = launch(Map.of("REGISTRY_INTEGRITY_START_CACHE", "off"), "version");

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
  * twice (a shell array, the image's jvmFlags), and this keeps them one fact.
  */
 class StartUpFlagsTest {
-  @Test
-  void launcherAndImageStartTheJvmWithTheSameCollectorAndCompilerFlags() throws IOException {
+  /** The collector and compiler flags bin/registry-integrity starts the JVM with, as written. */
+  static List<String> launcherFlags() throws IOException {
     String script = Files.readString(Path.of("bin/registry-integrity"));
     Matcher collector = Pattern.compile("\\ncollector=(\\S+)\\n").matcher(script);
     Matcher array = Pattern.compile("(?s)\\nstart_up=\\(([^)]*)\\)").matcher(script);
@@ -29,6 +29,12 @@ class StartUpFlagsTest {
     Arrays.stream(array.group(1).trim().split("\\s+"))
         .filter(f -> !f.isEmpty())
         .forEach(launcher::add);
+    return launcher;
+  }
+
+  @Test
+  void launcherAndImageStartTheJvmWithTheSameCollectorAndCompilerFlags() throws IOException {
+    List<String> launcher = launcherFlags();
 
     Matcher flag =
         Pattern.compile("<jvmFlag>(-XX:(?:\\+Use\\w+GC|Tier\\w+=\\d+))</jvmFlag>")
