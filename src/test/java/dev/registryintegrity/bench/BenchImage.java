@@ -5,6 +5,7 @@ import dev.registryintegrity.fixture.ImageSeeder.SeededImage;
 import dev.registryintegrity.fixture.LatencyProxy;
 import dev.registryintegrity.fixture.RegistryFixture;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The benchmarks' image: 4 platforms x 10 layers with attestations in a real registry, reached
@@ -70,6 +71,20 @@ public final class BenchImage implements AutoCloseable {
   /** The image's reference through the proxy. */
   String reference() {
     return proxy.address() + "/bench/app:v1";
+  }
+
+  /**
+   * The API paths of every digest the tag reaches, under /v2/REPOSITORY/: the tag's manifest, the
+   * manifests below it and every config and layer, each once.
+   */
+  List<String> paths() {
+    List<String> paths = new java.util.ArrayList<>(List.of("manifests/v1"));
+    java.util.Set<dev.registryintegrity.model.Digest> manifests = image.manifestDigestsBelowTop();
+    manifests.forEach(d -> paths.add("manifests/" + d));
+    image.digestsOf("v1").stream()
+        .filter(d -> !manifests.contains(d) && !d.equals(image.top("v1").digest()))
+        .forEach(d -> paths.add("blobs/" + d));
+    return paths;
   }
 
   int uniqueDigests() {

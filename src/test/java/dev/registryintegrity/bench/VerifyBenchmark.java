@@ -152,8 +152,9 @@ public final class VerifyBenchmark {
             bytes,
             walls.get(walls.size() / 2));
       }
-      ColdRuns.Timing plain = coldProcesses(ref);
-      tlsColdProcesses(plain);
+      ColdRuns.Timing plainFloor = curlFloor(bench, "http", List.of());
+      ColdRuns.Timing plain = coldProcesses(ref, plainFloor);
+      tlsColdProcesses(plain, plainFloor);
     }
   }
 
@@ -163,7 +164,8 @@ public final class VerifyBenchmark {
    * first TLS run meets it, before the launcher records one that covers TLS), and with one recorded
    * on a TLS run; the jar without a cache; skopeo with the same CA and login.
    */
-  private static void tlsColdProcesses(ColdRuns.Timing plainLauncher) throws Exception {
+  private static void tlsColdProcesses(ColdRuns.Timing plainLauncher, ColdRuns.Timing plainFloor)
+      throws Exception {
     dev.registryintegrity.fixture.TestPki pki = dev.registryintegrity.fixture.TestPki.create();
     try (BenchImage bench = BenchImage.startTls(pki)) {
       String ref = bench.reference();
@@ -209,14 +211,31 @@ public final class VerifyBenchmark {
                   "--src-creds",
                   BenchImage.USER + ":" + BenchImage.PASSWORD));
       ColdRuns.deleteTree(certs.toFile());
+      ColdRuns.Timing floor =
+          curlFloor(
+              bench,
+              "https",
+              List.of(
+                  "--http2",
+                  "--cacert",
+                  pki.caCert.toString(),
+                  "-u",
+                  BenchImage.USER + ":" + BenchImage.PASSWORD));
       ColdRuns.print(
           "over TLS with basic auth (a private CA, htpasswd), cold",
-          List.of(plainTrained, tlsTrained, http1, plainJar, skopeo));
+          List.of(plainTrained, tlsTrained, http1, plainJar, skopeo, floor));
       System.out.printf(
           Locale.ROOT,
           "TLS + auth vs plain HTTP (launcher): %.2fx the time; vs skopeo over TLS: %.1fx faster%n",
           tlsTrained.median() / (double) plainLauncher.median(),
           skopeo.median() / (double) tlsTrained.median());
+      System.out.printf(
+          Locale.ROOT,
+          "the floor (curl, every request at once): %d ms over TLS + auth against %d ms over plain"
+              + " HTTP, %.2fx%n",
+          floor.median(),
+          plainFloor.median(),
+          floor.median() / (double) plainFloor.median());
     }
   }
 
@@ -226,7 +245,7 @@ public final class VerifyBenchmark {
    * cache, and two yardsticks: the sequential curl walk a shell probe does and skopeo copying
    * everything (a real client's pull, bytes included).
    */
-  private static ColdRuns.Timing coldProcesses(String ref) throws Exception {
+  private static ColdRuns.Timing coldProcesses(String ref, ColdRuns.Timing floor) throws Exception {
     Path cache = Path.of("target/bench-start-cache").toAbsolutePath();
     Map<String, String> env = Map.of("REGISTRY_INTEGRITY_CACHE", cache.toString());
     List<String> verify =
@@ -261,7 +280,7 @@ public final class VerifyBenchmark {
     ColdRuns.Timing skopeo = skopeo(ref, List.of("--src-tls-verify=false"));
     ColdRuns.print(
         "cold processes: each run a new process, start to exit",
-        List.of(launcher, firstRun, plain, curl, skopeo));
+        List.of(launcher, firstRun, plain, curl, skopeo, floor));
     System.out.printf(
         Locale.ROOT,
         "launcher vs the curl walk: %.1fx faster; vs skopeo: %.1fx faster%n",
@@ -270,7 +289,36 @@ public final class VerifyBenchmark {
     return launcher;
   }
 
-  /** One launcher run that records the start-up cache in {@code cache}, then its assembly. */
+  /**
+   * The registry's and the network's floor for this image, what no client can beat: curl (no
+   * start-up to speak of) asking for all of the image's paths at once, 8 in flight, without waiting
+   * for one level to name the next, the password sent with the first request (curl -u), every
+   * answer cut to its first byte. Over HTTPS it multiplexes them on one HTTP/2 connection.
+   */
+  private static ColdRuns.Timing curlFloor(BenchImage bench, String scheme, List<String> options)
+      throws Exception {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "curl",
+                "-sSf",
+                "--parallel",
+                "--parallel-max",
+                "8",
+                "-r",
+                "0-0",
+                "-H",
+                "Accept: application/vnd.oci.image.index.v1+json,"
+                    + "application/vnd.oci.image.manifest.v1+json"));
+    command.addAll(options);
+    String base = scheme + "://" + bench.proxy.address() + "/v2/bench/app/";
+    for (String path : bench.paths()) {
+      command.addAll(List.of("-o", "/dev/null", base + path));
+    }
+    return ColdRuns.time(
+        "the floor: curl, all " + bench.paths().size() + " requests at once", command);
+  }
+
   /**
    * The launcher, its cache recorded there, against the same image in a registry that offers
    * HTTP/1.1 only: what HTTP/2 changes, everything else equal (the fallback's one extra handshake
@@ -305,6 +353,7 @@ public final class VerifyBenchmark {
     }
   }
 
+  /** One launcher run that records the start-up cache in {@code cache}, then its assembly. */
   private static void record(List<String> verify, Map<String, String> env, Path cache)
       throws Exception {
     ProcessBuilder run =
