@@ -4,8 +4,11 @@ import dev.registryintegrity.fixture.ImageSeeder.ImageSpec;
 import dev.registryintegrity.fixture.ImageSeeder.SeededImage;
 import dev.registryintegrity.fixture.LatencyProxy;
 import dev.registryintegrity.fixture.RegistryFixture;
+import dev.registryintegrity.model.Digest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The benchmarks' image: 4 platforms x 10 layers with attestations in a real registry, reached
@@ -78,8 +81,8 @@ public final class BenchImage implements AutoCloseable {
    * manifests below it and every config and layer, each once.
    */
   List<String> paths() {
-    List<String> paths = new java.util.ArrayList<>(List.of("manifests/v1"));
-    java.util.Set<dev.registryintegrity.model.Digest> manifests = image.manifestDigestsBelowTop();
+    List<String> paths = new ArrayList<>(List.of("manifests/v1"));
+    Set<Digest> manifests = image.manifestDigestsBelowTop();
     manifests.forEach(d -> paths.add("manifests/" + d));
     image.digestsOf("v1").stream()
         .filter(d -> !manifests.contains(d) && !d.equals(image.top("v1").digest()))
