@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import javax.net.ssl.SSLException;
 import org.apache.hc.core5.http.ConnectionClosedException;
 import org.apache.hc.core5.http.NoHttpResponseException;
 
@@ -30,6 +31,10 @@ import org.apache.hc.core5.http.NoHttpResponseException;
 final class SchemeDecision {
   private final String registry;
   private final URI first;
+
+  /** HTTPS is asked first (a CA certificate was given), plain HTTP otherwise. */
+  private final boolean tlsFirst;
+
   private final Optional<URI> otherwise;
   private final Spelling spelling;
 
@@ -47,6 +52,7 @@ final class SchemeDecision {
   private SchemeDecision(String registry, URI first, Optional<URI> otherwise, Spelling spelling) {
     this.registry = registry;
     this.first = first;
+    this.tlsFirst = "https".equals(first.getScheme());
     this.otherwise = otherwise;
     this.spelling = spelling;
     if (otherwise.isEmpty()) {
@@ -94,7 +100,6 @@ final class SchemeDecision {
   }
 
   private HttpResponse ask(HttpRequest request, Function<HttpRequest, HttpResponse> exchange) {
-    boolean tlsFirst = "https".equals(first.getScheme());
     HttpRequest asked = rebased(request, first);
     HttpResponse response;
     try {
@@ -124,7 +129,7 @@ final class SchemeDecision {
   private String note(URI settled) {
     boolean tls = "https".equals(settled.getScheme());
     String how =
-        "https".equals(first.getScheme())
+        tlsFirst
             ? "a loopback address given "
                 + spelling.caCert()
                 + (tls ? ": TLS is tried first" : ": TLS was tried first")
@@ -181,7 +186,7 @@ final class SchemeDecision {
    */
   private static boolean plainAnswerToTls(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof javax.net.ssl.SSLException
+      if (t instanceof SSLException
           && String.valueOf(t.getMessage()).contains("nrecognized SSL message")) {
         return true;
       }

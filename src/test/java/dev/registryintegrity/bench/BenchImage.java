@@ -4,6 +4,7 @@ import dev.registryintegrity.fixture.ImageSeeder.ImageSpec;
 import dev.registryintegrity.fixture.ImageSeeder.SeededImage;
 import dev.registryintegrity.fixture.LatencyProxy;
 import dev.registryintegrity.fixture.RegistryFixture;
+import dev.registryintegrity.fixture.TestPki;
 import dev.registryintegrity.model.Digest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,19 +43,18 @@ public final class BenchImage implements AutoCloseable {
   }
 
   /** The same image in a registry with TLS from {@code pki}'s CA and basic auth. */
-  static BenchImage startTls(dev.registryintegrity.fixture.TestPki pki) throws Exception {
+  static BenchImage startTls(TestPki pki) throws Exception {
     return start(tls(pki), USER);
   }
 
   /** The same, the registry offering HTTP/1.1 only ({@code http.http2.disabled}). */
-  static BenchImage startTlsWithoutHttp2(dev.registryintegrity.fixture.TestPki pki)
-      throws Exception {
+  static BenchImage startTlsWithoutHttp2(TestPki pki) throws Exception {
     return start(tls(pki).withoutHttp2(), USER);
   }
 
-  private static RegistryFixture tls(dev.registryintegrity.fixture.TestPki pki) {
+  private static RegistryFixture tls(TestPki pki) {
     return RegistryFixture.withHtpasswd(USER, PASSWORD)
-        .withTls(pki.serverCert, pki.serverKey, dev.registryintegrity.fixture.TestPki.trustAll());
+        .withTls(pki.serverCert, pki.serverKey, TestPki.trustAll());
   }
 
   private static BenchImage start(RegistryFixture registry, String user) throws Exception {
@@ -108,8 +108,7 @@ public final class BenchImage implements AutoCloseable {
   public static void main(String[] args) throws Exception {
     String mode = args.length > 0 ? args[0] : "plain";
     boolean tls = !mode.equals("plain");
-    dev.registryintegrity.fixture.TestPki pki =
-        tls ? dev.registryintegrity.fixture.TestPki.create() : null;
+    TestPki pki = tls ? TestPki.create() : null;
     try (BenchImage bench =
         switch (mode) {
           case "tls" -> startTls(pki);

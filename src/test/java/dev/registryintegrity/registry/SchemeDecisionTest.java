@@ -144,7 +144,7 @@ class SchemeDecisionTest {
 
   @Test
   void aTlsPortsAnswerToPlainHttpMovesEveryRequestToHttps() throws Exception {
-    try (TlsPortServer server = new TlsPortServer(PKI, TlsPortServer.PlainHttp.GO_400);
+    try (SchemePort server = SchemePort.tls(PKI, SchemePort.PlainHttp.GO_400);
         RegistryTransport transport = transport()) {
       RegistryConnection connection = loopback(server.host(), transport);
       List<HttpRequest> requests = new ArrayList<>();
@@ -170,7 +170,7 @@ class SchemeDecisionTest {
 
   @Test
   void aTlsPortThatHangsUpOnPlainHttpIsAskedOverTls() throws Exception {
-    try (TlsPortServer server = new TlsPortServer(PKI, TlsPortServer.PlainHttp.HANG_UP);
+    try (SchemePort server = SchemePort.tls(PKI, SchemePort.PlainHttp.HANG_UP);
         RegistryTransport transport = transport()) {
       RegistryConnection connection = loopback(server.host(), transport);
       assertEquals(200, connection.send(manifest(connection, 0)).status());
@@ -221,7 +221,7 @@ class SchemeDecisionTest {
 
   @Test
   void aLoopbackRegistryGivenACaIsAskedOverTlsFirstAndNeverOverPlainHttp() throws Exception {
-    try (TlsPortServer server = new TlsPortServer(PKI, TlsPortServer.PlainHttp.GO_400);
+    try (SchemePort server = SchemePort.tls(PKI, SchemePort.PlainHttp.GO_400);
         RegistryTransport transport = transport()) {
       // The transport trusts the server's CA (--ca-cert): open() asks HTTPS first.
       RegistryClient client =
@@ -247,7 +247,7 @@ class SchemeDecisionTest {
 
   @Test
   void aPlainRegistryThatAnswersTheTlsHelloWithPlainHttpIsThenAskedOverIt() throws Exception {
-    try (PlainServer server = new PlainServer();
+    try (SchemePort server = SchemePort.plain();
         RegistryTransport transport = transport()) {
       RegistryConnection connection = tlsFirst(server.host(), transport);
       HttpResponse first = connection.send(manifest(connection, 0));
@@ -255,8 +255,14 @@ class SchemeDecisionTest {
       assertEquals("http", first.uri().getScheme());
       assertEquals(200, connection.send(manifest(connection, 1)).status());
       List<String> seen = server.seen();
-      assertEquals("GET /v2/team/app/manifests/v0", seen.get(seen.size() - 2), seen.toString());
-      assertEquals("GET /v2/team/app/manifests/v1", seen.get(seen.size() - 1), seen.toString());
+      assertEquals(
+          "http GET /v2/team/app/manifests/v0 HTTP/1.1",
+          seen.get(seen.size() - 2),
+          seen.toString());
+      assertEquals(
+          "http GET /v2/team/app/manifests/v1 HTTP/1.1",
+          seen.get(seen.size() - 1),
+          seen.toString());
       assertTrue(seen.subList(0, seen.size() - 2).stream().allMatch("tls hello"::equals));
       assertEquals(URI.create("http://" + server.host()), connection.base());
       assertEquals(
@@ -269,61 +275,9 @@ class SchemeDecisionTest {
     }
   }
 
-  /**
-   * A plain-HTTP server that answers a TLS hello as Go's net/http does: at once, with a plain 400,
-   * where a stricter test server would wait for a request line that never comes.
-   */
-  private static final class PlainServer implements AutoCloseable {
-    private final java.net.ServerSocket socket =
-        new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
-    private final List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final Thread acceptor = Thread.ofVirtual().start(this::serve);
-
-    PlainServer() throws java.io.IOException {}
-
-    String host() {
-      return "127.0.0.1:" + socket.getLocalPort();
-    }
-
-    List<String> seen() {
-      return List.copyOf(seen);
-    }
-
-    private void serve() {
-      while (!socket.isClosed()) {
-        try (java.net.Socket s = socket.accept()) {
-          java.io.InputStream in = s.getInputStream();
-          int first = in.read();
-          String answer;
-          if (first == 0x16) {
-            seen.add("tls hello");
-            answer = "HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n400 Bad Request";
-          } else {
-            StringBuilder head = new StringBuilder().append((char) first);
-            while (!head.toString().endsWith("\r\n\r\n")) {
-              head.append((char) in.read());
-            }
-            String line = head.substring(0, head.indexOf("\r\n"));
-            seen.add(line.substring(0, line.lastIndexOf(' ')));
-            answer = OK;
-          }
-          s.getOutputStream().write(answer.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-        } catch (java.io.IOException e) {
-          // The next connection, or closed.
-        }
-      }
-    }
-
-    @Override
-    public void close() throws Exception {
-      socket.close();
-      acceptor.join(5_000);
-    }
-  }
-
   @Test
   void plainHttpToATlsPortSaysSoInTheUsersWords() throws Exception {
-    try (TlsPortServer server = new TlsPortServer(PKI, TlsPortServer.PlainHttp.GO_400);
+    try (SchemePort server = SchemePort.tls(PKI, SchemePort.PlainHttp.GO_400);
         RegistryTransport transport = transport()) {
       RegistryConnection connection =
           new RegistryConnection(

@@ -15,6 +15,7 @@ import dev.registryintegrity.fixture.ImageSeeder.SeededImage;
 import dev.registryintegrity.fixture.RegistryFixture;
 import dev.registryintegrity.fixture.Reports;
 import dev.registryintegrity.fixture.Skopeo;
+import dev.registryintegrity.fixture.TestPki;
 import dev.registryintegrity.model.Digest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +42,7 @@ class VerifyIT {
       throws Exception {
     String repo = REGISTRY.uniqueRepo("tls-first");
     seeder.pushImage(repo, ImageSpec.singlePlatform(), "v1");
-    dev.registryintegrity.fixture.TestPki pki = dev.registryintegrity.fixture.TestPki.create();
+    TestPki pki = TestPki.create();
     Cli.Run run =
         Cli.run("verify", "--format", "json", "--ca-cert", pki.caCert.toString(), ref(repo, "v1"));
     assertEquals(0, run.exitCode(), run.all());

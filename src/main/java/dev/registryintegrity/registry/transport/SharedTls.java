@@ -3,6 +3,7 @@ package dev.registryintegrity.registry.transport;
 import java.security.GeneralSecurityException;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLException;
 import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
 import org.apache.hc.client5.http.ssl.HostnameVerificationPolicy;
@@ -19,8 +20,7 @@ import org.apache.hc.core5.http.nio.ssl.TlsStrategy;
 final class SharedTls {
   private final TlsSettings settings;
   private DefaultClientTlsStrategy built;
-  private final java.util.concurrent.atomic.AtomicBoolean used =
-      new java.util.concurrent.atomic.AtomicBoolean();
+  private final AtomicBoolean used = new AtomicBoolean();
 
   SharedTls(TlsSettings settings) {
     this.settings = settings;
@@ -50,7 +50,7 @@ final class SharedTls {
    * that covers it; a set-up made ahead for a registry that then answers plain HTTP does not count.
    */
   void used() {
-    if (!used.get() && used.compareAndSet(false, true)) {
+    if (used.compareAndSet(false, true)) {
       tellTheLauncher();
     }
   }

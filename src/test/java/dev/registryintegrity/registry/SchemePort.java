@@ -16,24 +16,37 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.SSLContext;
 
 /**
- * A loopback port that speaks TLS, certified by a test CA, and meets a plain-HTTP request as a
- * registry's TLS port does: with Go's 400 "Client sent an HTTP request to an HTTPS server", or by
- * hanging up. Every TLS request is answered 200.
+ * A loopback port that speaks one scheme and meets the other as a registry's port does. A TLS port,
+ * certified by a test CA, meets a plain-HTTP request with Go's 400 "Client sent an HTTP request to
+ * an HTTPS server", or by hanging up; a plain port meets a TLS hello as Go's net/http does, at once
+ * with a plain 400, where a stricter server would wait for a request line that never comes. Every
+ * request in the port's own scheme is answered 200.
  */
-final class TlsPortServer implements AutoCloseable {
-  /** What the port does with a plain-HTTP request. */
+final class SchemePort implements AutoCloseable {
+  /** What a TLS port does with a plain-HTTP request. */
   enum PlainHttp {
     GO_400,
     HANG_UP
   }
 
   private final ServerSocket socket;
+
+  /** Null for a plain port. */
   private final SSLContext tls;
+
   private final PlainHttp plain;
   private final List<String> seen = new CopyOnWriteArrayList<>();
 
-  TlsPortServer(TestPki pki, PlainHttp plain) throws Exception {
-    this.tls = pki.serverContext();
+  static SchemePort tls(TestPki pki, PlainHttp plain) throws Exception {
+    return new SchemePort(pki.serverContext(), plain);
+  }
+
+  static SchemePort plain() throws Exception {
+    return new SchemePort(null, null);
+  }
+
+  private SchemePort(SSLContext tls, PlainHttp plain) throws Exception {
+    this.tls = tls;
     this.plain = plain;
     this.socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     Thread.ofVirtual()
@@ -54,6 +67,13 @@ final class TlsPortServer implements AutoCloseable {
     try (connection) {
       PushbackInputStream in = new PushbackInputStream(connection.getInputStream(), 1);
       int first = in.read();
+      if (first == 0x16 && tls == null) {
+        seen.add("tls hello");
+        write(
+            connection.getOutputStream(),
+            "HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n400 Bad Request");
+        return;
+      }
       if (first == 0x16) {
         // A TLS handshake record: hand the connection, first byte included, to the TLS server.
         try (Socket secure =
@@ -73,7 +93,11 @@ final class TlsPortServer implements AutoCloseable {
       }
       in.unread(first);
       seen.add("http " + requestLine(in));
-      if (plain == PlainHttp.GO_400) {
+      if (tls == null) {
+        write(
+            connection.getOutputStream(),
+            "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+      } else if (plain == PlainHttp.GO_400) {
         write(
             connection.getOutputStream(),
             "HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n");
@@ -104,7 +128,7 @@ final class TlsPortServer implements AutoCloseable {
     return "127.0.0.1:" + socket.getLocalPort();
   }
 
-  /** "http GET /v2/... HTTP/1.1" or "https GET ...", in order of arrival. */
+  /** "http GET /v2/... HTTP/1.1", "https GET ..." or "tls hello", in order of arrival. */
   List<String> seen() {
     return List.copyOf(seen);
   }
